@@ -1,0 +1,61 @@
+# Maître AO — every command sets itself up: `make run` and `make test` install what they need.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+ifeq ($(OS),Windows_NT)
+BIN := $(VENV)/Scripts
+endif
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+LOCK := requirements/requirements.lock
+CHECKED := app local_store sync server
+
+.PHONY: install run test lint typecheck pytest bench server fuzz render package lock clean
+
+install: $(STAMP)
+
+$(STAMP): $(LOCK) pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r $(LOCK)
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+run: install
+	$(BIN)/maitre-ao
+
+lint: install
+	$(BIN)/ruff check app ui sync local_store server tests bench packaging
+	$(BIN)/ruff format --check app ui sync local_store server tests bench packaging
+
+typecheck: install
+	$(BIN)/mypy $(CHECKED)
+
+pytest: install
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q $(PYTEST_ARGS)
+
+test: lint typecheck pytest
+
+bench: install
+	@for b in bench/*.py; do echo "== $$b"; QT_QPA_PLATFORM=offscreen $(PY) $$b || exit 1; done
+
+server: install
+	$(BIN)/maitre-ao-server migrate && $(BIN)/maitre-ao-server serve
+
+fuzz: install
+	$(PY) -m tests.server.fuzz
+
+# make render DIR=out : renders DIR/memoire.docx to PDF with LibreOffice and prints its page count
+render: install
+	$(PY) -m app.export.render $(DIR)
+
+package: install
+	$(BIN)/pyinstaller --noconfirm --clean packaging/maitre_ao.spec
+	$(PY) bench/package.py
+
+# Refresh the lock after editing requirements/requirements.in (needs network to PyPI).
+lock:
+	$(PYTHON) -m pip install --quiet uv && $(PYTHON) -m uv pip compile --universal --python-version 3.11 \
+	  --generate-hashes requirements/requirements.in -o $(LOCK)
+
+clean:
+	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,1 @@
+"""Domain models shared by every layer (no I/O, no Qt)."""
