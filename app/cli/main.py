@@ -1,0 +1,93 @@
+"""`maitre-ao SUBCOMMAND …`: the command-line interface (stable: other tools call it).
+
+Each area registers its sub-commands from its own module (see COMMAND_MODULES); a module exposes
+`register(subparsers)` and sets `func` on its parsers: `func(args) -> int` (exit code).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+
+from app.errors import EXIT_FAILURE, EXIT_USAGE, UserError
+from app.logging_setup import setup_logging
+
+log = logging.getLogger(__name__)
+
+COMMAND_MODULES: tuple[str, ...] = (
+    "app.cli.store_cmds",  # store init|check|unlock|rekey|purge, backup, restore
+    "app.cli.profile_cmds",  # profile import|show|validate
+    "app.cli.dce_cmds",  # analyze, import, consultations, search
+    "app.cli.claude_cmds",  # config set-api-key, usage
+    "app.cli.drafting_cmds",  # demo, draft, export
+    "app.cli.account_cmds",  # login, logout, sync
+)
+
+
+def version() -> str:
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as pkg_version
+
+    try:
+        return pkg_version("maitre-ao")
+    except PackageNotFoundError:
+        return "0.0.0"
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"maitre-ao : erreur d'utilisation : {message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="maitre-ao", description="Maître AO — réponse aux appels d'offres publics.")
+    parser.add_argument("--version", action="version", version=f"maitre-ao {version()}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=_Parser)
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:
+                continue  # area not built yet
+            raise
+        module.register(subparsers)
+    return parser
+
+
+def run(argv: Sequence[str]) -> int:
+    setup_logging()
+    parser = build_parser()
+    args = parser.parse_args(list(argv))
+    func = getattr(args, "func", None)
+    if func is None:
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return int(func(args))
+    except UserError as exc:
+        log.info("command %s failed: %s", args.command, type(exc).__name__)
+        print(f"Erreur : {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("Interrompu.", file=sys.stderr)
+        return 130
+    except Exception:
+        log.exception("unexpected error in command %s", args.command)
+        print(
+            "Erreur inattendue. Le détail est dans le journal (dossier de données, logs/maitre-ao.log).",
+            file=sys.stderr,
+        )
+        return EXIT_FAILURE
+
+
+def main() -> int:
+    return run(sys.argv[1:])
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

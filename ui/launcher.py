@@ -1,0 +1,20 @@
+"""Entry point of `maitre-ao`: no argument starts the desktop app; a sub-command runs the CLI."""
+
+from __future__ import annotations
+
+import sys
+
+from app.cli.main import run
+
+
+def main() -> int:
+    argv = sys.argv[1:]
+    if argv:
+        return run(argv)
+    from ui.main import run_app  # Qt only loads for the desktop app
+
+    return run_app(argv)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
