@@ -6,11 +6,15 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import keyring
 import pytest
 
 from tests.support.keyrings import FileKeyring
+
+if TYPE_CHECKING:
+    from local_store.store import Store
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = (REPO / ".." / "shared" / "corpus").resolve()
@@ -63,3 +67,19 @@ def run_cli(args: list[str], env: dict[str, str], stdin: str | None = None) -> t
         timeout=300,
     )
     return proc.returncode, proc.stdout, proc.stderr
+
+
+@pytest.fixture
+def store_with_recovery(isolated_home: Path) -> Iterator[tuple[Store, str]]:
+    """A freshly created encrypted store in this test's home and the recovery key shown at creation."""
+    from local_store.store import create_store
+
+    created, recovery_key = create_store()
+    yield created, recovery_key
+    created.close()
+
+
+@pytest.fixture
+def store(store_with_recovery: tuple[Store, str]) -> Store:
+    """A freshly created encrypted store in this test's home (its key in the test keychain)."""
+    return store_with_recovery[0]

@@ -1,0 +1,1 @@
+"""The encrypted local store (SQLCipher): key in the OS keychain, migrations, repositories."""
