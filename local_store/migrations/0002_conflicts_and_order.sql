@@ -1,5 +1,7 @@
--- Schema 2: conflict copies kept by sync. When the server refuses a push because the record changed
--- there too, the local version is kept here (never overwritten) until the user chooses.
+-- Schema 2: conflict copies kept by sync, list order of the profile parts, expiry indexes.
+
+-- When the server refuses a push because the record changed there too, the local version is kept
+-- here (never overwritten) until the user chooses.
 
 CREATE TABLE conflicts (
     id INTEGER PRIMARY KEY,
@@ -18,3 +20,10 @@ CREATE INDEX conflicts_open ON conflicts(table_name, record_uuid) WHERE resolved
 CREATE INDEX certifications_valid_to ON certifications(valid_to) WHERE deleted = 0;
 CREATE INDEX admin_documents_expires ON admin_documents(expires_on) WHERE deleted = 0;
 CREATE INDEX consultations_analyzed ON consultations(analyzed_at) WHERE keep_pieces = 0;
+
+-- The order the user gave the profile's lists (references first shown first…).
+ALTER TABLE certifications ADD COLUMN position INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE company_references ADD COLUMN position INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE staff ADD COLUMN position INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE equipment ADD COLUMN position INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE admin_documents ADD COLUMN position INTEGER NOT NULL DEFAULT 0;
