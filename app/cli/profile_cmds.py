@@ -1,0 +1,91 @@
+"""`maitre-ao profile import FILE.json | show [--format json] | validate FILE.json`."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from app.cli.store_cmds import open_cli_store
+from app.domain.profile import CompanyProfile
+from app.errors import EXIT_OK, UserError
+from app.services import profile as profile_service
+
+
+def _summary(profile: CompanyProfile) -> str:
+    return (
+        f"{profile.raison_sociale} (SIRET {profile.siret}) : {len(profile.certifications)} certification(s), "
+        f"{len(profile.references)} référence(s), {len(profile.moyens_humains)} moyen(s) humain(s), "
+        f"{len(profile.moyens_materiels)} moyen(s) matériel(s), "
+        f"{len(profile.documents_administratifs)} document(s) administratif(s)"
+    )
+
+
+def _print_warnings(profile: CompanyProfile) -> None:
+    for warning in profile_service.warnings(profile):
+        print(f"  Attention — {warning}")
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    profile = profile_service.read_profile_file(Path(args.file))  # exit 4 before opening anything
+    store = open_cli_store()
+    try:
+        result = profile_service.save(store, profile)
+    finally:
+        store.close()
+    print(f"Profil importé : {_summary(result.profile)}")
+    print(f"{result.changed} enregistrement(s) ajouté(s) ou modifié(s).")
+    _print_warnings(result.profile)
+    return EXIT_OK
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    store = open_cli_store()
+    try:
+        profile = profile_service.load(store)
+        expiring = profile_service.expiring(store) if profile else []
+    finally:
+        store.close()
+    if profile is None:
+        raise UserError(
+            "Aucun profil d'entreprise enregistré. Importez-en un : maitre-ao profile import FICHIER.json"
+        )
+    if args.format == "json":
+        print(profile_service.profile_json(profile))
+        return EXIT_OK
+    print(_summary(profile))
+    address = profile.adresse.one_line()
+    if address:
+        print(f"Adresse : {address}")
+    for turnover in profile.last_turnovers():
+        print(f"CA {turnover.annee} : {turnover.montant_ht:,.0f} € HT".replace(",", " "))
+    if profile.signataire:
+        print(f"Signataire : {profile.signataire.name}, {profile.signataire.role}")
+    for item in expiring:
+        what = "Certification" if item.kind == "certification" else "Document"
+        print(f"  {what} « {item.label} » : fin de validité le {item.expires_on:%d/%m/%Y}")
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    profile = profile_service.read_profile_file(Path(args.file))
+    print(f"Profil valide : {_summary(profile)}")
+    _print_warnings(profile)
+    return EXIT_OK
+
+
+def register(subparsers: Any) -> None:
+    profile = subparsers.add_parser("profile", help="profil de l'entreprise (identité, références, moyens…)")
+    actions = profile.add_subparsers(dest="profile_command", metavar="ACTION", required=True)
+
+    imp = actions.add_parser("import", help="enregistrer le profil lu dans un fichier JSON")
+    imp.add_argument("file", metavar="FICHIER.json")
+    imp.set_defaults(func=cmd_import)
+
+    show = actions.add_parser("show", help="afficher le profil enregistré")
+    show.add_argument("--format", choices=("text", "json"), default="text", help="json : le format d'import")
+    show.set_defaults(func=cmd_show)
+
+    validate = actions.add_parser("validate", help="vérifier un fichier de profil sans l'enregistrer")
+    validate.add_argument("file", metavar="FICHIER.json")
+    validate.set_defaults(func=cmd_validate)

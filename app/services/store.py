@@ -1,0 +1,139 @@
+"""Store use cases shared by the CLI and the desktop app: first run, open, unlock, key rotation,
+backup and restore, retention purge, health check."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from app.paths import store_path
+from app.settings import RETENTION_DAYS, Settings
+from local_store import backup as backup_mod
+from local_store import retention
+from local_store import store as store_mod
+from local_store.keychain import keychain_works
+from local_store.store import Store
+
+log = logging.getLogger(__name__)
+
+# What `store check` counts, with the words a user knows.
+COUNTED_TABLES: tuple[tuple[str, str], ...] = (
+    ("company_profile", "profil de l'entreprise"),
+    ("certifications", "certifications"),
+    ("company_references", "références"),
+    ("staff", "moyens humains"),
+    ("equipment", "moyens matériels"),
+    ("admin_documents", "documents administratifs"),
+    ("library_blocks", "blocs de bibliothèque"),
+    ("consultations", "consultations"),
+    ("pieces", "pièces de DCE"),
+    ("blobs", "fichiers stockés"),
+    ("page_texts", "pages de texte extrait"),
+    ("analyses", "analyses"),
+    ("proposals", "mémoires"),
+    ("sections", "sections de mémoire"),
+    ("ai_usage", "appels à Claude"),
+    ("conflicts", "conflits de synchronisation"),
+)
+
+
+def current_path() -> Path:
+    return store_path()
+
+
+def exists(path: Path | None = None) -> bool:
+    return (path or store_path()).exists()
+
+
+def needs_passphrase(path: Path | None = None) -> bool:
+    """True when the store is protected by a passphrase (to ask before opening)."""
+    return store_mod.uses_passphrase(path)
+
+
+def keychain_available() -> bool:
+    """False when the OS keychain would not keep the key: offer the passphrase mode instead."""
+    return keychain_works()
+
+
+def create(passphrase: str | None = None, path: Path | None = None) -> tuple[Store, str]:
+    """First run: a new store. Returns it and the recovery key to show once ("" with a passphrase)."""
+    return store_mod.create_store(path, passphrase=passphrase)
+
+
+def open_current(passphrase: str | None = None, path: Path | None = None) -> Store:
+    return store_mod.open_store(path, passphrase=passphrase)
+
+
+def open_at_start(
+    passphrase: str | None = None, path: Path | None = None
+) -> tuple[Store, retention.PurgeReport]:
+    """What the app does at start: open the store, then apply the retention rule."""
+    store = open_current(passphrase, path)
+    try:
+        report = purge(store)
+    except Exception:
+        log.exception("retention purge at start failed")  # never blocks opening the store
+        report = retention.PurgeReport(cutoff="")
+    return store, report
+
+
+def unlock(recovery_text: str, path: Path | None = None) -> Store:
+    return store_mod.unlock_store(path, recovery_text)
+
+
+def rekey(store: Store, new_passphrase: str | None = None) -> str:
+    """Rotate the key. Returns the new recovery key ("" in passphrase mode)."""
+    return store.rekey(new_passphrase=new_passphrase)
+
+
+def backup(store: Store, dest: Path) -> Path:
+    return backup_mod.backup_store(store, dest)
+
+
+def restore(
+    backup_file: Path,
+    *,
+    recovery_text: str | None = None,
+    passphrase: str | None = None,
+    path: Path | None = None,
+) -> tuple[Store, Path | None]:
+    """Bring a backup back (the current store, if any, is moved aside, not deleted)."""
+    return backup_mod.restore_backup(
+        backup_file, path or store_path(), recovery_text=recovery_text, passphrase=passphrase
+    )
+
+
+def retention_days() -> int:
+    return max(0, Settings.load().get(RETENTION_DAYS))
+
+
+def purge(store: Store, *, dry_run: bool = False, now: datetime | None = None) -> retention.PurgeReport:
+    return retention.purge(store, days=retention_days(), now=now, dry_run=dry_run)
+
+
+@dataclass
+class CheckReport:
+    path: Path
+    schema: int
+    size_bytes: int
+    counts: list[tuple[str, int]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def check(store: Store) -> CheckReport:
+    conn = store.read()
+    report = CheckReport(store.path, store.user_version, store.path.stat().st_size)
+    for table, label in COUNTED_TABLES:
+        columns = {r["name"] for r in conn.execute(f"PRAGMA table_info({table})")}
+        if not columns:
+            continue
+        where = " WHERE deleted = 0" if "deleted" in columns else ""
+        report.counts.append((label, int(conn.execute(f"SELECT count(*) FROM {table}{where}").fetchone()[0])))
+    report.problems = store.integrity_errors()
+    return report
