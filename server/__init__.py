@@ -1,0 +1,1 @@
+"""Maître AO account API (FastAPI): accounts, sessions, sync storage, privacy rights, billing, Claude proxy."""

@@ -1,0 +1,111 @@
+"""What every request handler needs: settings, the database, and the caller's identity."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import Engine, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from server.config import Settings
+from server.db import make_engine, make_sessionmaker
+from server.errors import unauthorized
+from server.middleware import client_ip
+from server.models import Account, AuthSession, ConnectionLog, utcnow
+from server.security import token_hash
+
+ACCESS_PREFIX = "mao_at_"
+REFRESH_PREFIX = "mao_rt_"
+LAST_USED_GRANULARITY = timedelta(minutes=5)  # avoids a write on every request
+
+
+class AppContext:
+    def __init__(self, settings: Settings, engine: Engine | None = None) -> None:
+        self.settings = settings
+        self.engine = engine or make_engine(settings.database_url)
+        self.sessions: sessionmaker[Session] = make_sessionmaker(self.engine)
+
+    @contextmanager
+    def tx(self) -> Iterator[Session]:
+        with self.sessions() as session, session.begin():
+            yield session
+
+
+def ctx_of(request: Request) -> AppContext:
+    ctx = request.app.state.ctx
+    assert isinstance(ctx, AppContext)
+    return ctx
+
+
+@dataclass(frozen=True)
+class Client:
+    ip: str
+    user_agent: str
+
+
+def client_of(request: Request) -> Client:
+    ctx = ctx_of(request)
+    peer = request.client.host if request.client else None
+    ip = client_ip(request.headers, peer, ctx.settings.trust_proxy_headers)
+    return Client(ip=ip, user_agent=request.headers.get("user-agent", "")[:300])
+
+
+def log_connection(session: Session, account_id: str | None, event: str, client: Client) -> None:
+    session.add(ConnectionLog(account_id=account_id, event=event, ip=client.ip, user_agent=client.user_agent))
+
+
+@dataclass(frozen=True)
+class Caller:
+    account_id: str
+    session_id: str
+
+
+bearer = HTTPBearer(auto_error=False, description="Jeton d'accès obtenu par POST /v1/sessions.")
+
+
+def current_caller(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+) -> Caller:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise unauthorized("Authentification requise : jeton d'accès manquant.")
+    token = credentials.credentials
+    if not token.startswith(ACCESS_PREFIX) or len(token) > 100:
+        raise unauthorized()
+    ctx = ctx_of(request)
+    now = utcnow()
+    with ctx.tx() as s:
+        row = s.execute(
+            select(AuthSession.id, AuthSession.account_id, AuthSession.last_used_at).where(
+                AuthSession.access_hash == token_hash(token),
+                AuthSession.revoked_at.is_(None),
+                AuthSession.access_expires_at > now,
+            )
+        ).first()
+        if row is None:
+            raise unauthorized()
+        if now - row.last_used_at > LAST_USED_GRANULARITY:
+            s.execute(update(AuthSession).where(AuthSession.id == row.id).values(last_used_at=now))
+    return Caller(account_id=row.account_id, session_id=row.id)
+
+
+CallerDep = Annotated[Caller, Depends(current_caller)]
+
+
+def load_account(session: Session, caller: Caller, *, for_update: bool = False) -> Account:
+    query = select(Account).where(Account.id == caller.account_id)
+    if for_update:
+        query = query.with_for_update()
+    account = session.execute(query).scalar_one_or_none()
+    if account is None:  # erased between the token check and now
+        raise unauthorized()
+    return account
+
+
+def expiry(seconds: int, now: datetime | None = None) -> datetime:
+    return (now or utcnow()) + timedelta(seconds=seconds)

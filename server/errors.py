@@ -1,0 +1,99 @@
+"""One error format for every answer: {"error": {"code": …, "message": …}} with a French message."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger("maitre_ao.server")
+
+_STATUS_MESSAGES: dict[int, tuple[str, str]] = {
+    400: ("bad_request", "Requête invalide."),
+    401: ("unauthorized", "Authentification requise."),
+    403: ("forbidden", "Accès refusé."),
+    404: ("not_found", "Ressource introuvable."),
+    405: ("method_not_allowed", "Méthode non autorisée pour cette adresse."),
+    409: ("conflict", "Conflit avec l'état actuel."),
+    413: ("payload_too_large", "Requête trop volumineuse."),
+    415: ("unsupported_media_type", "Type de contenu non pris en charge."),
+    422: ("invalid_input", "Données invalides."),
+    429: ("too_many_requests", "Trop de requêtes. Réessayez plus tard."),
+}
+
+
+class ApiError(Exception):
+    """An error answered to the client with its status, code and French message."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        *,
+        headers: dict[str, str] | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(code)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.headers = headers or {}
+        self.extra = extra or {}
+
+
+def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message}, **extra}
+
+
+def error_response(
+    status: int, code: str, message: str, headers: dict[str, str] | None = None, **extra: Any
+) -> JSONResponse:
+    return JSONResponse(error_body(code, message, **extra), status_code=status, headers=headers)
+
+
+def unauthorized(message: str = "Session invalide ou expirée. Reconnectez-vous.") -> ApiError:
+    return ApiError(401, "unauthorized", message, headers={"WWW-Authenticate": "Bearer"})
+
+
+def _field_path(loc: tuple[Any, ...] | list[Any]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    return ".".join(parts) or "requête"
+
+
+async def _api_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ApiError)
+    return error_response(exc.status, exc.code, exc.message, exc.headers or None, **exc.extra)
+
+
+async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    code, message = _STATUS_MESSAGES.get(exc.status_code, ("error", "Erreur."))
+    return error_response(exc.status_code, code, message, dict(exc.headers or {}) or None)
+
+
+async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = exc.errors()
+    first = errors[0] if errors else {}
+    where = _field_path(first.get("loc", ()))
+    detail = str(first.get("msg", "valeur refusée"))
+    # Pydantic messages are English; the field name tells the user where the problem is.
+    return error_response(422, "invalid_input", f"Données invalides ({where}) : {detail}.")
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    # Logged with the type only: the message could contain user data. No stack trace to the client.
+    log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path)
+    return error_response(500, "internal_error", "Erreur interne du serveur. Réessayez plus tard.")
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(ApiError, _api_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(Exception, _unexpected)

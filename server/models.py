@@ -1,0 +1,207 @@
+"""Tables of the account API. Every account-owned row carries `account_id`; queries are always scoped by it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC on both PostgreSQL and SQLite (which stores naive values)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Plan(Base):
+    """Plans and their entitlements (what each subscription gives)."""
+
+    __tablename__ = "plans"
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    monthly_tokens: Mapped[int] = mapped_column(BigInteger)
+    sync_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    max_sessions: Mapped[int] = mapped_column(Integer, default=10)
+    price_cents: Mapped[int] = mapped_column(Integer, default=0)
+    stripe_price_id: Mapped[str | None] = mapped_column(String(120), nullable=True)
+
+
+class Account(Base):
+    __tablename__ = "accounts"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(100))
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    plan_code: Mapped[str] = mapped_column(ForeignKey("plans.code"), default="decouverte")
+    subscription_status: Mapped[str] = mapped_column(String(32), default="none")
+    stripe_customer_id: Mapped[str | None] = mapped_column(String(120), nullable=True, index=True)
+    stripe_subscription_id: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    # Set when the subscription ends; the account is purged 3 years later (privacy policy §8).
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    restricted: Mapped[bool] = mapped_column(Boolean, default=False)
+    restricted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    objected: Mapped[bool] = mapped_column(Boolean, default=False)
+    objected_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    policy_version: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    policy_acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Per-account monotonic sync revision, and the revision below which tombstones were compacted.
+    sync_revision: Mapped[int] = mapped_column(BigInteger, default=0)
+    sync_floor: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class AuthSession(Base):
+    __tablename__ = "sessions"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    access_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    refresh_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    access_expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    refresh_expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    device: Mapped[str] = mapped_column(String(200), default="")
+
+
+class ThrottleEvent(Base):
+    """Failed logins / sign-ups per key (hashed e-mail or IP), shared by every process through the DB."""
+
+    __tablename__ = "throttle_events"
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(80))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    __table_args__ = (Index("ix_throttle_events_key_at", "key", "at"),)
+
+
+class ConnectionLog(Base):
+    """IP, user agent, time and event; kept 12 months (legal obligation), detached on erasure."""
+
+    __tablename__ = "connection_log"
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    account_id: Mapped[str | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    event: Mapped[str] = mapped_column(String(40))
+    ip: Mapped[str] = mapped_column(String(64))
+    user_agent: Mapped[str] = mapped_column(String(300))
+
+
+class SyncRecord(Base):
+    __tablename__ = "sync_records"
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    type: Mapped[str] = mapped_column(String(32))
+    revision: Mapped[int] = mapped_column(BigInteger)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    data: Mapped[str | None] = mapped_column(Text, nullable=True)  # opaque JSON text
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    __table_args__ = (Index("ix_sync_records_account_revision", "account_id", "revision"),)
+
+
+class PushReceipt(Base):
+    """The answer to an accepted push, replayed when the same idempotency key comes back."""
+
+    __tablename__ = "push_receipts"
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    request_hash: Mapped[str] = mapped_column(String(64))
+    response: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class UsageMonth(Base):
+    """Claude tokens metered per account and calendar month (UTC). Counts only, never content."""
+
+    __tablename__ = "usage_months"
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)  # "2026-11"
+    requests: Mapped[int] = mapped_column(BigInteger, default=0)
+    input_tokens: Mapped[int] = mapped_column(BigInteger, default=0)
+    output_tokens: Mapped[int] = mapped_column(BigInteger, default=0)
+    cache_creation_tokens: Mapped[int] = mapped_column(BigInteger, default=0)
+    cache_read_tokens: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class UsageStat(Base):
+    """Usage statistics (features used per day). Not recorded for accounts that objected."""
+
+    __tablename__ = "usage_stats"
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True)
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)
+    feature: Mapped[str] = mapped_column(String(40), primary_key=True)
+    count: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class BillingRecord(Base):
+    """Invoices and payments: kept 10 years (accounting law); `account_id` is cleared on erasure."""
+
+    __tablename__ = "billing_records"
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    account_id: Mapped[str | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    stripe_object_id: Mapped[str] = mapped_column(String(120))
+    plan_code: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    amount_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    currency: Mapped[str] = mapped_column(String(3), default="eur")
+
+
+class WebhookEvent(Base):
+    """Stripe event ids already applied (a re-delivered event is acknowledged, not applied twice)."""
+
+    __tablename__ = "webhook_events"
+    id: Mapped[str] = mapped_column(String(120), primary_key=True)
+    type: Mapped[str] = mapped_column(String(80))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
