@@ -1,0 +1,1 @@
+"""The Claude engine: client, page selection, structured extraction, grounding, drafting, retries."""

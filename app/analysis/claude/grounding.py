@@ -1,0 +1,84 @@
+"""Grounding check: is a quote really on the page it cites? (whitespace- and accent-insensitive)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from app.domain.analysis import Evidence
+from app.domain.document import PieceText
+
+_SPACES = re.compile(r"\s+")
+_ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…|\[\.\.\.\]|\[…\]|\(\.\.\.\)|\(…\))\s*")
+# Typographic variants that PDF extraction and the model disagree on.
+_TRANSLATE = str.maketrans(
+    {
+        "\u2019": "'",
+        "\u2018": "'",
+        "\u02bc": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2011": "-",
+        "\u00a0": " ",
+        "\u202f": " ",
+        "\u0153": "oe",
+        "\u0152": "oe",
+        "\u00e6": "ae",
+    }
+)
+
+
+def normalize(text: str) -> str:
+    """Lower case, no accents, unified quotes/dashes, all whitespace removed."""
+    text = unicodedata.normalize("NFKD", text.translate(_TRANSLATE))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.translate(_TRANSLATE).casefold()
+    return _SPACES.sub("", text)
+
+
+def quote_in_text(quote: str, text: str) -> bool:
+    """True when every part of the quote (split on ellipses) appears in order in the text."""
+    parts = [normalize(p) for p in _ELLIPSIS.split(quote)]
+    parts = [p for p in parts if p]
+    if not parts:
+        return False
+    haystack = normalize(text)
+    pos = 0
+    for part in parts:
+        found = haystack.find(part, pos)
+        if found < 0:
+            return False
+        pos = found + len(part)
+    return True
+
+
+def find_piece(pieces: list[PieceText], file: str) -> PieceText | None:
+    """The cited piece: exact path first, then by file name (the model may drop folders)."""
+    wanted = file.strip().replace("\\", "/")
+    for piece in pieces:
+        if piece.path == wanted:
+            return piece
+    name = wanted.rsplit("/", 1)[-1].casefold()
+    matches = [p for p in pieces if p.name.casefold() == name]
+    return matches[0] if len(matches) == 1 else None
+
+
+def verify(evidence: Evidence, pieces: list[PieceText]) -> Evidence:
+    """A copy of the evidence with `verified` set from the cited page's text.
+
+    The file is normalised to the piece's real path. A piece without real pages (DOCX, XLSX) is
+    searched whole and its page set to None.
+    """
+    piece = find_piece(pieces, evidence.file)
+    if piece is None or not evidence.quote.strip():
+        return evidence.model_copy(update={"verified": False})
+    if not piece.paged:
+        ok = quote_in_text(evidence.quote, piece.full_text())
+        return evidence.model_copy(update={"file": piece.path, "page": None, "verified": ok})
+    page = piece.page(evidence.page) if evidence.page is not None else None
+    ok = page is not None and quote_in_text(evidence.quote, page.text)
+    return evidence.model_copy(update={"file": piece.path, "verified": ok})

@@ -1,0 +1,143 @@
+"""Retries of Claude calls on 429/529/5xx and network faults, with a status the UI can show.
+
+The SDK's own retries are off (max_retries=0 in the client factory) so that every wait is
+announced to the user ("Claude surchargé, nouvelle tentative dans 20 s") and can be cancelled.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+import anthropic
+
+from app.domain.progress import Cancelled, CancelToken
+from app.errors import UserError
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+StatusFn = Callable[[str], None]
+
+MAX_ATTEMPTS = 5
+MAX_WAIT_S = 120.0
+
+
+class ClaudeUnavailable(UserError):
+    """Claude could not be reached after the retries (or refused the request for good)."""
+
+
+def _sleep(seconds: float) -> None:
+    time.sleep(seconds)
+
+
+# Tests patch this to keep waits tiny; cancellation is checked between short naps.
+sleep: Callable[[float], None] = _sleep
+
+
+def retry_after_seconds(exc: BaseException) -> float | None:
+    """The server's `retry-after-ms` / `retry-after` (seconds) when it gave one."""
+    response = getattr(exc, "response", None)
+    headers = getattr(response, "headers", None)
+    if headers is None:
+        return None
+    for name, scale in (("retry-after-ms", 1000.0), ("retry-after", 1.0)):
+        raw = headers.get(name)
+        if raw is None:
+            continue
+        try:
+            return max(0.0, float(raw) / scale)
+        except ValueError:
+            continue
+    return None
+
+
+def classify(exc: BaseException) -> str | None:
+    """A French reason when the error is worth retrying, None when it is final."""
+    if isinstance(exc, anthropic.RateLimitError):
+        return "Limite de débit de Claude atteinte"
+    if isinstance(exc, anthropic.APIStatusError):
+        if exc.status_code == 529:
+            return "Claude surchargé"
+        if exc.status_code >= 500 or exc.status_code == 408:
+            return "Erreur temporaire du service Claude"
+        return None
+    if isinstance(exc, anthropic.APITimeoutError):
+        return "Claude ne répond pas"
+    if isinstance(exc, anthropic.APIConnectionError):
+        return "Connexion à Claude interrompue"
+    return None
+
+
+def backoff_seconds(attempt: int, exc: BaseException) -> float:
+    hinted = retry_after_seconds(exc)
+    if hinted is not None:
+        return min(hinted, MAX_WAIT_S)
+    base = min(2.0 ** (attempt + 1), 60.0)
+    return base * (0.75 + random.random() / 2)
+
+
+def final_message(exc: BaseException) -> str:
+    """French message for an error that ends the Claude call."""
+    if isinstance(exc, anthropic.AuthenticationError):
+        return "Clé API Claude refusée (401). Vérifiez la clé avec « maitre-ao config set-api-key »."
+    if isinstance(exc, anthropic.PermissionDeniedError):
+        return "Accès à Claude refusé (403) : compte ou abonnement sans droit d'analyse."
+    if isinstance(exc, anthropic.NotFoundError):
+        return "Modèle ou service Claude introuvable (404) : vérifiez le nom du modèle dans les réglages."
+    if isinstance(exc, anthropic.BadRequestError):
+        return "Requête refusée par Claude (400)."
+    if isinstance(exc, anthropic.APIStatusError):
+        return f"Claude a répondu par une erreur ({exc.status_code})."
+    reason = classify(exc)
+    return f"{reason} : abandon après plusieurs tentatives." if reason else "Erreur de Claude."
+
+
+def status_text(reason: str, wait: float) -> str:
+    """What the UI shows while waiting: "Claude surchargé, nouvelle tentative dans 20 s"."""
+    when = f"dans {round(wait)} s" if wait >= 1 else "immédiate"
+    return f"{reason}, nouvelle tentative {when}"
+
+
+def wait_with_cancel(seconds: float, cancel: CancelToken | None) -> None:
+    remaining = seconds
+    while remaining > 0:
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        step = min(0.25, remaining)
+        sleep(step)
+        remaining -= step
+    if cancel is not None:
+        cancel.raise_if_cancelled()
+
+
+def with_retries(
+    call: Callable[[], T],
+    *,
+    on_status: StatusFn | None = None,
+    cancel: CancelToken | None = None,
+    max_attempts: int = MAX_ATTEMPTS,
+) -> T:
+    """Run `call`, retrying transient failures; raise ClaudeUnavailable when it gives up."""
+    attempt = 0
+    while True:
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        try:
+            return call()
+        except Cancelled:
+            raise
+        except anthropic.APIError as exc:
+            reason = classify(exc)
+            attempt += 1
+            if reason is None or attempt >= max_attempts:
+                log.warning("claude call failed (%s), attempt %d", type(exc).__name__, attempt)
+                raise ClaudeUnavailable(final_message(exc)) from exc
+            wait = backoff_seconds(attempt - 1, exc)
+            log.info("claude transient error %s, retry in %.1f s", type(exc).__name__, wait)
+            if on_status is not None:
+                on_status(status_text(reason, wait))
+            wait_with_cancel(wait, cancel)
