@@ -1,0 +1,391 @@
+"""Critères de jugement des offres, their weights and sub-criteria, from the RC's section.
+
+The section is read line by line (pypdf prints each table cell on its own line): a weight is
+attached to the first criterion-like line written since the previous weight, or, when there is none
+(a cell whose weight is printed before its text), to the next one. Levels come from explicit markers
+("Sous-critère 1", "2.1", "a)", "dont") and from the sums (sub-criteria add up to their criterion).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from app.domain.analysis import Criterion, Evidence, SubCriterion
+
+from .source import Line, Page
+from .text import has_leaders
+
+_ANCHOR = re.compile(
+    r"criteres?\s+(?:de\s+|d')?(?:jugement|attribution|selection|choix|evaluation|notation|classement)\s+des\s+offres"
+    r"|criteres?\s+d'attribution|jugement\s+des\s+offres|analyse\s+des\s+offres|choix\s+de\s+l'offre"
+    r"|offre\s+economiquement\s+la\s+plus\s+avantageuse|criteres?\s+(?:de\s+)?(?:jugement|notation|ponderation)"
+    r"|criteres\s+(?:sont|seront)\s+(?:ponderes|hierarchises|les\s+suivants)|ponderation\s+des\s+criteres"
+)
+_ORDER_ONLY = re.compile(
+    r"par\s+ordre\s+(?:decroissant|de\s+priorite\s+decroissante|d'importance\s+decroissante|de\s+priorite)"
+    r"|ordre\s+decroissant\s+d'importance|hierarchises|classes\s+par\s+ordre"
+)
+_END = re.compile(
+    r"^(?:\d+(?:\.\d+)*\.?\s*)?(?:rectification|offres?\s+anormalement|negociation|attribution\s+d|"
+    r"conditions\s+d'envoi|modalites\s+de\s+remise|remise\s+des\s+(?:offres|plis)|renseignements\s+complementaires|"
+    r"procedures?\s+de\s+recours|voies\s+de\s+recours|audition|mise\s+au\s+point|suite\s+a\s+donner|"
+    r"documents?\s+a\s+produire\s+par\s+l'attributaire|confidentialite|declaration\s+sans\s+suite)"
+)
+_WEIGHT = re.compile(
+    r"(?<![\d,.])(\d{1,3}(?:[.,]\d{1,2})?)\s*(?:(%|pour\s*cent|pourcents?)|(points?|pts?\b)|(/\s*100)\b)"
+)
+_SUB_MARK = re.compile(
+    r"^(?:sous[- ]?criteres?\s*(?:n\s*°|no|n°)?\s*\d*[.,]?\d*\s*[:.\-)]?\s*|(\d{1,2})[.,](\d{1,2})\.?\s*[-:)]?\s+|[a-h]\)\s*|[a-h]\.\s+|[ivx]{1,4}\)\s*)"
+)
+_TOP_MARK = re.compile(
+    r"^(?:criteres?\s*(?:n\s*°|no|n°)?\s*(\d{1,2})\s*[:.\-)]?\s*|(\d{1,2})\s*[.)°]\s*[-:]?\s*(?=\D)|(\d{1,2})\s+-\s+)"
+)
+_BULLET = re.compile(r"^[•\-−–*▪►■□o]\s+|^\uf0b7\s*|^\uf0a7\s*")
+_HEADER_CELL = re.compile(
+    r"^(?:criteres?|sous[- ]criteres?|ponderations?|notes?|points?|coefficients?|dont|libelle|intitule|"
+    r"criteres?\s+(?:de\s+jugement\s+)?ponderations?|criteres?\s+et\s+sous[- ]criteres?|"
+    r"criteres?\s+sous[- ]criteres?\s+ponderations?|total|note\s+maximale|ponderation\s+\(?en\s*%\)?|%)\s*:?$"
+)
+_DESCRIPTION = re.compile(
+    r"^(?:definition|ce\s+(?:sous-\s?)?critere|le\s+critere|les?\s+sous[- ]criteres?|la\s+note|note\s+(?:du|de\s+la|=)|"
+    r"il\s+sera|elle\s+sera|sera|seront|les?\s+candidats?|l'offre|les\s+offres|le\s+candidat|appreci|"
+    r"evalu|jug|pour\s+(?:ce|le|la|les)|dans\s+le\s+cas|en\s+cas|si\s|avec|exemple|formule|soit|ou\s|"
+    r"methode|nb|n\.b|nota|rappel|remarque|a\s+titre)"
+    r"|=|\bformule\b|\bsera\s+(?:note|jugee?|appreciee?|evaluee?)|\bseront\s+(?:notes|juges|apprecies|evalues)"
+)
+_DONT = re.compile(
+    r"\b(?:dont|decompose|decomposee|repartis?|reparties|comme\s+suit|selon\s+les\s+sous[- ]criteres)\b"
+)
+_TRAILING = re.compile(
+    r"[\s:;,.\-–—=(]+$|\s+(?:note|notee?|pondere|ponderee?|sur|soit|a|dont|de|ponderation|coefficient)$", re.I
+)
+
+
+@dataclass(slots=True)
+class _Item:
+    kind: str  # "label" | "weight" | "desc"
+    line: Line
+    page: Page
+    label: str = ""
+    level: str = ""  # "sub" | "top" | "bullet" | ""
+    weight: float | None = None
+    unit: str = ""  # "%" | "pts"
+    opens: bool = False  # "dont": sub-criteria follow
+
+
+@dataclass(slots=True)
+class _Entry:
+    label: str
+    level: str
+    weight: float | None
+    unit: str
+    opens: bool
+    page: Page
+    line: Line
+    children: list[_Entry] = field(default_factory=list)
+
+
+def _clean_label(text: str) -> str:
+    label = text.strip()
+    folded = label.lower()
+    # Cut the name from its description: "Qualité de l'offre. Ce sous-critère sera jugé..."
+    for sep in (". ", " : ", ": ", " – ", " - "):
+        idx = label.find(sep)
+        if idx >= 3 and (len(label) > 60 or sep in (". ",)) and not folded.startswith("note"):
+            label = label[:idx]
+            break
+    for _ in range(3):
+        label = _TRAILING.sub("", label).strip()
+    label = label.strip("()[]«»\"' ")
+    return label
+
+
+def _strip_marks(text: str, folded: str) -> tuple[str, str, str]:
+    """(text, folded, level) with a leading numbering/bullet removed."""
+    m = _SUB_MARK.match(folded)
+    if m and m.end() > 0:
+        return text[m.end() :], folded[m.end() :], "sub"
+    m = _TOP_MARK.match(folded)
+    if m and m.end() > 0:
+        return text[m.end() :], folded[m.end() :], "top"
+    m = _BULLET.match(folded)
+    if m:
+        return text[m.end() :], folded[m.end() :], "bullet"
+    return text, folded, ""
+
+
+def _looks_like_label(text: str, folded: str, level: str) -> bool:
+    words = len(folded.split())
+    if not text or not re.search(r"[a-z]", folded):
+        return False
+    if level in ("sub", "top") and words <= 40:
+        return not folded.startswith(("le ", "la ", "les ")) or words <= 12
+    if _DESCRIPTION.search(folded) and not folded.startswith(("prix", "valeur", "delai", "qualite")):
+        return False
+    if len(text) > 100 or words > 16:
+        return False
+    return not (text.rstrip().endswith(".") and words > 8)
+
+
+def _items(lines: list[tuple[Page, Line]]) -> list[_Item]:
+    items: list[_Item] = []
+    for page, line in lines:
+        folded = line.folded.strip()
+        if not folded or has_leaders(line.text):
+            continue
+        text, body, level = _strip_marks(line.text.strip(), folded)
+        if _HEADER_CELL.match(body.strip()):
+            continue
+        weights = list(_WEIGHT.finditer(body))
+        if weights:
+            cursor = 0
+            for m in weights:
+                before = text[cursor : m.start()]
+                unit = "%" if m.group(2) or m.group(4) else "pts"
+                value = float(m.group(1).replace(",", "."))
+                if m.group(4) and value > 100:
+                    continue
+                raw_label = before.strip()
+                label = _clean_label(raw_label)
+                after = body[m.end() : m.end() + 40]
+                opens = bool(_DONT.search(after)) or bool(_DONT.search(body[cursor : m.start()][-20:]))
+                if raw_label and len(raw_label.split()) > 14 and not level:
+                    cursor = m.end()
+                    continue  # a percentage inside a sentence, not a weight
+                if label and re.search(r"[a-z]", label.lower()):
+                    items.append(_Item("label", line, page, label=label, level=level))
+                    level = ""
+                items.append(_Item("weight", line, page, weight=value, unit=unit, opens=opens))
+                cursor = m.end()
+            continue
+        continues_desc = (
+            not level
+            and bool(items)
+            and items[-1].kind == "desc"
+            and items[-1].line.text.rstrip()[-1:] not in ".:;!?"
+            and line.text.rstrip().endswith(".")
+        )
+        if not continues_desc and _looks_like_label(text, body, level):
+            label = _clean_label(text)
+            if label:
+                items.append(
+                    _Item("label", line, page, label=label, level=level, opens=bool(_DONT.search(body)))
+                )
+                continue
+        if items and body.strip() in ("dont", "dont :"):
+            items[-1].opens = True
+            continue
+        # A long line may still name a row of a table ("Le montant total indiqué dans la DPGF"):
+        # it is used only when a weight has no better label.
+        weak = not level and not continues_desc and not _DESCRIPTION.search(body) and len(text) <= 140
+        items.append(_Item("weak" if weak else "desc", line, page, label=_clean_label(text) if weak else ""))
+    return items
+
+
+def _forward(items: list[_Item], i: int, kind: str) -> int | None:
+    for j in range(i + 1, min(len(items), i + 8)):
+        if items[j].kind == "weight":
+            return None
+        if items[j].kind == kind:
+            return j
+    return None
+
+
+def _entries(items: list[_Item]) -> list[_Entry]:
+    """Pair each weight with its label: the first label since the previous weight, else the next one."""
+    entries: list[_Entry] = []
+    consumed: set[int] = set()
+    floor = -1  # labels at or before this index belong to earlier weights
+    for i, item in enumerate(items):
+        if item.kind != "weight":
+            continue
+        candidates = [j for j in range(floor + 1, i) if items[j].kind == "label" and j not in consumed]
+        same_line = [j for j in candidates if items[j].line is item.line]
+        if same_line:
+            target: int | None = same_line[-1]
+        elif candidates:
+            # Before the first weight come headings and intro lines: the closest label names it.
+            target = candidates[-1] if floor < 0 else candidates[0]
+        else:
+            target = None
+        if target is None:
+            weak = [j for j in range(floor + 1, i) if items[j].kind == "weak" and j not in consumed]
+            target = weak[-1] if weak else _forward(items, i, "label")
+        if target is None:
+            target = _forward(items, i, "weak")
+        floor = max(i, target or -1)
+        if target is None:
+            continue
+        consumed.add(target)
+        label = items[target]
+        entries.append(
+            _Entry(
+                label=label.label,
+                level=label.level,
+                weight=item.weight,
+                unit=item.unit,
+                opens=item.opens or label.opens,
+                page=label.page,
+                line=label.line,
+            )
+        )
+    return entries
+
+
+def _group(entries: list[_Entry]) -> list[_Entry]:
+    tops: list[_Entry] = []
+    parent: _Entry | None = None
+    for entry in entries:
+        weight = entry.weight or 0.0
+        if parent is not None:
+            used = sum(c.weight or 0.0 for c in parent.children)
+            room = (parent.weight or 0.0) - used
+            explicit_sub = entry.level == "sub" or (entry.level == "bullet" and parent.opens)
+            fits = weight <= room + 0.5 and room > 0.5
+            if entry.level != "top" and (explicit_sub or (parent.opens and fits)):
+                parent.children.append(entry)
+                continue
+        if _top_total_complete(tops) and entry.level != "top":
+            continue  # a stray percentage after the table
+        tops.append(entry)
+        parent = entry
+    return tops
+
+
+def _top_total_complete(tops: list[_Entry]) -> bool:
+    if not tops or any(t.unit != "%" for t in tops):
+        return False
+    return abs(sum(t.weight or 0.0 for t in tops) - 100) <= 0.5
+
+
+def _to_criteria(tops: list[_Entry]) -> list[Criterion]:
+    total = sum(t.weight or 0.0 for t in tops)
+    points = any(t.unit == "pts" for t in tops) or (
+        total > 0 and abs(total - 100) > 0.5 and tops[0].unit != "%"
+    )
+    scale = 100.0 / total if points and total > 0 else 1.0
+    criteria: list[Criterion] = []
+    for top in tops:
+        pct = round((top.weight or 0.0) * scale, 2)
+        subs: list[SubCriterion] = []
+        raw = [c.weight or 0.0 for c in top.children]
+        s = sum(raw)
+        for child in top.children:
+            w = child.weight or 0.0
+            if abs(s - (top.weight or 0.0)) <= 0.5:
+                value = w * scale
+            elif abs(s - 100) <= 0.5:
+                value = w * pct / 100
+            elif s > 0:
+                value = w / s * pct
+            else:
+                value = 0.0
+            subs.append(SubCriterion(name=child.label, weight_percent=round(value, 2)))
+        criteria.append(
+            Criterion(
+                name=top.label, weight_percent=pct, subcriteria=subs, evidence=top.page.evidence(_quote(top))
+            )
+        )
+    return criteria
+
+
+def _quote(entry: _Entry) -> str:
+    return entry.line.text[:240].strip()
+
+
+_HEADING_NO = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+[A-ZÀ-Ý]")
+
+
+def _number(text: str) -> tuple[int, ...] | None:
+    m = _HEADING_NO.match(text)
+    if not m or len(text) > 110:
+        return None
+    return tuple(int(x) for x in m.group(1).split("."))
+
+
+def _after_section(anchor: tuple[int, ...] | None, heading: tuple[int, ...] | None) -> bool:
+    """True when `heading` is a later section than the anchor's ("6.3" or "7" after "6.2")."""
+    if anchor is None or heading is None or heading[: len(anchor)] == anchor:
+        return False
+    return heading[: len(anchor)] > anchor and heading[0] >= anchor[0]
+
+
+def _section(
+    pages: Sequence[Page], page_index: int, line_index: int, limit: int = 160
+) -> list[tuple[Page, Line]]:
+    out: list[tuple[Page, Line]] = []
+    anchor_no = _number(pages[page_index].lines[line_index].text)
+    first = True
+    for pi in range(page_index, page_index + 4):
+        try:
+            page = pages[pi]
+        except IndexError:
+            break
+        if pi > page_index and page.piece is not pages[page_index].piece:
+            break
+        start = line_index + 1 if first else 0
+        first = False
+        for line in page.lines[start:]:
+            folded = line.folded
+            if (len(folded) < 90 and _END.match(folded)) or _after_section(anchor_no, _number(line.text)):
+                return out
+            out.append((page, line))
+            if len(out) >= limit:
+                return out
+    return out
+
+
+def _ordered_only(lines: list[tuple[Page, Line]], anchor_page: Page, anchor: Line) -> list[Criterion]:
+    """'par ordre décroissant d'importance': names in order, no weights."""
+    names: list[tuple[str, Page, Line]] = []
+    order = _ORDER_ONLY.search(anchor.folded)
+    tail = anchor.folded[order.end() :] if order else ""
+    if ":" in tail and len(tail.split(":", 1)[1].strip()) > 3:
+        raw = anchor.text[len(anchor.text) - len(tail) :].split(":", 1)[1]
+        for part in re.split(r"[;,]|\s\d[.)]\s|\s-\s", raw):
+            name = _clean_label(part)
+            if name and len(name) < 80:
+                names.append((name, anchor_page, anchor))
+    if not names:
+        for page, line in lines:
+            text, _body, level = _strip_marks(line.text.strip(), line.folded.strip())
+            if level:
+                name = _clean_label(text)
+                if name and len(name) <= 120:
+                    names.append((name, page, line))
+            elif names:
+                break
+    return [
+        Criterion(name=n, weight_percent=None, evidence=p.evidence(ln.text[:240])) for n, p, ln in names[:10]
+    ]
+
+
+def find_criteria(pages: Sequence[Page]) -> tuple[list[Criterion], Evidence] | None:
+    best: list[Criterion] = []
+    for pi, page in enumerate(pages):
+        for li, line in enumerate(page.lines):
+            if has_leaders(line.text) or not _ANCHOR.search(line.folded):
+                continue
+            section = _section(pages, pi, li)
+            head = [(page, line)] if _WEIGHT.search(line.folded) else []
+            entries = _entries(_items([*head, *section]))
+            tops = _group(entries)
+            if len(tops) >= 2 or (len(tops) == 1 and tops[0].children):
+                criteria = _to_criteria(tops)
+                total = sum(c.weight_percent or 0 for c in criteria)
+                if abs(total - 100) <= 1:
+                    return criteria, criteria[0].evidence or page.evidence(line.text[:240])
+                if len(criteria) > len(best):
+                    best = criteria
+            if not best:
+                text_lines = [(page, line), *section]
+                for tp, tl in text_lines[:6]:
+                    if _ORDER_ONLY.search(tl.folded):
+                        ordered = _ordered_only(section, tp, tl)
+                        if len(ordered) >= 2:
+                            return ordered, tp.evidence(tl.text[:240])
+    if best:
+        return best, best[0].evidence or pages[0].evidence(best[0].name)
+    return None

@@ -1,0 +1,54 @@
+"""Date limite de remise des offres."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from app.domain.analysis import Evidence
+
+from .dates import find_date, find_time, iso_of
+from .source import Page
+
+_LABEL = re.compile(
+    r"date\s+(?:et\s+(?:l'\s*)?heure\s+)?(?:limites?|butoir)\s+(?:de\s+|d'\s*)?(?:la\s+)?"
+    r"(?:remise|reception|depot|transmission|envoi)\s+(?:des\s+|de\s+l'\s*|du\s+)?"
+    r"(?:offres?|plis|candidatures?\s+et\s+des\s+offres|dossiers?|propositions?|reponses?)"
+    r"|(?:remise|reception|depot)\s+des\s+(?:offres|plis)\s*:"
+    r"|(?:offres|plis|dossiers)\s+(?:devront|doivent)\s+(?:etre\s+)?(?:remis|deposes|transmis|recus|parvenir)"
+    r"|date\s+limite\s*:"
+)
+# "8 jours avant la date limite de réception des offres" speaks of another date.
+_RELATIVE_BEFORE = re.compile(r"(?:avant|apres|suivant|precedant|compter de)\s+(?:la|cette)?\s*$")
+_WINDOW = 220
+
+
+def find_deadline(pages: Sequence[Page]) -> tuple[str, Evidence] | None:
+    """The first labelled deadline that carries a date; one with a time wins over one without."""
+    dated: tuple[str, Evidence] | None = None
+    for page in pages:
+        text = page.folded
+        for m in _LABEL.finditer(text):
+            if _RELATIVE_BEFORE.search(text[max(0, m.start() - 25) : m.start()]):
+                continue
+            line = page.line_at(m.start())
+            if line is not None and "...." in line.text and line.text.rstrip()[-1:].isdigit():
+                continue  # table of contents
+            found = find_date(text, m.end(), min(len(text), m.end() + _WINDOW))
+            if found is None:
+                continue
+            between = text[m.end() : found.start]
+            if re.search(r"\b(?:questions?|visite|demandes?)\b", between):
+                continue
+            at = find_time(text, found.end, min(len(text), found.end + 140))
+            if at is None:
+                at = find_time(text, m.end(), found.start)
+            end = max(found.end, at.end if at else 0)
+            quote = page.flat[m.start() : end].strip()
+            evidence = page.evidence(quote)
+            value = iso_of(found, at)
+            if at is not None:
+                return value, evidence
+            if dated is None:
+                dated = (value, evidence)
+    return dated

@@ -1,0 +1,164 @@
+"""Pieces the candidate must hand in (candidature and offre), from the RC's list of pieces to produce.
+
+Only the section that says what to produce is read; pieces asked only from the winner, optional or
+conditional ones, and the list of what the DCE itself contains are left out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from app.domain.analysis import Evidence
+from app.domain.kinds import RequiredDocument as R
+
+from .source import Line, Page
+from .text import has_leaders
+
+_START = re.compile(
+    r"^(?:\d+(?:\.\d+)*\.?\s*)?(?:presentation\s+des\s+(?:candidatures|offres|plis)|contenu\s+des\s+(?:plis|offres|candidatures|dossiers)"
+    r"|pieces?\s+(?:a\s+(?:fournir|produire|remettre|joindre)|de\s+la\s+candidature|de\s+l'offre|constitutives)"
+    r"|(?:documents?|elements?)\s+(?:a\s+(?:fournir|produire|remettre)|necessaires|constitutifs|de\s+la\s+candidature)"
+    r"|composition\s+(?:du|des)\s+(?:pli|plis|dossier|offre|candidature|reponse)|dossier\s+de\s+(?:candidature|reponse|l'offre)"
+    r"|contenu\s+de\s+(?:la\s+candidature|l'offre|la\s+reponse|l'enveloppe)|constitution\s+(?:du|des)\s+(?:dossier|pli|offre)"
+    r"|(?:le\s+)?(?:candidat|soumissionnaire)s?\s+(?:devra|devront|doit|doivent|aura|auront)\s+(?:produire|fournir|remettre)"
+    r"|justifications?\s+a\s+produire|candidature\s*:|offre\s*:)"
+)
+_END = re.compile(
+    r"^(?:\d+(?:\.\d+)*\.?\s*)?(?:jugement|examen|analyse|selection\s+des\s+candidatures|criteres|attribution|"
+    r"conditions\s+d'envoi|modalites\s+de\s+(?:remise|transmission|envoi)|remise\s+des\s+(?:plis|offres)|"
+    r"date\s+limite|negociation|renseignements\s+complementaires|visite|ouverture\s+des\s+plis)"
+)
+# What marks a piece as not asked of every candidate at submission.
+_WINNER = re.compile(
+    r"attributaire|candidat\s+retenu|titulaire\s+pressenti|avant\s+(?:l'attribution|la\s+notification|la\s+signature)|"
+    r"auquel\s+il\s+est\s+envisage|envisage\s+d'attribuer|sera\s+retenu|sera\s+attribue|apres\s+(?:l'attribution|le\s+classement)|"
+    r"en\s+cas\s+d'attribution|lors\s+de\s+l'attribution|au\s+stade\s+de\s+l'attribution|le\s+laureat"
+)
+_OPTIONAL = re.compile(
+    r"\bpeu(?:t|vent)\b|\bpourr(?:a|ont)\b|\bfacultati|\ble\s+cas\s+echeant\b|\bs'il\s+(?:le\s+souhaite|y\s+a\s+lieu)|"
+    r"\ben\s+cas\s+de\s+(?:sous-traitance|groupement|recours)|\bsi\s+le\s+candidat|\bsi,|^si\s|\baccepte\s+que|"
+    r"\beligible|\bpossibilite|\bsont\s+invites|\best\s+invite|\bou\s+equivalent\b(?=.*\bdume)|\bn'est\s+pas\s+obligatoire|"
+    r"\bne\s+sont\s+pas\s+tenus|\bn'est\s+pas\s+tenu|\bdispense|\bne\s+(?:sont|est)\s+pas\s+a\s+(?:remettre|fournir|produire|joindre)|"
+    r"\bsouhaite|\bfaculte|\benvisage\s+de"
+)
+_DCE_CONTENT = re.compile(
+    r"dossier\s+de\s+consultation\s+(?:comprend|contient|est\s+compose)|le\s+dce\s+(?:comprend|contient)"
+)
+
+_DOCS: tuple[tuple[R, re.Pattern[str]], ...] = tuple(
+    (code, re.compile(pattern))
+    for code, pattern in (
+        (R.DC1, r"\bdc\s?1\b|lettre\s+de\s+candidature"),
+        (R.DC2, r"\bdc\s?2\b|declaration\s+du\s+candidat"),
+        (R.DUME, r"\bdume\b|document\s+unique\s+de\s+marche\s+europeen"),
+        (R.DC4, r"\bdc\s?4\b"),
+        (
+            R.SOUS_TRAITANCE,
+            r"declaration\s+de\s+sous-traitance|acte\s+special\s+de\s+sous-traitance|demande\s+d'acceptation\s+(?:du|des|de)\s+sous-traitants?",
+        ),
+        (
+            R.KBIS,
+            r"k\s?-?bis\b|extrait\s+(?:d'immatriculation|du\s+registre\s+du\s+commerce)|inscription\s+au\s+registre",
+        ),
+        (
+            R.ATTESTATION_ASSURANCE,
+            r"attestations?\s+d'assurances?|assurances?\s+(?:de\s+)?responsabilite|assurance\s+pour\s+les\s+risques|police\s+d'assurance|assurance\s+decennale",
+        ),
+        (R.CHIFFRE_AFFAIRES, r"chiffres?\s+d'affaires"),
+        (
+            R.REFERENCES,
+            r"references?\s+(?:de|des|pour|sur|en)\s+(?:\w+\s+){0,3}(?:prestations|travaux|services|fournitures|marches|operations|chantiers)|liste\s+des\s+(?:principales?\s+)?(?:prestations|travaux|services|fournitures|livraisons)|certificats?\s+de\s+capacites?",
+        ),
+        (
+            R.CERTIFICATIONS,
+            r"certificats?\s+de\s+qualifications?|qualifications?\s+professionnelles?|\bqualibat\b|\bqualifelec\b|\bopqibi\b|\bopqcb\b|certifications?\s+(?:iso|qualite|professionnelles?)|\biso\s?\d{4,5}",
+        ),
+        (
+            R.EFFECTIFS,
+            r"effectifs?\s+(?:moyens?\s+)?annuels?|declaration\s+(?:indiquant|concernant)\s+les\s+effectifs|effectifs\s+du\s+candidat|importance\s+du\s+personnel",
+        ),
+        (
+            R.MOYENS_MATERIELS,
+            r"outillage|materiel\s+et\s+(?:de\s+l')?equipement|moyens\s+materiels|equipements?\s+techniques?\s+dont",
+        ),
+        (
+            R.ATTESTATIONS_FISCALES_SOCIALES,
+            r"attestations?\s+(?:fiscales?|sociales?|de\s+regularite|urssaf|de\s+vigilance)|obligations\s+fiscales\s+et\s+sociales|certificats?\s+fiscaux",
+        ),
+        (R.RIB, r"\brib\b|releve\s+d'identite\s+bancaire"),
+        (R.AE, r"acte\s+d'engagement|\battri\s?1\b"),
+        (R.DPGF, r"\bdpgf\b|decomposition\s+du\s+prix\s+global"),
+        (R.BPU, r"\bbpu\b|bordereau\s+des?\s+prix"),
+        (R.DQE, r"\bdqe\b|detail\s+quantitatif\s+estimatif|devis\s+quantitatif"),
+        (
+            R.MEMOIRE_TECHNIQUE,
+            r"memoire\s+technique|note\s+methodologique|memoire\s+(?:justificatif|explicatif)|offre\s+technique\s+detaillee",
+        ),
+        (R.CADRE_REPONSE, r"cadre\s+de\s+reponse|questionnaire\s+technique"),
+        (R.PLANNING, r"\bplanning\b|calendrier\s+previsionnel\s+d'execution"),
+        (R.ATTESTATION_VISITE, r"(?:attestation|certificat)\s+de\s+visite"),
+        (R.DECLARATION_HONNEUR, r"declaration\s+sur\s+l'honneur"),
+        (
+            R.POUVOIR_SIGNATAIRE,
+            r"pouvoir\s+(?:de\s+la\s+personne|du\s+signataire|habilitant)|delegation\s+de\s+signature|habilitation\s+du\s+signataire|pouvoirs?\s+(?:de\s+)?signature",
+        ),
+    )
+)
+_BULLET = re.compile(r"^(?:[•\-−–*▪►■□o>]|\uf0b7|\uf0a7|\d{1,2}[.)]\s|[a-h]\)\s)")
+_ENABLES = re.compile(r"\bpermet(?:tra)?\s+(?:de|d')|\bdume\b")
+_NEGATED = re.compile(
+    r"\bne\s+(?:sont|est|seront|sera)\s+pas\s+a\b|\bne\s+(?:doit|doivent)\s+pas\b|\bpas\s+(?:a\s+)?(?:remettre|fournir|joindre)\b"
+)
+
+
+def _section_lines(pages: Sequence[Page]) -> list[tuple[Page, Line]]:
+    """Lines of the sections that list the pieces to produce (several sections may qualify)."""
+    out: list[tuple[Page, Line]] = []
+    inside = False
+    for page in pages:
+        for line in page.lines:
+            folded = line.folded
+            if has_leaders(line.text):
+                continue
+            short = len(folded) < 110
+            if short and _START.match(folded):
+                inside = True
+            elif short and inside and _END.match(folded):
+                inside = False
+            if inside:
+                out.append((page, line))
+    return out
+
+
+def find_required_documents(pages: Sequence[Page]) -> tuple[list[R], Evidence] | None:
+    lines = _section_lines(pages)
+    found: list[R] = []
+    evidence: Evidence | None = None
+    context_excluded = False  # an intro line ("L'attributaire fournira :") governs the bullets under it
+    in_dce_list = False
+    for page, line in lines:
+        folded = line.folded
+        bullet = bool(_BULLET.match(folded))
+        if not bullet:
+            context_excluded = bool(
+                _WINNER.search(folded)
+                or (folded.rstrip().endswith(":") and (_OPTIONAL.search(folded) or _ENABLES.search(folded)))
+            )
+            in_dce_list = bool(_DCE_CONTENT.search(folded))
+        if in_dce_list or (bullet and context_excluded):
+            continue
+        for sentence in re.split(r"(?<=[.;])\s+", folded):
+            if _WINNER.search(sentence) or _OPTIONAL.search(sentence) or _NEGATED.search(sentence):
+                continue
+            for code, pattern in _DOCS:
+                if code not in found and pattern.search(sentence):
+                    found.append(code)
+                    if evidence is None:
+                        evidence = page.evidence(line.text[:240])
+    if not found or evidence is None:
+        return None
+    # The DUME replaces DC1/DC2; when both are named it is the alternative, not an extra piece.
+    if R.DUME in found and (R.DC1 in found or R.DC2 in found):
+        found.remove(R.DUME)
+    return found, evidence

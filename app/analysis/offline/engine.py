@@ -1,0 +1,121 @@
+"""analyze_offline: every field of the analysis contract from the page texts, with evidence."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from app.domain.analysis import Analysis, Engine, Evidence, PieceSummary
+from app.domain.document import PieceText
+from app.domain.kinds import PieceKind
+from app.domain.progress import CancelToken
+
+from . import clauses, criteria, deadline, documents, identity, lots
+from .source import Dce, Pages, rule_pages
+
+log = logging.getLogger(__name__)
+
+# Pieces that carry the cover-page identity of the consultation, most reliable first.
+_IDENTITY_KINDS = (PieceKind.RC, PieceKind.CCAP, PieceKind.CCP, PieceKind.AE, PieceKind.CADRE_REPONSE)
+# Pieces where the candidate's list of pieces to produce is written.
+_DOCUMENT_KINDS = (PieceKind.RC, PieceKind.CCP, PieceKind.CADRE_REPONSE, PieceKind.AUTRE)
+# Offer validity and lots are often stated in the AE or the CCAP only.
+_VALIDITY_KINDS = (PieceKind.RC, PieceKind.AE, PieceKind.CCAP, PieceKind.CCP, PieceKind.CADRE_REPONSE)
+
+
+def _summary(piece: PieceText) -> PieceSummary:
+    return PieceSummary(
+        file=piece.path,
+        kind=piece.kind,
+        pages=piece.page_count,
+        needs_ocr=piece.ocr_pages > 0,
+        ocr_pages=piece.ocr_pages,
+        unread_reason=piece.unread_reason or piece.error,
+    )
+
+
+def analyze_offline(pieces: list[PieceText], *, cancel: CancelToken | None = None) -> Analysis:
+    """Deterministic French rules over the page texts; RC first, then cadre de réponse, CCAP/CCP, AE."""
+    started = time.perf_counter()
+    dce = Dce.of(pieces)
+    analysis = Analysis(engine=Engine.OFFLINE.value, pieces=[_summary(p) for p in pieces])
+    rules = rule_pages(dce)
+    identity_pages = rule_pages(dce, *_IDENTITY_KINDS)
+
+    def step(field: str, finder: Callable[[Pages], Any], pages: Pages) -> Any:
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        found = finder(pages)
+        if found is None:
+            return None
+        value, evidence = found[0], found[1]
+        setattr(analysis, field, value)
+        analysis.evidence[field] = evidence
+        return found
+
+    step("buyer", identity.find_buyer, identity_pages)
+    step("object", identity.find_object, identity_pages)
+    step("reference", identity.find_reference, identity_pages)
+    step("procedure", clauses.find_procedure, rules)
+    step("deadline", deadline.find_deadline, rules)
+    step("questions_deadline", clauses.find_questions_deadline, rules)
+    visit = step("site_visit", clauses.find_site_visit, rules)
+    if visit is not None:
+        analysis.site_visit_date = visit[2]
+    step(
+        "lots",
+        lots.find_lots,
+        rule_pages(dce, PieceKind.RC, PieceKind.CCAP, PieceKind.CCP, PieceKind.AE, PieceKind.CADRE_REPONSE),
+    )
+    step("variants_allowed", clauses.find_variants, rules)
+    pse = clauses.find_pse(rules)
+    if pse is not None:
+        analysis.pse_allowed = pse[0]
+        analysis.evidence["pse_allowed"] = pse[1]
+    step("offer_validity_days", clauses.find_validity, rule_pages(dce, *_VALIDITY_KINDS))
+    step(
+        "criteria",
+        criteria.find_criteria,
+        rule_pages(dce, PieceKind.RC, PieceKind.CCP, PieceKind.CADRE_REPONSE, PieceKind.CCAP),
+    )
+    step("required_documents", documents.find_required_documents, rule_pages(dce, *_DOCUMENT_KINDS))
+    step("memoire_page_limit", clauses.find_page_limit, rules)
+    analysis.warnings = _warnings(dce, analysis)
+    from app.analysis.fiche import render_fiche  # fiche imports the domain only; no cycle at import time
+
+    analysis.fiche = render_fiche(analysis)
+    log.info("offline analysis: %d pieces in %.1f ms", len(pieces), (time.perf_counter() - started) * 1000)
+    return analysis
+
+
+def _warnings(dce: Dce, analysis: Analysis) -> list[str]:
+    out: list[str] = []
+    if not dce.has(PieceKind.RC):
+        out.append(
+            "Aucun règlement de la consultation (RC) dans le DCE : l'analyse repose sur les autres pièces."
+        )
+    for piece in dce.pieces:
+        if piece.unread_reason:
+            out.append(f"{piece.path} : non lu ({piece.unread_reason}).")
+        elif piece.error:
+            out.append(f"{piece.path} : {piece.error}")
+        elif piece.ocr_pages:
+            out.append(f"{piece.path} : {piece.ocr_pages} page(s) sans texte (numérisées), non analysées.")
+    if analysis.deadline is None:
+        out.append(
+            "Date limite de remise des offres non trouvée : à vérifier dans le RC ou l'avis de publicité."
+        )
+    elif "T" not in analysis.deadline:
+        out.append("Heure limite de remise des offres non trouvée : seule la date est connue.")
+    if not analysis.criteria:
+        out.append("Critères de jugement des offres non trouvés.")
+    else:
+        weights = [c.weight_percent for c in analysis.criteria if c.weight_percent is not None]
+        if weights and abs(sum(weights) - 100) > 1:
+            out.append(f"La somme des pondérations lues est de {sum(weights):g} % : à vérifier.")
+    return out
+
+
+__all__ = ["Evidence", "analyze_offline"]

@@ -1,0 +1,136 @@
+"""Acheteur, objet and référence of the consultation, from the cover page's labelled fields."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from app.domain.analysis import Evidence
+
+from .source import Page
+from .text import fold, has_leaders, squash
+
+_BUYER_LABEL = re.compile(
+    r"^(?:nom\s+(?:et\s+adresse\s+)?(?:de\s+l'|du\s+)?(?:acheteur|pouvoir\s+adjudicateur|organisme)|"
+    r"identification\s+de\s+l'(?:acheteur|organisme)|acheteur\s+public|acheteur|pouvoir\s+adjudicateur|"
+    r"entite\s+adjudicatrice|maitre\s+d'ouvrage|maitrise\s+d'ouvrage|personne\s+publique|collectivite|"
+    r"organisme\s+acheteur|donneur\s+d'ordre)\s*(?:\(.*?\))?\s*(?::|-|–)?\s*"
+)
+_OBJECT_LABEL = re.compile(
+    r"^(?:objet\s+(?:de\s+la\s+consultation|du\s+marche(?:\s+public)?|de\s+l'accord-cadre|de\s+l'accord\s+cadre|"
+    r"du\s+contrat|des\s+prestations)|objet|intitule\s+(?:de\s+la\s+consultation|du\s+marche)|designation\s+du\s+marche)"
+    r"\s*(?::|-|–)?\s*"
+)
+_OBJECT_SENTENCE = re.compile(
+    r"(?:la\s+(?:presente\s+)?consultation|le\s+present\s+(?:marche|accord-cadre|contrat)|l'accord-cadre|le\s+marche)"
+    r"\s+(?:a|ont)\s+pour\s+objet\s+(?:la\s+|le\s+|les\s+|l')?"
+)
+_STOP_LABEL = re.compile(
+    r"^(?:date|heure|adresse|telephone|tel\b|courriel|e-mail|mail|site|procedure|reference|n°|numero|"
+    r"acheteur|pouvoir|maitre|type|mode|lieu|duree|delai|code|cpv|sommaire|reglement|marche\s+n|"
+    r"dossier|consultation\s+n|representant|personne|siret|remise|limite|www|http)"
+)
+_REFERENCE = re.compile(
+    r"(?:reference\s+(?:de\s+la\s+consultation|du\s+marche|de\s+la\s+procedure|interne|acheteur)?|"
+    r"(?:n°|no|numero)\s+(?:de\s+(?:la\s+)?)?(?:consultation|procedure|marche|dossier|affaire)|"
+    r"(?:consultation|procedure|marche|accord-cadre|dossier|affaire)\s+(?:n°|no|numero|ref\.?)|ref\.?|"
+    r"procedure|consultation|marche)\s*(?:n°|no)?\s*[:.]?\s*"
+    r"([a-z0-9][a-z0-9_./-]*\d[a-z0-9_./-]*|\d[a-z0-9_./-]*)"
+)
+
+
+def _value_after(page: Page, index: int, label_len: int) -> tuple[str, int, int] | None:
+    """Value written after a label, on the same line or on the following lines; (value, first, last)."""
+    line = page.lines[index]
+    rest = squash(line.text[label_len:]).strip(" :–-")
+    if rest and len(rest) > 2 and not _STOP_LABEL.match(fold(rest)):
+        return rest, index, index
+    parts: list[str] = []
+    last = index
+    for j in range(index + 1, min(len(page.lines), index + 5)):
+        text = page.lines[j].text.strip()
+        folded = page.lines[j].folded
+        if not text or has_leaders(text) or _STOP_LABEL.match(folded) or _OBJECT_LABEL.match(folded):
+            break
+        parts.append(text)
+        last = j
+        if text.endswith(".") or len(" ".join(parts)) > 240:
+            break
+    if not parts:
+        return None
+    return " ".join(parts), index + 1, last
+
+
+def _quote_lines(page: Page, first: int, last: int) -> str:
+    return " ".join(line.text for line in page.lines[first : last + 1])
+
+
+def _labelled(
+    pages: Sequence[Page], label: re.Pattern[str], max_pages: int = 3
+) -> tuple[str, Evidence] | None:
+    seen: set[str] = set()
+    for page in pages:
+        if page.piece.path not in seen and len(seen) >= 3:
+            break
+        seen.add(page.piece.path)
+        if page.number > max_pages:
+            continue
+        for i, line in enumerate(page.lines):
+            m = label.match(line.folded)
+            if m is None or has_leaders(line.text) or len(line.text) > 300:
+                continue
+            # The label alone or followed by ':' — never a sentence that merely mentions it.
+            rest = line.folded[m.end() :]
+            if rest and len(rest.split()) > 3 and not re.search(r"[:–-]\s*$", line.folded[: m.end()]):
+                continue
+            found = _value_after(page, i, m.end())
+            if found is None:
+                continue
+            value, _first, last = found
+            value = value.strip(" .;:")
+            if len(value) < 3:
+                continue
+            return value, page.evidence(_quote_lines(page, i, last)[:300])
+    return None
+
+
+def find_buyer(pages: Sequence[Page]) -> tuple[str, Evidence] | None:
+    return _labelled(pages, _BUYER_LABEL)
+
+
+def find_object(pages: Sequence[Page]) -> tuple[str, Evidence] | None:
+    found = _labelled(pages, _OBJECT_LABEL)
+    if found is not None:
+        return found
+    for page in pages[:6]:
+        m = _OBJECT_SENTENCE.search(page.folded)
+        if m is None:
+            continue
+        end = page.flat.find(".", m.end())
+        end = end if 0 < end - m.end() < 300 else min(len(page.flat), m.end() + 200)
+        value = page.flat[m.end() : end].strip()
+        if len(value) > 5:
+            return value, page.evidence(page.flat[m.start() : end + 1].strip())
+    return None
+
+
+_NOT_REFERENCE = re.compile(
+    r"^(?:r|l|d)\.?\d|^\d{1,2}[./]\d{1,2}[./]\d{2,4}$|^\d{1,3}$|^\d{4}$|^\d{2,3}-\d{1,3}$"
+)
+
+
+def find_reference(pages: Sequence[Page]) -> tuple[str, Evidence] | None:
+    for page in pages[:8]:
+        if page.number > 3:
+            continue
+        for text in [*page.headers, *(line.text for line in page.lines[:60])]:
+            folded = fold(text)
+            for m in _REFERENCE.finditer(folded):
+                value = text[m.start(1) : m.end(1)].strip("./-_")
+                key = fold(value)
+                if len(value) < 3 or _NOT_REFERENCE.match(key) or re.match(r"^\d+(?:er)?$", key):
+                    continue
+                if re.fullmatch(r"20\d\d-\d{1,2}-\d{1,2}", key):
+                    continue
+                return value, page.evidence(squash(text))
+    return None

@@ -1,0 +1,68 @@
+"""Lots: 'Lot n° 1 : …' lines and tables, or the statement that the consultation is not divided."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from app.domain.analysis import Evidence, Lot
+
+from .source import Page
+from .text import has_leaders, strip_leaders
+
+_NO_LOTS = re.compile(
+    r"(?:ne\s+fait\s+pas\s+l'objet\s+d'(?:une\s+)?(?:decomposition|division|allotissement)\s+en\s+lots"
+    r"|n'est\s+pas\s+(?:decompose|divise|allotie?)e?\s*(?:en\s+lots)?|pas\s+(?:de\s+)?(?:decomposition\s+en\s+)?lots\b"
+    r"|lot\s+unique|marche\s+(?:global|unique)\b|non[- ]allotissement|sans\s+allotissement|ne\s+comporte\s+pas\s+de\s+lots?"
+    r"|n'est\s+pas\s+alloti|aucun\s+lot|un\s+seul\s+lot|(?:allotissement|lots?)\s*:\s*(?:non|sans\s+objet))"
+)
+_LOT_LINE = re.compile(r"^\s*lot\s*(?:n\s*°|no\.?|n°|numero|#)?\s*0?(\d{1,2})\b\s*(?:[:.\-–—)]\s*|\s+)(.*)$")
+
+
+def find_lots(pages: Sequence[Page]) -> tuple[list[Lot], Evidence] | None:
+    """Per piece (RC first): the lots it lists (two or more, numbered from 1), else [] when it says
+    the consultation is not divided."""
+    pieces: list[list[Page]] = []
+    for page in pages:
+        if not pieces or pieces[-1][0].piece is not page.piece:
+            pieces.append([])
+        pieces[-1].append(page)
+    for piece_pages in pieces:
+        found = _lots_in_piece(piece_pages)
+        if found is not None:
+            return found
+        for page in piece_pages:
+            m = _NO_LOTS.search(page.folded)
+            if m is not None:
+                return [], page.evidence_at(m.start(), m.end())
+    return None
+
+
+def _lots_in_piece(pages: Sequence[Page]) -> tuple[list[Lot], Evidence] | None:
+    lots: dict[int, str] = {}
+    evidence: Evidence | None = None
+    for page in pages:
+        for i, line in enumerate(page.lines):
+            m = _LOT_LINE.match(line.folded)
+            if m is None:
+                continue
+            number = int(m.group(1))
+            title = line.text[m.start(2) :].strip() if m.group(2) else ""
+            if has_leaders(title):
+                title = re.sub(r"\s*\d{1,3}\s*$", "", strip_leaders(title))
+            if not title and i + 1 < len(page.lines):
+                nxt = page.lines[i + 1]
+                if not _LOT_LINE.match(nxt.folded) and len(nxt.text) < 150:
+                    title = nxt.text.strip()
+            title = title.strip(" :-–")
+            if not title or len(title) > 200 or number == 0 or number > 60:
+                continue
+            if re.match(r"^(?:et|ou|a|au|aux|de|du|des|en|le|la|les|sera|est|sont|n°)\b", title.lower()):
+                continue  # "lot 2 et 3 sont…", a sentence mentioning a lot
+            lots.setdefault(number, title)
+            if evidence is None:
+                evidence = page.evidence(line.text[:240])
+    numbers = sorted(lots)
+    if len(numbers) >= 2 and numbers == list(range(1, len(numbers) + 1)) and evidence:
+        return [Lot(number=n, title=lots[n]) for n in numbers], evidence
+    return None

@@ -1,0 +1,252 @@
+"""The DCE as the rules see it: cleaned lines per page, a flat and a folded text, evidence helpers."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import overload
+
+from app.domain.analysis import Evidence
+from app.domain.document import PieceText
+from app.domain.kinds import READ_PRIORITY, PieceKind
+
+from .text import fold, squash
+
+_PAGE_NO = re.compile(r"^(?:page\s*)?\d{1,3}\s*(?:/|sur)\s*\d{1,3}$|^page\s*\d{1,3}$|^-?\s*\d{1,3}\s*-?$")
+_DIGITS = re.compile(r"\d+")
+# A sentence ends at . ; ! ? followed by a space and a capital, not after an initial ("R. 2124-2").
+_SENTENCE_BREAK = re.compile(r"(?<![\s(][A-Z])(?<!\bart)(?<!\bn°)[.;!?](?=\s+[A-ZÀ-Ý•\-–−(«\"])")
+QUOTE_MAX = 260
+
+
+@dataclass(slots=True)
+class Line:
+    """A logical line: consecutive physical lines joined when the text clearly continues."""
+
+    text: str
+    folded: str
+    start: int  # offset of the line in the page's flat text
+
+
+@dataclass(slots=True)
+class Page:
+    piece: PieceText
+    number: int  # 1-based
+    flat: str  # cleaned lines joined with one space
+    folded: str
+    lines: list[Line] = field(default_factory=list)
+    headers: list[str] = field(default_factory=list)  # running header/footer lines removed from `flat`
+
+    @property
+    def kind(self) -> PieceKind:
+        return self.piece.kind
+
+    def evidence(self, quote: str) -> Evidence:
+        return Evidence(file=self.piece.path, page=self.number if self.piece.paged else None, quote=quote)
+
+    def quote_around(self, start: int, end: int) -> str:
+        """The sentence of `flat` that contains [start, end), within its logical line, kept short."""
+        line = self.line_at(start)
+        lo = line.start if line is not None else max(0, start - QUOTE_MAX // 2)
+        last = self.line_at(max(start, end - 1))
+        hi = last.start + len(last.text) if last is not None else min(len(self.flat), end + QUOTE_MAX)
+        left = lo
+        for brk in _SENTENCE_BREAK.finditer(self.flat, lo, start):
+            left = brk.end()
+        if start - left > QUOTE_MAX // 2:
+            left = self.flat.find(" ", start - QUOTE_MAX // 2, start) + 1 or start
+        right = hi
+        stop = _SENTENCE_BREAK.search(self.flat, end, hi)
+        if stop is not None:
+            right = stop.start() + 1
+        if right - left > QUOTE_MAX:
+            cut = self.flat.rfind(" ", max(end, left + QUOTE_MAX // 2), left + QUOTE_MAX)
+            right = cut if cut > end else max(end, left + QUOTE_MAX)
+        return self.flat[left:right].strip()
+
+    def evidence_at(self, start: int, end: int) -> Evidence:
+        return self.evidence(self.quote_around(start, end))
+
+    def line_at(self, offset: int) -> Line | None:
+        for line in self.lines:
+            if line.start <= offset < line.start + len(line.text) + 1:
+                return line
+        return None
+
+
+def _repeated_lines(pages: list[list[str]]) -> set[str]:
+    """Running headers and footers: lines seen at the top or bottom of most pages."""
+    if len(pages) < 3:
+        return set()
+    counts: Counter[str] = Counter()
+    for lines in pages:
+        edge = set(lines[:4] + lines[-3:])
+        counts.update(_DIGITS.sub("#", fold(x)) for x in edge)
+    threshold = max(3, int(0.6 * len(pages)))
+    return {key for key, n in counts.items() if n >= threshold}
+
+
+_CONTINUES = frozenset(
+    [
+        "de",
+        "du",
+        "des",
+        "la",
+        "le",
+        "les",
+        "l'",
+        "d'",
+        "et",
+        "ou",
+        "à",
+        "a",
+        "au",
+        "aux",
+        "en",
+        "par",
+        "pour",
+        "sur",
+        "un",
+        "une",
+    ]
+)
+
+
+def _logical_lines(raw: list[str]) -> list[str]:
+    out: list[str] = []
+    for line in raw:
+        if out:
+            prev = out[-1]
+            first = line[0]
+            joins = (first.islower() and prev[-1] not in ".;:!?") or (
+                (prev[-1] in ",(-'’" or prev[prev.rfind(" ") + 1 :].lower() in _CONTINUES)
+                and not first.isdigit()
+                and first not in "•-−–*▪"
+            )
+            if joins:
+                out[-1] = f"{prev} {line}"
+                continue
+        out.append(line)
+    return out
+
+
+def build_pages(piece: PieceText) -> list[Page]:
+    physical = [[x for x in (squash(y) for y in page.text.splitlines()) if x] for page in piece.pages]
+    skip = _repeated_lines(physical)
+    pages: list[Page] = []
+    for page, page_lines in zip(piece.pages, physical, strict=True):
+        raw: list[str] = []
+        headers: list[str] = []
+        for line in page_lines:
+            key = fold(line)
+            if _PAGE_NO.match(key) or _DIGITS.sub("#", key) in skip:
+                headers.append(line)
+                continue
+            raw.append(line)
+        texts = _logical_lines(raw)
+        lines: list[Line] = []
+        offset = 0
+        for text in texts:
+            lines.append(Line(text=text, folded=fold(text), start=offset))
+            offset += len(text) + 1
+        flat = " ".join(texts)
+        folded_flat = " ".join(line.folded for line in lines)
+        pages.append(
+            Page(piece=piece, number=page.number, flat=flat, folded=folded_flat, lines=lines, headers=headers)
+        )
+    return pages
+
+
+@dataclass(slots=True)
+class Dce:
+    """All readable pages, pieces ordered by how much they decide the analysis (RC first)."""
+
+    pieces: list[PieceText]
+    _built: dict[int, list[Page]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, pieces: list[PieceText]) -> Dce:
+        return cls(pieces=sorted(pieces, key=lambda p: (READ_PRIORITY.get(p.kind, 8), p.path)))
+
+    def piece_pages(self, piece: PieceText) -> list[Page]:
+        """Cleaned pages of one piece, built on first use (long CCTPs are often never read)."""
+        key = id(piece)
+        if key not in self._built:
+            self._built[key] = build_pages(piece) if piece.pages else []
+        return self._built[key]
+
+    def pages(self, *kinds: PieceKind) -> list[Page]:
+        """Pages of the pieces of these kinds (in priority order), or of every piece when none given."""
+        out: list[Page] = []
+        for piece in self.pieces:
+            if kinds and piece.kind not in kinds:
+                continue
+            out.extend(self.piece_pages(piece))
+        return out
+
+    def has(self, kind: PieceKind) -> bool:
+        return any(p.kind is kind for p in self.pieces)
+
+
+# Pieces that state the rules of the consultation, most authoritative first; CCTPs and price
+# schedules never decide a deadline or a criterion.
+RULE_KINDS: tuple[PieceKind, ...] = (
+    PieceKind.RC,
+    PieceKind.CADRE_REPONSE,
+    PieceKind.CCAP,
+    PieceKind.CCP,
+    PieceKind.AE,
+    PieceKind.QR_REGISTER,
+    PieceKind.CONTRAT,
+    PieceKind.AUTRE,
+)
+
+
+class Pages(Sequence[Page]):
+    """Pages of several pieces, cleaned only when a rule reaches them: most answers are in the RC,
+    so a long CCAP is usually never prepared."""
+
+    def __init__(self, dce: Dce, pieces: list[PieceText]) -> None:
+        self._dce = dce
+        self._todo = list(pieces)
+        self._pages: list[Page] = []
+
+    def _grow(self) -> bool:
+        while self._todo:
+            pages = self._dce.piece_pages(self._todo.pop(0))
+            if pages:
+                self._pages.extend(pages)
+                return True
+        return False
+
+    def __iter__(self) -> Iterator[Page]:
+        i = 0
+        while i < len(self._pages) or self._grow():
+            yield self._pages[i]
+            i += 1
+
+    @overload
+    def __getitem__(self, index: int) -> Page: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Page]: ...
+    def __getitem__(self, index: int | slice) -> Page | list[Page]:
+        if isinstance(index, slice) or index < 0:
+            while self._grow():
+                pass
+            return self._pages[index]
+        while index >= len(self._pages) and self._grow():
+            pass
+        return self._pages[index]
+
+    def __len__(self) -> int:
+        while self._grow():
+            pass
+        return len(self._pages)
+
+
+def rule_pages(dce: Dce, *kinds: PieceKind) -> Pages:
+    wanted = kinds or RULE_KINDS
+    pieces = [piece for kind in wanted for piece in dce.pieces if piece.kind is kind and piece.pages]
+    return Pages(dce, pieces)

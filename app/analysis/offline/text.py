@@ -1,0 +1,140 @@
+"""Text normalisation shared by the offline rules.
+
+Rules match on a *folded* copy of the text (lower case, no accents, straight apostrophes) that has
+exactly the same length as the original, so a match position slices the original for a verbatim quote.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_SPACES = re.compile(r"\s+")
+_QUOTES = {
+    "’": "'",
+    "‘": "'",
+    "ʼ": "'",
+    "`": "'",
+    "«": '"',
+    "»": '"',
+    "“": '"',
+    "”": '"',
+    "–": "-",
+    "—": "-",
+    "−": "-",
+    "‑": "-",
+    "‐": "-",
+}
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    if char in _QUOTES:
+        return _QUOTES[char]
+    low = char.lower()
+    if len(low) != 1:
+        low = char
+    base = unicodedata.normalize("NFD", low)[0]
+    return base if len(base) == 1 else low
+
+
+# Built once: every Latin, Greek, punctuation and symbol character mapped to exactly one character.
+_TABLE = {code: _fold_char(chr(code)) for code in (*range(0x41, 0x5B), *range(0x80, 0x2C00))}
+_TABLE = {code: value for code, value in _TABLE.items() if value != chr(code)}
+
+
+def fold(text: str) -> str:
+    """Lower case, accents removed, typographic quotes/dashes made ASCII; same length as `text`."""
+    if text.isascii():
+        return text.lower()
+    low = text.lower()
+    if len(low) != len(text):  # a rare letter whose lower case is longer: fold char by char
+        return text.translate(_TABLE)
+    # Only the few non-ASCII characters need the table (far faster than translating every char).
+    return _NON_ASCII.sub(_fold_match, low)
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _fold_match(m: re.Match[str]) -> str:
+    char = m.group()
+    return _TABLE.get(ord(char), char)
+
+
+def squash(text: str) -> str:
+    """Collapse every run of whitespace to one space (quotes may be whitespace-normalised)."""
+    return " ".join(text.split())
+
+
+_LEADERS = re.compile(r"(?:\.\s?){4,}|…{2,}|_{4,}")
+
+
+def has_leaders(line: str) -> bool:
+    """True for table-of-contents or form lines ("Objet ........ 3")."""
+    return bool(_LEADERS.search(line))
+
+
+def strip_leaders(text: str) -> str:
+    return squash(_LEADERS.sub(" ", text))
+
+
+# Words ("quatre mois", "cent vingt jours") as written in French legal text.
+_UNITS = {
+    "un": 1,
+    "une": 1,
+    "deux": 2,
+    "trois": 3,
+    "quatre": 4,
+    "cinq": 5,
+    "six": 6,
+    "sept": 7,
+    "huit": 8,
+    "neuf": 9,
+    "dix": 10,
+    "onze": 11,
+    "douze": 12,
+    "treize": 13,
+    "quatorze": 14,
+    "quinze": 15,
+    "seize": 16,
+    "vingt": 20,
+    "trente": 30,
+    "quarante": 40,
+    "cinquante": 50,
+    "soixante": 60,
+    "quatre-vingt": 80,
+    "quatre-vingts": 80,
+    "quatre-vingt-dix": 90,
+    "cent": 100,
+    "cents": 100,
+}
+NUMBER_WORDS = (
+    r"(?:(?:cent|deux cents?|trois cents?|quatre-vingt-dix|quatre-vingts?|soixante|cinquante|quarante|"
+    r"trente|vingt|seize|quinze|quatorze|treize|douze|onze|dix|neuf|huit|sept|six|cinq|quatre|trois|"
+    r"deux|une|un)(?:[ -](?:et[ -])?)?)+"
+)
+
+
+def words_to_int(words: str) -> int | None:
+    """'cent vingt' -> 120, 'quatre' -> 4, 'quatre-vingt-dix' -> 90; None when not a number."""
+    text = fold(words).strip()
+    if text in _UNITS:
+        return _UNITS[text]
+    for compound in ("quatre-vingt-dix", "quatre-vingts", "quatre-vingt"):
+        text = text.replace(compound, compound.replace("-", "_"))
+    total = 0
+    current = 0
+    for part in re.split(r"[\s-]+", text):
+        if not part or part == "et":
+            continue
+        value = _UNITS.get(part.replace("_", "-"))
+        if value is None:
+            return None
+        if value == 100:
+            current = (current or 1) * 100
+        else:
+            current += value
+    total += current
+    return total or None
