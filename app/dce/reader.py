@@ -1,0 +1,342 @@
+"""Read a whole DCE: gather files safely, extract their text in parallel processes, decisive pieces first.
+
+Pieces that decide the analysis (RC, cadre de réponse, CCAP/CCP — classified by name before any
+text is read) are queued first and long PDFs are split into page ranges, so `on_decisive` fires (and
+the analysis can run) while long CCTPs are still being read. Text is extracted once per content hash:
+`cache(sha256)` returns an earlier extraction, and identical files in one DCE are read once.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import logging
+import math
+import multiprocessing
+import os
+import sys
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from app.dce.archive import ArchiveLimits, SourceFile, SourceProblem, collect_sources
+from app.dce.classify import classify_name, classify_text
+from app.dce.extractors import Extraction, ExtractionError, detect_format, pdf_page_count
+from app.dce.worker import UNEXPECTED, Task, run_task, warm_up
+from app.domain.document import PageText, PieceText
+from app.domain.kinds import READ_PRIORITY, PieceKind
+from app.domain.progress import Cancelled, CancelToken, ProgressFn, no_progress
+
+log = logging.getLogger(__name__)
+
+DECISIVE = frozenset({PieceKind.RC, PieceKind.CADRE_REPONSE, PieceKind.CCAP, PieceKind.CCP})
+MAX_WORKERS = 4
+DECISIVE_MIN_CHUNK = 2  # decisive PDFs are spread over every worker so they finish first
+MIN_CHUNK, MAX_CHUNK = 4, 16  # pages per task otherwise: small enough to balance and to cancel
+
+ExtractionCache = Callable[[str], Extraction | None]
+PieceCallback = Callable[[PieceText, Extraction, bool], None]  # piece, its extraction, freshly extracted
+DecisiveCallback = Callable[[list[PieceText]], None]
+
+
+@dataclass(slots=True)
+class ReadOutcome:
+    source_name: str
+    pieces: list[PieceText] = field(default_factory=list)
+    problems: list[SourceProblem] = field(default_factory=list)  # refused entries (French reasons)
+    extracted: int = 0  # distinct contents whose text was extracted in this run
+    reused: int = 0  # distinct contents found in the cache
+    decisive_at: float | None = None  # seconds from start until the decisive pieces were read
+    warnings: list[str] = field(default_factory=list)
+
+
+def default_workers() -> int:
+    return max(1, min(MAX_WORKERS, os.cpu_count() or 1))
+
+
+def _mp_context() -> multiprocessing.context.BaseContext:
+    """fork when this process has a single thread (CLI: workers start in milliseconds); else the
+    fork server (never fork a process running Qt threads), spawn where fork does not exist."""
+    if sys.platform.startswith("linux"):
+        if threading.active_count() == 1:
+            return multiprocessing.get_context("fork")
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["app.dce.worker"])
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+def prepare_workers() -> None:
+    """Start the fork server ahead of the first import (the desktop app calls this at start-up)."""
+    if sys.platform.startswith("linux"):
+        from multiprocessing import forkserver
+
+        multiprocessing.get_context("forkserver").set_forkserver_preload(["app.dce.worker"])
+        forkserver.ensure_running()
+
+
+@dataclass(slots=True)
+class _Content:
+    """One distinct content (sha256) and the files that carry it."""
+
+    sha256: str
+    files: list[SourceFile]
+    priority: int
+    decisive: bool
+    chunks: dict[int, Extraction] = field(default_factory=dict)
+    expected: int = 1
+
+
+def _plan(
+    contents: list[_Content], workers: int
+) -> tuple[list[tuple[_Content, int, Task]], dict[str, Extraction]]:
+    """Tasks in reading order, and extractions known without any work (unread formats, bad PDFs)."""
+    tasks: list[tuple[_Content, int, Task]] = []
+    immediate: dict[str, Extraction] = {}
+    for content in contents:
+        first = content.files[0]
+        fmt = detect_format(first.name, first.data)
+        if fmt == "unread":
+            immediate[content.sha256] = run_task(Task(content.sha256, first.name, b""))
+            continue
+        if fmt != "pdf" or workers <= 1:
+            tasks.append((content, 0, Task(content.sha256, first.name, first.data, pdf=fmt == "pdf")))
+            continue
+        try:
+            count = pdf_page_count(first.data)
+        except ExtractionError as exc:
+            immediate[content.sha256] = Extraction("pdf", error=exc.message)
+            continue
+        if content.decisive:  # one range per worker: fonts are parsed once per range
+            size = max(DECISIVE_MIN_CHUNK, math.ceil(count / workers))
+        else:
+            size = min(MAX_CHUNK, max(MIN_CHUNK, math.ceil(count / workers)))
+        starts = list(range(0, max(count, 1), size))
+        content.expected = len(starts)
+        for i, start in enumerate(starts):
+            tasks.append(
+                (content, i, Task(content.sha256, first.name, first.data, start, start + size, pdf=True))
+            )
+    order = {id(c): n for n, c in enumerate(contents)}
+    tasks.sort(key=lambda t: (t[0].priority, order[id(t[0])], t[1]))
+    return tasks, immediate
+
+
+def _merge(chunks: dict[int, Extraction]) -> Extraction:
+    parts = [chunks[i] for i in sorted(chunks)]
+    if len(parts) == 1:
+        return parts[0]
+    pages: list[PageText] = [p for part in parts for p in part.pages]
+    errors = [p.error for p in parts if p.error]
+    error = errors[0] if errors and (len(errors) == len(parts) or not pages) else None
+    if errors and error is None:
+        log.info("some page ranges of a PDF failed")
+    return Extraction(parts[0].format, pages, parts[0].paged, parts[0].unread_reason, error)
+
+
+def read_dce(
+    paths: Sequence[Path],
+    *,
+    progress: ProgressFn = no_progress,
+    cancel: CancelToken | None = None,
+    cache: ExtractionCache | None = None,
+    on_piece: PieceCallback | None = None,
+    on_decisive: DecisiveCallback | None = None,
+    workers: int | None = None,
+    limits: ArchiveLimits | None = None,
+) -> ReadOutcome:
+    """Read every piece; `workers=1` reads in this process (no pool)."""
+    started = time.perf_counter()
+    cancel = cancel or CancelToken()
+    workers = default_workers() if workers is None else max(1, workers)
+    executor: cf.ProcessPoolExecutor | None = None
+    if workers > 1:
+        executor = cf.ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context())
+        executor.submit(warm_up)  # processes start while the archive is being read
+    try:
+        progress(0, 0, "Ouverture du DCE")
+        sources = collect_sources(paths, limits=limits, cancel=cancel)
+        outcome = ReadOutcome(sources.source_name, problems=list(sources.problems))
+        _read(
+            sources.files, outcome, executor, workers, progress, cancel, cache, on_piece, on_decisive, started
+        )
+    except BaseException:
+        if executor is not None:
+            executor.shutdown(wait=False, cancel_futures=True)
+            executor = None
+        raise
+    finally:
+        if executor is not None:
+            executor.shutdown(wait=True)
+    if not any(p.kind == PieceKind.RC for p in outcome.pieces):
+        outcome.warnings.append(
+            "Aucun règlement de la consultation (RC) n'a été trouvé dans le DCE : vérifiez les pièces."
+        )
+    return outcome
+
+
+def _read(
+    files: list[SourceFile],
+    outcome: ReadOutcome,
+    executor: cf.ProcessPoolExecutor | None,
+    workers: int,
+    progress: ProgressFn,
+    cancel: CancelToken,
+    cache: ExtractionCache | None,
+    on_piece: PieceCallback | None,
+    on_decisive: DecisiveCallback | None,
+    started: float,
+) -> None:
+    by_sha: dict[str, _Content] = {}
+    name_kinds: dict[str, PieceKind | None] = {}
+    for f in files:
+        kind = classify_name(f.path)
+        name_kinds[f.path] = kind
+        prio = READ_PRIORITY[kind] if kind else READ_PRIORITY[PieceKind.AUTRE]
+        content = by_sha.get(f.sha256)
+        if content is None:
+            by_sha[f.sha256] = _Content(f.sha256, [f], prio, kind in DECISIVE)
+        else:
+            content.files.append(f)
+            content.priority = min(content.priority, prio)
+            content.decisive = content.decisive or kind in DECISIVE
+    contents = sorted(by_sha.values(), key=lambda c: (c.priority, c.files[0].path.lower()))
+
+    pieces: dict[str, PieceText] = {}
+    pending_decisive = {c.sha256 for c in contents if c.decisive}
+    decisive_fired = False
+
+    def finish(content: _Content, extraction: Extraction, fresh: bool) -> None:
+        nonlocal decisive_fired
+        first_text = extraction.pages[0].text if extraction.pages else None
+        text_kind = classify_text(first_text) if first_text else None
+        for f in content.files:
+            kind = name_kinds[f.path] or text_kind or PieceKind.AUTRE
+            piece = PieceText(
+                f.path,
+                kind,
+                f.sha256,
+                f.size,
+                list(extraction.pages),
+                extraction.unread_reason,
+                extraction.error,
+                extraction.paged,
+            )
+            pieces[f.path] = piece
+            if on_piece is not None:
+                on_piece(piece, extraction, fresh)
+        pending_decisive.discard(content.sha256)
+        if not decisive_fired and not pending_decisive and pieces_needed_done():
+            decisive_fired = True
+            outcome.decisive_at = time.perf_counter() - started
+            if on_decisive is not None:
+                on_decisive(_ordered(pieces, files))
+
+    def pieces_needed_done() -> bool:
+        # Without any decisive piece named as such, the analysis waits for every piece.
+        return any(c.decisive for c in contents) or len(pieces) == len(files)
+
+    to_extract: list[_Content] = []
+    for content in contents:
+        cancel.raise_if_cancelled()
+        cached = cache(content.sha256) if cache is not None else None
+        if cached is not None:
+            outcome.reused += 1
+            finish(content, cached, False)
+        else:
+            to_extract.append(content)
+
+    # Decisive pieces are planned and queued first; the rest is planned while they are being read.
+    first = [c for c in to_extract if c.decisive]
+    rest = [c for c in to_extract if not c.decisive]
+    batches = [_plan(first, workers), _plan(rest, workers)] if executor is None else [_plan(first, workers)]
+    total = outcome.reused + len(to_extract)  # progress counts distinct contents
+    done = outcome.reused
+
+    def complete(content: _Content, index: int, result: Extraction) -> None:
+        nonlocal done
+        content.chunks[index] = result
+        if len(content.chunks) == content.expected:
+            done += 1
+            outcome.extracted += 1
+            progress(done, total, f"Lecture de {content.files[0].name}")
+            finish(content, _merge(content.chunks), True)
+
+    def run_immediate(immediate: dict[str, Extraction]) -> None:
+        for content in to_extract:
+            if content.sha256 in immediate:
+                complete(content, 0, immediate[content.sha256])
+
+    progress(done, total, "Lecture des pièces")
+    if executor is None:
+        for tasks, immediate in batches:
+            run_immediate(immediate)
+            for content, index, task in tasks:
+                cancel.raise_if_cancelled()
+                complete(content, index, run_task(task))
+    else:
+        tasks, immediate = batches[0]
+        futures = _submit(executor, tasks)
+        run_immediate(immediate)
+        more, immediate = _plan(rest, workers)
+        futures.update(_submit(executor, more))
+        run_immediate(immediate)
+        _wait_all(futures, cancel, complete)
+
+    outcome.pieces = _ordered(pieces, files)
+    if not decisive_fired:
+        outcome.decisive_at = time.perf_counter() - started
+        if on_decisive is not None:
+            on_decisive(outcome.pieces)
+
+
+_Job = tuple[_Content, int, Task]
+
+
+def _submit(executor: cf.ProcessPoolExecutor, tasks: list[_Job]) -> dict[cf.Future[Extraction], _Job]:
+    return {executor.submit(run_task, job[2]): job for job in tasks}
+
+
+def _wait_all(
+    futures: dict[cf.Future[Extraction], _Job],
+    cancel: CancelToken,
+    complete: Callable[[_Content, int, Extraction], None],
+) -> None:
+    order = {f: n for n, f in enumerate(futures)}
+    retry: list[_Job] = []
+    pending = set(futures)
+    while pending:
+        if cancel.cancelled:
+            for f in pending:
+                f.cancel()
+            raise Cancelled()
+        finished, pending = cf.wait(pending, timeout=0.1, return_when=cf.FIRST_COMPLETED)
+        for fut in sorted(finished, key=order.__getitem__):
+            content, index, task = futures[fut]
+            try:
+                result = fut.result()
+            except BrokenProcessPool:
+                retry.append((content, index, task))
+                continue
+            except Exception:
+                log.exception("extraction task failed")
+                result = Extraction("unread", paged=False, error=UNEXPECTED)
+            complete(content, index, result)
+    if retry:
+        # A worker died (crash, memory): read what it took down again, one by one in a fresh pool,
+        # so the file that kills the reader only fails itself.
+        log.warning("extraction pool broke; retrying %d tasks", len(retry))
+        for content, index, task in retry:
+            cancel.raise_if_cancelled()
+            with cf.ProcessPoolExecutor(max_workers=1, mp_context=_mp_context()) as solo:
+                try:
+                    result = solo.submit(run_task, task).result()
+                except Exception:
+                    result = Extraction("unread", paged=False, error=UNEXPECTED)
+            complete(content, index, result)
+
+
+def _ordered(pieces: dict[str, PieceText], files: list[SourceFile]) -> list[PieceText]:
+    return [pieces[f.path] for f in files if f.path in pieces]
