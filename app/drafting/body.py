@@ -1,0 +1,76 @@
+"""The plain-text form of a section body that drafting writes and the export reads.
+
+- paragraphs are separated by a blank line; a line starting with "- " is a bullet;
+- a line "### Titre" is a sub-heading (Heading 3);
+- a line "[[TABLE:references]]" (or moyens_humains, moyens_materiels, chiffre_affaires, certifications)
+  is replaced by a table built from the company profile at export time;
+- bodies saved by the editor may be a small HTML subset: `to_blocks` reads both.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from app.drafting.markers import MARKER_RE
+
+TABLE_RE = re.compile(r"^\[\[TABLE:([a-z_]+)\]\]$")
+TABLES = ("references", "moyens_humains", "moyens_materiels", "chiffre_affaires", "certifications")
+
+BlockKind = Literal["paragraph", "bullet", "heading", "table"]
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: BlockKind
+    text: str  # table name for "table"
+
+
+def table_token(name: str) -> str:
+    return f"[[TABLE:{name}]]"
+
+
+def _html_to_text(body: str) -> str:
+    text = re.sub(r"(?is)<(script|style).*?</\1>", "", body)
+    text = re.sub(r"(?i)<h[1-6][^>]*>", "\n\n### ", text)
+    text = re.sub(r"(?i)<li[^>]*>", "\n- ", text)
+    text = re.sub(r"(?i)</(p|div|h[1-6]|li|ul|ol|tr)>|<br\s*/?>", "\n\n", text)
+    text = re.sub(r"<[^>]+>", "", text)
+    return html.unescape(text)
+
+
+def to_blocks(body: str) -> list[Block]:
+    if re.match(r"^\s*<", body):
+        body = _html_to_text(body)
+    blocks: list[Block] = []
+    paragraph: list[str] = []
+
+    def flush() -> None:
+        if paragraph:
+            blocks.append(Block("paragraph", " ".join(paragraph)))
+            paragraph.clear()
+
+    for raw in body.splitlines():
+        line = raw.strip()
+        if not line:
+            flush()
+        elif m := TABLE_RE.match(line):
+            flush()
+            blocks.append(Block("table", m.group(1)))
+        elif line.startswith(("- ", "• ")):
+            flush()
+            blocks.append(Block("bullet", line[2:].strip()))
+        elif line.startswith("### "):
+            flush()
+            blocks.append(Block("heading", line[4:].strip()))
+        else:
+            paragraph.append(line)
+    flush()
+    return blocks
+
+
+def strip_markers(text: str) -> str:
+    """The text without its `[à compléter : …]` markers (they answer nothing yet)."""
+    return MARKER_RE.sub(" ", text)

@@ -1,0 +1,281 @@
+"""Offline drafting: French templates per theme, filled only from the company profile and the library.
+
+Nothing is invented: every number, certification, person and reference written here comes from the
+profile (or a library block the company wrote); what is missing becomes a visible `[à compléter : …]`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Protocol
+
+from app.domain.analysis import Analysis
+from app.domain.profile import CompanyProfile, InsuranceKind
+from app.drafting.body import table_token
+from app.drafting.markers import marker
+from app.drafting.outline import OutlineSection
+from app.drafting.text import stems_of
+from app.drafting.themes import Theme, themes_of
+
+
+class LibraryText(Protocol):
+    """A reusable block of the company's library (local_store.repo_library.LibraryBlock fits)."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def tags(self) -> list[str]: ...
+    @property
+    def body(self) -> str: ...
+
+
+@dataclass
+class DraftContext:
+    profile: CompanyProfile
+    analysis: Analysis
+    library: list[LibraryText] = field(default_factory=list)
+    similar_references: list[int] | None = None  # indexes in profile.references, closest first
+    today: date = field(default_factory=date.today)
+
+
+def _eur(value: float) -> str:
+    return f"{value:,.0f} € HT".replace(",", "\u202f")
+
+
+def _library_for(section: OutlineSection, ctx: DraftContext, limit: int = 2) -> list[LibraryText]:
+    """Blocks tagged with the section's theme, or whose title shares words with the heading."""
+    heading = stems_of(f"{section.title} {section.criterion or ''}")
+    scored: list[tuple[int, int, LibraryText]] = []
+    for i, block in enumerate(ctx.library):
+        tags = {t.strip().lower() for t in block.tags}
+        score = 3 if section.theme.value in tags else 0
+        score += len(heading & stems_of(block.title))
+        if score >= 2:
+            scored.append((score, -i, block))
+    scored.sort(key=lambda t: (t[0], t[1]), reverse=True)
+    return [b for _, _, b in scored[:limit]]
+
+
+def _presentation(ctx: DraftContext) -> list[str]:
+    p = ctx.profile
+    ident = p.raison_sociale
+    if p.nom_commercial and p.nom_commercial != p.raison_sociale:
+        ident += f" ({p.nom_commercial})"
+    legal = ", ".join(
+        x
+        for x in (
+            p.forme_juridique,
+            f"au capital de {p.capital:,.0f} €".replace(",", "\u202f") if p.capital else "",
+            f"SIRET {p.siret}",
+        )
+        if x
+    )
+    out = [f"{ident}, {legal}. Siège : {p.adresse.one_line() or marker('adresse du siège')}."]
+    out.append(p.presentation or marker("présentation de l'entreprise (activité, historique, implantation)"))
+    staff = f"{p.effectif} salariés" if p.effectif is not None else marker("effectif moyen annuel")
+    out.append(f"Effectif : {staff}.")
+    if p.chiffre_affaires:
+        out.append("Chiffre d'affaires des derniers exercices :")
+        out.append(table_token("chiffre_affaires"))
+    else:
+        out.append(f"Chiffre d'affaires : {marker('chiffre d’affaires des trois derniers exercices')}.")
+    if p.certifications:
+        out.append("Qualifications et certifications :")
+        out.append(table_token("certifications"))
+    if p.references:
+        out.append("Références récentes :")
+        out.append(table_token("references"))
+    return out
+
+
+def _comprehension(ctx: DraftContext) -> list[str]:
+    a = ctx.analysis
+    buyer = a.buyer or marker("nom de l'acheteur")
+    obj = a.object or marker("objet de la consultation")
+    out = [f"La présente consultation, lancée par {buyer}, porte sur : {obj}."]
+    if a.lots:
+        out.append(
+            "Elle est allotie : " + " ; ".join(f"lot {lot.number} — {lot.title}" for lot in a.lots) + "."
+        )
+    out.append(
+        "Notre lecture du dossier de consultation nous conduit à retenir les enjeux suivants : "
+        + marker("enjeux propres au site, aux usagers et aux contraintes de l'acheteur")
+    )
+    return out
+
+
+def _methodologie(ctx: DraftContext) -> list[str]:
+    return [
+        "Notre méthode d'intervention s'organise en trois temps :",
+        "- Préparation : "
+        + marker("étapes de préparation (visite, relevés, plans d'exécution, validations)"),
+        "- Exécution : " + marker("mode opératoire détaillé, phasage et points d'arrêt"),
+        "- Réception : "
+        + marker("contrôles avant réception, levée des réserves, dossier des ouvrages exécutés"),
+    ]
+
+
+def _organisation(ctx: DraftContext) -> list[str]:
+    p = ctx.profile
+    if not p.moyens_humains:
+        return [marker("organisation de l'équipe dédiée : rôles, noms, qualifications, expérience")]
+    out = ["L'équipe affectée à l'opération est la suivante :", table_token("moyens_humains")]
+    named = [m for m in p.moyens_humains if m.name]
+    if named:
+        lead = named[0]
+        out.append(
+            f"{lead.name}, {lead.role.lower()}, est l'interlocuteur de l'acheteur pendant toute l'exécution."
+        )
+    if p.effectif is not None:
+        out.append(
+            f"L'entreprise compte {p.effectif} salariés, ce qui permet de remplacer un membre de l'équipe absent."
+        )
+    out.append(
+        "Disponibilité et remplacement : "
+        + marker("délai de remplacement d'un membre de l'équipe et modalités de continuité")
+    )
+    return out
+
+
+def _materiels(ctx: DraftContext) -> list[str]:
+    if not ctx.profile.moyens_materiels:
+        return [marker("moyens matériels affectés à l'opération")]
+    return ["Les moyens matériels mobilisables sont les suivants :", table_token("moyens_materiels")]
+
+
+def _planning(ctx: DraftContext) -> list[str]:
+    out = []
+    if ctx.analysis.deadline:
+        out.append("Le planning ci-dessous sera ajusté avec l'acheteur lors de la période de préparation.")
+    out.append(marker("planning prévisionnel : durée de préparation, durée d'exécution par phase, jalons"))
+    out.append("Moyens de respect des délais : " + marker("mesures de suivi et de rattrapage des délais"))
+    return out
+
+
+def _qse(ctx: DraftContext) -> list[str]:
+    p = ctx.profile
+    out: list[str] = []
+    valid = [c for c in p.certifications if c.valid_to is None or c.valid_to >= ctx.today]
+    if valid:
+        out.append("Notre démarche qualité s'appuie sur les certifications et qualifications suivantes :")
+        for c in valid:
+            until = f", valide jusqu'au {c.valid_to:%d/%m/%Y}" if c.valid_to else ""
+            body = f" ({c.body})" if c.body else ""
+            out.append(f"- {c.name}{body}{until}")
+    else:
+        out.append(marker("certifications et démarche qualité de l'entreprise"))
+    qse_people = [
+        m for m in p.moyens_humains if any(w in m.role.lower() for w in ("qse", "qualité", "sécurité"))
+    ]
+    for m in qse_people:
+        who = f"{m.name}, " if m.name else ""
+        out.append(f"{who}{m.role.lower()}, anime la démarche qualité, sécurité et environnement.")
+    out.append(
+        "Sécurité et santé : " + marker("mesures de prévention propres au chantier (PPSPS, accueil sécurité)")
+    )
+    out.append("Environnement : " + marker("gestion et traçabilité des déchets, limitation des nuisances"))
+    return out
+
+
+def _references(ctx: DraftContext) -> list[str]:
+    p = ctx.profile
+    if not p.references:
+        return [marker("références de prestations similaires (client, objet, année, montant, contact)")]
+    similar = ctx.similar_references or []
+    out = []
+    if similar:
+        names = ", ".join(p.references[i].client for i in similar[:3])
+        out.append(
+            f"{len(similar)} de nos références portent sur des prestations comparables à l'objet du marché, "
+            f"notamment pour {names}."
+        )
+    out.append("Nos principales références récentes :")
+    out.append(table_token("references"))
+    return out
+
+
+def _sav(ctx: DraftContext) -> list[str]:
+    return [
+        "Interlocuteur et délais d'intervention : " + marker("délais d'intervention garantis et astreinte"),
+        "Garanties : " + marker("organisation du parfait achèvement et du suivi des garanties"),
+    ]
+
+
+def _risques(ctx: DraftContext) -> list[str]:
+    return [
+        "Les principaux risques identifiés et les mesures associées :",
+        "- " + marker("risque 1 et mesure de prévention"),
+        "- " + marker("risque 2 et mesure de prévention"),
+        "- " + marker("risque 3 et mesure de prévention"),
+    ]
+
+
+def _generique(ctx: DraftContext) -> list[str]:
+    return []
+
+
+_TEMPLATES = {
+    Theme.PRESENTATION: _presentation,
+    Theme.COMPREHENSION: _comprehension,
+    Theme.METHODOLOGIE: _methodologie,
+    Theme.ORGANISATION: _organisation,
+    Theme.MOYENS_MATERIELS: _materiels,
+    Theme.PLANNING: _planning,
+    Theme.QSE: _qse,
+    Theme.REFERENCES: _references,
+    Theme.SAV: _sav,
+    Theme.RISQUES: _risques,
+    Theme.GENERIQUE: _generique,
+}
+
+
+# A heading may speak of two themes ("Moyens humains et matériels"): both are drafted.
+_COMBINABLE = (Theme.METHODOLOGIE, Theme.ORGANISATION, Theme.MOYENS_MATERIELS)
+
+
+def draft_section(section: OutlineSection, ctx: DraftContext, children: Sequence[OutlineSection] = ()) -> str:
+    """The body of one section (plain-text form of app.drafting.body).
+
+    A heading whose sub-sections carry the answer only introduces them (no repeated content).
+    """
+    if children and not section.prompts:
+        lines = [f"Cette partie répond à « {section.title} » et se décompose comme suit :"]
+        for child in children:
+            weight = f" ({child.weight_percent:g} %)" if child.weight_percent is not None else ""
+            lines.append(f"- {child.title}{weight}")
+        return "\n\n".join(lines)
+    themes = themes_of(section.title, " ".join(section.prompts))
+    if themes[0] is not section.theme:
+        themes = [section.theme]
+    chosen = themes[:1]
+    if len(themes) > 1 and themes[0] in _COMBINABLE and themes[1] in _COMBINABLE:
+        chosen.append(themes[1])
+    paragraphs: list[str] = []
+    for theme in chosen:
+        paragraphs.extend(_TEMPLATES[theme](ctx))
+    for block in _library_for(section, ctx):
+        paragraphs.append(block.body.strip())
+    for prompt in section.prompts:
+        paragraphs.append(marker(f"réponse à la question « {prompt.rstrip(' ?')} »"))
+    if not paragraphs:
+        paragraphs.append(marker(f"réponse sur « {section.title} »"))
+    return "\n\n".join(paragraphs)
+
+
+def insurance_line(profile: CompanyProfile, kind: InsuranceKind) -> str:
+    """One line for an insurance of the profile, or a marker."""
+    for a in profile.assurances:
+        if a.kind is kind:
+            parts = [a.assureur]
+            if a.numero_police:
+                parts.append(f"police n° {a.numero_police}")
+            if a.valid_until:
+                parts.append(f"valide jusqu'au {a.valid_until:%d/%m/%Y}")
+            return ", ".join(parts)
+    return marker("attestation d'assurance " + ("décennale" if kind is InsuranceKind.DECENNALE else "RC pro"))
+
+
+def eur(value: float) -> str:
+    return _eur(value)

@@ -1,0 +1,185 @@
+"""Requirements matrix: what the CCTP and the cadre de réponse demand, where, and which section answers.
+
+Coverage is computed without a model: the key terms of a requirement present in the text of the section
+it is mapped to. It is a reading aid for the bid writer, not a verdict.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from app.domain.document import PieceText
+from app.domain.kinds import PieceKind
+from app.drafting.outline import Outline, OutlineSection
+from app.drafting.text import fold, key_terms, normalize_space, stems_of
+from app.drafting.themes import theme_of
+
+# Phrases that make a sentence a requirement (folded: no accents, lower case).
+_TRIGGERS = re.compile(
+    r"\b(?:devra|devront|doit|doivent|obligatoire(?:ment)?|imperativement|est tenue?|sont tenue?s|"
+    r"exige|exigee?s?|a la charge du titulaire|il appartient au titulaire|"
+    r"(?:le candidat|le soumissionnaire|le titulaire|l'entreprise|le prestataire)\s+"
+    r"(?:precisera|decrira|indiquera|presentera|detaillera|fournira|justifiera|expliquera|proposera))\b"
+)
+_SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[A-ZÀ-Ö«\"•▪-])")
+_BULLET = re.compile(r"^\s*(?:[-•▪➢*]|\d{1,2}(?:\.\d{1,2})*[.)]?|[a-z][.)])\s+")
+# A title line stands alone ("1.2 Moyens matériels", "Article 3 - Objet"): never glued to its paragraph.
+_TITLE = re.compile(r"^\s*(?:(?:article|chapitre|partie)\s+\S+|\d{1,2}(?:\.\d{1,2})*[.)]?\s)", re.IGNORECASE)
+_MIN_LEN, _MAX_LEN = 25, 600
+
+
+class Coverage(StrEnum):
+    COUVERTE = "couverte"
+    PARTIELLE = "partielle"
+    NON_COUVERTE = "non couverte"
+
+
+@dataclass
+class Requirement:
+    ident: str  # "EX-001"
+    text: str
+    file: str
+    page: int | None
+    origin: PieceKind  # CCTP, CADRE_REPONSE (CCP when it holds the technical clauses)
+    terms: list[str] = field(default_factory=list)
+    section_key: str | None = None
+    section_title: str | None = None
+    coverage: Coverage = Coverage.NON_COUVERTE
+    matched_terms: list[str] = field(default_factory=list)
+
+
+_SOURCE_KINDS = (PieceKind.CADRE_REPONSE, PieceKind.CCTP, PieceKind.CCP)
+
+
+def _sentences(text: str) -> list[str]:
+    """Sentences of a page: wrapped lines joined, bullets kept apart."""
+    blocks: list[str] = []
+    current: list[str] = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        is_title = (
+            bool(_TITLE.match(stripped)) and len(stripped) < 100 and not stripped.endswith((".", ";", ":"))
+        )
+        if not stripped or _BULLET.match(stripped) or is_title:
+            if current:
+                blocks.append(" ".join(current))
+            current = [stripped] if stripped else []
+            if is_title:
+                blocks.append(stripped)
+                current = []
+        else:
+            current.append(stripped)
+    if current:
+        blocks.append(" ".join(current))
+    out: list[str] = []
+    for block in blocks:
+        out.extend(s.strip() for s in _SENTENCE_END.split(block) if s.strip())
+    return out
+
+
+def _is_question(sentence: str) -> bool:
+    return sentence.rstrip().endswith("?")
+
+
+def extract_requirements(pieces: list[PieceText]) -> list[Requirement]:
+    """Requirements of the CCTP / CCP / cadre de réponse pages, in reading order, deduplicated."""
+    found: list[Requirement] = []
+    seen: set[str] = set()
+    ordered = sorted(
+        (p for p in pieces if p.kind in _SOURCE_KINDS), key=lambda p: _SOURCE_KINDS.index(p.kind)
+    )
+    for piece in ordered:
+        for page in piece.pages:
+            for sentence in _sentences(page.text):
+                sentence = normalize_space(sentence)
+                if not (_MIN_LEN <= len(sentence) <= _MAX_LEN):
+                    continue
+                folded = fold(sentence)
+                asked = _TRIGGERS.search(folded) or (
+                    piece.kind is PieceKind.CADRE_REPONSE and _is_question(sentence)
+                )
+                if not asked:
+                    continue
+                dedup = re.sub(r"\W+", " ", folded).strip()
+                if dedup in seen:
+                    continue
+                seen.add(dedup)
+                terms = key_terms(sentence)
+                if not terms:
+                    continue
+                found.append(
+                    Requirement(
+                        ident=f"EX-{len(found) + 1:03d}",
+                        text=sentence,
+                        file=piece.path,
+                        page=page.number if piece.paged else None,
+                        origin=piece.kind,
+                        terms=terms,
+                    )
+                )
+    return found
+
+
+def _section_words(section: OutlineSection) -> set[str]:
+    return stems_of(" ".join([section.title, *section.prompts, section.criterion or ""]))
+
+
+def map_requirements(requirements: list[Requirement], outline: Outline) -> None:
+    """Each requirement → the section that answers it (its own cadre question when it is one)."""
+    if not outline.sections:
+        return
+    words = {s.key: _section_words(s) for s in outline.sections}
+    for req in requirements:
+        target = _own_section(req, outline) or _best_section(req, outline, words)
+        req.section_key, req.section_title = target.key, target.title
+
+
+def _own_section(req: Requirement, outline: Outline) -> OutlineSection | None:
+    folded = fold(req.text)
+    for s in outline.sections:
+        if any(fold(p) in folded or folded in fold(p) for p in s.prompts) or fold(s.title) in folded:
+            return s
+    return None
+
+
+def _best_section(req: Requirement, outline: Outline, words: dict[str, set[str]]) -> OutlineSection:
+    theme = theme_of(req.text)
+    # Headings that only introduce their sub-sections answer nothing themselves.
+    leaves = [s for s in outline.sections if s.prompts or not outline.children(s)] or outline.sections
+    best, best_score = leaves[0], -1.0
+    for s in leaves:
+        score = float(len(set(req.terms) & words[s.key]))
+        if s.theme is theme:
+            score += 1.5
+        if s.level > 1:
+            score += 0.1  # the precise sub-section over its parent
+        if score > best_score:
+            best, best_score = s, score
+    return best
+
+
+def compute_coverage(requirements: list[Requirement], section_texts: dict[str, str]) -> None:
+    """Key terms of the requirement found in its section's text: ≥ 60 % couverte, ≥ 30 % partielle."""
+    stems_cache: dict[str, set[str]] = {}
+    for req in requirements:
+        key = req.section_key or ""
+        if key not in stems_cache:
+            stems_cache[key] = stems_of(section_texts.get(key, ""))
+        present = stems_cache[key]
+        req.matched_terms = [t for t in req.terms if t in present]
+        ratio = len(req.matched_terms) / len(req.terms) if req.terms else 0.0
+        if ratio >= 0.6:
+            req.coverage = Coverage.COUVERTE
+        elif ratio >= 0.3:
+            req.coverage = Coverage.PARTIELLE
+        else:
+            req.coverage = Coverage.NON_COUVERTE
+
+
+def coverage_summary(requirements: list[Requirement]) -> dict[Coverage, int]:
+    counts = dict.fromkeys(Coverage, 0)
+    for req in requirements:
+        counts[req.coverage] += 1
+    return counts

@@ -1,0 +1,76 @@
+"""Export every file of an answer into one folder: mémoire, DC1, DC2, matrix, checklist."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from app.drafting.answer import Answer
+from app.export.checklist_docx import write_checklist
+from app.export.dc_fill import FillReport, fill_form
+from app.export.dc_forms import FormInput, write_dc1, write_dc2
+from app.export.matrix_xlsx import write_matrix
+from app.export.memoire import MemoireInput, MemoireResult, write_memoire
+
+log = logging.getLogger(__name__)
+
+FILES = ("memoire.docx", "dc1.docx", "dc2.docx", "matrice.xlsx", "checklist.docx")
+
+
+@dataclass
+class ExportResult:
+    folder: Path
+    files: list[Path]
+    memoire: MemoireResult
+    warnings: list[str] = field(default_factory=list)
+    forms: dict[str, FillReport] = field(default_factory=dict)
+
+
+def export_answer(
+    answer: Answer,
+    folder: Path,
+    *,
+    lot: int | None = None,
+    template: Path | None = None,
+    logo: Path | None = None,
+    dc1_form: Path | None = None,
+    dc2_form: Path | None = None,
+    today: date | None = None,
+) -> ExportResult:
+    """Writes FILES into `folder` (and dc1_formulaire.docx / dc2_formulaire.docx from blank forms)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    today = today or date.today()
+    memoire = write_memoire(
+        MemoireInput(
+            analysis=answer.analysis,
+            profile=answer.profile,
+            outline=answer.outline,
+            bodies=answer.bodies,
+            requirements=answer.requirements,
+            lot=lot,
+            logo=logo,
+            template=template,
+            similar_references=answer.similar_references,
+            today=today,
+        ),
+        folder / "memoire.docx",
+    )
+    form = FormInput(
+        analysis=answer.analysis, profile=answer.profile, lot=lot, works=answer.works, today=today
+    )
+    write_dc1(form, folder / "dc1.docx")
+    write_dc2(form, folder / "dc2.docx")
+    write_matrix(answer.requirements, folder / "matrice.xlsx", answer.gonogo)
+    write_checklist(answer.checklist, answer.analysis, answer.profile, folder / "checklist.docx")
+    files = [folder / name for name in FILES]
+    result = ExportResult(folder=folder, files=files, memoire=memoire, warnings=list(memoire.warnings))
+    for kind, blank in (("DC1", dc1_form), ("DC2", dc2_form)):
+        if blank is not None:
+            out = folder / f"{kind.lower()}_formulaire.docx"
+            result.forms[kind] = fill_form(blank, kind, form, out)
+            files.append(out)
+    result.warnings += answer.checklist.warnings
+    log.info("answer exported: %d files", len(files))
+    return result

@@ -1,0 +1,38 @@
+"""The checklist of pieces to submit as DOCX."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.domain.analysis import Analysis
+from app.domain.profile import CompanyProfile
+from app.drafting.checklist import Checklist, Part
+from app.export.docx_util import add_table, open_template, save
+
+
+def write_checklist(checklist: Checklist, analysis: Analysis, profile: CompanyProfile, path: Path) -> None:
+    doc = open_template(None)
+    doc.add_paragraph("Liste des pièces à remettre", style="Title")
+    doc.add_paragraph(f"Consultation : {analysis.object or '—'}")
+    if analysis.reference:
+        doc.add_paragraph(f"Référence : {analysis.reference}")
+    if analysis.buyer:
+        doc.add_paragraph(f"Acheteur : {analysis.buyer}")
+    doc.add_paragraph(f"Candidat : {profile.display_name}")
+    for part in Part:
+        items = [i for i in checklist.items if i.part is part]
+        if not items:
+            continue
+        doc.add_heading(part.value, level=1)
+        add_table(
+            doc,
+            ["", "Pièce", "Statut", "Remarque"],
+            [["☐", i.label, i.status.value, i.note or "—"] for i in items],
+        )
+    doc.add_heading("Alertes d'expiration", level=1)
+    if checklist.warnings:
+        for w in checklist.warnings:
+            doc.add_paragraph(w, style="List Bullet")
+    else:
+        doc.add_paragraph("Aucun document expiré ou proche de l'expiration.")
+    save(doc, path)

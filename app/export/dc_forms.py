@@ -1,0 +1,219 @@
+"""DC1 (lettre de candidature) and DC2 (déclaration du candidat) generated on the official forms'
+sections — DC1 A–G, DC2 A–I — filled from the company profile and the consultation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from docx.document import Document as DocumentObject
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+from app.domain.analysis import Analysis
+from app.domain.profile import CompanyProfile, InsuranceKind
+from app.drafting.markers import marker
+from app.drafting.offline import insurance_line
+from app.drafting.tables import profile_table
+from app.export.docx_util import add_table, add_text_with_markers, open_template, save
+
+CHECKED, UNCHECKED = "☒", "☐"
+
+
+@dataclass
+class FormInput:
+    analysis: Analysis
+    profile: CompanyProfile
+    lot: int | None = None
+    works: bool = False  # marché de travaux: décennale declaration (DC2 F3)
+    today: date = field(default_factory=date.today)
+
+
+def _box(checked: bool) -> str:
+    return CHECKED if checked else UNCHECKED
+
+
+def _section(doc: DocumentObject, title: str) -> None:
+    doc.add_heading(title, level=1)
+
+
+def _line(doc: DocumentObject, label: str, value: str) -> None:
+    para = doc.add_paragraph()
+    para.add_run(f"{label} : ").bold = True
+    add_text_with_markers(para, value or marker(label.lower()))
+
+
+def _buyer_and_object(doc: DocumentObject, a: Analysis) -> None:
+    _section(doc, "A - Identification de l’acheteur")
+    add_text_with_markers(doc.add_paragraph(), a.buyer or marker("nom et adresse de l'acheteur"))
+    _section(doc, "B - Objet de la consultation")
+    add_text_with_markers(doc.add_paragraph(), a.object or marker("objet de la consultation"))
+    if a.reference:
+        _line(doc, "Référence de la consultation", a.reference)
+
+
+def _identity(doc: DocumentObject, p: CompanyProfile) -> None:
+    name = p.raison_sociale + (f" — nom commercial : {p.nom_commercial}" if p.nom_commercial else "")
+    _line(doc, "Nom commercial et dénomination sociale", name)
+    _line(doc, "Adresse postale et du siège social", p.adresse.one_line())
+    _line(doc, "Adresse électronique", p.email)
+    _line(doc, "Numéros de téléphone et de télécopie", p.telephone)
+    _line(doc, "Numéro SIRET", p.siret)
+
+
+def _title(doc: DocumentObject, form: str, subtitle: str) -> None:
+    head = doc.add_paragraph(style="Title")
+    head.add_run(f"MARCHÉS PUBLICS — {form}")
+    sub = doc.add_paragraph(subtitle)
+    sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def _signature(doc: DocumentObject, p: CompanyProfile, today: date) -> None:
+    doc.add_paragraph()
+    ville = p.adresse.ville or marker("ville")
+    add_text_with_markers(doc.add_paragraph(), f"Fait à {ville}, le {today:%d/%m/%Y}")
+    if p.signataire:
+        doc.add_paragraph(f"{p.signataire.name}, {p.signataire.role}")
+    else:
+        add_text_with_markers(doc.add_paragraph(), marker("nom et qualité du signataire"))
+
+
+def write_dc1(data: FormInput, path: Path, template: Path | None = None) -> None:
+    a, p = data.analysis, data.profile
+    doc = open_template(template)
+    _title(doc, "DC1", "Lettre de candidature — Désignation du mandataire par ses co-traitants")
+    _buyer_and_object(doc, a)
+    _section(doc, "C - Objet de la candidature")
+    doc.add_paragraph("La candidature est présentée :")
+    doc.add_paragraph(f"{_box(not a.lots)} pour le marché public (en cas de non allotissement) ;")
+    doc.add_paragraph(f"{_box(bool(a.lots) and data.lot is None)} pour tous les lots de la procédure ;")
+    lot_text = f"{data.lot}" if data.lot is not None else "……"
+    doc.add_paragraph(f"{_box(data.lot is not None)} pour le lot n° {lot_text} de la procédure.")
+    _section(doc, "D - Présentation du candidat")
+    doc.add_paragraph(f"{CHECKED} Le candidat se présente seul :")
+    _identity(doc, p)
+    doc.add_paragraph(f"{UNCHECKED} Le candidat est un groupement d’entreprises.")
+    _section(doc, "E - Identification des membres du groupement et répartition des prestations")
+    doc.add_paragraph("Sans objet : le candidat se présente seul.")
+    _section(doc, "F - Engagements du candidat individuel ou de chaque membre du groupement")
+    doc.add_heading("F1 – Exclusions de la procédure", level=2)
+    doc.add_paragraph(
+        "Le candidat individuel déclare sur l’honneur ne pas entrer dans l’un des cas d’exclusion prévus aux "
+        "articles L. 2141-1 à L. 2141-5 ou aux articles L. 2141-7 à L. 2141-10 du code de la commande publique."
+    )
+    add_text_with_markers(
+        doc.add_paragraph(),
+        f"{UNCHECKED} Case à cocher par le signataire : "
+        + marker("déclaration sur l'honneur à cocher après vérification"),
+    )
+    doc.add_heading("F2 – Documents de preuve disponibles en ligne", level=2)
+    _line(doc, "Adresse internet", p.site_web or "—")
+    doc.add_heading("F3 – Capacités", level=2)
+    doc.add_paragraph(f"{CHECKED} le formulaire DC2.")
+    _section(doc, "G - Désignation du mandataire (en cas de groupement)")
+    doc.add_paragraph("Sans objet : le candidat se présente seul.")
+    _signature(doc, p, data.today)
+    save(doc, path)
+
+
+def write_dc2(data: FormInput, path: Path, template: Path | None = None) -> None:
+    a, p = data.analysis, data.profile
+    doc = open_template(template)
+    _title(doc, "DC2", "Déclaration du candidat individuel ou du membre du groupement")
+    _buyer_and_object(doc, a)
+    if data.lot is not None:
+        _line(doc, "Lot", str(data.lot))
+    _section(doc, "C - Identification du candidat individuel ou du membre du groupement")
+    doc.add_heading("C1 - Cas général", level=2)
+    _identity(doc, p)
+    _line(doc, "Forme juridique", p.forme_juridique)
+    if p.pme is None:
+        add_text_with_markers(
+            doc.add_paragraph(), "Micro, petite ou moyenne entreprise : " + marker("statut PME")
+        )
+    else:
+        doc.add_paragraph(
+            "Le candidat est-il une micro, une petite ou une moyenne entreprise : "
+            f"{_box(p.pme)} Oui   {_box(not p.pme)} Non"
+        )
+    doc.add_heading("C2 - Cas particuliers en cas de marché public réservé", level=2)
+    doc.add_paragraph("Sans objet.")
+    _section(doc, "D - Cas spécifiques relatifs aux conditions de participation")
+    if p.certifications:
+        doc.add_paragraph("Certifications et qualifications détenues :")
+        header, rows = profile_table("certifications", p)
+        add_table(doc, header, rows)
+    else:
+        doc.add_paragraph("Sans objet.")
+    _section(
+        doc,
+        "E - Renseignements relatifs à l’aptitude à exercer l’activité professionnelle concernée par le contrat",
+    )
+    _line(
+        doc,
+        "E1 - Inscription sur un registre professionnel",
+        f"Registre du commerce et des sociétés, SIRET {p.siret}"
+        + (f", code NAF {p.code_naf}" if p.code_naf else ""),
+    )
+    _line(doc, "E2 - Autorisation spécifique", "Sans objet")
+    _line(doc, "E3 - Adresse internet des documents justificatifs", p.site_web or "—")
+    _section(doc, "F - Renseignements relatifs à la capacité économique et financière")
+    doc.add_heading("F1 - Chiffres d’affaires hors taxes des trois derniers exercices disponibles", level=2)
+    turnovers = p.last_turnovers(3)
+    if turnovers:
+        rows = [["Chiffre d’affaires global HT"], ["Part du chiffre d’affaires concernant l’objet du marché"]]
+        header = [""]
+        for t in turnovers:
+            header.append(f"Exercice {t.annee}")
+            rows[0].append(f"{t.montant_ht:,.0f} €".replace(",", "\u202f"))
+            if t.part_objet_marche_ht is not None and t.montant_ht:
+                share = 100 * t.part_objet_marche_ht / t.montant_ht
+                rows[1].append(f"{t.part_objet_marche_ht:,.0f} € ({share:.0f} %)".replace(",", "\u202f"))
+            else:
+                rows[1].append("—")
+        add_table(doc, header, rows)
+        if len(turnovers) < 3:
+            add_text_with_markers(
+                doc.add_paragraph(),
+                marker("date de création et moyens de preuve pour les exercices manquants"),
+            )
+    else:
+        add_text_with_markers(doc.add_paragraph(), marker("chiffres d'affaires des trois derniers exercices"))
+    doc.add_heading("F2 – Autres informations requises par l’acheteur", level=2)
+    doc.add_paragraph("Sans objet.")
+    doc.add_heading("F3 – Pour les marchés publics de travaux", level=2)
+    has_dec = any(i.kind is InsuranceKind.DECENNALE for i in p.assurances)
+    doc.add_paragraph(
+        f"{_box(data.works and has_dec)} Le candidat déclare qu’il aura souscrit un contrat d’assurance le couvrant "
+        "au regard de la responsabilité décennale."
+    )
+    if data.works:
+        _line(doc, "Assurance décennale", insurance_line(p, InsuranceKind.DECENNALE))
+    _line(doc, "Assurance responsabilité civile professionnelle", insurance_line(p, InsuranceKind.RC_PRO))
+    doc.add_heading("F4 – Documents de preuve disponibles en ligne", level=2)
+    _line(doc, "Adresse internet", p.site_web or "—")
+    _section(doc, "G - Renseignements relatifs à la capacité technique et professionnelle")
+    doc.add_heading("G1 - Capacités techniques et professionnelles", level=2)
+    effectif = f"{p.effectif} salariés" if p.effectif is not None else marker("effectif moyen annuel")
+    _line(doc, "Effectif moyen annuel", effectif)
+    for name, label in (
+        ("moyens_humains", "Moyens humains"),
+        ("moyens_materiels", "Moyens matériels"),
+        ("references", "Références de prestations similaires"),
+    ):
+        header, rows = profile_table(name, p)
+        doc.add_paragraph().add_run(label).bold = True
+        if rows:
+            add_table(doc, header, rows)
+        else:
+            add_text_with_markers(doc.add_paragraph(), marker(label.lower()))
+    doc.add_heading("G2 - Documents de preuve disponibles en ligne", level=2)
+    _line(doc, "Adresse internet", p.site_web or "—")
+    _section(doc, "H - Capacités des opérateurs économiques sur lesquels le candidat s’appuie")
+    doc.add_paragraph(
+        "Sans objet : le candidat ne s’appuie pas sur les capacités d’autres opérateurs économiques."
+    )
+    _section(doc, "I - Renseignements spécifiques aux marchés publics de défense ou de sécurité")
+    doc.add_paragraph("Sans objet.")
+    _signature(doc, p, data.today)
+    save(doc, path)

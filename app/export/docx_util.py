@@ -1,0 +1,180 @@
+"""python-docx helpers: fields (PAGE, NUMPAGES, TOC), highlighted markers, tables, templates."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from docx import Document
+from docx.document import Document as DocumentObject
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_COLOR_INDEX
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt, RGBColor
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+from app.drafting.markers import MARKER_RE
+from app.errors import InvalidInput
+
+_TEMPLATE_TYPE = b"application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
+_DOCUMENT_TYPE = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+
+
+def open_template(path: Path | None) -> DocumentObject:
+    """A new document: python-docx's default, or the company's .docx/.dotx (its styles, its body emptied)."""
+    if path is None:
+        return Document()
+    try:
+        data = path.read_bytes()
+        if path.suffix.lower() in (".dotx", ".dotm"):
+            data = _dotx_as_docx(data)
+        doc = Document(io.BytesIO(data))
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
+        raise InvalidInput(f"modèle Word illisible ({path.name}) : {exc}", field="modèle") from exc
+    body = doc.element.body
+    for child in list(body.iterchildren()):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+    ensure_styles(doc)
+    return doc
+
+
+def _dotx_as_docx(data: bytes) -> bytes:
+    """A .dotx is a .docx whose main part has the template content type; python-docx wants the other."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            content = src.read(item.filename)
+            if item.filename == "[Content_Types].xml":
+                content = content.replace(_TEMPLATE_TYPE, _DOCUMENT_TYPE)
+            dst.writestr(item, content)
+    return out.getvalue()
+
+
+def ensure_styles(doc: DocumentObject) -> None:
+    """Templates made by hand may lack Title / Heading 1–3 / List Bullet: add plain ones."""
+    names = {s.name for s in doc.styles}
+    for level in (1, 2, 3):
+        name = f"Heading {level}"
+        if name not in names:
+            style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+            style.font.bold = True
+            style.font.size = Pt({1: 16, 2: 13, 3: 11.5}[level])
+            pPr = style.element.get_or_add_pPr()
+            outline = OxmlElement("w:outlineLvl")
+            outline.set(qn("w:val"), str(level - 1))
+            pPr.append(outline)
+    for name in ("Title", "List Bullet", "Caption"):
+        if name not in names:
+            doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+
+
+def add_field(paragraph: Paragraph, instruction: str, placeholder: str = "1") -> None:
+    """A complex field (PAGE, NUMPAGES, TOC…) with a cached result Word/LibreOffice shows until updated."""
+    run = paragraph.add_run()
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    begin.set(qn("w:dirty"), "true")
+    run._r.append(begin)
+    run = paragraph.add_run()
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    run._r.append(instr)
+    run = paragraph.add_run()
+    sep = OxmlElement("w:fldChar")
+    sep.set(qn("w:fldCharType"), "separate")
+    run._r.append(sep)
+    paragraph.add_run(placeholder)
+    run = paragraph.add_run()
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    run._r.append(end)
+
+
+def update_fields_on_open(doc: DocumentObject) -> None:
+    """Ask Word to refresh the table of contents and page numbers when the file is opened."""
+    settings = doc.settings.element
+    if settings.find(qn("w:updateFields")) is None:
+        el = OxmlElement("w:updateFields")
+        el.set(qn("w:val"), "true")
+        settings.append(el)
+
+
+def add_text_with_markers(paragraph: Paragraph, text: str) -> None:
+    """Text whose `[à compléter : …]` markers stand out (yellow highlight, bold)."""
+    pos = 0
+    for m in MARKER_RE.finditer(text):
+        if m.start() > pos:
+            paragraph.add_run(text[pos : m.start()])
+        run = paragraph.add_run(m.group(0))
+        run.bold = True
+        run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+        run.font.color.rgb = RGBColor(0x9C, 0x00, 0x06)
+        pos = m.end()
+    if pos < len(text):
+        paragraph.add_run(text[pos:])
+
+
+def _shade(cell: Any, fill: str) -> None:
+    tcPr = cell._tc.get_or_add_tcPr()
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    tcPr.append(shd)
+
+
+def add_table(
+    doc: Any, header: Sequence[str], rows: Sequence[Sequence[str]], style: str = "Table Grid"
+) -> Table:
+    """A table with a shaded, repeated header row. `doc` is a Document or a cell."""
+    table = doc.add_table(rows=1 + len(rows), cols=len(header))
+    with contextlib.suppress(KeyError, ValueError):
+        table.style = style  # a company template without "Table Grid" keeps Word's default look
+    grid = table.rows
+    head = grid[0]
+    trPr = head._tr.get_or_add_trPr()
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    trPr.append(repeat)
+    for cell, text in zip(head.cells, header, strict=True):
+        cell.text = ""
+        run = cell.paragraphs[0].add_run(text)
+        run.bold = True
+        _shade(cell, "D9E2F3")
+    for row, values in zip(list(grid)[1:], rows, strict=True):
+        for cell, text in zip(row.cells, values, strict=True):
+            add_text_with_markers(cell.paragraphs[0], str(text))
+    return table
+
+
+def set_checkbox(paragraph: Paragraph, checked: bool = True) -> bool:
+    """Tick the first legacy form checkbox (FORMCHECKBOX) of a paragraph; False when it has none."""
+    for cb in paragraph._p.iter(qn("w:checkBox")):
+        default = cb.find(qn("w:default"))
+        if default is None:
+            default = OxmlElement("w:default")
+            cb.append(default)
+        default.set(qn("w:val"), "1" if checked else "0")
+        existing = cb.find(qn("w:checked"))
+        if checked and existing is None:
+            cb.append(OxmlElement("w:checked"))
+        return True
+    return False
+
+
+def save(doc: DocumentObject, path: Path) -> None:
+    """Saved through a buffer and an atomic rename: a crash never leaves half a file."""
+    from app.fsutil import atomic_write_bytes
+
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    atomic_write_bytes(path, buffer.getvalue(), mode=0o644)

@@ -1,0 +1,206 @@
+"""The mémoire technique as DOCX: cover, table of contents, sections, profile tables, compliance annex."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from docx.enum.section import WD_SECTION
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.shared import Cm, Pt, RGBColor
+
+from app.domain.analysis import Analysis
+from app.domain.profile import CompanyProfile
+from app.drafting.body import to_blocks
+from app.drafting.outline import Outline, OutlineSource
+from app.drafting.requirements import Requirement
+from app.drafting.tables import profile_table
+from app.export.docx_util import (
+    add_field,
+    add_table,
+    add_text_with_markers,
+    open_template,
+    save,
+    update_fields_on_open,
+)
+
+log = logging.getLogger(__name__)
+
+# Rough page capacity of an A4 page in 11 pt with headings and spacing (estimate before any render).
+WORDS_PER_PAGE = 420
+TABLE_ROWS_PER_PAGE = 22
+
+
+@dataclass
+class MemoireInput:
+    analysis: Analysis
+    profile: CompanyProfile
+    outline: Outline
+    bodies: dict[str, str]  # section key → body (app.drafting.body format)
+    requirements: list[Requirement] = field(default_factory=list)
+    lot: int | None = None
+    logo: Path | None = None
+    template: Path | None = None
+    similar_references: list[int] = field(default_factory=list)
+    today: date = field(default_factory=date.today)
+
+
+@dataclass
+class MemoireResult:
+    path: Path
+    estimated_pages: int
+    warnings: list[str]
+    headings: list[str]
+
+
+def section_heading(outline: Outline, key: str, title: str, weight: float | None) -> str:
+    """Cadre headings keep their own wording and numbers; criteria get the outline key and weight."""
+    if outline.source is OutlineSource.CADRE_REPONSE:
+        return title
+    suffix = f" ({weight:g} %)" if weight is not None else ""
+    return f"{key}. {title}{suffix}"
+
+
+def write_memoire(data: MemoireInput, path: Path) -> MemoireResult:
+    doc = open_template(data.template)
+    a, p = data.analysis, data.profile
+    words = 0
+    table_rows = 0
+    _cover(doc, data)
+    # Body section: header and footer with company, reference and "Page X / Y".
+    body_section = doc.add_section(WD_SECTION.NEW_PAGE)
+    body_section.header.is_linked_to_previous = False
+    body_section.footer.is_linked_to_previous = False
+    doc.sections[0].different_first_page_header_footer = True
+    header = body_section.header.paragraphs[0]
+    header.text = " — ".join(x for x in (p.display_name, a.reference or "", _lot_label(data.lot)) if x)
+    header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    footer = body_section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer.add_run(f"{p.display_name} — Mémoire technique — Page ")
+    add_field(footer, "PAGE")
+    footer.add_run(" / ")
+    add_field(footer, "NUMPAGES")
+
+    doc.add_paragraph("Sommaire", style="Title")
+    toc = doc.add_paragraph()
+    headings = [
+        section_heading(data.outline, s.key, s.title, s.weight_percent) for s in data.outline.sections
+    ]
+    add_field(
+        toc, 'TOC \\o "1-3" \\h \\z \\u', "Mettez à jour la table des matières (F9) pour afficher les pages."
+    )
+    for s, text in zip(data.outline.sections, headings, strict=True):
+        entry = doc.add_paragraph(text)  # visible even before the field is updated
+        entry.paragraph_format.left_indent = Cm(0.6 * (s.level - 1))
+        entry.paragraph_format.space_after = Pt(0)
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    update_fields_on_open(doc)
+
+    for s, text in zip(data.outline.sections, headings, strict=True):
+        doc.add_heading(text, level=s.level)
+        words += len(text.split()) + 15
+        if s.prompts:
+            for prompt in s.prompts:
+                para = doc.add_paragraph()
+                run = para.add_run(f"Question de l'acheteur : {prompt}")
+                run.italic = True
+                run.font.color.rgb = RGBColor(0x44, 0x54, 0x6A)
+                words += len(prompt.split())
+        body = data.bodies.get(s.key, "")
+        for block in to_blocks(body):
+            if block.kind == "table":
+                header_row, rows = profile_table(block.text, p, data.similar_references)
+                if rows:
+                    add_table(doc, header_row, rows)
+                    doc.add_paragraph()
+                    table_rows += len(rows) + 1
+            elif block.kind == "heading":
+                doc.add_heading(block.text, level=3)
+                words += len(block.text.split()) + 10
+            elif block.kind == "bullet":
+                add_text_with_markers(doc.add_paragraph(style="List Bullet"), block.text)
+                words += len(block.text.split()) + 3
+            else:
+                add_text_with_markers(doc.add_paragraph(), block.text)
+                words += len(block.text.split()) + 5
+
+    if data.requirements:
+        doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        doc.add_heading("Annexe — Matrice de conformité", level=1)
+        doc.add_paragraph(
+            "Exigences relevées dans le CCTP et le cadre de réponse, section du mémoire qui y répond "
+            "et couverture estimée (termes de l'exigence présents dans la section)."
+        )
+        rows = [
+            [r.ident, r.text, _source(r), r.section_title or "—", r.coverage.value] for r in data.requirements
+        ]
+        add_table(doc, ["N°", "Exigence", "Source", "Section du mémoire", "Couverture"], rows)
+        table_rows += len(rows) * 2
+
+    annex_pages = 0
+    content_pages = 2 + (words // WORDS_PER_PAGE) + (table_rows // TABLE_ROWS_PER_PAGE)
+    if data.requirements:
+        annex_pages = 1 + (len(data.requirements) * 2) // TABLE_ROWS_PER_PAGE
+    estimated = content_pages + 1
+    warnings: list[str] = []
+    limit = a.memoire_page_limit
+    if limit is not None:
+        body_pages = estimated - annex_pages - 2  # cover and contents are not usually counted
+        if body_pages > limit:
+            warnings.append(
+                f"Le règlement limite le mémoire à {limit} pages ; celui-ci en compte environ {body_pages} "
+                "(hors couverture, sommaire et annexes) : à réduire."
+            )
+        elif body_pages > limit * 0.9:
+            warnings.append(f"Le mémoire approche la limite de {limit} pages fixée par le règlement.")
+    save(doc, path)
+    log.info("memoire written: %d sections, ~%d pages", len(data.outline.sections), estimated)
+    return MemoireResult(path=path, estimated_pages=estimated, warnings=warnings, headings=headings)
+
+
+def _source(r: Requirement) -> str:
+    return f"{r.file}, p. {r.page}" if r.page else r.file
+
+
+def _lot_label(lot: int | None) -> str:
+    return f"Lot {lot}" if lot is not None else ""
+
+
+def _cover(doc: object, data: MemoireInput) -> None:
+    from docx.document import Document as DocumentObject
+
+    assert isinstance(doc, DocumentObject)
+    a, p = data.analysis, data.profile
+    if data.logo and data.logo.is_file():
+        try:
+            doc.add_picture(str(data.logo), width=Cm(5))
+        except Exception as exc:  # an unreadable image must not stop the export
+            log.warning("logo not inserted: %s", type(exc).__name__)
+    for _ in range(3):
+        doc.add_paragraph()
+    title = doc.add_paragraph("MÉMOIRE TECHNIQUE", style="Title")
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    lines = [
+        ("Acheteur", a.buyer or "[à compléter : acheteur]"),
+        ("Objet", a.object or "[à compléter : objet de la consultation]"),
+        ("Référence", a.reference or "[à compléter : référence de la consultation]"),
+    ]
+    if data.lot is not None:
+        lot = next((lt for lt in a.lots if lt.number == data.lot), None)
+        lines.append(("Lot", f"{data.lot}" + (f" — {lot.title}" if lot else "")))
+    elif a.lots:
+        lines.append(("Lots", ", ".join(str(lt.number) for lt in a.lots)))
+    lines += [
+        ("Candidat", f"{p.raison_sociale}" + (f" ({p.nom_commercial})" if p.nom_commercial else "")),
+        ("SIRET", p.siret),
+        ("Date", f"{data.today:%d/%m/%Y}"),
+    ]
+    for label, value in lines:
+        para = doc.add_paragraph()
+        para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = para.add_run(f"{label} : ")
+        run.bold = True
+        add_text_with_markers(para, value)
