@@ -28,19 +28,22 @@ from sync.protocol import (
 _CURSOR_PREFIX = "c1."
 
 
-def encode_cursor(revision: int) -> str:
-    return _CURSOR_PREFIX + base64.urlsafe_b64encode(str(revision).encode()).decode().rstrip("=")
+def encode_cursor(revision: int, floor: int) -> str:
+    """Opaque cursor: the last revision seen and the compaction floor in force when it was issued."""
+    raw = f"{revision}.{floor}".encode()
+    return _CURSOR_PREFIX + base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str) -> int:
+def decode_cursor(cursor: str) -> tuple[int, int]:
     try:
-        if not cursor.startswith(_CURSOR_PREFIX) or len(cursor) > 40:
+        if not cursor.startswith(_CURSOR_PREFIX) or len(cursor) > 60:
             raise ValueError
         raw = cursor[len(_CURSOR_PREFIX) :]
-        value = int(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)).decode("ascii"))
-        if value < 0:
+        text = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)).decode("ascii")
+        revision, floor = (int(part) for part in text.split("."))
+        if revision < 0 or floor < 0:
             raise ValueError
-        return value
+        return revision, floor
     except (ValueError, UnicodeDecodeError, binascii.Error):
         raise ApiError(400, ERROR_CURSOR_INVALID, "Curseur de synchronisation illisible.") from None
 
@@ -67,10 +70,11 @@ def _to_record(row: SyncRecord) -> Record:
 def pull(s: Session, account: Account, cursor: str | None, limit: int) -> PullPage:
     after = 0
     if cursor is not None:
-        after = decode_cursor(cursor)
-        # Below the floor, tombstones the client never saw are gone; above the head, the server lost
-        # history (restore from backup): either way only a full compare is safe.
-        if after < account.sync_floor or after > account.sync_revision:
+        after, floor_then = decode_cursor(cursor)
+        # Tombstones up to the floor may be gone: a cursor below it is only good if it was issued after
+        # that compaction (i.e. during a full pull started since). Above the head, the server lost
+        # history (restored backup). Either way only a full compare is safe.
+        if (after < account.sync_floor and floor_then < account.sync_floor) or after > account.sync_revision:
             raise _expired()
     head = account.sync_revision
     rows = list(
@@ -86,7 +90,7 @@ def pull(s: Session, account: Account, cursor: str | None, limit: int) -> PullPa
     last = rows[-1].revision if rows else after
     return PullPage(
         records=[_to_record(r) for r in rows],
-        next_cursor=encode_cursor(last),
+        next_cursor=encode_cursor(last, account.sync_floor),
         has_more=has_more,
         revision=max(head, last),
     )

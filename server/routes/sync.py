@@ -78,7 +78,7 @@ def pull(
     request: Request,
     caller: CallerDep,
     _version: ProtocolDep,
-    cursor: Annotated[str | None, Query(max_length=40)] = None,
+    cursor: Annotated[str | None, Query(max_length=60)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = DEFAULT_PULL_LIMIT,
 ) -> PullPage:
     with ctx_of(request).tx() as s:

@@ -1,0 +1,189 @@
+"""Sign-up, login, tokens (expiry, revocation, rotation), bcrypt cost, login throttling."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import Engine, select, update
+
+from server.config import DEFAULT_BCRYPT_ROUNDS, Settings
+from server.models import Account, AuthSession, ThrottleEvent, utcnow
+from server.security import hash_cost, hash_password, token_hash
+from tests.server.conftest import PASSWORD, Api, make_client
+
+
+def test_default_bcrypt_cost_is_at_least_12(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("MAITRE_AO_BCRYPT_ROUNDS", raising=False)
+    settings = Settings.from_env()
+    assert settings.bcrypt_rounds == DEFAULT_BCRYPT_ROUNDS >= 12
+    assert hash_cost(hash_password("un mot de passe long", settings.bcrypt_rounds)) >= 12
+
+
+def test_signup_login_me_and_stored_secrets(api: Api, engine: Engine) -> None:
+    user = api.signup()
+    me = api.get("/v1/me", headers=user.auth)
+    assert me.status_code == 200
+    assert me.json()["email"] == user.email
+    assert me.json()["plan"]["code"] == "decouverte"
+    with engine.connect() as conn:
+        stored = conn.execute(select(Account.password_hash).where(Account.id == user.id)).scalar_one()
+        hashes = conn.execute(
+            select(AuthSession.access_hash, AuthSession.refresh_hash).where(AuthSession.id == user.session_id)
+        ).one()
+    assert stored.startswith("$2b$") and PASSWORD not in stored
+    # Tokens are 256-bit random and only their SHA-256 is kept.
+    assert hashes.access_hash == token_hash(user.access) and user.access not in hashes
+    assert len(user.access.removeprefix("mao_at_")) >= 43
+
+
+def test_signup_refuses_bad_input_in_french(api: Api) -> None:
+    r = api.post(
+        "/v1/accounts", json={"email": "x@y.fr", "password": "court", "first_name": "A", "last_name": "B"}
+    )
+    assert r.status_code == 422
+    assert r.json()["error"]["code"] == "invalid_input"
+    assert "password" in r.json()["error"]["message"]
+    r = api.post(
+        "/v1/accounts",
+        json={"email": "pas-une-adresse", "password": PASSWORD, "first_name": "A", "last_name": "B"},
+    )
+    assert r.status_code == 422
+    assert "e-mail" in r.json()["error"]["message"]
+    user = api.signup()
+    r = api.post(
+        "/v1/accounts",
+        json={"email": user.email.upper(), "password": PASSWORD, "first_name": "A", "last_name": "B"},
+    )
+    assert r.status_code == 409
+    assert "existe déjà" in r.json()["error"]["message"]
+
+
+def test_wrong_password_and_unknown_email_look_the_same(api: Api) -> None:
+    user = api.signup()
+    bad = api.post("/v1/sessions", json={"email": user.email, "password": "mauvais-mot-de-passe"})
+    unknown = api.post(
+        "/v1/sessions", json={"email": "personne@exemple.fr", "password": "mauvais-mot-de-passe"}
+    )
+    assert bad.status_code == unknown.status_code == 401
+    assert bad.json() == unknown.json()
+    assert "incorrect" in bad.json()["error"]["message"]
+
+
+def test_missing_garbage_expired_and_revoked_tokens_are_refused(api: Api, engine: Engine) -> None:
+    user = api.signup()
+    assert api.get("/v1/me").status_code == 401
+    assert api.get("/v1/me", headers={"Authorization": "Bearer mao_at_nimportequoi"}).status_code == 401
+    assert api.get("/v1/me", headers={"Authorization": f"Bearer {user.refresh}"}).status_code == 401
+    with engine.begin() as conn:
+        conn.execute(
+            update(AuthSession)
+            .where(AuthSession.id == user.session_id)
+            .values(access_expires_at=utcnow() - timedelta(seconds=1))
+        )
+    expired = api.get("/v1/me", headers=user.auth)
+    assert expired.status_code == 401
+    assert expired.headers["www-authenticate"] == "Bearer"
+    # The refresh token still works and gives a new pair; the old access token stays dead.
+    r = api.post("/v1/sessions/refresh", json={"refresh_token": user.refresh})
+    assert r.status_code == 200
+    new_access = r.json()["access_token"]
+    assert api.get("/v1/me", headers={"Authorization": f"Bearer {new_access}"}).status_code == 200
+    # Rotation: the refresh token just used cannot be used again.
+    assert api.post("/v1/sessions/refresh", json={"refresh_token": user.refresh}).status_code == 401
+    # Logout revokes the session.
+    assert (
+        api.delete("/v1/sessions/current", headers={"Authorization": f"Bearer {new_access}"}).status_code
+        == 204
+    )
+    assert api.get("/v1/me", headers={"Authorization": f"Bearer {new_access}"}).status_code == 401
+    assert (
+        api.post("/v1/sessions/refresh", json={"refresh_token": r.json()["refresh_token"]}).status_code == 401
+    )
+
+
+def test_list_and_revoke_sessions(api: Api) -> None:
+    first = api.signup()
+    second = api.login(first.email)
+    listed = api.get("/v1/sessions", headers=first.auth).json()
+    assert {s["id"] for s in listed} == {first.session_id, second.session_id}
+    assert [s["current"] for s in listed if s["id"] == first.session_id] == [True]
+    assert api.delete(f"/v1/sessions/{second.session_id}", headers=first.auth).status_code == 204
+    assert api.get("/v1/me", headers=second.auth).status_code == 401
+    assert api.get("/v1/me", headers=first.auth).status_code == 200
+
+
+def test_password_change_revokes_other_sessions(api: Api) -> None:
+    user = api.signup()
+    other = api.login(user.email)
+    r = api.post(
+        "/v1/me/password",
+        headers=user.auth,
+        json={"current_password": "faux", "new_password": "nouveau-mot-de-passe-1"},
+    )
+    assert r.status_code == 403
+    r = api.post(
+        "/v1/me/password",
+        headers=user.auth,
+        json={"current_password": PASSWORD, "new_password": "nouveau-mot-de-passe-1"},
+    )
+    assert r.status_code == 204
+    assert api.get("/v1/me", headers=other.auth).status_code == 401
+    assert api.get("/v1/me", headers=user.auth).status_code == 200
+    api.login(user.email, "nouveau-mot-de-passe-1")
+
+
+def test_login_throttled_per_email_with_retry_after(api: Api, settings: Settings) -> None:
+    user = api.signup()
+    for _ in range(settings.login_max_per_email):
+        assert (
+            api.post(
+                "/v1/sessions", json={"email": user.email, "password": "mauvais-mot-de-passe"}
+            ).status_code
+            == 401
+        )
+    # Even the right password is refused while the e-mail is throttled.
+    r = api.post("/v1/sessions", json={"email": user.email, "password": PASSWORD})
+    assert r.status_code == 429
+    assert 0 < int(r.headers["retry-after"]) <= settings.login_window_seconds
+    assert "Réessayez dans" in r.json()["error"]["message"]
+
+
+def test_login_throttled_per_ip_across_stateless_processes(settings: Settings, engine: Engine) -> None:
+    """Two app instances (two processes behind the router) share the counts through the database."""
+    ip = "10.250.1.2"
+    first, second = make_client(settings, engine, ip), make_client(settings, engine, ip)
+    for n in range(settings.login_max_per_ip):
+        client = first if n % 2 else second
+        r = client.post(
+            "/v1/sessions", json={"email": f"inconnu-{n}@exemple.fr", "password": "mauvais-mot-de-passe"}
+        )
+        assert r.status_code == 401
+    r = first.post("/v1/sessions", json={"email": "encore@exemple.fr", "password": "mauvais-mot-de-passe"})
+    assert r.status_code == 429
+    assert int(r.headers["retry-after"]) > 0
+    # Another address is not affected.
+    other = make_client(settings, engine, "10.250.9.9")
+    assert (
+        other.post(
+            "/v1/sessions", json={"email": "x@exemple.fr", "password": "mauvais-mot-de-passe"}
+        ).status_code
+        == 401
+    )
+    with engine.connect() as conn:
+        keys = conn.execute(select(ThrottleEvent.key)).scalars().all()
+    assert not any("@" in k or ip in k for k in keys)  # no raw e-mail or IP in the throttle table
+
+
+def test_openapi_schema_lists_the_fixed_paths(api: Api) -> None:
+    paths = api.get("/openapi.json").json()["paths"]
+    for path in (
+        "/v1/accounts",
+        "/v1/sessions",
+        "/v1/me",
+        "/v1/me/export",
+        "/v1/sync/changes",
+        "/v1/sync/push",
+    ):
+        assert path in paths
+    assert {"get", "patch", "delete"} <= set(paths["/v1/me"])
