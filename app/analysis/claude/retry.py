@@ -73,6 +73,7 @@ def classify(exc: BaseException) -> str | None:
 
 
 def backoff_seconds(attempt: int, exc: BaseException) -> float:
+    """The server's retry-after when given, else exponential backoff with jitter (2, 4, 8… s)."""
     hinted = retry_after_seconds(exc)
     if hinted is not None:
         return min(hinted, MAX_WAIT_S)
@@ -80,8 +81,23 @@ def backoff_seconds(attempt: int, exc: BaseException) -> float:
     return base * (0.75 + random.random() / 2)
 
 
+def server_message(exc: BaseException) -> str | None:
+    """The French message of the Maître AO proxy ({"error": {"code", "message"}}), if any."""
+    body = getattr(exc, "body", None)
+    error = body.get("error") if isinstance(body, dict) else None
+    if isinstance(error, dict) and "code" in error and isinstance(error.get("message"), str):
+        return str(error["message"])
+    return None
+
+
 def final_message(exc: BaseException) -> str:
     """French message for an error that ends the Claude call."""
+    proxy = server_message(exc)
+    if proxy:
+        return proxy
+    reason = classify(exc)
+    if reason:
+        return f"{reason} : abandon après plusieurs tentatives."
     if isinstance(exc, anthropic.AuthenticationError):
         return "Clé API Claude refusée (401). Vérifiez la clé avec « maitre-ao config set-api-key »."
     if isinstance(exc, anthropic.PermissionDeniedError):
@@ -92,8 +108,7 @@ def final_message(exc: BaseException) -> str:
         return "Requête refusée par Claude (400)."
     if isinstance(exc, anthropic.APIStatusError):
         return f"Claude a répondu par une erreur ({exc.status_code})."
-    reason = classify(exc)
-    return f"{reason} : abandon après plusieurs tentatives." if reason else "Erreur de Claude."
+    return "Erreur de Claude."
 
 
 def status_text(reason: str, wait: float) -> str:
@@ -133,7 +148,9 @@ def with_retries(
         except anthropic.APIError as exc:
             reason = classify(exc)
             attempt += 1
-            if reason is None or attempt >= max_attempts:
+            hinted = retry_after_seconds(exc)
+            too_long = hinted is not None and hinted > MAX_WAIT_S  # e.g. a monthly quota
+            if reason is None or too_long or attempt >= max_attempts:
                 log.warning("claude call failed (%s), attempt %d", type(exc).__name__, attempt)
                 raise ClaudeUnavailable(final_message(exc)) from exc
             wait = backoff_seconds(attempt - 1, exc)
