@@ -89,22 +89,20 @@ def purge(store: Store, *, days: int, now: datetime | None = None, dry_run: bool
     cutoff = cutoff_for(now, days)
     if dry_run:
         return _plan(store.read(), cutoff)
-    conn = store.read()
-    conn.execute("PRAGMA secure_delete = ON")  # freed pages are zeroed, not left readable with the key
-    try:
-        with store.transaction() as tx:
-            report = _plan(tx, cutoff)
-            if report.empty:
-                return report
-            stamp = now.astimezone(UTC).isoformat(timespec="seconds")
-            for c in report.consultations:
-                tx.execute("UPDATE pieces SET sha256 = NULL WHERE consultation_uuid = ?", (c.uuid,))
-                tx.execute("UPDATE consultations SET pieces_purged_at = ? WHERE uuid = ?", (stamp, c.uuid))
-            # page_texts go with their extraction (ON DELETE CASCADE), and page_fts with them (trigger).
-            tx.execute(f"DELETE FROM extractions WHERE sha256 IN ({_ORPHAN_EXTRACTIONS})")
-            tx.execute(f"DELETE FROM blobs WHERE sha256 IN (SELECT sha256 FROM ({_ORPHAN_BLOBS}))")
-            report.applied = True
-    finally:
-        conn.execute("PRAGMA secure_delete = OFF")
+    # Connections run with secure_delete on (see store.connect): freed pages are zeroed.
+    with store.transaction() as tx:
+        report = _plan(tx, cutoff)
+        if report.empty:
+            return report
+        stamp = now.astimezone(UTC).isoformat(timespec="seconds")
+        for c in report.consultations:
+            tx.execute("UPDATE pieces SET sha256 = NULL WHERE consultation_uuid = ?", (c.uuid,))
+            tx.execute("UPDATE consultations SET pieces_purged_at = ? WHERE uuid = ?", (stamp, c.uuid))
+        # page_texts go with their extraction (ON DELETE CASCADE), and page_fts with them (trigger).
+        tx.execute(f"DELETE FROM extractions WHERE sha256 IN ({_ORPHAN_EXTRACTIONS})")
+        tx.execute(f"DELETE FROM blobs WHERE sha256 IN (SELECT sha256 FROM ({_ORPHAN_BLOBS}))")
+        # FTS5 keeps deleted terms in old index segments until they are merged.
+        tx.execute("INSERT INTO page_fts(page_fts) VALUES ('optimize')")
+        report.applied = True
     store.checkpoint()
     return report

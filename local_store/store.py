@@ -151,6 +151,8 @@ def connect(path: Path, key: StoreKey, *, readonly: bool = False) -> Connection:
             # FULL: a committed user action survives a power cut, not only a crash.
             conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
+        # Deleted content is overwritten, not left in free pages (retention promises deletion).
+        conn.execute("PRAGMA secure_delete = ON")
         conn.row_factory = Row
     except BaseException:
         conn.close()
