@@ -37,7 +37,8 @@ DECISIVE_MIN_CHUNK = 2  # decisive PDFs are spread over every worker so they fin
 MIN_CHUNK, MAX_CHUNK = 4, 16  # pages per task otherwise: small enough to balance and to cancel
 
 ExtractionCache = Callable[[str], Extraction | None]
-PieceCallback = Callable[[PieceText, Extraction, bool], None]  # piece, its extraction, freshly extracted
+# piece, its extraction, freshly extracted (False: from the cache), the file's bytes
+PieceCallback = Callable[[PieceText, Extraction, bool, bytes], None]
 DecisiveCallback = Callable[[list[PieceText]], None]
 
 
@@ -226,7 +227,7 @@ def _read(
             )
             pieces[f.path] = piece
             if on_piece is not None:
-                on_piece(piece, extraction, fresh)
+                on_piece(piece, extraction, fresh, f.data)
         pending_decisive.discard(content.sha256)
         if not decisive_fired and not pending_decisive and pieces_needed_done():
             decisive_fired = True

@@ -1,0 +1,252 @@
+"""`maitre-ao analyze PATH…`, `maitre-ao import PATH…`, `maitre-ao consultations list`, `maitre-ao search TEXT`.
+
+`analyze` reads a ZIP, a folder or files and prints the analysis without touching the store;
+`import` stores the DCE as a new consultation (encrypted store) and prints its pieces and fiche.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from app.errors import EXIT_OK, InvalidInput
+from app.fsutil import atomic_write_text
+
+ENGINES = ("offline", "claude", "hybrid")
+
+
+def _progress_printer() -> Any:
+    """Progress on stderr when it is a terminal (never pollutes stdout, which may be JSON)."""
+    if not sys.stderr.isatty():
+        return lambda done, total, label: None
+
+    def show(done: int, total: int, label: str) -> None:
+        suffix = f" ({done}/{total})" if total else ""
+        print(f"\r\033[K{label}{suffix}", end="", file=sys.stderr, flush=True)
+
+    return show
+
+
+def _end_progress() -> None:
+    if sys.stderr.isatty():
+        print("\r\033[K", end="", file=sys.stderr, flush=True)
+
+
+def _paths(values: list[str]) -> list[Path]:
+    paths = [Path(v).expanduser() for v in values]
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise InvalidInput(f"Introuvable : {', '.join(missing)}.", field="PATH")
+    return paths
+
+
+def _emit(text: str, out: str | None) -> None:
+    if out:
+        atomic_write_text(Path(out), text if text.endswith("\n") else text + "\n", mode=0o600)
+        print(f"Écrit : {out}", file=sys.stderr)
+    else:
+        print(text)
+
+
+def _fiche(analysis: Any) -> str:
+    if analysis.fiche:
+        return str(analysis.fiche)
+    from app.analysis.fiche import render_fiche
+
+    return render_fiche(analysis)
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    from app.services.consultations import analyze_files
+
+    paths = _paths(args.paths)
+    try:
+        analysis = analyze_files(paths, args.engine, progress=_progress_printer())
+    finally:
+        _end_progress()
+    if args.format == "json":
+        text = json.dumps(analysis.to_contract(), ensure_ascii=False, indent=2)
+    else:
+        text = _fiche(analysis)
+    _emit(text, args.out)
+    return EXIT_OK
+
+
+def _piece_note(p: Any) -> str:
+    if p.error:
+        return f"erreur : {p.error}"
+    if p.unread_reason:
+        return f"non lu : {p.unread_reason}"
+    if p.ocr_pages:
+        return f"{p.ocr_pages} page(s) sans texte (OCR nécessaire)"
+    return ""
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from app.cli.store_cmds import open_cli_store
+    from app.services.consultations import import_dce
+
+    paths = _paths(args.paths)
+    store = open_cli_store()
+    try:
+        try:
+            result = import_dce(store, paths, progress=_progress_printer())
+        finally:
+            _end_progress()
+        if args.format == "json":
+            data = {
+                "consultation_uuid": result.consultation_uuid,
+                "pieces": [
+                    {
+                        "file": p.path,
+                        "kind": p.kind.value,
+                        "pages": p.pages,
+                        "ocr_pages": p.ocr_pages,
+                        "unread_reason": p.unread_reason,
+                        "error": p.error,
+                    }
+                    for p in result.pieces
+                ],
+                "errors": [{"file": e.file, "message": e.message} for e in result.errors],
+                "warnings": result.warnings,
+                "extracted": result.extracted,
+                "reused": result.reused,
+            }
+            print(json.dumps(data, ensure_ascii=False, indent=2))
+            return EXIT_OK
+        print(f"Consultation importée : {result.consultation_uuid}")
+        print(f"{len(result.pieces)} pièce(s) :")
+        for p in result.pieces:
+            pages = f"{p.pages} p." if p.pages else "—"
+            note = _piece_note(p)
+            print(f"  {p.kind.value:<14} {pages:>7}  {p.path}" + (f"  ({note})" if note else ""))
+        if result.reused:
+            print(f"{result.reused} fichier(s) déjà lus lors d'un import précédent : texte réutilisé.")
+        for e in result.errors:
+            print(f"Fichier refusé ou illisible : {e.file} : {e.message}", file=sys.stderr)
+        for w in result.warnings:
+            print(f"Attention : {w}", file=sys.stderr)
+        if result.analysis is not None:
+            print()
+            print(_fiche(result.analysis))
+    finally:
+        store.close()
+    return EXIT_OK
+
+
+def cmd_consultations_list(args: argparse.Namespace) -> int:
+    from app.cli.store_cmds import open_cli_store
+    from app.services.consultations import list_consultations
+
+    store = open_cli_store()
+    try:
+        rows = list_consultations(store, query=args.query or "", status=args.status or "")
+    finally:
+        store.close()
+    if args.format == "json":
+        print(
+            json.dumps(
+                [
+                    {
+                        "uuid": r.uuid,
+                        "title": r.title,
+                        "buyer": r.buyer,
+                        "reference": r.reference,
+                        "deadline": r.deadline,
+                        "status": r.status,
+                        "pieces": r.pieces,
+                    }
+                    for r in rows
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return EXIT_OK
+    if not rows:
+        print("Aucune consultation. Importez un DCE : maitre-ao import DCE.zip")
+        return EXIT_OK
+    for r in rows:
+        deadline = r.deadline or "date limite inconnue"
+        buyer = f" — {r.buyer}" if r.buyer else ""
+        print(f"{r.uuid}  {r.status:<10} {deadline:<25} {r.title}{buyer} ({r.pieces} pièces)")
+    return EXIT_OK
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from app.cli.store_cmds import open_cli_store
+    from app.services.consultations import list_consultations, search
+
+    text = " ".join(args.text).strip()
+    if not text:
+        raise InvalidInput("Indiquez les mots à chercher.", field="TEXT")
+    store = open_cli_store()
+    try:
+        hits = search(store, text, consultation_uuid=args.consultation, limit=args.limit)
+        titles = {r.uuid: r.title for r in list_consultations(store)}
+    finally:
+        store.close()
+    if args.format == "json":
+        print(
+            json.dumps(
+                [
+                    {
+                        "consultation_uuid": h.consultation_uuid,
+                        "file": h.path,
+                        "page": h.page,
+                        "snippet": h.snippet,
+                    }
+                    for h in hits
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return EXIT_OK
+    if not hits:
+        print(f"Aucun résultat pour « {text} ».")
+        return EXIT_OK
+    for h in hits:
+        title = titles.get(h.consultation_uuid, h.consultation_uuid)
+        snippet = " ".join(h.snippet.split())
+        print(f"{h.path} p. {h.page} ({title})\n    {snippet}")
+    return EXIT_OK
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "analyze",
+        help="analyser un DCE (ZIP, dossier ou fichiers) sans l'importer",
+        description="Lit le DCE et affiche l'analyse (JSON du contrat ou fiche de synthèse). "
+        "Rien n'est écrit dans le coffre.",
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH", help="ZIP, dossier ou fichiers du DCE")
+    p.add_argument("--engine", choices=ENGINES, default="offline", help="moteur d'analyse (offline)")
+    p.add_argument("--format", choices=("json", "text"), default="json", help="json (défaut) ou text")
+    p.add_argument("--out", metavar="FILE", help="écrire le résultat dans FILE")
+    p.set_defaults(func=cmd_analyze)
+
+    p = subparsers.add_parser(
+        "import", help="importer un DCE dans le coffre (nouvelle consultation)", description=None
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH", help="ZIP, dossier ou fichiers du DCE")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=cmd_import)
+
+    p = subparsers.add_parser("consultations", help="consultations importées")
+    sub = p.add_subparsers(dest="consultations_command", metavar="ACTION", required=True)
+    q = sub.add_parser("list", help="lister les consultations")
+    q.add_argument("--query", help="filtrer par titre, acheteur ou référence")
+    q.add_argument("--status", help="a_analyser, en_cours, deposee, gagnee ou perdue")
+    q.add_argument("--format", choices=("text", "json"), default="text")
+    q.set_defaults(func=cmd_consultations_list)
+
+    p = subparsers.add_parser("search", help="chercher dans le texte des DCE importés (accents ignorés)")
+    p.add_argument("text", nargs="+", metavar="TEXT")
+    p.add_argument("--consultation", metavar="UUID", help="limiter à une consultation")
+    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=cmd_search)

@@ -1,0 +1,402 @@
+"""Consultation use cases shared by the CLI and the desktop app.
+
+Import a DCE into a new consultation (progress, cancel, one French message per refused or unreadable
+file), list consultations and their pieces, change a piece's kind, read a page, search the DCE texts,
+run an analysis and keep the values corrected by hand over any re-analysis.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from app.dce.archive import ArchiveLimits
+from app.dce.extractors import Extraction
+from app.dce.reader import ReadOutcome, read_dce
+from app.domain.analysis import Analysis, Engine, Evidence
+from app.domain.document import PieceText
+from app.domain.kinds import PieceKind
+from app.domain.progress import CancelToken, ProgressFn, no_progress
+from app.errors import InvalidInput, UserError
+from local_store import repo_consultations as repo_c
+from local_store import repo_pieces as repo_p
+from local_store.repo_consultations import ConsultationRow
+from local_store.repo_pieces import PieceRow, SearchHit
+from local_store.store import Store
+
+log = logging.getLogger(__name__)
+
+AnalysisFn = Callable[[Analysis], None]
+
+
+@dataclass(frozen=True, slots=True)
+class FileError:
+    file: str
+    message: str  # French
+
+
+@dataclass(slots=True)
+class ImportResult:
+    consultation_uuid: str
+    pieces: list[PieceRow] = field(default_factory=list)
+    errors: list[FileError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    extracted: int = 0  # distinct contents whose text was read in this import
+    reused: int = 0  # distinct contents already read before (same content hash)
+    analysis: Analysis | None = None
+    analysis_ready_seconds: float | None = None  # from start until the first analysis was stored
+
+
+# --- analysis (shared by `analyze` without store and by consultations) ------------------------------
+def run_engine(
+    pieces: list[PieceText],
+    engine: str = "offline",
+    *,
+    progress: ProgressFn | None = None,
+    cancel: CancelToken | None = None,
+    usage_sink: Callable[[Any], None] | None = None,
+    consultation_uuid: str | None = None,
+) -> Analysis:
+    """engines.analyze when the engines module exists, else the offline rules."""
+    try:
+        from app.analysis import engines
+    except ModuleNotFoundError as exc:
+        if exc.name != "app.analysis.engines":
+            raise
+        if engine != "offline":
+            raise InvalidInput(f"Moteur d'analyse indisponible : {engine}.", field="engine") from exc
+        from app.analysis.offline import analyze_offline
+
+        return analyze_offline(pieces)
+    return engines.analyze(
+        pieces,
+        engine,
+        progress=progress,
+        cancel=cancel,
+        usage_sink=usage_sink,
+        consultation_uuid=consultation_uuid,
+    )
+
+
+def _with_read_notes(analysis: Analysis, outcome: ReadOutcome | None) -> Analysis:
+    if outcome is not None:
+        for problem in outcome.problems:
+            note = f"{problem.path} : {problem.message}"
+            if note not in analysis.warnings:
+                analysis.warnings.append(note)
+    return analysis
+
+
+def analyze_files(
+    paths: Sequence[Path],
+    engine: str = "offline",
+    *,
+    progress: ProgressFn = no_progress,
+    cancel: CancelToken | None = None,
+    workers: int | None = None,
+) -> Analysis:
+    """Analyse a ZIP, a folder or files without touching the store (`maitre-ao analyze`)."""
+    outcome = read_dce(paths, progress=progress, cancel=cancel, workers=workers)
+    if not outcome.pieces:
+        raise InvalidInput(_nothing_readable(outcome), field="PATH")
+    analysis = run_engine(outcome.pieces, engine, progress=progress, cancel=cancel)
+    return _with_read_notes(analysis, outcome)
+
+
+def _nothing_readable(outcome: ReadOutcome) -> str:
+    details = "; ".join(f"{p.path} : {p.message}" for p in outcome.problems)
+    return "Aucun fichier du DCE n'a pu être lu" + (f" ({details})." if details else ".")
+
+
+# --- import -------------------------------------------------------------------------------------
+def _cache(store: Store) -> Callable[[str], Extraction | None]:
+    def lookup(sha256: str) -> Extraction | None:
+        stored = repo_p.load_extraction(store, sha256)
+        if stored is None:
+            return None
+        return Extraction(stored.format, stored.pages, stored.paged, stored.unread_reason, stored.error)
+
+    return lookup
+
+
+def import_dce(
+    store: Store,
+    paths: Sequence[Path],
+    *,
+    progress: ProgressFn = no_progress,
+    cancel: CancelToken | None = None,
+    analyze: bool = True,
+    on_analysis: AnalysisFn | None = None,
+    workers: int | None = None,
+    limits: ArchiveLimits | None = None,
+) -> ImportResult:
+    """Import a DCE into a new consultation.
+
+    Each piece is stored as soon as it is read (one transaction per piece), so a cancelled import
+    keeps what was done. With `analyze`, the offline analysis runs as soon as the decisive pieces
+    (RC, cadre de réponse, CCAP) are read — `on_analysis` gets it while the rest is still being
+    read — and once more at the end over every piece.
+    """
+    paths = [Path(p) for p in paths]
+    started = datetime.now(UTC)
+    source_name = paths[0].name if len(paths) == 1 else f"{len(paths)} fichiers"
+    title = paths[0].stem if len(paths) == 1 else source_name
+    with store.transaction() as tx:
+        consultation_uuid = repo_c.create(tx, title=title, source_name=source_name)
+    result = ImportResult(consultation_uuid)
+
+    def on_piece(piece: PieceText, extraction: Extraction, fresh: bool, data: bytes) -> None:
+        with store.transaction() as tx:
+            repo_p.save_blob(tx, piece.sha256, data)
+            if fresh:
+                repo_p.save_extraction(
+                    tx,
+                    piece.sha256,
+                    format=extraction.format,
+                    paged=extraction.paged,
+                    pages=extraction.pages,
+                    unread_reason=extraction.unread_reason,
+                    error=extraction.error,
+                )
+            repo_p.add_piece(tx, consultation_uuid, piece.path, piece.kind, piece.sha256, piece.size)
+
+    def on_decisive(pieces: list[PieceText]) -> None:
+        if not analyze:
+            return
+        analysis = _analyze_and_store(store, consultation_uuid, pieces, "offline")
+        result.analysis_ready_seconds = (datetime.now(UTC) - started).total_seconds()
+        if on_analysis is not None:
+            on_analysis(analysis)
+
+    outcome = read_dce(
+        paths,
+        progress=progress,
+        cancel=cancel,
+        cache=_cache(store),
+        on_piece=on_piece,
+        on_decisive=on_decisive,
+        workers=workers,
+        limits=limits,
+    )
+    if not outcome.pieces:
+        with store.transaction() as tx:
+            tx.execute("DELETE FROM consultations WHERE uuid = ?", (consultation_uuid,))
+        raise InvalidInput(_nothing_readable(outcome), field="PATH")
+
+    result.errors = [FileError(p.path, p.message) for p in outcome.problems]
+    result.errors += [FileError(p.path, p.error) for p in outcome.pieces if p.error]
+    result.warnings = list(outcome.warnings)
+    result.extracted, result.reused = outcome.extracted, outcome.reused
+    if analyze:
+        result.analysis = _with_read_notes(
+            _analyze_and_store(store, consultation_uuid, outcome.pieces, "offline"), outcome
+        )
+    result.pieces = repo_p.list_pieces(store, consultation_uuid)
+    log.info(
+        "import done: %d pieces, %d refused, %d extracted, %d reused",
+        len(result.pieces),
+        len(outcome.problems),
+        outcome.extracted,
+        outcome.reused,
+    )
+    return result
+
+
+# --- consultations and pieces -----------------------------------------------------------------------
+def list_consultations(store: Store, query: str = "", status: str = "") -> list[ConsultationRow]:
+    return repo_c.list_all(store, query=query, status=status)
+
+
+def get_consultation(store: Store, uuid: str) -> ConsultationRow:
+    row = repo_c.get(store, uuid)
+    if row is None:
+        raise InvalidInput("Consultation introuvable.", field="consultation")
+    return row
+
+
+def set_status(store: Store, uuid: str, status: str) -> None:
+    if status not in repo_c.STATUSES:
+        raise InvalidInput(
+            f"Statut inconnu : « {status} » (attendu : {', '.join(repo_c.STATUSES)}).", field="status"
+        )
+    get_consultation(store, uuid)
+    with store.transaction() as tx:
+        repo_c.update_metadata(tx, uuid, status=status)
+
+
+def list_pieces(store: Store, uuid: str) -> list[PieceRow]:
+    return repo_p.list_pieces(store, uuid)
+
+
+def set_piece_kind(store: Store, uuid: str, path: str, kind: str | PieceKind) -> None:
+    """The user corrects a piece's kind; a later re-import keeps the correction."""
+    try:
+        new_kind = PieceKind(str(getattr(kind, "value", kind)).upper())
+    except ValueError as exc:
+        raise InvalidInput(f"Type de pièce inconnu : « {kind} ».", field="kind") from exc
+    with store.transaction() as tx:
+        if not repo_p.set_piece_kind(tx, uuid, path, new_kind):
+            raise InvalidInput(f"Pièce introuvable : {path}.", field="path")
+
+
+def page_text(store: Store, uuid: str, path: str, page: int = 1) -> str:
+    sha = repo_p.piece_sha(store, uuid, path)
+    if sha is None:
+        raise InvalidInput(
+            f"Pièce introuvable ou son contenu a été supprimé (conservation) : {path}.", field="path"
+        )
+    text = repo_p.page_text(store, sha, page)
+    if text is None:
+        raise InvalidInput(f"Page {page} absente de {path}.", field="page")
+    return text
+
+
+def search(store: Store, text: str, consultation_uuid: str | None = None, limit: int = 50) -> list[SearchHit]:
+    """Pages of imported DCEs holding every word (accents and case ignored)."""
+    return repo_p.search(store, text, consultation_uuid=consultation_uuid, limit=limit)
+
+
+# --- analysis of a consultation ---------------------------------------------------------------------
+def _usage_sink(store: Store, consultation_uuid: str) -> Callable[[Any], None]:
+    def record(call: Any) -> None:
+        from app.analysis.claude.usage import cost_eur
+        from local_store import repo_usage
+
+        repo_usage.record(
+            store,
+            consultation_uuid=consultation_uuid,
+            purpose=call.purpose,
+            model=call.model,
+            input_tokens=call.input_tokens,
+            output_tokens=call.output_tokens,
+            cache_write_tokens=call.cache_write_tokens,
+            cache_read_tokens=call.cache_read_tokens,
+            cost_eur=cost_eur(call),
+        )
+
+    return record
+
+
+def _analyze_and_store(
+    store: Store,
+    uuid: str,
+    pieces: list[PieceText],
+    engine: str,
+    *,
+    progress: ProgressFn | None = None,
+    cancel: CancelToken | None = None,
+) -> Analysis:
+    analysis = run_engine(
+        pieces,
+        engine,
+        progress=progress,
+        cancel=cancel,
+        usage_sink=_usage_sink(store, uuid),
+        consultation_uuid=uuid,
+    )
+    with store.transaction() as tx:
+        repo_c.save_analysis(tx, uuid, analysis.engine or engine, analysis.to_contract())
+    effective = _apply_overrides(analysis, repo_c.overrides(store, uuid))
+    _update_metadata(store, uuid, effective)
+    return effective
+
+
+def analyze_consultation(
+    store: Store,
+    uuid: str,
+    engine: str = "offline",
+    *,
+    progress: ProgressFn | None = None,
+    cancel: CancelToken | None = None,
+) -> Analysis:
+    """(Re-)analyse the stored pieces; values corrected by hand stay as corrected."""
+    get_consultation(store, uuid)
+    pieces = repo_p.piece_texts(store, uuid)
+    if not any(p.pages for p in pieces):
+        raise UserError(
+            "Le texte des pièces n'est plus disponible (supprimé après la durée de conservation) : "
+            "importez le DCE à nouveau pour l'analyser."
+        )
+    return _analyze_and_store(store, uuid, pieces, engine, progress=progress, cancel=cancel)
+
+
+def get_analysis(store: Store, uuid: str) -> Analysis | None:
+    """The latest analysis with the hand corrections applied, or None before any analysis."""
+    row = repo_c.latest_analysis(store, uuid)
+    if row is None:
+        return None
+    return _apply_overrides(Analysis.from_contract(row.result), repo_c.overrides(store, uuid))
+
+
+def _manual_evidence(value: Any) -> Evidence:
+    return Evidence(file="Correction manuelle", page=None, quote=str(value), engine=Engine.MANUAL)
+
+
+def _apply_overrides(analysis: Analysis, values: dict[str, Any]) -> Analysis:
+    if not values:
+        return analysis
+    data = analysis.to_contract()
+    for name, value in values.items():
+        candidate = {**data, name: value}
+        try:
+            Analysis.from_contract(candidate)
+        except ValidationError:
+            log.warning("stored correction for %s no longer fits the model; ignored", name)
+            continue
+        data = candidate
+        data.setdefault("evidence", {})[name] = _manual_evidence(value).model_dump(mode="json")
+    result = Analysis.from_contract(data)
+    try:
+        from app.analysis.fiche import render_fiche
+
+        result.fiche = render_fiche(result)
+    except ImportError:
+        pass
+    return result
+
+
+def set_override(store: Store, uuid: str, field: str, value: Any) -> Analysis | None:
+    """Keep a value corrected by hand (JSON-compatible, as in the contract) over any re-analysis."""
+    if field not in Analysis.model_fields or field in ("pieces", "evidence", "engine", "fiche", "warnings"):
+        raise InvalidInput(f"Champ inconnu ou non modifiable : « {field} ».", field="field")
+    try:
+        Analysis.from_contract({field: value})
+    except ValidationError as exc:
+        raise InvalidInput(f"Valeur invalide pour « {field} ».", field=field) from exc
+    get_consultation(store, uuid)
+    with store.transaction() as tx:
+        repo_c.set_override(tx, uuid, field, value)
+    analysis = get_analysis(store, uuid)
+    if analysis is not None:
+        _update_metadata(store, uuid, analysis)
+    return analysis
+
+
+def clear_override(store: Store, uuid: str, field: str) -> Analysis | None:
+    with store.transaction() as tx:
+        repo_c.clear_override(tx, uuid, field)
+    analysis = get_analysis(store, uuid)
+    if analysis is not None:
+        _update_metadata(store, uuid, analysis)
+    return analysis
+
+
+def _update_metadata(store: Store, uuid: str, analysis: Analysis) -> None:
+    fields: dict[str, str | None] = {
+        "buyer": analysis.buyer,
+        "reference": analysis.reference,
+        "deadline": analysis.deadline,
+        "questions_deadline": analysis.questions_deadline,
+        "site_visit_date": analysis.site_visit_date,
+        "analyzed_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    if analysis.object:
+        fields["title"] = analysis.object
+    with store.transaction() as tx:
+        repo_c.update_metadata(tx, uuid, **fields)
