@@ -64,6 +64,7 @@ def prepare_answer(
         library=list(library),
         similar_references=similar,
         today=now.date(),
+        primary_themes={s.theme for s in outline.sections if not outline.children(s)},
     )
     drafted = dict(bodies or {})
     for s in outline.sections:

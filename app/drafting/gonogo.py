@@ -63,6 +63,7 @@ _CERT_PATTERNS: tuple[re.Pattern[str], ...] = (
     ),
     re.compile(r"\biso\s*/?\s*(?:cei\s*)?(\d{4,5})"),
     re.compile(r"\b(mase|rge|hds|qualiopi|cefri|certibiocide|ecocert)\b"),
+    re.compile(r"\b(qualibat|qualifelec|opqibi)\b(?!\s*(?:n°\s*)?\d)"),  # "Qualibat ou équivalent"
     re.compile(r"\b(?:sous[- ]section|ss)\s*([34])\b"),
 )
 _AMOUNT = r"(\d{1,3}(?:[ \u00a0\u202f.]?\d{3})*(?:,\d+)?)\s*(k€|m€|millions?\s+d'euros|€|euros)"

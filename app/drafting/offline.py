@@ -15,8 +15,8 @@ from app.domain.analysis import Analysis
 from app.domain.profile import CompanyProfile, InsuranceKind
 from app.drafting.body import table_token
 from app.drafting.markers import marker
-from app.drafting.outline import OutlineSection
-from app.drafting.text import stems_of
+from app.drafting.outline import OutlineSection, is_question
+from app.drafting.text import fold, stems_of
 from app.drafting.themes import Theme, themes_of
 
 
@@ -38,6 +38,7 @@ class DraftContext:
     library: list[LibraryText] = field(default_factory=list)
     similar_references: list[int] | None = None  # indexes in profile.references, closest first
     today: date = field(default_factory=date.today)
+    primary_themes: set[Theme] = field(default_factory=set)  # themes some section of the outline answers
 
 
 def _eur(value: float) -> str:
@@ -58,7 +59,7 @@ def _library_for(section: OutlineSection, ctx: DraftContext, limit: int = 2) -> 
     return [b for _, _, b in scored[:limit]]
 
 
-def _presentation(ctx: DraftContext) -> list[str]:
+def _presentation(ctx: DraftContext, section: OutlineSection) -> list[str]:
     p = ctx.profile
     ident = p.raison_sociale
     if p.nom_commercial and p.nom_commercial != p.raison_sociale:
@@ -90,7 +91,7 @@ def _presentation(ctx: DraftContext) -> list[str]:
     return out
 
 
-def _comprehension(ctx: DraftContext) -> list[str]:
+def _comprehension(ctx: DraftContext, section: OutlineSection) -> list[str]:
     a = ctx.analysis
     buyer = a.buyer or marker("nom de l'acheteur")
     obj = a.object or marker("objet de la consultation")
@@ -106,7 +107,7 @@ def _comprehension(ctx: DraftContext) -> list[str]:
     return out
 
 
-def _methodologie(ctx: DraftContext) -> list[str]:
+def _methodologie(ctx: DraftContext, section: OutlineSection) -> list[str]:
     return [
         "Notre méthode d'intervention s'organise en trois temps :",
         "- Préparation : "
@@ -117,7 +118,7 @@ def _methodologie(ctx: DraftContext) -> list[str]:
     ]
 
 
-def _organisation(ctx: DraftContext) -> list[str]:
+def _organisation(ctx: DraftContext, section: OutlineSection) -> list[str]:
     p = ctx.profile
     if not p.moyens_humains:
         return [marker("organisation de l'équipe dédiée : rôles, noms, qualifications, expérience")]
@@ -139,13 +140,13 @@ def _organisation(ctx: DraftContext) -> list[str]:
     return out
 
 
-def _materiels(ctx: DraftContext) -> list[str]:
+def _materiels(ctx: DraftContext, section: OutlineSection) -> list[str]:
     if not ctx.profile.moyens_materiels:
         return [marker("moyens matériels affectés à l'opération")]
     return ["Les moyens matériels mobilisables sont les suivants :", table_token("moyens_materiels")]
 
 
-def _planning(ctx: DraftContext) -> list[str]:
+def _planning(ctx: DraftContext, section: OutlineSection) -> list[str]:
     out = []
     if ctx.analysis.deadline:
         out.append("Le planning ci-dessous sera ajusté avec l'acheteur lors de la période de préparation.")
@@ -154,32 +155,64 @@ def _planning(ctx: DraftContext) -> list[str]:
     return out
 
 
-def _qse(ctx: DraftContext) -> list[str]:
+_ENV_WORDS = ("dechet", "environnement", "nuisance", "carbone", "energ", "durable", "bruit", "poussiere")
+_QUALITY_WORDS = ("qualite", "controle", "autocontrole", "conformite", "qse")
+_SAFETY_WORDS = ("securite", "hygiene", "prevention", "sante")
+
+
+def _qse(ctx: DraftContext, section: OutlineSection) -> list[str]:
+    """Quality, safety and environment: only the parts the heading asks about (all three otherwise)."""
+    heading = fold(f"{section.title} {' '.join(section.prompts)} {section.criterion or ''}")
+    parts = [
+        name
+        for name, words in (
+            ("qualite", _QUALITY_WORDS),
+            ("securite", _SAFETY_WORDS),
+            ("environnement", _ENV_WORDS),
+        )
+        if any(w in heading for w in words)
+    ] or ["qualite", "securite", "environnement"]
     p = ctx.profile
     out: list[str] = []
     valid = [c for c in p.certifications if c.valid_to is None or c.valid_to >= ctx.today]
-    if valid:
-        out.append("Notre démarche qualité s'appuie sur les certifications et qualifications suivantes :")
-        for c in valid:
-            until = f", valide jusqu'au {c.valid_to:%d/%m/%Y}" if c.valid_to else ""
-            body = f" ({c.body})" if c.body else ""
-            out.append(f"- {c.name}{body}{until}")
-    else:
-        out.append(marker("certifications et démarche qualité de l'entreprise"))
+    if "qualite" in parts:
+        if valid:
+            out.append("Notre démarche qualité s'appuie sur les certifications et qualifications suivantes :")
+            for c in valid:
+                until = f", valide jusqu'au {c.valid_to:%d/%m/%Y}" if c.valid_to else ""
+                body = f" ({c.body})" if c.body else ""
+                out.append(f"- {c.name}{body}{until}")
+        else:
+            out.append(marker("certifications et démarche qualité de l'entreprise"))
+        out.append(
+            "Contrôles : " + marker("autocontrôles, fiches de suivi et points d'arrêt propres à l'opération")
+        )
     qse_people = [
-        m for m in p.moyens_humains if any(w in m.role.lower() for w in ("qse", "qualité", "sécurité"))
+        m
+        for m in p.moyens_humains
+        if any(w in fold(m.role) for w in ("qse", "qualite", "securite", "environnement"))
     ]
     for m in qse_people:
         who = f"{m.name}, " if m.name else ""
         out.append(f"{who}{m.role.lower()}, anime la démarche qualité, sécurité et environnement.")
-    out.append(
-        "Sécurité et santé : " + marker("mesures de prévention propres au chantier (PPSPS, accueil sécurité)")
-    )
-    out.append("Environnement : " + marker("gestion et traçabilité des déchets, limitation des nuisances"))
+    if "securite" in parts:
+        out.append(
+            "Sécurité et santé : "
+            + marker("mesures de prévention propres au chantier (PPSPS, accueil sécurité)")
+        )
+    if "environnement" in parts:
+        env = [c for c in valid if any(w in fold(c.name) for w in ("14001", "rge", "environnement", "hqe"))]
+        if env:
+            out.append("Certifications environnementales : " + ", ".join(c.name for c in env) + ".")
+        out.append("Déchets : " + marker("tri sur site, filières de valorisation et traçabilité des déchets"))
+        out.append(
+            "Nuisances : "
+            + marker("mesures de réduction du bruit, des poussières et de la gêne aux riverains")
+        )
     return out
 
 
-def _references(ctx: DraftContext) -> list[str]:
+def _references(ctx: DraftContext, section: OutlineSection) -> list[str]:
     p = ctx.profile
     if not p.references:
         return [marker("références de prestations similaires (client, objet, année, montant, contact)")]
@@ -196,14 +229,14 @@ def _references(ctx: DraftContext) -> list[str]:
     return out
 
 
-def _sav(ctx: DraftContext) -> list[str]:
+def _sav(ctx: DraftContext, section: OutlineSection) -> list[str]:
     return [
         "Interlocuteur et délais d'intervention : " + marker("délais d'intervention garantis et astreinte"),
         "Garanties : " + marker("organisation du parfait achèvement et du suivi des garanties"),
     ]
 
 
-def _risques(ctx: DraftContext) -> list[str]:
+def _risques(ctx: DraftContext, section: OutlineSection) -> list[str]:
     return [
         "Les principaux risques identifiés et les mesures associées :",
         "- " + marker("risque 1 et mesure de prévention"),
@@ -212,7 +245,7 @@ def _risques(ctx: DraftContext) -> list[str]:
     ]
 
 
-def _generique(ctx: DraftContext) -> list[str]:
+def _generique(ctx: DraftContext, section: OutlineSection) -> list[str]:
     return []
 
 
@@ -250,15 +283,18 @@ def draft_section(section: OutlineSection, ctx: DraftContext, children: Sequence
     if themes[0] is not section.theme:
         themes = [section.theme]
     chosen = themes[:1]
-    if len(themes) > 1 and themes[0] in _COMBINABLE and themes[1] in _COMBINABLE:
-        chosen.append(themes[1])
+    second = themes[1] if len(themes) > 1 else None
+    if second and themes[0] in _COMBINABLE and second in _COMBINABLE and second not in ctx.primary_themes:
+        chosen.append(second)  # not answered elsewhere in the outline: answered here
     paragraphs: list[str] = []
     for theme in chosen:
-        paragraphs.extend(_TEMPLATES[theme](ctx))
+        paragraphs.extend(_TEMPLATES[theme](ctx, section))
     for block in _library_for(section, ctx):
         paragraphs.append(block.body.strip())
     for prompt in section.prompts:
         paragraphs.append(marker(f"réponse à la question « {prompt.rstrip(' ?')} »"))
+    if not section.prompts and is_question(section.title):
+        paragraphs.append(marker(f"réponse précise à « {section.title.rstrip(' ?')} »"))
     if not paragraphs:
         paragraphs.append(marker(f"réponse sur « {section.title} »"))
     return "\n\n".join(paragraphs)

@@ -69,6 +69,16 @@ _WEIGHT = re.compile(r"(\d{1,3}(?:[.,]\d+)?)\s*(?:%|points?\b|pts\b)", re.IGNORE
 _PRICE_WORDS = ("prix", "cout", "montant", "tarif", "financ")
 
 
+_IMPERATIVE = re.compile(
+    r"\b(?:decrivez|presentez|listez|precisez|indiquez|detaillez|justifiez|expliquez|fournissez|joignez|proposez)\b"
+)
+
+
+def is_question(title: str) -> bool:
+    """A heading that is itself a question of the cadre ("1.2 Présentez le planning…")."""
+    return title.rstrip().endswith("?") or _IMPERATIVE.search(fold(title)) is not None
+
+
 def is_price_criterion(name: str) -> bool:
     """Price is answered in the DPGF/BPU, not in the mémoire."""
     folded = fold(name)
@@ -142,11 +152,15 @@ def cadre_outline(pieces: list[PieceText], analysis: Analysis | None = None) -> 
                     )
                 elif sections and (_ASKS.match(line) or line.endswith("?")):
                     sections[-1].prompts.append(normalize_space(line))
+    _number(sections)
+    parents: dict[int, OutlineSection] = {}
     for s in sections:
         s.theme = theme_of(s.title, " ".join(s.prompts))
         s.weight_percent = _weight_in(s.title)
-        s.criterion = _best_criterion(s.title, criteria)
-    _number(sections)
+        parent = parents.get(s.level - 1)
+        # A question under a scored heading answers that heading's criterion.
+        s.criterion = (parent.criterion if parent else None) or _best_criterion(s.title, criteria)
+        parents[s.level] = s
     return sections
 
 

@@ -21,7 +21,8 @@ _TRIGGERS = re.compile(
     r"\b(?:devra|devront|doit|doivent|obligatoire(?:ment)?|imperativement|est tenue?|sont tenue?s|"
     r"exige|exigee?s?|a la charge du titulaire|il appartient au titulaire|"
     r"(?:le candidat|le soumissionnaire|le titulaire|l'entreprise|le prestataire)\s+"
-    r"(?:precisera|decrira|indiquera|presentera|detaillera|fournira|justifiera|expliquera|proposera))\b"
+    r"(?:precisera|decrira|indiquera|presentera|detaillera|fournira|justifiera|expliquera|proposera)|"
+    r"decrivez|presentez|listez|precisez|indiquez|detaillez|justifiez|expliquez|fournissez|joignez|proposez)\b"
 )
 _SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[A-ZÀ-Ö«\"•▪-])")
 _BULLET = re.compile(r"^\s*(?:[-•▪➢*]|\d{1,2}(?:\.\d{1,2})*[.)]?|[a-z][.)])\s+")

@@ -43,6 +43,21 @@ _KEYWORDS: tuple[tuple[Theme, tuple[str, ...]], ...] = (
     (Theme.SAV, ("sav", "maintenance", "apres-vente", "apres vente", "garantie", "support", "assistance")),
     (Theme.PLANNING, ("planning", "delai", "calendrier", "phasage", "duree d'execution")),
     (
+        Theme.METHODOLOGIE,
+        (
+            "methodolog",
+            "methode",
+            "mode operatoire",
+            "deroulement",
+            "organisation du chantier",
+            "organisation des travaux",
+        ),
+    ),
+    (
+        Theme.ORGANISATION,
+        ("moyens humains", "equipe", "personnel", "encadrement", "competence", "effectif", "organisation"),
+    ),
+    (
         Theme.QSE,
         (
             "environnement",
@@ -62,14 +77,6 @@ _KEYWORDS: tuple[tuple[Theme, tuple[str, ...]], ...] = (
             "insertion",
             "rse",
         ),
-    ),
-    (
-        Theme.METHODOLOGIE,
-        ("methodolog", "methode", "mode operatoire", "demarche", "deroulement", "execution"),
-    ),
-    (
-        Theme.ORGANISATION,
-        ("moyens humains", "equipe", "personnel", "encadrement", "competence", "effectif", "organisation"),
     ),
     (Theme.COMPREHENSION, ("comprehension", "besoin", "contexte", "enjeux", "analyse du site")),
     (Theme.PRESENTATION, ("presentation du candidat", "presentation de l'entreprise", "candidat")),

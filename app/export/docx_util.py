@@ -15,7 +15,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_COLOR_INDEX
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt, RGBColor
+from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
@@ -97,6 +97,35 @@ def add_field(paragraph: Paragraph, instruction: str, placeholder: str = "1") ->
     end = OxmlElement("w:fldChar")
     end.set(qn("w:fldCharType"), "end")
     run._r.append(end)
+
+
+def _fld_char(paragraph: Paragraph, kind: str, dirty: bool = False) -> None:
+    run = paragraph.add_run()
+    el = OxmlElement("w:fldChar")
+    el.set(qn("w:fldCharType"), kind)
+    if dirty:
+        el.set(qn("w:dirty"), "true")
+    run._r.append(el)
+
+
+def add_toc(doc: DocumentObject, entries: Sequence[tuple[int, str]]) -> None:
+    """A TOC field whose cached result lists the headings (readable before any update); Word
+    replaces the entries, page numbers included, when the field is updated."""
+    first = doc.add_paragraph()
+    _fld_char(first, "begin", dirty=True)
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = ' TOC \\o "1-3" \\h \\z \\u '
+    first.add_run()._r.append(instr)
+    _fld_char(first, "separate")
+    last = first
+    for i, (level, text) in enumerate(entries):
+        para = first if i == 0 else doc.add_paragraph()
+        para.add_run(text)
+        para.paragraph_format.left_indent = Cm(0.6 * (level - 1))
+        para.paragraph_format.space_after = Pt(0)
+        last = para
+    _fld_char(last, "end")
 
 
 def update_fields_on_open(doc: DocumentObject) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from docx.enum.section import WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, RGBColor
 
 from app.domain.analysis import Analysis
 from app.domain.profile import CompanyProfile
@@ -21,6 +21,7 @@ from app.export.docx_util import (
     add_field,
     add_table,
     add_text_with_markers,
+    add_toc,
     open_template,
     save,
     update_fields_on_open,
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 
 # Rough page capacity of an A4 page in 11 pt with headings and spacing (estimate before any render).
 WORDS_PER_PAGE = 420
+ANNEX_TITLE = "Annexe — Matrice de conformité"
 TABLE_ROWS_PER_PAGE = 22
 
 
@@ -85,17 +87,13 @@ def write_memoire(data: MemoireInput, path: Path) -> MemoireResult:
     add_field(footer, "NUMPAGES")
 
     doc.add_paragraph("Sommaire", style="Title")
-    toc = doc.add_paragraph()
     headings = [
         section_heading(data.outline, s.key, s.title, s.weight_percent) for s in data.outline.sections
     ]
-    add_field(
-        toc, 'TOC \\o "1-3" \\h \\z \\u', "Mettez à jour la table des matières (F9) pour afficher les pages."
-    )
-    for s, text in zip(data.outline.sections, headings, strict=True):
-        entry = doc.add_paragraph(text)  # visible even before the field is updated
-        entry.paragraph_format.left_indent = Cm(0.6 * (s.level - 1))
-        entry.paragraph_format.space_after = Pt(0)
+    entries = [(s.level, text) for s, text in zip(data.outline.sections, headings, strict=True)]
+    if data.requirements:
+        entries.append((1, ANNEX_TITLE))
+    add_toc(doc, entries)
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     update_fields_on_open(doc)
 
@@ -129,7 +127,7 @@ def write_memoire(data: MemoireInput, path: Path) -> MemoireResult:
 
     if data.requirements:
         doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-        doc.add_heading("Annexe — Matrice de conformité", level=1)
+        doc.add_heading(ANNEX_TITLE, level=1)
         doc.add_paragraph(
             "Exigences relevées dans le CCTP et le cadre de réponse, section du mémoire qui y répond "
             "et couverture estimée (termes de l'exigence présents dans la section)."
