@@ -98,7 +98,8 @@ _NEGATIVE = re.compile(
 )
 _POSITIVE = re.compile(
     r"\b(?:sont|est)\s+(?:autorisee?s?|admises?|acceptees?|possibles?|prevues?)|\bvariantes?\s*:\s*oui\b"
-    r"|\b(?:peu(?:ven)?t|pourr(?:a|ont))\s+(?:presenter|proposer|remettre)|\bautorisee?s?\b|\bobligatoires?\b"
+    r"|\b(?:peu(?:ven)?t|pourr(?:a|ont))\s+(?:presenter|proposer|remettre)|\bautorisee?s?\b|\bobligatoire(?:s|ment)?\b"
+    r"|\bchiffrer\b|\bprevoit\b|\bcomporte\b"
 )
 _PSE = re.compile(
     r"prestations?\s+supplementaires?\s+eventuelles?|\bpse\b|options?\s+(?:obligatoires?|techniques?)"
@@ -179,7 +180,7 @@ _OPTIONAL = re.compile(
     r"\bfacultatives?\b|\bconseillee?s?\b|\brecommandee?s?\b|\bpossibles?\b|\bnon\s+obligatoire|\bpas\s+obligatoire|\bpeu(?:ven)?t\s+(?:visiter|effectuer|demander)|\blibre"
 )
 _NONE = re.compile(
-    r"\bpas\s+de\s+visite|\baucune\s+visite|\bvisite\s+(?:n'est|ne\s+sera)\s+pas\s+(?:prevue|organisee)|\bsans\s+visite|\bvisite\s*:\s*(?:non|sans\s+objet)"
+    r"\bpas\s+(?:prevu\s+|organise\s+)?de\s+visite|\baucune\s+visite|\bvisite\s+(?:n'est|ne\s+sera)\s+pas\s+(?:prevue|organisee)|\bsans\s+visite|\bvisite\s*:\s*(?:non|sans\s+objet)"
 )
 
 
@@ -235,7 +236,7 @@ def find_questions_deadline(pages: Sequence[Page]) -> tuple[str, Evidence] | Non
         if found is None:
             continue
         at = find_time(page.folded, found.end, min(len(page.folded), found.end + 30))
-        return iso_of(found, at), page.evidence_at(m.start(), found.end)
+        return iso_of(found, at), page.evidence_at(max(m.start(), m.end() - 20), found.end)
     return None
 
 

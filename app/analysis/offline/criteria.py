@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from app.domain.analysis import Criterion, Evidence, SubCriterion
 
 from .source import Line, Page
-from .text import has_leaders
+from .text import HEADING_PREFIX, has_leaders
 
 _ANCHOR = re.compile(
     r"criteres?\s+(?:de\s+|d')?(?:jugement|attribution|selection|choix|evaluation|notation|classement)\s+des\s+offres"
@@ -28,7 +28,7 @@ _ORDER_ONLY = re.compile(
     r"|ordre\s+decroissant\s+d'importance|hierarchises|classes\s+par\s+ordre"
 )
 _END = re.compile(
-    r"^(?:\d+(?:\.\d+)*\.?\s*)?(?:rectification|offres?\s+anormalement|negociation|attribution\s+d|"
+    rf"^{HEADING_PREFIX}(?:rectification|offres?\s+anormalement|negociation|attribution\s+d|"
     r"conditions\s+d'envoi|modalites\s+de\s+remise|remise\s+des\s+(?:offres|plis)|renseignements\s+complementaires|"
     r"procedures?\s+de\s+recours|voies\s+de\s+recours|audition|mise\s+au\s+point|suite\s+a\s+donner|"
     r"documents?\s+a\s+produire\s+par\s+l'attributaire|confidentialite|declaration\s+sans\s+suite)"
@@ -37,7 +37,7 @@ _WEIGHT = re.compile(
     r"(?<![\d,.])(\d{1,3}(?:[.,]\d{1,2})?)\s*(?:(%|pour\s*cent|pourcents?)|(points?|pts?\b)|(/\s*100)\b)"
 )
 _SUB_MARK = re.compile(
-    r"^(?:sous[- ]?criteres?\s*(?:n\s*°|no|n°)?\s*\d*[.,]?\d*\s*[:.\-)]?\s*|(\d{1,2})[.,](\d{1,2})\.?\s*[-:)]?\s+|[a-h]\)\s*|[a-h]\.\s+|[ivx]{1,4}\)\s*)"
+    r"^(?:sous[- ]?criteres?\s*(?:n\s*°|no|n°)?\s*\d*[.,]?\d*\s*[:.\-)]?\s*|(\d{1,2})[.,](\d{1,2})(?!\s*(?:%|pts?\b|points?|/|pour))\.?\s*[-:)]?\s+|[a-h]\)\s*|[a-h]\.\s+|[ivx]{1,4}\)\s*)"
 )
 _TOP_MARK = re.compile(
     r"^(?:criteres?\s*(?:n\s*°|no|n°)?\s*(\d{1,2})\s*[:.\-)]?\s*|(\d{1,2})\s*[.)°]\s*[-:]?\s*(?=\D)|(\d{1,2})\s+-\s+)"
@@ -59,7 +59,8 @@ _DONT = re.compile(
     r"\b(?:dont|decompose|decomposee|repartis?|reparties|comme\s+suit|selon\s+les\s+sous[- ]criteres)\b"
 )
 _TRAILING = re.compile(
-    r"[\s:;,.\-–—=(]+$|\s+(?:note|notee?|pondere|ponderee?|sur|soit|a|dont|de|ponderation|coefficient)$", re.I
+    r"[\s:;,.\-–—=(]+$|\s+(?:not[eé]e?s?|pond[eé]r[eé]e?s?|sur|soit|[aà]|dont|de|pond[eé]ration|coefficient|compt[eé]e?\s+pour)$",
+    re.I,
 )
 
 
@@ -295,7 +296,9 @@ def _quote(entry: _Entry) -> str:
     return entry.line.text[:240].strip()
 
 
-_HEADING_NO = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+[A-ZÀ-Ý]")
+_HEADING_NO = re.compile(
+    r"^(?:article\s+|chapitre\s+|section\s+)?(\d{1,2}(?:\.\d{1,2}){0,3})\.?\s*[-–:.]?\s+[A-ZÀ-Ý]", re.I
+)
 
 
 def _number(text: str) -> tuple[int, ...] | None:

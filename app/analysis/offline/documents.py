@@ -13,10 +13,10 @@ from app.domain.analysis import Evidence
 from app.domain.kinds import RequiredDocument as R
 
 from .source import Line, Page
-from .text import has_leaders
+from .text import HEADING_PREFIX, has_leaders
 
 _START = re.compile(
-    r"^(?:\d+(?:\.\d+)*\.?\s*)?(?:presentation\s+des\s+(?:candidatures|offres|plis)|contenu\s+des\s+(?:plis|offres|candidatures|dossiers)"
+    rf"^{HEADING_PREFIX}(?:presentation\s+des\s+(?:candidatures|offres|plis)|contenu\s+des\s+(?:plis|offres|candidatures|dossiers)"
     r"|pieces?\s+(?:a\s+(?:fournir|produire|remettre|joindre)|de\s+la\s+candidature|de\s+l'offre|constitutives)"
     r"|(?:documents?|elements?)\s+(?:a\s+(?:fournir|produire|remettre)|necessaires|constitutifs|de\s+la\s+candidature)"
     r"|composition\s+(?:du|des)\s+(?:pli|plis|dossier|offre|candidature|reponse)|dossier\s+de\s+(?:candidature|reponse|l'offre)"
@@ -25,7 +25,7 @@ _START = re.compile(
     r"|justifications?\s+a\s+produire|candidature\s*:|offre\s*:)"
 )
 _END = re.compile(
-    r"^(?:\d+(?:\.\d+)*\.?\s*)?(?:jugement|examen|analyse|selection\s+des\s+candidatures|criteres|attribution|"
+    rf"^{HEADING_PREFIX}(?:jugement|examen|analyse|selection\s+des\s+candidatures|criteres|attribution|"
     r"conditions\s+d'envoi|modalites\s+de\s+(?:remise|transmission|envoi)|remise\s+des\s+(?:plis|offres)|"
     r"date\s+limite|negociation|renseignements\s+complementaires|visite|ouverture\s+des\s+plis)"
 )

@@ -8,16 +8,16 @@ from collections.abc import Sequence
 from app.domain.analysis import Evidence
 
 from .source import Page
-from .text import fold, has_leaders, squash
+from .text import HEADING_PREFIX, fold, has_leaders, squash
 
 _BUYER_LABEL = re.compile(
-    r"^(?:nom\s+(?:et\s+adresse\s+)?(?:de\s+l'|du\s+)?(?:acheteur|pouvoir\s+adjudicateur|organisme)|"
+    rf"^{HEADING_PREFIX}(?:nom\s+(?:et\s+adresse\s+)?(?:de\s+l'|du\s+)?(?:acheteur|pouvoir\s+adjudicateur|organisme)|"
     r"identification\s+de\s+l'(?:acheteur|organisme)|acheteur\s+public|acheteur|pouvoir\s+adjudicateur|"
     r"entite\s+adjudicatrice|maitre\s+d'ouvrage|maitrise\s+d'ouvrage|personne\s+publique|collectivite|"
     r"organisme\s+acheteur|donneur\s+d'ordre)\s*(?:\(.*?\))?\s*(?::|-|–)?\s*"
 )
 _OBJECT_LABEL = re.compile(
-    r"^(?:objet\s+(?:de\s+la\s+consultation|du\s+marche(?:\s+public)?|de\s+l'accord-cadre|de\s+l'accord\s+cadre|"
+    rf"^{HEADING_PREFIX}(?:objet\s+(?:de\s+la\s+consultation|du\s+marche(?:\s+public)?|de\s+l'accord-cadre|de\s+l'accord\s+cadre|"
     r"du\s+contrat|des\s+prestations)|objet|intitule\s+(?:de\s+la\s+consultation|du\s+marche)|designation\s+du\s+marche)"
     r"\s*(?::|-|–)?\s*"
 )
@@ -94,14 +94,29 @@ def _labelled(
     return None
 
 
+_ADDRESS = re.compile(
+    r",\s*(?=\d|adresse|bp\b|cs\b|rue|place|avenue|boulevard|chemin|route|represente)|\s+[-–]\s+(?=\d)|\.\s"
+)
+
+
 def find_buyer(pages: Sequence[Page]) -> tuple[str, Evidence] | None:
-    return _labelled(pages, _BUYER_LABEL)
+    found = _labelled(pages, _BUYER_LABEL)
+    if found is None:
+        return None
+    value, evidence = found
+    cut = _ADDRESS.search(fold(value))
+    return (value[: cut.start()].strip() if cut and cut.start() > 3 else value), evidence
 
 
 def find_object(pages: Sequence[Page]) -> tuple[str, Evidence] | None:
     found = _labelled(pages, _OBJECT_LABEL)
     if found is not None:
-        return found
+        value, evidence = found
+        lead = _OBJECT_SENTENCE.search(fold(value))
+        if lead is not None and lead.start() < 5:
+            value = value[lead.end() :].lstrip(" :")
+        end = value.find(". ")
+        return (value[:end] if end > 10 else value).strip(" ."), evidence
     for page in pages[:6]:
         m = _OBJECT_SENTENCE.search(page.folded)
         if m is None:

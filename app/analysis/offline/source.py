@@ -114,6 +114,9 @@ _CONTINUES = frozenset(
 )
 
 
+_LIST_MARK = re.compile(r"^(?:[a-h]|[ivx]{1,4})[).]\s|^o\s")
+
+
 def _logical_lines(raw: list[str]) -> list[str]:
     out: list[str] = []
     for line in raw:
@@ -125,6 +128,9 @@ def _logical_lines(raw: list[str]) -> list[str]:
                 and not first.isdigit()
                 and first not in "•-−–*▪"
             )
+            joins = (joins and not _LIST_MARK.match(line)) or prev.endswith(
+                (" R.", " L.", " D.", " art.")
+            )  # "articles L. / 2123-1"
             if joins:
                 out[-1] = f"{prev} {line}"
                 continue

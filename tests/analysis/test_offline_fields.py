@@ -1,0 +1,437 @@
+"""Each wording variant seen in real French RCs, on synthetic page texts (as pypdf prints them)."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.analysis.offline import analyze_offline
+from app.domain.analysis import Procedure, SiteVisit
+from app.domain.kinds import PieceKind
+from app.domain.kinds import RequiredDocument as R
+from tests.analysis.helpers import assert_evidence_honest, piece
+
+
+def run(*pages: str, kind: PieceKind = PieceKind.RC):  # type: ignore[no-untyped-def]
+    pieces = [piece(*pages, kind=kind)]
+    analysis = analyze_offline(pieces)
+    assert_evidence_honest(analysis, pieces)
+    return analysis
+
+
+# --- deadline -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Date et heure limites de réception des offres : MERCREDI 15 JUILLET 2026 A 12:00",
+            "2026-07-15T12:00:00+02:00",
+        ),
+        (
+            "Date limite de remise des offres\nDate : 19 avril 2025 ..........................\nHeure : 15h00 ..........",
+            "2025-04-19T15:00:00+02:00",
+        ),
+        ("DATE LIMITE DE RECEPTION DES PLIS\nVendredi 17 juillet 2026 – 17h00", "2026-07-17T17:00:00+02:00"),
+        (
+            "Les offres devront être remises le 03/02/2026 à 12 heures au plus tard.",
+            "2026-02-03T12:00:00+01:00",
+        ),
+        ("Date limite de dépôt des offres : 5 janvier 2026 à 16h30", "2026-01-05T16:30:00+01:00"),
+    ],
+)
+def test_deadline_wordings(text: str, expected: str) -> None:
+    assert run(f"Règlement de la consultation\n{text}\n").deadline == expected
+
+
+def test_relative_mention_of_the_deadline_is_not_a_deadline() -> None:
+    analysis = run(
+        "Seules les demandes adressées au moins 8 jours avant la date limite de réception des offres\n"
+        "feront l'objet d'une réponse. Publication le 12 mars 2026.\n"
+    )
+    assert analysis.deadline is None
+    assert any("Date limite" in w for w in analysis.warnings)
+
+
+def test_rc_deadline_wins_over_other_pieces() -> None:
+    rc = piece("Date limite de réception des offres : 10 juin 2026 à 12h00", kind=PieceKind.RC)
+    ccap = piece(
+        "Date limite de réception des offres : 1 mai 2026 à 10h00", kind=PieceKind.CCAP, path="CCAP.pdf"
+    )
+    assert analyze_offline([ccap, rc]).deadline == "2026-06-10T12:00:00+02:00"
+
+
+def test_deadline_is_never_read_from_a_cctp() -> None:
+    cctp = piece(
+        "Date limite de réception des offres : 10 juin 2026 à 12h00", kind=PieceKind.CCTP, path="CCTP.pdf"
+    )
+    assert analyze_offline([cctp]).deadline is None
+
+
+# --- criteria -------------------------------------------------------------------------------------
+
+
+def _criteria(analysis):  # type: ignore[no-untyped-def]
+    return [
+        (c.name, c.weight_percent, [(s.name, s.weight_percent) for s in c.subcriteria])
+        for c in analysis.criteria
+    ]
+
+
+def test_criteria_percent_on_one_line() -> None:
+    analysis = run(
+        "Article 6 - Critères de jugement des offres\n"
+        "Les offres seront classées selon les critères pondérés suivants :\n"
+        "- Prix des prestations : 60 %\n- Valeur technique : 40 %\n"
+        "Article 7 - Conditions d'envoi et de remise des plis\nPrix : 20 % de remise\n"
+    )
+    assert _criteria(analysis) == [("Prix des prestations", 60.0, []), ("Valeur technique", 40.0, [])]
+
+
+def test_criteria_table_cells_on_separate_lines() -> None:
+    analysis = run(
+        "Critères d'attribution\nCritère\nPondération\nValeur technique\n45 %\nPrix\n40.0 %\n"
+        "Performances en matière de protection de l'environnement\n15 %\n"
+    )
+    assert _criteria(analysis) == [
+        ("Valeur technique", 45.0, []),
+        ("Prix", 40.0, []),
+        ("Performances en matière de protection de l'environnement", 15.0, []),
+    ]
+
+
+def test_criteria_over_100_and_points_are_converted() -> None:
+    analysis = run(
+        "JUGEMENT DES OFFRES\n1. Prix : 40/100\n2. Valeur technique : 60/100\n",
+    )
+    assert _criteria(analysis) == [("Prix", 40.0, []), ("Valeur technique", 60.0, [])]
+    analysis = run(
+        "Critères de jugement des offres\nValeur technique notée sur 30 points\n"
+        "Prix noté sur 15 points\nDélai d'exécution sur 5 points\n"
+    )
+    assert _criteria(analysis) == [
+        ("Valeur technique", 60.0, []),
+        ("Prix", 30.0, []),
+        ("Délai d'exécution", 10.0, []),
+    ]
+
+
+def test_numbered_subcriteria_are_percent_of_total() -> None:
+    analysis = run(
+        "Critères de jugement des offres\n"
+        "1. Valeur technique : 60 %\n"
+        "1.1 Méthodologie d'intervention : 30 %\n"
+        "1.2 Moyens humains : 20 %\n"
+        "1.3 Démarche environnementale : 10 %\n"
+        "2. Prix : 40 %\n"
+    )
+    assert _criteria(analysis) == [
+        (
+            "Valeur technique",
+            60.0,
+            [
+                ("Méthodologie d'intervention", 30.0),
+                ("Moyens humains", 20.0),
+                ("Démarche environnementale", 10.0),
+            ],
+        ),
+        ("Prix", 40.0, []),
+    ]
+
+
+def test_relative_subcriteria_are_scaled_to_the_total() -> None:
+    analysis = run(
+        "Critères d'attribution\nValeur technique : 50 %, décomposée comme suit :\n"
+        "Sous-critère 1 : Organisation du chantier : 60 %\nSous-critère 2 : Moyens affectés : 40 %\n"
+        "Prix : 50 %\n"
+    )
+    assert _criteria(analysis) == [
+        ("Valeur technique", 50.0, [("Organisation du chantier", 30.0), ("Moyens affectés", 20.0)]),
+        ("Prix", 50.0, []),
+    ]
+
+
+def test_points_subcriteria_in_a_table() -> None:
+    analysis = run(
+        "CRITERES DE JUGEMENT DES OFFRES\nCritères\nPoints\nValeur technique\n60 points\ndont\n"
+        "a) Méthodologie\n40 points\nb) Références\n20 points\nPrix\n40 points\n"
+    )
+    assert _criteria(analysis) == [
+        ("Valeur technique", 60.0, [("Méthodologie", 40.0), ("Références", 20.0)]),
+        ("Prix", 40.0, []),
+    ]
+
+
+def test_order_of_importance_without_weights() -> None:
+    analysis = run(
+        "Critères de jugement des offres\n"
+        "Les offres seront jugées selon les critères suivants, par ordre décroissant d'importance :\n"
+        "1. Valeur technique\n2. Prix\n3. Délai d'exécution\n"
+        "Article 8 - Renseignements complémentaires\n"
+    )
+    assert _criteria(analysis) == [
+        ("Valeur technique", None, []),
+        ("Prix", None, []),
+        ("Délai d'exécution", None, []),
+    ]
+
+
+def test_table_of_contents_is_not_the_criteria_section() -> None:
+    analysis = run(
+        "Sommaire\n6. Critères de jugement des offres ........................ 7\n",
+        "6. Critères de jugement des offres\nPrix 70 %\nValeur technique 30 %\n",
+    )
+    assert [c.weight_percent for c in analysis.criteria] == [70.0, 30.0]
+    assert analysis.criteria[0].evidence is not None and analysis.criteria[0].evidence.page == 2
+
+
+# --- procedure ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "La consultation est passée selon la procédure d'appel d'offres ouvert (articles R. 2124-2 1° et R. 2161-2).",
+            Procedure.APPEL_OFFRES_OUVERT,
+        ),
+        (
+            "Procédure de passation : procédure adaptée en application de l'article L. 2123-1 du code.",
+            Procedure.PROCEDURE_ADAPTEE,
+        ),
+        (
+            "Le marché est passé en procédure adaptée (MAPA) conformément à l'article R. 2123-1.",
+            Procedure.PROCEDURE_ADAPTEE,
+        ),
+        (
+            "La présente consultation est un appel d'offres restreint (R. 2161-6 et suivants).",
+            Procedure.APPEL_OFFRES_RESTREINT,
+        ),
+        (
+            "La consultation est lancée selon une procédure avec négociation (article R. 2124-3).",
+            Procedure.PROCEDURE_NEGOCIEE,
+        ),
+        ("La procédure de passation est le dialogue compétitif (R. 2124-5).", Procedure.DIALOGUE_COMPETITIF),
+    ],
+)
+def test_procedures(text: str, expected: Procedure) -> None:
+    assert run(text).procedure is expected
+
+
+def test_fallback_procedure_mention_does_not_decide() -> None:
+    analysis = run(
+        "En cas d'appel d'offres infructueux, le marché pourra être passé en procédure négociée.\n"
+        "La consultation est passée en procédure adaptée ouverte (article R. 2123-1 1°).\n"
+    )
+    assert analysis.procedure is Procedure.PROCEDURE_ADAPTEE
+
+
+# --- lots, variants, PSE, validity ------------------------------------------------------------------
+
+
+def test_not_divided_into_lots() -> None:
+    analysis = run("1.1 Forme du marché\nLa consultation ne fait pas l'objet d'une décomposition en lots.\n")
+    assert analysis.lots == []
+    assert (
+        analysis.evidence["lots"].quote == "La consultation ne fait pas l'objet d'une décomposition en lots."
+    )
+
+
+def test_lot_lines_and_table() -> None:
+    analysis = run(
+        "Sommaire\nLot n° 1 : Gros œuvre ........ 4\n",
+        "Allotissement\nLes travaux sont répartis en 3 lots :\nLot n° 1 : Gros œuvre\nLot n°2 - Charpente couverture\n"
+        "LOT 03 – Électricité\nLes lots 2 et 3 seront attribués séparément.\n",
+    )
+    assert [(lot.number, lot.title) for lot in analysis.lots] == [
+        (1, "Gros œuvre"),
+        (2, "Charpente couverture"),
+        (3, "Électricité"),
+    ]
+
+
+def test_lots_from_the_ccap_when_the_rc_says_nothing() -> None:
+    pieces = [
+        piece("Règlement de la consultation\nDate limite de réception des offres : 2 mars 2026 à 12h00"),
+        piece("Lot 1 : Voirie\nLot 2 : Éclairage public\n", kind=PieceKind.CCAP, path="CCAP.pdf"),
+    ]
+    assert [lot.number for lot in analyze_offline(pieces).lots] == [1, 2]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Les variantes ne sont pas autorisées.", False),
+        ("La proposition de variante libre n’est pas autorisée.", False),
+        ("Variantes : aucune variante n'est admise.", False),
+        ("Les candidats peuvent présenter des variantes.", True),
+        ("Les variantes à l'initiative du candidat sont autorisées.", True),
+    ],
+)
+def test_variants(text: str, expected: bool) -> None:
+    assert run(f"2.3 Variantes\n{text}\n").variants_allowed is expected
+
+
+def test_pse() -> None:
+    assert run("Il n’est pas prévu de PSE.").pse_allowed is False
+    assert (
+        run(
+            "Prestations supplémentaires éventuelles : les candidats doivent obligatoirement chiffrer la PSE n°1."
+        ).pse_allowed
+        is True
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        (
+            "Le délai de validité des offres est de 180 jours à compter de la date limite de remise des offres.",
+            180,
+        ),
+        ("Le délai de validité des offres est fixé à 4 mois à compter de la date limite.", 120),
+        ("Délai de validité des offres : quatre-vingt-dix (90) jours.", 90),
+        ("Les offres restent valables pendant six mois.", 180),
+    ],
+)
+def test_offer_validity(text: str, days: int) -> None:
+    assert run(text).offer_validity_days == days
+
+
+def test_offer_validity_from_the_ae() -> None:
+    ae = piece(
+        "L'offre ainsi présentée ne nous lie toutefois que si l'attribution a lieu dans un délai de 6 mois /180 jours "
+        "à compter de la date limite de réception des offres.",
+        kind=PieceKind.AE,
+        path="AE.docx",
+        paged=False,
+    )
+    analysis = analyze_offline([ae])
+    assert analysis.offer_validity_days == 180
+    assert analysis.evidence["offer_validity_days"].page is None
+
+
+# --- site visit, questions, page limit ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Une visite du site est obligatoire. Elle aura lieu le 30 juin 2026 à 10h00.", SiteVisit.MANDATORY),
+        ("Visite des lieux : la visite est facultative mais vivement conseillée.", SiteVisit.OPTIONAL),
+        ("La visite sur site n'est pas obligatoire.", SiteVisit.OPTIONAL),
+        ("Il n'est pas prévu de visite du site.", SiteVisit.NONE),
+    ],
+)
+def test_site_visit(text: str, expected: SiteVisit) -> None:
+    assert run(text).site_visit is expected
+
+
+def test_mandatory_visit_date() -> None:
+    analysis = run("Une visite du site est obligatoire. Elle aura lieu le mardi 30 juin 2026 à 10h00.")
+    assert analysis.site_visit_date == "2026-06-30T10:00:00+02:00"
+
+
+def test_prices_including_visits_is_not_a_site_visit() -> None:
+    assert (
+        run("Le montant de l'offre comprend les dépenses : visites, réunions, déplacements.").site_visit
+        is None
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Seules les demandes adressées au moins 8 jours avant la date limite de réception des offres feront l’objet d’une réponse.",
+            "J-8",
+        ),
+        (
+            "Les questions doivent parvenir au plus tard six (6) jours avant la date limite de remise des offres.",
+            "J-6",
+        ),
+        (
+            "Les candidats peuvent poser leurs questions jusqu'au 10 juillet 2026 à 12h00.",
+            "2026-07-10T12:00:00+02:00",
+        ),
+    ],
+)
+def test_questions_deadline(text: str, expected: str) -> None:
+    assert run(text).questions_deadline == expected
+
+
+def test_buyer_answer_delay_is_not_the_questions_deadline() -> None:
+    text = "Une réponse sera adressée au plus tard 6 jours avant la date fixée pour la réception des offres."
+    assert run(text).questions_deadline is None
+
+
+@pytest.mark.parametrize(
+    ("text", "limit"),
+    [
+        ("Le mémoire technique est limité à 20 pages.", 20),
+        ("Le mémoire technique ne devra pas dépasser 15 pages au format A4.", 15),
+        ("Note méthodologique : 10 pages maximum (hors annexes).", 10),
+    ],
+)
+def test_page_limit(text: str, limit: int) -> None:
+    assert run(text).memoire_page_limit == limit
+
+
+def test_cv_page_limit_is_not_the_memoire_limit() -> None:
+    assert run("Mémoire technique : les CV seront limités à 2 pages chacun.").memoire_page_limit is None
+
+
+# --- required documents ---------------------------------------------------------------------------
+
+
+def test_required_documents_leave_out_winner_and_optional_pieces() -> None:
+    analysis = run(
+        "Le dossier de consultation comprend : le RC, l'acte d'engagement, le CCAP, le BPU.\n"
+        "Article 5 - Pièces à fournir\n"
+        "5.1 Candidature\n"
+        "- Lettre de candidature (DC1) et déclaration du candidat (DC2) ;\n"
+        "- Attestation d'assurance responsabilité civile ;\n"
+        "- Liste des références de travaux similaires sur les 3 dernières années ;\n"
+        "Le candidat peut également fournir un DUME.\n"
+        "5.2 Offre\n"
+        "- L'acte d'engagement signé ;\n- Le bordereau des prix unitaires (BPU) ;\n- Le détail quantitatif estimatif ;\n"
+        "- Un mémoire technique.\n"
+        "Le candidat attributaire produira :\n- un extrait Kbis ;\n- les attestations fiscales et sociales.\n"
+        "Article 6 - Jugement des offres\nLe RIB sera demandé.\n"
+    )
+    assert set(analysis.required_documents) == {
+        R.DC1, R.DC2, R.ATTESTATION_ASSURANCE, R.REFERENCES, R.AE, R.BPU, R.DQE, R.MEMOIRE_TECHNIQUE,
+    }  # fmt: skip
+
+
+def test_dume_alone_is_required() -> None:
+    analysis = run("Contenu de la candidature\nLe candidat remet un DUME complété.\nJugement des offres\n")
+    assert analysis.required_documents == [R.DUME]
+
+
+# --- identity -------------------------------------------------------------------------------------
+
+
+def test_cover_page_identity() -> None:
+    analysis = run(
+        "Procédure : 25ABC12\nRèglement de la consultation\nAcheteur\nVille de Sainte-Exemple\n"
+        "Adresse : 1 place de la Mairie\nObjet de la consultation\nEntretien des espaces verts\n"
+        "de la commune\nDate limite de remise des offres\n"
+    )
+    assert analysis.buyer == "Ville de Sainte-Exemple"
+    assert analysis.object == "Entretien des espaces verts de la commune"
+    assert analysis.reference == "25ABC12"
+
+
+def test_object_from_a_sentence_and_reference_after_label() -> None:
+    analysis = run(
+        "Marché n° 2026/045\nPouvoir adjudicateur : Syndicat des eaux du Val\n"
+        "Le présent marché a pour objet la fourniture de compteurs d'eau. Il est passé...\n"
+    )
+    assert analysis.reference == "2026/045"
+    assert analysis.buyer == "Syndicat des eaux du Val"
+    assert analysis.object == "fourniture de compteurs d'eau"
+
+
+def test_article_numbers_are_not_a_reference() -> None:
+    assert run("La procédure R. 2124-2 du code est appliquée.").reference is None
