@@ -139,6 +139,7 @@ def save_outline(store: Store, proposal_uuid: str, outline: Sequence[NewSection]
         for row in existing:
             pool.setdefault((row.title, row.level), []).append(row)
         kept: set[str] = set()
+        touched = False
         parents: list[str | None] = [None, None, None]
         for position, new in enumerate(outline):
             parent = parents[new.level - 2] if new.level > 1 else None
@@ -153,6 +154,7 @@ def save_outline(store: Store, proposal_uuid: str, outline: Sequence[NewSection]
                     new.weight_percent,
                 )
                 if changed:
+                    touched = True
                     conn.execute(
                         "UPDATE sections SET position = ?, parent_uuid = ?, criterion = ?, weight_percent = ?, "
                         "updated_at = ?, dirty = 1 WHERE uuid = ?",
@@ -160,6 +162,7 @@ def save_outline(store: Store, proposal_uuid: str, outline: Sequence[NewSection]
                     )
                 section_uuid = row.uuid
             else:
+                touched = True
                 section_uuid = str(uuid_mod.uuid4())
                 conn.execute(
                     "INSERT INTO sections(uuid, proposal_uuid, parent_uuid, position, level, title, criterion, "
@@ -185,11 +188,15 @@ def save_outline(store: Store, proposal_uuid: str, outline: Sequence[NewSection]
                     parents[i] = None
         for row in existing:
             if row.uuid not in kept:
+                touched = True
                 conn.execute(
                     "UPDATE sections SET deleted = 1, dirty = 1, updated_at = ? WHERE uuid = ?",
                     (now, row.uuid),
                 )
-        conn.execute("UPDATE proposals SET updated_at = ?, dirty = 1 WHERE uuid = ?", (now, proposal_uuid))
+        if touched:
+            conn.execute(
+                "UPDATE proposals SET updated_at = ?, dirty = 1 WHERE uuid = ?", (now, proposal_uuid)
+            )
     return list_sections(store, proposal_uuid)
 
 
