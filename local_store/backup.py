@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 
 
 def _fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
+    fd = os.open(path, os.O_RDWR)  # Windows flushes only through a writable handle
     try:
         os.fsync(fd)
     finally:
