@@ -435,3 +435,63 @@ def test_object_from_a_sentence_and_reference_after_label() -> None:
 
 def test_article_numbers_are_not_a_reference() -> None:
     assert run("La procédure R. 2124-2 du code est appliquée.").reference is None
+
+
+# --- further real-world layouts -------------------------------------------------------------------
+
+
+def test_weights_as_bare_numbers_under_a_weighting_column() -> None:
+    analysis = run(
+        "Article 9 - Jugement des offres\nCritères Pondération\n1-Prix des prestations 40\n2-Valeur technique 60\n"
+        "Article 10 - Renseignements complémentaires\n"
+    )
+    assert _criteria(analysis) == [("Prix des prestations", 40.0, []), ("Valeur technique", 60.0, [])]
+
+
+def test_weights_written_in_one_sentence() -> None:
+    analysis = run(
+        "Critères de jugement des offres\n"
+        "Les critères retenus pour le jugement des offres sont pondérés de la manière suivante : prix 40 %, valeur technique 60 %.\n"
+    )
+    assert _criteria(analysis) == [("prix", 40.0, []), ("valeur technique", 60.0, [])]
+
+
+def test_bullet_subcriteria_adding_up_to_their_criterion() -> None:
+    analysis = run(
+        "Critères d'attribution\nValeur technique : 60 %\n- Méthodologie : 35 %\n- Moyens humains : 25 %\n"
+        "Prix : 40 %\n"
+    )
+    assert _criteria(analysis) == [
+        ("Valeur technique", 60.0, [("Méthodologie", 35.0), ("Moyens humains", 25.0)]),
+        ("Prix", 40.0, []),
+    ]
+
+
+def test_weights_written_as_ponderation_numbers() -> None:
+    analysis = run(
+        "Critères de jugement des offres\nPrix : pondération 30\nValeur technique : pondération 70\n"
+    )
+    assert [c.weight_percent for c in analysis.criteria] == [30.0, 70.0]
+
+
+def test_candidate_bound_by_offer_wording() -> None:
+    analysis = run("Les candidats restent engagés par leur offre pendant un délai de cent vingt (120) jours.")
+    assert analysis.offer_validity_days == 120
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Il n'est pas prévu de décomposition en lots.", "Le marché n'est pas alloti.", "Allotissement : non"],
+)
+def test_no_lot_wordings(text: str) -> None:
+    analysis = run(text)
+    assert analysis.lots == [] and "lots" in analysis.evidence
+
+
+def test_single_lot_choice_is_not_a_statement_of_no_lots() -> None:
+    assert "lots" not in run("Les candidats peuvent répondre à un seul lot ou à plusieurs.").evidence
+
+
+def test_visit_obligatoirement() -> None:
+    text = "Visite : les candidats devront obligatoirement visiter le site avant de remettre leur offre."
+    assert run(text).site_visit is SiteVisit.MANDATORY

@@ -138,7 +138,8 @@ def find_pse(pages: Sequence[Page]) -> tuple[bool, Evidence] | None:
 _QTY = rf"(?:(\d{{1,3}})|({NUMBER_WORDS})\s*(?:\(\s*(\d{{1,3}})\s*\))?)\s*(jours?|mois)"
 _VALIDITY = re.compile(
     rf"(?:delai\s+de\s+validite\s+des\s+(?:offres|propositions)|validite\s+des\s+offres|offres?\s+(?:restent|resteront|reste|sont|seront)\s+valables?|"
-    rf"ne\s+nous\s+lie\s+toutefois\s+que\s+si|engage(?:ment)?s?\s+(?:pour|pendant)\s+une\s+duree)"
+    rf"ne\s+nous\s+lie\s+toutefois\s+que\s+si|engage(?:ment)?s?\s+(?:pour|pendant)\s+une\s+duree|"
+    rf"(?:reste|restent|resteront|demeure|demeurent|seront|sera|est|sont)\s+engagee?s?\s+(?:par\s+(?:leur|son|ses|les|l')\s*offres?\s+)?(?:pendant|durant|pour))"
     rf"[^.]{{0,120}}?{_QTY}"
 )
 
@@ -174,7 +175,7 @@ _VISIT_TOPIC = re.compile(
     r"|visiter\s+(?:le|les)\s+(?:site|lieux|locaux)"
 )
 _MANDATORY = re.compile(
-    r"\bobligatoires?\b|\bimperativ|sous\s+peine|\bexigee?\b|\bdevront\s+(?:effectuer|visiter|proceder)|\bdoit\s+(?:effectuer|visiter)"
+    r"\bobligatoire(?:s|ment)?\b|irreguli|irrecevable|\brejetee|\bimperativ|sous\s+peine|\bexigee?\b|\bdevront\s+(?:effectuer|visiter|proceder)|\bdoit\s+(?:effectuer|visiter)"
 )
 _OPTIONAL = re.compile(
     r"\bfacultatives?\b|\bconseillee?s?\b|\brecommandee?s?\b|\bpossibles?\b|\bnon\s+obligatoire|\bpas\s+obligatoire|\bpeu(?:ven)?t\s+(?:visiter|effectuer|demander)|\blibre"

@@ -40,7 +40,7 @@ _SUB_MARK = re.compile(
     r"^(?:sous[- ]?criteres?\s*(?:n\s*°|no|n°)?\s*\d*[.,]?\d*\s*[:.\-)]?\s*|(\d{1,2})[.,](\d{1,2})(?!\s*(?:%|pts?\b|points?|/|pour))\.?\s*[-:)]?\s+|[a-h]\)\s*|[a-h]\.\s+|[ivx]{1,4}\)\s*)"
 )
 _TOP_MARK = re.compile(
-    r"^(?:criteres?\s*(?:n\s*°|no|n°)?\s*(\d{1,2})\s*[:.\-)]?\s*|(\d{1,2})\s*[.)°]\s*[-:]?\s*(?=\D)|(\d{1,2})\s+-\s+)"
+    r"^(?:criteres?\s*(?:n\s*°|no|n°)?\s*(\d{1,2})\s*[:.\-)]?\s*|(\d{1,2})\s*[.)°]\s*[-:]?\s*(?=\D)|(\d{1,2})\s*-\s*(?=[a-z]))"
 )
 _BULLET = re.compile(r"^[•\-−–*▪►■□o]\s+|^\uf0b7\s*|^\uf0a7\s*")
 _HEADER_CELL = re.compile(
@@ -55,9 +55,7 @@ _DESCRIPTION = re.compile(
     r"methode|nb|n\.b|nota|rappel|remarque|a\s+titre)"
     r"|=|\bformule\b|\bsera\s+(?:note|jugee?|appreciee?|evaluee?)|\bseront\s+(?:notes|juges|apprecies|evalues)"
 )
-_DONT = re.compile(
-    r"\b(?:dont|decompose|decomposee|repartis?|reparties|comme\s+suit|selon\s+les\s+sous[- ]criteres)\b"
-)
+_DONT = re.compile(r"\b(?:dont|decompose|decomposee|repartis?|reparties|comme\s+suit|sous[- ]criteres)\b")
 _TRAILING = re.compile(
     r"[\s:;,.\-–—=(]+$|\s+(?:not[eé]e?s?|pond[eé]r[eé]e?s?|sur|soit|[aà]|dont|de|pond[eé]ration|coefficient|compt[eé]e?\s+pour)$",
     re.I,
@@ -89,7 +87,7 @@ class _Entry:
 
 
 def _clean_label(text: str) -> str:
-    label = text.strip()
+    label = text.strip().lstrip(",;:-–.) ")
     folded = label.lower()
     # Cut the name from its description: "Qualité de l'offre. Ce sous-critère sera jugé..."
     for sep in (". ", " : ", ": ", " – ", " - "):
@@ -130,31 +128,55 @@ def _looks_like_label(text: str, folded: str, level: str) -> bool:
     return not (text.rstrip().endswith(".") and words > 8)
 
 
+_WEIGHT_COLUMN = re.compile(r"ponderation|points|notes?\b|coefficient|%")
+# In a table whose header says "Pondération" (or "Points"), weights may be bare numbers.
+_BARE = re.compile(r"(?<![\d,./°-])(\d{1,3}(?:[.,]\d{1,2})?)\s*$")
+_INLINE_BARE = re.compile(
+    r"(?:ponderation|ponderee?|coefficient)\s*(?:de|:|a|=)?\s*(\d{1,3}(?:[.,]\d{1,2})?)(?![\d%.,]|\s*(?:%|points?|pts))"
+)
+
+
+def _label_in_sentence(raw: str) -> str:
+    """'… pondérés comme suit : prix' -> 'prix' (the name is after the last separator)."""
+    parts = re.split(r"\s*[:;,]\s+|\s+et\s+|\s+-\s+", raw)
+    tail = parts[-1].strip() if parts else ""
+    return tail if 0 < len(tail.split()) <= 8 else ""
+
+
 def _items(lines: list[tuple[Page, Line]]) -> list[_Item]:
     items: list[_Item] = []
+    bare_ok = False
     for page, line in lines:
         folded = line.folded.strip()
         if not folded or has_leaders(line.text):
             continue
         text, body, level = _strip_marks(line.text.strip(), folded)
         if _HEADER_CELL.match(body.strip()):
+            bare_ok = bare_ok or bool(_WEIGHT_COLUMN.search(body))
             continue
-        weights = list(_WEIGHT.finditer(body))
+        weights = list(_WEIGHT.finditer(body)) or list(_INLINE_BARE.finditer(body))
+        if not weights and bare_ok and not _number(line.text):
+            weights = list(_BARE.finditer(body))
+            if weights and float(weights[0].group(1).replace(",", ".")) > 100:
+                weights = []
         if weights:
             cursor = 0
             for m in weights:
                 before = text[cursor : m.start()]
-                unit = "%" if m.group(2) or m.group(4) else "pts"
+                groups = m.groups() + (None,) * (4 - len(m.groups()))
+                unit = "%" if groups[1] or groups[3] else "pts"
                 value = float(m.group(1).replace(",", "."))
-                if m.group(4) and value > 100:
+                if (groups[3] and value > 100) or value <= 0:
                     continue
                 raw_label = before.strip()
                 label = _clean_label(raw_label)
                 after = body[m.end() : m.end() + 40]
                 opens = bool(_DONT.search(after)) or bool(_DONT.search(body[cursor : m.start()][-20:]))
                 if raw_label and len(raw_label.split()) > 14 and not level:
-                    cursor = m.end()
-                    continue  # a percentage inside a sentence, not a weight
+                    label = _clean_label(_label_in_sentence(raw_label))
+                    if not label or len(weights) < 2:
+                        cursor = m.end()
+                        continue  # a percentage inside a sentence, not a weight
                 if label and re.search(r"[a-z]", label.lower()):
                     items.append(_Item("label", line, page, label=label, level=level))
                     level = ""
@@ -235,7 +257,26 @@ def _entries(items: list[_Item]) -> list[_Entry]:
     return entries
 
 
+def _mark_bullet_runs(entries: list[_Entry]) -> None:
+    """Bullets right under a criterion whose weights add up to it (or to 100) are its sub-criteria."""
+    for i, entry in enumerate(entries):
+        if entry.level == "bullet" or not entry.weight:
+            continue
+        run: list[_Entry] = []
+        for nxt in entries[i + 1 :]:
+            if nxt.level != "bullet":
+                break
+            run.append(nxt)
+        total = sum(e.weight or 0.0 for e in run)
+        if len(run) >= 2 and (
+            abs(total - entry.weight) <= 0.5 or (abs(total - 100) <= 0.5 and entry.weight < 100)
+        ):
+            for sub in run:
+                sub.level = "sub"
+
+
 def _group(entries: list[_Entry]) -> list[_Entry]:
+    _mark_bullet_runs(entries)
     tops: list[_Entry] = []
     parent: _Entry | None = None
     for entry in entries:

@@ -16,7 +16,7 @@ _LABEL = re.compile(
     r"(?:offres?|plis|candidatures?\s+et\s+des\s+offres|dossiers?|propositions?|reponses?)"
     r"|(?:remise|reception|depot)\s+des\s+(?:offres|plis)\s*:"
     r"|(?:offres|plis|dossiers)\s+(?:devront|doivent)\s+(?:etre\s+)?(?:remis|deposes|transmis|recus|parvenir)"
-    r"|date\s+limite\s*:"
+    r"|date\s+limite\s*:|date\s+(?:de\s+)?(?:remise|reception|depot)\s+des\s+(?:offres|plis)"
 )
 # "8 jours avant la date limite de réception des offres" speaks of another date.
 _RELATIVE_BEFORE = re.compile(r"(?:avant|apres|suivant|precedant|compter de)\s+(?:la|cette)?\s*$")

@@ -22,7 +22,8 @@ _START = re.compile(
     r"|composition\s+(?:du|des)\s+(?:pli|plis|dossier|offre|candidature|reponse)|dossier\s+de\s+(?:candidature|reponse|l'offre)"
     r"|contenu\s+de\s+(?:la\s+candidature|l'offre|la\s+reponse|l'enveloppe)|constitution\s+(?:du|des)\s+(?:dossier|pli|offre)"
     r"|(?:le\s+)?(?:candidat|soumissionnaire)s?\s+(?:devra|devront|doit|doivent|aura|auront)\s+(?:produire|fournir|remettre)"
-    r"|justifications?\s+a\s+produire|candidature\s*:|offre\s*:)"
+    r"|justifications?\s+a\s+produire|candidature\s*:|offre\s*:|dossier\s+a\s+(?:remettre|fournir|produire)"
+    r"|(?:le\s+)?pli\s+(?:contiendra|comprendra|doit\s+contenir)|(?:l'offre|la\s+candidature)\s+(?:comprendra|contiendra|sera\s+composee))"
 )
 _END = re.compile(
     rf"^{HEADING_PREFIX}(?:jugement|examen|analyse|selection\s+des\s+candidatures|criteres|attribution|"

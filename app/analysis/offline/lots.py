@@ -14,7 +14,8 @@ _NO_LOTS = re.compile(
     r"(?:ne\s+fait\s+pas\s+l'objet\s+d'(?:une\s+)?(?:decomposition|division|allotissement)\s+en\s+lots"
     r"|n'est\s+pas\s+(?:decompose|divise|allotie?)e?\s*(?:en\s+lots)?|pas\s+(?:de\s+)?(?:decomposition\s+en\s+)?lots\b"
     r"|lot\s+unique|marche\s+(?:global|unique)\b|non[- ]allotissement|sans\s+allotissement|ne\s+comporte\s+pas\s+de\s+lots?"
-    r"|n'est\s+pas\s+alloti|aucun\s+lot|un\s+seul\s+lot|(?:allotissement|lots?)\s*:\s*(?:non|sans\s+objet))"
+    r"|n'est\s+pas\s+alloti|pas\s+d'allotissement|pas\s+prevu\s+de\s+(?:decomposition|division)\s+en\s+lots"
+    r"|(?:allotissement|lots?)\s*:\s*(?:non|sans\s+objet))"
 )
 _LOT_LINE = re.compile(r"^\s*lot\s*(?:n\s*°|no\.?|n°|numero|#)?\s*0?(\d{1,2})\b\s*(?:[:.\-–—)]\s*|\s+)(.*)$")
 
