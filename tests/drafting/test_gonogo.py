@@ -1,0 +1,89 @@
+"""Go / no-go against the company profile: each check with its status and the page it was read on."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from app.domain.analysis import SiteVisit
+from app.domain.kinds import PieceKind
+from app.domain.profile import Certification
+from app.drafting.gonogo import PARIS, CheckStatus, Verdict, evaluate
+from tests.drafting.builders import analysis, cctp, example_profile, piece, rc
+
+NOW = datetime(2026, 11, 26, 10, 0, tzinfo=PARIS)
+
+
+def _check(result, label_start: str):  # type: ignore[no-untyped-def]
+    return next(c for c in result.checks if c.label.startswith(label_start))
+
+
+def test_the_example_company_can_answer_with_sources() -> None:
+    result = evaluate(analysis(), [rc(), cctp()], example_profile(), now=NOW)
+    cert = _check(result, "Certification Qualibat 2112")
+    assert cert.status is CheckStatus.OK and (cert.file, cert.page) == ("RC.pdf", 2)
+    turnover = _check(result, "Chiffre d'affaires minimum")
+    assert turnover.status is CheckStatus.OK and "2 000 000" in turnover.detail.replace("\u202f", " ")
+    assert _check(result, "Date limite").detail.startswith("22 jours restants")
+    assert _check(result, "Assurance décennale").status is CheckStatus.OK  # works: décennale checked
+    assert result.days_left == 22
+    # The URSSAF attestation expires before the deadline: answer, but renew it first.
+    assert result.verdict is Verdict.GO_SOUS_RESERVE
+    assert any("URSSAF" in r for r in result.reasons)
+
+
+def test_missing_certification_without_equivalence_blocks() -> None:
+    strict = piece("RC.pdf", PieceKind.RC, "Le candidat doit détenir la certification MASE.")
+    result = evaluate(analysis(), [strict], example_profile(), now=NOW)
+    mase = _check(result, "Certification MASE")
+    assert mase.status is CheckStatus.BLOQUANT and mase.page == 1
+    assert result.verdict is Verdict.NO_GO
+
+
+def test_or_equivalent_turns_a_missing_certification_into_a_point_to_check() -> None:
+    lenient = piece("RC.pdf", PieceKind.RC, "Certification MASE ou équivalent exigée.")
+    assert _check(
+        evaluate(analysis(), [lenient], example_profile(), now=NOW), "Certification MASE"
+    ).status is (CheckStatus.A_VERIFIER)
+
+
+def test_certification_expired_at_the_deadline_is_not_valid() -> None:
+    profile = example_profile()
+    profile.certifications = [
+        Certification(name="Qualibat 2112 - Maçonnerie", valid_to=date(2026, 12, 1))  # deadline 18/12
+    ]
+    strict = piece("RC.pdf", PieceKind.RC, "Qualification Qualibat 2112 exigée.")
+    check = _check(evaluate(analysis(), [strict], profile, now=NOW), "Certification Qualibat 2112")
+    assert check.status is CheckStatus.BLOQUANT and "01/12/2026" in check.detail
+
+
+def test_turnover_below_the_minimum_blocks() -> None:
+    result = evaluate(
+        analysis(), [rc()], example_profile(chiffre_affaires=[{"annee": 2025, "montant_ht": 900000}]), now=NOW
+    )
+    assert _check(result, "Chiffre d'affaires minimum").status is CheckStatus.BLOQUANT
+
+
+def test_passed_mandatory_visit_and_passed_deadline_block() -> None:
+    a = analysis(site_visit=SiteVisit.MANDATORY, site_visit_date="2026-11-20T10:00:00+01:00")
+    result = evaluate(a, [rc()], example_profile(), now=NOW)
+    visit = _check(result, "Visite")
+    assert visit.status is CheckStatus.BLOQUANT and (visit.file, visit.page) == ("RC.pdf", 2)
+    late = evaluate(analysis(deadline="2026-11-20T12:00:00+01:00"), [rc()], example_profile(), now=NOW)
+    assert _check(late, "Date limite").status is CheckStatus.BLOQUANT
+    assert late.verdict is Verdict.NO_GO
+
+
+def test_works_without_decennale_block() -> None:
+    profile = example_profile(assurances=[{"kind": "rc_pro", "assureur": "X"}])
+    result = evaluate(analysis(), [rc()], profile, now=NOW)
+    assert _check(result, "Assurance décennale").status is CheckStatus.BLOQUANT
+    services = evaluate(analysis(object="Maintenance du parc informatique"), [], profile, now=NOW)
+    assert not any(c.label == "Assurance décennale" for c in services.checks)
+
+
+def test_similar_references_are_found_by_the_words_of_the_object() -> None:
+    check = _check(evaluate(analysis(), [], example_profile(), now=NOW), "Références similaires")
+    assert check.status is CheckStatus.OK
+    assert "Commune de Coupvray" in check.detail and "Département de Seine-et-Marne" in check.detail
+    none = evaluate(analysis(object="Fourniture de denrées alimentaires"), [], example_profile(), now=NOW)
+    assert _check(none, "Références similaires").status is CheckStatus.A_VERIFIER

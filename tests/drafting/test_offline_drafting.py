@@ -1,0 +1,93 @@
+"""Offline drafting: filled only from the profile, markers where facts are missing, nothing invented."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime
+
+from app.drafting.answer import prepare_answer
+from app.drafting.body import TABLE_RE
+from app.drafting.gonogo import PARIS
+from app.drafting.markers import MARKER_RE, find_markers
+from app.drafting.tables import expand_tables
+from app.drafting.themes import Theme
+from tests.drafting.builders import analysis, cadre, cctp, example_profile, rc
+
+NOW = datetime(2026, 11, 26, 10, 0, tzinfo=PARIS)
+
+
+def _numbers(text: str) -> set[str]:
+    return {n.replace("\u202f", "").replace(" ", "") for n in re.findall(r"\d[\d\u202f ]*\d|\d", text)}
+
+
+def test_every_number_written_comes_from_the_profile_or_the_consultation() -> None:
+    profile = example_profile()
+    a = analysis()
+    answer = prepare_answer(a, [rc(), cctp(), cadre()], profile, now=NOW)
+    sources = json.dumps(profile.model_dump(mode="json"), ensure_ascii=False) + a.model_dump_json()
+    known = _numbers(sources.replace("-", " ")) | _numbers(" ".join(f"{d:%d %m %Y}" for d in [NOW.date()]))
+    for s in answer.outline.sections:
+        body = MARKER_RE.sub("", answer.bodies[s.key])
+        body = body.replace(s.title, "")  # the buyer's own heading, quoted
+        text = expand_tables(body, profile)
+        for n in _numbers(text.replace("/", " ").replace("-", " ")):
+            assert n in known or n in s.key.split("."), f"{n!r} in section {s.key} is not from the profile"
+
+
+def test_missing_company_facts_become_markers() -> None:
+    bare = example_profile(
+        moyens_humains=[], moyens_materiels=[], references=[], effectif=None, presentation=""
+    )
+    answer = prepare_answer(analysis(), [rc(), cctp()], bare, now=NOW)
+    presentation = answer.bodies["1"]
+    assert "[à compléter : effectif moyen annuel]" in presentation
+    assert "[à compléter : présentation de l'entreprise" in presentation
+    staff_and_tools = answer.bodies["2.2"]  # "Moyens humains et matériels affectés"
+    assert find_markers(staff_and_tools)[:2] == [
+        "organisation de l'équipe dédiée : rôles, noms, qualifications, expérience",
+        "moyens matériels affectés à l'opération",
+    ]
+    assert "[[TABLE:" not in staff_and_tools
+
+
+def test_references_and_moyens_are_those_of_the_profile() -> None:
+    profile = example_profile()
+    answer = prepare_answer(analysis(), [rc(), cctp()], profile, now=NOW)
+    presentation = answer.bodies["1"]
+    assert "[[TABLE:references]]" in presentation
+    table = expand_tables("[[TABLE:references]]", profile)
+    assert [line.split(" ; ")[0] for line in table.splitlines()] == [
+        f"Client : {r.client}" for r in profile.references
+    ]
+    moyens = answer.bodies["2.2"]
+    assert [TABLE_RE.match(line).group(1) for line in moyens.splitlines() if TABLE_RE.match(line)] == [
+        "moyens_humains",
+        "moyens_materiels",
+    ]
+
+
+def test_cadre_questions_are_answered_or_marked() -> None:
+    answer = prepare_answer(analysis(), [rc(), cctp(), cadre()], example_profile(), now=NOW)
+    waste = answer.bodies["2"]
+    assert any("traçabilité des déchets" in m for m in find_markers(waste))
+    team = answer.bodies["1.1"]
+    assert "Karim Benali" not in team  # named people are in the table, not invented prose
+    assert "[[TABLE:moyens_humains]]" in team
+    assert answer.outline.find("3").theme is Theme.REFERENCES  # type: ignore[union-attr]
+    assert "[[TABLE:references]]" in answer.bodies["3"]
+
+
+def test_library_blocks_are_used_where_their_theme_fits() -> None:
+    from dataclasses import dataclass
+
+    @dataclass
+    class Block:
+        title: str
+        tags: list[str]
+        body: str
+
+    blocks = [Block("Tri des déchets sur nos chantiers", ["qse"], "Nous trions sur site en cinq flux.")]
+    answer = prepare_answer(analysis(), [rc(), cctp(), cadre()], example_profile(), blocks, now=NOW)
+    assert "Nous trions sur site en cinq flux." in answer.bodies["2"]
+    assert "Nous trions sur site en cinq flux." not in answer.bodies["1.2"]

@@ -1,0 +1,95 @@
+"""Requirements matrix: extracted with their page, mapped to the section answering them, coverage
+computed from the section's text (no model)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.domain.kinds import PieceKind
+from app.drafting.outline import build_outline
+from app.drafting.requirements import Coverage, compute_coverage, extract_requirements, map_requirements
+from tests.drafting.builders import analysis, cadre, cctp, rc
+
+
+def test_requirements_come_from_cctp_and_cadre_with_their_page() -> None:
+    reqs = extract_requirements([rc(), cctp(), cadre()])
+    texts = [r.text for r in reqs]
+    # The cadre first (its questions are what is scored), then the CCTP in reading order; not the RC.
+    assert texts[:3] == [
+        "1.1 Présentez l'équipe affectée au chantier et le nom du conducteur de travaux.",
+        "1.2 Listez les moyens matériels mobilisés.",
+        "Comment le candidat assure-t-il la traçabilité des déchets ?",
+    ]
+    by_text = {r.text: r for r in reqs}
+    waste = by_text[
+        "Le titulaire devra assurer l'évacuation des déchets de chantier vers une filière agréée et fournir "
+        "les bordereaux de suivi."
+    ]
+    assert (waste.file, waste.page, waste.origin) == ("CCTP.pdf", 1, PieceKind.CCTP)
+    assert by_text["Le port des équipements de protection individuelle est obligatoire."].page == 2
+    assert by_text["1.2 Listez les moyens matériels mobilisés."].page is None  # DOCX: no real pages
+    assert not any("Qualibat" in t for t in texts)
+    assert "Les travaux se déroulent en site occupé." not in texts  # a statement, not a requirement
+    assert len({r.ident for r in reqs}) == len(reqs)
+
+
+def test_each_requirement_goes_to_the_section_that_answers_it() -> None:
+    pieces = [rc(), cctp(), cadre()]
+    outline = build_outline(analysis(), pieces)
+    reqs = extract_requirements(pieces)
+    map_requirements(reqs, outline)
+
+    def section_of(start: str) -> str | None:
+        return next(r.section_key for r in reqs if r.text.startswith(start))
+
+    assert section_of("1.1 Présentez l'équipe") == "1.1"
+    assert section_of("Comment le candidat assure-t-il") == "2"
+    assert section_of("Le titulaire devra assurer l'évacuation") == "2"  # déchets → the waste section
+    assert section_of("Le titulaire devra désigner") == "1.1"  # conducteur de travaux → the team
+    assert all(r.section_key != "1" for r in reqs)  # a heading that only introduces 1.1 and 1.2
+
+
+def test_coverage_follows_what_the_section_says() -> None:
+    pieces = [cctp(), cadre()]
+    outline = build_outline(analysis(), pieces)
+    reqs = extract_requirements(pieces)
+    map_requirements(reqs, outline)
+    waste = next(r for r in reqs if r.text.startswith("Le titulaire devra assurer l'évacuation"))
+    compute_coverage(reqs, {})
+    assert waste.coverage is Coverage.NON_COUVERTE
+    compute_coverage(reqs, {"2": "Les déchets sont évacués vers une filière agréée."})
+    assert waste.coverage is Coverage.PARTIELLE
+    compute_coverage(
+        reqs,
+        {
+            "2": "Nous assurons l'évacuation des déchets du chantier vers des filières agréées et remettons "
+            "les bordereaux de suivi (BSD)."
+        },
+    )
+    assert waste.coverage is Coverage.COUVERTE
+    assert waste.matched_terms and set(waste.matched_terms) <= set(waste.terms)
+
+
+def test_real_cctp_requirements_have_pages(corpus: Path) -> None:
+    from app.dce.reader import read_dce
+
+    pdf = (
+        corpus
+        / "coupvray"
+        / "COUPVRAY-CCTP-LOT-01-Installations-de-chantier-Demolition-Maconnerie-Indice-B.pdf"
+    )
+    if not pdf.is_file():
+        pytest.skip("coupvray lot 01 absent")
+    pieces = read_dce([pdf], workers=1).pieces
+    for p in pieces:
+        p.kind = PieceKind.CCTP
+    reqs = extract_requirements(pieces)
+    assert len(reqs) >= 10
+    page_count = pieces[0].page_count or 0
+    assert all(r.page is not None and 1 <= r.page <= page_count for r in reqs)
+    # Every requirement is really on its page (the text a reader would find there).
+    for r in reqs[:40]:
+        page_text = " ".join(pieces[0].pages[(r.page or 1) - 1].text.split())
+        assert r.text.split()[0] in page_text
