@@ -76,14 +76,39 @@ async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     return error_response(exc.status_code, code, message, dict(exc.headers or {}) or None)
 
 
+def _french(error: dict[str, Any]) -> str:
+    """Pydantic speaks English: say the same in French (our own validators already do)."""
+    kind = str(error.get("type", ""))
+    ctx = error.get("ctx") or {}
+    if kind == "value_error":
+        return str(error.get("msg", "")).removeprefix("Value error, ")
+    if kind == "missing":
+        return "champ obligatoire"
+    if kind == "extra_forbidden":
+        return "champ inconnu"
+    if kind == "string_too_short":
+        return f"au moins {ctx.get('min_length', '?')} caractère(s)"
+    if kind == "string_too_long":
+        return f"au plus {ctx.get('max_length', '?')} caractère(s)"
+    if kind == "string_pattern_mismatch":
+        return "format invalide"
+    if kind in {"too_short", "too_long"}:
+        return "nombre d'éléments hors limites"
+    if kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}:
+        return "valeur hors limites"
+    if kind == "json_invalid":
+        return "JSON illisible"
+    if kind.endswith(("_type", "_parsing")) or kind in {"model_attributes_type", "dict_type"}:
+        return "type de valeur incorrect"
+    return "valeur refusée"
+
+
 async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = exc.errors()
-    first = errors[0] if errors else {}
+    first: dict[str, Any] = dict(errors[0]) if errors else {}
     where = _field_path(first.get("loc", ()))
-    detail = str(first.get("msg", "valeur refusée"))
-    # Pydantic messages are English; the field name tells the user where the problem is.
-    return error_response(422, "invalid_input", f"Données invalides ({where}) : {detail}.")
+    return error_response(422, "invalid_input", f"Données invalides ({where}) : {_french(first)}.")
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from typing import Any
 
@@ -86,28 +87,33 @@ class BodyLimit:
                     await _send_error(send, 413, "payload_too_large", message)
                     return
         received = 0
-        started = False
+        too_large = False
+        replaced = False
 
         async def counting_receive() -> Message:
-            nonlocal received
+            nonlocal received, too_large
             msg = await receive()
             if msg["type"] == "http.request":
                 received += len(msg.get("body", b""))
                 if received > limit:
+                    too_large = True
                     raise _TooLarge
             return msg
 
-        async def tracking_send(msg: Message) -> None:
-            nonlocal started
-            if msg["type"] == "http.response.start":
-                started = True
+        async def guarded_send(msg: Message) -> None:
+            # The app may turn the interrupted read into its own error: answer 413 instead.
+            nonlocal replaced
+            if too_large:
+                if msg["type"] == "http.response.start" and not replaced:
+                    replaced = True
+                    await _send_error(send, 413, "payload_too_large", message)
+                return
             await send(msg)
 
-        try:
-            await self.app(scope, counting_receive, tracking_send)
-        except _TooLarge:
-            if not started:
-                await _send_error(send, 413, "payload_too_large", message)
+        with contextlib.suppress(_TooLarge):
+            await self.app(scope, counting_receive, guarded_send)
+        if too_large and not replaced:
+            await _send_error(send, 413, "payload_too_large", message)
 
 
 class RequireHttps:

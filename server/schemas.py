@@ -42,7 +42,11 @@ def _password(value: str) -> str:
 
 
 Name = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_clean_text)]
-Email = Annotated[str, Field(min_length=3, max_length=254), AfterValidator(_email)]
+Email = Annotated[
+    str,
+    Field(min_length=3, max_length=254, pattern=r"^\s*[^@\s]+@[^@\s]+\.[^@\s]+\s*$"),
+    AfterValidator(_email),
+]
 NewPassword = Annotated[str, Field(min_length=12, max_length=BCRYPT_MAX_BYTES), AfterValidator(_password)]
 AnyPassword = Annotated[str, Field(min_length=1, max_length=200)]
 

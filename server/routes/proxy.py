@@ -130,7 +130,34 @@ def _upstream_client(request: Request) -> httpx.AsyncClient:
     return client
 
 
-@router.post("/v1/messages", summary="Messages API de Claude (compatible Anthropic)", response_model=None)
+_MESSAGES_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "description": "Requête Messages API d'Anthropic, transmise telle quelle.",
+                    "required": ["model", "max_tokens", "messages"],
+                    "properties": {
+                        "model": {"type": "string"},
+                        "max_tokens": {"type": "integer", "minimum": 1},
+                        "messages": {"type": "array", "items": {"type": "object"}},
+                        "stream": {"type": "boolean"},
+                    },
+                }
+            }
+        },
+    }
+}
+
+
+@router.post(
+    "/v1/messages",
+    summary="Messages API de Claude (compatible Anthropic)",
+    response_model=None,
+    openapi_extra=_MESSAGES_BODY,
+)
 async def messages(request: Request, caller: CallerDep) -> Response:
     ctx = ctx_of(request)
     month = await run_in_threadpool(_admit, ctx, caller)

@@ -185,3 +185,44 @@ def api(settings: Settings, engine: Engine) -> Iterator[Api]:
 @pytest.fixture
 def repo_root() -> Path:
     return Path(__file__).resolve().parents[2]
+
+
+class LiveServer:
+    """The app served by uvicorn on a loopback port, in a thread (for real HTTP clients such as SDKs)."""
+
+    def __init__(self, app: Any) -> None:
+        import socket
+        import threading
+
+        import uvicorn
+
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = sock.getsockname()[1]
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        import time
+
+        deadline = time.monotonic() + 10
+        while not self.server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError("uvicorn did not start")
+            time.sleep(0.01)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+@pytest.fixture
+def live(settings: Settings, engine: Engine) -> Iterator[LiveServer]:
+    # The SDK talks straight to uvicorn: no router in front, so no forwarded IP to trust.
+    server = LiveServer(create_app(dataclasses.replace(settings, trust_proxy_headers=False), engine))
+    yield server
+    server.stop()

@@ -1,0 +1,119 @@
+"""Plans, Stripe Checkout through the SDK (against a loopback Stripe), signed webhooks."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import time
+import uuid
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, select
+
+from server.models import Account, BillingRecord
+from tests.server.conftest import WEBHOOK_SECRET, Api, User
+from tests.server.fakes import FakeService, stripe_form
+
+
+def sign(payload: bytes, secret: str = WEBHOOK_SECRET, at: int | None = None) -> str:
+    """The Stripe-Signature header as Stripe computes it (HMAC-SHA256 of "t.payload")."""
+    at = int(time.time()) if at is None else at
+    mac = hmac.new(secret.encode(), f"{at}.".encode() + payload, hashlib.sha256).hexdigest()
+    return f"t={at},v1={mac}"
+
+
+def event(kind: str, obj: dict[str, Any]) -> bytes:
+    return json.dumps(
+        {"id": f"evt_{uuid.uuid4().hex}", "object": "event", "type": kind, "data": {"object": obj}}
+    ).encode()
+
+
+def send(api: Api, payload: bytes, signature: str | None) -> Any:
+    headers = {"content-type": "application/json"}
+    if signature is not None:
+        headers["stripe-signature"] = signature
+    return api.post("/v1/billing/webhook", content=payload, headers=headers)
+
+
+def test_plans_are_listed_with_their_entitlements(api: Api) -> None:
+    plans = {p["code"]: p for p in api.get("/v1/plans").json()}
+    assert set(plans) == {"decouverte", "pro", "equipe"}
+    assert plans["decouverte"]["price_cents"] == 0
+    assert plans["pro"]["monthly_tokens"] > plans["decouverte"]["monthly_tokens"]
+
+
+def test_checkout_session_created_through_the_stripe_sdk(api: Api, stripe_fake: FakeService) -> None:
+    user = api.signup()
+    before = len(stripe_fake.seen)
+    r = api.post("/v1/billing/checkout", headers=user.auth, json={"plan": "pro"})
+    assert r.status_code == 200, r.text
+    assert r.json()["url"].startswith("https://checkout.stripe.com/")
+    [seen] = stripe_fake.seen[before:]
+    assert seen.path == "/v1/checkout/sessions"
+    assert seen.headers["authorization"] == "Bearer sk_test_fake"
+    form = stripe_form(seen)
+    assert form["mode"] == ["subscription"]
+    assert form["client_reference_id"] == [user.id]
+    assert form["customer_email"] == [user.email]
+    assert form["line_items[0][price_data][unit_amount]"] == ["4900"]
+    assert api.post("/v1/billing/checkout", headers=user.auth, json={"plan": "decouverte"}).status_code == 404
+    assert api.post("/v1/billing/checkout", json={"plan": "pro"}).status_code == 401
+
+
+def _subscribe(api: Api, user: User) -> None:
+    payload = event(
+        "checkout.session.completed",
+        {"object": "checkout.session", "client_reference_id": user.id, "customer": f"cus_{user.id[:8]}",
+         "subscription": f"sub_{user.id[:8]}", "metadata": {"account_id": user.id, "plan": "pro"}},
+    )  # fmt: skip
+    assert send(api, payload, sign(payload)).json() == {"status": "ok"}
+
+
+def test_signed_webhooks_update_the_subscription(api: Api, engine: Engine) -> None:
+    user = api.signup()
+    _subscribe(api, user)
+    me = api.get("/v1/me", headers=user.auth).json()
+    assert me["plan"]["code"] == "pro" and me["subscription_status"] == "active"
+    invoice = event("invoice.paid", {"object": "invoice", "id": f"in_{user.id[:8]}", "customer": f"cus_{user.id[:8]}",
+                                     "amount_paid": 4900, "currency": "eur"})  # fmt: skip
+    assert send(api, invoice, sign(invoice)).status_code == 200
+    # Stripe re-delivers the same event: acknowledged, not applied twice.
+    assert send(api, invoice, sign(invoice)).json() == {"status": "duplicate"}
+    with engine.connect() as conn:
+        rows = conn.execute(select(BillingRecord).where(BillingRecord.account_id == user.id)).all()
+    assert [(r.kind, r.amount_cents, r.plan_code) for r in rows] == [("invoice", 4900, "pro")]
+    ended = event("customer.subscription.deleted", {"object": "subscription", "id": f"sub_{user.id[:8]}",
+                                                    "customer": f"cus_{user.id[:8]}", "status": "canceled"})  # fmt: skip
+    assert send(api, ended, sign(ended)).status_code == 200
+    me = api.get("/v1/me", headers=user.auth).json()
+    assert me["plan"]["code"] == "decouverte" and me["subscription_status"] == "canceled"
+    with engine.connect() as conn:
+        assert (
+            conn.execute(select(Account.cancelled_at).where(Account.id == user.id)).scalar_one() is not None
+        )
+
+
+def test_unverifiable_webhooks_are_refused_and_logged(api: Api, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.WARNING, logger="maitre_ao.server")
+    user = api.signup()
+    payload = event(
+        "checkout.session.completed",
+        {"object": "checkout.session", "client_reference_id": user.id, "metadata": {"plan": "equipe"}},
+    )
+    tampered = payload.replace(b'"equipe"', b'"pro"')
+    cases = {
+        "tampered": (tampered, sign(payload)),
+        "wrong secret": (payload, sign(payload, secret="whsec_autre")),
+        "replayed (too old)": (payload, sign(payload, at=int(time.time()) - 3600)),
+        "unsigned": (payload, None),
+    }
+    for name, (body, signature) in cases.items():
+        caplog.clear()
+        r = send(api, body, signature)
+        assert r.status_code == 400, name
+        assert r.json()["error"]["code"] == "webhook_invalid", name
+        assert "stripe webhook refused" in caplog.text, name
+    assert api.get("/v1/me", headers=user.auth).json()["plan"]["code"] == "decouverte"

@@ -1,0 +1,102 @@
+"""One error format in French, no stack traces, security headers, size limits, no CORS, HTTPS only."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from server.app import create_app
+from server.config import Settings
+from tests.server.conftest import PASSWORD, Api
+
+
+def _assert_security_headers(headers: object) -> None:
+    h = dict(headers)  # type: ignore[call-overload]
+    assert h["strict-transport-security"].startswith("max-age=")
+    assert h["x-content-type-options"] == "nosniff"
+    assert h["x-frame-options"] == "DENY"
+    assert h["content-security-policy"].startswith("default-src 'none'")
+
+
+def test_errors_share_one_french_format_with_security_headers(api: Api) -> None:
+    responses = [
+        api.get("/v1/inexistant"),
+        api.post("/v1/accounts", json={"email": "x"}),
+        api.post("/v1/accounts", content=b"{pas du json", headers={"content-type": "application/json"}),
+        api.get("/v1/me"),
+        api.put("/v1/me"),
+        api.get("/openapi.json"),
+    ]
+    for r in responses[:-1]:
+        body = r.json()
+        assert set(body) == {"error"} and set(body["error"]) == {"code", "message"}, r.text
+        assert r.status_code in (401, 404, 405, 422)
+    assert [r.status_code for r in responses] == [404, 422, 422, 401, 405, 200]
+    assert responses[0].json()["error"]["message"] == "Ressource introuvable."
+    for r in responses:
+        _assert_security_headers(r.headers)
+
+
+def test_no_stack_trace_reaches_the_client(
+    settings: Settings, engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    app: FastAPI = create_app(settings, engine)
+
+    @app.get("/boom")
+    def boom() -> None:
+        raise RuntimeError("détail interne avec données /srv/secret.py")
+
+    r = TestClient(app, raise_server_exceptions=False).get("/boom")
+    assert r.status_code == 500
+    assert r.json() == {
+        "error": {"code": "internal_error", "message": "Erreur interne du serveur. Réessayez plus tard."}
+    }
+    assert "Traceback" not in r.text and "secret" not in r.text
+
+
+def test_request_size_limits(api: Api, settings: Settings) -> None:
+    big = b'{"email": "' + b"a" * (settings.max_body_bytes + 10) + b'"}'
+    r = api.post("/v1/accounts", content=big, headers={"content-type": "application/json"})
+    assert r.status_code == 413
+    assert (
+        r.json()["error"]["code"] == "payload_too_large"
+        and "trop volumineuse" in r.json()["error"]["message"]
+    )
+
+    def chunks() -> object:
+        for _ in range(settings.max_body_bytes // 65536 + 2):
+            yield b"a" * 65536
+
+    r = api.post("/v1/accounts", content=chunks(), headers={"content-type": "application/json"})
+    assert r.status_code == 413
+
+
+def test_no_cors(api: Api) -> None:
+    r = api.options(
+        "/v1/me", headers={"Origin": "https://malveillant.example", "Access-Control-Request-Method": "GET"}
+    )
+    assert "access-control-allow-origin" not in r.headers
+    r = api.get("/v1/policy", headers={"Origin": "https://malveillant.example"})
+    assert "access-control-allow-origin" not in r.headers
+
+
+def test_plain_http_refused_in_production(settings: Settings, engine: Engine) -> None:
+    app = create_app(dataclasses.replace(settings, production=True), engine)
+    client = TestClient(app)
+    r = client.get("/v1/policy", headers={"X-Forwarded-Proto": "http"})
+    assert r.status_code == 403 and r.json()["error"]["code"] == "https_required"
+    assert client.get("/v1/policy", headers={"X-Forwarded-Proto": "https"}).status_code == 200
+
+
+def test_logs_hold_no_password_token_or_email(api: Api, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    user = api.signup()
+    api.post("/v1/sessions", json={"email": user.email, "password": "mauvais-mot-de-passe"})
+    api.get("/v1/me/export", headers=user.auth)
+    for secret in (PASSWORD, "mauvais-mot-de-passe", user.access, user.refresh, user.email):
+        assert secret not in caplog.text

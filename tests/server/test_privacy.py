@@ -1,0 +1,178 @@
+"""Privacy rights: access, rectification, export, erasure, restriction, objection, policy acknowledgement,
+and account scoping of every account endpoint."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import Engine, func, select
+
+from server.config import Settings
+from server.models import Account, BillingRecord, ConnectionLog, SyncRecord, UsageStat
+from tests.server.conftest import Api, User
+from tests.server.fakes import FakeService
+
+
+def _push(api: Api, user: User, data: dict[str, object], rtype: str = "reference") -> str:
+    rid = str(uuid.uuid4())
+    r = api.post(
+        "/v1/sync/push",
+        headers=user.sync,
+        json={"idempotency_key": uuid.uuid4().hex, "changes": [{"type": rtype, "id": rid, "data": data}]},
+    )
+    assert r.status_code == 200, r.text
+    return rid
+
+
+def test_rectification(api: Api) -> None:
+    user = api.signup()
+    r = api.patch(
+        "/v1/me", headers=user.auth, json={"first_name": "Camille-Anne", "email": "NOUVELLE@Exemple.fr"}
+    )
+    assert r.status_code == 200
+    assert r.json()["first_name"] == "Camille-Anne" and r.json()["email"] == "nouvelle@exemple.fr"
+    assert api.get("/v1/me", headers=user.auth).json()["last_name"] == "Durand"
+    api.login("nouvelle@exemple.fr")
+    other = api.signup()
+    clash = api.patch("/v1/me", headers=other.auth, json={"email": "nouvelle@exemple.fr"})
+    assert clash.status_code == 409
+    assert api.patch("/v1/me", headers=user.auth, json={"first_name": "  "}).status_code == 422
+    assert api.patch("/v1/me", headers=user.auth, json={"role": "admin"}).status_code == 422
+
+
+def test_export_holds_everything_about_the_account(api: Api) -> None:
+    user = api.signup()
+    rid = _push(api, user, {"titre": "Réhabilitation du groupe scolaire"})
+    r = api.get("/v1/me/export", headers=user.auth)
+    assert r.status_code == 200
+    export = r.json()
+    assert export["account"]["email"] == user.email
+    assert "$2b$" not in r.text  # the hash itself is not handed out
+    assert [(s["id"], s["data"]) for s in export["sync_records"]] == [
+        (rid, {"titre": "Réhabilitation du groupe scolaire"})
+    ]
+    events = [e["event"] for e in export["connection_log"]]
+    assert events[:2] == ["signup", "login"]
+    assert all(e["ip"].startswith("10.") for e in export["connection_log"])
+    assert export["sessions"][0]["id"] == user.session_id
+    assert export["usage_statistics"][0]["feature"] == "sync_push"
+
+
+def test_erasure_removes_the_person_and_keeps_billing_detached(
+    api: Api, engine: Engine, settings: Settings, stripe_fake: FakeService
+) -> None:
+    user = api.signup()
+    _push(api, user, {"nom": "Dupont"}, "staff")
+    with engine.begin() as conn:
+        conn.execute(
+            Account.__table__.update()
+            .where(Account.id == user.id)
+            .values(
+                subscription_status="active", stripe_subscription_id="sub_erase_1", stripe_customer_id="cus_1"
+            )
+        )
+        conn.execute(
+            BillingRecord.__table__.insert().values(
+                account_id=user.id,
+                kind="invoice",
+                stripe_object_id="in_erase_1",
+                amount_cents=4900,
+                currency="eur",
+            )
+        )
+    before = len(stripe_fake.seen)
+    assert api.delete("/v1/me", headers=user.auth).status_code == 204
+    # The subscription was cancelled at Stripe so the erased person is no longer charged.
+    assert [(s.method, s.path) for s in stripe_fake.seen[before:]] == [
+        ("DELETE", "/v1/subscriptions/sub_erase_1")
+    ]
+    assert api.get("/v1/me", headers=user.auth).status_code == 401
+    assert api.post("/v1/sessions", json={"email": user.email, "password": user.password}).status_code == 401
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).where(Account.id == user.id)).scalar_one() == 0
+        assert conn.execute(select(func.count()).where(SyncRecord.account_id == user.id)).scalar_one() == 0
+        assert conn.execute(select(func.count()).where(ConnectionLog.account_id == user.id)).scalar_one() == 0
+        kept = conn.execute(select(BillingRecord).where(BillingRecord.stripe_object_id == "in_erase_1")).one()
+    assert kept.account_id is None and kept.amount_cents == 4900
+    # The same e-mail can open a new, empty account.
+    again = api.signup(user.email)
+    assert api.get("/v1/sync/changes", headers=again.sync).json()["records"] == []
+
+
+def test_restriction_stops_sync_and_analysis_but_not_rights(api: Api) -> None:
+    user = api.signup()
+    rid = _push(api, user, {"nom": "Qualibat"}, "certification")
+    r = api.put("/v1/me/restriction", headers=user.auth, json={"active": True})
+    assert r.status_code == 200 and r.json()["restricted"] is True
+    for response in (
+        api.get("/v1/sync/changes", headers=user.sync),
+        api.post(
+            "/v1/sync/push",
+            headers=user.sync,
+            json={
+                "idempotency_key": "restricted-1",
+                "changes": [{"type": "staff", "id": str(uuid.uuid4()), "data": {}}],
+            },
+        ),
+        api.post(
+            "/v1/analysis/v1/messages",
+            headers=user.auth,
+            json={
+                "model": "claude-test",
+                "max_tokens": 10,
+                "messages": [{"role": "user", "content": "Bonjour"}],
+            },
+        ),
+    ):
+        assert response.status_code == 403
+        assert response.json()["error"]["code"] == "processing_restricted"
+        assert "limité à votre demande" in response.json()["error"]["message"]
+    # The data is kept and still exportable; lifting the restriction resumes sync.
+    assert api.get("/v1/me/export", headers=user.auth).json()["sync_records"][0]["id"] == rid
+    api.put("/v1/me/restriction", headers=user.auth, json={"active": False})
+    assert api.get("/v1/sync/changes", headers=user.sync).status_code == 200
+
+
+def test_objection_stops_usage_statistics(api: Api, engine: Engine) -> None:
+    user = api.signup()
+    _push(api, user, {"a": 1})
+
+    def stats() -> int:
+        with engine.connect() as conn:
+            return int(conn.execute(select(func.count()).where(UsageStat.account_id == user.id)).scalar_one())
+
+    assert stats() == 1
+    assert api.put("/v1/me/objection", headers=user.auth, json={"active": True}).json()["objected"] is True
+    assert stats() == 0
+    _push(api, user, {"a": 2})
+    assert stats() == 0
+
+
+def test_policy_version_and_acknowledgement(api: Api, settings: Settings) -> None:
+    user = api.signup()
+    policy = api.get("/v1/policy").json()
+    assert policy["version"] == settings.privacy_policy_version
+    me = api.get("/v1/me", headers=user.auth).json()
+    assert me["policy"]["up_to_date"] is False
+    old = api.post("/v1/me/policy-acknowledgement", headers=user.auth, json={"version": "2020-01-01"})
+    assert old.status_code == 409 and "plus en vigueur" in old.json()["error"]["message"]
+    ack = api.post("/v1/me/policy-acknowledgement", headers=user.auth, json={"version": policy["version"]})
+    assert ack.json()["policy"]["up_to_date"] is True
+    assert ack.json()["policy"]["acknowledged_version"] == policy["version"]
+
+
+def test_every_account_endpoint_is_scoped_to_the_caller(api: Api) -> None:
+    alice, bob = api.signup(), api.signup()
+    marker = f"secret-{uuid.uuid4().hex}"
+    _push(api, alice, {"note": marker}, "proposal")
+    api.patch("/v1/me", headers=alice.auth, json={"last_name": marker[:30]})
+    for path in ("/v1/me", "/v1/me/export", "/v1/sessions", "/v1/me/usage", "/v1/sync/changes"):
+        r = api.get(path, headers=bob.sync)
+        assert r.status_code == 200, path
+        assert marker[:30] not in r.text and alice.email not in r.text and alice.id not in r.text, path
+    # Bob cannot revoke Alice's session, nor learn whether it exists.
+    assert api.delete(f"/v1/sessions/{alice.session_id}", headers=bob.auth).status_code == 404
+    assert api.get("/v1/me", headers=alice.auth).status_code == 200
+    # Bob's erasure leaves Alice whole.
+    assert api.delete("/v1/me", headers=bob.auth).status_code == 204
+    assert marker in api.get("/v1/me/export", headers=alice.auth).text
