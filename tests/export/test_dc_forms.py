@@ -1,0 +1,130 @@
+"""DC1 and DC2: generated on the official sections, and filled into the official blank forms."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docx.oxml.ns import qn
+
+from app.domain.analysis import Lot
+from app.export.dc_fill import fill_form
+from app.export.dc_forms import FormInput, write_dc1, write_dc2
+from tests.drafting.builders import analysis, example_profile
+from tests.export.conftest import TODAY
+from tests.export.helpers import all_text, headings, open_docx, tables_with_header
+
+
+def _form(**kw: object) -> FormInput:
+    return FormInput(analysis=analysis(), profile=example_profile(), works=True, today=TODAY, **kw)  # type: ignore[arg-type]
+
+
+def test_dc1_follows_sections_a_to_g(tmp_path: Path) -> None:
+    write_dc1(_form(), tmp_path / "dc1.docx")
+    doc = open_docx(tmp_path / "dc1.docx")
+    letters = [h[:1] for level, h in headings(doc) if level == 1]
+    assert letters == list("ABCDEFG")
+    text = all_text(doc)
+    assert "Commune d'Essai" in text and "2026-ESS-07" in text
+    assert "☒ pour le marché public (en cas de non allotissement) ;" in text
+    assert "Numéro SIRET : 81247563000016" in text
+    assert "☒ le formulaire DC2." in text
+    assert "Laurent Dufresne, Président" in text
+    # The sworn statement is the signatory's to tick, never ticked for them.
+    assert "☐ Case à cocher par le signataire" in text
+
+
+def test_dc1_for_one_lot(tmp_path: Path) -> None:
+    a = analysis(lots=[Lot(number=1, title="Gros œuvre"), Lot(number=2, title="Couverture")])
+    write_dc1(FormInput(analysis=a, profile=example_profile(), lot=2, today=TODAY), tmp_path / "dc1.docx")
+    text = all_text(open_docx(tmp_path / "dc1.docx"))
+    assert "☒ pour le lot n° 2 de la procédure." in text
+    assert "☐ pour le marché public" in text
+
+
+def test_dc2_has_siret_turnover_pme_insurance_and_capacities(tmp_path: Path) -> None:
+    write_dc2(_form(), tmp_path / "dc2.docx")
+    doc = open_docx(tmp_path / "dc2.docx")
+    assert [h[:1] for level, h in headings(doc) if level == 1] == list("ABCDEFGHI")
+    text = all_text(doc)
+    assert "Numéro SIRET : 81247563000016" in text
+    assert "Forme juridique : SAS" in text
+    assert "☒ Oui   ☐ Non" in text
+    turnover = tables_with_header(doc, "")
+    assert turnover[0][0] == ["", "Exercice 2025", "Exercice 2024", "Exercice 2023"]
+    assert [c.replace("\u202f", " ") for c in turnover[0][1][1:]] == [
+        "5 840 000 €",
+        "5 310 000 €",
+        "4 870 000 €",
+    ]
+    assert "☒ Le candidat déclare qu’il aura souscrit un contrat d’assurance" in text
+    assert "Assurance décennale : SMABTP, police n° DEC-2026-448813, valide jusqu'au 31/12/2026" in text
+    assert "Effectif moyen annuel : 38 salariés" in text
+    refs = tables_with_header(doc, "Client")
+    assert [row[0] for row in refs[0][1:]] == [r.client for r in example_profile().references]
+
+
+def test_dc2_marks_what_the_profile_lacks(tmp_path: Path) -> None:
+    bare = example_profile(chiffre_affaires=[], effectif=None, pme=None, moyens_materiels=[])
+    write_dc2(FormInput(analysis=analysis(), profile=bare, today=TODAY), tmp_path / "dc2.docx")
+    text = all_text(open_docx(tmp_path / "dc2.docx"))
+    assert "[à compléter : chiffres d'affaires des trois derniers exercices]" in text
+    assert "[à compléter : effectif moyen annuel]" in text
+    assert "[à compléter : statut PME]" in text
+    assert "[à compléter : moyens matériels]" in text
+
+
+def _checked_boxes(doc: object) -> list[str]:
+    out = []
+    for p in doc.paragraphs:  # type: ignore[attr-defined]
+        for cb in p._p.iter(qn("w:checkBox")):
+            default = cb.find(qn("w:default"))
+            if default is not None and default.get(qn("w:val")) == "1":
+                out.append(p.text.strip())
+    return out
+
+
+def _after(doc: object, label_start: str) -> str:
+    paragraphs = [p.text.strip() for p in doc.paragraphs]  # type: ignore[attr-defined]
+    for i, text in enumerate(paragraphs):
+        if label_start in text:
+            return paragraphs[i + 1]
+    raise AssertionError(label_start)
+
+
+def test_official_dc2_is_filled_under_its_own_labels(forms_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "dc2_formulaire.docx"
+    report = fill_form(forms_dir / "DC2.docx", "DC2", _form(), out)
+    doc = open_docx(out)
+    assert _after(doc, "Numéro SIRET") == "81247563000016"
+    assert _after(doc, "Adresse électronique") == "contact@brv-construction.example"
+    assert _after(doc, "Forme juridique du candidat") == "SAS"
+    turnover = next(t for t in doc.tables if len(t.columns) == 4 and "Exercice" in t.rows[0].cells[1].text)
+    assert [c.text for c in turnover.rows[0].cells[1:]] == ["Exercice 2025", "Exercice 2024", "Exercice 2023"]
+    assert turnover.rows[1].cells[1].text.replace("\u202f", " ") == "5 840 000 €"
+    assert turnover.rows[2].cells[1].text == "67 %"
+    boxes = _checked_boxes(doc)
+    assert any(b.startswith("Oui") for b in boxes) and not any(b.startswith("Non") for b in boxes)
+    assert any(b.startswith("En cochant cette case") for b in boxes)
+    assert report.missing == []
+    # The buyer had already typed its name and the object: kept as they are.
+    assert set(report.kept) == {"acheteur", "objet"}
+    text = all_text(doc)
+    assert "Qualibat 2112" in text and "Commune de Coupvray" in text  # G1 capacities
+
+
+def test_official_dc1_is_filled_and_ticked(forms_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "dc1_formulaire.docx"
+    report = fill_form(forms_dir / "DC1.docx", "DC1", _form(), out)
+    doc = open_docx(out)
+    assert _after(doc, "Numéro SIRET") == "81247563000016"
+    assert _after(doc, "Nom commercial et dénomination sociale").startswith("Bâtiments Rénovation du Val SAS")
+    boxes = _checked_boxes(doc)
+    assert any(b.startswith("pour le marché public") for b in boxes)
+    assert any(b.startswith("Le candidat se présente seul") for b in boxes)
+    assert any(b.startswith("le formulaire DC2") for b in boxes)
+    assert not any(b.startswith("Le candidat est un groupement") for b in boxes)
+    assert not any(b.startswith("Afin d’attester") for b in boxes)  # sworn statement left to the signatory
+    # The mandataire block (G) repeats the same labels: left empty for a candidate alone.
+    texts = [p.text for p in doc.paragraphs]
+    assert texts.count("81247563000016") == 1
+    assert report.missing == []

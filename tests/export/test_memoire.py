@@ -1,0 +1,163 @@
+"""The mémoire DOCX as a reader sees it: plan, tables from the profile, markers, header and footer."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import docx
+
+from app.drafting.answer import Answer, prepare_answer
+from app.export.bundle import export_answer
+from app.export.memoire import MemoireInput, write_memoire
+from tests.drafting.builders import analysis, cadre, cctp, example_profile, rc
+from tests.export.conftest import NOW, TODAY
+from tests.export.helpers import all_text, field_codes, headings, open_docx, tables_with_header
+
+
+def _write(answer: Answer, path: Path, **kw: object) -> Path:
+    write_memoire(
+        MemoireInput(
+            analysis=answer.analysis,
+            profile=answer.profile,
+            outline=answer.outline,
+            bodies=answer.bodies,
+            requirements=answer.requirements,
+            similar_references=answer.similar_references,
+            today=TODAY,
+            **kw,  # type: ignore[arg-type]
+        ),
+        path,
+    )
+    return path
+
+
+def test_headings_follow_the_cadre_de_reponse(cadre_answer: Answer, tmp_path: Path) -> None:
+    doc = open_docx(_write(cadre_answer, tmp_path / "memoire.docx"))
+    assert headings(doc) == [
+        (1, "1. Organisation du chantier (30 %)"),
+        (2, "1.1 Présentez l'équipe affectée au chantier et le nom du conducteur de travaux."),
+        (2, "1.2 Listez les moyens matériels mobilisés."),
+        (1, "2. Gestion des déchets et des nuisances (10 %)"),
+        (1, "3. Références de travaux similaires"),
+        (1, "Annexe — Matrice de conformité"),
+    ]
+    text = all_text(doc)
+    assert "Question de l'acheteur : Comment le candidat assure-t-il la traçabilité des déchets ?" in text
+
+
+def test_headings_follow_the_criteria_with_weights(criteria_answer: Answer, tmp_path: Path) -> None:
+    doc = open_docx(_write(criteria_answer, tmp_path / "memoire.docx"))
+    assert headings(doc)[:5] == [
+        (1, "1. Présentation de l'entreprise"),
+        (1, "2. Valeur technique (60 %)"),
+        (2, "2.1. Méthodologie et organisation du chantier (30 %)"),
+        (2, "2.2. Moyens humains et matériels affectés (20 %)"),
+        (2, "2.3. Démarche environnementale et gestion des déchets (10 %)"),
+    ]
+    assert not any("Prix" in h for _, h in headings(doc))
+
+
+def test_cover_header_footer_and_table_of_contents(cadre_answer: Answer, tmp_path: Path) -> None:
+    doc = open_docx(_write(cadre_answer, tmp_path / "memoire.docx"))
+    cover = "\n".join(p.text for p in doc.paragraphs[:15])
+    for expected in (
+        "MÉMOIRE TECHNIQUE",
+        "Commune d'Essai",
+        "2026-ESS-07",
+        "Bâtiments Rénovation du Val SAS",
+        "26/11/2026",
+    ):
+        assert expected in cover
+    body = doc.sections[-1]
+    assert body.header.paragraphs[0].text == "BRV Construction — 2026-ESS-07"
+    footer = body.footer.paragraphs[0]
+    assert footer.text.startswith("BRV Construction — Mémoire technique — Page ")
+    assert field_codes(footer._p) == ["PAGE", "NUMPAGES"]
+    assert doc.sections[0].different_first_page_header_footer  # no header on the cover
+    assert any(code.startswith("TOC ") for code in field_codes(doc.element.body))
+    settings = doc.settings.element.xml
+    assert "updateFields" in settings
+
+
+def test_references_and_moyens_tables_come_from_the_profile(cadre_answer: Answer, tmp_path: Path) -> None:
+    doc = open_docx(_write(cadre_answer, tmp_path / "memoire.docx"))
+    profile = cadre_answer.profile
+    refs = tables_with_header(doc, "Client")
+    assert len(refs) == 1
+    rows = refs[0][1:]
+    known = {(r.client, r.object, str(r.year)) for r in profile.references}
+    assert {(row[0], row[1], row[2]) for row in rows} == known  # all of them, none invented
+    staff = tables_with_header(doc, "Fonction")
+    assert staff and [row[0] for row in staff[0][1:]] == [m.role for m in profile.moyens_humains]
+    tools = tables_with_header(doc, "Désignation")
+    assert tools and [row[0] for row in tools[0][1:]] == [e.designation for e in profile.moyens_materiels]
+    annex = tables_with_header(doc, "N°")
+    assert annex and annex[0][0] == ["N°", "Exigence", "Source", "Section du mémoire", "Couverture"]
+    assert {row[4] for row in annex[0][1:]} <= {"couverte", "partielle", "non couverte"}
+    assert any(row[2] == "CCTP.pdf, p. 1" for row in annex[0][1:])
+
+
+def test_no_reference_in_the_profile_means_no_reference_in_the_memoire(tmp_path: Path) -> None:
+    bare = example_profile(references=[])
+    answer = prepare_answer(analysis(), [rc(), cctp(), cadre()], bare, now=NOW)
+    doc = open_docx(_write(answer, tmp_path / "memoire.docx"))
+    assert tables_with_header(doc, "Client") == []
+    text = all_text(doc)
+    assert (
+        "[à compléter : références de prestations similaires (client, objet, année, montant, contact)]"
+        in text
+    )
+    for ref in example_profile().references:
+        assert ref.client not in text
+
+
+def test_markers_stand_out(cadre_answer: Answer, tmp_path: Path) -> None:
+    doc = open_docx(_write(cadre_answer, tmp_path / "memoire.docx"))
+    marked = [r for p in doc.paragraphs for r in p.runs if r.text.startswith("[à compléter : ")]
+    assert marked and all(r.bold and r.font.highlight_color is not None for r in marked)
+
+
+def test_page_limit_warning(tmp_path: Path) -> None:
+    tight = prepare_answer(
+        analysis(memoire_page_limit=1), [rc(), cctp(), cadre()], example_profile(), now=NOW
+    )
+    result = export_answer(tight, tmp_path / "out", today=TODAY)
+    assert any("limite le mémoire à 1 pages" in w for w in result.warnings)
+    loose = prepare_answer(
+        analysis(memoire_page_limit=40), [rc(), cctp(), cadre()], example_profile(), now=NOW
+    )
+    assert not any(
+        "limite le mémoire" in w for w in export_answer(loose, tmp_path / "out2", today=TODAY).warnings
+    )
+
+
+def _company_template(path: Path, as_dotx: bool) -> Path:
+    doc = docx.Document()
+    doc.styles["Heading 1"].font.name = "Marianne Test"
+    doc.add_paragraph("Ce texte du modèle ne doit pas rester.")
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    data = buffer.getvalue()
+    if as_dotx:
+        src = zipfile.ZipFile(io.BytesIO(data))
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as dst:
+            for item in src.infolist():
+                content = src.read(item.filename)
+                if item.filename == "[Content_Types].xml":
+                    content = content.replace(b"document.main+xml", b"template.main+xml")
+                dst.writestr(item, content)
+        data = out.getvalue()
+    path.write_bytes(data)
+    return path
+
+
+def test_company_template_supplies_the_styles(cadre_answer: Answer, tmp_path: Path) -> None:
+    for as_dotx in (False, True):
+        template = _company_template(tmp_path / ("modele.dotx" if as_dotx else "modele.docx"), as_dotx)
+        doc = open_docx(_write(cadre_answer, tmp_path / "memoire.docx", template=template))
+        assert doc.styles["Heading 1"].font.name == "Marianne Test"
+        assert "Ce texte du modèle ne doit pas rester." not in all_text(doc)
+        assert headings(doc)[0] == (1, "1. Organisation du chantier (30 %)")
