@@ -495,3 +495,46 @@ def test_single_lot_choice_is_not_a_statement_of_no_lots() -> None:
 def test_visit_obligatoirement() -> None:
     text = "Visite : les candidats devront obligatoirement visiter le site avant de remettre leur offre."
     assert run(text).site_visit is SiteVisit.MANDATORY
+
+
+def test_cover_page_of_a_state_buyer() -> None:
+    analysis = run(
+        "REGLEMENT DE CONSULTATION\nN° de la consultation :\nDRAC-HDF-2021-0004\nProcédure de passation :\n"
+        "Marchés de travaux passés selon une procédure adaptée\nen vertu des articles R 2123-1-1° et R 2131-12 du code\n"
+        "Maître d'ouvrage :\nDirection Régionale des Affaires Culturelles Hauts-de-France\n"
+        "Site d'Amiens\n5, rue Henri Daussy – CS 44407 80044 Amiens cedex 1\n"
+        "Date et heure limites de réception des offres : le vendredi 23 juillet 2021 à 9h00\n"
+    )
+    assert analysis.reference == "DRAC-HDF-2021-0004"
+    assert analysis.procedure is Procedure.PROCEDURE_ADAPTEE
+    assert analysis.buyer is not None and analysis.buyer.startswith(
+        "Direction Régionale des Affaires Culturelles"
+    )
+    assert analysis.deadline == "2021-07-23T09:00:00+02:00"
+
+
+def test_buyer_name_followed_by_its_address_and_two_lots_on_one_line() -> None:
+    analysis = run(
+        "NOM DE L'ORGANISME ACHETEUR\nCaisse Nationale Militaire de Sécurité Sociale 247, avenue Jacques Cartier\n"
+        "OBJET DU MARCHE\nACHAT ET LIVRAISON DE MATERIELS ELECTRIQUES\n"
+        "Date limite de réception des offres : le 02/11/2021 à 17h00\n",
+        "Allotissement :\nLe marché est alloti.\nLOT 1 – Courant faible LOT 2 – Courant fort\n",
+    )
+    assert analysis.buyer == "Caisse Nationale Militaire de Sécurité Sociale"
+    assert analysis.object == "ACHAT ET LIVRAISON DE MATERIELS ELECTRIQUES"
+    assert analysis.deadline == "2021-11-02T17:00:00+01:00"
+    assert [(lot.number, lot.title) for lot in analysis.lots] == [(1, "Courant faible"), (2, "Courant fort")]
+
+
+def test_buyer_announced_by_a_sentence_ending_with_a_colon() -> None:
+    analysis = run(
+        "La personne publique contractante est :\nLa Direction Interrégionale des Services Pénitentiaires.\n"
+    )
+    assert analysis.buyer == "La Direction Interrégionale des Services Pénitentiaires"
+
+
+def test_object_after_a_numbered_heading() -> None:
+    analysis = run(
+        "1.1 - Objet\nLa présente consultation concerne :\nla fourniture et la livraison de produits de peinture.\n"
+    )
+    assert analysis.object == "fourniture et la livraison de produits de peinture"

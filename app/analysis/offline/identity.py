@@ -11,10 +11,10 @@ from .source import Page
 from .text import HEADING_PREFIX, fold, has_leaders, squash
 
 _BUYER_LABEL = re.compile(
-    rf"^{HEADING_PREFIX}(?:nom\s+(?:et\s+adresse\s+)?(?:de\s+l'|du\s+)?(?:acheteur|pouvoir\s+adjudicateur|organisme)|"
+    rf"^{HEADING_PREFIX}(?:l'|le\s+|la\s+)?(?:nom\s+(?:et\s+adresse\s+)?(?:de\s+l'|du\s+)?(?:acheteur|pouvoir\s+adjudicateur|organisme)|"
     r"identification\s+de\s+l'(?:acheteur|organisme)|acheteur\s+public|acheteur|pouvoir\s+adjudicateur|"
     r"entite\s+adjudicatrice|maitre\s+d'ouvrage|maitrise\s+d'ouvrage|personne\s+publique|collectivite|"
-    r"organisme\s+acheteur|donneur\s+d'ordre)\s*(?:\(.*?\))?\s*(?::|-|–)?\s*"
+    r"organisme\s+acheteur|donneur\s+d'ordre)(?:\s+(?:acheteur|public|contractante?))?\s*(?:\(.*?\))?\s*(?::|-|–)?\s*"
 )
 _OBJECT_LABEL = re.compile(
     rf"^{HEADING_PREFIX}(?:objet\s+(?:de\s+la\s+consultation|du\s+marche(?:\s+public)?|de\s+l'accord-cadre|de\s+l'accord\s+cadre|"
@@ -23,7 +23,7 @@ _OBJECT_LABEL = re.compile(
 )
 _OBJECT_SENTENCE = re.compile(
     r"(?:la\s+(?:presente\s+)?consultation|le\s+present\s+(?:marche|accord-cadre|contrat)|l'accord-cadre|le\s+marche)"
-    r"\s+(?:a|ont)\s+pour\s+objet\s+(?:la\s+|le\s+|les\s+|l')?"
+    r"\s+(?:(?:a|ont)\s+pour\s+objet|concerne|porte\s+sur)\s*:?\s*(?:la\s+|le\s+|les\s+|l')?"
 )
 _STOP_LABEL = re.compile(
     r"^(?:date|heure|adresse|telephone|tel\b|courriel|e-mail|mail|site|procedure|reference|n°|numero|"
@@ -43,6 +43,8 @@ def _value_after(page: Page, index: int, label_len: int) -> tuple[str, int, int]
     """Value written after a label, on the same line or on the following lines; (value, first, last)."""
     line = page.lines[index]
     rest = squash(line.text[label_len:]).strip(" :–-")
+    if re.match(r"^(?:est|sont|se\s+nomme)\b", fold(rest)):
+        rest = ""  # "La personne publique contractante est :" — the value follows
     if rest and len(rest) > 2 and not _STOP_LABEL.match(fold(rest)):
         return rest, index, index
     parts: list[str] = []
@@ -95,6 +97,7 @@ def _labelled(
 
 
 _ADDRESS = re.compile(
+    r"\s+\d{1,4}\s*(?:bis|ter)?,?\s+(?:rue|place|avenue|av\.|bd|boulevard|chemin|route|allee|quai|cours|impasse|square|esplanade|rond-point|parvis)\b|"
     r",\s*(?=\d|adresse|bp\b|cs\b|rue|place|avenue|boulevard|chemin|route|represente)|\s+[-–]\s+(?=\d)|\.\s"
 )
 
@@ -134,18 +137,31 @@ _NOT_REFERENCE = re.compile(
 )
 
 
+def _reference_in(text: str) -> tuple[str, int, int] | None:
+    folded = fold(text)
+    for m in _REFERENCE.finditer(folded):
+        value = text[m.start(1) : m.end(1)].strip("./-_")
+        key = fold(value)
+        if len(value) < 3 or _NOT_REFERENCE.match(key) or re.match(r"^\d+(?:er)?$", key):
+            continue
+        if re.fullmatch(r"20\d\d-\d{1,2}-\d{1,2}", key):
+            continue
+        return value, m.start(), m.end()
+    return None
+
+
 def find_reference(pages: Sequence[Page]) -> tuple[str, Evidence] | None:
+    """A labelled consultation number on the first pages (running headers included)."""
     for page in pages[:8]:
         if page.number > 3:
             continue
-        for text in [*page.headers, *(line.text for line in page.lines[:60])]:
-            folded = fold(text)
-            for m in _REFERENCE.finditer(folded):
-                value = text[m.start(1) : m.end(1)].strip("./-_")
-                key = fold(value)
-                if len(value) < 3 or _NOT_REFERENCE.match(key) or re.match(r"^\d+(?:er)?$", key):
-                    continue
-                if re.fullmatch(r"20\d\d-\d{1,2}-\d{1,2}", key):
-                    continue
-                return value, page.evidence(squash(text))
+        for header in page.headers:
+            found = _reference_in(header)
+            if found is not None:
+                return found[0], page.evidence(squash(header))
+        # The flat text lets "N° de la consultation :" and its value sit on two lines.
+        found = _reference_in(page.flat[:4000])
+        if found is not None:
+            value, start, end = found
+            return value, page.evidence(page.quote_around(start, end) if end - start < 200 else value)
     return None

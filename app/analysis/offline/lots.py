@@ -18,6 +18,32 @@ _NO_LOTS = re.compile(
     r"|(?:allotissement|lots?)\s*:\s*(?:non|sans\s+objet))"
 )
 _LOT_LINE = re.compile(r"^\s*lot\s*(?:n\s*°|no\.?|n°|numero|#)?\s*0?(\d{1,2})\b\s*(?:[:.\-–—)]\s*|\s+)(.*)$")
+# Further lots printed on the same line ("LOT 1 – Courant faible LOT 2 – Courant fort").
+_NEXT_LOT = re.compile(r"\s+lot\s*(?:n\s*°|no\.?|n°|numero)?\s*0?\d{1,2}\s*[:\-–—)]")
+
+
+def _lots_on_line(page: Page, index: int) -> list[tuple[int, str]]:
+    line = page.lines[index]
+    out: list[tuple[int, str]] = []
+    folded, text = line.folded, line.text
+    while True:
+        m = _LOT_LINE.match(folded)
+        if m is None:
+            return out
+        rest_start = m.start(2)
+        nxt = _NEXT_LOT.search(folded, rest_start)
+        stop = nxt.start() if nxt else len(folded)
+        title = text[rest_start:stop].strip()
+        if has_leaders(title):
+            title = re.sub(r"\s*\d{1,3}\s*$", "", strip_leaders(title))
+        if not title and not out and index + 1 < len(page.lines):
+            following = page.lines[index + 1]
+            if not _LOT_LINE.match(following.folded) and len(following.text) < 150:
+                title = following.text.strip()
+        out.append((int(m.group(1)), title.strip(' :-–«»"')))
+        if nxt is None:
+            return out
+        folded, text = folded[nxt.start() :], text[nxt.start() :]
 
 
 def find_lots(pages: Sequence[Page]) -> tuple[list[Lot], Evidence] | None:
@@ -44,25 +70,14 @@ def _lots_in_piece(pages: Sequence[Page]) -> tuple[list[Lot], Evidence] | None:
     evidence: Evidence | None = None
     for page in pages:
         for i, line in enumerate(page.lines):
-            m = _LOT_LINE.match(line.folded)
-            if m is None:
-                continue
-            number = int(m.group(1))
-            title = line.text[m.start(2) :].strip() if m.group(2) else ""
-            if has_leaders(title):
-                title = re.sub(r"\s*\d{1,3}\s*$", "", strip_leaders(title))
-            if not title and i + 1 < len(page.lines):
-                nxt = page.lines[i + 1]
-                if not _LOT_LINE.match(nxt.folded) and len(nxt.text) < 150:
-                    title = nxt.text.strip()
-            title = title.strip(" :-–")
-            if not title or len(title) > 200 or number == 0 or number > 60:
-                continue
-            if re.match(r"^(?:et|ou|a|au|aux|de|du|des|en|le|la|les|sera|est|sont|n°)\b", title.lower()):
-                continue  # "lot 2 et 3 sont…", a sentence mentioning a lot
-            lots.setdefault(number, title)
-            if evidence is None:
-                evidence = page.evidence(line.text[:240])
+            for number, title in _lots_on_line(page, i):
+                if not title or len(title) > 200 or number == 0 or number > 60:
+                    continue
+                if re.match(r"^(?:et|ou|a|au|aux|de|du|des|en|le|la|les|sera|est|sont|n°)\b", title.lower()):
+                    continue  # "lot 2 et 3 sont…", a sentence mentioning a lot
+                lots.setdefault(number, title)
+                if evidence is None:
+                    evidence = page.evidence(line.text[:240])
     numbers = sorted(lots)
     if len(numbers) >= 2 and numbers == list(range(1, len(numbers) + 1)) and evidence:
         return [Lot(number=n, title=lots[n]) for n in numbers], evidence
