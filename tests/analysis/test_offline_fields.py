@@ -538,3 +538,67 @@ def test_object_after_a_numbered_heading() -> None:
         "1.1 - Objet\nLa présente consultation concerne :\nla fourniture et la livraison de produits de peinture.\n"
     )
     assert analysis.object == "fourniture et la livraison de produits de peinture"
+
+
+AWS_STYLE_RC = (
+    "RÈGLEMENT DE LA CONSULTATION\nMARCHÉ PUBLIC DE SERVICES\nNettoyage des locaux communaux\n"
+    "Date et heure limites de réception des offres :\nMercredi 17 février 2027 à 12:00\n",
+    "1 - Objet et étendue de la consultation\n1.1 - Objet\nLa présente consultation concerne :\n"
+    "le nettoyage des locaux communaux.\n1.2 - Mode de passation\nLa procédure de passation utilisée est : "
+    "la procédure adaptée ouverte. Elle est soumise aux dispositions des articles L. 2123-1 et R. 2123-1 1° du Code "
+    "de la commande publique.\n1.4 - Décomposition de la consultation\nIl n'est pas prévu de décomposition en lots.\n"
+    "2 - Conditions de la consultation\n2.1 - Délai de validité des offres\n"
+    "Le délai de validité des offres est fixé à 120 jours à compter de la date limite de réception des offres.\n"
+    "2.3 - Variantes\nAucune variante n'est autorisée.\n",
+    "5 - Présentation des candidatures et des offres\n5.1 - Documents à produire\n"
+    "Chaque candidat aura à produire un dossier complet comprenant les pièces suivantes :\n"
+    "Pièces de la candidature :\nLibellés Signature\n"
+    "Lettre de candidature et désignation du mandataire par ses co-traitants (DC1 ou équivalent) Non\n"
+    "Déclaration du candidat individuel ou du membre du groupement (DC2 ou équivalent) Non\n"
+    "Déclaration concernant le chiffre d'affaires global réalisé au cours des trois derniers exercices disponibles Non\n"
+    "Liste des principaux services effectués au cours des trois dernières années Non\n"
+    "Pièces de l'offre :\nLibellés Signature\nL'acte d'engagement (AE) Non\nLe bordereau des prix unitaires (BPU) Non\n"
+    "Le mémoire justificatif des dispositions que l'entreprise se propose d'adopter Non\n"
+    "6 - Conditions d'envoi ou de remise des plis\n",
+    "7 - Examen des candidatures et des offres\n7.2 - Attribution des marchés\n"
+    "Le jugement des offres sera effectué dans le respect des principes fondamentaux de la commande publique.\n"
+    "Les critères intervenant pour la sélection des offres sont pondérés de la manière suivante :\n"
+    "Critères Pondération\n1-Prix des prestations 40.0\n2-Valeur technique 60.0\n2.1-Méthodologie d'intervention 35.0\n"
+    "2.2-Moyens humains affectés 25.0\n7.3 - Suite à donner à la consultation\n"
+    "Le candidat auquel il est envisagé d'attribuer le marché produit les attestations fiscales et sociales.\n",
+)
+
+
+def test_rc_written_by_a_common_rc_generator() -> None:
+    analysis = run(*AWS_STYLE_RC)
+    assert analysis.deadline == "2027-02-17T12:00:00+01:00"
+    assert analysis.object == "nettoyage des locaux communaux"
+    assert analysis.procedure is Procedure.PROCEDURE_ADAPTEE
+    assert analysis.lots == []
+    assert analysis.offer_validity_days == 120
+    assert analysis.variants_allowed is False
+    assert _criteria(analysis) == [
+        ("Prix des prestations", 40.0, []),
+        (
+            "Valeur technique",
+            60.0,
+            [("Méthodologie d'intervention", 35.0), ("Moyens humains affectés", 25.0)],
+        ),
+    ]
+    assert set(analysis.required_documents) == {
+        R.DC1, R.DC2, R.CHIFFRE_AFFAIRES, R.REFERENCES, R.AE, R.BPU, R.MEMOIRE_TECHNIQUE,
+    }  # fmt: skip
+
+
+def test_page_limit_in_words_and_numbers() -> None:
+    assert run("Le mémoire technique ne devra pas excéder vingt (20) pages.").memoire_page_limit == 20
+    assert run("Mémoire technique - nombre de pages maximum : 12").memoire_page_limit == 12
+
+
+def test_questions_deadline_as_a_labelled_date() -> None:
+    text = "Date limite de réception des questions : 04/05/2026 à 17h00"
+    assert run(text).questions_deadline == "2026-05-04T17:00:00+02:00"
+
+
+def test_variants_sans_objet() -> None:
+    assert run("Variantes : sans objet.").variants_allowed is False

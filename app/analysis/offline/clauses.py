@@ -93,7 +93,7 @@ _NEGATIVE = re.compile(
     r"\bn'(?:est|sont)\s+pas\s+(?:autorisee?s?|admises?|acceptees?|prevues?|permises?)|\bne\s+sont\s+pas\s+(?:autorisees|admises|acceptees|prevues)"
     r"|\bnon\s+(?:autorisees?|admises?|acceptees?)|\binterdites?\b|\baucune\s+variante|\bpas\s+de\s+variantes?"
     r"|\bsans\s+variante|\bvariantes?\s*:\s*non\b|\bne\s+(?:peu(?:ven)?t|pourr(?:a|ont))\s+pas\s+(?:presenter|proposer)"
-    r"|\bexclues?\b|\bn'est\s+pas\s+prevu|\bne\s+(?:sera|seront)\s+pas\s+(?:prises?|autorisees?|admises?|acceptees?)"
+    r"|\bexclues?\b|\bsans\s+objet\b|\bn'est\s+pas\s+prevu|\bne\s+(?:sera|seront)\s+pas\s+(?:prises?|autorisees?|admises?|acceptees?)"
     r"|\bne\s+(?:sont|est)\s+pas\s+autoris"
 )
 _POSITIVE = re.compile(
@@ -218,6 +218,7 @@ _QUESTION_RELATIVE = re.compile(
 _QUESTION_DATE = re.compile(
     r"\b(?:questions?|demandes?\s+de\s+renseignements?|renseignements?\s+complementaires?)\b[^.]{0,140}?"
     r"(?:jusqu'au|avant\s+le|au\s+plus\s+tard\s+le|date\s+limite[^.]{0,20}?:)\s*"
+    r"|date\s+limite\s+(?:de\s+)?(?:reception\s+|remise\s+|depot\s+|envoi\s+)?(?:des\s+)?(?:questions|demandes)[^:.]{0,40}:\s*"
 )
 _ANSWER = re.compile(
     r"\breponses?\s+(?:sera|seront)\s+(?:adressee|envoyee|communiquee|transmise)|\bl'acheteur\s+repond"
@@ -246,8 +247,9 @@ def find_questions_deadline(pages: Sequence[Page]) -> tuple[str, Evidence] | Non
 _PAGE_LIMIT = re.compile(
     r"(?:limitee?s?\s+a|ne\s+(?:devra|doit|pourra|peut)\s+(?:pas\s+)?(?:depasser|exceder)|n'excedera\s+pas|"
     r"ne\s+depassera\s+pas|maximum\s+(?:de\s+)?|au\s+maximum|maxi(?:mum)?\s*:?|au\s+plus|n'excede\s+pas)\s*"
-    r"(\d{1,3})\s*(?:\(\s*\w+\s*\)\s*)?pages?"
+    r"(?:(\d{1,3})\s*(?:\(\s*[a-z-]+\s*\)\s*)?|[a-z -]{3,30}?\s*\(\s*(\d{1,3})\s*\)\s*)pages?"
     r"|(\d{1,3})\s*pages?\s+(?:a4\s+)?(?:recto(?:[\s/-]+verso)?\s+)?(?:au\s+)?maxi(?:mum)?"
+    r"|nombre\s+(?:maximum\s+|maximal\s+)?de\s+pages\s*(?:maximum|maximal)?\s*:?\s*(\d{1,3})"
 )
 _MEMOIRE = re.compile(
     r"memoire|note\s+methodologique|cadre\s+de\s+reponse|offre\s+technique|dossier\s+technique|reponse\s+technique"
@@ -262,7 +264,7 @@ def find_page_limit(pages: Sequence[Page]) -> tuple[int, Evidence] | None:
             continue
         if re.search(r"\bcv\b|curriculum|\bfiches?\s+produits?", folded):
             continue  # a limit on CVs or product sheets, not on the mémoire
-        n = int(m.group(1) or m.group(2))
+        n = int(next(g for g in m.groups() if g))
         if 1 <= n <= 300:
             return n, page.evidence(quote)
     return None

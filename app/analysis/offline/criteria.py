@@ -37,7 +37,7 @@ _WEIGHT = re.compile(
     r"(?<![\d,.])(\d{1,3}(?:[.,]\d{1,2})?)\s*(?:(%|pour\s*cent|pourcents?)|(points?|pts?\b)|(/\s*100)\b)"
 )
 _SUB_MARK = re.compile(
-    r"^(?:sous[- ]?criteres?\s*(?:n\s*°|no|n°)?\s*\d*[.,]?\d*\s*[:.\-)]?\s*|(\d{1,2})[.,](\d{1,2})(?!\s*(?:%|pts?\b|points?|/|pour))\.?\s*[-:)]?\s+|[a-h]\)\s*|[a-h]\.\s+|[ivx]{1,4}\)\s*)"
+    r"^(?:sous[- ]?criteres?\s*(?:n\s*°|no|n°)?\s*\d*[.,]?\d*\s*[:.\-)]?\s*|(\d{1,2})[.,](\d{1,2})(?!\s*(?:%|pts?\b|points?|/|pour))\.?(?:\s*[-:)]\s*|\s+)|[a-h]\)\s*|[a-h]\.\s+|[ivx]{1,4}\)\s*)"
 )
 _TOP_MARK = re.compile(
     r"^(?:criteres?\s*(?:n\s*°|no|n°)?\s*(\d{1,2})\s*[:.\-)]?\s*|(\d{1,2})\s*[.)°]\s*[-:]?\s*(?=\D)|(\d{1,2})\s*-\s*(?=[a-z]))"
