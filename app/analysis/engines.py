@@ -48,7 +48,10 @@ def analyze(
         return analyze_offline(pieces, cancel=cancel)
 
     from app.analysis.claude.engine import analyze_claude, analyze_hybrid
+    from app.analysis.claude.ledger import auto_sink
 
+    if usage_sink is None:  # every Claude call goes to the ledger, even if the caller forgot
+        usage_sink = auto_sink(consultation_uuid)
     if name == "claude":
         return analyze_claude(
             pieces,

@@ -112,6 +112,11 @@ def _blocks(body: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that hangs up mid-stream (cancel, timeout) is expected here."""
+
+
 class FakeClaude:
     def __init__(self) -> None:
         self.script: deque[Reply | Callable[[dict[str, Any]], Reply]] = deque()
@@ -121,7 +126,7 @@ class FakeClaude:
         self._cache: set[str] = set()
         self._lock = threading.Lock()
         handler = _make_handler(self)
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._server = _QuietServer(("127.0.0.1", 0), handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True

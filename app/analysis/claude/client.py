@@ -6,6 +6,7 @@ Resolution order (first match wins):
 3. mode "account": the account API's proxy, `<account.server_url>/v1/analysis`, authenticated with
    the session token kept in the keychain ("session-token").
 Only `base_url` and the credential differ; everything after that is the same code path.
+Both credentials travel as `Authorization: Bearer …` with this SDK version.
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass
-
-import anthropic
+from typing import TYPE_CHECKING
 
 from app.errors import UserError
 from app.settings import ACCOUNT_SERVER_URL, CLAUDE_MODE, Settings
+
+if TYPE_CHECKING:
+    import anthropic
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +89,8 @@ def is_configured(settings: Settings | None = None) -> bool:
 
 def make_client(access: Access | None = None, *, timeout: float = TIMEOUT_S) -> anthropic.Anthropic:
     """The SDK client; retries are ours (see retry.py) so that the user sees each wait."""
+    import anthropic  # slow to import (seconds): only when Claude is really used
+
     access = access or resolve_access()
     if access is None:
         raise ClaudeNotConfigured(NOT_CONFIGURED)

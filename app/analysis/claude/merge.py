@@ -31,6 +31,7 @@ def missing_fields(offline: Analysis) -> list[str]:
 def merge(offline: Analysis, claude: Analysis) -> Analysis:
     result = offline.model_copy(deep=True)
     result.engine = HYBRID
+    result.fiche = None  # the offline fiche no longer matches: re-rendered from the merged values
     for name in EVIDENCED_FIELDS:
         mine = getattr(offline, name)
         theirs = getattr(claude, name)
