@@ -602,3 +602,43 @@ def test_questions_deadline_as_a_labelled_date() -> None:
 
 def test_variants_sans_objet() -> None:
     assert run("Variantes : sans objet.").variants_allowed is False
+
+
+def test_criterion_weighing_what_its_subcriteria_add_up_to() -> None:
+    analysis = run(
+        "Critères de jugement des offres\nValeur technique :\n- Méthodologie : 30 %\n- Moyens affectés : 25 %\n"
+        "Prix : 45 %\n"
+    )
+    assert _criteria(analysis) == [
+        ("Valeur technique", 55.0, [("Méthodologie", 30.0), ("Moyens affectés", 25.0)]),
+        ("Prix", 45.0, []),
+    ]
+
+
+def test_subcriteria_inline_after_their_criterion() -> None:
+    analysis = run(
+        "Critères d'attribution\nValeur technique (60 %) : méthodologie (30 %), moyens humains (30 %)\nPrix (40 %)\n"
+    )
+    assert _criteria(analysis) == [
+        ("Valeur technique", 60.0, [("méthodologie", 30.0), ("moyens humains", 30.0)]),
+        ("Prix", 40.0, []),
+    ]
+
+
+def test_score_scale_next_to_the_weight_is_ignored() -> None:
+    analysis = run(
+        "Jugement des offres\nPrix : noté sur 100 points, pondéré à 40 %\nValeur technique : notée sur 100 points, pondérée à 60 %\n"
+    )
+    assert _criteria(analysis) == [("Prix", 40.0, []), ("Valeur technique", 60.0, [])]
+
+
+def test_points_listed_after_an_intro_sentence() -> None:
+    analysis = run(
+        "Les offres seront jugées selon les critères suivants :\n- Prix : 50 points\n- Délai d'exécution : 20 points\n"
+        "- Valeur technique : 30 points\n"
+    )
+    assert _criteria(analysis) == [
+        ("Prix", 50.0, []),
+        ("Délai d'exécution", 20.0, []),
+        ("Valeur technique", 30.0, []),
+    ]

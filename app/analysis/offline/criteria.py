@@ -22,6 +22,7 @@ _ANCHOR = re.compile(
     r"|criteres?\s+d'attribution|jugement\s+des\s+offres|analyse\s+des\s+offres|choix\s+de\s+l'offre"
     r"|offre\s+economiquement\s+la\s+plus\s+avantageuse|criteres?\s+(?:de\s+)?(?:jugement|notation|ponderation)"
     r"|criteres\s+(?:sont|seront)\s+(?:ponderes|hierarchises|les\s+suivants)|ponderation\s+des\s+criteres"
+    r"|(?:offres|propositions)\s+(?:seront|sont)\s+(?:jugees|classees|evaluees|appreciees|notees)|criteres\s+(?:ponderes\s+)?suivants"
 )
 _ORDER_ONLY = re.compile(
     r"par\s+ordre\s+(?:decroissant|de\s+priorite\s+decroissante|d'importance\s+decroissante|de\s+priorite)"
@@ -84,6 +85,14 @@ class _Entry:
     page: Page
     line: Line
     children: list[_Entry] = field(default_factory=list)
+    summed: bool = False  # weight = the sum of its sub-criteria (none written for it)
+
+
+# "Prix : noté sur 100 points", "Valeur technique, appréciée au regard…": the name stops there.
+_SCALE = re.compile(
+    r"\s*[,:(–-]?\s*\b(?:not[ée]e?s?|pond[ée]r[ée]e?s?|[ée]valu[ée]e?s?|appr[ée]ci[ée]e?s?|jug[ée]e?s?)\b",
+    re.I,
+)
 
 
 def _clean_label(text: str) -> str:
@@ -95,6 +104,9 @@ def _clean_label(text: str) -> str:
         if idx >= 3 and (len(label) > 60 or sep in (". ",)) and not folded.startswith("note"):
             label = label[:idx]
             break
+    scale = _SCALE.search(label)
+    if scale is not None and scale.start() > 2:
+        label = label[: scale.start()]
     for _ in range(3):
         label = _TRAILING.sub("", label).strip()
     label = label.strip("()[]«»\"' ")
@@ -155,6 +167,8 @@ def _items(lines: list[tuple[Page, Line]]) -> list[_Item]:
             bare_ok = bare_ok or bool(_WEIGHT_COLUMN.search(body))
             continue
         weights = list(_WEIGHT.finditer(body)) or list(_INLINE_BARE.finditer(body))
+        if any(m.group(2) for m in weights if m.re is _WEIGHT):
+            weights = [m for m in weights if m.group(2)]  # "noté sur 100 points, pondéré à 40 %": the %
         if not weights and bare_ok and not _number(line.text):
             weights = list(_BARE.finditer(body))
             if weights and float(weights[0].group(1).replace(",", ".")) > 100:
@@ -243,6 +257,27 @@ def _entries(items: list[_Item]) -> list[_Entry]:
             continue
         consumed.add(target)
         label = items[target]
+        if label.level in ("sub", "bullet"):
+            # "Valeur technique :" written with no weight of its own, then its weighted sub-criteria:
+            # the heading becomes the criterion, weighing what its sub-criteria add up to.
+            header = next(
+                (
+                    j
+                    for j in range(target - 1, -1, -1)
+                    if items[j].kind == "label" and items[j].level in ("", "top") and j not in consumed
+                ),
+                None,
+            )
+            previous_weight = max((j for j in range(target) if items[j].kind == "weight"), default=-1)
+            if header is not None and header > previous_weight:
+                consumed.add(header)
+                head = items[header]
+                entries.append(
+                    _Entry(
+                        label=head.label, level="top", weight=None, unit=item.unit, opens=True,
+                        page=head.page, line=head.line, summed=True,
+                    )
+                )  # fmt: skip
         entries.append(
             _Entry(
                 label=label.label,
@@ -286,6 +321,10 @@ def _group(entries: list[_Entry]) -> list[_Entry]:
             room = (parent.weight or 0.0) - used
             explicit_sub = entry.level == "sub" or (entry.level == "bullet" and parent.opens)
             fits = weight <= room + 0.5 and room > 0.5
+            if parent.summed and entry.level in ("sub", "bullet"):
+                parent.children.append(entry)
+                parent.weight = (parent.weight or 0.0) + weight
+                continue
             if entry.level != "top" and (explicit_sub or (parent.opens and fits)):
                 parent.children.append(entry)
                 continue
@@ -293,6 +332,26 @@ def _group(entries: list[_Entry]) -> list[_Entry]:
             continue  # a stray percentage after the table
         tops.append(entry)
         parent = entry
+    return _regroup(tops)
+
+
+def _regroup(tops: list[_Entry]) -> list[_Entry]:
+    """Tops adding up to more than 100 %: a run that adds up to the criterion before it is its
+    sub-criteria ("Valeur technique (60 %) : méthodologie (30 %), moyens (30 %)")."""
+    total = sum(t.weight or 0.0 for t in tops)
+    if any(t.unit != "%" for t in tops) or total <= 100.5:
+        return tops
+    for i, parent in enumerate(tops):
+        if parent.children or not parent.weight:
+            continue
+        run_total = 0.0
+        for j in range(i + 1, len(tops)):
+            run_total += tops[j].weight or 0.0
+            if j - i >= 2 and abs(run_total - parent.weight) <= 0.5 and abs(total - run_total - 100) <= 0.5:
+                parent.children = tops[i + 1 : j + 1]
+                return [*tops[: i + 1], *tops[j + 1 :]]
+            if run_total > parent.weight:
+                break
     return tops
 
 
