@@ -19,7 +19,8 @@ STOPWORDS: frozenset[str] = frozenset(
     article obligatoire obligatoirement precisera preciser decrira decrire indiquera indiquer
     detaillera detailler fournira fournir exige exigee exiges necessaire necessaires ci dessous
     dessus cadre reponse memoire technique offre comment vers pendant durant objet chez toute
-    quelle quelles quel quels lequel laquelle afin elles
+    quelle quelles quel quels lequel laquelle afin elles service services prestation prestations niveau
+    niveaux cadre mise place lieu
     """.split()  # noqa: SIM905 - a readable block of words
 )
 

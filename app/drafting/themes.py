@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 from app.drafting.text import fold
@@ -83,10 +84,19 @@ _KEYWORDS: tuple[tuple[Theme, tuple[str, ...]], ...] = (
 )
 
 
+# Keywords match at the start of a word ("energ" → "énergétique"); short ones only as whole words
+# ("sav" must not match "savoir", nor "rse" "diverse").
+_PATTERNS: dict[str, re.Pattern[str]] = {
+    k: re.compile(rf"\b{re.escape(k)}\b" if len(k) <= 3 else rf"\b{re.escape(k)}")
+    for _, keywords in _KEYWORDS
+    for k in keywords
+}
+
+
 def themes_of(title: str, extra: str = "") -> list[Theme]:
     """Every theme a heading (and its questions) speaks of, the most specific first."""
     folded = fold(f"{title} {extra}")
-    found = [theme for theme, keywords in _KEYWORDS if any(k in folded for k in keywords)]
+    found = [theme for theme, keywords in _KEYWORDS if any(_PATTERNS[k].search(folded) for k in keywords)]
     if "moyens humains" in folded and Theme.ORGANISATION in found:
         found.remove(Theme.ORGANISATION)  # "moyens humains et matériels": people first
         found.insert(0, Theme.ORGANISATION)
