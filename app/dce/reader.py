@@ -20,11 +20,12 @@ from collections.abc import Callable, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from app.dce.archive import ArchiveLimits, SourceFile, SourceProblem, collect_sources
 from app.dce.classify import classify_name, classify_text
 from app.dce.extractors import Extraction, ExtractionError, detect_format, pdf_page_count
-from app.dce.worker import UNEXPECTED, Task, run_task, warm_up
+from app.dce.worker import UNEXPECTED, Task, init_worker, run_task, warm_up
 from app.domain.document import PageText, PieceText
 from app.domain.kinds import READ_PRIORITY, PieceKind
 from app.domain.progress import Cancelled, CancelToken, ProgressFn, no_progress
@@ -33,8 +34,11 @@ log = logging.getLogger(__name__)
 
 DECISIVE = frozenset({PieceKind.RC, PieceKind.CADRE_REPONSE, PieceKind.CCAP, PieceKind.CCP})
 MAX_WORKERS = 4
-DECISIVE_MIN_CHUNK = 2  # decisive PDFs are spread over every worker so they finish first
-MIN_CHUNK, MAX_CHUNK = 4, 16  # pages per task otherwise: small enough to balance and to cancel
+# A PDF is split into one page range per worker (each range re-opens the file, so no more ranges
+# than that); decisive PDFs are split even when short, so they finish first. Cancel reaches the
+# workers between two pages (a shared event), so long ranges do not delay it.
+DECISIVE_MIN_CHUNK = 2
+MIN_CHUNK = 16
 
 ExtractionCache = Callable[[str], Extraction | None]
 # piece, its extraction, freshly extracted (False: from the cache), the file's bytes
@@ -110,10 +114,8 @@ def _plan(
         except ExtractionError as exc:
             immediate[content.sha256] = Extraction("pdf", error=exc.message)
             continue
-        if content.decisive:  # one range per worker: fonts are parsed once per range
-            size = max(DECISIVE_MIN_CHUNK, math.ceil(count / workers))
-        else:
-            size = min(MAX_CHUNK, max(MIN_CHUNK, math.ceil(count / workers)))
+        floor = DECISIVE_MIN_CHUNK if content.decisive else MIN_CHUNK
+        size = max(floor, math.ceil(count / workers))
         starts = list(range(0, max(count, 1), size))
         content.expected = len(starts)
         for i, start in enumerate(starts):
@@ -153,8 +155,13 @@ def read_dce(
     cancel = cancel or CancelToken()
     workers = default_workers() if workers is None else max(1, workers)
     executor: cf.ProcessPoolExecutor | None = None
+    stop: Any = None
     if workers > 1:
-        executor = cf.ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context())
+        ctx = _mp_context()
+        stop = ctx.Event()
+        executor = cf.ProcessPoolExecutor(
+            max_workers=workers, mp_context=ctx, initializer=init_worker, initargs=(stop,)
+        )
         executor.submit(warm_up)  # processes start while the archive is being read
     try:
         progress(0, 0, "Ouverture du DCE")
@@ -165,6 +172,7 @@ def read_dce(
         )
     except BaseException:
         if executor is not None:
+            stop.set()  # workers stop between two pages
             executor.shutdown(wait=False, cancel_futures=True)
             executor = None
         raise

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from app.dce.extractors import Extraction, extract, extract_pdf
 
@@ -22,10 +23,22 @@ class Task:
     pdf: bool = False
 
 
+_stop: Any = None  # multiprocessing Event shared with the importing process
+
+
+def init_worker(stop: Any) -> None:
+    global _stop
+    _stop = stop
+
+
+def _stopped() -> bool:
+    return _stop is not None and _stop.is_set()
+
+
 def run_task(task: Task) -> Extraction:
     try:
         if task.pdf:
-            return extract_pdf(task.data, task.start, task.stop)
+            return extract_pdf(task.data, task.start, task.stop, should_stop=_stopped)
         return extract(task.name, task.data)
     except Exception as exc:  # one broken piece never stops the others
         log.warning("extraction failed unexpectedly: %s", type(exc).__name__)

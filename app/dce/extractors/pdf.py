@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Callable
 
 from pypdf import PdfReader
 
@@ -46,8 +47,11 @@ def pdf_page_count(data: bytes) -> int:
     return len(open_pdf(data).pages)
 
 
-def extract_pdf(data: bytes, start: int = 0, stop: int | None = None) -> Extraction:
-    """Pages [start, stop) (0-based), numbered from start + 1. A damaged page is empty, not fatal."""
+def extract_pdf(
+    data: bytes, start: int = 0, stop: int | None = None, *, should_stop: Callable[[], bool] | None = None
+) -> Extraction:
+    """Pages [start, stop) (0-based), numbered from start + 1. A damaged page is empty, not fatal.
+    `should_stop` is checked between pages (cancel): the pages read so far are returned."""
     try:
         reader = open_pdf(data)
     except ExtractionError as exc:
@@ -57,6 +61,8 @@ def extract_pdf(data: bytes, start: int = 0, stop: int | None = None) -> Extract
     pages: list[PageText] = []
     failed = 0
     for index in range(start, stop):
+        if should_stop is not None and should_stop():
+            break
         try:
             text = reader.pages[index].extract_text() or ""
         except Exception as exc:
