@@ -1,0 +1,491 @@
+"""The UI's single door to the `app` services (no SQL, HTTP or parsing in ui/).
+
+Every method here runs on the operation runner's DB worker (or the network lane for Claude tests),
+never on the UI thread. Services are looked up by name so that a service not built yet shows as
+"indisponible" instead of crashing the window: `ServiceUnavailable` carries the French message.
+Results are normalized into small UI rows so the screens do not depend on each service's classes.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from app.domain.analysis import Analysis
+from app.domain.profile import CompanyProfile
+from app.domain.progress import CancelToken, ProgressFn
+from app.errors import UserError
+
+log = logging.getLogger(__name__)
+
+# Parameter names under which services take the open store (first positional argument).
+_STORE_PARAMS = ("store", "db", "conn", "connection", "st")
+
+
+class ServiceUnavailable(UserError):
+    """A service the screen needs is not part of this build yet."""
+
+
+def get(obj: Any, name: str, default: Any = None) -> Any:
+    """Attribute or key access for service results (dataclasses, pydantic models or dicts)."""
+    if obj is None:
+        return default
+    if isinstance(obj, dict):
+        return obj.get(name, default)
+    return getattr(obj, name, default)
+
+
+@dataclass
+class ConsultationRow:
+    uuid: str
+    title: str
+    buyer: str = ""
+    reference: str = ""
+    deadline: str | None = None
+    questions_deadline: str | None = None
+    site_visit_date: str | None = None
+    status: str = "a_analyser"
+
+
+@dataclass
+class PieceRow:
+    path: str
+    kind: str
+    pages: int | None = None
+    needs_ocr: bool = False
+    ocr_pages: int = 0
+    unread_reason: str | None = None
+    error: str | None = None
+    kind_manual: bool = False
+
+
+@dataclass
+class ImportOutcome:
+    consultation_uuid: str
+    pieces: int
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (file, French reason)
+
+
+@dataclass
+class CheckRow:
+    label: str
+    verdict: str  # ok, a_verifier, bloquant
+    detail: str = ""
+    source: str = ""  # "RC.pdf p. 3"
+    file: str | None = None
+    page: int | None = None
+    quote: str = ""
+
+
+@dataclass
+class RequirementRow:
+    text: str
+    coverage: str  # couverte, partielle, non_couverte
+    section: str = ""
+    file: str | None = None
+    page: int | None = None
+
+
+@dataclass
+class SectionRow:
+    uuid: str
+    title: str
+    level: int = 1
+    parent_uuid: str | None = None
+    body: str = ""
+    weight_percent: float | None = None
+    criterion: str = ""
+
+
+@dataclass
+class BlockRow:
+    uuid: str
+    title: str
+    tags: str = ""
+    body: str = ""
+    reviewed_on: str | None = None
+    needs_review: bool = False
+
+
+class Backend:
+    """Holds the open store (on the DB worker thread) and forwards calls to app.services."""
+
+    def __init__(self) -> None:
+        self.store: Any = None
+
+    # --- plumbing -------------------------------------------------------------------------
+    @staticmethod
+    def _fn(module: str, *names: str) -> Callable[..., Any]:
+        try:
+            mod = importlib.import_module(f"app.services.{module}")
+        except ModuleNotFoundError as exc:
+            if exc.name and exc.name.startswith("app.services"):
+                raise ServiceUnavailable(
+                    f"Fonction indisponible dans cette version (service « {module} » absent)."
+                ) from exc
+            raise
+        for name in names:
+            fn = getattr(mod, name, None)
+            if callable(fn):
+                return fn  # type: ignore[no-any-return]
+        raise ServiceUnavailable(f"Fonction indisponible dans cette version ({module}.{names[0]} absent).")
+
+    @staticmethod
+    def has(module: str, *names: str) -> bool:
+        try:
+            Backend._fn(module, *names)
+        except (ServiceUnavailable, ImportError):
+            return False
+        return True
+
+    def _call(self, module: str, names: tuple[str, ...], *args: Any, **kwargs: Any) -> Any:
+        fn = self._fn(module, *names)
+        try:
+            params = list(inspect.signature(fn).parameters.values())
+        except (TypeError, ValueError):
+            params = []
+        if params and params[0].name in _STORE_PARAMS:
+            args = (self._require_store(), *args)
+        accepted = {p.name for p in params}
+        if not any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params):
+            kwargs = {k: v for k, v in kwargs.items() if k in accepted}
+        return fn(*args, **kwargs)
+
+    def _require_store(self) -> Any:
+        if self.store is None:
+            self.store = self._call("store", ("open_current", "open_store"))
+        return self.store
+
+    # --- store ----------------------------------------------------------------------------
+    def store_exists(self) -> bool:
+        return bool(self._call("store", ("exists", "store_exists")))
+
+    def create_store(self) -> str:
+        """Create the encrypted store; returns the recovery key to show once."""
+        result = self._call("store", ("create", "create_store"))
+        key = get(result, "recovery_key", result)
+        self.store = get(result, "store", None)
+        if isinstance(result, tuple) and len(result) == 2:
+            self.store, key = result
+        return str(key)
+
+    def open(self) -> None:
+        """Open at start: the store service also applies the retention rule."""
+        self.close()
+        result = self._call("store", ("open_at_start", "open_current"))
+        self.store = result[0] if isinstance(result, tuple) else result
+
+    def unlock(self, recovery_key: str) -> None:
+        self.close()
+        self.store = self._call("store", ("unlock", "unlock_with_recovery_key"), recovery_key)
+
+    def close(self) -> None:
+        if self.store is not None and hasattr(self.store, "close"):
+            self.store.close()
+        self.store = None
+
+    def backup(self, dest: Path) -> Path:
+        return Path(self._call("store", ("backup", "backup_store"), dest) or dest)
+
+    def restore(self, src: Path, recovery_key: str) -> None:
+        """Bring a backup back (the current store is moved aside by the service, not deleted)."""
+        self.close()
+        result = self._call("store", ("restore", "restore_store"), src, recovery_text=recovery_key)
+        self.store = result[0] if isinstance(result, tuple) else None
+        if self.store is None:
+            self.open()
+
+    def purge_now(self) -> int:
+        report = self._call("store", ("purge_now", "purge", "purge_expired"))
+        return int(get(report, "blobs", report) or 0)
+
+    def export_my_data(self, dest: Path) -> Path:
+        return Path(self._call("store", ("export_my_data", "export_data"), dest) or dest)
+
+    def erase_all(self) -> None:
+        self.close()
+        self._call("store", ("erase_all_local_data", "erase_all"))
+
+    # --- profile --------------------------------------------------------------------------
+    def load_profile(self) -> CompanyProfile | None:
+        result = self._call("profile", ("load", "load_profile"))
+        return result if isinstance(result, CompanyProfile) or result is None else None
+
+    def save_profile(self, profile: CompanyProfile) -> None:
+        self._call("profile", ("save", "save_profile"), profile)
+
+    def expiring(self, days: int = 60) -> list[tuple[str, str]]:
+        """(label, ISO date) of certifications and admin documents expiring within `days`."""
+        rows = self._call("profile", ("expiring",), within_days=days)
+        out: list[tuple[str, str]] = []
+        for row in rows or []:
+            if isinstance(row, tuple):
+                out.append((str(row[0]), str(row[1])))
+            else:
+                label = get(row, "label") or get(row, "name") or ""
+                when = get(row, "expires_on") or get(row, "valid_to") or get(row, "date") or ""
+                out.append((str(label), str(when)))
+        return out
+
+    # --- consultations --------------------------------------------------------------------
+    def import_dce(self, paths: list[Path], progress: ProgressFn, cancel: CancelToken) -> ImportOutcome:
+        result = self._call(
+            "consultations",
+            ("import_dce", "import_paths", "import_consultation"),
+            paths,
+            progress=progress,
+            cancel=cancel,
+        )
+        errors = [
+            (
+                str(get(e, "file", get(e, "path", e[0] if isinstance(e, tuple) else ""))),
+                str(get(e, "message", get(e, "reason", e[1] if isinstance(e, tuple) else e))),
+            )
+            for e in (get(result, "errors", []) or [])
+        ]
+        uuid = get(result, "consultation_uuid") or get(result, "uuid") or str(result)
+        pieces = get(result, "pieces", [])
+        count = len(pieces) if isinstance(pieces, list) else int(pieces or 0)
+        return ImportOutcome(str(uuid), count, errors)
+
+    def consultations(self, query: str = "", status: str = "") -> list[ConsultationRow]:
+        rows = self._call(
+            "consultations", ("list_consultations", "search_consultations"), query=query, status=status
+        )
+        return [self._consultation(r) for r in rows or []]
+
+    def consultation(self, uuid: str) -> ConsultationRow:
+        return self._consultation(self._call("consultations", ("get_consultation",), uuid))
+
+    @staticmethod
+    def _consultation(r: Any) -> ConsultationRow:
+        return ConsultationRow(
+            uuid=str(get(r, "uuid")),
+            title=str(get(r, "title") or get(r, "object") or "Consultation"),
+            buyer=str(get(r, "buyer") or ""),
+            reference=str(get(r, "reference") or ""),
+            deadline=get(r, "deadline"),
+            questions_deadline=get(r, "questions_deadline"),
+            site_visit_date=get(r, "site_visit_date"),
+            status=str(get(r, "status") or "a_analyser"),
+        )
+
+    def set_status(self, uuid: str, status: str) -> None:
+        self._call("consultations", ("set_status",), uuid, status)
+
+    def pieces(self, uuid: str) -> list[PieceRow]:
+        rows = self._call("consultations", ("list_pieces", "pieces"), uuid)
+        out = []
+        for r in rows or []:
+            kind = get(r, "kind")
+            out.append(
+                PieceRow(
+                    path=str(get(r, "path") or get(r, "file")),
+                    kind=str(getattr(kind, "value", kind)),
+                    pages=get(r, "pages", get(r, "page_count")),
+                    needs_ocr=bool(get(r, "needs_ocr") or get(r, "ocr_pages")),
+                    ocr_pages=int(get(r, "ocr_pages") or 0),
+                    unread_reason=get(r, "unread_reason"),
+                    error=get(r, "error"),
+                    kind_manual=bool(get(r, "kind_manual")),
+                )
+            )
+        return out
+
+    def set_piece_kind(self, uuid: str, path: str, kind: str) -> None:
+        self._call("consultations", ("set_piece_kind", "change_kind"), uuid, path, kind)
+
+    def page_text(self, uuid: str, path: str, page: int | None) -> str:
+        return str(self._call("consultations", ("page_text", "get_page_text"), uuid, path, page or 1))
+
+    def analyze(self, uuid: str, engine: str, progress: ProgressFn, cancel: CancelToken) -> Analysis:
+        return self._as_analysis(
+            self._call(
+                "consultations",
+                ("analyze_consultation", "run_analysis", "analyze"),
+                uuid,
+                engine=engine,
+                progress=progress,
+                cancel=cancel,
+            )
+        )
+
+    def analysis(self, uuid: str) -> Analysis | None:
+        result = self._call("consultations", ("get_analysis", "latest_analysis", "load_analysis"), uuid)
+        return None if result is None else self._as_analysis(result)
+
+    @staticmethod
+    def _as_analysis(result: Any) -> Analysis:
+        if isinstance(result, Analysis):
+            return result
+        inner = get(result, "analysis")
+        if isinstance(inner, Analysis):
+            return inner
+        return Analysis.from_contract(result)
+
+    def correct(self, uuid: str, field_name: str, value: Any) -> Analysis:
+        self._call(
+            "consultations", ("set_override", "correct_field", "override_field"), uuid, field_name, value
+        )
+        analysis = self.analysis(uuid)
+        assert analysis is not None
+        return analysis
+
+    # --- proposals ------------------------------------------------------------------------
+    def go_no_go(self, uuid: str) -> tuple[str, list[CheckRow]]:
+        result = self._call("proposals", ("go_no_go", "gonogo", "check_fit"), uuid)
+        checks = []
+        for c in get(result, "checks", []) or []:
+            ev = get(c, "evidence")
+            file, page = get(ev, "file"), get(ev, "page")
+            verdict = get(c, "verdict") or get(c, "status") or ""
+            checks.append(
+                CheckRow(
+                    label=str(get(c, "label") or get(c, "name") or ""),
+                    verdict=str(getattr(verdict, "value", verdict)),
+                    detail=str(get(c, "detail") or get(c, "reason") or ""),
+                    source=f"{file} p. {page}" if file and page else str(file or ""),
+                    file=file,
+                    page=page,
+                    quote=str(get(ev, "quote") or ""),
+                )
+            )
+        overall = get(result, "verdict") or get(result, "overall") or ""
+        return str(getattr(overall, "value", overall)), checks
+
+    def requirements(self, uuid: str) -> list[RequirementRow]:
+        rows = self._call("proposals", ("requirements_matrix", "requirements", "matrix"), uuid)
+        out = []
+        for r in get(rows, "requirements", rows) or []:
+            ev = get(r, "evidence")
+            cov = get(r, "coverage") or ""
+            out.append(
+                RequirementRow(
+                    text=str(get(r, "text") or ""),
+                    coverage=str(getattr(cov, "value", cov)),
+                    section=str(get(r, "section_title") or get(r, "section") or ""),
+                    file=get(r, "file") or get(ev, "file"),
+                    page=get(r, "page") or get(ev, "page"),
+                )
+            )
+        return out
+
+    def outline(self, uuid: str) -> list[SectionRow]:
+        rows = self._call("proposals", ("outline", "get_outline", "sections"), uuid)
+        return [
+            SectionRow(
+                uuid=str(get(r, "uuid")),
+                title=str(get(r, "title")),
+                level=int(get(r, "level") or 1),
+                parent_uuid=get(r, "parent_uuid"),
+                body=str(get(r, "body") or ""),
+                weight_percent=get(r, "weight_percent"),
+                criterion=str(get(r, "criterion") or ""),
+            )
+            for r in get(rows, "sections", rows) or []
+        ]
+
+    def draft_offline(self, uuid: str, section_uuid: str) -> str:
+        return str(self._call("proposals", ("draft_offline", "draft_section_offline"), uuid, section_uuid))
+
+    def draft_claude(
+        self, uuid: str, section_uuid: str, on_text: Callable[[str], None], cancel: CancelToken
+    ) -> str:
+        return str(
+            self._call(
+                "proposals",
+                ("draft_claude", "draft_section_claude"),
+                uuid,
+                section_uuid,
+                on_text=on_text,
+                cancel=cancel,
+            )
+        )
+
+    def save_section(self, uuid: str, section_uuid: str, body: str) -> None:
+        self._call("proposals", ("save_section",), uuid, section_uuid, body)
+
+    def export(self, uuid: str, what: str, dest_dir: Path) -> Path:
+        names = {
+            "memoire": ("export_memoire", "export_docx"),
+            "dc1": ("export_dc1",),
+            "dc2": ("export_dc2",),
+            "matrix": ("export_matrix", "export_requirements_xlsx"),
+            "checklist": ("export_checklist",),
+        }[what]
+        return Path(self._call("proposals", names, uuid, dest_dir))
+
+    # --- library --------------------------------------------------------------------------
+    def blocks(self, query: str = "") -> list[BlockRow]:
+        rows = self._call("library", ("search_blocks", "list_blocks", "search"), query)
+        return [
+            BlockRow(
+                uuid=str(get(r, "uuid")),
+                title=str(get(r, "title")),
+                tags=", ".join(get(r, "tags"))
+                if isinstance(get(r, "tags"), list)
+                else str(get(r, "tags") or ""),
+                body=str(get(r, "body") or get(r, "text") or ""),
+                reviewed_on=str(get(r, "reviewed_on") or "") or None,
+                needs_review=bool(get(r, "needs_review") or get(r, "a_revoir")),
+            )
+            for r in rows or []
+        ]
+
+    def save_block(self, block: BlockRow) -> str:
+        return str(
+            self._call(
+                "library",
+                ("save_block", "upsert_block"),
+                uuid=block.uuid or None,
+                title=block.title,
+                tags=[t.strip() for t in block.tags.split(",") if t.strip()],
+                body=block.body,
+            )
+        )
+
+    def delete_block(self, uuid: str) -> None:
+        self._call("library", ("delete_block",), uuid)
+
+    def mark_reviewed(self, uuid: str) -> None:
+        self._call("library", ("mark_reviewed", "review_block"), uuid)
+
+    # --- Claude and account ---------------------------------------------------------------
+    def claude_status(self) -> dict[str, Any]:
+        result = self._call("claude", ("status", "claude_status"))
+        return (
+            dict(result)
+            if isinstance(result, dict)
+            else {k: get(result, k) for k in ("mode", "configured", "monthly_spend_eur")}
+        )
+
+    def set_api_key(self, key: str) -> None:
+        self._call("claude", ("set_api_key",), key)
+
+    def delete_api_key(self) -> None:
+        self._call("claude", ("delete_api_key",))
+
+    def set_claude_mode(self, mode: str) -> None:
+        self._call("claude", ("set_mode",), mode)
+
+    def test_claude(self) -> str:
+        return str(self._call("claude", ("test_connection",)) or "Connexion réussie.")
+
+    def monthly_spend(self) -> float:
+        return float(self._call("claude", ("monthly_spend", "month_spend_eur")) or 0.0)
+
+    def account_status(self) -> dict[str, Any]:
+        result = self._call("account", ("status", "account_status"))
+        return (
+            dict(result)
+            if isinstance(result, dict)
+            else {k: get(result, k) for k in ("email", "connected", "last_sync")}
+        )
+
+    def sync_now(self) -> str:
+        return str(self._call("account", ("sync_now", "sync")) or "")

@@ -1,0 +1,383 @@
+"""First run: welcome → encrypted store → recovery key kept → company profile → example offered.
+
+Also the unlock dialog shown when the store exists but its key is not in the keychain.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF, Qt, Signal
+from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QPageLayout, QTextDocument
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.profile import Address, CompanyProfile
+from app.domain.siret import siret_error
+from ui.backend import Backend
+from ui.operations import OperationRunner
+from ui.widgets import SiretEdit, busy_button
+
+
+def recovery_key_document(key: str) -> QTextDocument:
+    doc = QTextDocument()
+    doc.setHtml(
+        "<h1>Maître AO — clé de récupération</h1>"
+        "<p>Cette clé ouvre vos données chiffrées si le trousseau de l'ordinateur les perd "
+        "ou sur un autre ordinateur. Conservez-la en lieu sûr, hors de l'ordinateur.</p>"
+        f"<p style='font-family: monospace; font-size: 12pt'>{key}</p>"
+    )
+    return doc
+
+
+def print_to_pdf(key: str, path: Path) -> None:
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(path))
+    printer.setPageMargins(QMarginsF(20, 20, 20, 20), QPageLayout.Unit.Millimeter)
+    recovery_key_document(key).print_(printer)
+
+
+class FirstRunDialog(QDialog):
+    """Returns Accepted with `example_requested` telling whether to load the example DCE."""
+
+    store_created = Signal()
+
+    def __init__(self, backend: Backend, runner: OperationRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.backend = backend
+        self.runner = runner
+        self.recovery_key = ""
+        self.example_requested = False
+        self.setWindowTitle(self.tr("Bienvenue dans Maître AO"))
+        self.setMinimumSize(640, 480)
+        self.pages = QStackedWidget(self)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.pages)
+        self.pages.addWidget(self._welcome())
+        self.pages.addWidget(self._create())
+        self.pages.addWidget(self._key())
+        self.pages.addWidget(self._profile())
+        self.pages.addWidget(self._example())
+
+    # --- pages ----------------------------------------------------------------------------
+    @staticmethod
+    def _title(text: str) -> QLabel:
+        label = QLabel(text)
+        label.setObjectName("pageTitle")
+        label.setWordWrap(True)
+        return label
+
+    def _welcome(self) -> QWidget:
+        w = QWidget()
+        lay = QVBoxLayout(w)
+        lay.addWidget(self._title(self.tr("Bienvenue dans Maître AO")))
+        text = QLabel(
+            self.tr(
+                "Maître AO lit le dossier de consultation (DCE), en extrait ce qui décide de votre "
+                "réponse avec la page d'où cela vient, vérifie votre adéquation, rédige le mémoire "
+                "technique et remplit le DC1 et le DC2.\n\nTout fonctionne hors ligne, sur cet "
+                "ordinateur. Vos données sont chiffrées."
+            )
+        )
+        text.setWordWrap(True)
+        lay.addWidget(text)
+        lay.addStretch()
+        start = QPushButton(self.tr("Commencer"))
+        start.setDefault(True)
+        start.setAccessibleName(self.tr("Commencer la configuration"))
+        start.clicked.connect(lambda: self.pages.setCurrentIndex(1))
+        self.start_button = start
+        lay.addWidget(start, alignment=Qt.AlignmentFlag.AlignRight)
+        return w
+
+    def _create(self) -> QWidget:
+        w = QWidget()
+        lay = QVBoxLayout(w)
+        lay.addWidget(self._title(self.tr("Vos données chiffrées")))
+        text = QLabel(
+            self.tr(
+                "Maître AO range le profil de votre entreprise, vos consultations et vos mémoires "
+                "dans un coffre chiffré sur cet ordinateur. Sa clé est gardée dans le trousseau du "
+                "système ; une clé de récupération vous sera montrée une seule fois."
+            )
+        )
+        text.setWordWrap(True)
+        lay.addWidget(text)
+        self.create_error = QLabel()
+        self.create_error.setWordWrap(True)
+        self.create_error.setStyleSheet("color: #c62828")
+        lay.addWidget(self.create_error)
+        lay.addStretch()
+        self.create_button = QPushButton(self.tr("Créer le coffre chiffré"))
+        self.create_button.setDefault(True)
+        self.create_button.clicked.connect(self._do_create)
+        lay.addWidget(self.create_button, alignment=Qt.AlignmentFlag.AlignRight)
+        return w
+
+    def _key(self) -> QWidget:
+        w = QWidget()
+        lay = QVBoxLayout(w)
+        lay.addWidget(self._title(self.tr("Votre clé de récupération")))
+        text = QLabel(
+            self.tr(
+                "Elle ouvre vos données si le trousseau de cet ordinateur les perd ou sur un autre "
+                "ordinateur. Elle ne sera plus affichée : copiez-la, imprimez-la ou "
+                "enregistrez-la en PDF, et gardez-la hors de l'ordinateur."
+            )
+        )
+        text.setWordWrap(True)
+        lay.addWidget(text)
+        self.key_label = QLabel()
+        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        mono.setPointSize(15)
+        mono.setWeight(QFont.Weight.DemiBold)
+        self.key_label.setFont(mono)
+        self.key_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.key_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.key_label.setWordWrap(True)
+        self.key_label.setObjectName("card")
+        self.key_label.setMinimumHeight(80)
+        self.key_label.setAccessibleName(self.tr("Clé de récupération"))
+        lay.addWidget(self.key_label)
+        row = QHBoxLayout()
+        copy = QPushButton(self.tr("&Copier"))
+        copy.clicked.connect(self._copy_key)
+        printb = QPushButton(self.tr("&Imprimer…"))
+        printb.clicked.connect(self._print_key)
+        pdf = QPushButton(self.tr("Enregistrer en &PDF…"))
+        pdf.clicked.connect(self._pdf_key)
+        for b in (copy, printb, pdf):
+            row.addWidget(b)
+        row.addStretch()
+        lay.addLayout(row)
+        self.kept = QCheckBox(self.tr("Je l'ai conservée"))
+        lay.addWidget(self.kept)
+        lay.addStretch()
+        self.key_next = QPushButton(self.tr("Continuer"))
+        self.key_next.setEnabled(False)
+        self.kept.toggled.connect(self.key_next.setEnabled)
+        self.key_next.clicked.connect(lambda: self.pages.setCurrentIndex(3))
+        lay.addWidget(self.key_next, alignment=Qt.AlignmentFlag.AlignRight)
+        return w
+
+    def _profile(self) -> QWidget:
+        w = QWidget()
+        lay = QVBoxLayout(w)
+        lay.addWidget(self._title(self.tr("Votre entreprise")))
+        hint = QLabel(
+            self.tr("Le SIRET est vérifié pendant la saisie. Le reste peut être complété plus tard.")
+        )
+        hint.setWordWrap(True)
+        lay.addWidget(hint)
+        form = QFormLayout()
+        self.p_name = QLineEdit()
+        self.p_name.setAccessibleName(self.tr("Raison sociale"))
+        self.p_siret = SiretEdit()
+        self.p_street = QLineEdit()
+        self.p_zip = QLineEdit()
+        self.p_city = QLineEdit()
+        self.p_email = QLineEdit()
+        self.p_phone = QLineEdit()
+        form.addRow(self.tr("&Raison sociale :"), self.p_name)
+        form.addRow(self.tr("&SIRET :"), self.p_siret)
+        form.addRow("", self.p_siret.feedback)
+        form.addRow(self.tr("&Adresse :"), self.p_street)
+        form.addRow(self.tr("Code &postal :"), self.p_zip)
+        form.addRow(self.tr("&Ville :"), self.p_city)
+        form.addRow(self.tr("&E-mail :"), self.p_email)
+        form.addRow(self.tr("&Téléphone :"), self.p_phone)
+        lay.addLayout(form)
+        self.profile_error = QLabel()
+        self.profile_error.setWordWrap(True)
+        self.profile_error.setStyleSheet("color: #c62828")
+        lay.addWidget(self.profile_error)
+        lay.addStretch()
+        row = QHBoxLayout()
+        later = QPushButton(self.tr("Plus tard"))
+        later.clicked.connect(lambda: self.pages.setCurrentIndex(4))
+        self.profile_save = QPushButton(self.tr("Enregistrer"))
+        self.profile_save.setDefault(True)
+        self.profile_save.setEnabled(False)
+        self.p_siret.validity_changed.connect(self._profile_ready)
+        self.p_name.textChanged.connect(lambda _t: self._profile_ready())
+        self.profile_save.clicked.connect(self._save_profile)
+        row.addWidget(later)
+        row.addStretch()
+        row.addWidget(self.profile_save)
+        lay.addLayout(row)
+        return w
+
+    def _example(self) -> QWidget:
+        w = QWidget()
+        lay = QVBoxLayout(w)
+        lay.addWidget(self._title(self.tr("Tout est prêt")))
+        text = QLabel(
+            self.tr(
+                "Déposez le ZIP d'un DCE n'importe où dans la fenêtre pour commencer. Vous pouvez "
+                "aussi explorer une consultation d'exemple, déjà prête à être analysée."
+            )
+        )
+        text.setWordWrap(True)
+        lay.addWidget(text)
+        lay.addStretch()
+        row = QHBoxLayout()
+        skip = QPushButton(self.tr("Commencer sans exemple"))
+        skip.clicked.connect(self.accept)
+        self.skip_button = skip
+        example = QPushButton(self.tr("Explorer l'exemple"))
+        example.setDefault(True)
+        example.clicked.connect(self._with_example)
+        self.example_button = example
+        row.addWidget(skip)
+        row.addStretch()
+        row.addWidget(example)
+        lay.addLayout(row)
+        return w
+
+    # --- actions --------------------------------------------------------------------------
+    def _do_create(self) -> None:
+        self.create_error.clear()
+        done = busy_button(self.create_button, self.tr("Création…"))
+
+        def ok(key: object) -> None:
+            done()
+            self.recovery_key = str(key)
+            self.key_label.setText(self.recovery_key)
+            self.store_created.emit()
+            self.pages.setCurrentIndex(2)
+
+        def fail(message: str) -> None:
+            done()
+            self.create_error.setText(message)
+
+        self.runner.run(
+            self.tr("Création du coffre"),
+            lambda _c: self.backend.create_store(),
+            on_success=ok,
+            on_failure=fail,
+        )
+
+    def _copy_key(self) -> None:
+        QGuiApplication.clipboard().setText(self.recovery_key)
+
+    def _print_key(self) -> None:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintDialog(printer, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            recovery_key_document(self.recovery_key).print_(printer)
+
+    def _pdf_key(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Enregistrer la clé en PDF"), "cle-de-recuperation-maitre-ao.pdf", "PDF (*.pdf)"
+        )
+        if path:
+            print_to_pdf(self.recovery_key, Path(path))
+
+    def _profile_ready(self, *_args: object) -> None:
+        self.profile_save.setEnabled(bool(self.p_name.text().strip()) and self.p_siret.is_valid())
+
+    def build_profile(self) -> CompanyProfile:
+        return CompanyProfile(
+            raison_sociale=self.p_name.text().strip(),
+            siret=self.p_siret.text(),
+            adresse=Address(
+                ligne1=self.p_street.text().strip(),
+                code_postal=self.p_zip.text().strip(),
+                ville=self.p_city.text().strip(),
+            ),
+            email=self.p_email.text().strip(),
+            telephone=self.p_phone.text().strip(),
+        )
+
+    def _save_profile(self) -> None:
+        self.profile_error.clear()
+        try:
+            profile = self.build_profile()
+        except ValueError as exc:
+            self.profile_error.setText(str(siret_error(self.p_siret.text()) or exc))
+            return
+        done = busy_button(self.profile_save, self.tr("Enregistrement…"))
+
+        def ok(_r: object) -> None:
+            done()
+            self.pages.setCurrentIndex(4)
+
+        def fail(message: str) -> None:
+            done()
+            self.profile_error.setText(message)
+
+        self.runner.run(
+            self.tr("Enregistrement du profil"),
+            lambda _c: self.backend.save_profile(profile),
+            on_success=ok,
+            on_failure=fail,
+        )
+
+    def _with_example(self) -> None:
+        self.example_requested = True
+        self.accept()
+
+
+class UnlockDialog(QDialog):
+    """The store exists but its key is not in the keychain: ask for the recovery key."""
+
+    def __init__(
+        self, backend: Backend, runner: OperationRunner, message: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.backend = backend
+        self.runner = runner
+        self.setWindowTitle(self.tr("Déverrouiller vos données"))
+        lay = QVBoxLayout(self)
+        info = QLabel(message)
+        info.setWordWrap(True)
+        lay.addWidget(info)
+        self.key = QLineEdit()
+        self.key.setPlaceholderText(self.tr("Clé de récupération"))
+        self.key.setAccessibleName(self.tr("Clé de récupération"))
+        lay.addWidget(self.key)
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #c62828")
+        self.error.setWordWrap(True)
+        lay.addWidget(self.error)
+        row = QHBoxLayout()
+        quit_ = QPushButton(self.tr("Quitter"))
+        quit_.clicked.connect(self.reject)
+        self.ok = QPushButton(self.tr("Déverrouiller"))
+        self.ok.setDefault(True)
+        self.ok.clicked.connect(self._unlock)
+        row.addWidget(quit_)
+        row.addStretch()
+        row.addWidget(self.ok)
+        lay.addLayout(row)
+
+    def _unlock(self) -> None:
+        key = self.key.text().strip()
+        if not key:
+            self.error.setText(self.tr("Saisissez la clé de récupération."))
+            return
+        done = busy_button(self.ok, self.tr("Vérification…"))
+
+        def fail(message: str) -> None:
+            done()
+            self.error.setText(message)
+
+        self.runner.run(
+            self.tr("Déverrouillage"),
+            lambda _c: self.backend.unlock(key),
+            on_success=lambda _r: (done(), self.accept()),
+            on_failure=fail,
+        )

@@ -1,0 +1,274 @@
+"""The main window: sidebar, pages, status bar, and drop-anywhere import of a DCE."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QStatusBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.settings import WINDOW_STATE
+from ui.backend import ImportOutcome
+from ui.context import AppContext
+from ui.operations import OpContext
+from ui.pages.consultation_view import ConsultationView
+from ui.pages.consultations import ConsultationsPage
+from ui.pages.dashboard import DashboardPage
+from ui.pages.library import LibraryPage
+from ui.pages.profile import ProfilePage
+from ui.pages.settings_page import SettingsPage
+from ui.widgets import OperationBar
+
+log = logging.getLogger(__name__)
+
+SECTIONS = ("Tableau de bord", "Consultations", "Profil entreprise", "Bibliothèque", "Paramètres")
+
+
+class MessageBanner(QWidget):
+    """A dismissible message at the top of the window (errors, import reports): never modal."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("banner")
+        lay = QHBoxLayout(self)
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.label.setAccessibleName(self.tr("Message"))
+        close = QPushButton(self.tr("Fermer"))
+        close.clicked.connect(self.hide)
+        lay.addWidget(self.label, 1)
+        lay.addWidget(close, alignment=Qt.AlignmentFlag.AlignTop)
+        self.hide()
+
+    def show_message(self, text: str, kind: str = "error") -> None:
+        colors = {"error": "#c62828", "warning": "#b26a00", "info": "#2f6fd0"}
+        self.setStyleSheet(f"QWidget#banner {{ border-left: 4px solid {colors.get(kind, '#2f6fd0')}; }}")
+        self.label.setText(text)
+        self.show()
+
+
+class MainWindow(QMainWindow):
+    consultation_opened = Signal(str)
+    import_finished = Signal(object)  # ImportOutcome or None on failure
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.setWindowTitle(self.tr("Maître AO"))
+        self.setAcceptDrops(True)
+        self.resize(1280, 820)
+        self.last_import: ImportOutcome | None = None
+
+        central = QWidget()
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self.banner = MessageBanner()
+        outer.addWidget(self.banner)
+        body = QHBoxLayout()
+        body.setContentsMargins(0, 0, 0, 0)
+        outer.addLayout(body, 1)
+
+        self.sidebar = QListWidget()
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setFixedWidth(210)
+        self.sidebar.setAccessibleName(self.tr("Navigation"))
+        for name in SECTIONS:
+            QListWidgetItem(self.tr(name), self.sidebar)
+        body.addWidget(self.sidebar)
+
+        self.stack = QStackedWidget()
+        self.dashboard = DashboardPage(ctx)
+        self.consultations = ConsultationsPage(ctx)
+        self.profile = ProfilePage(ctx)
+        self.library = LibraryPage(ctx)
+        self.settings_page = SettingsPage(ctx)
+        self.consultation_view = ConsultationView(ctx)
+        for page in (
+            self.dashboard,
+            self.consultations,
+            self.profile,
+            self.library,
+            self.settings_page,
+            self.consultation_view,
+        ):
+            self.stack.addWidget(page)
+        body.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.sidebar.currentRowChanged.connect(self._navigate)
+        self.consultations.open_requested.connect(self.open_consultation)
+        self.consultations.import_requested.connect(self.choose_import)
+        self.dashboard.open_requested.connect(self.open_consultation)
+        self.consultation_view.back_requested.connect(lambda: self.sidebar.setCurrentRow(1))
+        self.settings_page.theme_changed.connect(self._theme_changed)
+        self.settings_page.data_changed.connect(self.refresh)
+        self.consultation_view.message.connect(self.banner.show_message)
+        self.profile.message.connect(self.banner.show_message)
+
+        self._status_bar()
+        self._shortcuts()
+        self._restore_state()
+        self.sidebar.setCurrentRow(0)
+        QTimer.singleShot(0, self.refresh)
+
+    # --- chrome ---------------------------------------------------------------------------
+    def _status_bar(self) -> None:
+        bar = QStatusBar()
+        self.setStatusBar(bar)
+        self.sync_label = QLabel(self.tr("Synchronisation : non connecté"))
+        self.sync_label.setAccessibleName(self.tr("État de la synchronisation"))
+        self.claude_label = QLabel(self.tr("Claude : désactivé"))
+        self.claude_label.setAccessibleName(self.tr("État de Claude"))
+        self.ops_label = QLabel()
+        self.ops_label.setAccessibleName(self.tr("Opérations en cours"))
+        self.op_bar = OperationBar()
+        bar.addWidget(self.ops_label, 1)
+        bar.addPermanentWidget(self.op_bar)
+        bar.addPermanentWidget(self.claude_label)
+        bar.addPermanentWidget(self.sync_label)
+        self.ctx.runner.running_changed.connect(self._ops_changed)
+
+    def _ops_changed(self, titles: list[str]) -> None:
+        self.ops_label.setText(self.tr("En cours : %s") % ", ".join(titles) if titles else "")
+
+    def _shortcuts(self) -> None:
+        for i, _name in enumerate(SECTIONS):
+            act = QAction(self)
+            act.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
+            act.triggered.connect(lambda _c=False, row=i: self.sidebar.setCurrentRow(row))
+            self.addAction(act)
+        imp = QAction(self.tr("Importer un DCE…"), self)
+        imp.setShortcut(QKeySequence.StandardKey.Open)
+        imp.triggered.connect(self.choose_import)
+        self.addAction(imp)
+        find = QAction(self)
+        find.setShortcut(QKeySequence.StandardKey.Find)
+        find.triggered.connect(self._focus_search)
+        self.addAction(find)
+        quit_ = QAction(self)
+        quit_.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_.triggered.connect(self.close)
+        self.addAction(quit_)
+
+    def _focus_search(self) -> None:
+        self.sidebar.setCurrentRow(1)
+        self.consultations.search.setFocus()
+
+    def _navigate(self, row: int) -> None:
+        if row < 0:
+            return
+        self.stack.setCurrentIndex(row)
+        page = self.stack.currentWidget()
+        refresh = getattr(page, "refresh", None)
+        if callable(refresh):
+            refresh()
+
+    def refresh(self) -> None:
+        self._navigate(self.sidebar.currentRow())
+        self.refresh_status()
+
+    def refresh_status(self) -> None:
+        self.settings_page.refresh_status(self.claude_label, self.sync_label)
+
+    def _theme_changed(self, _theme: str) -> None:
+        for page in (self.consultation_view,):
+            page.theme_changed()
+
+    # --- window state ---------------------------------------------------------------------
+    def _restore_state(self) -> None:
+        raw = self.ctx.settings.get(WINDOW_STATE)
+        if raw and "|" in raw:
+            geo, state = raw.split("|", 1)
+            self.restoreGeometry(QByteArray.fromBase64(geo.encode()))
+            self.restoreState(QByteArray.fromBase64(state.encode()))
+
+    def save_state(self) -> None:
+        geo = bytes(self.saveGeometry().toBase64().data()).decode()
+        state = bytes(self.saveState().toBase64().data()).decode()
+        self.ctx.settings.set(WINDOW_STATE, f"{geo}|{state}")
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.consultation_view.flush()
+        self.save_state()
+        super().closeEvent(event)
+
+    # --- consultations --------------------------------------------------------------------
+    def open_consultation(self, uuid: str) -> None:
+        self.sidebar.blockSignals(True)
+        self.sidebar.setCurrentRow(1)
+        self.sidebar.blockSignals(False)
+        self.stack.setCurrentWidget(self.consultation_view)
+        self.consultation_view.load(uuid)
+        self.consultation_opened.emit(uuid)
+
+    # --- import ---------------------------------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.import_paths(paths)
+
+    def choose_import(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(
+            self,
+            self.tr("Importer un DCE"),
+            "",
+            self.tr("DCE (*.zip *.pdf *.docx *.xlsx *.odt *.ods *.doc *.xls);;Tous les fichiers (*)"),
+        )
+        if files:
+            self.import_paths([Path(f) for f in files])
+
+    def import_paths(self, paths: list[Path], analyze: bool = True) -> None:
+        backend = self.ctx.backend
+        self.banner.hide()
+
+        def work(ctx: OpContext) -> ImportOutcome:
+            outcome = backend.import_dce(paths, ctx.progress, ctx.cancel)
+            if analyze and outcome.consultation_uuid:
+                ctx.progress(0, 0, self.tr("Analyse du DCE…"))
+                backend.analyze(outcome.consultation_uuid, "offline", ctx.progress, ctx.cancel)
+            return outcome
+
+        def ok(outcome: ImportOutcome) -> None:
+            self.last_import = outcome
+            if outcome.errors:
+                lines = "\n".join(f"• {f} : {m}" for f, m in outcome.errors)
+                self.banner.show_message(
+                    self.tr("Import terminé ; certains fichiers n'ont pas pu être lus :\n") + lines,
+                    "warning",
+                )
+            self.open_consultation(outcome.consultation_uuid)
+            self.import_finished.emit(outcome)
+
+        def fail(message: str) -> None:
+            self.banner.show_message(self.tr("L'import a échoué : ") + message, "error")
+            self.import_finished.emit(None)
+
+        def cancelled() -> None:
+            self.banner.show_message(self.tr("Import annulé."), "info")
+            self.consultations.refresh()
+            self.import_finished.emit(None)
+
+        op = self.ctx.runner.run(
+            self.tr("Import du DCE"), work, on_success=ok, on_failure=fail, on_cancel=cancelled
+        )
+        self.op_bar.track(op)

@@ -1,0 +1,193 @@
+"""One small helper for long work off the UI thread (after Anki's CollectionOp/QueryOp).
+
+`OperationRunner.run(title, fn, ...)` runs `fn(ctx)` on a worker and delivers progress, streamed
+text, success, cancellation and failure on the UI thread through Qt signals (queued across threads).
+Database work is serialized on ONE worker thread because SQLCipher connections belong to the thread
+that opened them; network work (Claude, sync) may run on a small separate pool.
+The runner is passed explicitly to the windows that need it: there is no global main window.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QEventLoop, QMetaObject, QObject, Qt, Signal
+
+from app.domain.progress import Cancelled, CancelToken
+from app.errors import UserError
+
+log = logging.getLogger(__name__)
+
+# Progress updates closer together than this are coalesced: the UI thread must never be flooded.
+PROGRESS_INTERVAL_S = 0.05
+
+
+class Lane(Enum):
+    DB = "db"  # everything that touches the encrypted store
+    NET = "net"  # network-only work that never opens the store
+
+
+def user_message(exc: BaseException) -> str:
+    """French text for the user; the details go to the log."""
+    if isinstance(exc, UserError):
+        return exc.message
+    return QCoreApplication.translate(
+        "operations",
+        "Une erreur inattendue est survenue. Réessayez ; si elle persiste, "
+        "le journal de l'application contient les détails.",
+    )
+
+
+@dataclass
+class OpContext:
+    """What the work function receives: progress, cancellation and streamed text sinks."""
+
+    op: Operation
+    cancel: CancelToken = field(default_factory=CancelToken)
+    _last: float = 0.0
+
+    def progress(self, done: int, total: int, label: str) -> None:
+        now = time.monotonic()
+        if done < total and now - self._last < PROGRESS_INTERVAL_S:
+            return
+        self._last = now
+        self.cancel.raise_if_cancelled()
+        self.op.progressed.emit(done, total, label)
+
+    def emit_text(self, text: str) -> None:
+        """Streamed output (drafting): delivered in order on the UI thread."""
+        self.op.text.emit(text)
+
+
+class Operation(QObject):
+    progressed = Signal(int, int, str)
+    text = Signal(str)
+    succeeded = Signal(object)
+    failed = Signal(str)  # French message
+    cancelled = Signal()
+    finished = Signal()
+
+    def __init__(self, title: str, lane: Lane, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.title = title
+        self.lane = lane
+        self.ctx = OpContext(self)
+        self.done = False
+        self.error: BaseException | None = None
+        self.result: Any = None
+        self.future: Future[None] | None = None
+
+    def cancel(self) -> None:
+        self.ctx.cancel.cancel()
+
+
+class OperationRunner(QObject):
+    """Owns the workers; `running_changed` lists the titles of the operations in progress."""
+
+    running_changed = Signal(list)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="maitre-ao-db")
+        self._net = ThreadPoolExecutor(max_workers=2, thread_name_prefix="maitre-ao-net")
+        self._running: list[Operation] = []
+        self._lock = threading.Lock()
+
+    def run(
+        self,
+        title: str,
+        fn: Callable[[OpContext], Any],
+        *,
+        on_success: Callable[[Any], None] | None = None,
+        on_failure: Callable[[str], None] | None = None,
+        on_progress: Callable[[int, int, str], None] | None = None,
+        on_text: Callable[[str], None] | None = None,
+        on_cancel: Callable[[], None] | None = None,
+        lane: Lane = Lane.DB,
+    ) -> Operation:
+        op = Operation(title, lane, self)
+        if on_success:
+            op.succeeded.connect(on_success)
+        if on_failure:
+            op.failed.connect(on_failure)
+        if on_progress:
+            op.progressed.connect(on_progress)
+        if on_text:
+            op.text.connect(on_text)
+        if on_cancel:
+            op.cancelled.connect(on_cancel)
+        op.finished.connect(lambda: self._forget(op))
+        self._running.append(op)
+        self.running_changed.emit([o.title for o in self._running])
+        pool = self._db if lane is Lane.DB else self._net
+        op.future = pool.submit(self._work, op, fn)
+        return op
+
+    def call(self, fn: Callable[[], Any], lane: Lane = Lane.DB) -> Any:
+        """Run `fn` on the worker and wait for it (start-up, tests): the UI stays responsive."""
+        pool = self._db if lane is Lane.DB else self._net
+        future = pool.submit(fn)
+        loop = QEventLoop()
+        # Queued: the callback runs on the worker thread, the loop lives on the UI thread.
+        future.add_done_callback(
+            lambda _f: QMetaObject.invokeMethod(loop, "quit", Qt.ConnectionType.QueuedConnection)
+        )
+        if not future.done():
+            loop.exec()
+        return future.result()
+
+    def _work(self, op: Operation, fn: Callable[[OpContext], Any]) -> None:
+        try:
+            op.ctx.cancel.raise_if_cancelled()
+            result = fn(op.ctx)
+        except Cancelled:
+            log.info("operation cancelled: %s", op.title)
+            op.done = True
+            op.cancelled.emit()
+        except BaseException as exc:
+            if isinstance(exc, UserError):
+                log.info("operation failed (user error): %s", op.title)
+            else:
+                log.exception("operation failed: %s", op.title)
+            op.error = exc
+            op.done = True
+            op.failed.emit(user_message(exc))
+        else:
+            op.result = result
+            op.done = True
+            op.succeeded.emit(result)
+        finally:
+            op.finished.emit()
+
+    def _forget(self, op: Operation) -> None:
+        if op in self._running:
+            self._running.remove(op)
+        self.running_changed.emit([o.title for o in self._running])
+        op.deleteLater()
+
+    @property
+    def running(self) -> list[Operation]:
+        return list(self._running)
+
+    def wait_idle(self, timeout_s: float = 60.0) -> bool:
+        """Process events until no operation runs (tests, tour, bench)."""
+        deadline = time.monotonic() + timeout_s
+        app = QCoreApplication.instance()
+        while self._running and time.monotonic() < deadline:
+            if app is not None:
+                app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+            time.sleep(0.002)
+        return not self._running
+
+    def shutdown(self) -> None:
+        for op in self._running:
+            op.cancel()
+        self._net.shutdown(wait=False, cancel_futures=True)
+        self._db.shutdown(wait=True, cancel_futures=True)

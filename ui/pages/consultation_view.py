@@ -1,0 +1,265 @@
+"""One consultation: header (deadline, status, analysis) and the tabs Pièces, Synthèse, Go/No-Go,
+Exigences, Mémoire, Documents."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.analysis import Analysis
+from app.paths import exports_dir
+from ui.backend import CheckRow, ConsultationRow, PieceRow
+from ui.context import AppContext
+from ui.operations import OpContext
+from ui.pages.dashboard import STATUSES
+from ui.pages.memoire import MemoireTab
+from ui.pages.source_viewer import SourceViewer
+from ui.pages.synthese import SyntheseTab
+from ui.pages.tabs import EXPORTS, DocumentsTab, ExigencesTab, GoNoGoTab, PiecesTab
+from ui.style import countdown, fr_date
+from ui.widgets import OperationBar
+
+TABS = ("Pièces", "Synthèse", "Go/No-Go", "Exigences", "Mémoire", "Documents")
+
+
+def export_folder(row: ConsultationRow) -> Path:
+    name = re.sub(r"[^\w.-]+", "-", row.reference or row.title, flags=re.UNICODE).strip("-")[:60]
+    return exports_dir() / (name or row.uuid)
+
+
+class ConsultationView(QWidget):
+    back_requested = Signal()
+    message = Signal(str, str)
+    loaded = Signal(str)
+    exported = Signal(str, object)  # kind, Path
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.uuid = ""
+        self.row: ConsultationRow | None = None
+        self.analysis: Analysis | None = None
+        lay = QVBoxLayout(self)
+        head = QHBoxLayout()
+        back = QPushButton(self.tr("← Consultations"))
+        back.setAccessibleName(self.tr("Retour à la liste des consultations"))
+        back.clicked.connect(self.back_requested)
+        head.addWidget(back)
+        self.title = QLabel()
+        self.title.setObjectName("pageTitle")
+        self.title.setWordWrap(True)
+        head.addWidget(self.title, 1)
+        self.status = QComboBox()
+        self.status.setAccessibleName(self.tr("Statut de la consultation"))
+        for key, label in STATUSES.items():
+            self.status.addItem(self.tr(label), key)
+        self.status.activated.connect(self._status_changed)
+        head.addWidget(self.status)
+        lay.addLayout(head)
+        sub = QHBoxLayout()
+        self.subtitle = QLabel()
+        self.subtitle.setWordWrap(True)
+        sub.addWidget(self.subtitle, 1)
+        self.engine = QComboBox()
+        self.engine.setAccessibleName(self.tr("Moteur d'analyse"))
+        self.engine.addItem(self.tr("Hors ligne"), "offline")
+        self.engine.addItem(self.tr("Hybride (hors ligne + Claude)"), "hybrid")
+        self.engine.addItem(self.tr("Claude"), "claude")
+        sub.addWidget(self.engine)
+        self.analyze_button = QPushButton(self.tr("Relancer l'analyse"))
+        self.analyze_button.clicked.connect(self.run_analysis)
+        sub.addWidget(self.analyze_button)
+        lay.addLayout(sub)
+        self.op_bar = OperationBar()
+        lay.addWidget(self.op_bar)
+
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName(self.tr("Onglets de la consultation"))
+        self.pieces = PiecesTab()
+        self.synthese = SyntheseTab()
+        self.gonogo = GoNoGoTab()
+        self.exigences = ExigencesTab()
+        self.memoire = MemoireTab(ctx)
+        self.documents = DocumentsTab()
+        for w, name in zip(
+            (self.pieces, self.synthese, self.gonogo, self.exigences, self.memoire, self.documents),
+            TABS,
+            strict=True,
+        ):
+            self.tabs.addTab(w, self.tr(name))
+        lay.addWidget(self.tabs, 1)
+        self.viewer = SourceViewer(ctx, self)
+
+        self.synthese.source_requested.connect(self.open_source)
+        self.gonogo.source_requested.connect(self.open_source)
+        self.exigences.source_requested.connect(self.open_source)
+        self.pieces.page_requested.connect(self.open_source)
+        self.pieces.kind_changed.connect(self._kind_changed)
+        self.synthese.correction_requested.connect(self._correct)
+        self.documents.export_requested.connect(self.export)
+        self.memoire.message.connect(self.message)
+        self.memoire.saved.connect(lambda _s: self._refresh_requirements())
+        self.tabs.currentChanged.connect(self._tab_changed)
+
+    # --- loading --------------------------------------------------------------------------
+    def load(self, uuid: str) -> None:
+        self.flush()
+        self.uuid = uuid
+        backend = self.ctx.backend
+
+        def work(_c: object) -> tuple[ConsultationRow, list[PieceRow], Analysis | None]:
+            return backend.consultation(uuid), backend.pieces(uuid), backend.analysis(uuid)
+
+        self.ctx.runner.run(
+            self.tr("Ouverture de la consultation"), work, on_success=self._fill, on_failure=self._failed
+        )
+
+    def _failed(self, message: str) -> None:
+        self.title.setText(self.tr("Consultation indisponible"))
+        self.subtitle.setText(message)
+
+    def _fill(self, data: tuple[ConsultationRow, list[PieceRow], Analysis | None]) -> None:
+        row, pieces, analysis = data
+        self.row = row
+        self.analysis = analysis
+        self.title.setText(row.title)
+        bits = [row.buyer, row.reference and self.tr("réf. %s") % row.reference]
+        if row.deadline:
+            bits.append(self.tr("remise le %s (%s)") % (fr_date(row.deadline), countdown(row.deadline)))
+        self.subtitle.setText(" · ".join(b for b in bits if b))
+        self.status.setCurrentIndex(max(0, self.status.findData(row.status)))
+        self.pieces.set_pieces(pieces)
+        self.synthese.set_analysis(analysis)
+        self.documents.set_folder(export_folder(row))
+        self.memoire.load(self.uuid, analysis.memoire_page_limit if analysis else None)
+        self._refresh_checks()
+        self.loaded.emit(self.uuid)
+
+    def _tab_changed(self, index: int) -> None:
+        if self.tabs.widget(index) is self.exigences:
+            self._refresh_requirements()
+
+    def _refresh_checks(self) -> None:
+        backend, uuid = self.ctx.backend, self.uuid
+
+        def ok(result: tuple[str, list[CheckRow]]) -> None:
+            self.gonogo.set_result(*result)
+
+        self.ctx.runner.run(
+            self.tr("Go/No-Go"),
+            lambda _c: backend.go_no_go(uuid),
+            on_success=ok,
+            on_failure=self.gonogo.show_message,
+        )
+        self._refresh_requirements()
+
+    def _refresh_requirements(self) -> None:
+        backend, uuid = self.ctx.backend, self.uuid
+        if not uuid:
+            return
+        self.ctx.runner.run(
+            self.tr("Matrice des exigences"),
+            lambda _c: backend.requirements(uuid),
+            on_success=self.exigences.set_rows,
+            on_failure=self.exigences.show_message,
+        )
+
+    def flush(self) -> None:
+        self.memoire.flush()
+
+    def theme_changed(self) -> None:
+        if self.analysis is not None:
+            self.synthese.set_analysis(self.analysis)
+
+    # --- actions --------------------------------------------------------------------------
+    def open_source(self, file: str, page: Any, quote: str) -> None:
+        self.viewer.show_source(self.uuid, file, page if isinstance(page, int) else None, quote)
+
+    def run_analysis(self) -> None:
+        backend, uuid, engine = self.ctx.backend, self.uuid, self.engine.currentData()
+
+        def work(ctx: OpContext) -> Analysis:
+            return backend.analyze(uuid, engine, ctx.progress, ctx.cancel)
+
+        self.analyze_button.setEnabled(False)
+        op = self.ctx.runner.run(
+            self.tr("Analyse du DCE"),
+            work,
+            on_success=lambda _a: self.load(uuid),
+            on_failure=lambda m: self.message.emit(m, "error"),
+        )
+        op.finished.connect(lambda: self.analyze_button.setEnabled(True))
+        self.op_bar.track(op)
+
+    def _status_changed(self, _index: int) -> None:
+        backend, uuid, status = self.ctx.backend, self.uuid, self.status.currentData()
+        self.ctx.runner.run(
+            self.tr("Statut"),
+            lambda _c: backend.set_status(uuid, status),
+            on_failure=lambda m: self.message.emit(m, "error"),
+        )
+
+    def _kind_changed(self, path: str, kind: str) -> None:
+        backend, uuid = self.ctx.backend, self.uuid
+        self.ctx.runner.run(
+            self.tr("Type de pièce"),
+            lambda _c: backend.set_piece_kind(uuid, path, kind),
+            on_success=lambda _r: self.message.emit(
+                self.tr("Type modifié. Relancez l'analyse pour en tenir compte."), "info"
+            ),
+            on_failure=lambda m: self.message.emit(m, "error"),
+        )
+
+    def _correct(self, field: str, value: object) -> None:
+        backend, uuid = self.ctx.backend, self.uuid
+
+        def ok(analysis: Analysis) -> None:
+            self.analysis = analysis
+            self.synthese.set_analysis(analysis)
+
+        self.ctx.runner.run(
+            self.tr("Correction"),
+            lambda _c: backend.correct(uuid, field, value),
+            on_success=ok,
+            on_failure=lambda m: self.message.emit(m, "error"),
+        )
+
+    def export(self, what: str) -> None:
+        if self.row is None:
+            return
+        self.flush()  # the export must contain what was just typed
+        backend, uuid, folder = self.ctx.backend, self.uuid, export_folder(self.row)
+        kinds = [k for k, _l in EXPORTS] if what == "all" else [what]
+
+        def work(ctx: OpContext) -> list[tuple[str, Path]]:
+            folder.mkdir(parents=True, exist_ok=True)
+            out = []
+            for i, kind in enumerate(kinds):
+                ctx.progress(i, len(kinds), self.tr("Export : %s") % kind)
+                out.append((kind, backend.export(uuid, kind, folder)))
+            return out
+
+        def ok(files: list[tuple[str, Path]]) -> None:
+            for kind, path in files:
+                self.documents.add_file(path)
+                self.exported.emit(kind, path)
+            self.documents.status.setText(self.tr("Enregistré dans %s") % folder)
+
+        def fail(message: str) -> None:
+            self.documents.status.setText(message)
+            self.message.emit(message, "error")
+
+        op = self.ctx.runner.run(self.tr("Export"), work, on_success=ok, on_failure=fail)
+        self.op_bar.track(op)

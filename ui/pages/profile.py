@@ -1,0 +1,428 @@
+"""Profil entreprise: identity, finances (3 years), assurances, certifications, références,
+moyens humains et matériels, documents administratifs — with expiry warnings."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.profile import (
+    Address,
+    AdminDocKind,
+    AdminDocument,
+    Certification,
+    CompanyProfile,
+    Equipment,
+    Insurance,
+    InsuranceKind,
+    Reference,
+    Signatory,
+    StaffMember,
+    Turnover,
+)
+from ui.context import AppContext
+from ui.style import BAD, FRENCH, WARN, fr_short_date
+from ui.widgets import SiretEdit, title_label
+
+EXPIRY_WARNING_DAYS = 60
+
+Column = tuple[str, str, type]  # field, French label, type (str, int, float, date, StrEnum subclass)
+
+
+def _to_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return fr_short_date(value)
+    if isinstance(value, StrEnum):
+        return value.value
+    if isinstance(value, float):
+        return FRENCH.toString(value, "f", 2 if value % 1 else 0)
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def _parse(text: str, kind: type) -> Any:
+    text = text.strip()
+    if not text:
+        return None
+    if kind is int:
+        return int("".join(ch for ch in text if ch.isdigit() or ch == "-"))
+    if kind is float:
+        value, ok = FRENCH.toDouble(text.replace(" ", "").replace("\u202f", "").replace("€", ""))
+        if not ok:
+            value = float(text.replace(" ", "").replace(",", ".").replace("€", ""))
+        return value
+    if kind is date:
+        if "/" in text:
+            d, m, y = text.split("/")
+            return date(int(y), int(m), int(d))
+        return date.fromisoformat(text)
+    if kind is list:
+        return [t.strip() for t in text.split(",") if t.strip()]
+    return text
+
+
+class ListTable(QWidget):
+    """An editable list of records (one row each) with add/remove buttons."""
+
+    def __init__(
+        self, model: type[BaseModel], columns: list[Column], expiry_field: str | None = None
+    ) -> None:
+        super().__init__()
+        self.model = model
+        self.columns = columns
+        self.expiry_field = expiry_field
+        self._uuids: list[str | None] = []
+        lay = QVBoxLayout(self)
+        self.table = QTableWidget(0, len(columns))
+        self.table.setHorizontalHeaderLabels([self.tr(c[1]) for c in columns])
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().hide()
+        lay.addWidget(self.table, 1)
+        row = QHBoxLayout()
+        add = QPushButton(self.tr("Ajouter"))
+        add.clicked.connect(self.add_row)
+        rem = QPushButton(self.tr("Supprimer la ligne"))
+        rem.clicked.connect(self._remove)
+        row.addWidget(add)
+        row.addWidget(rem)
+        row.addStretch()
+        self.hint = QLabel()
+        self.hint.setObjectName("muted")
+        row.addWidget(self.hint)
+        lay.addLayout(row)
+
+    def add_row(self) -> None:
+        self.table.insertRow(self.table.rowCount())
+        self._uuids.append(None)
+
+    def _remove(self) -> None:
+        r = self.table.currentRow()
+        if r >= 0:
+            self.table.removeRow(r)
+            self._uuids.pop(r)
+
+    def set_items(self, items: list[BaseModel]) -> None:
+        self.table.setRowCount(len(items))
+        self._uuids = [getattr(i, "uuid", None) for i in items]
+        today = date.today()
+        warn = 0
+        for r, item in enumerate(items):
+            for c, (name, _label, _kind) in enumerate(self.columns):
+                cell = QTableWidgetItem(_to_text(getattr(item, name)))
+                self.table.setItem(r, c, cell)
+            if self.expiry_field:
+                expiry = getattr(item, self.expiry_field)
+                if isinstance(expiry, date):
+                    col = [c[0] for c in self.columns].index(self.expiry_field)
+                    cell = self.table.item(r, col)
+                    if cell is not None and expiry < today:
+                        cell.setForeground(BAD)
+                        cell.setToolTip(self.tr("Expiré"))
+                        warn += 1
+                    elif cell is not None and expiry <= today + timedelta(days=EXPIRY_WARNING_DAYS):
+                        cell.setForeground(WARN)
+                        cell.setToolTip(self.tr("Expire bientôt"))
+                        warn += 1
+        self.hint.setText(
+            self.tr("⚠ %d document(s) expiré(s) ou expirant sous 60 jours") % warn if warn else ""
+        )
+
+    def items(self) -> list[BaseModel]:
+        out: list[BaseModel] = []
+        for r in range(self.table.rowCount()):
+            data: dict[str, Any] = {}
+            empty = True
+            for c, (name, label, kind) in enumerate(self.columns):
+                cell = self.table.item(r, c)
+                text = cell.text() if cell is not None else ""
+                if text.strip():
+                    empty = False
+                try:
+                    value = _parse(text, kind if not issubclass(kind, StrEnum) else str)
+                except (ValueError, TypeError) as exc:
+                    raise ValueError(f"{label}, ligne {r + 1} : valeur « {text} » non reconnue") from exc
+                if value is not None:
+                    data[name] = value
+            if empty:
+                continue
+            if "uuid" in self.model.model_fields:
+                data["uuid"] = self._uuids[r] if r < len(self._uuids) else None
+            out.append(self.model.model_validate(data))
+        return out
+
+
+class ProfilePage(QWidget):
+    message = Signal(str, str)
+    saved = Signal()
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.profile: CompanyProfile | None = None
+        lay = QVBoxLayout(self)
+        head = QHBoxLayout()
+        head.addWidget(title_label(self.tr("Profil entreprise")))
+        head.addStretch()
+        self.save_button = QPushButton(self.tr("Enregistrer"))
+        self.save_button.setToolTip(self.tr("Ctrl+S"))
+        self.save_button.clicked.connect(self.save)
+        head.addWidget(self.save_button)
+        lay.addLayout(head)
+        shortcut = QShortcut(QKeySequence.StandardKey.Save, self)
+        shortcut.activated.connect(self.save)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        lay.addWidget(self.status)
+        self.tabs = QTabWidget()
+        lay.addWidget(self.tabs, 1)
+
+        ident = QWidget()
+        form = QFormLayout(ident)
+        self.f_name = QLineEdit()
+        self.f_trade = QLineEdit()
+        self.f_siret = SiretEdit()
+        self.f_form = QLineEdit()
+        self.f_naf = QLineEdit()
+        self.f_street = QLineEdit()
+        self.f_zip = QLineEdit()
+        self.f_city = QLineEdit()
+        self.f_email = QLineEdit()
+        self.f_phone = QLineEdit()
+        self.f_web = QLineEdit()
+        self.f_staff = QSpinBox()
+        self.f_staff.setMaximum(1_000_000)
+        self.f_pme = QCheckBox(self.tr("L'entreprise est une PME"))
+        self.f_sign_name = QLineEdit()
+        self.f_sign_role = QLineEdit()
+        self.f_presentation = QPlainTextEdit()
+        self.f_presentation.setMaximumHeight(110)
+        for label, w in (
+            ("Raison sociale :", self.f_name),
+            ("Nom commercial :", self.f_trade),
+            ("SIRET :", self.f_siret),
+            ("", self.f_siret.feedback),
+            ("Forme juridique :", self.f_form),
+            ("Code NAF :", self.f_naf),
+            ("Adresse :", self.f_street),
+            ("Code postal :", self.f_zip),
+            ("Ville :", self.f_city),
+            ("E-mail :", self.f_email),
+            ("Téléphone :", self.f_phone),
+            ("Site web :", self.f_web),
+            ("Effectif :", self.f_staff),
+            ("", self.f_pme),
+            ("Signataire :", self.f_sign_name),
+            ("Qualité du signataire :", self.f_sign_role),
+            ("Présentation :", self.f_presentation),
+        ):
+            form.addRow(self.tr(label), w)
+            if label:
+                w.setAccessibleName(self.tr(label.rstrip(" :")))
+        self.tabs.addTab(ident, self.tr("Identité"))
+        self.finances = ListTable(
+            Turnover,
+            [
+                ("annee", "Exercice", int),
+                ("montant_ht", "Chiffre d'affaires HT (€)", float),
+                ("part_objet_marche_ht", "Dont objet du marché (€)", float),
+            ],
+        )
+        self.insurances = ListTable(
+            Insurance,
+            [
+                ("kind", "Type (rc_pro, decennale, autre)", InsuranceKind),
+                ("assureur", "Assureur", str),
+                ("numero_police", "N° de police", str),
+                ("montant_garanti", "Montant garanti (€)", float),
+                ("valid_until", "Valable jusqu'au", date),
+            ],
+            expiry_field="valid_until",
+        )
+        self.certifications = ListTable(
+            Certification,
+            [
+                ("name", "Certification", str),
+                ("body", "Organisme", str),
+                ("number", "Numéro", str),
+                ("valid_from", "Depuis le", date),
+                ("valid_to", "Valable jusqu'au", date),
+            ],
+            expiry_field="valid_to",
+        )
+        self.references = ListTable(
+            Reference,
+            [
+                ("client", "Client", str),
+                ("object", "Objet", str),
+                ("year", "Année", int),
+                ("amount", "Montant HT (€)", float),
+                ("contact", "Contact", str),
+                ("description", "Description", str),
+            ],
+        )
+        self.staff = ListTable(
+            StaffMember,
+            [
+                ("role", "Fonction", str),
+                ("name", "Nom", str),
+                ("count", "Nombre", int),
+                ("qualification", "Qualification", str),
+                ("years_experience", "Années d'expérience", int),
+            ],
+        )
+        self.equipment = ListTable(
+            Equipment,
+            [
+                ("designation", "Désignation", str),
+                ("quantity", "Quantité", int),
+                ("description", "Description", str),
+            ],
+        )
+        self.admin_docs = ListTable(
+            AdminDocument,
+            [
+                (
+                    "kind",
+                    "Type (kbis, attestation_urssaf, attestation_fiscale, attestation_assurance, rib, autre)",
+                    AdminDocKind,
+                ),
+                ("label", "Libellé", str),
+                ("issued_on", "Délivré le", date),
+                ("expires_on", "Expire le", date),
+            ],
+            expiry_field="expires_on",
+        )
+        for w, name in (
+            (self.finances, "Finances"),
+            (self.insurances, "Assurances"),
+            (self.certifications, "Certifications"),
+            (self.references, "Références"),
+            (self.staff, "Moyens humains"),
+            (self.equipment, "Moyens matériels"),
+            (self.admin_docs, "Documents administratifs"),
+        ):
+            self.tabs.addTab(w, self.tr(name))
+
+    def refresh(self) -> None:
+        backend = self.ctx.backend
+        self.ctx.runner.run(
+            self.tr("Profil entreprise"),
+            lambda _c: backend.load_profile(),
+            on_success=self._fill,
+            on_failure=self.status.setText,
+        )
+
+    def _fill(self, profile: CompanyProfile | None) -> None:
+        self.profile = profile
+        if profile is None:
+            self.status.setText(
+                self.tr("Aucun profil enregistré : complétez au moins la raison sociale et le SIRET.")
+            )
+            return
+        self.status.setText("")
+        p = profile
+        self.f_name.setText(p.raison_sociale)
+        self.f_trade.setText(p.nom_commercial)
+        self.f_siret.setText(p.siret)
+        self.f_form.setText(p.forme_juridique)
+        self.f_naf.setText(p.code_naf)
+        self.f_street.setText(p.adresse.ligne1)
+        self.f_zip.setText(p.adresse.code_postal)
+        self.f_city.setText(p.adresse.ville)
+        self.f_email.setText(p.email)
+        self.f_phone.setText(p.telephone)
+        self.f_web.setText(p.site_web)
+        self.f_staff.setValue(p.effectif or 0)
+        self.f_pme.setChecked(bool(p.pme))
+        self.f_sign_name.setText(p.signataire.name if p.signataire else "")
+        self.f_sign_role.setText(p.signataire.role if p.signataire else "")
+        self.f_presentation.setPlainText(p.presentation)
+        self.finances.set_items(list(p.chiffre_affaires))
+        self.insurances.set_items(list(p.assurances))
+        self.certifications.set_items(list(p.certifications))
+        self.references.set_items(list(p.references))
+        self.staff.set_items(list(p.moyens_humains))
+        self.equipment.set_items(list(p.moyens_materiels))
+        self.admin_docs.set_items(list(p.documents_administratifs))
+
+    def build(self) -> CompanyProfile:
+        base = self.profile.model_dump() if self.profile else {}
+        signatory = None
+        if self.f_sign_name.text().strip():
+            signatory = Signatory(name=self.f_sign_name.text().strip(), role=self.f_sign_role.text().strip())
+        base.update(
+            raison_sociale=self.f_name.text().strip(),
+            nom_commercial=self.f_trade.text().strip(),
+            siret=self.f_siret.text(),
+            forme_juridique=self.f_form.text().strip(),
+            code_naf=self.f_naf.text().strip(),
+            adresse=Address(
+                ligne1=self.f_street.text().strip(),
+                code_postal=self.f_zip.text().strip(),
+                ville=self.f_city.text().strip(),
+            ),
+            email=self.f_email.text().strip(),
+            telephone=self.f_phone.text().strip(),
+            site_web=self.f_web.text().strip(),
+            effectif=self.f_staff.value() or None,
+            pme=self.f_pme.isChecked(),
+            signataire=signatory,
+            presentation=self.f_presentation.toPlainText().strip(),
+            chiffre_affaires=self.finances.items(),
+            assurances=self.insurances.items(),
+            certifications=self.certifications.items(),
+            references=self.references.items(),
+            moyens_humains=self.staff.items(),
+            moyens_materiels=self.equipment.items(),
+            documents_administratifs=self.admin_docs.items(),
+        )
+        return CompanyProfile.model_validate(base)
+
+    def save(self) -> None:
+        try:
+            profile = self.build()
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            where = ".".join(str(x) for x in err.get("loc", ()))
+            self.status.setText(self.tr("Profil non enregistré : %s (%s)") % (err.get("msg", ""), where))
+            return
+        except ValueError as exc:
+            self.status.setText(self.tr("Profil non enregistré : %s") % exc)
+            return
+        backend = self.ctx.backend
+
+        def ok(_r: object) -> None:
+            self.status.setText(self.tr("Profil enregistré."))
+            self.saved.emit()
+            self.refresh()
+
+        self.ctx.runner.run(
+            self.tr("Enregistrement du profil"),
+            lambda _c: backend.save_profile(profile),
+            on_success=ok,
+            on_failure=self.status.setText,
+        )

@@ -1,0 +1,513 @@
+"""Paramètres: Claude, compte et synchronisation, apparence, données, à propos."""
+
+from __future__ import annotations
+
+import platform
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+from PySide6 import __version__ as pyside_version
+from PySide6.QtCore import Signal, qVersion
+from PySide6.QtWidgets import (
+    QApplication,
+    QButtonGroup,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QRadioButton,
+    QStackedWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.settings import (
+    ACCOUNT_EMAIL,
+    ACCOUNT_SERVER_URL,
+    CLAUDE_DRAFTING_MODEL,
+    CLAUDE_EXTRACTION_MODEL,
+    CLAUDE_MODE,
+    CLAUDE_PRICES_EUR,
+    THEME,
+)
+from ui.backend import Backend
+from ui.context import AppContext
+from ui.operations import Lane
+from ui.style import THEMES, apply_theme, fr_money
+from ui.widgets import title_label
+
+SECTIONS = ("Claude", "Compte et synchronisation", "Apparence", "Données", "À propos")
+CLAUDE_MODES = (
+    ("off", "Désactivé (tout hors ligne)"),
+    ("own_key", "Ma propre clé d'API"),
+    ("account", "Mon compte Maître AO"),
+)
+ERASE_WORD = "EFFACER"
+
+LICENCES = (
+    ("Qt / PySide6", "LGPL v3"),
+    ("SQLCipher / sqlcipher3", "BSD / zlib"),
+    ("pypdf", "BSD"),
+    ("python-docx", "MIT"),
+    ("openpyxl", "MIT"),
+    ("httpx", "BSD"),
+    ("anthropic", "MIT"),
+    ("keyring", "MIT"),
+    ("cryptography", "Apache 2.0 / BSD"),
+    ("pydantic", "MIT"),
+    ("platformdirs", "MIT"),
+    ("tzdata", "Apache 2.0"),
+)
+
+
+def _version(name: str) -> str:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "—"
+
+
+def versions() -> list[tuple[str, str]]:
+    return [
+        ("Maître AO", _version("maitre-ao")),
+        ("Python", platform.python_version()),
+        ("Qt", qVersion()),
+        ("PySide6", pyside_version),
+        ("pypdf", _version("pypdf")),
+        ("python-docx", _version("python-docx")),
+        ("openpyxl", _version("openpyxl")),
+        ("anthropic", _version("anthropic")),
+        ("Système", f"{platform.system()} {platform.release()}"),
+    ]
+
+
+class SettingsPage(QWidget):
+    theme_changed = Signal(str)
+    data_changed = Signal()
+    store_erased = Signal()
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        lay = QVBoxLayout(self)
+        lay.addWidget(title_label(self.tr("Paramètres")))
+        body = QHBoxLayout()
+        self.nav = QListWidget()
+        self.nav.setMaximumWidth(230)
+        self.nav.setAccessibleName(self.tr("Rubriques des paramètres"))
+        for s in SECTIONS:
+            self.nav.addItem(self.tr(s))
+        self.stack = QStackedWidget()
+        for page in (self._claude(), self._account(), self._appearance(), self._data(), self._about()):
+            self.stack.addWidget(page)
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.setCurrentRow(0)
+        body.addWidget(self.nav)
+        body.addWidget(self.stack, 1)
+        lay.addLayout(body, 1)
+
+    # --- Claude ---------------------------------------------------------------------------
+    def _claude(self) -> QWidget:
+        w = QWidget()
+        form = QFormLayout(w)
+        self.mode_group = QButtonGroup(w)
+        box = QVBoxLayout()
+        current = self.ctx.settings.get(CLAUDE_MODE)
+        for i, (key, label) in enumerate(CLAUDE_MODES):
+            rb = QRadioButton(self.tr(label))
+            rb.setProperty("mode", key)
+            rb.setChecked(key == current)
+            self.mode_group.addButton(rb, i)
+            box.addWidget(rb)
+        self.mode_group.buttonClicked.connect(self._mode_changed)
+        form.addRow(self.tr("Accès à Claude :"), box)
+        self.api_key = QLineEdit()
+        self.api_key.setEchoMode(QLineEdit.EchoMode.Password)
+        self.api_key.setPlaceholderText(self.tr("sk-ant-… (gardée dans le trousseau du système)"))
+        self.api_key.setAccessibleName(self.tr("Clé d'API Claude"))
+        row = QHBoxLayout()
+        save = QPushButton(self.tr("Enregistrer la clé"))
+        save.clicked.connect(self._save_key)
+        delete = QPushButton(self.tr("Supprimer la clé"))
+        delete.clicked.connect(self._delete_key)
+        test = QPushButton(self.tr("Tester la connexion"))
+        test.clicked.connect(self._test)
+        row.addWidget(save)
+        row.addWidget(delete)
+        row.addWidget(test)
+        form.addRow(self.tr("Clé d'API :"), self.api_key)
+        form.addRow("", row)
+        models = sorted(self.ctx.settings.get(CLAUDE_PRICES_EUR))
+        self.extraction_model = QComboBox()
+        self.drafting_model = QComboBox()
+        for combo, var in (
+            (self.extraction_model, CLAUDE_EXTRACTION_MODEL),
+            (self.drafting_model, CLAUDE_DRAFTING_MODEL),
+        ):
+            combo.addItems(models)
+            combo.setCurrentText(self.ctx.settings.get(var))
+            combo.currentTextChanged.connect(lambda text, v=var: self.ctx.settings.set(v, text))
+            combo.setAccessibleName(self.tr(var.label))
+        form.addRow(self.tr("Modèle pour l'analyse :"), self.extraction_model)
+        form.addRow(self.tr("Modèle pour la rédaction :"), self.drafting_model)
+        self.spend = QLabel("—")
+        form.addRow(self.tr("Dépense du mois :"), self.spend)
+        self.claude_status = QLabel()
+        self.claude_status.setWordWrap(True)
+        form.addRow(self.claude_status)
+        return w
+
+    def _mode_changed(self, button: QRadioButton) -> None:
+        mode = str(button.property("mode"))
+        backend = self.ctx.backend
+
+        def work(_c: object) -> None:
+            if Backend.has("claude", "set_mode"):
+                backend.set_claude_mode(mode)
+            else:
+                self.ctx.settings.set(CLAUDE_MODE, mode)
+
+        self.ctx.runner.run(
+            self.tr("Mode Claude"),
+            work,
+            on_success=lambda _r: self.data_changed.emit(),
+            on_failure=self.claude_status.setText,
+        )
+
+    def _save_key(self) -> None:
+        key, backend = self.api_key.text().strip(), self.ctx.backend
+        if not key:
+            self.claude_status.setText(self.tr("Collez d'abord votre clé d'API."))
+            return
+        self.api_key.clear()
+        self.ctx.runner.run(
+            self.tr("Clé d'API"),
+            lambda _c: backend.set_api_key(key),
+            on_success=lambda _r: (
+                self.claude_status.setText(self.tr("Clé enregistrée dans le trousseau.")),
+                self.data_changed.emit(),
+            ),
+            on_failure=self.claude_status.setText,
+        )
+
+    def _delete_key(self) -> None:
+        backend = self.ctx.backend
+        self.ctx.runner.run(
+            self.tr("Clé d'API"),
+            lambda _c: backend.delete_api_key(),
+            on_success=lambda _r: (
+                self.claude_status.setText(self.tr("Clé supprimée.")),
+                self.data_changed.emit(),
+            ),
+            on_failure=self.claude_status.setText,
+        )
+
+    def _test(self) -> None:
+        backend = self.ctx.backend
+        self.claude_status.setText(self.tr("Test en cours…"))
+        self.ctx.runner.run(
+            self.tr("Test de Claude"),
+            lambda _c: backend.test_claude(),
+            on_success=self.claude_status.setText,
+            on_failure=self.claude_status.setText,
+            lane=Lane.NET,
+        )
+
+    # --- account --------------------------------------------------------------------------
+    def _account(self) -> QWidget:
+        w = QWidget()
+        form = QFormLayout(w)
+        self.server = QLineEdit(self.ctx.settings.get(ACCOUNT_SERVER_URL))
+        self.server.setPlaceholderText("https://api.maitre-ao.fr")
+        self.server.setAccessibleName(self.tr("Adresse du service"))
+        self.server.editingFinished.connect(
+            lambda: self.ctx.settings.set(ACCOUNT_SERVER_URL, self.server.text().strip())
+        )
+        self.email = QLineEdit(self.ctx.settings.get(ACCOUNT_EMAIL))
+        self.email.setAccessibleName(self.tr("Adresse e-mail du compte"))
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setAccessibleName(self.tr("Mot de passe"))
+        form.addRow(self.tr("Service :"), self.server)
+        form.addRow(self.tr("E-mail :"), self.email)
+        form.addRow(self.tr("Mot de passe :"), self.password)
+        row = QHBoxLayout()
+        self.login_button = QPushButton(self.tr("Se connecter"))
+        self.login_button.clicked.connect(self._login)
+        self.sync_button = QPushButton(self.tr("Synchroniser maintenant"))
+        self.sync_button.clicked.connect(self._sync)
+        row.addWidget(self.login_button)
+        row.addWidget(self.sync_button)
+        form.addRow("", row)
+        self.account_state = QLabel(
+            self.tr(
+                "Non connecté. Tout fonctionne sans compte ; le compte sert à synchroniser vos appareils et à utiliser Claude sans clé personnelle."
+            )
+        )
+        self.account_state.setWordWrap(True)
+        form.addRow(self.account_state)
+        note = QLabel(
+            self.tr(
+                "Ne quittent jamais cet ordinateur : les pièces des DCE et leur texte. Les mémoires ne sont synchronisés que pour les consultations où vous l'activez."
+            )
+        )
+        note.setWordWrap(True)
+        note.setObjectName("muted")
+        form.addRow(note)
+        return w
+
+    def _login(self) -> None:
+        email, password, backend = self.email.text().strip(), self.password.text(), self.ctx.backend
+        self.password.clear()
+        self.ctx.settings.set(ACCOUNT_EMAIL, email)
+
+        def work(_c: object) -> Any:
+            return backend._call("account", ("login",), email, password)
+
+        self.ctx.runner.run(
+            self.tr("Connexion"),
+            work,
+            on_success=lambda _r: self.data_changed.emit(),
+            on_failure=self.account_state.setText,
+        )
+
+    def _sync(self) -> None:
+        backend = self.ctx.backend
+        self.ctx.runner.run(
+            self.tr("Synchronisation"),
+            lambda _c: backend.sync_now(),
+            on_success=lambda m: self.account_state.setText(m or self.tr("Synchronisé.")),
+            on_failure=self.account_state.setText,
+        )
+
+    # --- appearance -----------------------------------------------------------------------
+    def _appearance(self) -> QWidget:
+        w = QWidget()
+        form = QFormLayout(w)
+        self.theme = QComboBox()
+        self.theme.setAccessibleName(self.tr("Apparence"))
+        for key, label in THEMES.items():
+            self.theme.addItem(self.tr(label), key)
+        self.theme.setCurrentIndex(max(0, self.theme.findData(self.ctx.settings.get(THEME))))
+        self.theme.currentIndexChanged.connect(lambda _i: self.set_theme(self.theme.currentData()))
+        form.addRow(self.tr("Apparence :"), self.theme)
+        return w
+
+    def set_theme(self, theme: str) -> None:
+        self.ctx.settings.set(THEME, theme)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_theme(app, theme)
+        self.theme.blockSignals(True)
+        self.theme.setCurrentIndex(max(0, self.theme.findData(theme)))
+        self.theme.blockSignals(False)
+        self.theme_changed.emit(theme)
+
+    # --- data -----------------------------------------------------------------------------
+    def _data(self) -> QWidget:
+        w = QWidget()
+        lay = QVBoxLayout(w)
+        for label, tip, slot in (
+            ("Sauvegarder…", "Une copie chiffrée de toutes vos données.", self._backup),
+            (
+                "Restaurer une sauvegarde…",
+                "Remplace les données actuelles par celles de la sauvegarde.",
+                self._restore,
+            ),
+            (
+                "Purger maintenant",
+                "Supprime les pièces des DCE dont la durée de conservation est passée.",
+                self._purge,
+            ),
+            (
+                "Exporter mes données…",
+                "Toutes vos données dans un fichier lisible (JSON).",
+                self._export_data,
+            ),
+        ):
+            row = QHBoxLayout()
+            b = QPushButton(self.tr(label))
+            b.setMinimumWidth(230)
+            b.clicked.connect(slot)
+            row.addWidget(b)
+            t = QLabel(self.tr(tip))
+            t.setObjectName("muted")
+            t.setWordWrap(True)
+            row.addWidget(t, 1)
+            lay.addLayout(row)
+        erase_row = QHBoxLayout()
+        self.erase_button = QPushButton(self.tr("Effacer toutes les données locales…"))
+        self.erase_button.setStyleSheet("color: #c62828")
+        self.erase_button.clicked.connect(self._erase)
+        erase_row.addWidget(self.erase_button)
+        erase_row.addStretch()
+        lay.addLayout(erase_row)
+        self.data_status = QLabel()
+        self.data_status.setWordWrap(True)
+        lay.addWidget(self.data_status)
+        lay.addStretch()
+        return w
+
+    def _backup(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Sauvegarder"), "maitre-ao-sauvegarde.db", self.tr("Sauvegarde (*.db)")
+        )
+        if path:
+            self.backup_to(Path(path))
+
+    def backup_to(self, path: Path) -> None:
+        backend = self.ctx.backend
+        self.ctx.runner.run(
+            self.tr("Sauvegarde"),
+            lambda _c: backend.backup(path),
+            on_success=lambda p: self.data_status.setText(self.tr("Sauvegarde enregistrée : %s") % p),
+            on_failure=self.data_status.setText,
+        )
+
+    def _restore(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Restaurer une sauvegarde"), "", self.tr("Sauvegarde (*.db)")
+        )
+        if not path:
+            return
+        key, ok = QInputDialog.getText(
+            self,
+            self.tr("Restaurer une sauvegarde"),
+            self.tr("Clé de récupération en vigueur quand la sauvegarde a été faite :"),
+        )
+        if ok and key.strip():
+            self.restore_from(Path(path), key.strip())
+
+    def restore_from(self, path: Path, recovery_key: str) -> None:
+        backend = self.ctx.backend
+        self.ctx.runner.run(
+            self.tr("Restauration"),
+            lambda _c: backend.restore(path, recovery_key),
+            on_success=lambda _r: (
+                self.data_status.setText(
+                    self.tr("Sauvegarde restaurée. Les données précédentes ont été mises de côté.")
+                ),
+                self.data_changed.emit(),
+            ),
+            on_failure=self.data_status.setText,
+        )
+
+    def _purge(self) -> None:
+        backend = self.ctx.backend
+        self.ctx.runner.run(
+            self.tr("Purge"),
+            lambda _c: backend.purge_now(),
+            on_success=lambda n: self.data_status.setText(self.tr("%d pièce(s) supprimée(s).") % n),
+            on_failure=self.data_status.setText,
+        )
+
+    def _export_data(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Exporter mes données"), "maitre-ao-mes-donnees.json", "JSON (*.json)"
+        )
+        if path:
+            backend = self.ctx.backend
+            self.ctx.runner.run(
+                self.tr("Export des données"),
+                lambda _c: backend.export_my_data(Path(path)),
+                on_success=lambda p: self.data_status.setText(self.tr("Données exportées : %s") % p),
+                on_failure=self.data_status.setText,
+            )
+
+    def _erase(self) -> None:
+        word, ok = QInputDialog.getText(
+            self,
+            self.tr("Effacer toutes les données locales"),
+            self.tr(
+                "Tout sera effacé de cet ordinateur : profil, consultations, mémoires, bibliothèque. "
+                "Cette action est définitive.\n\nTapez %s pour confirmer :"
+            )
+            % ERASE_WORD,
+        )
+        if ok:
+            self.erase_confirmed(word)
+
+    def erase_confirmed(self, word: str) -> None:
+        if word.strip() != ERASE_WORD:
+            self.data_status.setText(self.tr("Rien n'a été effacé (confirmation incorrecte)."))
+            return
+        backend = self.ctx.backend
+        self.ctx.runner.run(
+            self.tr("Effacement"),
+            lambda _c: backend.erase_all(),
+            on_success=lambda _r: self.store_erased.emit(),
+            on_failure=self.data_status.setText,
+        )
+
+    # --- about ----------------------------------------------------------------------------
+    def _about(self) -> QWidget:
+        w = QTextBrowser()
+        w.setOpenExternalLinks(True)
+        rows = "".join(f"<tr><td>{n}</td><td>{v}</td></tr>" for n, v in versions())
+        lic = "".join(f"<tr><td>{n}</td><td>{lic}</td></tr>" for n, lic in LICENCES)
+        w.setHtml(
+            "<h2>Maître AO</h2><p>Répondre aux appels d'offres publics, hors ligne, avec les sources.</p>"
+            f"<h3>Versions</h3><table cellpadding='3'>{rows}</table>"
+            f"<h3>Licences des composants</h3><table cellpadding='3'>{lic}</table>"
+            "<p>Qt est utilisé sous licence LGPL v3 : vous pouvez remplacer les bibliothèques Qt "
+            "fournies par une version modifiée.</p>"
+        )
+        return w
+
+    # --- status bar -----------------------------------------------------------------------
+    def refresh(self) -> None:
+        backend = self.ctx.backend
+
+        def work(_c: object) -> float | None:
+            return (
+                backend.monthly_spend() if Backend.has("claude", "monthly_spend", "month_spend_eur") else None
+            )
+
+        self.ctx.runner.run(
+            self.tr("Dépense Claude"),
+            work,
+            on_success=lambda v: self.spend.setText(
+                fr_money(v) if v is not None else self.tr("indisponible")
+            ),
+            on_failure=self.spend.setText,
+        )
+
+    def refresh_status(self, claude_label: QLabel, sync_label: QLabel) -> None:
+        backend, settings = self.ctx.backend, self.ctx.settings
+
+        def work(_c: object) -> tuple[str, str]:
+            claude = self.tr("Claude : désactivé")
+            mode = settings.get(CLAUDE_MODE)
+            if Backend.has("claude", "status", "claude_status"):
+                st = backend.claude_status()
+                mode = str(st.get("mode") or mode)
+                if mode != "off":
+                    ok = st.get("configured", True)
+                    claude = self.tr("Claude : prêt") if ok else self.tr("Claude : clé manquante")
+            elif mode != "off":
+                claude = self.tr("Claude : indisponible")
+            sync = self.tr("Synchronisation : non connecté")
+            if Backend.has("account", "status", "account_status"):
+                st = backend.account_status()
+                if st.get("connected"):
+                    sync = (
+                        self.tr("Synchronisation : à jour")
+                        if st.get("last_sync")
+                        else self.tr("Synchronisation : connecté")
+                    )
+            return claude, sync
+
+        def ok(texts: tuple[str, str]) -> None:
+            claude_label.setText(texts[0])
+            sync_label.setText(texts[1])
+            self.login_button.setEnabled(Backend.has("account", "login"))
+            self.sync_button.setEnabled(Backend.has("account", "sync_now", "sync"))
+
+        self.ctx.runner.run(self.tr("État"), work, on_success=ok)

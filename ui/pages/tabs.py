@@ -1,0 +1,321 @@
+"""Consultation tabs: Pièces, Go/No-Go, Exigences, Documents."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.kinds import PIECE_KIND_LABELS, PieceKind
+from ui.backend import CheckRow, PieceRow, RequirementRow
+from ui.style import BAD, GOOD, WARN
+
+
+def _table(headers: list[str], stretch: int) -> QTableWidget:
+    t = QTableWidget(0, len(headers))
+    t.setHorizontalHeaderLabels(headers)
+    t.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    t.verticalHeader().hide()
+    t.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    t.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+    t.setWordWrap(True)
+    return t
+
+
+def _link_item(text: str) -> QTableWidgetItem:
+    item = QTableWidgetItem(text)
+    if text:
+        font = item.font()
+        font.setUnderline(True)
+        item.setFont(font)
+        item.setForeground(Qt.GlobalColor.blue)
+    return item
+
+
+class PiecesTab(QWidget):
+    kind_changed = Signal(str, str)  # path, kind
+    page_requested = Signal(str, object, str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        lay = QVBoxLayout(self)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        lay.addWidget(self.summary)
+        self.table = _table(
+            [self.tr("Pièce"), self.tr("Type"), self.tr("Pages"), self.tr("OCR"), self.tr("Non lu")], 0
+        )
+        self.table.setAccessibleName(self.tr("Pièces du DCE"))
+        self.table.cellDoubleClicked.connect(self._open)
+        lay.addWidget(self.table, 1)
+        hint = QLabel(
+            self.tr("Double-cliquez sur une pièce pour lire ses pages. Changez son type dans la liste.")
+        )
+        hint.setObjectName("muted")
+        lay.addWidget(hint)
+        self.pieces: list[PieceRow] = []
+
+    def set_pieces(self, pieces: list[PieceRow]) -> None:
+        self.pieces = pieces
+        self.table.setRowCount(len(pieces))
+        unread = sum(1 for p in pieces if p.unread_reason or p.error)
+        ocr = sum(1 for p in pieces if p.needs_ocr)
+        has_rc = any(p.kind == PieceKind.RC.value for p in pieces)
+        text = self.tr("%d pièces · %d non lues · %d avec des pages à passer en OCR") % (
+            len(pieces),
+            unread,
+            ocr,
+        )
+        if pieces and not has_rc:
+            text += self.tr(" · ⚠ aucun règlement de la consultation (RC) trouvé")
+        self.summary.setText(text)
+        for i, p in enumerate(pieces):
+            self.table.setItem(i, 0, QTableWidgetItem(p.path))
+            combo = QComboBox()
+            combo.setAccessibleName(self.tr("Type de %s") % p.path)
+            for kind in PieceKind:
+                combo.addItem(f"{kind.value} — {PIECE_KIND_LABELS[kind]}", kind.value)
+            combo.setCurrentIndex(max(0, combo.findData(p.kind)))
+            combo.currentIndexChanged.connect(
+                lambda _i, c=combo, path=p.path: self.kind_changed.emit(path, c.currentData())
+            )
+            self.table.setCellWidget(i, 1, combo)
+            self.table.setItem(i, 2, QTableWidgetItem("" if p.pages is None else str(p.pages)))
+            ocr_item = QTableWidgetItem(self.tr("%d page(s)") % p.ocr_pages if p.needs_ocr else "")
+            ocr_item.setForeground(WARN)
+            self.table.setItem(i, 3, ocr_item)
+            reason = p.error or p.unread_reason or ""
+            self.table.setItem(i, 4, QTableWidgetItem(reason))
+        self.table.resizeColumnToContents(1)
+
+    def _open(self, row: int, _col: int) -> None:
+        if 0 <= row < len(self.pieces) and self.pieces[row].pages:
+            self.page_requested.emit(self.pieces[row].path, 1, "")
+
+
+VERDICTS = {
+    "ok": ("✔ OK", GOOD),
+    "a_verifier": ("? À vérifier", WARN),
+    "bloquant": ("✖ Bloquant", BAD),
+    "go": ("GO", GOOD),
+    "no_go": ("NO GO", BAD),
+}
+
+
+def verdict_text(value: str) -> tuple[str, object]:
+    key = value.lower().replace("-", "_").replace(" ", "_").replace("à", "a")
+    return VERDICTS.get(key, (value, WARN))
+
+
+class GoNoGoTab(QWidget):
+    source_requested = Signal(str, object, str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        lay = QVBoxLayout(self)
+        self.overall = QLabel()
+        self.overall.setStyleSheet("font-size: 18px; font-weight: 600")
+        self.overall.setAccessibleName(self.tr("Verdict global"))
+        lay.addWidget(self.overall)
+        self.table = _table(
+            [self.tr("Contrôle"), self.tr("Verdict"), self.tr("Détail"), self.tr("Source")], 2
+        )
+        self.table.setAccessibleName(self.tr("Contrôles Go/No-Go"))
+        self.table.cellClicked.connect(self._clicked)
+        lay.addWidget(self.table, 1)
+        self.checks: list[CheckRow] = []
+
+    def set_result(self, overall: str, checks: list[CheckRow]) -> None:
+        self.checks = checks
+        text, color = verdict_text(overall)
+        self.overall.setText(self.tr("Verdict : %s") % text if overall else "")
+        self.overall.setStyleSheet(f"font-size: 18px; font-weight: 600; color: {color.name()}")  # type: ignore[attr-defined]
+        self.table.setRowCount(len(checks))
+        for i, c in enumerate(checks):
+            self.table.setItem(i, 0, QTableWidgetItem(c.label))
+            vt, vc = verdict_text(c.verdict)
+            item = QTableWidgetItem(vt)
+            item.setForeground(vc)  # type: ignore[arg-type]
+            self.table.setItem(i, 1, item)
+            self.table.setItem(i, 2, QTableWidgetItem(c.detail))
+            self.table.setItem(i, 3, _link_item(c.source))
+        self.table.resizeRowsToContents()
+
+    def show_message(self, message: str) -> None:
+        self.overall.setText(message)
+        self.overall.setStyleSheet("")
+        self.table.setRowCount(0)
+
+    def _clicked(self, row: int, col: int) -> None:
+        if col == 3 and 0 <= row < len(self.checks) and self.checks[row].file:
+            c = self.checks[row]
+            self.source_requested.emit(c.file, c.page, c.quote)
+
+
+COVERAGE = {
+    "couverte": ("Couverte", GOOD),
+    "covered": ("Couverte", GOOD),
+    "partielle": ("Partielle", WARN),
+    "partial": ("Partielle", WARN),
+    "non_couverte": ("Non couverte", BAD),
+    "missing": ("Non couverte", BAD),
+    "uncovered": ("Non couverte", BAD),
+}
+
+
+class ExigencesTab(QWidget):
+    source_requested = Signal(str, object, str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        lay = QVBoxLayout(self)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(self.tr("Couverture :")))
+        self.filter = QComboBox()
+        self.filter.setAccessibleName(self.tr("Filtrer par couverture"))
+        for label, data in (
+            (self.tr("Toutes"), ""),
+            (self.tr("Couvertes"), "Couverte"),
+            (self.tr("Partielles"), "Partielle"),
+            (self.tr("Non couvertes"), "Non couverte"),
+        ):
+            self.filter.addItem(label, data)
+        self.filter.currentIndexChanged.connect(lambda _i: self._apply())
+        row.addWidget(self.filter)
+        self.stats = QLabel()
+        row.addWidget(self.stats, 1)
+        lay.addLayout(row)
+        self.table = _table(
+            [self.tr("Exigence"), self.tr("Couverture"), self.tr("Section du mémoire"), self.tr("Source")], 0
+        )
+        self.table.setAccessibleName(self.tr("Matrice des exigences"))
+        self.table.cellClicked.connect(self._clicked)
+        lay.addWidget(self.table, 1)
+        self.rows: list[RequirementRow] = []
+        self.shown: list[RequirementRow] = []
+
+    def set_rows(self, rows: list[RequirementRow]) -> None:
+        self.rows = rows
+        self._apply()
+
+    def show_message(self, message: str) -> None:
+        self.rows = []
+        self._apply()
+        self.stats.setText(message)
+
+    def _apply(self) -> None:
+        wanted = self.filter.currentData() or ""
+        labelled = [(r, COVERAGE.get(r.coverage.lower(), (r.coverage, WARN))) for r in self.rows]
+        shown = [(r, lc) for r, lc in labelled if not wanted or lc[0] == wanted]
+        self.shown = [r for r, _ in shown]
+        counts = {
+            k: sum(1 for _r, lc in labelled if lc[0] == k) for k in ("Couverte", "Partielle", "Non couverte")
+        }
+        self.stats.setText(
+            self.tr("%d exigences : %d couvertes, %d partielles, %d non couvertes")
+            % (len(self.rows), counts["Couverte"], counts["Partielle"], counts["Non couverte"])
+        )
+        self.table.setRowCount(len(shown))
+        for i, (r, (label, color)) in enumerate(shown):
+            self.table.setItem(i, 0, QTableWidgetItem(r.text))
+            item = QTableWidgetItem(self.tr(label))
+            item.setForeground(color)
+            self.table.setItem(i, 1, item)
+            self.table.setItem(i, 2, QTableWidgetItem(r.section))
+            src = f"{r.file}, p. {r.page}" if r.file and r.page else (r.file or "")
+            self.table.setItem(i, 3, _link_item(src))
+        self.table.resizeRowsToContents()
+
+    def _clicked(self, row: int, col: int) -> None:
+        if col == 3 and 0 <= row < len(self.shown) and self.shown[row].file:
+            r = self.shown[row]
+            self.source_requested.emit(r.file, r.page, r.text)
+
+
+EXPORTS = (
+    ("memoire", "Mémoire technique (DOCX)"),
+    ("dc1", "DC1 — Lettre de candidature"),
+    ("dc2", "DC2 — Déclaration du candidat"),
+    ("matrix", "Matrice des exigences (XLSX)"),
+    ("checklist", "Liste des pièces à remettre"),
+)
+
+
+class DocumentsTab(QWidget):
+    export_requested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.folder: Path | None = None
+        lay = QVBoxLayout(self)
+        info = QLabel(
+            self.tr(
+                "Produisez les documents de votre réponse. Ils sont enregistrés dans le dossier d'export."
+            )
+        )
+        info.setWordWrap(True)
+        lay.addWidget(info)
+        grid = QGridLayout()
+        self.buttons: dict[str, QPushButton] = {}
+        for i, (key, label) in enumerate(EXPORTS):
+            b = QPushButton(self.tr(label))
+            b.setAccessibleName(self.tr("Exporter : %s") % label)
+            b.clicked.connect(lambda _c=False, k=key: self.export_requested.emit(k))
+            self.buttons[key] = b
+            grid.addWidget(b, i // 2, i % 2)
+        all_b = QPushButton(self.tr("Tout exporter"))
+        all_b.clicked.connect(lambda: self.export_requested.emit("all"))
+        grid.addWidget(all_b, 3, 0)
+        open_b = QPushButton(self.tr("Ouvrir le dossier d'export"))
+        open_b.clicked.connect(self.open_folder)
+        grid.addWidget(open_b, 3, 1)
+        lay.addLayout(grid)
+        lay.addWidget(QLabel(self.tr("<b>Fichiers produits</b>")))
+        self.files = QListWidget()
+        self.files.setAccessibleName(self.tr("Fichiers produits"))
+        self.files.itemDoubleClicked.connect(self._open_file)
+        lay.addWidget(self.files, 1)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        lay.addWidget(self.status)
+
+    def set_folder(self, folder: Path) -> None:
+        self.folder = folder
+        self.files.clear()
+        if folder.is_dir():
+            for f in sorted(folder.iterdir()):
+                if f.is_file():
+                    self.add_file(f)
+
+    def add_file(self, path: Path) -> None:
+        for i in range(self.files.count()):
+            item = self.files.item(i)
+            if item is not None and item.data(Qt.ItemDataRole.UserRole) == str(path):
+                return
+        item = QListWidgetItem(path.name)
+        item.setData(Qt.ItemDataRole.UserRole, str(path))
+        item.setToolTip(str(path))
+        self.files.addItem(item)
+
+    def open_folder(self) -> None:
+        if self.folder is not None:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.folder)))
+
+    def _open_file(self, item: QListWidgetItem) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(item.data(Qt.ItemDataRole.UserRole)))
