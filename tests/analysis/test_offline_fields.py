@@ -642,3 +642,11 @@ def test_points_listed_after_an_intro_sentence() -> None:
         ("Délai d'exécution", 20.0, []),
         ("Valeur technique", 30.0, []),
     ]
+
+
+def test_optional_wording_after_the_piece_does_not_drop_it() -> None:
+    analysis = run(
+        "Pièces à fournir\n- Un mémoire technique qui peut comporter des annexes ;\n- Le planning (facultatif) ;\n"
+        "- La déclaration de sous-traitance (DC4), le cas échéant.\nJugement des offres\n"
+    )
+    assert analysis.required_documents == [R.MEMOIRE_TECHNIQUE]

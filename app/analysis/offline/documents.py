@@ -37,11 +37,15 @@ _WINNER = re.compile(
     r"en\s+cas\s+d'attribution|lors\s+de\s+l'attribution|au\s+stade\s+de\s+l'attribution|le\s+laureat"
 )
 _OPTIONAL = re.compile(
-    r"\bpeu(?:t|vent)\b|\bpourr(?:a|ont)\b|\bfacultati|\ble\s+cas\s+echeant\b|\bs'il\s+(?:le\s+souhaite|y\s+a\s+lieu)|"
+    r"\bpeu(?:t|vent)\b|\bpourr(?:a|ont)\b|\bs'il\s+(?:le\s+souhaite|y\s+a\s+lieu)|"
     r"\ben\s+cas\s+de\s+(?:sous-traitance|groupement|recours)|\bsi\s+le\s+candidat|\bsi,|^si\s|\baccepte\s+que|"
     r"\beligible|\bpossibilite|\bsont\s+invites|\best\s+invite|\bou\s+equivalent\b(?=.*\bdume)|\bn'est\s+pas\s+obligatoire|"
     r"\bne\s+sont\s+pas\s+tenus|\bn'est\s+pas\s+tenu|\bdispense|\bne\s+(?:sont|est)\s+pas\s+a\s+(?:remettre|fournir|produire|joindre)|"
     r"\bsouhaite|\bfaculte|\benvisage\s+de"
+)
+# Optional wherever it is written in the sentence ("Planning (facultatif)", "DC4, le cas échéant").
+_OPTIONAL_ANYWHERE = re.compile(
+    r"\bfacultati|\ble\s+cas\s+echeant\b|\bsi\s+besoin\b|\beventuellement\b|\bsi\s+necessaire\b"
 )
 _DCE_CONTENT = re.compile(
     r"dossier\s+de\s+consultation\s+(?:comprend|contient|est\s+compose)|le\s+dce\s+(?:comprend|contient)"
@@ -150,10 +154,14 @@ def find_required_documents(pages: Sequence[Page]) -> tuple[list[R], Evidence] |
         if in_dce_list or (bullet and context_excluded):
             continue
         for sentence in re.split(r"(?<=[.;])\s+", folded):
-            if _WINNER.search(sentence) or _OPTIONAL.search(sentence) or _NEGATED.search(sentence):
+            if _WINNER.search(sentence) or _OPTIONAL_ANYWHERE.search(sentence) or _NEGATED.search(sentence):
                 continue
             for code, pattern in _DOCS:
-                if code not in found and pattern.search(sentence):
+                if code in found:
+                    continue
+                m = pattern.search(sentence)
+                # "Le candidat peut joindre un DUME": optional; "un mémoire qui peut comporter…": asked.
+                if m is not None and not _OPTIONAL.search(sentence[: m.start()]):
                     found.append(code)
                     if evidence is None:
                         evidence = page.evidence(line.text[:240])

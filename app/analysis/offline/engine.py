@@ -21,6 +21,14 @@ log = logging.getLogger(__name__)
 _IDENTITY_KINDS = (PieceKind.RC, PieceKind.CCAP, PieceKind.CCP, PieceKind.AE, PieceKind.CADRE_REPONSE)
 # Pieces where the candidate's list of pieces to produce is written.
 _DOCUMENT_KINDS = (PieceKind.RC, PieceKind.CCP, PieceKind.CADRE_REPONSE, PieceKind.AUTRE)
+# The mémoire's page limit is a rule of the consultation (RC, cadre de réponse), not of the contract.
+_PAGE_LIMIT_KINDS = (
+    PieceKind.RC,
+    PieceKind.CADRE_REPONSE,
+    PieceKind.CCP,
+    PieceKind.QR_REGISTER,
+    PieceKind.AUTRE,
+)
 # Offer validity and lots are often stated in the AE or the CCAP only.
 _VALIDITY_KINDS = (PieceKind.RC, PieceKind.AE, PieceKind.CCAP, PieceKind.CCP, PieceKind.CADRE_REPONSE)
 
@@ -81,7 +89,7 @@ def analyze_offline(pieces: list[PieceText], *, cancel: CancelToken | None = Non
         rule_pages(dce, PieceKind.RC, PieceKind.CCP, PieceKind.CADRE_REPONSE, PieceKind.CCAP),
     )
     step("required_documents", documents.find_required_documents, rule_pages(dce, *_DOCUMENT_KINDS))
-    step("memoire_page_limit", clauses.find_page_limit, rules)
+    step("memoire_page_limit", clauses.find_page_limit, rule_pages(dce, *_PAGE_LIMIT_KINDS))
     analysis.warnings = _warnings(dce, analysis)
     from app.analysis.fiche import render_fiche  # fiche imports the domain only; no cycle at import time
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import islice
 
 from app.domain.analysis import Evidence
 
@@ -120,7 +121,7 @@ def find_object(pages: Sequence[Page]) -> tuple[str, Evidence] | None:
             value = value[lead.end() :].lstrip(" :")
         end = value.find(". ")
         return (value[:end] if end > 10 else value).strip(" ."), evidence
-    for page in pages[:6]:
+    for page in islice(pages, 6):
         m = _OBJECT_SENTENCE.search(page.folded)
         if m is None:
             continue
@@ -152,7 +153,7 @@ def _reference_in(text: str) -> tuple[str, int, int] | None:
 
 def find_reference(pages: Sequence[Page]) -> tuple[str, Evidence] | None:
     """A labelled consultation number on the first pages (running headers included)."""
-    for page in pages[:8]:
+    for page in islice(pages, 8):
         if page.number > 3:
             continue
         for header in page.headers:
