@@ -650,3 +650,18 @@ def test_optional_wording_after_the_piece_does_not_drop_it() -> None:
         "- La déclaration de sous-traitance (DC4), le cas échéant.\nJugement des offres\n"
     )
     assert analysis.required_documents == [R.MEMOIRE_TECHNIQUE]
+
+
+def test_buyer_heading_an_unlabelled_cover_page() -> None:
+    analysis = run(
+        "RÈGLEMENT DE LA CONSULTATION\nMARCHÉ PUBLIC DE MAÎTRISE D'OEUVRE\nRestauration des ouvrages du bassin\n"
+        "Date et heure limites de réception des offres : lundi 03 juin 2019 à 16:00\n"
+        "Département de Loire-Atlantique 3 Quai Ceineray\nCS 94109\n44041 NANTES\n"
+    )
+    assert analysis.buyer == "Département de Loire-Atlantique"
+    assert analysis.deadline == "2019-06-03T16:00:00+02:00"
+
+
+def test_labelled_buyer_wins_over_a_name_in_the_text() -> None:
+    analysis = run("Ville de Sainte-Exemple\nPouvoir adjudicateur : Syndicat intercommunal des eaux\n")
+    assert analysis.buyer == "Syndicat intercommunal des eaux"

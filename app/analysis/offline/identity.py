@@ -103,13 +103,58 @@ _ADDRESS = re.compile(
 )
 
 
-def find_buyer(pages: Sequence[Page]) -> tuple[str, Evidence] | None:
-    found = _labelled(pages, _BUYER_LABEL)
-    if found is None:
-        return None
-    value, evidence = found
+# A public buyer's name as it heads a cover page ("Ville de …", "Communauté de communes …").
+_ENTITY = re.compile(
+    r"^(?:la\s+|le\s+|l')?(?:commune|ville|mairie|departement|conseil\s+(?:departemental|regional|general)|region\b|"
+    r"communaute\s+(?:de\s+communes|d'agglomeration|urbaine)|metropole|eurometropole|syndicat|sivom|sivu|"
+    r"etablissement\s+public|centre\s+(?:hospitalier|communal|de\s+gestion)|chu\b|chru?\b|hopita|office\s+public|oph\b|"
+    r"universite|lycee|college|sdis\b|service\s+departemental|ministere|prefecture|agence|caisse|chambre|ccas\b|"
+    r"parc\s+naturel|grand\s+port|port\s+autonome|institut|gip\b|groupement\s+hospitalier|ept\b|"
+    r"direction\s+(?:regionale|departementale|interregionale|generale|interdepartementale)|assistance\s+publique|"
+    r"etat\b|ecole\s+(?:nationale|superieure)|epci\b|pole\s+metropolitain|territoire\s+de|collectivite)\b"
+)
+
+
+def _without_address(value: str) -> str:
     cut = _ADDRESS.search(fold(value))
-    return (value[: cut.start()].strip() if cut and cut.start() > 3 else value), evidence
+    return value[: cut.start()].strip(" ,.-–") if cut and cut.start() > 3 else value
+
+
+def _entity_line(pages: list[Page]) -> tuple[str, Evidence] | None:
+    for page in pages[:1]:
+        for text in [*(line.text for line in page.lines[:40]), *page.headers]:
+            if has_leaders(text) or len(text) > 200:
+                continue
+            if _ENTITY.match(fold(text)):
+                value = _without_address(text).split(" – ")[0].split(" - ")[0].strip()
+                if len(value) >= 5:
+                    return value, page.evidence(squash(text))
+    return None
+
+
+def find_buyer(pages: Sequence[Page]) -> tuple[str, Evidence] | None:
+    """Per piece (RC first, three at most): a labelled buyer, else the name heading its cover page."""
+    for piece_pages in _by_piece(pages, 3):
+        found = _labelled(piece_pages, _BUYER_LABEL)
+        if found is not None:
+            return _without_address(found[0]), found[1]
+        found = _entity_line(piece_pages)
+        if found is not None:
+            return found
+    return None
+
+
+def _by_piece(pages: Sequence[Page], limit: int) -> list[list[Page]]:
+    """The first pages (up to 5) of the first `limit` pieces, without preparing the others."""
+    groups: list[list[Page]] = []
+    for page in pages:
+        if not groups or groups[-1][0].piece is not page.piece:
+            if len(groups) == limit:
+                break
+            groups.append([])
+        if len(groups[-1]) < 5:
+            groups[-1].append(page)
+    return groups
 
 
 def find_object(pages: Sequence[Page]) -> tuple[str, Evidence] | None:
