@@ -117,6 +117,7 @@ class Backend:
 
     def __init__(self) -> None:
         self.store: Any = None
+        self._answers: dict[str, Any] = {}
 
     # --- plumbing -------------------------------------------------------------------------
     @staticmethod
@@ -185,6 +186,7 @@ class Backend:
         self.store = self._call("store", ("unlock", "unlock_with_recovery_key"), recovery_key)
 
     def close(self) -> None:
+        self._answers.clear()
         if self.store is not None and hasattr(self.store, "close"):
             self.store.close()
         self.store = None
@@ -217,7 +219,16 @@ class Backend:
         return result if isinstance(result, CompanyProfile) or result is None else None
 
     def save_profile(self, profile: CompanyProfile) -> None:
+        self.forget_answer()
         self._call("profile", ("save", "save_profile"), profile)
+
+    def import_profile(self, path: Path) -> CompanyProfile:
+        """A profile JSON file (same format as `maitre-ao profile import`)."""
+        self.forget_answer()
+        self._call("profile", ("import_file",), path)
+        profile = self.load_profile()
+        assert profile is not None
+        return profile
 
     def expiring(self, days: int = 60) -> list[tuple[str, str]]:
         """(label, ISO date) of certifications and admin documents expiring within `days`."""
@@ -240,6 +251,7 @@ class Backend:
             paths,
             progress=progress,
             cancel=cancel,
+            analyze=True,
         )
         errors = [
             (
@@ -337,132 +349,138 @@ class Backend:
         return analysis
 
     # --- proposals ------------------------------------------------------------------------
+    # The proposals service works on a "stored answer" (outline, bodies, matrix, go/no-go, checklist)
+    # opened per consultation; it is kept here between calls and reopened when inputs change.
+    def _answer(self, uuid: str, reload: bool = False) -> Any:
+        if reload or uuid not in self._answers:
+            self._answers[uuid] = self._call("proposals", ("open_answer",), uuid)
+        return self._answers[uuid]
+
+    def forget_answer(self, uuid: str | None = None) -> None:
+        if uuid is None:
+            self._answers.clear()
+        else:
+            self._answers.pop(uuid, None)
+
     def go_no_go(self, uuid: str) -> tuple[str, list[CheckRow]]:
-        result = self._call("proposals", ("go_no_go", "gonogo", "check_fit"), uuid)
+        result = get(self._answer(uuid), "answer").gonogo
         checks = []
         for c in get(result, "checks", []) or []:
-            ev = get(c, "evidence")
-            file, page = get(ev, "file"), get(ev, "page")
-            verdict = get(c, "verdict") or get(c, "status") or ""
+            file, page = get(c, "file"), get(c, "page")
+            verdict = get(c, "status") or get(c, "verdict") or ""
             checks.append(
                 CheckRow(
-                    label=str(get(c, "label") or get(c, "name") or ""),
+                    label=str(get(c, "label") or ""),
                     verdict=str(getattr(verdict, "value", verdict)),
-                    detail=str(get(c, "detail") or get(c, "reason") or ""),
-                    source=f"{file} p. {page}" if file and page else str(file or ""),
+                    detail=str(get(c, "detail") or ""),
+                    source=f"{file}, p. {page}" if file and page else str(file or ""),
                     file=file,
                     page=page,
-                    quote=str(get(ev, "quote") or ""),
+                    quote="",
                 )
             )
-        overall = get(result, "verdict") or get(result, "overall") or ""
-        return str(getattr(overall, "value", overall)), checks
+        overall = get(result, "verdict") or ""
+        reasons = get(result, "reasons") or []
+        text = str(getattr(overall, "value", overall))
+        return (f"{text} — {'; '.join(reasons)}" if reasons else text), checks
 
     def requirements(self, uuid: str) -> list[RequirementRow]:
-        rows = self._call("proposals", ("requirements_matrix", "requirements", "matrix"), uuid)
+        answer = get(self._answer(uuid), "answer")
         out = []
-        for r in get(rows, "requirements", rows) or []:
-            ev = get(r, "evidence")
+        for r in answer.requirements:
             cov = get(r, "coverage") or ""
             out.append(
                 RequirementRow(
                     text=str(get(r, "text") or ""),
                     coverage=str(getattr(cov, "value", cov)),
-                    section=str(get(r, "section_title") or get(r, "section") or ""),
-                    file=get(r, "file") or get(ev, "file"),
-                    page=get(r, "page") or get(ev, "page"),
+                    section=str(get(r, "section_title") or ""),
+                    file=get(r, "file"),
+                    page=get(r, "page"),
                 )
             )
         return out
 
     def outline(self, uuid: str) -> list[SectionRow]:
-        rows = self._call("proposals", ("outline", "get_outline", "sections"), uuid)
-        return [
-            SectionRow(
-                uuid=str(get(r, "uuid")),
-                title=str(get(r, "title")),
-                level=int(get(r, "level") or 1),
-                parent_uuid=get(r, "parent_uuid"),
-                body=str(get(r, "body") or ""),
-                weight_percent=get(r, "weight_percent"),
-                criterion=str(get(r, "criterion") or ""),
+        answer = get(self._answer(uuid, reload=True), "answer")
+        rows = []
+        for s in answer.outline.sections:
+            key = str(s.key)
+            parent = key.rsplit(".", 1)[0] if "." in key else None
+            rows.append(
+                SectionRow(
+                    uuid=key,
+                    title=str(s.title),
+                    level=int(s.level or 1),
+                    parent_uuid=parent,
+                    body=str(answer.bodies.get(key, "")),
+                    weight_percent=s.weight_percent,
+                    criterion=str(s.criterion or ""),
+                )
             )
-            for r in get(rows, "sections", rows) or []
-        ]
+        return rows
 
-    def draft_offline(self, uuid: str, section_uuid: str) -> str:
-        return str(self._call("proposals", ("draft_offline", "draft_section_offline"), uuid, section_uuid))
+    def draft_offline(self, uuid: str, key: str) -> str:
+        """Redraft one section from the templates and the profile; saved as the section's text."""
+        stored = self._answer(uuid)
+        library = self._call("library", ("all_blocks",))
+        text = str(self._fn("proposals", "redraft_offline")(stored.answer, key, library))
+        self._call("proposals", ("save_section_text",), stored, key, text, "offline")
+        return text
 
-    def draft_claude(
-        self, uuid: str, section_uuid: str, on_text: Callable[[str], None], cancel: CancelToken
-    ) -> str:
-        return str(
-            self._call(
-                "proposals",
-                ("draft_claude", "draft_section_claude"),
-                uuid,
-                section_uuid,
-                on_text=on_text,
-                cancel=cancel,
+    def draft_claude(self, uuid: str, key: str, on_text: Callable[[str], None], cancel: CancelToken) -> str:
+        """Stream one section from Claude; what came before a cancel is kept and saved."""
+        stored = self._answer(uuid)
+        sink = self._call("claude", ("ledger_sink",), uuid)
+        text = str(
+            self._fn("proposals", "draft_with_claude")(
+                stored.answer, key, stored.pieces, on_text, cancel, consultation_uuid=uuid, usage_sink=sink
             )
         )
+        if text.strip():
+            self._call("proposals", ("save_section_text",), stored, key, text, "claude")
+        return text
 
-    def save_section(self, uuid: str, section_uuid: str, body: str) -> None:
-        self._call("proposals", ("save_section",), uuid, section_uuid, body)
+    def save_section(self, uuid: str, key: str, body: str) -> None:
+        self._call("proposals", ("save_section_text",), self._answer(uuid), key, body, "manual")
 
-    def export(self, uuid: str, what: str, dest_dir: Path) -> Path:
-        names = {
-            "memoire": ("export_memoire", "export_docx"),
-            "dc1": ("export_dc1",),
-            "dc2": ("export_dc2",),
-            "matrix": ("export_matrix", "export_requirements_xlsx"),
-            "checklist": ("export_checklist",),
-        }[what]
-        return Path(self._call("proposals", names, uuid, dest_dir))
+    def export(self, uuid: str, dest_dir: Path) -> tuple[list[Path], list[str]]:
+        """Every file of the answer (mémoire DOCX, DC1, DC2, matrix XLSX, checklist) and warnings."""
+        result = self._call("proposals", ("export_consultation",), uuid, dest_dir)
+        return [Path(p) for p in get(result, "files", [])], [str(w) for w in get(result, "warnings", [])]
 
     # --- library --------------------------------------------------------------------------
     def blocks(self, query: str = "") -> list[BlockRow]:
-        rows = self._call("library", ("search_blocks", "list_blocks", "search"), query)
+        rows = self._call("library", ("search",), query) if query else self._call("library", ("all_blocks",))
+        status = self._fn("library", "status")
         return [
             BlockRow(
                 uuid=str(get(r, "uuid")),
                 title=str(get(r, "title")),
-                tags=", ".join(get(r, "tags"))
-                if isinstance(get(r, "tags"), list)
-                else str(get(r, "tags") or ""),
-                body=str(get(r, "body") or get(r, "text") or ""),
+                tags=", ".join(get(r, "tags") or []),
+                body=str(get(r, "body") or ""),
                 reviewed_on=str(get(r, "reviewed_on") or "") or None,
-                needs_review=bool(get(r, "needs_review") or get(r, "a_revoir")),
+                needs_review=status(r) == "à revoir",
             )
             for r in rows or []
         ]
 
     def save_block(self, block: BlockRow) -> str:
-        return str(
-            self._call(
-                "library",
-                ("save_block", "upsert_block"),
-                uuid=block.uuid or None,
-                title=block.title,
-                tags=[t.strip() for t in block.tags.split(",") if t.strip()],
-                body=block.body,
-            )
-        )
+        tags = [t.strip() for t in block.tags.split(",") if t.strip()]
+        if block.uuid:
+            self._call("library", ("update",), block.uuid, title=block.title, body=block.body, tags=tags)
+            return block.uuid
+        return str(get(self._call("library", ("add",), block.title, block.body, tags), "uuid"))
 
     def delete_block(self, uuid: str) -> None:
-        self._call("library", ("delete_block",), uuid)
+        self._call("library", ("delete",), uuid)
 
     def mark_reviewed(self, uuid: str) -> None:
-        self._call("library", ("mark_reviewed", "review_block"), uuid)
+        self._call("library", ("mark_reviewed",), uuid)
 
     # --- Claude and account ---------------------------------------------------------------
     def claude_status(self) -> dict[str, Any]:
-        result = self._call("claude", ("status", "claude_status"))
-        return (
-            dict(result)
-            if isinstance(result, dict)
-            else {k: get(result, k) for k in ("mode", "configured", "monthly_spend_eur")}
-        )
+        st = self._call("claude", ("status",))
+        return {k: get(st, k) for k in ("mode", "mode_label", "configured", "access", "drafting_model")}
 
     def set_api_key(self, key: str) -> None:
         self._call("claude", ("set_api_key",), key)
@@ -474,10 +492,11 @@ class Backend:
         self._call("claude", ("set_mode",), mode)
 
     def test_claude(self) -> str:
-        return str(self._call("claude", ("test_connection",)) or "Connexion réussie.")
+        return str(self._call("claude", ("check_connection", "test_connection")))
 
     def monthly_spend(self) -> float:
-        return float(self._call("claude", ("monthly_spend", "month_spend_eur")) or 0.0)
+        summary = self._call("claude", ("usage_summary",))
+        return float(get(get(summary, "month"), "cost_eur", 0.0) or 0.0)
 
     def account_status(self) -> dict[str, Any]:
         result = self._call("account", ("status", "account_status"))

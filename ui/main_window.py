@@ -237,16 +237,13 @@ class MainWindow(QMainWindow):
         if files:
             self.import_paths([Path(f) for f in files])
 
-    def import_paths(self, paths: list[Path], analyze: bool = True) -> None:
+    def import_paths(self, paths: list[Path]) -> None:
         backend = self.ctx.backend
         self.banner.hide()
 
         def work(ctx: OpContext) -> ImportOutcome:
-            outcome = backend.import_dce(paths, ctx.progress, ctx.cancel)
-            if analyze and outcome.consultation_uuid:
-                ctx.progress(0, 0, self.tr("Analyse du DCE…"))
-                backend.analyze(outcome.consultation_uuid, "offline", ctx.progress, ctx.cancel)
-            return outcome
+            # The import service reads the pieces and runs the offline analysis as it goes.
+            return backend.import_dce(paths, ctx.progress, ctx.cancel)
 
         def ok(outcome: ImportOutcome) -> None:
             self.last_import = outcome

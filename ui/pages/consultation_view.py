@@ -27,7 +27,7 @@ from ui.pages.dashboard import STATUSES
 from ui.pages.memoire import MemoireTab
 from ui.pages.source_viewer import SourceViewer
 from ui.pages.synthese import SyntheseTab
-from ui.pages.tabs import EXPORTS, DocumentsTab, ExigencesTab, GoNoGoTab, PiecesTab
+from ui.pages.tabs import DocumentsTab, ExigencesTab, GoNoGoTab, PiecesTab
 from ui.style import countdown, fr_date
 from ui.widgets import OperationBar
 
@@ -43,7 +43,7 @@ class ConsultationView(QWidget):
     back_requested = Signal()
     message = Signal(str, str)
     loaded = Signal(str)
-    exported = Signal(str, object)  # kind, Path
+    exported = Signal(list)  # paths written
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
@@ -236,30 +236,32 @@ class ConsultationView(QWidget):
             on_failure=lambda m: self.message.emit(m, "error"),
         )
 
-    def export(self, what: str) -> None:
+    def export(self) -> None:
         if self.row is None:
             return
-        self.flush()  # the export must contain what was just typed
+        self.flush()  # the export must contain what was just typed (queued after the save)
         backend, uuid, folder = self.ctx.backend, self.uuid, export_folder(self.row)
-        kinds = [k for k, _l in EXPORTS] if what == "all" else [what]
 
-        def work(ctx: OpContext) -> list[tuple[str, Path]]:
-            folder.mkdir(parents=True, exist_ok=True)
-            out = []
-            for i, kind in enumerate(kinds):
-                ctx.progress(i, len(kinds), self.tr("Export : %s") % kind)
-                out.append((kind, backend.export(uuid, kind, folder)))
-            return out
-
-        def ok(files: list[tuple[str, Path]]) -> None:
-            for kind, path in files:
+        def ok(result: tuple[list[Path], list[str]]) -> None:
+            files, warnings = result
+            for path in files:
                 self.documents.add_file(path)
-                self.exported.emit(kind, path)
-            self.documents.status.setText(self.tr("Enregistré dans %s") % folder)
+            text = self.tr("Enregistré dans %s") % folder
+            if warnings:
+                text += "\n" + "\n".join(f"⚠ {w}" for w in warnings)
+            self.documents.status.setText(text)
+            self.exported.emit(files)
 
         def fail(message: str) -> None:
             self.documents.status.setText(message)
             self.message.emit(message, "error")
 
-        op = self.ctx.runner.run(self.tr("Export"), work, on_success=ok, on_failure=fail)
+        self.documents.export_button.setEnabled(False)
+        op = self.ctx.runner.run(
+            self.tr("Export des documents"),
+            lambda _c: backend.export(uuid, folder),
+            on_success=ok,
+            on_failure=fail,
+        )
+        op.finished.connect(lambda: self.documents.export_button.setEnabled(True))
         self.op_bar.track(op)

@@ -17,8 +17,11 @@ from PySide6.QtGui import (
     QFont,
     QKeySequence,
     QSyntaxHighlighter,
+    QTextBlockFormat,
     QTextCharFormat,
+    QTextCursor,
     QTextDocument,
+    QTextListFormat,
 )
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -34,12 +37,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.drafting.body import table_token, to_blocks
+from app.drafting.markers import MARKER_RE
 from ui.backend import SectionRow
 from ui.context import AppContext
 from ui.operations import Lane, Operation
 from ui.style import FRENCH, MARKER_BG
 
-MARKER_RE = re.compile(r"\[à compléter[^\]]*\]", re.IGNORECASE)
 WORDS_PER_PAGE = 450  # a typical mémoire page in 11 pt with headings
 AUTOSAVE_MS = 700
 
@@ -49,15 +53,49 @@ def count_words(text: str) -> int:
 
 
 def body_to_document(body: str, doc: QTextDocument) -> None:
-    """Sections are stored as Markdown (what the exporter reads); HTML from older saves too."""
-    if body.lstrip().startswith("<"):
-        doc.setHtml(body)
-    else:
-        doc.setMarkdown(body)
+    """Show a section body (the drafting format of app.drafting.body) as editable rich text."""
+    doc.clear()
+    cursor = QTextCursor(doc)
+    first = True
+    for block in to_blocks(body):
+        if not first:
+            cursor.insertBlock()
+        first = False
+        fmt = QTextBlockFormat()
+        char = QTextCharFormat()
+        if block.kind == "heading":
+            fmt.setHeadingLevel(3)
+            char.setFontWeight(QFont.Weight.Bold)
+            char.setFontPointSize(13)
+        cursor.setBlockFormat(fmt)
+        cursor.setCharFormat(char)
+        text = table_token(block.text) if block.kind == "table" else block.text
+        if block.kind == "bullet":
+            cursor.createList(QTextListFormat.Style.ListDisc)
+        cursor.insertText(text, char)
 
 
 def document_to_body(doc: QTextDocument) -> str:
-    return doc.toMarkdown(QTextDocument.MarkdownFeature.MarkdownDialectGitHub).strip()
+    """The editor's text in the drafting format the exporter reads (paragraphs, "- " bullets,
+    "### " sub-headings, table tokens): what the user sees is what the DOCX gets."""
+    out: list[str] = []
+    previous_bullet = False
+    block = doc.begin()
+    while block.isValid():
+        text = block.text().strip()
+        if text:
+            bullet = block.textList() is not None
+            if block.blockFormat().headingLevel() > 0:
+                line = f"### {text}"
+            elif bullet:
+                line = f"- {text}"
+            else:
+                line = text
+            sep = "\n" if bullet and previous_bullet else "\n\n"
+            out.append((sep if out else "") + line)
+            previous_bullet = bullet
+        block = block.next()
+    return "".join(out)
 
 
 class MarkerHighlighter(QSyntaxHighlighter):
@@ -116,17 +154,16 @@ class MemoireTab(QWidget):
         self.editor.setAccessibleName(self.tr("Texte de la section"))
         self.editor.setAcceptRichText(True)
         self.highlighter = MarkerHighlighter(self.editor.document())
-        for text, seq, slot in (
-            (self.tr("Gras"), QKeySequence.StandardKey.Bold, self._bold),
-            (self.tr("Italique"), QKeySequence.StandardKey.Italic, self._italic),
+        for text, tip, slot in (
+            (self.tr("Paragraphe"), "Ctrl+0", self._paragraph),
+            (self.tr("Sous-titre"), "Ctrl+3", self._heading),
+            (self.tr("Liste à puces"), "Ctrl+Shift+L", self._bullets),
         ):
             act = QAction(text, self)
-            act.setShortcut(seq)
+            act.setShortcut(QKeySequence(tip))
+            act.setToolTip(f"{text} ({tip})")
             act.triggered.connect(slot)
             self.toolbar.addAction(act)
-        bullet = QAction(self.tr("Liste"), self)
-        bullet.triggered.connect(self._bullets)
-        self.toolbar.addAction(bullet)
         self.toolbar.addSeparator()
         self.offline_button = QPushButton(self.tr("Rédiger hors ligne"))
         self.offline_button.setShortcut(QKeySequence("Ctrl+Shift+D"))
@@ -305,18 +342,31 @@ class MemoireTab(QWidget):
     def marker_count(self) -> int:
         return len(MARKER_RE.findall(self.editor.toPlainText()))
 
-    def _bold(self) -> None:
-        fmt = QTextCharFormat()
-        weight = self.editor.fontWeight()
-        fmt.setFontWeight(QFont.Weight.Normal if weight > QFont.Weight.Normal else QFont.Weight.Bold)
-        self.editor.mergeCurrentCharFormat(fmt)
+    def _paragraph(self) -> None:
+        cursor = self.editor.textCursor()
+        lst = cursor.currentList()
+        if lst is not None:
+            lst.remove(cursor.block())
+        fmt = QTextBlockFormat()
+        cursor.setBlockFormat(fmt)
+        char = QTextCharFormat()
+        char.setFontWeight(QFont.Weight.Normal)
+        char.setFontPointSize(self.editor.document().defaultFont().pointSizeF())
+        cursor.select(QTextCursor.SelectionType.BlockUnderCursor)
+        cursor.mergeCharFormat(char)
 
-    def _italic(self) -> None:
-        self.editor.setFontItalic(not self.editor.fontItalic())
+    def _heading(self) -> None:
+        cursor = self.editor.textCursor()
+        fmt = cursor.blockFormat()
+        fmt.setHeadingLevel(3)
+        cursor.setBlockFormat(fmt)
+        char = QTextCharFormat()
+        char.setFontWeight(QFont.Weight.Bold)
+        char.setFontPointSize(13)
+        cursor.select(QTextCursor.SelectionType.BlockUnderCursor)
+        cursor.mergeCharFormat(char)
 
     def _bullets(self) -> None:
-        from PySide6.QtGui import QTextListFormat
-
         self.editor.textCursor().createList(QTextListFormat.Style.ListDisc)
 
     # --- drafting -------------------------------------------------------------------------

@@ -8,7 +8,6 @@ from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
-    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -247,17 +246,17 @@ class ExigencesTab(QWidget):
             self.source_requested.emit(r.file, r.page, r.text)
 
 
-EXPORTS = (
-    ("memoire", "Mémoire technique (DOCX)"),
-    ("dc1", "DC1 — Lettre de candidature"),
-    ("dc2", "DC2 — Déclaration du candidat"),
-    ("matrix", "Matrice des exigences (XLSX)"),
-    ("checklist", "Liste des pièces à remettre"),
-)
+EXPORT_LABELS = {
+    "memoire.docx": "Mémoire technique (DOCX)",
+    "dc1.docx": "DC1 — Lettre de candidature",
+    "dc2.docx": "DC2 — Déclaration du candidat",
+    "matrice.xlsx": "Matrice des exigences (XLSX)",
+    "checklist.docx": "Liste des pièces à remettre",
+}
 
 
 class DocumentsTab(QWidget):
-    export_requested = Signal(str)
+    export_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -265,27 +264,24 @@ class DocumentsTab(QWidget):
         lay = QVBoxLayout(self)
         info = QLabel(
             self.tr(
-                "Produisez les documents de votre réponse. Ils sont enregistrés dans le dossier d'export."
+                "Produisez les documents de votre réponse : mémoire technique (DOCX), DC1, DC2, "
+                "matrice des exigences (XLSX) et liste des pièces à remettre. Ce qui est saisi dans "
+                "le mémoire est enregistré avant l'export."
             )
         )
         info.setWordWrap(True)
         lay.addWidget(info)
-        grid = QGridLayout()
-        self.buttons: dict[str, QPushButton] = {}
-        for i, (key, label) in enumerate(EXPORTS):
-            b = QPushButton(self.tr(label))
-            b.setAccessibleName(self.tr("Exporter : %s") % label)
-            b.clicked.connect(lambda _c=False, k=key: self.export_requested.emit(k))
-            self.buttons[key] = b
-            grid.addWidget(b, i // 2, i % 2)
-        all_b = QPushButton(self.tr("Tout exporter"))
-        all_b.clicked.connect(lambda: self.export_requested.emit("all"))
-        grid.addWidget(all_b, 3, 0)
+        row = QHBoxLayout()
+        self.export_button = QPushButton(self.tr("Exporter les documents"))
+        self.export_button.setAccessibleName(self.tr("Exporter tous les documents de la réponse"))
+        self.export_button.clicked.connect(self.export_requested)
         open_b = QPushButton(self.tr("Ouvrir le dossier d'export"))
         open_b.clicked.connect(self.open_folder)
-        grid.addWidget(open_b, 3, 1)
-        lay.addLayout(grid)
-        lay.addWidget(QLabel(self.tr("<b>Fichiers produits</b>")))
+        row.addWidget(self.export_button)
+        row.addWidget(open_b)
+        row.addStretch()
+        lay.addLayout(row)
+        lay.addWidget(QLabel(self.tr("<b>Fichiers produits</b> (double-clic pour ouvrir)")))
         self.files = QListWidget()
         self.files.setAccessibleName(self.tr("Fichiers produits"))
         self.files.itemDoubleClicked.connect(self._open_file)
@@ -297,9 +293,10 @@ class DocumentsTab(QWidget):
     def set_folder(self, folder: Path) -> None:
         self.folder = folder
         self.files.clear()
+        self.status.clear()
         if folder.is_dir():
             for f in sorted(folder.iterdir()):
-                if f.is_file():
+                if f.is_file() and not f.name.startswith("."):
                     self.add_file(f)
 
     def add_file(self, path: Path) -> None:
@@ -307,7 +304,8 @@ class DocumentsTab(QWidget):
             item = self.files.item(i)
             if item is not None and item.data(Qt.ItemDataRole.UserRole) == str(path):
                 return
-        item = QListWidgetItem(path.name)
+        label = EXPORT_LABELS.get(path.name)
+        item = QListWidgetItem(f"{self.tr(label)} — {path.name}" if label else path.name)
         item.setData(Qt.ItemDataRole.UserRole, str(path))
         item.setToolTip(str(path))
         self.files.addItem(item)
