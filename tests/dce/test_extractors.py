@@ -133,3 +133,14 @@ def test_damaged_office_files_give_french_errors() -> None:
     assert "DOCX" in (extract("AE.docx", b"PK\x03\x04 abime").error or "")
     assert "XLSX" in (extract("BPU.xlsx", b"pas un classeur").error or "")
     assert "ODT" in (extract("CCTP.odt", b"rien").error or "")
+
+
+def test_docx_automatic_numbering_is_rendered_like_word_shows_it() -> None:
+    d = docx.Document()
+    d.add_paragraph("Méthodologie et organisation", style="List Number")
+    d.add_paragraph("Moyens humains", style="List Number")
+    d.add_paragraph("un point de détail", style="List Bullet")
+    buf = io.BytesIO()
+    d.save(buf)
+    lines = extract("Cadre de réponse.docx", buf.getvalue()).pages[0].text.splitlines()
+    assert lines == ["1. Méthodologie et organisation", "2. Moyens humains", "- un point de détail"]

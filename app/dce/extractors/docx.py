@@ -12,6 +12,7 @@ from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+from app.dce.extractors.docx_numbering import Numbering
 from app.dce.extractors.result import Extraction, ExtractionError, split_pages
 
 log = logging.getLogger(__name__)
@@ -19,20 +20,21 @@ log = logging.getLogger(__name__)
 BROKEN = "Document Word (DOCX) illisible ou endommagé."
 
 
-def _blocks(parent: Any, doc: Any) -> Iterator[tuple[str, bool]]:
+def _blocks(parent: Any, doc: Any, numbering: Numbering) -> Iterator[tuple[str, bool]]:
     for child in parent.iterchildren():
         tag = child.tag
         if tag == qn("w:p"):
             para = Paragraph(child, doc)
             before = bool(child.xpath("./w:pPr/w:pageBreakBefore"))
-            yield para.text, before
+            text = para.text
+            yield (numbering.prefix(child) + text if text.strip() else text), before
             if child.xpath(".//w:br[@w:type='page']"):
                 yield "", True
         elif tag == qn("w:tbl"):
             yield from _table(Table(child, doc))
         elif tag == qn("w:sdt"):  # content controls wrap paragraphs and tables
             for content in child.iterchildren(qn("w:sdtContent")):
-                yield from _blocks(content, doc)
+                yield from _blocks(content, doc, numbering)
 
 
 def _table(table: Table) -> Iterator[tuple[str, bool]]:
@@ -56,7 +58,7 @@ def _table(table: Table) -> Iterator[tuple[str, bool]]:
 def extract_docx(data: bytes) -> Extraction:
     try:
         doc = Document(io.BytesIO(data))
-        blocks = list(_blocks(doc.element.body, doc))
+        blocks = list(_blocks(doc.element.body, doc, Numbering(doc)))
     except Exception as exc:
         log.info("docx unreadable: %s", type(exc).__name__)
         return Extraction("docx", paged=False, error=ExtractionError(BROKEN).message)
