@@ -24,7 +24,8 @@ _TRIGGERS = re.compile(
     r"(?:precisera|decrira|indiquera|presentera|detaillera|fournira|justifiera|expliquera|proposera)|"
     r"decrivez|presentez|listez|precisez|indiquez|detaillez|justifiez|expliquez|fournissez|joignez|proposez)\b"
 )
-_SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[A-ZÀ-Ö«\"•▪-])")
+# A sentence ends at ". " before a capital, but not after a list number ("1. Exploitation").
+_SENTENCE_END = re.compile(r"(?<=[.;!?])(?<!\b\d\.)(?<!\b\d\d\.)\s+(?=[A-ZÀ-Ö«\"•▪-])")
 _BULLET = re.compile(r"^\s*(?:[-•▪➢*]|\d{1,2}(?:\.\d{1,2})*[.)]?|[a-z][.)])\s+")
 # A title line stands alone ("1.2 Moyens matériels", "Article 3 - Objet"): never glued to its paragraph.
 _TITLE = re.compile(r"^\s*(?:(?:article|chapitre|partie)\s+\S+|\d{1,2}(?:\.\d{1,2})*[.)]?\s)", re.IGNORECASE)
@@ -58,10 +59,14 @@ def _sentences(text: str) -> list[str]:
     """Sentences of a page: wrapped lines joined, bullets kept apart."""
     blocks: list[str] = []
     current: list[str] = []
-    for line in text.splitlines():
-        stripped = line.strip()
+    lines = [line.strip() for line in text.splitlines()]
+    for i, stripped in enumerate(lines):
+        following = next((x for x in lines[i + 1 :] if x), "")
         is_title = (
-            bool(_TITLE.match(stripped)) and len(stripped) < 100 and not stripped.endswith((".", ";", ":"))
+            bool(_TITLE.match(stripped))
+            and len(stripped) < 100
+            and not stripped.endswith((".", ";", ":"))
+            and not following[:1].islower()  # a wrapped line goes on: not a title
         )
         if not stripped or _BULLET.match(stripped) or is_title:
             if current:
@@ -80,6 +85,32 @@ def _sentences(text: str) -> list[str]:
     return out
 
 
+_LIST_ITEM = re.compile(r"^\s*(?:[-•▪➢*]|[a-z][.)]|\d{1,2}[.)])\s+")
+
+
+def _with_their_lists(sentences: list[str]) -> list[str]:
+    """A "Le titulaire devra :" followed by bullets is one requirement: its items are what is asked."""
+    out: list[str] = []
+    i = 0
+    while i < len(sentences):
+        sentence = sentences[i]
+        i += 1
+        if sentence.rstrip().endswith(":"):
+            items = []
+            while (
+                i < len(sentences)
+                and _LIST_ITEM.match(sentences[i])
+                and len(items) < 8
+                and len(sentence) + sum(len(x) for x in items) < _MAX_LEN - 100
+            ):
+                items.append(_LIST_ITEM.sub("", sentences[i]).rstrip(" ;."))
+                i += 1
+            if items:
+                sentence = f"{sentence.rstrip()} {' ; '.join(items)}."
+        out.append(sentence)
+    return out
+
+
 def _is_question(sentence: str) -> bool:
     return sentence.rstrip().endswith("?")
 
@@ -93,7 +124,7 @@ def extract_requirements(pieces: list[PieceText]) -> list[Requirement]:
     )
     for piece in ordered:
         for page in piece.pages:
-            for sentence in _sentences(page.text):
+            for sentence in _with_their_lists(_sentences(page.text)):
                 sentence = normalize_space(sentence)
                 if not (_MIN_LEN <= len(sentence) <= _MAX_LEN):
                     continue
@@ -107,7 +138,7 @@ def extract_requirements(pieces: list[PieceText]) -> list[Requirement]:
                 if dedup in seen:
                     continue
                 seen.add(dedup)
-                terms = key_terms(sentence)
+                terms = key_terms(sentence, limit=8 if len(sentence) < 250 else 12)
                 if not terms:
                     continue
                 found.append(

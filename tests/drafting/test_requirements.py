@@ -93,3 +93,22 @@ def test_real_cctp_requirements_have_pages(corpus: Path) -> None:
     for r in reqs[:40]:
         page_text = " ".join(pieces[0].pages[(r.page or 1) - 1].text.split())
         assert r.text.split()[0] in page_text
+
+
+def test_a_list_introduced_by_a_colon_is_one_requirement() -> None:
+    from tests.drafting.builders import piece
+
+    text = (
+        "Article 4 – Missions\n"
+        "De manière globale, le titulaire devra :\n"
+        "1. Exploitation : assurer l'exploitation du système sur le\n"
+        "long terme.\n"
+        "• Tenir à jour la documentation technique.\n"
+        "• Signaler toute anomalie sous 24 heures.\n"
+        "Le reste du texte est descriptif."
+    )
+    reqs = extract_requirements([piece("CCTP.pdf", PieceKind.CCTP, text)])
+    assert [r.text for r in reqs] == [
+        "De manière globale, le titulaire devra : Exploitation : assurer l'exploitation du système sur le long "
+        "terme ; Tenir à jour la documentation technique ; Signaler toute anomalie sous 24 heures."
+    ]
