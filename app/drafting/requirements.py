@@ -96,7 +96,7 @@ def _with_their_lists(sentences: list[str]) -> list[str]:
         sentence = sentences[i]
         i += 1
         if sentence.rstrip().endswith(":"):
-            items = []
+            items: list[str] = []
             while (
                 i < len(sentences)
                 and _LIST_ITEM.match(sentences[i])
