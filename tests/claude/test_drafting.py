@@ -46,7 +46,7 @@ def test_streams_to_the_callback_and_later_sections_read_the_cache(fake: FakeCla
     assert calls[0].body["messages"][0]["content"][0]["cache_control"] == {"type": "ephemeral"}
     assert first.usages[0].cache_write_tokens > 1000 and first.usages[0].cache_read_tokens == 0
     assert second.usages[0].cache_read_tokens == first.usages[0].cache_write_tokens
-    prompt = calls[0].body["messages"][0]["content"][1]["text"]
+    prompt = "".join(b["text"] for b in calls[0].body["messages"][0]["content"][1:])
     assert "N'invente aucun" in prompt and "[à compléter :" in prompt
     assert "Verts Horizons SARL" in prompt and "Préciser le matériel de tonte" in prompt
 

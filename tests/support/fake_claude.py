@@ -7,8 +7,8 @@ server (ANTHROPIC_BASE_URL or base_url). It answers:
 - scripted faults: 429 with retry-after, 529, 500, a stream cut halfway, malformed JSON, a slow
   stream.
 Usage is accounted like the real API: input tokens from the request size (ceil(chars / 4) of the
-text sent), a prompt-cache keyed by the prefix up to the last `cache_control` block (per model, at
-least MIN_CACHE_TOKENS), reported as cache writes, then cache reads.
+text sent), a prompt cache keyed by the prefix up to each `cache_control` block (per model, at least
+MIN_CACHE_TOKENS): the longest cached prefix is read, the rest up to the last breakpoint written.
 """
 
 from __future__ import annotations
@@ -179,18 +179,24 @@ class FakeClaude:
         marks = [i for i, b in enumerate(blocks) if b.get("cache_control")]
         write = read = 0
         if marks:
-            prefix = blocks[: marks[-1] + 1]
-            prefix_tokens = sum(count_text_tokens(b.get("text", "")) for b in prefix)
-            if prefix_tokens >= MIN_CACHE_TOKENS:
-                key = hashlib.sha256(
-                    json.dumps([body.get("model"), [b.get("text") for b in prefix]]).encode()
-                ).hexdigest()
-                with self._lock:
-                    if key in self._cache:
-                        read = prefix_tokens
-                    else:
-                        write = prefix_tokens
-                        self._cache.add(key)
+            # Like the API: the longest cached prefix ending at a breakpoint is read, the rest up to
+            # the last breakpoint is written; a prefix under MIN_CACHE_TOKENS is not cached.
+            def key(end: int) -> str:
+                texts = [b.get("text") for b in blocks[: end + 1]]
+                return hashlib.sha256(json.dumps([body.get("model"), texts]).encode()).hexdigest()
+
+            def tokens(end: int) -> int:
+                return sum(count_text_tokens(b.get("text", "")) for b in blocks[: end + 1])
+
+            with self._lock:
+                hits = [m for m in marks if key(m) in self._cache]
+                read = tokens(hits[-1]) if hits else 0
+                last = tokens(marks[-1])
+                if last >= MIN_CACHE_TOKENS:
+                    write = last - read
+                    for m in marks:
+                        if tokens(m) >= MIN_CACHE_TOKENS:
+                            self._cache.add(key(m))
         return {
             "input_tokens": total - write - read,
             "output_tokens": max(1, count_text_tokens(output_text)),

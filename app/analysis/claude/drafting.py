@@ -79,7 +79,7 @@ def drafting_context(pieces: Sequence[PieceText], settings: Settings | None = No
 def _render_facts(facts: str | Mapping[str, Any]) -> str:
     if isinstance(facts, str):
         return facts.strip() or "(aucun fait fourni)"
-    return json.dumps(facts, ensure_ascii=False, indent=1, default=str)
+    return json.dumps(facts, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
 def build_messages(
@@ -94,15 +94,20 @@ def build_messages(
     if brief.target_words:
         limit = f"- Longueur visée : environ {brief.target_words} mots.\n"
     reqs = "\n".join(f"- {r.strip()}" for r in requirements if r.strip()) or "(aucune exigence listée)"
-    prompt = prompts.DRAFTING.format(
-        title=brief.title,
-        limit=limit,
-        section=brief.render(),
-        requirements=reqs,
-        facts=_render_facts(company_facts),
+    rules = prompts.DRAFTING_RULES.format(facts=_render_facts(company_facts))
+    prompt = prompts.DRAFTING_SECTION.format(
+        title=brief.title, limit=limit, section=brief.render(), requirements=reqs
     )
     messages: list[dict[str, Any]] = [
-        {"role": "user", "content": [context.block(cache=True), {"type": "text", "text": prompt}]}
+        {
+            "role": "user",
+            "content": [
+                context.block(cache=True),
+                # Second breakpoint: the facts are cached too when they are the same for every section.
+                {"type": "text", "text": rules, "cache_control": {"type": "ephemeral"}},
+                {"type": "text", "text": prompt},
+            ],
+        }
     ]
     if partial.strip():
         messages.append({"role": "assistant", "content": partial.rstrip()})

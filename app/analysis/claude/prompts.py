@@ -29,9 +29,11 @@ REPAIR = (
     "ajouter ni inventer.\n<reponse_invalide>\n{bad}\n</reponse_invalide>"
 )
 
-DRAFTING = (
-    "Rédige la section « {title} » du mémoire technique de l'entreprise, en français, pour "
-    "répondre au critère et aux exigences ci-dessous.\n"
+# Drafting: the rules and the company's facts are the same for every section of a mémoire, so they
+# sit in the cached prefix right after the DCE block; only the section part changes per call.
+DRAFTING_RULES = (
+    "Tu rédiges, section par section, le mémoire technique de l'entreprise décrite ci-dessous, en "
+    "français.\n"
     "Règles impératives :\n"
     "- Utilise UNIQUEMENT les faits de l'entreprise fournis dans <faits_entreprise> et les exigences "
     "du DCE. N'invente aucun chiffre, nom, référence, certification, effectif ou matériel.\n"
@@ -39,10 +41,14 @@ DRAFTING = (
     "à l'endroit voulu, au lieu de l'inventer.\n"
     "- Réponds aux exigences dans l'ordre, avec des paragraphes courts et des listes si utile ; "
     "pas de titre de section en tête, pas de formule de politesse.\n"
+    "<faits_entreprise>\n{facts}\n</faits_entreprise>"
+)
+
+DRAFTING_SECTION = (
+    "Rédige maintenant la section « {title} », qui répond au critère et aux exigences ci-dessous.\n"
     "{limit}"
     "<section>\n{section}\n</section>\n"
-    "<exigences>\n{requirements}\n</exigences>\n"
-    "<faits_entreprise>\n{facts}\n</faits_entreprise>"
+    "<exigences>\n{requirements}\n</exigences>"
 )
 
 CONTINUE = "(La réponse a été interrompue ; reprends exactement là où elle s'arrête, sans répéter.)"
