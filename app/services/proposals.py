@@ -207,6 +207,20 @@ def save_section_text(
     refresh_coverage(stored.answer)
 
 
+def insert_library_block(store: Store, stored: StoredAnswer, key: str, block_uuid: str) -> str:
+    """Append a library block's text to a section (saved); returns the new section text."""
+    from local_store import repo_library
+
+    try:
+        block = repo_library.get_block(store, block_uuid)
+    except KeyError:
+        raise UserError("Bloc de bibliothèque introuvable.") from None
+    current = stored.answer.bodies.get(key, "").rstrip()
+    body = f"{current}\n\n{block.body.strip()}" if current else block.body.strip()
+    save_section_text(store, stored, key, body, "manual")
+    return body
+
+
 def draft_consultation(
     store: Store,
     consultation_uuid: str,

@@ -92,3 +92,25 @@ def test_draft_and_export_commands_on_a_stored_consultation(
     assert "☒ pour le lot n° 1" in all_text(open_docx(out / "dc1.docx"))
     code, _, stderr = run_cli(["export", "inconnue", "--out", str(out)], cli_env)
     assert code == 4 and "aucune consultation" in stderr
+
+
+def test_library_block_inserted_in_a_section_reaches_the_memoire(store: Store, tmp_path: Path) -> None:
+    from app.services import library
+
+    uuid = _imported(store)
+    block = library.add(
+        store, "Gestion des déchets", "Tri en cinq flux sur chaque chantier, bordereaux archivés.", ["qse"]
+    )
+    assert [b.uuid for b in library.search(store, "dechets")] == [block.uuid]
+    stored = proposals.open_answer(store, uuid)
+    proposals.insert_library_block(store, stored, "3.1", block.uuid)
+    result = proposals.export_consultation(store, uuid, tmp_path / "out")
+    assert "Tri en cinq flux sur chaque chantier, bordereaux archivés." in all_text(
+        open_docx(result.folder / "memoire.docx")
+    )
+    engine = (
+        store.read()
+        .execute("SELECT engine FROM sections WHERE uuid = ?", (stored.section_uuids["3.1"],))
+        .fetchone()[0]
+    )
+    assert engine == "manual"

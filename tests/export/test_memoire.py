@@ -161,3 +161,25 @@ def test_company_template_supplies_the_styles(cadre_answer: Answer, tmp_path: Pa
         assert doc.styles["Heading 1"].font.name == "Marianne Test"
         assert "Ce texte du modèle ne doit pas rester." not in all_text(doc)
         assert headings(doc)[0] == (1, "1. Organisation du chantier (30 %)")
+
+
+def _png(path: Path) -> Path:
+    """A 2×2 red PNG written by hand (no imaging library needed)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    raw = b"".join(b"\x00" + b"\xff\x00\x00" * 2 for _ in range(2))
+    data = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0))
+    data += chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+    path.write_bytes(data)
+    return path
+
+
+def test_logo_on_the_cover(cadre_answer: Answer, tmp_path: Path) -> None:
+    doc = open_docx(_write(cadre_answer, tmp_path / "memoire.docx", logo=_png(tmp_path / "logo.png")))
+    assert len(doc.inline_shapes) == 1
+    first_para_xml = doc.paragraphs[0]._p.xml
+    assert "graphic" in first_para_xml  # the logo opens the cover page
