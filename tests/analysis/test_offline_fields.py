@@ -665,3 +665,18 @@ def test_buyer_heading_an_unlabelled_cover_page() -> None:
 def test_labelled_buyer_wins_over_a_name_in_the_text() -> None:
     analysis = run("Ville de Sainte-Exemple\nPouvoir adjudicateur : Syndicat intercommunal des eaux\n")
     assert analysis.buyer == "Syndicat intercommunal des eaux"
+
+
+def test_docx_rows_with_name_and_description_in_one_cell() -> None:
+    rc = piece(
+        "Critères d'attribution\nCritère\tPondération\n"
+        "Valeur technique appréciée au regard des éléments suivants : méthodologie, moyens humains et matériels, "
+        "planning détaillé et démarche qualité\t60 %\nPrix des prestations\t40 %\n"
+        "La note finale tient compte d'une réduction de 10 % des émissions demandée par le cahier des charges de la consultation.\n",
+        path="RC.docx",
+        paged=False,
+    )
+    analysis = analyze_offline([rc])
+    assert_evidence_honest(analysis, [rc])
+    assert _criteria(analysis) == [("Valeur technique", 60.0, []), ("Prix des prestations", 40.0, [])]
+    assert analysis.evidence["criteria"].page is None

@@ -65,7 +65,7 @@ _TRAILING = re.compile(
 
 @dataclass(slots=True)
 class _Item:
-    kind: str  # "label" | "weight" | "desc"
+    kind: str  # "label" | "weight" | "weak" (a long line, label of last resort) | "desc"
     line: Line
     page: Page
     label: str = ""
@@ -186,11 +186,14 @@ def _items(lines: list[tuple[Page, Line]]) -> list[_Item]:
                 label = _clean_label(raw_label)
                 after = body[m.end() : m.end() + 40]
                 opens = bool(_DONT.search(after)) or bool(_DONT.search(body[cursor : m.start()][-20:]))
-                if raw_label and len(raw_label.split()) > 14 and not level:
-                    label = _clean_label(_label_in_sentence(raw_label))
-                    if not label or len(weights) < 2:
+                if raw_label and len(raw_label.split()) > 14 and not level and len(label.split()) > 8:
+                    # A long text before the weight: the name opens it ("Valeur technique appréciée…",
+                    # cut above), or closes a list ("… pondérés ainsi : prix 40 %, …"); otherwise it is a
+                    # percentage inside a sentence, not a weight.
+                    label = _clean_label(_label_in_sentence(raw_label)) if len(weights) >= 2 else ""
+                    if not label:
                         cursor = m.end()
-                        continue  # a percentage inside a sentence, not a weight
+                        continue
                 if label and re.search(r"[a-z]", label.lower()):
                     items.append(_Item("label", line, page, label=label, level=level))
                     level = ""
