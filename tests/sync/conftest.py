@@ -93,6 +93,10 @@ class LiveServer:
             time.sleep(0.005)
         self._server, self._thread = server, thread
 
+    @property
+    def running(self) -> bool:
+        return self._server is not None
+
     def stop(self) -> None:
         if self._server is not None and self._thread is not None:
             self._server.should_exit = True  # type: ignore[attr-defined]

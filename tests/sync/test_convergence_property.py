@@ -145,7 +145,7 @@ def test_three_devices_converge_under_faults(live: LiveServer, steps: list[tuple
                 continue
             assert token in kept or token in kept_in_copies, (token, block_uuid)
     finally:
-        if not live._server:  # noqa: SLF001 (a failed step must not leave the shared server down)
+        if not live.running:  # a failed step must not leave the shared server down
             live.start()
         for device in devices:
             device.client.close()
