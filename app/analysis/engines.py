@@ -26,6 +26,13 @@ ENGINES: tuple[str, ...] = ("offline", "claude", "hybrid")
 UsageSink = Callable[["CallUsage"], None]
 
 
+def default_engine() -> str:
+    """ "hybrid" when Claude is configured (own key, account or ANTHROPIC_API_KEY), else "offline"."""
+    from app.analysis.claude.client import is_configured  # light: does not import the SDK
+
+    return "hybrid" if is_configured() else "offline"
+
+
 def analyze(
     pieces: list[PieceText],
     engine: str = "offline",

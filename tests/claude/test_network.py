@@ -56,12 +56,10 @@ def test_gives_up_with_a_french_message(fake: FakeClaude, waits: list[float]) ->
 def test_quota_retry_after_of_weeks_is_not_waited(fake: FakeClaude, waits: list[float]) -> None:
     """The account proxy answers 429 until next month: say so at once, do not hang."""
 
-    def quota(body: object) -> Reply:
-        reply = Reply.error(429, retry_after="1900000")
-        return reply
-
+    quota = Reply.error(429, retry_after="1900000")
+    quota.payload = {"error": {"code": "quota_exceeded", "message": "Quota mensuel d'analyse atteint."}}
     fake.push(quota)
-    with pytest.raises(ClaudeUnavailable):
+    with pytest.raises(ClaudeUnavailable, match="Quota mensuel d'analyse atteint"):
         with_retries(lambda: _hello(_client(fake)))
     assert waits == []
 
@@ -114,3 +112,11 @@ def test_overloaded_status_reaches_the_progress_callback(
     result = analyze(dce, "claude", progress=lambda done, total, label: labels.append(label))
     assert "Claude surchargé, nouvelle tentative dans 20 s" in labels
     assert result.buyer == "Commune de Saint-Exemple"
+
+
+def test_a_timeout_is_retried(fake: FakeClaude, waits: list[float]) -> None:
+    fake.push(Reply(text="Trop tard.", delay=1.0), Reply.json_text("À temps."))
+    client = anthropic.Anthropic(api_key="k", base_url=fake.url, max_retries=0, timeout=0.2)
+    statuses: list[str] = []
+    assert with_retries(lambda: _hello(client), on_status=statuses.append) == "À temps."
+    assert statuses[0].startswith("Claude ne répond pas, nouvelle tentative")

@@ -45,6 +45,7 @@ class Reply:
     cut_after: int | None = None  # stream: close the connection after this many deltas
     delay: float = 0.0  # stream: seconds between deltas
     stop_reason: str = "end_turn"
+    payload: dict[str, Any] | None = None  # error: a body other than the API's (e.g. our proxy's)
 
     @classmethod
     def json_text(cls, text: str) -> Reply:
@@ -72,10 +73,11 @@ class Reply:
 
 @dataclass
 class Seen:
-    path: str
+    path: str  # the endpoint ("/v1/messages", "/v1/messages/count_tokens")
     headers: dict[str, str]
     body: dict[str, Any]
     usage: dict[str, int] | None = None
+    raw_path: str = ""  # as requested, e.g. "/v1/analysis/v1/messages" through a base URL prefix
 
 
 def _texts(value: Any) -> list[str]:
@@ -229,7 +231,7 @@ def _make_handler(fake: FakeClaude) -> type[BaseHTTPRequestHandler]:
             length = int(self.headers.get("content-length", "0"))
             body = json.loads(self.rfile.read(length) or b"{}")
             path = self.path.split("?", 1)[0]
-            seen = Seen(path, {k.lower(): v for k, v in self.headers.items()}, body)
+            seen = Seen(path, {k.lower(): v for k, v in self.headers.items()}, body, raw_path=path)
             fake.seen.append(seen)
             if path.endswith("/v1/messages/count_tokens"):
                 if fake.count_tokens_status != 200:
@@ -248,12 +250,15 @@ def _make_handler(fake: FakeClaude) -> type[BaseHTTPRequestHandler]:
             if reply.kind == "error":
                 self._send_json(
                     reply.status,
-                    {"type": "error", "error": {"type": reply.error_type, "message": "scripted"}},
+                    reply.payload
+                    or {"type": "error", "error": {"type": reply.error_type, "message": "scripted"}},
                     reply.headers,
                 )
                 return
             usage = fake.usage_for(body, reply.text)
             seen.usage = usage
+            if reply.delay and not body.get("stream"):
+                time.sleep(reply.delay)  # a slow answer (client timeouts)
             if body.get("stream"):
                 self._stream(body, reply, usage)
             else:

@@ -139,6 +139,10 @@ def draft_section(
     settings = Settings.load()
     client = client or make_client()
     model = model or settings.get(CLAUDE_DRAFTING_MODEL)
+    if usage_sink is None:  # every call goes to the ledger, even if the caller forgot
+        from app.analysis.claude.ledger import auto_sink
+
+        usage_sink = auto_sink(consultation_uuid)
     result = DraftResult(text=resume_from, complete=False)
     failures = 0
     while True:

@@ -75,7 +75,10 @@ def verify(evidence: Evidence, pieces: list[PieceText]) -> Evidence:
     """
     piece = find_piece(pieces, evidence.file)
     if piece is None or not evidence.quote.strip():
-        return evidence.model_copy(update={"verified": False})
+        # Model output is only ever displayed: keep it short, it names no file we would open.
+        return evidence.model_copy(
+            update={"verified": False, "file": evidence.file[:200], "quote": evidence.quote[:500]}
+        )
     if not piece.paged:
         ok = quote_in_text(evidence.quote, piece.full_text())
         return evidence.model_copy(update={"file": piece.path, "page": None, "verified": ok})
