@@ -289,6 +289,8 @@ class Store:
         for other in others:
             with contextlib.suppress(Exception):
                 other.close()
+        self._local = threading.local()  # other threads reconnect (with the new key) on next use
+        self._local.conn = conn
         conn.execute(f"PRAGMA rekey = {new_key.sql()}")
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self._key = new_key

@@ -11,6 +11,7 @@ from app.errors import EXIT_LOCKED, InvalidInput, StoreLocked
 from local_store import keychain, recovery
 from local_store.store import (
     PassphraseRequired,
+    Store,
     StoreKey,
     connect,
     create_store,
@@ -117,3 +118,33 @@ def test_recovery_key_format_catches_typos() -> None:
             recovery.parse_key(swapped)
     with pytest.raises(InvalidInput):
         recovery.parse_key(text[:-5])
+
+
+def test_threads_keep_working_after_rekey(store: Store) -> None:
+    """A worker thread that used the store before the rotation keeps working after it."""
+    import threading
+
+    rotated = threading.Event()
+    done_before = threading.Event()
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        try:
+            with store.transaction() as conn:
+                conn.execute("INSERT INTO kv(key, value) VALUES ('avant', 'x')")
+            done_before.set()
+            rotated.wait(10)
+            with store.transaction() as conn:
+                conn.execute("INSERT INTO kv(key, value) VALUES ('après', 'x')")
+        except BaseException as exc:
+            errors.append(exc)
+            done_before.set()
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    done_before.wait(10)
+    store.rekey()
+    rotated.set()
+    thread.join(10)
+    assert errors == []
+    assert store.read().execute("SELECT count(*) FROM kv WHERE key IN ('avant', 'après')").fetchone()[0] == 2
