@@ -75,6 +75,7 @@ def render_fiche(analysis: Analysis) -> str:
     row("Objet", analysis.object or _UNKNOWN, "object")
     row("Référence", analysis.reference or _UNKNOWN, "reference")
     row("Procédure", PROCEDURE_LABELS[analysis.procedure] if analysis.procedure else _UNKNOWN, "procedure")
+    row("Forme du marché", analysis.contract_form or _UNKNOWN, "contract_form")
     row("Date limite des offres", french_datetime(analysis.deadline), "deadline")
     row("Date limite des questions", french_datetime(analysis.questions_deadline), "questions_deadline")
     visit = _VISIT.get(analysis.site_visit, _UNKNOWN) if analysis.site_visit else _UNKNOWN

@@ -111,6 +111,7 @@ class Analysis(BaseModel):
     lots: list[Lot] = Field(default_factory=list)
     variants_allowed: bool | None = None
     pse_allowed: bool | None = None  # extension: prestations supplémentaires éventuelles
+    contract_form: str | None = None  # extension: "Accord-cadre à bons de commande", "Marché à tranches (…)"
     offer_validity_days: int | None = None
     criteria: list[Criterion] = Field(default_factory=list)
     required_documents: list[RequiredDocument] = Field(default_factory=list)

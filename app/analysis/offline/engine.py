@@ -12,7 +12,7 @@ from app.domain.document import PieceText
 from app.domain.kinds import PieceKind
 from app.domain.progress import CancelToken
 
-from . import clauses, criteria, deadline, documents, identity, lots
+from . import clauses, criteria, deadline, documents, form, identity, lots
 from .source import Dce, Pages, rule_pages
 
 log = logging.getLogger(__name__)
@@ -82,6 +82,10 @@ def analyze_offline(pieces: list[PieceText], *, cancel: CancelToken | None = Non
     if pse is not None:
         analysis.pse_allowed = pse[0]
         analysis.evidence["pse_allowed"] = pse[1]
+    form_found = form.find_contract_form(rule_pages(dce, *_IDENTITY_KINDS))
+    if form_found is not None:
+        analysis.contract_form = form_found[0]
+        analysis.evidence["contract_form"] = form_found[1]
     step("offer_validity_days", clauses.find_validity, rule_pages(dce, *_VALIDITY_KINDS))
     step(
         "criteria",
