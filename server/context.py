@@ -17,7 +17,7 @@ from server.config import Settings
 from server.db import make_engine, make_sessionmaker
 from server.errors import unauthorized
 from server.middleware import client_ip
-from server.models import Account, AuthSession, ConnectionLog, utcnow
+from server.models import Account, AuthSession, ConnectionLog, Plan, utcnow
 from server.security import token_hash
 
 ACCESS_PREFIX = "mao_at_"
@@ -69,29 +69,52 @@ class Caller:
 bearer = HTTPBearer(auto_error=False, description="Jeton d'accès obtenu par POST /v1/sessions.")
 
 
-def current_caller(
-    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
-) -> Caller:
+async def bearer_token(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> str:
+    """The SHA-256 of the bearer token (checked against the database inside the handler's transaction)."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise unauthorized("Authentification requise : jeton d'accès manquant.")
     token = credentials.credentials
     if not token.startswith(ACCESS_PREFIX) or len(token) > 100:
         raise unauthorized()
-    ctx = ctx_of(request)
+    return token_hash(token)
+
+
+TokenDep = Annotated[str, Depends(bearer_token)]
+
+
+@dataclass(frozen=True)
+class Authed:
+    caller: Caller
+    account: Account
+    plan: Plan
+
+
+def authenticate(session: Session, access_hash: str, *, for_update: bool = False) -> Authed:
+    """The live session, its account and plan in one query; `for_update` locks the account row."""
     now = utcnow()
-    with ctx.tx() as s:
-        row = s.execute(
-            select(AuthSession.id, AuthSession.account_id, AuthSession.last_used_at).where(
-                AuthSession.access_hash == token_hash(token),
-                AuthSession.revoked_at.is_(None),
-                AuthSession.access_expires_at > now,
-            )
-        ).first()
-        if row is None:
-            raise unauthorized()
-        if now - row.last_used_at > LAST_USED_GRANULARITY:
-            s.execute(update(AuthSession).where(AuthSession.id == row.id).values(last_used_at=now))
-    return Caller(account_id=row.account_id, session_id=row.id)
+    query = (
+        select(AuthSession.id, AuthSession.last_used_at, Account, Plan)
+        .join(Account, Account.id == AuthSession.account_id)
+        .join(Plan, Plan.code == Account.plan_code)
+        .where(
+            AuthSession.access_hash == access_hash,
+            AuthSession.revoked_at.is_(None),
+            AuthSession.access_expires_at > now,
+        )
+    )
+    if for_update:
+        query = query.with_for_update(of=Account)
+    row = session.execute(query).first()
+    if row is None:
+        raise unauthorized()
+    if now - row.last_used_at > LAST_USED_GRANULARITY:
+        session.execute(update(AuthSession).where(AuthSession.id == row.id).values(last_used_at=now))
+    return Authed(Caller(account_id=row.Account.id, session_id=row.id), row.Account, row.Plan)
+
+
+def current_caller(request: Request, access_hash: TokenDep) -> Caller:
+    with ctx_of(request).tx() as s:
+        return authenticate(s, access_hash).caller
 
 
 CallerDep = Annotated[Caller, Depends(current_caller)]

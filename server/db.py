@@ -22,7 +22,9 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+    # No pre-ping (it costs a round trip per request); connections are recycled, and a connection
+    # broken by a database restart is discarded by SQLAlchemy on first error.
+    return create_engine(url, pool_size=10, max_overflow=10, pool_recycle=1800)
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

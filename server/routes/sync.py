@@ -5,13 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Request
-from sqlalchemy.orm import Session
 
 from server import counters, sync_store
-from server.context import CallerDep, ctx_of, load_account
+from server.context import Authed, TokenDep, authenticate, ctx_of
 from server.errors import ApiError
-from server.models import Account
-from server.routes.common import ensure_not_restricted, plan_of
+from server.routes.common import ensure_not_restricted
 from sync.protocol import (
     DEFAULT_PULL_LIMIT,
     ERROR_PROTOCOL_UNSUPPORTED,
@@ -55,9 +53,9 @@ def protocol_version(
 ProtocolDep = Annotated[int, Depends(protocol_version)]
 
 
-def _sync_allowed(s: Session, account: Account) -> None:
-    ensure_not_restricted(account)
-    if not plan_of(s, account).sync_enabled:
+def _sync_allowed(authed: Authed) -> None:
+    ensure_not_restricted(authed.account)
+    if not authed.plan.sync_enabled:
         raise ApiError(403, "sync_not_in_plan", "La synchronisation n'est pas incluse dans votre offre.")
 
 
@@ -76,15 +74,15 @@ _ERRORS: dict[int | str, dict[str, object]] = {
 )
 def pull(
     request: Request,
-    caller: CallerDep,
+    token: TokenDep,
     _version: ProtocolDep,
     cursor: Annotated[str | None, Query(max_length=60)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = DEFAULT_PULL_LIMIT,
 ) -> PullPage:
     with ctx_of(request).tx() as s:
-        account = load_account(s, caller)
-        _sync_allowed(s, account)
-        return sync_store.pull(s, account, cursor, limit)
+        authed = authenticate(s, token)
+        _sync_allowed(authed)
+        return sync_store.pull(s, authed.account, cursor, limit)
 
 
 @router.post(
@@ -96,13 +94,13 @@ def pull(
 def push(
     batch: PushBatch,
     request: Request,
-    caller: CallerDep,
+    token: TokenDep,
     _version: ProtocolDep,
 ) -> PushResult:
     with ctx_of(request).tx() as s:
         # Row lock: pushes of one account are serialized, so revisions commit in order.
-        account = load_account(s, caller, for_update=True)
-        _sync_allowed(s, account)
-        result = sync_store.push(s, account, batch)
-        counters.count_feature(s, account, "sync_push")
+        authed = authenticate(s, token, for_update=True)
+        _sync_allowed(authed)
+        result = sync_store.push(s, authed.account, batch)
+        counters.count_feature(s, authed.account, "sync_push")
         return result
