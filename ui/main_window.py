@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QStatusBar,
     QVBoxLayout,
@@ -135,6 +136,7 @@ class MainWindow(QMainWindow):
         self.claude_label = QLabel(self.tr("Claude : désactivé"))
         self.claude_label.setAccessibleName(self.tr("État de Claude"))
         self.ops_label = QLabel()
+        self.ops_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.ops_label.setAccessibleName(self.tr("Opérations en cours"))
         self.op_bar = OperationBar()
         bar.addWidget(self.ops_label, 1)

@@ -73,7 +73,7 @@ class Timeline(QWidget):
         pal = self.palette()
         now = datetime.now().astimezone()
         span = timedelta(days=60)
-        left, right, y = 20.0, self.width() - 20.0, self.height() / 2
+        left, right, y = 36.0, self.width() - 36.0, self.height() / 2
         p.setPen(QPen(pal.mid().color(), 2))
         p.drawLine(QPointF(left, y), QPointF(right, y))
         p.setPen(pal.text().color())
@@ -183,6 +183,9 @@ class DashboardPage(QWidget):
         self.timeline.set_events([(w, k, r.title) for w, k, _l, r, _v in events])
         self.deadlines.setRowCount(len(events))
         self._rows = []
+        if not events:
+            self.deadlines.setRowCount(1)
+            self.deadlines.setItem(0, 0, QTableWidgetItem(self.tr("Aucune échéance à venir.")))
         for i, (_w, _k, label, r, value) in enumerate(events):
             for col, text in enumerate((r.title, self.tr(label), fr_date(value), countdown(value))):
                 self.deadlines.setItem(i, col, QTableWidgetItem(text))

@@ -187,6 +187,7 @@ class MemoireTab(QWidget):
         self.markers = QLabel()
         self.markers.setStyleSheet("color: #b26a00")
         self.save_state = QLabel()
+        self.save_state.setWordWrap(True)
         self.save_state.setObjectName("muted")
         foot.addWidget(self.counts)
         foot.addWidget(self.markers)

@@ -173,6 +173,9 @@ class SyntheseTab(QWidget):
         hh = self.table.horizontalHeader()
         hh.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         hh.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        hh.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        self.table.setColumnWidth(2, 260)
+        self.table.setColumnWidth(3, 120)
         self.table.verticalHeader().hide()
         self.table.setWordWrap(True)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -206,7 +209,7 @@ class SyntheseTab(QWidget):
             value = QTableWidgetItem(display_value(analysis, name))
             value.setToolTip(self.tr("Double-cliquez pour corriger"))
             self.table.setItem(row, 1, value)
-            src = QTableWidgetItem(source_text(ev))
+            src = QTableWidgetItem(source_text(ev).rsplit("/", 1)[-1])
             if ev is not None:
                 src.setForeground(self.palette().link())
                 font = src.font()

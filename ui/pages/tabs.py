@@ -7,6 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -25,10 +26,12 @@ from ui.backend import CheckRow, PieceRow, RequirementRow
 from ui.style import BAD, GOOD, WARN
 
 
-def _table(headers: list[str], stretch: int) -> QTableWidget:
+def _table(headers: list[str], stretch: int, widths: dict[int, int] | None = None) -> QTableWidget:
     t = QTableWidget(0, len(headers))
     t.setHorizontalHeaderLabels(headers)
     t.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    for col, width in (widths or {}).items():
+        t.setColumnWidth(col, width)
     t.verticalHeader().hide()
     t.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
     t.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
@@ -36,13 +39,17 @@ def _table(headers: list[str], stretch: int) -> QTableWidget:
     return t
 
 
-def _link_item(text: str) -> QTableWidgetItem:
-    item = QTableWidgetItem(text)
+def _link_item(text: str, tooltip: str = "") -> QTableWidgetItem:
+    """A source link: the file's name and page; the full path in the tooltip."""
+    item = QTableWidgetItem(text.rsplit("/", 1)[-1])
     if text:
         font = item.font()
         font.setUnderline(True)
         item.setFont(font)
-        item.setForeground(Qt.GlobalColor.blue)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            item.setForeground(app.palette().link())
+        item.setToolTip(tooltip or text)
     return item
 
 
@@ -57,7 +64,9 @@ class PiecesTab(QWidget):
         self.summary.setWordWrap(True)
         lay.addWidget(self.summary)
         self.table = _table(
-            [self.tr("Pièce"), self.tr("Type"), self.tr("Pages"), self.tr("OCR"), self.tr("Non lu")], 0
+            [self.tr("Pièce"), self.tr("Type"), self.tr("Pages"), self.tr("OCR"), self.tr("Non lu")],
+            0,
+            {2: 60, 3: 90, 4: 300},
         )
         self.table.setAccessibleName(self.tr("Pièces du DCE"))
         self.table.cellDoubleClicked.connect(self._open)
@@ -128,6 +137,7 @@ class GoNoGoTab(QWidget):
         super().__init__(parent)
         lay = QVBoxLayout(self)
         self.overall = QLabel()
+        self.overall.setWordWrap(True)
         self.overall.setStyleSheet("font-size: 18px; font-weight: 600")
         self.overall.setAccessibleName(self.tr("Verdict global"))
         lay.addWidget(self.overall)
@@ -197,10 +207,13 @@ class ExigencesTab(QWidget):
         self.filter.currentIndexChanged.connect(lambda _i: self._apply())
         row.addWidget(self.filter)
         self.stats = QLabel()
+        self.stats.setWordWrap(True)
         row.addWidget(self.stats, 1)
         lay.addLayout(row)
         self.table = _table(
-            [self.tr("Exigence"), self.tr("Couverture"), self.tr("Section du mémoire"), self.tr("Source")], 0
+            [self.tr("Exigence"), self.tr("Couverture"), self.tr("Section du mémoire"), self.tr("Source")],
+            0,
+            {1: 110, 2: 280, 3: 240},
         )
         self.table.setAccessibleName(self.tr("Matrice des exigences"))
         self.table.cellClicked.connect(self._clicked)
@@ -219,7 +232,9 @@ class ExigencesTab(QWidget):
 
     def _apply(self) -> None:
         wanted = self.filter.currentData() or ""
-        labelled = [(r, COVERAGE.get(r.coverage.lower(), (r.coverage, WARN))) for r in self.rows]
+        labelled = [
+            (r, COVERAGE.get(r.coverage.lower().replace(" ", "_"), (r.coverage, WARN))) for r in self.rows
+        ]
         shown = [(r, lc) for r, lc in labelled if not wanted or lc[0] == wanted]
         self.shown = [r for r, _ in shown]
         counts = {

@@ -1,0 +1,152 @@
+"""`python -m ui.tour OUTDIR`: the app offscreen on a temporary store with the example consultation,
+one PNG per screen and tab, in the light and the dark theme. It is how the UI gets reviewed.
+
+Uses the file-backed test keychain (tests.support.keyrings.FileKeyring) in the temporary folder.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+
+def _prepare_environment(home: Path) -> None:
+    os.environ["MAITRE_AO_HOME"] = str(home)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ["PYTHON_KEYRING_BACKEND"] = "tests.support.keyrings.FileKeyring"
+    os.environ["MAITRE_AO_TEST_KEYRING"] = str(home / "keyring.json")
+    root = str(Path(__file__).resolve().parents[1])
+    if root not in sys.path:
+        sys.path.insert(0, root)
+
+
+def run_tour(out: Path) -> list[Path]:
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from app.paths import example_dir
+    from ui.backend import BlockRow
+    from ui.first_run import FirstRunDialog
+    from ui.main import create_application, example_zip, make_context
+    from ui.main_window import MainWindow
+
+    out.mkdir(parents=True, exist_ok=True)
+    app = create_application([])
+    ctx = make_context(app)
+    shots: list[Path] = []
+
+    def settle() -> None:
+        ctx.runner.wait_idle(120)
+        for _ in range(5):
+            app.processEvents()
+
+    def shot(widget: QWidget, name: str) -> None:
+        settle()
+        path = out / f"{name}.png"
+        widget.grab().save(str(path))
+        shots.append(path)
+
+    # First run, page by page (the store is really created on the "create" step).
+    dlg = FirstRunDialog(ctx.backend, ctx.runner)
+    dlg.resize(720, 520)
+    dlg.show()
+    names = ["premier-lancement-1-bienvenue", "premier-lancement-2-coffre"]
+    for i, name in enumerate(names):
+        dlg.pages.setCurrentIndex(i)
+        shot(dlg, name)
+    dlg._do_create()
+    settle()
+    shot(dlg, "premier-lancement-3-cle-de-recuperation")
+    dlg.pages.setCurrentIndex(3)
+    dlg.p_name.setText("Bâtiments du Val SARL")
+    dlg.p_siret.setText("732 829 320 00075")  # a typo: the check shows it as typed
+    shot(dlg, "premier-lancement-4-entreprise-siret-invalide")
+    dlg.p_siret.setText("732 829 320 00074")
+    shot(dlg, "premier-lancement-4-entreprise")
+    dlg.pages.setCurrentIndex(4)
+    shot(dlg, "premier-lancement-5-exemple")
+    dlg.close()
+
+    ctx.runner.call(lambda: ctx.backend.import_profile(example_dir() / "profile.json"))
+    ctx.runner.call(
+        lambda: ctx.backend.save_block(
+            BlockRow(
+                uuid="",
+                title="Démarche qualité, sécurité, environnement",
+                tags="qse, sécurité",
+                body="Notre démarche QSE s'appuie sur un plan d'assurance qualité propre à chaque chantier…",
+            )
+        )
+    )
+    window = MainWindow(ctx)
+    window.resize(1280, 820)
+    window.show()
+    view = window.consultation_view
+    window.import_paths([example_zip()])
+    settle()
+    view.memoire.select_section(0)
+    settle()
+
+    def screens(theme: str) -> None:
+        window.settings_page.set_theme(theme)
+        settle()
+        for row, name in enumerate(("tableau-de-bord", "consultations")):
+            window.sidebar.setCurrentRow(row)
+            shot(window, f"{theme}-{name}")
+        window.open_consultation(view.uuid)
+        settle()
+        for i in range(view.tabs.count()):
+            view.tabs.setCurrentIndex(i)
+            shot(window, f"{theme}-consultation-{i + 1}-{_slug(view.tabs.tabText(i))}")
+        view.tabs.setCurrentWidget(view.synthese)
+        if view.synthese.open_source("deadline"):
+            settle()
+            view.viewer.resize(760, 600)
+            shot(view.viewer, f"{theme}-source-surlignee")
+            view.viewer.close()
+        window.sidebar.setCurrentRow(2)
+        for i in range(window.profile.tabs.count()):
+            window.profile.tabs.setCurrentIndex(i)
+            shot(window, f"{theme}-profil-{i + 1}-{_slug(window.profile.tabs.tabText(i))}")
+        window.sidebar.setCurrentRow(3)
+        shot(window, f"{theme}-bibliotheque")
+        window.sidebar.setCurrentRow(4)
+        for i in range(window.settings_page.stack.count()):
+            window.settings_page.nav.setCurrentRow(i)
+            shot(window, f"{theme}-parametres-{i + 1}-{_slug(window.settings_page.nav.item(i).text())}")
+        window.settings_page.nav.setCurrentRow(0)
+
+    screens("light")
+    screens("dark")
+    window.settings_page.set_theme("system")
+    window.close()
+    ctx.runner.wait_idle(30)
+    ctx.runner.call(ctx.backend.close)
+    ctx.runner.shutdown()
+    QApplication.processEvents()
+    return shots
+
+
+def _slug(text: str) -> str:
+    import re
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 1:
+        print("usage : python -m ui.tour DOSSIER", file=sys.stderr)
+        return 2
+    out = Path(argv[0]).resolve()
+    with tempfile.TemporaryDirectory(prefix="maitre-ao-tour-") as tmp:
+        _prepare_environment(Path(tmp))
+        shots = run_tour(out)
+    print(f"{len(shots)} captures dans {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
