@@ -680,3 +680,15 @@ def test_docx_rows_with_name_and_description_in_one_cell() -> None:
     assert_evidence_honest(analysis, [rc])
     assert _criteria(analysis) == [("Valeur technique", 60.0, []), ("Prix des prestations", 40.0, [])]
     assert analysis.evidence["criteria"].page is None
+
+
+def test_ccap_maintenance_visits_do_not_make_a_site_visit() -> None:
+    rc = piece("Règlement de la consultation\nDate limite de réception des offres : 2 mars 2026 à 12h00")
+    ccap = piece(
+        "Le titulaire assure une visite obligatoire annuelle des installations.",
+        kind=PieceKind.CCAP,
+        path="CCAP.pdf",
+    )
+    assert analyze_offline([rc, ccap]).site_visit is None
+    # Without an RC, the CCAP is all there is to read.
+    assert analyze_offline([ccap]).site_visit is SiteVisit.MANDATORY

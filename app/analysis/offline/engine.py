@@ -21,6 +21,13 @@ log = logging.getLogger(__name__)
 _IDENTITY_KINDS = (PieceKind.RC, PieceKind.CCAP, PieceKind.CCP, PieceKind.AE, PieceKind.CADRE_REPONSE)
 # Pieces where the candidate's list of pieces to produce is written.
 _DOCUMENT_KINDS = (PieceKind.RC, PieceKind.CCP, PieceKind.CADRE_REPONSE, PieceKind.AUTRE)
+_CONSULTATION_KINDS = (
+    PieceKind.RC,
+    PieceKind.CADRE_REPONSE,
+    PieceKind.CCP,
+    PieceKind.QR_REGISTER,
+    PieceKind.AUTRE,
+)
 # The mémoire's page limit is a rule of the consultation (RC, cadre de réponse), not of the contract.
 _PAGE_LIMIT_KINDS = (
     PieceKind.RC,
@@ -50,6 +57,9 @@ def analyze_offline(pieces: list[PieceText], *, cancel: CancelToken | None = Non
     dce = Dce.of(pieces)
     analysis = Analysis(engine=Engine.OFFLINE.value, pieces=[_summary(p) for p in pieces])
     rules = rule_pages(dce)
+    # Visit, questions, variants and PSE are rules of the consultation: a CCAP's "visite obligatoire"
+    # of the installations or an AE's PSE price line must not decide them while an RC exists.
+    consultation = rule_pages(dce, *_CONSULTATION_KINDS) if dce.has(PieceKind.RC) else rules
     identity_pages = rule_pages(dce, *_IDENTITY_KINDS)
 
     def step(field: str, finder: Callable[[Pages], Any], pages: Pages) -> Any:
@@ -68,8 +78,8 @@ def analyze_offline(pieces: list[PieceText], *, cancel: CancelToken | None = Non
     step("reference", identity.find_reference, identity_pages)
     step("procedure", clauses.find_procedure, rules)
     step("deadline", deadline.find_deadline, rules)
-    step("questions_deadline", clauses.find_questions_deadline, rules)
-    visit = step("site_visit", clauses.find_site_visit, rules)
+    step("questions_deadline", clauses.find_questions_deadline, consultation)
+    visit = step("site_visit", clauses.find_site_visit, consultation)
     if visit is not None:
         analysis.site_visit_date = visit[2]
     step(
@@ -77,8 +87,8 @@ def analyze_offline(pieces: list[PieceText], *, cancel: CancelToken | None = Non
         lots.find_lots,
         rule_pages(dce, PieceKind.RC, PieceKind.CCAP, PieceKind.CCP, PieceKind.AE, PieceKind.CADRE_REPONSE),
     )
-    step("variants_allowed", clauses.find_variants, rules)
-    pse = clauses.find_pse(rules)
+    step("variants_allowed", clauses.find_variants, consultation)
+    pse = clauses.find_pse(consultation)
     if pse is not None:
         analysis.pse_allowed = pse[0]
         analysis.evidence["pse_allowed"] = pse[1]
