@@ -1,6 +1,7 @@
 """Push and pull between the local store and the account API (protocol in sync/protocol.py).
 
-One sync = push the outbox, then pull what changed elsewhere (again once if merging left rows to send).
+One sync = push the outbox, then pull what changed elsewhere (once more if the pull left rows to send:
+merged records, records a restored server lost).
 
 Push: dirty rows the policy lets leave go in batches (≤ MAX_PUSH_RECORDS records, ≤ MAX_BATCH_BYTES),
 each change with the server revision it was edited from. A batch and its idempotency key are saved in
@@ -107,8 +108,9 @@ class SyncEngine:
             try:
                 self.push(summary)
                 self.pull(summary)
-                if summary.merged and rs.count_outbox(self.store.read(), self.specs):
-                    self.push(summary)  # merged rows hold local changes the server has not seen yet
+                if rs.count_outbox(self.store.read(), self.specs):
+                    # Merged rows, or rows a full compare found missing on the server, still have to go.
+                    self.push(summary)
                     self.pull(summary)
                 with self.store.transaction() as conn:
                     rs.kv_set(conn, rs.LAST_SYNC_KEY, datetime.now(UTC).isoformat(timespec="seconds"))
