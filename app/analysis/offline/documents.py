@@ -27,7 +27,8 @@ _START = re.compile(
 )
 _END = re.compile(
     rf"^{HEADING_PREFIX}(?:jugement|examen|analyse|selection\s+des\s+candidatures|criteres|attribution|"
-    r"conditions\s+d'envoi|modalites\s+de\s+(?:remise|transmission|envoi)|remise\s+des\s+(?:plis|offres)|"
+    r"conditions\s+d'envoi|conditions\s+de\s+remise|modalites\s+de\s+(?:remise|transmission|envoi)|remise\s+des\s+(?:plis|offres)|"
+    r"transmission\s+(?:des\s+(?:plis|offres|candidatures)|electronique)|depot\s+des\s+(?:plis|offres)|"
     r"date\s+limite|negociation|renseignements\s+complementaires|visite|ouverture\s+des\s+plis)"
 )
 # What marks a piece as not asked of every candidate at submission.
