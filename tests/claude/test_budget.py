@@ -102,3 +102,18 @@ def test_hybrid_sends_only_pages_for_the_missing_fields(claude_env: FakeClaude) 
     assert full.usage is not None and hybrid.usage is not None
     assert hybrid.usage["input_tokens"] < full.usage["input_tokens"]
     assert "Seuls ces champs sont demandés" in str(hybrid.body["messages"])
+
+
+def test_the_api_count_corrects_a_too_optimistic_estimate(
+    waits: list[float], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a tokenizer denser than our estimate (2 chars per token), count_tokens trims the pages."""
+    with FakeClaude(chars_per_token=2.0) as dense:
+        monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test-key")
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", dense.url)
+        Settings.load().set(CLAUDE_INPUT_BUDGET, 16_000)
+        dce = [piece("RC.pdf", PieceKind.RC, RC_PAGES), piece("CCTP.pdf", PieceKind.CCTP, _huge_cctp(300))]
+        dense.push(Reply.structured(extraction()))
+        analyze(dce, "claude")
+        assert len([s for s in dense.seen if s.path.endswith("/count_tokens")]) >= 2  # it had to trim
+        assert _sent_tokens(dense) <= 16_000 - 6_000  # the repair reserve stays free

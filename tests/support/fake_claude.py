@@ -120,7 +120,8 @@ class _QuietServer(ThreadingHTTPServer):
 
 
 class FakeClaude:
-    def __init__(self) -> None:
+    def __init__(self, chars_per_token: float = CHARS_PER_TOKEN) -> None:
+        self.chars_per_token = chars_per_token  # lower: a denser tokenizer than our estimate assumes
         self.script: deque[Reply | Callable[[dict[str, Any]], Reply]] = deque()
         self.default: Callable[[dict[str, Any]], Reply] = lambda body: Reply.json_text("Bonjour.")
         self.count_tokens_status = 200
@@ -167,12 +168,15 @@ class FakeClaude:
         return [s for s in self.seen if s.path == "/v1/messages"]
 
     # --- accounting ----------------------------------------------------------------------------
+    def count(self, text: str) -> int:
+        return math.ceil(len(text) / self.chars_per_token)
+
     def input_tokens(self, body: dict[str, Any]) -> int:
-        total = sum(count_text_tokens(t) for t in _texts(body.get("system")))
-        total += sum(count_text_tokens(t) for t in _texts(body.get("messages", [])))
+        total = sum(self.count(t) for t in _texts(body.get("system")))
+        total += sum(self.count(t) for t in _texts(body.get("messages", [])))
         fmt = (body.get("output_config") or {}).get("format")
         if fmt:
-            total += count_text_tokens(json.dumps(fmt))
+            total += self.count(json.dumps(fmt))
         return total
 
     def usage_for(self, body: dict[str, Any], output_text: str) -> dict[str, int]:
@@ -188,7 +192,7 @@ class FakeClaude:
                 return hashlib.sha256(json.dumps([body.get("model"), texts]).encode()).hexdigest()
 
             def tokens(end: int) -> int:
-                return sum(count_text_tokens(b.get("text", "")) for b in blocks[: end + 1])
+                return sum(self.count(b.get("text", "")) for b in blocks[: end + 1])
 
             with self._lock:
                 hits = [m for m in marks if key(m) in self._cache]
@@ -201,7 +205,7 @@ class FakeClaude:
                             self._cache.add(key(m))
         return {
             "input_tokens": total - write - read,
-            "output_tokens": max(1, count_text_tokens(output_text)),
+            "output_tokens": max(1, self.count(output_text)),
             "cache_creation_input_tokens": write,
             "cache_read_input_tokens": read,
         }

@@ -195,9 +195,9 @@ def build_context(
             used += page.tokens
     context = _finish(chosen, len(candidates), fields)
     if fits is not None:
-        # Drop the least relevant pages until the exact measure agrees.
+        # Drop the least relevant pages (a tenth at a time) until the exact measure agrees.
         while chosen and not fits(context):
-            chosen.pop()
+            del chosen[-max(1, len(chosen) // 10) :]
             context = _finish(chosen, len(candidates), fields)
     return context
 
