@@ -166,10 +166,25 @@ def import_dce(
                 )
             repo_p.add_piece(tx, consultation_uuid, piece.path, piece.kind, piece.sha256, piece.size)
 
+    def safe_analysis(pieces: list[PieceText]) -> Analysis | None:
+        # The pieces are stored whatever happens: a failing analysis must not lose the import.
+        try:
+            return _analyze_and_store(store, consultation_uuid, pieces, "offline")
+        except UserError:
+            raise
+        except Exception:
+            log.exception("automatic analysis failed after import")
+            note = "L'analyse automatique a échoué : relancez-la depuis la consultation."
+            if note not in result.warnings:
+                result.warnings.append(note)
+            return None
+
     def on_decisive(pieces: list[PieceText]) -> None:
         if not analyze:
             return
-        analysis = _analyze_and_store(store, consultation_uuid, pieces, "offline")
+        analysis = safe_analysis(pieces)
+        if analysis is None:
+            return
         result.analysis_ready_seconds = (datetime.now(UTC) - started).total_seconds()
         if on_analysis is not None:
             on_analysis(analysis)
@@ -191,12 +206,11 @@ def import_dce(
 
     result.errors = [FileError(p.path, p.message) for p in outcome.problems]
     result.errors += [FileError(p.path, p.error) for p in outcome.pieces if p.error]
-    result.warnings = list(outcome.warnings)
+    result.warnings = list(outcome.warnings) + result.warnings
     result.extracted, result.reused = outcome.extracted, outcome.reused
     if analyze:
-        result.analysis = _with_read_notes(
-            _analyze_and_store(store, consultation_uuid, outcome.pieces, "offline"), outcome
-        )
+        final = safe_analysis(outcome.pieces)
+        result.analysis = None if final is None else _with_read_notes(final, outcome)
     result.pieces = repo_p.list_pieces(store, consultation_uuid)
     log.info(
         "import done: %d pieces, %d refused, %d extracted, %d reused",

@@ -149,3 +149,14 @@ def test_cancelled_import_keeps_the_pieces_already_stored(store: Store, tmp_path
         svc.import_dce(store, [archive], workers=2, cancel=token, progress=progress, analyze=False)
     [row] = svc.list_consultations(store)
     assert [p.path for p in svc.list_pieces(store, row.uuid)] == ["RC.pdf"]
+
+
+def test_a_failing_analysis_does_not_lose_the_import(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object, **kwargs: object) -> object:
+        raise RuntimeError("bug in a rule")
+
+    monkeypatch.setattr(svc, "run_engine", broken)
+    result = svc.import_dce(store, [EXAMPLE], workers=1)
+    assert result.analysis is None
+    assert any("analyse automatique a échoué" in w for w in result.warnings)
+    assert len(svc.list_pieces(store, result.consultation_uuid)) == 8
