@@ -82,6 +82,7 @@ class LiveServer:
             port=self.port,
             log_level="warning",
             lifespan="on",
+            timeout_graceful_shutdown=1,
         )
         server = uvicorn.Server(config)
         thread = threading.Thread(target=server.run, daemon=True)
