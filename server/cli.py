@@ -7,21 +7,31 @@ import logging
 import os
 import sys
 
-from server.config import Settings
+from server.config import FRENCH_REGIONS, Settings
 
 
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     settings = Settings.from_env()
+    if settings.production and settings.hosting_region not in FRENCH_REGIONS:
+        # The privacy policy promises hosting in France: refuse to serve from anywhere else.
+        print(
+            "Démarrage refusé : en production, MAITRE_AO_HOSTING_REGION doit valoir "
+            + " ou ".join(sorted(FRENCH_REGIONS))
+            + " (hébergement en France).",
+            file=sys.stderr,
+        )
+        return 1
     uvicorn.run(
         "server.app:create_app",
         factory=True,
         host=args.host,
         port=args.port,
         workers=args.workers,
-        proxy_headers=settings.trust_proxy_headers,
-        forwarded_allow_ips="*" if settings.trust_proxy_headers else None,
+        # The app reads X-Forwarded-For / -Proto itself (only when MAITRE_AO_TRUST_PROXY, i.e. behind the
+        # router), taking the hop the router added rather than whatever the client wrote.
+        proxy_headers=False,
         server_header=False,
         log_level="info",
     )

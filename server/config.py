@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_BCRYPT_ROUNDS = 12  # the privacy policy promises bcrypt; 12 is the floor outside tests
+# Scalingo regions in France (privacy policy: data and backups never leave France).
+FRENCH_REGIONS = frozenset({"osc-fr1", "osc-secnum-fr1"})
 DEFAULT_SQLITE_URL = "sqlite:///" + str(Path("maitre-ao-server.db").resolve())
 
 
@@ -34,6 +36,7 @@ def normalize_database_url(url: str) -> str:
 class Settings:
     database_url: str = DEFAULT_SQLITE_URL
     production: bool = False
+    hosting_region: str = ""
     bcrypt_rounds: int = DEFAULT_BCRYPT_ROUNDS
     access_token_seconds: int = 3600
     refresh_token_seconds: int = 30 * 24 * 3600
@@ -75,6 +78,7 @@ class Settings:
                 or DEFAULT_SQLITE_URL
             ),
             production=production,
+            hosting_region=os.environ.get("MAITRE_AO_HOSTING_REGION", "").strip(),
             bcrypt_rounds=rounds,
             access_token_seconds=_int("MAITRE_AO_ACCESS_TOKEN_SECONDS", 3600),
             refresh_token_seconds=_int("MAITRE_AO_REFRESH_TOKEN_SECONDS", 30 * 24 * 3600),

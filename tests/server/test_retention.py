@@ -142,3 +142,10 @@ def test_migrate_from_empty_then_purge_from_the_command_line(
     finally:
         if name:
             drop_pg_database(name)
+
+
+def test_production_refuses_to_serve_outside_france(repo_root: Path) -> None:
+    env = {**os.environ, "MAITRE_AO_ENV": "production", "MAITRE_AO_HOSTING_REGION": "us-east-1"}
+    refused = _run(["serve", "--port", "1"], env, repo_root)
+    assert refused.returncode == 1
+    assert "hébergement en France" in refused.stderr
