@@ -116,3 +116,29 @@ def test_example_dce_reads_with_accents_nested_zip_and_ocr_flag() -> None:
     raw = zipfile.ZipFile(io.BytesIO((EXAMPLE_DIR / "dce.zip").read_bytes()))
     rc_info = next(i for i in raw.infolist() if i.filename.endswith("consultation.pdf"))
     assert not rc_info.flag_bits & 0x800  # really written the DOS way
+
+
+def test_a_file_that_never_finishes_reading_is_abandoned_the_rest_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import multiprocessing
+    import time
+
+    from app.dce import worker
+
+    def endless(name: str, data: bytes) -> Extraction:
+        time.sleep(60)
+        raise AssertionError("not reached")
+
+    # Workers forked from this process see the patched parser and the short deadline.
+    monkeypatch.setattr(reader, "_mp_context", lambda: multiprocessing.get_context("fork"))
+    monkeypatch.setattr(worker, "extract", endless)
+    monkeypatch.setattr(worker, "TASK_TIMEOUT_S", 1)
+    (tmp_path / "Boucle.docx").write_bytes(b"PK docx qui boucle")
+    (tmp_path / "RC.pdf").write_bytes(pdf(["Règlement de la consultation – fourniture de mobilier scolaire"]))
+    started = time.perf_counter()
+    outcome = reader.read_dce([tmp_path], workers=2)
+    assert time.perf_counter() - started < 30
+    by_path = {p.path: p for p in outcome.pieces}
+    assert "anormalement longtemps" in (by_path["Boucle.docx"].error or "")
+    assert by_path["RC.pdf"].pages and by_path["RC.pdf"].error is None
