@@ -133,9 +133,9 @@ class _Collector:
         self._paths.add(unique)
         self.files.append(SourceFile(unique, data, hashlib.sha256(data).hexdigest()))
 
-    def add_zip(self, path: str, data: bytes, depth: int) -> None:
+    def add_zip(self, path: str, data: bytes, depth: int, label: str = "") -> None:
         """Read a ZIP found at `path` ("" for the imported archive itself: its content is the root)."""
-        label = path or "archive"
+        label = path or label or "archive"
         if depth > self.limits.max_depth:
             self.problem(
                 path,
@@ -231,7 +231,7 @@ def collect_sources(
             if data is None:
                 continue
             if single_zip:
-                collector.add_zip("", data, 0)
+                collector.add_zip("", data, 0, label=p.name)
             else:
                 _add_safely(collector, p.name, data)
         else:

@@ -124,5 +124,5 @@ def test_folder_and_loose_files_skip_links_and_junk(tmp_path: Path) -> None:
 def test_damaged_archive_is_reported(tmp_path: Path) -> None:
     sources = collect_sources([_write(tmp_path, "dce.zip", b"PK\x03\x04 pas une archive")])
     assert sources.files == []
-    assert "illisible" in sources.problems[0].message
+    assert sources.problems[0].path == "dce.zip" and "illisible" in sources.problems[0].message
     assert zipfile.is_zipfile(tmp_path / "dce.zip") is False
