@@ -24,6 +24,12 @@ def _clean_text(value: str) -> str:
     return value
 
 
+def _no_control(value: str) -> str:
+    if any(unicodedata.category(ch) == "Cc" for ch in value):
+        raise ValueError("caractères de contrôle interdits")
+    return value
+
+
 def _email(value: str) -> str:
     value = _clean_text(value).lower()
     if not _EMAIL.match(value) or len(value) > 254:
@@ -48,7 +54,9 @@ Email = Annotated[
     AfterValidator(_email),
 ]
 NewPassword = Annotated[str, Field(min_length=12, max_length=BCRYPT_MAX_BYTES), AfterValidator(_password)]
-AnyPassword = Annotated[str, Field(min_length=1, max_length=200)]
+AnyPassword = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_no_control)]
+# Short free strings: control characters (NUL above all: PostgreSQL refuses it) are refused.
+Text = Annotated[str, AfterValidator(_no_control)]
 
 
 class _In(BaseModel):
@@ -63,13 +71,13 @@ class SignUp(_In):
 
 
 class Login(_In):
-    email: Annotated[str, Field(min_length=1, max_length=254)]
+    email: Annotated[Text, Field(min_length=1, max_length=254)]
     password: AnyPassword
-    device: Annotated[str, Field(max_length=200)] | None = None
+    device: Annotated[Text, Field(max_length=200)] | None = None
 
 
 class Refresh(_In):
-    refresh_token: Annotated[str, Field(min_length=1, max_length=200)]
+    refresh_token: Annotated[Text, Field(min_length=1, max_length=200)]
 
 
 class AccountPatch(_In):
@@ -88,11 +96,11 @@ class Flag(_In):
 
 
 class PolicyAck(_In):
-    version: Annotated[str, Field(min_length=1, max_length=32)]
+    version: Annotated[Text, Field(min_length=1, max_length=32)]
 
 
 class CheckoutRequest(_In):
-    plan: Annotated[str, Field(min_length=1, max_length=32)]
+    plan: Annotated[Text, Field(min_length=1, max_length=32)]
 
 
 class TokenPair(BaseModel):

@@ -6,12 +6,13 @@ import logging
 from typing import Any
 
 from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from server import stripe_gateway
-from server.context import CallerDep, ctx_of, load_account
+from server.context import AppContext, CallerDep, ctx_of, load_account
 from server.errors import ApiError
 from server.models import Account, BillingRecord, Plan, WebhookEvent, utcnow
 from server.routes.common import ensure_not_restricted, plan_out
@@ -106,21 +107,25 @@ def _apply(s: Session, event: dict[str, Any]) -> None:
         )
 
 
-@router.post("/billing/webhook", summary="Webhook Stripe (signé)", include_in_schema=False)
-async def webhook(request: Request) -> dict[str, str]:
-    ctx = ctx_of(request)
-    payload = await request.body()
-    event = stripe_gateway.verify_webhook(ctx.settings, payload, request.headers.get("stripe-signature"))
+def _record_event(ctx: AppContext, event: dict[str, Any]) -> str:
     event_id = str(event["id"])[:120]
     try:
         with ctx.tx() as s:
             if s.get(WebhookEvent, event_id) is not None:
                 log.info("stripe webhook %s already applied", event_id)
-                return {"status": "duplicate"}
+                return "duplicate"
             s.add(WebhookEvent(id=event_id, type=str(event.get("type", ""))[:80]))
             s.flush()
             _apply(s, event)
     except IntegrityError:  # the same event delivered twice at once
-        return {"status": "duplicate"}
+        return "duplicate"
     log.info("stripe webhook %s applied (%s)", event_id, event.get("type"))
-    return {"status": "ok"}
+    return "ok"
+
+
+@router.post("/billing/webhook", summary="Webhook Stripe (signé)", include_in_schema=False)
+async def webhook(request: Request) -> dict[str, str]:
+    ctx = ctx_of(request)
+    payload = await request.body()  # the raw bytes: the signature covers them exactly
+    event = stripe_gateway.verify_webhook(ctx.settings, payload, request.headers.get("stripe-signature"))
+    return {"status": await run_in_threadpool(_record_event, ctx, event)}

@@ -187,3 +187,11 @@ def test_openapi_schema_lists_the_fixed_paths(api: Api) -> None:
     ):
         assert path in paths
     assert {"get", "patch", "delete"} <= set(paths["/v1/me"])
+
+
+def test_plan_caps_active_sessions_by_revoking_the_oldest(api: Api) -> None:
+    first = api.signup()  # the free plan allows 3 sessions
+    others = [api.login(first.email) for _ in range(3)]
+    assert api.get("/v1/me", headers=first.auth).status_code == 401
+    assert all(api.get("/v1/me", headers=o.auth).status_code == 200 for o in others)
+    assert len(api.get("/v1/sessions", headers=others[-1].auth).json()) == 3

@@ -100,3 +100,21 @@ def test_logs_hold_no_password_token_or_email(api: Api, caplog: pytest.LogCaptur
     api.get("/v1/me/export", headers=user.auth)
     for secret in (PASSWORD, "mauvais-mot-de-passe", user.access, user.refresh, user.email):
         assert secret not in caplog.text
+
+
+def test_nul_and_control_characters_are_refused_not_crashing(api: Api) -> None:
+    """PostgreSQL refuses NUL in text: such input must be a 4xx, never a 500."""
+    user = api.signup()
+    cases = [
+        api.post("/v1/sessions", json={"email": "a\u0000b@exemple.fr", "password": "mauvais-mot-de-passe"}),
+        api.post("/v1/sessions", json={"email": user.email, "password": "x\u0000y"}),
+        api.post("/v1/sessions", json={"email": user.email, "password": PASSWORD, "device": "PC\u0000"}),
+        api.post("/v1/billing/checkout", headers=user.auth, json={"plan": "pro\u0000"}),
+        api.post("/v1/me/policy-acknowledgement", headers=user.auth, json={"version": "\u0000"}),
+        api.patch("/v1/me", headers=user.auth, json={"first_name": "A\u0000"}),
+        api.post("/v1/sessions/refresh", json={"refresh_token": "mao_rt_\u0000"}),
+        api.get("/v1/sync/changes", headers=user.sync, params={"cursor": "c1.\u0000"}),
+    ]
+    for r in cases:
+        assert 400 <= r.status_code < 500, r.text
+        assert set(r.json()) == {"error"}

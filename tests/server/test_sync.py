@@ -202,3 +202,17 @@ def test_oversized_record_refused(api: Api) -> None:
     r = push(api, user, [{"type": "section", "id": str(uuid.uuid4()), "data": {"texte": "é" * 200_000}}])
     assert r.status_code == 422
     assert "octets" in r.json()["error"]["message"]
+
+
+def test_batch_validation(api: Api) -> None:
+    user = api.signup()
+    rid = str(uuid.uuid4())
+    twice = push(
+        api, user, [{"type": "staff", "id": rid, "data": {}}, {"type": "staff", "id": rid, "data": {}}]
+    )
+    assert twice.status_code == 422 and "deux fois" in twice.json()["error"]["message"]
+    unknown = push(api, user, [{"type": "dce_piece", "id": rid, "data": {}}])
+    assert unknown.status_code == 422  # DCE files are never synced
+    assert push(api, user, [{"type": "staff", "id": rid, "data": {"n": 1}}]).status_code == 200
+    other_type = push(api, user, [{"type": "reference", "id": rid, "base_revision": 1, "data": {}}])
+    assert other_type.status_code == 422 and other_type.json()["error"]["code"] == "record_type_mismatch"
