@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from app.analysis.claude.client import (
     API_KEY_SECRET,
     MODES,
-    SESSION_TOKEN_SECRET,
+    account_token,
     make_client,
     resolve_access,
 )
@@ -68,7 +68,7 @@ def set_mode(mode: str, settings: Settings | None = None) -> None:
     settings = settings or Settings.load()
     if mode == "own_key" and not get_secret(API_KEY_SECRET):
         raise UsageError("Aucune clé API enregistrée : maitre-ao config set-api-key")
-    if mode == "account" and not (settings.get(ACCOUNT_SERVER_URL) and get_secret(SESSION_TOKEN_SECRET)):
+    if mode == "account" and not (settings.get(ACCOUNT_SERVER_URL) and account_token()):
         raise UsageError("Aucun compte Maître AO connecté : connectez-vous d'abord (maitre-ao login).")
     settings.set(CLAUDE_MODE, mode)
 

@@ -74,3 +74,16 @@ def test_claude_engine_without_access_says_how_to_configure(dce: list[PieceText]
         analyze(dce, "claude")
     result = analyze(dce, "hybrid")  # hybrid degrades to offline, and says so
     assert any("Claude n'est pas configuré" in w for w in result.warnings)
+
+
+def test_account_mode_finds_the_token_the_account_client_saved() -> None:
+    """sync.client.KeychainTokens keeps the access token under a name scoped by the store file."""
+    from app.paths import store_path
+    from local_store.keychain import store_key_name
+    from sync.client import KeychainTokens
+
+    Settings.load().set(ACCOUNT_SERVER_URL, "https://compte.example.fr")
+    Settings.load().set(CLAUDE_MODE, "account")
+    KeychainTokens(scope=store_key_name(store_path()).removeprefix("store-key-")).save("acces", "renouv")
+    access = resolve_access()
+    assert access is not None and access.auth_token == "acces"

@@ -65,6 +65,19 @@ def get_secret(name: str) -> str | None:
     return _get(name)
 
 
+def _store_scoped_session_name() -> str:
+    """The account client keeps its access token per store file (sync.client.KeychainTokens)."""
+    from app.paths import store_path
+    from local_store.keychain import store_key_name
+
+    return SESSION_TOKEN_SECRET + "-" + store_key_name(store_path()).removeprefix("store-key-")
+
+
+def account_token() -> str | None:
+    """The account session's access token ("session-token", else the account client's entry)."""
+    return get_secret(SESSION_TOKEN_SECRET) or get_secret(_store_scoped_session_name())
+
+
 def resolve_access(settings: Settings | None = None) -> Access | None:
     """The access to use now, or None when Claude is not configured."""
     settings = settings or Settings.load()
@@ -77,7 +90,7 @@ def resolve_access(settings: Settings | None = None) -> Access | None:
         return Access("own_key", None, api_key=key) if key else None
     if mode == "account":
         server = settings.get(ACCOUNT_SERVER_URL).rstrip("/")
-        token = get_secret(SESSION_TOKEN_SECRET)
+        token = account_token()
         if server and token:
             return Access("account", server + PROXY_PATH, auth_token=token)
     return None
