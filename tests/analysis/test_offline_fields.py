@@ -692,3 +692,20 @@ def test_ccap_maintenance_visits_do_not_make_a_site_visit() -> None:
     assert analyze_offline([rc, ccap]).site_visit is None
     # Without an RC, the CCAP is all there is to read.
     assert analyze_offline([ccap]).site_visit is SiteVisit.MANDATORY
+
+
+@pytest.mark.timeout(20)
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Délai de validité des offres : " + "quatre-vingt " * 40 + "x",
+        "Les questions " + "un deux trois " * 200 + "x",
+        "Date limite de remise des offres " + ". " * 5000,
+        "Critères de jugement des offres\n" + "10 % " * 3000,
+        "Pièces à fournir\n" + "- DC1 ;\n" * 3000,
+        "Lot 1 : a " * 3000,
+    ],
+)
+def test_hostile_text_does_not_hang(text: str) -> None:
+    """Long runs of number words, dots or weights end quickly (no regex backtracking blow-up)."""
+    run(text)

@@ -110,11 +110,14 @@ _UNITS = {
     "cent": 100,
     "cents": 100,
 }
-NUMBER_WORDS = (
-    r"(?:(?:cent|deux cents?|trois cents?|quatre-vingt-dix|quatre-vingts?|soixante|cinquante|quarante|"
+# Atomic and possessive (Python 3.11): a run of number words is read one way only, so a long run
+# that does not end in "jours" cannot make the regex engine backtrack exponentially.
+_NUMBER_WORD = (
+    r"\b(?>cent|deux cents?|trois cents?|quatre-vingt-dix|quatre-vingts?|soixante|cinquante|quarante|"
     r"trente|vingt|seize|quinze|quatorze|treize|douze|onze|dix|neuf|huit|sept|six|cinq|quatre|trois|"
-    r"deux|une|un)(?:[ -](?:et[ -])?)?)+"
+    r"deux|une|un)\b"
 )
+NUMBER_WORDS = rf"(?:{_NUMBER_WORD}(?:[ -](?:et[ -])?{_NUMBER_WORD})*+)"
 
 
 def words_to_int(words: str) -> int | None:
