@@ -14,12 +14,14 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from app.domain.analysis import Analysis
-from app.domain.profile import CompanyProfile
 from app.domain.progress import CancelToken, ProgressFn
 from app.errors import UserError
+
+if TYPE_CHECKING:  # pydantic models load with the first screen that needs them
+    from app.domain.analysis import Analysis
+    from app.domain.profile import CompanyProfile
 
 log = logging.getLogger(__name__)
 
@@ -215,6 +217,8 @@ class Backend:
 
     # --- profile --------------------------------------------------------------------------
     def load_profile(self) -> CompanyProfile | None:
+        from app.domain.profile import CompanyProfile
+
         result = self._call("profile", ("load", "load_profile"))
         return result if isinstance(result, CompanyProfile) or result is None else None
 
@@ -333,6 +337,8 @@ class Backend:
 
     @staticmethod
     def _as_analysis(result: Any) -> Analysis:
+        from app.domain.analysis import Analysis
+
         if isinstance(result, Analysis):
             return result
         inner = get(result, "analysis")

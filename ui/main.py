@@ -6,6 +6,7 @@ import logging
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
@@ -16,9 +17,11 @@ from app.paths import example_dir
 from app.settings import FIRST_RUN_DONE, THEME, Settings
 from ui.backend import Backend
 from ui.context import AppContext
-from ui.first_run import FirstRunDialog, UnlockDialog
 from ui.main_window import MainWindow
 from ui.operations import OperationRunner
+
+if TYPE_CHECKING:
+    from ui.first_run import FirstRunDialog, UnlockDialog
 from ui.style import apply_theme, install_french
 
 log = logging.getLogger(__name__)
@@ -30,7 +33,12 @@ def example_zip() -> Path:
     return example_dir() / "dce.zip"
 
 
+# Workers run Python (analysis, exports): a shorter GIL switch interval lets the UI thread in sooner.
+GIL_SWITCH_INTERVAL_S = 0.001
+
+
 def create_application(argv: list[str] | None = None) -> QApplication:
+    sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0], *(argv or [])])
     app.setApplicationName("Maître AO")
@@ -67,6 +75,8 @@ class AppFlow(QObject):
             self._abort(exc.message)
             return
         if not exists:
+            from ui.first_run import FirstRunDialog
+
             self.first_run = FirstRunDialog(backend, runner)
             self.first_run.finished.connect(self._first_run_done)
             self.first_run.open()
@@ -74,6 +84,8 @@ class AppFlow(QObject):
         try:
             runner.call(backend.open)
         except StoreLocked as exc:
+            from ui.first_run import UnlockDialog
+
             self.unlock = UnlockDialog(backend, runner, exc.message)
             self.unlock.finished.connect(
                 lambda r: self._show_main(False) if r == QDialog.DialogCode.Accepted else self._abort("")
@@ -95,7 +107,7 @@ class AppFlow(QObject):
 
     def _show_main(self, load_example: bool) -> None:
         self.window = MainWindow(self.ctx)
-        self.window.settings_page.store_erased.connect(self._erased)
+        self.window.store_erased.connect(self._erased)
         self.window.show()
         self.window_shown.emit(self.window)
         if load_example:
@@ -136,7 +148,7 @@ def run_app(argv: list[str]) -> int:
     QTimer.singleShot(0, flow.start)
     code = app.exec()
     if flow.window is not None:
-        flow.window.consultation_view.flush()
+        flow.window.close()
         ctx.runner.wait_idle(10)
     ctx.runner.call(ctx.backend.close)
     ctx.runner.shutdown()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
@@ -26,13 +27,16 @@ from app.settings import WINDOW_STATE
 from ui.backend import ImportOutcome
 from ui.context import AppContext
 from ui.operations import OpContext
-from ui.pages.consultation_view import ConsultationView
-from ui.pages.consultations import ConsultationsPage
 from ui.pages.dashboard import DashboardPage
-from ui.pages.library import LibraryPage
-from ui.pages.profile import ProfilePage
-from ui.pages.settings_page import SettingsPage
+from ui.status import status_texts
 from ui.widgets import OperationBar
+
+if TYPE_CHECKING:
+    from ui.pages.consultation_view import ConsultationView
+    from ui.pages.consultations import ConsultationsPage
+    from ui.pages.library import LibraryPage
+    from ui.pages.profile import ProfilePage
+    from ui.pages.settings_page import SettingsPage
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +69,7 @@ class MessageBanner(QWidget):
 
 class MainWindow(QMainWindow):
     consultation_opened = Signal(str)
+    store_erased = Signal()
     import_finished = Signal(object)  # ImportOutcome or None on failure
 
     def __init__(self, ctx: AppContext) -> None:
@@ -92,34 +97,17 @@ class MainWindow(QMainWindow):
             QListWidgetItem(self.tr(name), self.sidebar)
         body.addWidget(self.sidebar)
 
+        # Pages are built when first shown: the window appears sooner, imports stay lazy.
         self.stack = QStackedWidget()
+        self._pages: dict[int, QWidget] = {}
+        for _ in range(len(SECTIONS) + 1):
+            self.stack.addWidget(QWidget())
         self.dashboard = DashboardPage(ctx)
-        self.consultations = ConsultationsPage(ctx)
-        self.profile = ProfilePage(ctx)
-        self.library = LibraryPage(ctx)
-        self.settings_page = SettingsPage(ctx)
-        self.consultation_view = ConsultationView(ctx)
-        for page in (
-            self.dashboard,
-            self.consultations,
-            self.profile,
-            self.library,
-            self.settings_page,
-            self.consultation_view,
-        ):
-            self.stack.addWidget(page)
+        self._install(0, self.dashboard)
+        self.dashboard.open_requested.connect(self.open_consultation)
         body.addWidget(self.stack, 1)
         self.setCentralWidget(central)
-
         self.sidebar.currentRowChanged.connect(self._navigate)
-        self.consultations.open_requested.connect(self.open_consultation)
-        self.consultations.import_requested.connect(self.choose_import)
-        self.dashboard.open_requested.connect(self.open_consultation)
-        self.consultation_view.back_requested.connect(lambda: self.sidebar.setCurrentRow(1))
-        self.settings_page.theme_changed.connect(self._theme_changed)
-        self.settings_page.data_changed.connect(self.refresh)
-        self.consultation_view.message.connect(self.banner.show_message)
-        self.profile.message.connect(self.banner.show_message)
 
         self._status_bar()
         self._shortcuts()
@@ -128,6 +116,69 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self.refresh)
 
     # --- chrome ---------------------------------------------------------------------------
+    # --- lazily built pages ---------------------------------------------------------------
+    def _install(self, index: int, page: QWidget) -> None:
+        placeholder = self.stack.widget(index)
+        self.stack.insertWidget(index, page)
+        self.stack.removeWidget(placeholder)
+        placeholder.deleteLater()
+        self._pages[index] = page
+
+    def page(self, index: int) -> QWidget:
+        if index in self._pages:
+            return self._pages[index]
+        page: QWidget
+        if index == 1:
+            from ui.pages.consultations import ConsultationsPage
+
+            page = ConsultationsPage(self.ctx)
+            page.open_requested.connect(self.open_consultation)
+            page.import_requested.connect(self.choose_import)
+        elif index == 2:
+            from ui.pages.profile import ProfilePage
+
+            page = ProfilePage(self.ctx)
+            page.message.connect(self.banner.show_message)
+        elif index == 3:
+            from ui.pages.library import LibraryPage
+
+            page = LibraryPage(self.ctx)
+        elif index == 4:
+            from ui.pages.settings_page import SettingsPage
+
+            page = SettingsPage(self.ctx)
+            page.theme_changed.connect(self._theme_changed)
+            page.data_changed.connect(self.refresh)
+            page.store_erased.connect(self.store_erased)
+        else:
+            from ui.pages.consultation_view import ConsultationView
+
+            page = ConsultationView(self.ctx)
+            page.back_requested.connect(lambda: self.sidebar.setCurrentRow(1))
+            page.message.connect(self.banner.show_message)
+        self._install(index, page)
+        return page
+
+    @property
+    def consultations(self) -> ConsultationsPage:
+        return self.page(1)  # type: ignore[return-value]
+
+    @property
+    def profile(self) -> ProfilePage:
+        return self.page(2)  # type: ignore[return-value]
+
+    @property
+    def library(self) -> LibraryPage:
+        return self.page(3)  # type: ignore[return-value]
+
+    @property
+    def settings_page(self) -> SettingsPage:
+        return self.page(4)  # type: ignore[return-value]
+
+    @property
+    def consultation_view(self) -> ConsultationView:
+        return self.page(5)  # type: ignore[return-value]
+
     def _status_bar(self) -> None:
         bar = QStatusBar()
         self.setStatusBar(bar)
@@ -174,8 +225,8 @@ class MainWindow(QMainWindow):
     def _navigate(self, row: int) -> None:
         if row < 0:
             return
-        self.stack.setCurrentIndex(row)
-        page = self.stack.currentWidget()
+        page = self.page(row)
+        self.stack.setCurrentWidget(page)
         refresh = getattr(page, "refresh", None)
         if callable(refresh):
             refresh()
@@ -185,11 +236,17 @@ class MainWindow(QMainWindow):
         self.refresh_status()
 
     def refresh_status(self) -> None:
-        self.settings_page.refresh_status(self.claude_label, self.sync_label)
+        backend, settings = self.ctx.backend, self.ctx.settings
+
+        def show(texts: tuple[str, str]) -> None:
+            self.claude_label.setText(texts[0])
+            self.sync_label.setText(texts[1])
+
+        self.ctx.runner.run(self.tr("État"), lambda _c: status_texts(backend, settings), on_success=show)
 
     def _theme_changed(self, _theme: str) -> None:
-        for page in (self.consultation_view,):
-            page.theme_changed()
+        if 5 in self._pages:
+            self.consultation_view.theme_changed()
 
     # --- window state ---------------------------------------------------------------------
     def _restore_state(self) -> None:
@@ -205,7 +262,8 @@ class MainWindow(QMainWindow):
         self.ctx.settings.set(WINDOW_STATE, f"{geo}|{state}")
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.consultation_view.flush()
+        if 5 in self._pages:
+            self.consultation_view.flush()
         self.save_state()
         super().closeEvent(event)
 
@@ -214,8 +272,9 @@ class MainWindow(QMainWindow):
         self.sidebar.blockSignals(True)
         self.sidebar.setCurrentRow(1)
         self.sidebar.blockSignals(False)
-        self.stack.setCurrentWidget(self.consultation_view)
-        self.consultation_view.load(uuid)
+        view = self.consultation_view
+        self.stack.setCurrentWidget(view)
+        view.load(uuid)
         self.consultation_opened.emit(uuid)
 
     # --- import ---------------------------------------------------------------------------
@@ -264,7 +323,8 @@ class MainWindow(QMainWindow):
 
         def cancelled() -> None:
             self.banner.show_message(self.tr("Import annulé."), "info")
-            self.consultations.refresh()
+            if 1 in self._pages:
+                self.consultations.refresh()
             self.import_finished.emit(None)
 
         op = self.ctx.runner.run(

@@ -29,6 +29,21 @@ log = logging.getLogger(__name__)
 PROGRESS_INTERVAL_S = 0.05
 
 
+# A callback on the UI thread longer than this is logged: it is a visible freeze.
+SLOW_CALLBACK_S = 0.03
+
+
+def _timed(title: str, fn: Callable[..., Any]) -> Callable[..., None]:
+    def run(*args: Any) -> None:
+        start = time.perf_counter()
+        fn(*args)
+        spent = time.perf_counter() - start
+        if spent > SLOW_CALLBACK_S:
+            log.info("slow UI callback after %s: %.0f ms", title, spent * 1000)
+
+    return run
+
+
 class Lane(Enum):
     DB = "db"  # everything that touches the encrypted store
     NET = "net"  # network-only work that never opens the store
@@ -114,9 +129,9 @@ class OperationRunner(QObject):
     ) -> Operation:
         op = Operation(title, lane, self)
         if on_success:
-            op.succeeded.connect(on_success)
+            op.succeeded.connect(_timed(title, on_success))
         if on_failure:
-            op.failed.connect(on_failure)
+            op.failed.connect(_timed(title, on_failure))
         if on_progress:
             op.progressed.connect(on_progress)
         if on_text:

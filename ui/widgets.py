@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -130,6 +130,22 @@ class Unavailable(QWidget):
         lay.addStretch()
         lay.addWidget(label)
         lay.addStretch()
+
+
+def run_in_turns(steps: list[Callable[[], None]], still_wanted: Callable[[], bool] = lambda: True) -> None:
+    """Run UI steps one per event-loop turn, so that no single turn freezes the window;
+    stops when `still_wanted()` turns false (the user moved on)."""
+    if not steps:
+        return
+
+    def step() -> None:
+        if not still_wanted():
+            return
+        steps.pop(0)()
+        if steps:
+            QTimer.singleShot(0, step)
+
+    QTimer.singleShot(0, step)
 
 
 def title_label(text: str) -> QLabel:

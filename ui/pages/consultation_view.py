@@ -4,6 +4,7 @@ Exigences, Mémoire, Documents."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ from ui.pages.source_viewer import SourceViewer
 from ui.pages.synthese import SyntheseTab
 from ui.pages.tabs import DocumentsTab, ExigencesTab, GoNoGoTab, PiecesTab
 from ui.style import countdown, fr_date
-from ui.widgets import OperationBar
+from ui.widgets import OperationBar, run_in_turns
 
 TABS = ("Pièces", "Synthèse", "Go/No-Go", "Exigences", "Mémoire", "Documents")
 
@@ -140,12 +141,17 @@ class ConsultationView(QWidget):
             bits.append(self.tr("remise le %s (%s)") % (fr_date(row.deadline), countdown(row.deadline)))
         self.subtitle.setText(" · ".join(b for b in bits if b))
         self.status.setCurrentIndex(max(0, self.status.findData(row.status)))
-        self.pieces.set_pieces(pieces)
-        self.synthese.set_analysis(analysis)
-        self.documents.set_folder(export_folder(row))
-        self.memoire.load(self.uuid, analysis.memoire_page_limit if analysis else None)
-        self._refresh_checks()
-        self.loaded.emit(self.uuid)
+        uuid = self.uuid
+        # One tab per event-loop turn: the window keeps painting and answering while tabs fill.
+        steps: list[Callable[[], None]] = [
+            lambda: self.synthese.set_analysis(analysis),
+            lambda: self.pieces.set_pieces(pieces),
+            lambda: self.documents.set_folder(export_folder(row)),
+            lambda: self.memoire.load(uuid, analysis.memoire_page_limit if analysis else None),
+            self._refresh_checks,
+            lambda: self.loaded.emit(uuid),
+        ]
+        run_in_turns(steps, lambda: self.uuid == uuid)
 
     def _tab_changed(self, index: int) -> None:
         if self.tabs.widget(index) is self.exigences:

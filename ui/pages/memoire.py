@@ -244,8 +244,9 @@ class MemoireTab(QWidget):
         if sections:
             keep = self.current.uuid if self.current else None
             target = items.get(keep or "") or self.tree.topLevelItem(0)
-            self.tree.setCurrentItem(target)
-            self._select(target, None)
+            self.current = None
+            # The editor fills on the next turn: tree and text never freeze the window together.
+            QTimer.singleShot(0, lambda: self.current is None and self.tree.setCurrentItem(target))
         else:
             self.section_title.setText(self.tr("Le plan est vide : lancez d'abord l'analyse."))
 

@@ -470,6 +470,8 @@ class SettingsPage(QWidget):
                 backend.monthly_spend() if Backend.has("claude", "monthly_spend", "month_spend_eur") else None
             )
 
+        self.login_button.setEnabled(Backend.has("account", "login"))
+        self.sync_button.setEnabled(Backend.has("account", "sync_now", "sync"))
         self.ctx.runner.run(
             self.tr("Dépense Claude"),
             work,
@@ -478,36 +480,3 @@ class SettingsPage(QWidget):
             ),
             on_failure=self.spend.setText,
         )
-
-    def refresh_status(self, claude_label: QLabel, sync_label: QLabel) -> None:
-        backend, settings = self.ctx.backend, self.ctx.settings
-
-        def work(_c: object) -> tuple[str, str]:
-            claude = self.tr("Claude : désactivé")
-            mode = settings.get(CLAUDE_MODE)
-            if Backend.has("claude", "status", "claude_status"):
-                st = backend.claude_status()
-                mode = str(st.get("mode") or mode)
-                if mode != "off":
-                    ok = st.get("configured", True)
-                    claude = self.tr("Claude : prêt") if ok else self.tr("Claude : clé manquante")
-            elif mode != "off":
-                claude = self.tr("Claude : indisponible")
-            sync = self.tr("Synchronisation : non connecté")
-            if Backend.has("account", "status", "account_status"):
-                st = backend.account_status()
-                if st.get("connected"):
-                    sync = (
-                        self.tr("Synchronisation : à jour")
-                        if st.get("last_sync")
-                        else self.tr("Synchronisation : connecté")
-                    )
-            return claude, sync
-
-        def ok(texts: tuple[str, str]) -> None:
-            claude_label.setText(texts[0])
-            sync_label.setText(texts[1])
-            self.login_button.setEnabled(Backend.has("account", "login"))
-            self.sync_button.setEnabled(Backend.has("account", "sync_now", "sync"))
-
-        self.ctx.runner.run(self.tr("État"), work, on_success=ok)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QApplication,
@@ -15,6 +15,8 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -53,6 +55,28 @@ def _link_item(text: str, tooltip: str = "") -> QTableWidgetItem:
     return item
 
 
+class KindDelegate(QStyledItemDelegate):
+    """The piece kind is edited with a list built only when the user edits (cheap tables)."""
+
+    def createEditor(self, parent: QWidget, _option: QStyleOptionViewItem, _index: QModelIndex) -> QWidget:
+        combo = QComboBox(parent)
+        combo.setAccessibleName(self.tr("Type de pièce"))
+        for kind in PieceKind:
+            combo.addItem(f"{kind.value} — {PIECE_KIND_LABELS[kind]}", kind.value)
+        return combo
+
+    def setEditorData(self, editor: QWidget, index: QModelIndex) -> None:
+        assert isinstance(editor, QComboBox)
+        editor.setCurrentIndex(max(0, editor.findData(index.data(Qt.ItemDataRole.UserRole))))
+
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: QModelIndex) -> None:
+        assert isinstance(editor, QComboBox)
+        kind = editor.currentData()
+        if kind != index.data(Qt.ItemDataRole.UserRole):
+            model.setData(index, kind, Qt.ItemDataRole.UserRole)
+            model.setData(index, editor.currentText(), Qt.ItemDataRole.DisplayRole)
+
+
 class PiecesTab(QWidget):
     kind_changed = Signal(str, str)  # path, kind
     page_requested = Signal(str, object, str)
@@ -66,19 +90,32 @@ class PiecesTab(QWidget):
         self.table = _table(
             [self.tr("Pièce"), self.tr("Type"), self.tr("Pages"), self.tr("OCR"), self.tr("Non lu")],
             0,
-            {2: 60, 3: 90, 4: 300},
+            {1: 300, 2: 60, 3: 90, 4: 300},
         )
         self.table.setAccessibleName(self.tr("Pièces du DCE"))
+        self.table.setItemDelegateForColumn(1, KindDelegate(self.table))
+        self.table.setEditTriggers(
+            QTableWidget.EditTrigger.DoubleClicked
+            | QTableWidget.EditTrigger.SelectedClicked
+            | QTableWidget.EditTrigger.EditKeyPressed
+        )
         self.table.cellDoubleClicked.connect(self._open)
+        self.table.itemChanged.connect(self._item_changed)
         lay.addWidget(self.table, 1)
         hint = QLabel(
-            self.tr("Double-cliquez sur une pièce pour lire ses pages. Changez son type dans la liste.")
+            self.tr(
+                "Double-cliquez sur une pièce pour lire ses pages ; double-cliquez sur son type "
+                "pour le changer (F2 au clavier)."
+            )
         )
         hint.setObjectName("muted")
+        hint.setWordWrap(True)
         lay.addWidget(hint)
         self.pieces: list[PieceRow] = []
+        self._filling = False
 
     def set_pieces(self, pieces: list[PieceRow]) -> None:
+        self._filling = True
         self.pieces = pieces
         self.table.setRowCount(len(pieces))
         unread = sum(1 for p in pieces if p.unread_reason or p.error)
@@ -93,26 +130,44 @@ class PiecesTab(QWidget):
             text += self.tr(" · ⚠ aucun règlement de la consultation (RC) trouvé")
         self.summary.setText(text)
         for i, p in enumerate(pieces):
-            self.table.setItem(i, 0, QTableWidgetItem(p.path))
-            combo = QComboBox()
-            combo.setAccessibleName(self.tr("Type de %s") % p.path)
-            for kind in PieceKind:
-                combo.addItem(f"{kind.value} — {PIECE_KIND_LABELS[kind]}", kind.value)
-            combo.setCurrentIndex(max(0, combo.findData(p.kind)))
-            combo.currentIndexChanged.connect(
-                lambda _i, c=combo, path=p.path: self.kind_changed.emit(path, c.currentData())
+            name = QTableWidgetItem(p.path)
+            name.setFlags(name.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            self.table.setItem(i, 0, name)
+            label = (
+                PIECE_KIND_LABELS.get(PieceKind(p.kind), p.kind)
+                if p.kind in PieceKind.__members__
+                else p.kind
             )
-            self.table.setCellWidget(i, 1, combo)
-            self.table.setItem(i, 2, QTableWidgetItem("" if p.pages is None else str(p.pages)))
-            ocr_item = QTableWidgetItem(self.tr("%d page(s)") % p.ocr_pages if p.needs_ocr else "")
-            ocr_item.setForeground(WARN)
-            self.table.setItem(i, 3, ocr_item)
-            reason = p.error or p.unread_reason or ""
-            self.table.setItem(i, 4, QTableWidgetItem(reason))
-        self.table.resizeColumnToContents(1)
+            kind = QTableWidgetItem(f"{p.kind} — {label}")
+            kind.setData(Qt.ItemDataRole.UserRole, p.kind)
+            kind.setToolTip(
+                self.tr("Double-cliquez pour changer le type")
+                + (self.tr(" (modifié à la main)") if p.kind_manual else "")
+            )
+            self.table.setItem(i, 1, kind)
+            for col, text_ in (
+                (2, "" if p.pages is None else str(p.pages)),
+                (3, self.tr("%d page(s)") % p.ocr_pages if p.needs_ocr else ""),
+                (4, p.error or p.unread_reason or ""),
+            ):
+                item = QTableWidgetItem(text_)
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                if col == 3:
+                    item.setForeground(WARN)
+                self.table.setItem(i, col, item)
+        self._filling = False
 
-    def _open(self, row: int, _col: int) -> None:
-        if 0 <= row < len(self.pieces) and self.pieces[row].pages:
+    def _item_changed(self, item: QTableWidgetItem) -> None:
+        if self._filling or item.column() != 1 or not 0 <= item.row() < len(self.pieces):
+            return
+        kind = item.data(Qt.ItemDataRole.UserRole)
+        piece = self.pieces[item.row()]
+        if kind and kind != piece.kind:
+            piece.kind = kind
+            self.kind_changed.emit(piece.path, kind)
+
+    def _open(self, row: int, col: int) -> None:
+        if col != 1 and 0 <= row < len(self.pieces) and self.pieces[row].pages:
             self.page_requested.emit(self.pieces[row].path, 1, "")
 
 
@@ -216,6 +271,7 @@ class ExigencesTab(QWidget):
             {1: 110, 2: 280, 3: 240},
         )
         self.table.setAccessibleName(self.tr("Matrice des exigences"))
+        self.table.setWordWrap(False)
         self.table.cellClicked.connect(self._clicked)
         lay.addWidget(self.table, 1)
         self.rows: list[RequirementRow] = []
@@ -246,14 +302,16 @@ class ExigencesTab(QWidget):
         )
         self.table.setRowCount(len(shown))
         for i, (r, (label, color)) in enumerate(shown):
-            self.table.setItem(i, 0, QTableWidgetItem(r.text))
+            # One line per requirement (full text in the tooltip): fast on long matrices.
+            text_item = QTableWidgetItem(" ".join(r.text.split()))
+            text_item.setToolTip(r.text)
+            self.table.setItem(i, 0, text_item)
             item = QTableWidgetItem(self.tr(label))
             item.setForeground(color)
             self.table.setItem(i, 1, item)
             self.table.setItem(i, 2, QTableWidgetItem(r.section))
             src = f"{r.file}, p. {r.page}" if r.file and r.page else (r.file or "")
             self.table.setItem(i, 3, _link_item(src))
-        self.table.resizeRowsToContents()
 
     def _clicked(self, row: int, col: int) -> None:
         if col == 3 and 0 <= row < len(self.shown) and self.shown[row].file:

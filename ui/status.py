@@ -1,0 +1,32 @@
+"""Status-bar texts for Claude and synchronisation (computed on the DB worker)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+
+from app.settings import CLAUDE_MODE, Settings
+from ui.backend import Backend
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("status", text)
+
+
+def status_texts(backend: Backend, settings: Settings) -> tuple[str, str]:
+    claude = _tr("Claude : désactivé")
+    mode = settings.get(CLAUDE_MODE)
+    if Backend.has("claude", "status"):
+        st = backend.claude_status()
+        mode = str(st.get("mode") or mode)
+        if mode != "off":
+            claude = _tr("Claude : prêt") if st.get("configured") else _tr("Claude : clé manquante")
+    elif mode != "off":
+        claude = _tr("Claude : indisponible")
+    sync = _tr("Synchronisation : non connecté")
+    if Backend.has("account", "status", "account_status"):
+        st = backend.account_status()
+        if st.get("connected"):
+            sync = (
+                _tr("Synchronisation : à jour") if st.get("last_sync") else _tr("Synchronisation : connecté")
+            )
+    return claude, sync
