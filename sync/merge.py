@@ -6,9 +6,9 @@
   record is kept as a conflict copy, so every device converges and nothing is lost.
 - Text (library blocks, mémoire sections): never overwritten silently. The row takes the server version
   (every device converges on it) and the local version is kept as a conflict copy for the user.
-- Deletions: an edit beats a deletion made elsewhere... only on the side that still has it: a local
-  deletion loses against a server edit (the edit is kept), a local edit against a server deletion
-  becomes a conflict copy (the deletion stands, the text is kept for the user).
+- Deletions: a local deletion loses against an edit made elsewhere (the edit is kept: nothing lost);
+  a local edit of a record deleted elsewhere becomes a conflict copy (the deletion stands everywhere,
+  the local text is kept for the user to restore).
 """
 
 from __future__ import annotations
