@@ -106,3 +106,18 @@ def test_overloaded_before_the_stream_is_retried(fake: FakeClaude, waits: list[f
     )
     assert result.complete and result.text == "Bonjour."
     assert statuses == ["Claude surchargé, nouvelle tentative immédiate"]
+
+
+def test_an_overloaded_event_mid_stream_resumes_after_the_kept_text(
+    fake: FakeClaude, waits: list[float]
+) -> None:
+    context = drafting_context(_dce())
+    fake.push(Reply(text=TEXT, chunks=10, error_after=5), Reply(text="la suite.", chunks=2))
+    statuses: list[str] = []
+    received: list[str] = []
+    result = draft_section(
+        context, SECTION, FACTS, REQS, received.append, client=_client(fake), on_status=statuses.append
+    )
+    assert result.complete and result.text == "".join(received)
+    assert result.text.endswith("la suite.") and result.text.startswith(TEXT[:20])
+    assert statuses[0].startswith("Claude surchargé, nouvelle tentative")

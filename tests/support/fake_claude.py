@@ -4,8 +4,8 @@ The `anthropic` SDK uses httpx2, which respx cannot intercept: tests point the r
 server (ANTHROPIC_BASE_URL or base_url). It answers:
 - POST /v1/messages: plain JSON or an SSE stream (when the body says "stream": true);
 - POST /v1/messages/count_tokens;
-- scripted faults: 429 with retry-after, 529, 500, a stream cut halfway, malformed JSON, a slow
-  stream.
+- scripted faults: 429 with retry-after, 529, 500, a stream cut halfway, an `error` event in a
+  stream, malformed JSON, a slow answer or stream.
 Usage is accounted like the real API: input tokens from the request size (ceil(chars / 4) of the
 text sent), a prompt cache keyed by the prefix up to each `cache_control` block (per model, at least
 MIN_CACHE_TOKENS): the longest cached prefix is read, the rest up to the last breakpoint written.
@@ -43,6 +43,7 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     chunks: int = 8  # stream: number of text deltas
     cut_after: int | None = None  # stream: close the connection after this many deltas
+    error_after: int | None = None  # stream: send an overloaded_error event after this many deltas
     delay: float = 0.0  # stream: seconds between deltas
     stop_reason: str = "end_turn"
     payload: dict[str, Any] | None = None  # error: a body other than the API's (e.g. our proxy's)
@@ -294,6 +295,12 @@ def _make_handler(fake: FakeClaude) -> type[BaseHTTPRequestHandler]:
                     self.wfile.flush()
                     self.close_connection = True
                     self.connection.shutdown(2)
+                    return
+                if reply.error_after is not None and i >= reply.error_after:
+                    error = {"type": "overloaded_error", "message": "Overloaded"}
+                    self._event("error", {"type": "error", "error": error})
+                    self.wfile.write(b"0\r\n\r\n")
+                    self.wfile.flush()
                     return
                 if reply.delay:
                     time.sleep(reply.delay)

@@ -55,10 +55,28 @@ def retry_after_seconds(exc: BaseException) -> float | None:
     return None
 
 
+STREAM_ERRORS = {
+    "overloaded_error": "Claude surchargé",
+    "rate_limit_error": "Limite de débit de Claude atteinte",
+    "api_error": "Erreur temporaire du service Claude",
+}
+
+
+def _error_type(exc: BaseException) -> str | None:
+    body = getattr(exc, "body", None)
+    error = body.get("error") if isinstance(body, dict) else None
+    kind = error.get("type") if isinstance(error, dict) else None
+    return kind if isinstance(kind, str) else None
+
+
 def classify(exc: BaseException) -> str | None:
     """A French reason when the error is worth retrying, None when it is final."""
     if isinstance(exc, anthropic.RateLimitError):
         return "Limite de débit de Claude atteinte"
+    # An `error` event in the middle of a stream arrives with the stream's 200 status.
+    kind = _error_type(exc)
+    if kind in STREAM_ERRORS:
+        return STREAM_ERRORS[kind]
     if isinstance(exc, anthropic.APIStatusError):
         if exc.status_code == 529:
             return "Claude surchargé"
