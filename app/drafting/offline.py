@@ -124,15 +124,12 @@ def _organisation(ctx: DraftContext, section: OutlineSection) -> list[str]:
         return [marker("organisation de l'équipe dédiée : rôles, noms, qualifications, expérience")]
     out = ["L'équipe affectée à l'opération est la suivante :", table_token("moyens_humains")]
     named = [m for m in p.moyens_humains if m.name]
-    if named:
-        lead = named[0]
-        out.append(
-            f"{lead.name}, {lead.role.lower()}, est l'interlocuteur de l'acheteur pendant toute l'exécution."
-        )
+    example = f" (par exemple {named[0].name}, {named[0].role})" if named else ""
+    out.append(
+        "Interlocuteur de l'acheteur : " + marker(f"nom et fonction de l'interlocuteur unique{example}")
+    )
     if p.effectif is not None:
-        out.append(
-            f"L'entreprise compte {p.effectif} salariés, ce qui permet de remplacer un membre de l'équipe absent."
-        )
+        out.append(f"L'entreprise compte {p.effectif} salariés.")
     out.append(
         "Disponibilité et remplacement : "
         + marker("délai de remplacement d'un membre de l'équipe et modalités de continuité")
@@ -147,9 +144,7 @@ def _materiels(ctx: DraftContext, section: OutlineSection) -> list[str]:
 
 
 def _planning(ctx: DraftContext, section: OutlineSection) -> list[str]:
-    out = []
-    if ctx.analysis.deadline:
-        out.append("Le planning ci-dessous sera ajusté avec l'acheteur lors de la période de préparation.")
+    out = ["Planning prévisionnel, à ajuster avec l'acheteur pendant la période de préparation :"]
     out.append(marker("planning prévisionnel : durée de préparation, durée d'exécution par phase, jalons"))
     out.append("Moyens de respect des délais : " + marker("mesures de suivi et de rattrapage des délais"))
     return out
