@@ -10,7 +10,9 @@ from app.domain.document import PieceText
 from app.errors import UsageError
 from app.services import claude as claude_service
 from app.settings import ACCOUNT_SERVER_URL, CLAUDE_MODE, Settings
+from local_store import repo_usage
 from local_store.keychain import set_secret
+from local_store.store import Store
 from tests.claude.conftest import extraction
 from tests.support.fake_claude import FakeClaude, Reply
 
@@ -87,3 +89,14 @@ def test_account_mode_finds_the_token_the_account_client_saved() -> None:
     KeychainTokens(scope=store_key_name(store_path()).removeprefix("store-key-")).save("acces", "renouv")
     access = resolve_access()
     assert access is not None and access.auth_token == "acces"
+
+
+def test_connection_check_is_one_tiny_recorded_call(claude_env: FakeClaude, store: Store) -> None:
+    claude_env.push(Reply.error(529, retry_after="0"), Reply.json_text("B"))
+    statuses: list[str] = []
+    message = claude_service.check_connection(store, on_status=statuses.append)
+    assert message.startswith("Connexion à Claude réussie")
+    assert statuses == ["Claude surchargé, nouvelle tentative immédiate"]
+    assert claude_env.message_calls[-1].body["max_tokens"] == 1
+    rows = repo_usage.rows(store)
+    assert [r.purpose for r in rows] == ["test"] and rows[0].input_tokens > 0
