@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from app.domain.analysis import Criterion, Evidence, SubCriterion
 
 from .source import Line, Page
-from .text import HEADING_PREFIX, has_leaders
+from .text import HEADING_PREFIX, has_leaders, heading_number, is_later_section
 
 _ANCHOR = re.compile(
     r"criteres?\s+(?:de\s+|d')?(?:jugement|attribution|selection|choix|evaluation|notation|classement)\s+des\s+offres"
@@ -169,7 +169,7 @@ def _items(lines: list[tuple[Page, Line]]) -> list[_Item]:
         weights = list(_WEIGHT.finditer(body)) or list(_INLINE_BARE.finditer(body))
         if any(m.group(2) for m in weights if m.re is _WEIGHT):
             weights = [m for m in weights if m.group(2)]  # "noté sur 100 points, pondéré à 40 %": the %
-        if not weights and bare_ok and not _number(line.text):
+        if not weights and bare_ok and not heading_number(line.text):
             weights = list(_BARE.finditer(body))
             if weights and float(weights[0].group(1).replace(",", ".")) > 100:
                 weights = []
@@ -399,30 +399,11 @@ def _quote(entry: _Entry) -> str:
     return entry.line.text[:240].strip()
 
 
-_HEADING_NO = re.compile(
-    r"^(?:article\s+|chapitre\s+|section\s+)?(\d{1,2}(?:\.\d{1,2}){0,3})\.?\s*[-–:.]?\s+[A-ZÀ-Ý]", re.I
-)
-
-
-def _number(text: str) -> tuple[int, ...] | None:
-    m = _HEADING_NO.match(text)
-    if not m or len(text) > 110:
-        return None
-    return tuple(int(x) for x in m.group(1).split("."))
-
-
-def _after_section(anchor: tuple[int, ...] | None, heading: tuple[int, ...] | None) -> bool:
-    """True when `heading` is a later section than the anchor's ("6.3" or "7" after "6.2")."""
-    if anchor is None or heading is None or heading[: len(anchor)] == anchor:
-        return False
-    return heading[: len(anchor)] > anchor and heading[0] >= anchor[0]
-
-
 def _section(
     pages: Sequence[Page], page_index: int, line_index: int, limit: int = 160
 ) -> list[tuple[Page, Line]]:
     out: list[tuple[Page, Line]] = []
-    anchor_no = _number(pages[page_index].lines[line_index].text)
+    anchor_no = heading_number(pages[page_index].lines[line_index].text)
     first = True
     for pi in range(page_index, page_index + 4):
         try:
@@ -435,7 +416,9 @@ def _section(
         first = False
         for line in page.lines[start:]:
             folded = line.folded
-            if (len(folded) < 90 and _END.match(folded)) or _after_section(anchor_no, _number(line.text)):
+            if (len(folded) < 90 and _END.match(folded)) or is_later_section(
+                anchor_no, heading_number(line.text)
+            ):
                 return out
             out.append((page, line))
             if len(out) >= limit:

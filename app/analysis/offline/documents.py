@@ -13,12 +13,12 @@ from app.domain.analysis import Evidence
 from app.domain.kinds import RequiredDocument as R
 
 from .source import Line, Page
-from .text import HEADING_PREFIX, has_leaders
+from .text import HEADING_PREFIX, has_leaders, heading_number, is_later_section
 
 _START = re.compile(
     rf"^{HEADING_PREFIX}(?:presentation\s+des\s+(?:candidatures|offres|plis)|contenu\s+des\s+(?:plis|offres|candidatures|dossiers)"
-    r"|pieces?\s+(?:a\s+(?:fournir|produire|remettre|joindre)|de\s+la\s+candidature|de\s+l'offre|constitutives)"
-    r"|(?:documents?|elements?)\s+(?:a\s+(?:fournir|produire|remettre)|necessaires|constitutifs|de\s+la\s+candidature)"
+    r"|pieces?\s+(?:a\s+(?:fournir|produire|remettre|joindre)|de\s+la\s+candidature|de\s+l'offre)"
+    r"|(?:documents?|elements?)\s+(?:a\s+(?:fournir|produire|remettre)|necessaires|de\s+la\s+candidature)"
     r"|composition\s+(?:du|des)\s+(?:pli|plis|dossier|offre|candidature|reponse)|dossier\s+de\s+(?:candidature|reponse|l'offre)"
     r"|contenu\s+de\s+(?:la\s+candidature|l'offre|la\s+reponse|l'enveloppe)|constitution\s+(?:du|des)\s+(?:dossier|pli|offre)"
     r"|(?:le\s+)?(?:candidat|soumissionnaire)s?\s+(?:devra|devront|doit|doivent|aura|auront)\s+(?:produire|fournir|remettre)"
@@ -122,16 +122,20 @@ def _section_lines(pages: Sequence[Page]) -> list[tuple[Page, Line]]:
     """Lines of the sections that list the pieces to produce (several sections may qualify)."""
     out: list[tuple[Page, Line]] = []
     inside = False
+    anchor: tuple[int, ...] | None = None  # number of the heading that opened the section
     for page in pages:
         for line in page.lines:
             folded = line.folded
             if has_leaders(line.text):
                 continue
             short = len(folded) < 110
+            number = heading_number(line.text)
             if short and _START.match(folded):
                 inside = True
-            elif short and inside and _END.match(folded):
+                anchor = number or anchor
+            elif inside and ((short and _END.match(folded)) or is_later_section(anchor, number)):
                 inside = False
+                anchor = None
             if inside:
                 out.append((page, line))
     return out

@@ -148,3 +148,23 @@ HEADING_PREFIX = (
     r"(?:(?:article|chapitre|section|titre|partie)\s+(?:\d+(?:\.\d+)*|[ivx]+)\s*[-:.]?\s*"
     r"|\d+(?:\.\d+)*\.?\s*[-:)]?\s*|[ivx]{1,4}\s*[-.)]\s*)?"
 )
+
+
+# "6.2 Jugement des offres", "Article 7 - Visite": the number of a heading line (capital after it).
+_HEADING_NO = re.compile(
+    r"^(?:(?i:article|chapitre|section)\s+)?(\d{1,2}(?:\.\d{1,2}){0,3})\.?\s*[-–:.]?\s+[A-ZÀ-Ý]"
+)
+
+
+def heading_number(text: str) -> tuple[int, ...] | None:
+    m = _HEADING_NO.match(text)
+    if not m or len(text) > 110:
+        return None
+    return tuple(int(x) for x in m.group(1).split("."))
+
+
+def is_later_section(anchor: tuple[int, ...] | None, heading: tuple[int, ...] | None) -> bool:
+    """True when `heading` is a later section than the anchor's ("6.3" or "7" after "6.2")."""
+    if anchor is None or heading is None or heading[: len(anchor)] == anchor:
+        return False
+    return heading[: len(anchor)] > anchor and heading[0] >= anchor[0]
