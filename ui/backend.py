@@ -135,7 +135,7 @@ class Backend:
         for name in names:
             fn = getattr(mod, name, None)
             if callable(fn):
-                return fn  # type: ignore[no-any-return]
+                return fn
         raise ServiceUnavailable(f"Fonction indisponible dans cette version ({module}.{names[0]} absent).")
 
     @staticmethod

@@ -28,7 +28,7 @@ from app.domain.profile import Address, CompanyProfile
 from app.domain.siret import siret_error
 from ui.backend import Backend
 from ui.operations import OperationRunner
-from ui.widgets import SiretEdit, busy_button
+from ui.widgets import SiretEdit, busy_button, chain
 
 
 def recovery_key_document(key: str) -> QTextDocument:
@@ -378,6 +378,6 @@ class UnlockDialog(QDialog):
         self.runner.run(
             self.tr("Déverrouillage"),
             lambda _c: self.backend.unlock(key),
-            on_success=lambda _r: (done(), self.accept()),
+            on_success=chain(done, self.accept),
             on_failure=fail,
         )

@@ -120,8 +120,9 @@ class MainWindow(QMainWindow):
     def _install(self, index: int, page: QWidget) -> None:
         placeholder = self.stack.widget(index)
         self.stack.insertWidget(index, page)
-        self.stack.removeWidget(placeholder)
-        placeholder.deleteLater()
+        if placeholder is not None:
+            self.stack.removeWidget(placeholder)
+            placeholder.deleteLater()
         self._pages[index] = page
 
     def page(self, index: int) -> QWidget:

@@ -120,11 +120,11 @@ class OperationRunner(QObject):
         title: str,
         fn: Callable[[OpContext], Any],
         *,
-        on_success: Callable[[Any], None] | None = None,
-        on_failure: Callable[[str], None] | None = None,
-        on_progress: Callable[[int, int, str], None] | None = None,
-        on_text: Callable[[str], None] | None = None,
-        on_cancel: Callable[[], None] | None = None,
+        on_success: Callable[[Any], object] | None = None,
+        on_failure: Callable[[str], object] | None = None,
+        on_progress: Callable[[int, int, str], object] | None = None,
+        on_text: Callable[[str], object] | None = None,
+        on_cancel: Callable[[], object] | None = None,
         lane: Lane = Lane.DB,
     ) -> Operation:
         op = Operation(title, lane, self)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTranslator
+from PySide6.QtCore import QDate, QLibraryInfo, QLocale, Qt, QTranslator
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -117,9 +117,9 @@ def fr_date(value: str | date | datetime | None, with_time: bool = True) -> str:
     if when is None:
         return str(value) if value else "—"
     if isinstance(when, datetime):
-        day = FRENCH.toString(when.date(), "dddd d MMMM yyyy")
+        day = FRENCH.toString(QDate(when.date()), "dddd d MMMM yyyy")
         return f"{day} à {when:%H:%M}" if with_time else day
-    return FRENCH.toString(when, "dddd d MMMM yyyy")
+    return FRENCH.toString(QDate(when), "dddd d MMMM yyyy")
 
 
 def fr_short_date(value: str | date | None) -> str:
@@ -127,7 +127,7 @@ def fr_short_date(value: str | date | None) -> str:
     if when is None:
         return "—"
     d = when.date() if isinstance(when, datetime) else when
-    return FRENCH.toString(d, "dd/MM/yyyy")
+    return FRENCH.toString(QDate(d), "dd/MM/yyyy")
 
 
 def fr_number(value: float, decimals: int = 0) -> str:

@@ -152,3 +152,13 @@ def title_label(text: str) -> QLabel:
     label = QLabel(text)
     label.setObjectName("pageTitle")
     return label
+
+
+def chain(*fns: Callable[[], object]) -> Callable[[object], None]:
+    """A success callback that ignores the result and runs `fns` in order."""
+
+    def run(_result: object) -> None:
+        for fn in fns:
+            fn()
+
+    return run

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import ClassVar
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QDate, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import (
     QFrame,
@@ -83,7 +83,7 @@ class Timeline(QWidget):
             p.drawText(
                 QRectF(x - 40, y + 8, 80, 16),
                 Qt.AlignmentFlag.AlignHCenter,
-                FRENCH.toString((now + timedelta(days=week)).date(), "d MMM"),
+                FRENCH.toString(QDate((now + timedelta(days=week)).date()), "d MMM"),
             )
         for when, kind, title in self.events:
             frac = (when - now) / span
@@ -163,22 +163,22 @@ class DashboardPage(QWidget):
             self.tr("Tableau de bord"),
             work,
             on_success=self._fill,
-            on_failure=self.error.setText,  # type: ignore[arg-type]
+            on_failure=self.error.setText,
         )
 
     def _fill(self, data: tuple[list[ConsultationRow], list[tuple[str, str]], str]) -> None:
         rows, expiring, note = data
         self.error.setText(note)
-        for key, label in self.counts.items():
-            label.setText(FRENCH.toString(sum(1 for r in rows if r.status == key)))
+        for key, count in self.counts.items():
+            count.setText(FRENCH.toString(sum(1 for r in rows if r.status == key)))
         now = datetime.now().astimezone()
         events: list[tuple[datetime, str, str, ConsultationRow, str]] = []
         for r in rows:
-            for attr, label in DEADLINE_KINDS:
+            for attr, kind_label in DEADLINE_KINDS:
                 value = getattr(r, attr)
                 when = _aware(value)
                 if when is not None and when >= now - timedelta(days=1):
-                    events.append((when, attr, label, r, value))
+                    events.append((when, attr, kind_label, r, value))
         events.sort(key=lambda e: e[0])
         self.timeline.set_events([(w, k, r.title) for w, k, _l, r, _v in events])
         self.deadlines.setRowCount(len(events))
@@ -186,13 +186,13 @@ class DashboardPage(QWidget):
         if not events:
             self.deadlines.setRowCount(1)
             self.deadlines.setItem(0, 0, QTableWidgetItem(self.tr("Aucune échéance à venir.")))
-        for i, (_w, _k, label, r, value) in enumerate(events):
-            for col, text in enumerate((r.title, self.tr(label), fr_date(value), countdown(value))):
+        for i, (_w, _k, kind_label, r, value) in enumerate(events):
+            for col, text in enumerate((r.title, self.tr(kind_label), fr_date(value), countdown(value))):
                 self.deadlines.setItem(i, col, QTableWidgetItem(text))
             self._rows.append(r.uuid)
         self.expiring.clear()
-        for label, when in expiring:
-            self.expiring.addItem(f"{label} — expire le {fr_short_date(when)}")
+        for what, expires in expiring:
+            self.expiring.addItem(f"{what} — expire le {fr_short_date(expires)}")
         if not expiring:
             self.expiring.addItem(self.tr("Rien n'expire dans les 60 prochains jours."))
 

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from ui.backend import BlockRow
 from ui.context import AppContext
 from ui.style import WARN, fr_short_date
-from ui.widgets import title_label
+from ui.widgets import chain, title_label
 
 
 class LibraryPage(QWidget):
@@ -150,7 +150,7 @@ class LibraryPage(QWidget):
         self.ctx.runner.run(
             self.tr("Enregistrement du bloc"),
             lambda _c: backend.save_block(block),
-            on_success=lambda _r: (self.status.setText(self.tr("Bloc enregistré.")), self.refresh()),
+            on_success=chain(lambda: self.status.setText(self.tr("Bloc enregistré.")), self.refresh),
             on_failure=self.status.setText,
         )
 

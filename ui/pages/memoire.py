@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 
 from app.drafting.body import table_token, to_blocks
 from app.drafting.markers import MARKER_RE
-from ui.backend import SectionRow
+from ui.backend import BlockRow, SectionRow
 from ui.context import AppContext
 from ui.operations import Lane, Operation
 from ui.style import FRENCH, MARKER_BG
@@ -246,7 +246,8 @@ class MemoireTab(QWidget):
             target = items.get(keep or "") or self.tree.topLevelItem(0)
             self.current = None
             # The editor fills on the next turn: tree and text never freeze the window together.
-            QTimer.singleShot(0, lambda: self.current is None and self.tree.setCurrentItem(target))
+            if target is not None:
+                QTimer.singleShot(0, lambda: self.current is None and self.tree.setCurrentItem(target))
         else:
             self.section_title.setText(self.tr("Le plan est vide : lancez d'abord l'analyse."))
 
@@ -276,7 +277,9 @@ class MemoireTab(QWidget):
         def walk(item: QTreeWidgetItem) -> None:
             out.append(item)
             for i in range(item.childCount()):
-                walk(item.child(i))
+                child = item.child(i)
+                if child is not None:
+                    walk(child)
 
         for i in range(self.tree.topLevelItemCount()):
             top = self.tree.topLevelItem(i)
@@ -444,7 +447,7 @@ class MemoireTab(QWidget):
             on_failure=lambda m: self.message.emit(m, "error"),
         )
 
-    def _pick_block(self, blocks: list) -> None:  # type: ignore[type-arg]
+    def _pick_block(self, blocks: list[BlockRow]) -> None:
         if not blocks:
             self.message.emit(self.tr("La bibliothèque est vide."), "info")
             return

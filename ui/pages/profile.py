@@ -138,14 +138,14 @@ class ListTable(QWidget):
                 expiry = getattr(item, self.expiry_field)
                 if isinstance(expiry, date):
                     col = [c[0] for c in self.columns].index(self.expiry_field)
-                    cell = self.table.item(r, col)
-                    if cell is not None and expiry < today:
-                        cell.setForeground(BAD)
-                        cell.setToolTip(self.tr("Expiré"))
+                    expiry_cell = self.table.item(r, col)
+                    if expiry_cell is not None and expiry < today:
+                        expiry_cell.setForeground(BAD)
+                        expiry_cell.setToolTip(self.tr("Expiré"))
                         warn += 1
-                    elif cell is not None and expiry <= today + timedelta(days=EXPIRY_WARNING_DAYS):
-                        cell.setForeground(WARN)
-                        cell.setToolTip(self.tr("Expire bientôt"))
+                    elif expiry_cell is not None and expiry <= today + timedelta(days=EXPIRY_WARNING_DAYS):
+                        expiry_cell.setForeground(WARN)
+                        expiry_cell.setToolTip(self.tr("Expire bientôt"))
                         warn += 1
         self.hint.setText(
             self.tr("⚠ %d document(s) expiré(s) ou expirant sous 60 jours") % warn if warn else ""
@@ -316,7 +316,7 @@ class ProfilePage(QWidget):
             ],
             expiry_field="expires_on",
         )
-        for w, name in (
+        for table, name in (
             (self.finances, "Finances"),
             (self.insurances, "Assurances"),
             (self.certifications, "Certifications"),
@@ -325,7 +325,7 @@ class ProfilePage(QWidget):
             (self.equipment, "Moyens matériels"),
             (self.admin_docs, "Documents administratifs"),
         ):
-            self.tabs.addTab(w, self.tr(name))
+            self.tabs.addTab(table, self.tr(name))
 
     def refresh(self) -> None:
         backend = self.ctx.backend

@@ -41,7 +41,7 @@ from ui.backend import Backend
 from ui.context import AppContext
 from ui.operations import Lane
 from ui.style import THEMES, apply_theme, fr_money
-from ui.widgets import title_label
+from ui.widgets import chain, title_label
 
 SECTIONS = ("Claude", "Compte et synchronisation", "Apparence", "Données", "À propos")
 CLAUDE_MODES = (
@@ -144,7 +144,8 @@ class SettingsPage(QWidget):
         row.addWidget(test)
         form.addRow(self.tr("Clé d'API :"), self.api_key)
         form.addRow("", row)
-        models = sorted(self.ctx.settings.get(CLAUDE_PRICES_EUR))
+        prices: dict[str, dict[str, float]] = self.ctx.settings.get(CLAUDE_PRICES_EUR)
+        models = sorted(prices)
         self.extraction_model = QComboBox()
         self.drafting_model = QComboBox()
         for combo, var in (
@@ -190,9 +191,9 @@ class SettingsPage(QWidget):
         self.ctx.runner.run(
             self.tr("Clé d'API"),
             lambda _c: backend.set_api_key(key),
-            on_success=lambda _r: (
-                self.claude_status.setText(self.tr("Clé enregistrée dans le trousseau.")),
-                self.data_changed.emit(),
+            on_success=chain(
+                lambda: self.claude_status.setText(self.tr("Clé enregistrée dans le trousseau.")),
+                self.data_changed.emit,
             ),
             on_failure=self.claude_status.setText,
         )
@@ -202,9 +203,8 @@ class SettingsPage(QWidget):
         self.ctx.runner.run(
             self.tr("Clé d'API"),
             lambda _c: backend.delete_api_key(),
-            on_success=lambda _r: (
-                self.claude_status.setText(self.tr("Clé supprimée.")),
-                self.data_changed.emit(),
+            on_success=chain(
+                lambda: self.claude_status.setText(self.tr("Clé supprimée.")), self.data_changed.emit
             ),
             on_failure=self.claude_status.setText,
         )
@@ -390,11 +390,11 @@ class SettingsPage(QWidget):
         self.ctx.runner.run(
             self.tr("Restauration"),
             lambda _c: backend.restore(path, recovery_key),
-            on_success=lambda _r: (
-                self.data_status.setText(
+            on_success=chain(
+                lambda: self.data_status.setText(
                     self.tr("Sauvegarde restaurée. Les données précédentes ont été mises de côté.")
                 ),
-                self.data_changed.emit(),
+                self.data_changed.emit,
             ),
             on_failure=self.data_status.setText,
         )

@@ -113,8 +113,8 @@ class SourceViewer(QDialog):
         fmt = QTextCharFormat()
         fmt.setBackground(MARKER_BG)
         fmt.setForeground(QColor("#000000"))
-        sel.format = fmt  # type: ignore[attr-defined]
-        sel.cursor = cursor  # type: ignore[attr-defined]
+        sel.format = fmt
+        sel.cursor = cursor
         self.text.setExtraSelections([sel])
         view = QTextCursor(self.text.document())
         view.setPosition(span[0])

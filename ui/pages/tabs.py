@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt, QUrl, Signal
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QApplication,
@@ -58,18 +58,22 @@ def _link_item(text: str, tooltip: str = "") -> QTableWidgetItem:
 class KindDelegate(QStyledItemDelegate):
     """The piece kind is edited with a list built only when the user edits (cheap tables)."""
 
-    def createEditor(self, parent: QWidget, _option: QStyleOptionViewItem, _index: QModelIndex) -> QWidget:
+    def createEditor(
+        self, parent: QWidget, _option: QStyleOptionViewItem, _index: QModelIndex | QPersistentModelIndex
+    ) -> QWidget:
         combo = QComboBox(parent)
         combo.setAccessibleName(self.tr("Type de pièce"))
         for kind in PieceKind:
             combo.addItem(f"{kind.value} — {PIECE_KIND_LABELS[kind]}", kind.value)
         return combo
 
-    def setEditorData(self, editor: QWidget, index: QModelIndex) -> None:
+    def setEditorData(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex) -> None:
         assert isinstance(editor, QComboBox)
         editor.setCurrentIndex(max(0, editor.findData(index.data(Qt.ItemDataRole.UserRole))))
 
-    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: QModelIndex) -> None:
+    def setModelData(
+        self, editor: QWidget, model: QAbstractItemModel, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
         assert isinstance(editor, QComboBox)
         kind = editor.currentData()
         if kind != index.data(Qt.ItemDataRole.UserRole):
