@@ -232,7 +232,7 @@ class AccountClient:
         base = self.backoff_seconds * (2**attempt)
         return base + random.uniform(0, base / 2)
 
-    def _send_with_retries(self, request: httpx.Request) -> httpx.Response:
+    def _send_with_retries(self, request: httpx.Request, *, retry_statuses: bool = True) -> httpx.Response:
         attempt = 0
         while True:
             response: httpx.Response | None = None
@@ -249,7 +249,8 @@ class AccountClient:
                         "cet ordinateur et partiront à la prochaine synchronisation."
                     ) from None
             else:
-                if response.status_code not in RETRY_STATUSES or attempt >= self.retries:
+                transient = retry_statuses and response.status_code in RETRY_STATUSES
+                if not transient or attempt >= self.retries:
                     return response
             delay = self._delay(attempt, response)
             log.info("retrying %s %s in %.2fs", request.method, request.url.path, delay)
@@ -265,6 +266,7 @@ class AccountClient:
         params: dict[str, Any] | None = None,
         auth: bool = True,
         protocol: bool = False,
+        retry_statuses: bool = True,
     ) -> httpx.Response:
         refreshed = False
         while True:
@@ -277,7 +279,7 @@ class AccountClient:
                     raise AuthRequired(NOT_LOGGED_IN)
                 headers["Authorization"] = f"Bearer {access}"
             request = self.http.build_request(method, path, json=json, params=params, headers=headers)
-            response = self._send_with_retries(request)
+            response = self._send_with_retries(request, retry_statuses=retry_statuses)
             if response.status_code == 401 and auth and not refreshed:
                 refreshed = True
                 self._refresh()
@@ -333,6 +335,7 @@ class AccountClient:
             "/v1/sessions",
             json={"email": email, "password": password, "device": self.device},
             auth=False,
+            retry_statuses=False,  # a throttled login (429) is told to the user, not hammered
         )
         if response.status_code == 401:
             raise AuthRequired("Adresse e-mail ou mot de passe incorrect.", status=401)

@@ -175,3 +175,13 @@ def test_a_pending_batch_survives_a_failed_sync_and_is_sent_again(devices: Devic
     page = a.client.pull(None, 50)
     assert sorted(r.data["body"] for r in page.records if r.data) == ["1", "2"]
     assert len(page.records) == 2 and key
+
+
+def test_any_text_travels_unchanged(devices: DeviceFactory) -> None:
+    a, b = devices("a"), devices("b")
+    body = "Ligne 1\nLigne 2\tTab — « guillemets » 🏗️ عربى \x00 fin\r\n" + "é" * 3000
+    block = repo_library.add_block(a.store, "Caractères \x0b spéciaux", body, ["tag,à"])
+    a.sync()
+    b.sync()
+    got = repo_library.get_block(b.store, block.uuid)
+    assert (got.title, got.body) == ("Caractères \x0b spéciaux", body)
