@@ -114,3 +114,37 @@ def test_library_block_inserted_in_a_section_reaches_the_memoire(store: Store, t
         .fetchone()[0]
     )
     assert engine == "manual"
+
+
+def test_draft_with_claude_streams_and_saves_each_section(
+    store: Store, tmp_path: Path, cli_env: dict[str, str]
+) -> None:
+    from tests.support.fake_claude import FakeClaude, Reply
+
+    uuid = _imported(store)
+    store.close()
+    with FakeClaude() as fake:
+
+        def reply(body: dict[str, object]) -> Reply:
+            title = next(line for line in str(body).split("\\n") if line.startswith("Titre : "))
+            return Reply(
+                text=f"Réponse rédigée pour « {title[8:]} ». [à compléter : durée de la phase 1]", chunks=4
+            )
+
+        fake.default = reply
+        env = dict(cli_env, ANTHROPIC_API_KEY="sk-ant-test-key", ANTHROPIC_BASE_URL=fake.url)
+        code, stdout, stderr = run_cli(["draft", uuid, "--engine", "claude"], env)
+        assert code == 0, stderr
+        calls = len(fake.message_calls)
+    assert "Réponse rédigée pour « 2.1 Présentez l'équipe affectée au chantier" in stdout
+    # Only the questions are sent to Claude; headings that introduce sub-questions stay offline.
+    assert calls == 7
+    out = tmp_path / "export"
+    code, _, stderr = run_cli(["export", uuid, "--out", str(out)], cli_env)
+    assert code == 0, stderr
+    text = all_text(open_docx(out / "memoire.docx"))
+    assert (
+        "Réponse rédigée pour « 3.2 Présentez les mesures de réduction des nuisances (bruit, poussière). »"
+        in text
+    )
+    assert "[à compléter : durée de la phase 1]" in text
