@@ -126,3 +126,16 @@ def test_damaged_archive_is_reported(tmp_path: Path) -> None:
     assert sources.files == []
     assert sources.problems[0].path == "dce.zip" and "illisible" in sources.problems[0].message
     assert zipfile.is_zipfile(tmp_path / "dce.zip") is False
+
+
+def test_info_zip_unicode_path_field_wins_over_the_dos_name(tmp_path: Path) -> None:
+    import struct
+    import zlib
+
+    dos = "Reglement.pdf".encode("cp437")
+    real = "Règlement – version signée.pdf".encode()
+    info = raw_name(dos)
+    body = b"\x01" + struct.pack("<I", zlib.crc32(dos)) + real
+    info.extra = struct.pack("<HH", 0x7075, len(body)) + body
+    sources = collect_sources([_write(tmp_path, "dce.zip", zip_bytes([(info, b"%PDF")]))])
+    assert [f.path for f in sources.files] == ["Règlement – version signée.pdf"]
