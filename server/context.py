@@ -30,10 +30,20 @@ class AppContext:
         self.settings = settings
         self.engine = engine or make_engine(settings.database_url)
         self.sessions: sessionmaker[Session] = make_sessionmaker(self.engine)
+        # Reads (and single-statement writes) without BEGIN/COMMIT round trips.
+        self.autocommit: sessionmaker[Session] = make_sessionmaker(
+            self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        )
 
     @contextmanager
     def tx(self) -> Iterator[Session]:
         with self.sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """Statements committed one by one: for handlers that read, or write a single row."""
+        with self.autocommit() as session:
             yield session
 
 
@@ -113,7 +123,7 @@ def authenticate(session: Session, access_hash: str, *, for_update: bool = False
 
 
 def current_caller(request: Request, access_hash: TokenDep) -> Caller:
-    with ctx_of(request).tx() as s:
+    with ctx_of(request).read() as s:
         return authenticate(s, access_hash).caller
 
 

@@ -24,7 +24,9 @@ def make_engine(url: str) -> Engine:
         return engine
     # No pre-ping (it costs a round trip per request); connections are recycled, and a connection
     # broken by a database restart is discarded by SQLAlchemy on first error.
-    return create_engine(url, pool_size=10, max_overflow=10, pool_recycle=1800)
+    # Every unit of work ends in COMMIT or ROLLBACK (AppContext.tx), so the pool skips its own
+    # rollback-on-return round trip.
+    return create_engine(url, pool_size=10, max_overflow=10, pool_recycle=1800, pool_reset_on_return=None)
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

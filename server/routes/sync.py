@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 
 from server import counters, sync_store
 from server.context import Authed, TokenDep, authenticate, ctx_of
@@ -78,11 +78,13 @@ def pull(
     _version: ProtocolDep,
     cursor: Annotated[str | None, Query(max_length=60)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = DEFAULT_PULL_LIMIT,
-) -> PullPage:
-    with ctx_of(request).tx() as s:
+) -> Response:
+    with ctx_of(request).read() as s:
         authed = authenticate(s, token)
         _sync_allowed(authed)
-        return sync_store.pull(s, authed.account, cursor, limit)
+        page = sync_store.pull(s, authed.account, cursor, limit)
+    # Already a validated PullPage: serialize once instead of letting FastAPI re-validate it.
+    return Response(page.model_dump_json(), media_type="application/json")
 
 
 @router.post(
