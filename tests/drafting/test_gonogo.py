@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import pytest
+
 from app.domain.analysis import SiteVisit
 from app.domain.kinds import PieceKind
 from app.domain.profile import Certification
@@ -87,3 +89,23 @@ def test_similar_references_are_found_by_the_words_of_the_object() -> None:
     assert "Commune de Coupvray" in check.detail and "Département de Seine-et-Marne" in check.detail
     none = evaluate(analysis(object="Fourniture de denrées alimentaires"), [], example_profile(), now=NOW)
     assert _check(none, "Références similaires").status is CheckStatus.A_VERIFIER
+
+
+@pytest.mark.parametrize(
+    ("sentence", "minimum"),
+    [
+        ("Chiffre d'affaires minimum exigé : 500 000 € HT.", "500 000"),
+        ("Les candidats justifient d'un chiffre d'affaires annuel au moins égal à 1,5 M€.", "1 500 000"),
+        ("Chiffre d’affaires global supérieur à 800 k€ sur chacun des trois derniers exercices.", "800 000"),
+    ],
+)
+def test_minimum_turnover_wordings(sentence: str, minimum: str) -> None:
+    result = evaluate(analysis(), [piece("RC.pdf", PieceKind.RC, sentence)], example_profile(), now=NOW)
+    check = _check(result, "Chiffre d'affaires minimum")
+    assert f"minimum {minimum} €" in check.detail.replace("\u202f", " ")
+
+
+def test_minimum_staff() -> None:
+    strict = piece("RC.pdf", PieceKind.RC, "Effectif minimum de 50 salariés exigé.")
+    check = _check(evaluate(analysis(), [strict], example_profile(), now=NOW), "Effectif minimum")
+    assert check.status is CheckStatus.BLOQUANT and check.detail == "minimum 50, effectif 38"
