@@ -171,6 +171,22 @@ def status(store: Store) -> AccountStatus:
     )
 
 
+def status_line(st: AccountStatus) -> str:
+    """One short French line for the status bar."""
+    if not st.logged_in:
+        return "Synchronisation : non connecté"
+    parts = [
+        f"Synchronisé le {st.last_sync[:16].replace('T', ' à ')} UTC"
+        if st.last_sync
+        else "Jamais synchronisé"
+    ]
+    if st.to_send:
+        parts.append(f"{st.to_send} modification{'s' if st.to_send > 1 else ''} à envoyer")
+    if st.open_conflicts:
+        parts.append(f"{st.open_conflicts} conflit{'s' if st.open_conflicts > 1 else ''} à départager")
+    return " · ".join(parts)
+
+
 # --- conflicts ------------------------------------------------------------------------------------------------
 def list_conflicts(store: Store) -> list[rs.ConflictCopy]:
     return rs.list_conflicts(store)

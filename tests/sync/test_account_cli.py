@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from app.errors import InvalidInput
 from app.services import account as account_service
 from local_store import repo_library
 from local_store.store import create_store, open_store
@@ -132,3 +133,20 @@ def test_deleting_the_account_erases_it_on_the_server_then_wipes_locally(
 
     with pytest.raises(AuthRequired), AccountClient(live.url) as client:
         client.login(acct.email, acct.password)
+
+
+def test_status_and_memoire_switch_through_the_services(devices: DeviceFactory, live: LiveServer) -> None:
+    from local_store import repo_consultations, repo_proposals
+
+    a = devices("a")
+    with a.store.transaction() as tx:
+        cid = repo_consultations.create(tx, title="Gymnase", source_name=None)
+    proposal = repo_proposals.get_or_create_proposal(a.store, cid)
+    repo_proposals.save_outline(a.store, proposal.uuid, [repo_proposals.NewSection("Méthodologie", 1)])
+    st = account_service.status(a.store)
+    assert (st.to_send, st.held_back) == (1, 2)  # the consultation; its mémoire waits for the switch
+    account_service.set_memoire_sync(a.store, cid, True)
+    assert account_service.status(a.store).to_send == 3
+    with pytest.raises(InvalidInput, match="introuvable"):
+        account_service.set_memoire_sync(a.store, "00000000-0000-0000-0000-000000000000", True)
+    assert account_service.status_line(st) == "Synchronisation : non connecté"
