@@ -45,3 +45,18 @@ def assert_evidence_honest(analysis: Analysis, pieces: list[PieceText]) -> None:
         assert squashed(evidence.quote) in text, (
             f"{field}: {evidence.quote!r} not on {evidence.file} p.{evidence.page}"
         )
+
+
+def assert_contract_valid(data: dict[str, object]) -> None:
+    """The JSON matches ../shared/contracts/analysis.schema.json (checked when the file is present)."""
+    import json
+    from pathlib import Path
+
+    import jsonschema_rs
+
+    schema_path = Path(__file__).resolve().parents[2] / ".." / "shared" / "contracts" / "analysis.schema.json"
+    if not schema_path.exists():
+        return
+    validator = jsonschema_rs.validator_for(json.loads(schema_path.read_text(encoding="utf-8")))
+    errors = [str(e) for e in validator.iter_errors(data)]
+    assert not errors, errors

@@ -14,7 +14,7 @@ from app.analysis.offline import analyze_offline
 from app.domain.analysis import Analysis, Procedure, SiteVisit
 from app.domain.kinds import PieceKind
 from app.domain.kinds import RequiredDocument as R
-from tests.analysis.helpers import assert_evidence_honest
+from tests.analysis.helpers import assert_contract_valid, assert_evidence_honest
 from tests.analysis.loader import load_dce
 from tests.conftest import EXAMPLE_DIR
 
@@ -26,8 +26,10 @@ def test_vsgp_scores_at_least_090(corpus: Path, tmp_path: Path) -> None:
     pieces = load_dce(corpus / "vsgp")
     analysis = analyze_offline(pieces)
     assert_evidence_honest(analysis, pieces)
+    contract = analysis.to_contract()
+    assert_contract_valid(contract)
     out = tmp_path / "vsgp.json"
-    out.write_text(json.dumps(analysis.to_contract(), ensure_ascii=False), encoding="utf-8")
+    out.write_text(json.dumps(contract, ensure_ascii=False), encoding="utf-8")
     truth = corpus / "truth" / "vsgp.json"
     proc = subprocess.run(
         [sys.executable, str(corpus.parent / SCORER), str(truth), str(out), "--verbose"],
@@ -67,6 +69,7 @@ def _example() -> tuple[list, Analysis]:  # type: ignore[type-arg]
 def test_example_dce_analysis() -> None:
     pieces, analysis = _example()
     assert_evidence_honest(analysis, pieces)
+    assert_contract_valid(analysis.to_contract())
     assert analysis.evidence["deadline"].file.endswith(".pdf")
     assert analysis.deadline is not None and analysis.deadline.endswith("+02:00")
     assert analysis.procedure is Procedure.PROCEDURE_ADAPTEE
