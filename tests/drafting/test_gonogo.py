@@ -109,3 +109,19 @@ def test_minimum_staff() -> None:
     strict = piece("RC.pdf", PieceKind.RC, "Effectif minimum de 50 salariés exigé.")
     check = _check(evaluate(analysis(), [strict], example_profile(), now=NOW), "Effectif minimum")
     assert check.status is CheckStatus.BLOQUANT and check.detail == "minimum 50, effectif 38"
+
+
+def test_similar_references_by_cpv_code() -> None:
+    from app.drafting.gonogo import similar_references
+
+    rc_with_cpv = piece(
+        "RC.pdf",
+        PieceKind.RC,
+        "Classification CPV : 45214200-2 Travaux de construction de bâtiments scolaires.",
+    )
+    a = analysis(object="Opération Zéphyr")  # no word in common with any reference
+    profile = example_profile()
+    found = similar_references(a, [rc_with_cpv], profile)
+    # 452… : the school works (45214200) and the college (45214220), plus other building works in 452.
+    assert 0 in found and 4 in found
+    assert similar_references(a, [], profile) == []
