@@ -4,25 +4,30 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from functools import lru_cache
 
 import bcrypt
 
 TOKEN_BYTES = 32  # 256 bits
 BCRYPT_MAX_BYTES = 72  # bcrypt ignores (bcrypt 5 refuses) anything longer
-# A valid hash used when the e-mail is unknown, so a login takes the same time either way.
-_DUMMY_HASH = bcrypt.hashpw(b"maitre-ao-dummy-password", bcrypt.gensalt(rounds=4))
+
+
+@lru_cache(maxsize=4)
+def _dummy_hash(rounds: int) -> bytes:
+    """A hash at the configured cost, checked when the e-mail is unknown: same time either way."""
+    return bcrypt.hashpw(b"maitre-ao-dummy-password", bcrypt.gensalt(rounds=rounds))
 
 
 def hash_password(password: str, rounds: int) -> str:
     return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt(rounds=rounds)).decode("ascii")
 
 
-def check_password(password: str, password_hash: str | None) -> bool:
+def check_password(password: str, password_hash: str | None, rounds: int) -> bool:
     raw = password.encode("utf-8")
     if len(raw) > BCRYPT_MAX_BYTES:
         return False
     if password_hash is None:
-        bcrypt.checkpw(raw, _DUMMY_HASH)
+        bcrypt.checkpw(raw, _dummy_hash(rounds))
         return False
     return bcrypt.checkpw(raw, password_hash.encode("ascii"))
 

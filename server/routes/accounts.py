@@ -99,7 +99,7 @@ def login(body: Login, request: Request) -> TokenPair:
             settings.login_window_seconds,
         )
         account = s.execute(select(Account).where(Account.email == email)).scalar_one_or_none()
-    ok = check_password(body.password, account.password_hash if account else None)
+    ok = check_password(body.password, account.password_hash if account else None, settings.bcrypt_rounds)
     with ctx.tx() as s:
         if not ok or account is None:
             # Committed before answering: the failure must count even though the request fails.

@@ -70,7 +70,7 @@ def change_password(body: PasswordChange, request: Request, caller: CallerDep) -
     ctx = ctx_of(request)
     with ctx.tx() as s:
         current_hash = load_account(s, caller).password_hash
-    if not check_password(body.current_password, current_hash):
+    if not check_password(body.current_password, current_hash, ctx.settings.bcrypt_rounds):
         raise ApiError(403, "wrong_password", "Mot de passe actuel incorrect.")
     new_hash = hash_password(body.new_password, ctx.settings.bcrypt_rounds)
     with ctx.tx() as s:
