@@ -85,7 +85,9 @@ def measure(name: str, path: Path, engine: str) -> dict[str, Any]:
             reqs = [r.text for r in requirements if r.section_key == s.key]
             brief = SectionBrief(title=s.title, criterion=s.criterion, weight_percent=s.weight_percent)
             briefs.append((brief, reqs))
-            draft_section(context, brief, facts, reqs, lambda _t: None, client=client)
+            draft_section(
+                context, brief, facts, reqs, lambda _t: None, client=client, usage_sink=lambda _u: None
+            )
         ours = [c.usage for c in fake.message_calls if c.usage]
         analysis_calls = len([c for c in fake.message_calls if not c.body.get("stream")])
         n_ours = len(fake.message_calls)

@@ -59,20 +59,22 @@ def auto_sink(consultation_uuid: str | None = None) -> UsageSink:
     def sink(call: CallUsage) -> None:
         from local_store import store as store_mod
 
+        counts = (
+            call.model,
+            call.input_tokens,
+            call.output_tokens,
+            call.cache_write_tokens,
+            call.cache_read_tokens,
+        )
+        if not store_mod.exists() or store_mod.uses_passphrase():
+            log.info("claude usage not recorded (no store open): %s in=%d out=%d cw=%d cr=%d", *counts)
+            return
         try:
-            if not store_mod.exists() or store_mod.uses_passphrase():
-                raise LookupError("store not openable without the user")
             with store_mod.open_store() as store:
                 store_sink(store, consultation_uuid)(call)
         except Exception as exc:  # the analysis result matters more than its accounting
             log.warning(
-                "claude usage not recorded (%s): %s in=%d out=%d cw=%d cr=%d",
-                type(exc).__name__,
-                call.model,
-                call.input_tokens,
-                call.output_tokens,
-                call.cache_write_tokens,
-                call.cache_read_tokens,
+                "claude usage not recorded (%s): %s in=%d out=%d cw=%d cr=%d", type(exc).__name__, *counts
             )
 
     return sink
