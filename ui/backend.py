@@ -168,19 +168,26 @@ class Backend:
     def store_exists(self) -> bool:
         return bool(self._call("store", ("exists", "store_exists")))
 
-    def create_store(self) -> str:
-        """Create the encrypted store; returns the recovery key to show once."""
-        result = self._call("store", ("create", "create_store"))
+    def keychain_available(self) -> bool:
+        """False on systems without a working keychain: the store then uses a passphrase."""
+        return bool(self._call("store", ("keychain_available",)))
+
+    def needs_passphrase(self) -> bool:
+        return bool(self._call("store", ("needs_passphrase",)))
+
+    def create_store(self, passphrase: str | None = None) -> str:
+        """Create the encrypted store; returns the recovery key to show once ("" with a passphrase)."""
+        result = self._call("store", ("create", "create_store"), passphrase=passphrase)
         key = get(result, "recovery_key", result)
         self.store = get(result, "store", None)
         if isinstance(result, tuple) and len(result) == 2:
             self.store, key = result
         return str(key)
 
-    def open(self) -> None:
+    def open(self, passphrase: str | None = None) -> None:
         """Open at start: the store service also applies the retention rule."""
         self.close()
-        result = self._call("store", ("open_at_start", "open_current"))
+        result = self._call("store", ("open_at_start", "open_current"), passphrase=passphrase)
         self.store = result[0] if isinstance(result, tuple) else result
 
     def unlock(self, recovery_key: str) -> None:

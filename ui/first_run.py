@@ -34,7 +34,7 @@ from ui.widgets import SiretEdit, busy_button, chain
 def recovery_key_document(key: str) -> QTextDocument:
     doc = QTextDocument()
     doc.setHtml(
-        "<h1>Maître AO — clé de récupération</h1>"
+        "<h1>Maître AO — clé de secours</h1>"
         "<p>Cette clé ouvre vos données chiffrées si le trousseau de l'ordinateur les perd "
         "ou sur un autre ordinateur. Conservez-la en lieu sûr, hors de l'ordinateur.</p>"
         f"<p style='font-family: monospace; font-size: 12pt'>{key}</p>"
@@ -55,10 +55,18 @@ class FirstRunDialog(QDialog):
 
     store_created = Signal()
 
-    def __init__(self, backend: Backend, runner: OperationRunner, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        backend: Backend,
+        runner: OperationRunner,
+        parent: QWidget | None = None,
+        *,
+        passphrase_mode: bool = False,
+    ) -> None:
         super().__init__(parent)
         self.backend = backend
         self.runner = runner
+        self.passphrase_mode = passphrase_mode  # no working keychain: a passphrase protects the store
         self.recovery_key = ""
         self.example_requested = False
         self.setWindowTitle(self.tr("Bienvenue dans Maître AO"))
@@ -111,11 +119,27 @@ class FirstRunDialog(QDialog):
             self.tr(
                 "Maître AO range le profil de votre entreprise, vos consultations et vos mémoires "
                 "dans un coffre chiffré sur cet ordinateur. Sa clé est gardée dans le trousseau du "
-                "système ; une clé de récupération vous sera montrée une seule fois."
+                "système ; une clé de secours vous sera montrée une seule fois."
             )
         )
         text.setWordWrap(True)
         lay.addWidget(text)
+        self.pass1 = QLineEdit()
+        self.pass2 = QLineEdit()
+        if self.passphrase_mode:
+            text.setText(
+                self.tr(
+                    "Le trousseau de cet ordinateur n'est pas disponible : vos données seront protégées "
+                    "par une phrase de passe, demandée à chaque ouverture. Elle ne peut pas être "
+                    "récupérée si vous l'oubliez."
+                )
+            )
+            form = QFormLayout()
+            for field, label in ((self.pass1, "Phrase de passe :"), (self.pass2, "Confirmation :")):
+                field.setEchoMode(QLineEdit.EchoMode.Password)
+                field.setAccessibleName(self.tr(label.rstrip(" :")))
+                form.addRow(self.tr(label), field)
+            lay.addLayout(form)
         self.create_error = QLabel()
         self.create_error.setWordWrap(True)
         self.create_error.setStyleSheet("color: #c62828")
@@ -130,7 +154,7 @@ class FirstRunDialog(QDialog):
     def _key(self) -> QWidget:
         w = QWidget()
         lay = QVBoxLayout(w)
-        lay.addWidget(self._title(self.tr("Votre clé de récupération")))
+        lay.addWidget(self._title(self.tr("Votre clé de secours")))
         text = QLabel(
             self.tr(
                 "Elle ouvre vos données si le trousseau de cet ordinateur les perd ou sur un autre "
@@ -150,7 +174,7 @@ class FirstRunDialog(QDialog):
         self.key_label.setWordWrap(True)
         self.key_label.setObjectName("card")
         self.key_label.setMinimumHeight(80)
-        self.key_label.setAccessibleName(self.tr("Clé de récupération"))
+        self.key_label.setAccessibleName(self.tr("Clé de secours"))
         lay.addWidget(self.key_label)
         row = QHBoxLayout()
         copy = QPushButton(self.tr("&Copier"))
@@ -250,6 +274,12 @@ class FirstRunDialog(QDialog):
     # --- actions --------------------------------------------------------------------------
     def _do_create(self) -> None:
         self.create_error.clear()
+        passphrase: str | None = None
+        if self.passphrase_mode:
+            passphrase = self.pass1.text()
+            if passphrase != self.pass2.text():
+                self.create_error.setText(self.tr("Les deux phrases de passe diffèrent."))
+                return
         done = busy_button(self.create_button, self.tr("Création…"))
 
         def ok(key: object) -> None:
@@ -257,7 +287,8 @@ class FirstRunDialog(QDialog):
             self.recovery_key = str(key)
             self.key_label.setText(self.recovery_key)
             self.store_created.emit()
-            self.pages.setCurrentIndex(2)
+            # With a passphrase there is no recovery key to keep: straight to the company.
+            self.pages.setCurrentIndex(2 if self.recovery_key else 3)
 
         def fail(message: str) -> None:
             done()
@@ -265,7 +296,7 @@ class FirstRunDialog(QDialog):
 
         self.runner.run(
             self.tr("Création du coffre"),
-            lambda _c: self.backend.create_store(),
+            lambda _c: self.backend.create_store(passphrase),
             on_success=ok,
             on_failure=fail,
         )
@@ -281,7 +312,7 @@ class FirstRunDialog(QDialog):
 
     def _pdf_key(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Enregistrer la clé en PDF"), "cle-de-recuperation-maitre-ao.pdf", "PDF (*.pdf)"
+            self, self.tr("Enregistrer la clé en PDF"), "cle-de-secours-maitre-ao.pdf", "PDF (*.pdf)"
         )
         if path:
             print_to_pdf(self.recovery_key, Path(path))
@@ -335,19 +366,30 @@ class UnlockDialog(QDialog):
     """The store exists but its key is not in the keychain: ask for the recovery key."""
 
     def __init__(
-        self, backend: Backend, runner: OperationRunner, message: str, parent: QWidget | None = None
+        self,
+        backend: Backend,
+        runner: OperationRunner,
+        message: str,
+        parent: QWidget | None = None,
+        *,
+        passphrase_mode: bool = False,
     ) -> None:
         super().__init__(parent)
         self.backend = backend
         self.runner = runner
+        self.passphrase_mode = passphrase_mode
         self.setWindowTitle(self.tr("Déverrouiller vos données"))
         lay = QVBoxLayout(self)
-        info = QLabel(message)
-        info.setWordWrap(True)
-        lay.addWidget(info)
+        self.info = QLabel(message)
+        self.info.setWordWrap(True)
+        lay.addWidget(self.info)
         self.key = QLineEdit()
-        self.key.setPlaceholderText(self.tr("Clé de récupération"))
-        self.key.setAccessibleName(self.tr("Clé de récupération"))
+        self.key.setPlaceholderText(self.tr("Clé de secours"))
+        self.key.setAccessibleName(self.tr("Clé de secours"))
+        if passphrase_mode:
+            self.key.setPlaceholderText(self.tr("Phrase de passe"))
+            self.key.setAccessibleName(self.tr("Phrase de passe"))
+            self.key.setEchoMode(QLineEdit.EchoMode.Password)
         lay.addWidget(self.key)
         self.error = QLabel()
         self.error.setStyleSheet("color: #c62828")
@@ -365,9 +407,10 @@ class UnlockDialog(QDialog):
         lay.addLayout(row)
 
     def _unlock(self) -> None:
-        key = self.key.text().strip()
+        key = self.key.text() if self.passphrase_mode else self.key.text().strip()
         if not key:
-            self.error.setText(self.tr("Saisissez la clé de récupération."))
+            what = "la phrase de passe" if self.passphrase_mode else "la clé de secours"
+            self.error.setText(self.tr("Saisissez %s.") % what)
             return
         done = busy_button(self.ok, self.tr("Vérification…"))
 
@@ -377,7 +420,7 @@ class UnlockDialog(QDialog):
 
         self.runner.run(
             self.tr("Déverrouillage"),
-            lambda _c: self.backend.unlock(key),
+            lambda _c: self.backend.open(key) if self.passphrase_mode else self.backend.unlock(key),
             on_success=chain(done, self.accept),
             on_failure=fail,
         )

@@ -77,9 +77,27 @@ class AppFlow(QObject):
         if not exists:
             from ui.first_run import FirstRunDialog
 
-            self.first_run = FirstRunDialog(backend, runner)
+            try:
+                keychain = runner.call(backend.keychain_available)
+            except UserError:
+                keychain = True
+            self.first_run = FirstRunDialog(backend, runner, passphrase_mode=not keychain)
             self.first_run.finished.connect(self._first_run_done)
             self.first_run.open()
+            return
+        if runner.call(backend.needs_passphrase):
+            from ui.first_run import UnlockDialog
+
+            self.unlock = UnlockDialog(
+                backend,
+                runner,
+                self.tr("Vos données sont protégées par une phrase de passe."),
+                passphrase_mode=True,
+            )
+            self.unlock.finished.connect(
+                lambda r: self._show_main(False) if r == QDialog.DialogCode.Accepted else self._abort("")
+            )
+            self.unlock.open()
             return
         try:
             runner.call(backend.open)

@@ -57,7 +57,7 @@ def run_tour(out: Path) -> list[Path]:
         shot(dlg, name)
     dlg._do_create()
     settle()
-    shot(dlg, "premier-lancement-3-cle-de-recuperation")
+    shot(dlg, "premier-lancement-3-cle-de-secours")
     dlg.pages.setCurrentIndex(3)
     dlg.p_name.setText("Bâtiments du Val SARL")
     dlg.p_siret.setText("732 829 320 00075")  # a typo: the check shows it as typed

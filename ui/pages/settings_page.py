@@ -380,7 +380,7 @@ class SettingsPage(QWidget):
         key, ok = QInputDialog.getText(
             self,
             self.tr("Restaurer une sauvegarde"),
-            self.tr("Clé de récupération en vigueur quand la sauvegarde a été faite :"),
+            self.tr("Clé de secours en vigueur quand la sauvegarde a été faite :"),
         )
         if ok and key.strip():
             self.restore_from(Path(path), key.strip())

@@ -180,6 +180,7 @@ VERDICTS = {
     "a_verifier": ("? À vérifier", WARN),
     "bloquant": ("✖ Bloquant", BAD),
     "go": ("GO", GOOD),
+    "go_sous_reserve": ("GO sous réserve", WARN),
     "no_go": ("NO GO", BAD),
 }
 
@@ -200,8 +201,14 @@ class GoNoGoTab(QWidget):
         self.overall.setStyleSheet("font-size: 18px; font-weight: 600")
         self.overall.setAccessibleName(self.tr("Verdict global"))
         lay.addWidget(self.overall)
+        self.reasons = QLabel()
+        self.reasons.setWordWrap(True)
+        self.reasons.setAccessibleName(self.tr("Raisons du verdict"))
+        lay.addWidget(self.reasons)
         self.table = _table(
-            [self.tr("Contrôle"), self.tr("Verdict"), self.tr("Détail"), self.tr("Source")], 2
+            [self.tr("Contrôle"), self.tr("Verdict"), self.tr("Détail"), self.tr("Source")],
+            2,
+            {0: 200, 1: 130, 3: 260},
         )
         self.table.setAccessibleName(self.tr("Contrôles Go/No-Go"))
         self.table.cellClicked.connect(self._clicked)
@@ -210,8 +217,10 @@ class GoNoGoTab(QWidget):
 
     def set_result(self, overall: str, checks: list[CheckRow]) -> None:
         self.checks = checks
-        text, color = verdict_text(overall)
+        verdict, _sep, reasons = overall.partition(" — ")
+        text, color = verdict_text(verdict)
         self.overall.setText(self.tr("Verdict : %s") % text if overall else "")
+        self.reasons.setText(reasons)
         self.overall.setStyleSheet(f"font-size: 18px; font-weight: 600; color: {color.name()}")  # type: ignore[attr-defined]
         self.table.setRowCount(len(checks))
         for i, c in enumerate(checks):
@@ -227,6 +236,7 @@ class GoNoGoTab(QWidget):
     def show_message(self, message: str) -> None:
         self.overall.setText(message)
         self.overall.setStyleSheet("")
+        self.reasons.clear()
         self.table.setRowCount(0)
 
     def _clicked(self, row: int, col: int) -> None:
