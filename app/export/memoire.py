@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -29,10 +30,33 @@ from app.export.docx_util import (
 
 log = logging.getLogger(__name__)
 
-# Rough page capacity of an A4 page in 11 pt with headings and spacing (estimate before any render).
-WORDS_PER_PAGE = 420
 ANNEX_TITLE = "Annexe — Matrice de conformité"
-TABLE_ROWS_PER_PAGE = 22
+
+# Page estimate before any render: an A4 page with 2 cm margins in 11 pt holds about 48 lines of
+# about 95 characters. LibreOffice gives the real count (app.export.render).
+CHARS_PER_LINE = 95
+LINES_PER_PAGE = 48
+
+
+class _PageEstimate:
+    def __init__(self) -> None:
+        self.lines = 0.0
+
+    def text(self, text: str, indent: int = 0, after: float = 0.6) -> None:
+        self.lines += max(1, math.ceil(len(text) / (CHARS_PER_LINE - indent))) + after
+
+    def heading(self, text: str, level: int) -> None:
+        self.lines += math.ceil(len(text) / 70) * (1.4 if level == 1 else 1.2) + 1.2
+
+    def table(self, header: list[str], rows: list[list[str]]) -> None:
+        width = CHARS_PER_LINE * 0.85 / len(header)
+        for row in [header, *rows]:
+            self.lines += max(math.ceil(len(c) / width) for c in row) + 0.3
+        self.lines += 1
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.lines / LINES_PER_PAGE))
 
 
 @dataclass
@@ -67,9 +91,10 @@ def section_heading(outline: Outline, key: str, title: str, weight: float | None
 
 def write_memoire(data: MemoireInput, path: Path) -> MemoireResult:
     doc = open_template(data.template)
+    if data.template is None:
+        use_a4(doc)
     a, p = data.analysis, data.profile
-    words = 0
-    table_rows = 0
+    body = _PageEstimate()
     _cover(doc, data)
     # Body section: header and footer with company, reference and "Page X / Y".
     body_section = doc.add_section(WD_SECTION.NEW_PAGE)
@@ -99,32 +124,32 @@ def write_memoire(data: MemoireInput, path: Path) -> MemoireResult:
 
     for s, text in zip(data.outline.sections, headings, strict=True):
         doc.add_heading(text, level=s.level)
-        words += len(text.split()) + 15
+        body.heading(text, s.level)
         if s.prompts:
             for prompt in s.prompts:
                 para = doc.add_paragraph()
                 run = para.add_run(f"Question de l'acheteur : {prompt}")
                 run.italic = True
                 run.font.color.rgb = RGBColor(0x44, 0x54, 0x6A)
-                words += len(prompt.split())
-        body = data.bodies.get(s.key, "")
-        for block in to_blocks(body):
+                body.text(prompt)
+        for block in to_blocks(data.bodies.get(s.key, "")):
             if block.kind == "table":
                 header_row, rows = profile_table(block.text, p, data.similar_references)
                 if rows:
                     add_table(doc, header_row, rows)
                     doc.add_paragraph()
-                    table_rows += len(rows) + 1
+                    body.table(header_row, rows)
             elif block.kind == "heading":
                 doc.add_heading(block.text, level=3)
-                words += len(block.text.split()) + 10
+                body.heading(block.text, 3)
             elif block.kind == "bullet":
                 add_text_with_markers(doc.add_paragraph(style="List Bullet"), block.text)
-                words += len(block.text.split()) + 3
+                body.text(block.text, indent=6, after=0.2)
             else:
                 add_text_with_markers(doc.add_paragraph(), block.text)
-                words += len(block.text.split()) + 5
+                body.text(block.text)
 
+    annex = _PageEstimate()
     if data.requirements:
         doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
         doc.add_heading(ANNEX_TITLE, level=1)
@@ -135,18 +160,19 @@ def write_memoire(data: MemoireInput, path: Path) -> MemoireResult:
         rows = [
             [r.ident, r.text, _source(r), r.section_title or "—", r.coverage.value] for r in data.requirements
         ]
-        add_table(doc, ["N°", "Exigence", "Source", "Section du mémoire", "Couverture"], rows)
-        table_rows += len(rows) * 2
+        annex_header = ["N°", "Exigence", "Source", "Section du mémoire", "Couverture"]
+        add_table(doc, annex_header, rows)
+        annex.heading(ANNEX_TITLE, 1)
+        annex.text("x" * 180)
+        annex.table(annex_header, rows)
 
-    annex_pages = 0
-    content_pages = 2 + (words // WORDS_PER_PAGE) + (table_rows // TABLE_ROWS_PER_PAGE)
-    if data.requirements:
-        annex_pages = 1 + (len(data.requirements) * 2) // TABLE_ROWS_PER_PAGE
-    estimated = content_pages + 1
+    contents_pages = max(1, math.ceil((len(entries) + 3) / LINES_PER_PAGE))
+    body_pages = body.pages
+    estimated = 1 + contents_pages + body_pages + (annex.pages if data.requirements else 0)
     warnings: list[str] = []
     limit = a.memoire_page_limit
     if limit is not None:
-        body_pages = estimated - annex_pages - 2  # cover and contents are not usually counted
+        # Cover, contents and annexes are usually not counted by the RC.
         if body_pages > limit:
             warnings.append(
                 f"Le règlement limite le mémoire à {limit} pages ; celui-ci en compte environ {body_pages} "
@@ -157,6 +183,17 @@ def write_memoire(data: MemoireInput, path: Path) -> MemoireResult:
     save(doc, path)
     log.info("memoire written: %d sections, ~%d pages", len(data.outline.sections), estimated)
     return MemoireResult(path=path, estimated_pages=estimated, warnings=warnings, headings=headings)
+
+
+def use_a4(doc: object) -> None:
+    """python-docx's own template is US Letter: French buyers expect A4 with 2 cm margins."""
+    from docx.document import Document as DocumentObject
+
+    assert isinstance(doc, DocumentObject)
+    for section in doc.sections:
+        section.page_width, section.page_height = Cm(21), Cm(29.7)
+        section.left_margin = section.right_margin = Cm(2)
+        section.top_margin = section.bottom_margin = Cm(2)
 
 
 def _source(r: Requirement) -> str:

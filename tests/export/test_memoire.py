@@ -71,6 +71,9 @@ def test_cover_header_footer_and_table_of_contents(cadre_answer: Answer, tmp_pat
     ):
         assert expected in cover
     body = doc.sections[-1]
+    assert all(
+        round(sec.page_width.cm, 1) == 21.0 and round(sec.page_height.cm, 1) == 29.7 for sec in doc.sections
+    )
     assert body.header.paragraphs[0].text == "BRV Construction — 2026-ESS-07"
     footer = body.footer.paragraphs[0]
     assert footer.text.startswith("BRV Construction — Mémoire technique — Page ")
