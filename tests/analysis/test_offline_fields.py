@@ -709,3 +709,25 @@ def test_ccap_maintenance_visits_do_not_make_a_site_visit() -> None:
 def test_hostile_text_does_not_hang(text: str) -> None:
     """Long runs of number words, dots or weights end quickly (no regex backtracking blow-up)."""
     run(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("6.3 - Visites sur site\nSans objet.", SiteVisit.NONE),
+        ("Visite des lieux : néant", SiteVisit.NONE),
+        ("Les candidats qui le souhaitent peuvent effectuer une visite du site.", SiteVisit.OPTIONAL),
+        ("Les candidats sont invités à visiter le site avant de remettre leur offre.", SiteVisit.OPTIONAL),
+        ("Toute offre remise sans attestation de visite sera déclarée irrégulière.", SiteVisit.MANDATORY),
+    ],
+)
+def test_more_site_visit_wordings(text: str, expected: SiteVisit) -> None:
+    assert run(text).site_visit is expected
+
+
+def test_rule_written_under_its_heading() -> None:
+    analysis = run(
+        "2.3 - Variantes\nSans objet.\n2.4 - Prestations supplémentaires éventuelles\nNéant, sans objet.\n"
+    )
+    assert analysis.variants_allowed is False
+    assert analysis.pse_allowed is False

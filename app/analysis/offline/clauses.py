@@ -27,6 +27,19 @@ def _sentence(page: Page, m: re.Match[str]) -> tuple[str, str]:
     return page.folded[start : start + len(quote)], quote
 
 
+def _under_heading(page: Page, m: re.Match[str], folded: str, quote: str) -> tuple[str, str]:
+    """For a heading ("2.4 - PSE", "6.3 - Visites sur site"), add the sentence written under it."""
+    line = page.line_at(m.start())
+    if line is None or len(line.text) >= 60 or not quote.endswith(line.text.strip()):
+        return folded, quote
+    after = line.start + len(line.text) + 1
+    if after >= len(page.flat):
+        return folded, quote
+    nxt = page.quote_around(after, after + 1)
+    end = page.flat.find(nxt, after) + len(nxt)
+    return page.folded[line.start : end], page.flat[line.start : end].strip()
+
+
 # --- procedure -----------------------------------------------------------------------------------
 
 _PROCEDURES: tuple[tuple[re.Pattern[str], Procedure], ...] = (
@@ -110,7 +123,7 @@ def _yes_no(
     pages: Sequence[Page], subject: re.Pattern[str], skip: re.Pattern[str] | None = None
 ) -> tuple[bool, Evidence] | None:
     for page, m in _scan(pages, subject):
-        folded, quote = _sentence(page, m)
+        folded, quote = _under_heading(page, m, *_sentence(page, m))
         if skip is not None and skip.search(folded):
             continue
         if re.search(r"\.{4,}", quote) or len(folded) < 12:
@@ -179,9 +192,11 @@ _MANDATORY = re.compile(
 )
 _OPTIONAL = re.compile(
     r"\bfacultatives?\b|\bconseillee?s?\b|\brecommandee?s?\b|\bpossibles?\b|\bnon\s+obligatoire|\bpas\s+obligatoire|\bpeu(?:ven)?t\s+(?:visiter|effectuer|demander)|\blibre"
+    r"|\binvites?\s+a\s+(?:visiter|effectuer|se\s+rendre)|\bs'ils\s+le\s+souhaitent|\bqui\s+le\s+souhaitent"
 )
 _NONE = re.compile(
     r"\bpas\s+(?:prevu\s+|organise\s+)?de\s+visite|\baucune\s+visite|\bvisite\s+(?:n'est|ne\s+sera)\s+pas\s+(?:prevue|organisee)|\bsans\s+visite|\bvisite\s*:\s*(?:non|sans\s+objet)"
+    r"|\bvisites?\s+(?:des\s+lieux|du\s+site|sur\s+site|sur\s+place)?\s*:?\s*(?:sans\s+objet|neant|non\s+prevue)\b"
 )
 
 
@@ -191,6 +206,7 @@ def find_site_visit(pages: Sequence[Page]) -> tuple[SiteVisit, Evidence, str | N
         folded, quote = _sentence(page, m)
         if re.search(r"\.{4,}", quote):
             continue
+        folded, quote = _under_heading(page, m, folded, quote)
         if _NONE.search(folded):
             return SiteVisit.NONE, page.evidence(quote), None
         if re.search(
