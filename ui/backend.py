@@ -512,12 +512,21 @@ class Backend:
         return float(get(get(summary, "month"), "cost_eur", 0.0) or 0.0)
 
     def account_status(self) -> dict[str, Any]:
-        result = self._call("account", ("status", "account_status"))
-        return (
-            dict(result)
-            if isinstance(result, dict)
-            else {k: get(result, k) for k in ("email", "connected", "last_sync")}
-        )
+        st = self._call("account", ("status",))
+        out = {
+            k: get(st, k)
+            for k in ("logged_in", "server_url", "email", "last_sync", "to_send", "open_conflicts")
+        }
+        out["line"] = str(self._fn("account", "status_line")(st))
+        return out
 
-    def sync_now(self) -> str:
-        return str(self._call("account", ("sync_now", "sync")) or "")
+    def login(self, server_url: str, email: str, password: str) -> str:
+        return str(self._call("account", ("login",), server_url, email, password))
+
+    def logout(self) -> None:
+        self._call("account", ("logout",))
+
+    def sync_now(self) -> list[str]:
+        """Push local edits and pull the others; French lines saying what moved."""
+        summary = self._call("account", ("sync_now",))
+        return [str(line) for line in self._fn("account", "describe")(summary)]

@@ -23,12 +23,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.settings import WINDOW_STATE
+from app.settings import SYNC_INTERVAL_MIN, WINDOW_STATE
 from ui.backend import ImportOutcome
 from ui.context import AppContext
-from ui.operations import OpContext
+from ui.operations import Lane, OpContext
 from ui.pages.dashboard import DashboardPage
-from ui.status import status_texts
+from ui.status import logged_in, status_texts
 from ui.widgets import OperationBar
 
 if TYPE_CHECKING:
@@ -110,6 +110,11 @@ class MainWindow(QMainWindow):
         self.sidebar.currentRowChanged.connect(self._navigate)
 
         self._status_bar()
+        # Background sync while logged in (the account service decides what leaves the machine).
+        self._sync_timer = QTimer(self)
+        self._sync_timer.setInterval(max(1, ctx.settings.get(SYNC_INTERVAL_MIN)) * 60_000)
+        self._sync_timer.timeout.connect(self.auto_sync)
+        self._sync_timer.start()
         self._shortcuts()
         self._restore_state()
         self.sidebar.setCurrentRow(0)
@@ -244,6 +249,27 @@ class MainWindow(QMainWindow):
             self.sync_label.setText(texts[1])
 
         self.ctx.runner.run(self.tr("État"), lambda _c: status_texts(backend, settings), on_success=show)
+
+    def auto_sync(self) -> None:
+        backend = self.ctx.backend
+
+        def work(_c: object) -> bool:
+            if not logged_in(backend):
+                return False
+            backend.sync_now()
+            return True
+
+        def failed(message: str) -> None:
+            self.sync_label.setText(self.tr("Synchronisation : échec"))
+            self.sync_label.setToolTip(message)
+
+        self.ctx.runner.run(
+            self.tr("Synchronisation"),
+            work,
+            on_success=lambda synced: self.refresh_status() if synced else None,
+            on_failure=failed,
+            lane=Lane.NET,
+        )
 
     def _theme_changed(self, _theme: str) -> None:
         if 5 in self._pages:

@@ -12,6 +12,10 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("status", text)
 
 
+def logged_in(backend: Backend) -> bool:
+    return Backend.has("account", "status") and bool(backend.account_status().get("logged_in"))
+
+
 def status_texts(backend: Backend, settings: Settings) -> tuple[str, str]:
     claude = _tr("Claude : désactivé")
     mode = settings.get(CLAUDE_MODE)
@@ -23,10 +27,6 @@ def status_texts(backend: Backend, settings: Settings) -> tuple[str, str]:
     elif mode != "off":
         claude = _tr("Claude : indisponible")
     sync = _tr("Synchronisation : non connecté")
-    if Backend.has("account", "status", "account_status"):
-        st = backend.account_status()
-        if st.get("connected"):
-            sync = (
-                _tr("Synchronisation : à jour") if st.get("last_sync") else _tr("Synchronisation : connecté")
-            )
+    if Backend.has("account", "status", "status_line"):
+        sync = str(backend.account_status()["line"])
     return claude, sync

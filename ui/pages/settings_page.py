@@ -243,7 +243,10 @@ class SettingsPage(QWidget):
         self.login_button.clicked.connect(self._login)
         self.sync_button = QPushButton(self.tr("Synchroniser maintenant"))
         self.sync_button.clicked.connect(self._sync)
+        self.logout_button = QPushButton(self.tr("Se déconnecter"))
+        self.logout_button.clicked.connect(self._logout)
         row.addWidget(self.login_button)
+        row.addWidget(self.logout_button)
         row.addWidget(self.sync_button)
         form.addRow("", row)
         self.account_state = QLabel(
@@ -264,28 +267,68 @@ class SettingsPage(QWidget):
         return w
 
     def _login(self) -> None:
+        server = self.server.text().strip()
         email, password, backend = self.email.text().strip(), self.password.text(), self.ctx.backend
         self.password.clear()
+        self.ctx.settings.set(ACCOUNT_SERVER_URL, server)
         self.ctx.settings.set(ACCOUNT_EMAIL, email)
-
-        def work(_c: object) -> Any:
-            return backend._call("account", ("login",), email, password)
-
         self.ctx.runner.run(
             self.tr("Connexion"),
-            work,
-            on_success=lambda _r: self.data_changed.emit(),
+            lambda _c: backend.login(server, email, password),
+            on_success=chain(self.refresh, self.data_changed.emit),
             on_failure=self.account_state.setText,
+            lane=Lane.NET,
+        )
+
+    def _logout(self) -> None:
+        backend = self.ctx.backend
+        self.ctx.runner.run(
+            self.tr("Déconnexion"),
+            lambda _c: backend.logout(),
+            on_success=chain(self.refresh, self.data_changed.emit),
+            on_failure=self.account_state.setText,
+            lane=Lane.NET,
         )
 
     def _sync(self) -> None:
         backend = self.ctx.backend
+        self.account_state.setText(self.tr("Synchronisation en cours…"))
+
+        def done(lines: list[str]) -> None:
+            self.account_state.setText("\n".join(lines))
+            self.data_changed.emit()
+
         self.ctx.runner.run(
             self.tr("Synchronisation"),
             lambda _c: backend.sync_now(),
-            on_success=lambda m: self.account_state.setText(m or self.tr("Synchronisé.")),
+            on_success=done,
             on_failure=self.account_state.setText,
+            lane=Lane.NET,
         )
+
+    def _show_account(self, st: dict[str, Any] | None) -> None:
+        available = st is not None
+        logged = bool(st and st.get("logged_in"))
+        self.login_button.setEnabled(available and not logged)
+        self.logout_button.setEnabled(logged)
+        self.sync_button.setEnabled(logged)
+        for field in (self.server, self.email, self.password):
+            field.setEnabled(available and not logged)
+        if st is None:
+            self.account_state.setText(self.tr("La synchronisation n'est pas disponible dans cette version."))
+        elif logged:
+            self.email.setText(str(st.get("email") or ""))
+            self.server.setText(str(st.get("server_url") or ""))
+            self.account_state.setText(
+                self.tr("Connecté : %s\n%s") % (st.get("email") or "", st.get("line") or "")
+            )
+        else:
+            self.account_state.setText(
+                self.tr(
+                    "Non connecté. Tout fonctionne sans compte ; le compte sert à synchroniser vos "
+                    "appareils et à utiliser Claude sans clé personnelle."
+                )
+            )
 
     # --- appearance -----------------------------------------------------------------------
     def _appearance(self) -> QWidget:
@@ -465,18 +508,16 @@ class SettingsPage(QWidget):
     def refresh(self) -> None:
         backend = self.ctx.backend
 
-        def work(_c: object) -> float | None:
-            return (
-                backend.monthly_spend() if Backend.has("claude", "monthly_spend", "month_spend_eur") else None
-            )
+        def work(_c: object) -> tuple[float | None, dict[str, Any] | None]:
+            spend = backend.monthly_spend() if Backend.has("claude", "usage_summary") else None
+            account = backend.account_status() if Backend.has("account", "status") else None
+            return spend, account
 
-        self.login_button.setEnabled(Backend.has("account", "login"))
-        self.sync_button.setEnabled(Backend.has("account", "sync_now", "sync"))
+        def show(result: tuple[float | None, dict[str, Any] | None]) -> None:
+            spend, account = result
+            self.spend.setText(fr_money(spend) if spend is not None else self.tr("indisponible"))
+            self._show_account(account)
+
         self.ctx.runner.run(
-            self.tr("Dépense Claude"),
-            work,
-            on_success=lambda v: self.spend.setText(
-                fr_money(v) if v is not None else self.tr("indisponible")
-            ),
-            on_failure=self.spend.setText,
+            self.tr("Paramètres"), work, on_success=show, on_failure=self.claude_status.setText
         )
