@@ -731,3 +731,15 @@ def test_rule_written_under_its_heading() -> None:
     )
     assert analysis.variants_allowed is False
     assert analysis.pse_allowed is False
+
+
+def test_lots_table_with_bare_numbers() -> None:
+    analysis = run(
+        "1.4 - Décomposition de la consultation\nLes prestations sont réparties en 3 lots :\nLot(s) Désignation\n"
+        "1 Terrassement - VRD\n2 Gros œuvre\n3 Charpente bois\n1.5 - Nomenclature\n"
+    )
+    assert [(lot.number, lot.title) for lot in analysis.lots] == [
+        (1, "Terrassement - VRD"),
+        (2, "Gros œuvre"),
+        (3, "Charpente bois"),
+    ]

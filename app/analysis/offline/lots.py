@@ -65,11 +65,33 @@ def find_lots(pages: Sequence[Page]) -> tuple[list[Lot], Evidence] | None:
     return None
 
 
+# A lots table whose rows start with the bare number ("Lot(s) Désignation" / "1 Gros œuvre").
+_TABLE_HEADER = re.compile(r"^lot\(?s?\)?\s*(?:n°\s*)?(?:designation|intitule|libelle|objet|denomination)\b")
+_TABLE_ROW = re.compile(r"^0?(\d{1,2})\s*[-–.:)]?\s+(\D.*)$")
+
+
+def _table_lots(page: Page, header: int) -> list[tuple[int, str]]:
+    rows: list[tuple[int, str]] = []
+    for line in page.lines[header + 1 : header + 62]:
+        m = _TABLE_ROW.match(line.text.strip())
+        if m is None or int(m.group(1)) != len(rows) + 1:
+            break
+        rows.append((int(m.group(1)), m.group(2).strip()))
+    return rows
+
+
 def _lots_in_piece(pages: Sequence[Page]) -> tuple[list[Lot], Evidence] | None:
     lots: dict[int, str] = {}
     evidence: Evidence | None = None
     for page in pages:
         for i, line in enumerate(page.lines):
+            if _TABLE_HEADER.match(line.folded):
+                rows = _table_lots(page, i)
+                if len(rows) >= 2:
+                    for number, title in rows:
+                        lots.setdefault(number, title)
+                    evidence = evidence or page.evidence(page.lines[i + 1].text[:240])
+                    continue
             for number, title in _lots_on_line(page, i):
                 if not title or len(title) > 200 or number == 0 or number > 60:
                     continue
