@@ -7,11 +7,12 @@ from pathlib import Path
 from app.domain.analysis import Analysis
 from app.domain.profile import CompanyProfile
 from app.drafting.checklist import Checklist, Part
-from app.export.docx_util import add_table, open_template, save
+from app.export.docx_util import add_table, open_template, save, use_a4
 
 
 def write_checklist(checklist: Checklist, analysis: Analysis, profile: CompanyProfile, path: Path) -> None:
     doc = open_template(None)
+    use_a4(doc)
     doc.add_paragraph("Liste des pièces à remettre", style="Title")
     doc.add_paragraph(f"Consultation : {analysis.object or '—'}")
     if analysis.reference:

@@ -15,7 +15,7 @@ from app.domain.profile import CompanyProfile, InsuranceKind
 from app.drafting.markers import marker
 from app.drafting.offline import insurance_line
 from app.drafting.tables import profile_table
-from app.export.docx_util import add_table, add_text_with_markers, open_template, save
+from app.export.docx_util import add_table, add_text_with_markers, open_template, save, use_a4
 
 CHECKED, UNCHECKED = "☒", "☐"
 
@@ -81,6 +81,8 @@ def _signature(doc: DocumentObject, p: CompanyProfile, today: date) -> None:
 def write_dc1(data: FormInput, path: Path, template: Path | None = None) -> None:
     a, p = data.analysis, data.profile
     doc = open_template(template)
+    if template is None:
+        use_a4(doc)
     _title(doc, "DC1", "Lettre de candidature — Désignation du mandataire par ses co-traitants")
     _buyer_and_object(doc, a)
     _section(doc, "C - Objet de la candidature")
@@ -119,6 +121,8 @@ def write_dc1(data: FormInput, path: Path, template: Path | None = None) -> None
 def write_dc2(data: FormInput, path: Path, template: Path | None = None) -> None:
     a, p = data.analysis, data.profile
     doc = open_template(template)
+    if template is None:
+        use_a4(doc)
     _title(doc, "DC2", "Déclaration du candidat individuel ou du membre du groupement")
     _buyer_and_object(doc, a)
     if data.lot is not None:

@@ -58,6 +58,14 @@ def _dotx_as_docx(data: bytes) -> bytes:
     return out.getvalue()
 
 
+def use_a4(doc: DocumentObject) -> None:
+    """python-docx's own template is US Letter: French buyers expect A4 with 2 cm margins."""
+    for section in doc.sections:
+        section.page_width, section.page_height = Cm(21), Cm(29.7)
+        section.left_margin = section.right_margin = Cm(2)
+        section.top_margin = section.bottom_margin = Cm(2)
+
+
 def ensure_styles(doc: DocumentObject) -> None:
     """Templates made by hand may lack Title / Heading 1–3 / List Bullet: add plain ones."""
     names = {s.name for s in doc.styles}

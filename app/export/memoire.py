@@ -26,6 +26,7 @@ from app.export.docx_util import (
     open_template,
     save,
     update_fields_on_open,
+    use_a4,
 )
 
 log = logging.getLogger(__name__)
@@ -183,17 +184,6 @@ def write_memoire(data: MemoireInput, path: Path) -> MemoireResult:
     save(doc, path)
     log.info("memoire written: %d sections, ~%d pages", len(data.outline.sections), estimated)
     return MemoireResult(path=path, estimated_pages=estimated, warnings=warnings, headings=headings)
-
-
-def use_a4(doc: object) -> None:
-    """python-docx's own template is US Letter: French buyers expect A4 with 2 cm margins."""
-    from docx.document import Document as DocumentObject
-
-    assert isinstance(doc, DocumentObject)
-    for section in doc.sections:
-        section.page_width, section.page_height = Cm(21), Cm(29.7)
-        section.left_margin = section.right_margin = Cm(2)
-        section.top_margin = section.bottom_margin = Cm(2)
 
 
 def _source(r: Requirement) -> str:
