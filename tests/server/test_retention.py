@@ -149,3 +149,15 @@ def test_production_refuses_to_serve_outside_france(repo_root: Path) -> None:
     refused = _run(["serve", "--port", "1"], env, repo_root)
     assert refused.returncode == 1
     assert "hébergement en France" in refused.stderr
+
+
+def test_migrations_match_the_models(database_url: str, engine: Engine) -> None:
+    """The migrated schema is exactly what the models describe (no forgotten migration)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from server.models import Base
+
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []
