@@ -115,43 +115,10 @@ def cadre_outline(pieces: list[PieceText], analysis: Analysis | None = None) -> 
     for piece in pieces:
         if piece.kind is not PieceKind.CADRE_REPONSE:
             continue
-        for page in piece.pages:
-            page_no = page.number if piece.paged else None
-            for line in _join_wrapped(page.text.splitlines()):
-                if not line or _TOC_LINE.search(line) or len(line) > 400:
-                    continue
-                part = _PART.match(line)
-                num = _NUMBERED.match(line) if not part else None
-                if part:
-                    sections.append(
-                        OutlineSection(
-                            key="",
-                            title=normalize_space(line),
-                            level=1,
-                            source_file=piece.path,
-                            source_page=page_no,
-                        )
-                    )
-                elif num and not re.match(r"^\d+[.,]\d+\s*(?:€|%|m)", line):
-                    depth = num.group("num").count(".") + 1
-                    if (
-                        num.group("q")
-                        and sections
-                        and sections[-1].level == 1
-                        and _PART.match(sections[-1].title)
-                    ):
-                        depth = 2
-                    sections.append(
-                        OutlineSection(
-                            key="",
-                            title=normalize_space(line),
-                            level=min(depth, 3),
-                            source_file=piece.path,
-                            source_page=page_no,
-                        )
-                    )
-                elif sections and (_ASKS.match(line) or line.endswith("?")):
-                    sections[-1].prompts.append(normalize_space(line))
+        found = _numbered_headings(piece)
+        if not found:  # a cadre without numbers: short lines followed by what is asked
+            found = _plain_headings(piece, analysis)
+        sections.extend(found)
     _number(sections)
     parents: dict[int, OutlineSection] = {}
     for s in sections:
@@ -161,6 +128,78 @@ def cadre_outline(pieces: list[PieceText], analysis: Analysis | None = None) -> 
         # A question under a scored heading answers that heading's criterion.
         s.criterion = (parent.criterion if parent else None) or _best_criterion(s.title, criteria)
         parents[s.level] = s
+    return sections
+
+
+def _lines(piece: PieceText) -> list[tuple[int | None, str]]:
+    out: list[tuple[int | None, str]] = []
+    for page in piece.pages:
+        page_no = page.number if piece.paged else None
+        for line in _join_wrapped(page.text.splitlines()):
+            if line and not _TOC_LINE.search(line) and len(line) <= 400:
+                out.append((page_no, line))
+    return out
+
+
+def _numbered_headings(piece: PieceText) -> list[OutlineSection]:
+    sections: list[OutlineSection] = []
+    for page_no, line in _lines(piece):
+        part = _PART.match(line)
+        num = _NUMBERED.match(line) if not part else None
+        if part:
+            sections.append(
+                OutlineSection(
+                    key="", title=normalize_space(line), level=1, source_file=piece.path, source_page=page_no
+                )
+            )
+        elif num and not re.match(r"^\d+[.,]\d+\s*(?:€|%|m)", line):
+            depth = num.group("num").count(".") + 1
+            if num.group("q") and sections and sections[-1].level == 1 and _PART.match(sections[-1].title):
+                depth = 2
+            sections.append(
+                OutlineSection(
+                    key="",
+                    title=normalize_space(line),
+                    level=min(depth, 3),
+                    source_file=piece.path,
+                    source_page=page_no,
+                )
+            )
+        elif sections and (_ASKS.match(line) or line.endswith("?")):
+            sections[-1].prompts.append(normalize_space(line))
+    return sections
+
+
+_NOT_A_HEADING = ("cadre de reponse", "memoire technique", "consultation n", "reponse du candidat")
+
+
+def _plain_headings(piece: PieceText, analysis: Analysis | None) -> list[OutlineSection]:
+    """Unnumbered cadre: a short line without final punctuation, followed by a question or a
+    "le candidat précisera…", is a heading; the questions under it are its prompts."""
+    lines = _lines(piece)
+    skip = {fold(x) for x in (analysis.object, analysis.buyer) if x} if analysis else set()
+    sections: list[OutlineSection] = []
+    for i, (page_no, line) in enumerate(lines):
+        asks = bool(_ASKS.match(line)) or line.endswith("?")
+        following = lines[i + 1][1] if i + 1 < len(lines) else ""
+        folded = fold(line)
+        heading = (
+            not asks
+            and len(line) <= 90
+            and line[:1].isupper()
+            and not line.endswith((".", ":", ";", ","))
+            and (bool(_ASKS.match(following)) or following.endswith("?"))
+            and not any(w in folded for w in _NOT_A_HEADING)
+            and folded not in skip
+        )
+        if heading:
+            sections.append(
+                OutlineSection(
+                    key="", title=normalize_space(line), level=1, source_file=piece.path, source_page=page_no
+                )
+            )
+        elif sections and asks:
+            sections[-1].prompts.append(normalize_space(line))
     return sections
 
 

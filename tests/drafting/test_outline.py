@@ -70,3 +70,28 @@ def test_subcriteria_named_price_are_left_out_too() -> None:
     )
     titles = [s.title for s in build_outline(a, []).sections]
     assert "Planning" in titles and "Coût global de maintenance" not in titles
+
+
+def test_cadre_without_numbers_keeps_its_headings_and_questions() -> None:
+    from app.domain.kinds import PieceKind
+    from tests.drafting.builders import piece
+
+    text = (
+        "CADRE DE RÉPONSE TECHNIQUE\n"
+        "Le candidat complète chaque rubrique.\n"
+        "Méthodologie d'intervention\n"
+        "Le candidat décrira les étapes de son intervention.\n"
+        "Quels autocontrôles sont prévus ?\n"
+        "Moyens humains dédiés\n"
+        "Le candidat précisera la qualification de chaque intervenant.\n"
+        "Un texte descriptif sans question.\n"
+    )
+    outline = build_outline(analysis(), [piece("Cadre.docx", PieceKind.CADRE_REPONSE, text, paged=False)])
+    assert outline.source is OutlineSource.CADRE_REPONSE
+    assert [(s.title, s.prompts) for s in outline.sections] == [
+        (
+            "Méthodologie d'intervention",
+            ["Le candidat décrira les étapes de son intervention.", "Quels autocontrôles sont prévus ?"],
+        ),
+        ("Moyens humains dédiés", ["Le candidat précisera la qualification de chaque intervenant."]),
+    ]
