@@ -128,3 +128,24 @@ def test_official_dc1_is_filled_and_ticked(forms_dir: Path, tmp_path: Path) -> N
     texts = [p.text for p in doc.paragraphs]
     assert texts.count("81247563000016") == 1
     assert report.missing == []
+
+
+def test_blank_buyer_and_object_are_filled_from_the_consultation(forms_dir: Path, tmp_path: Path) -> None:
+    import docx
+
+    form = docx.Document(str(forms_dir / "DC2.docx"))
+    instructions = [p for p in form.paragraphs if p.text.strip().startswith("(Reprendre le contenu")]
+    for instruction in instructions[:2]:  # empty what the buyer had typed under A and B
+        el = instruction._p.getnext()
+        while el is not None and el.tag != qn("w:tbl"):
+            nxt = el.getnext()
+            if el.tag == qn("w:p"):
+                el.getparent().remove(el)
+            el = nxt
+    blank = tmp_path / "DC2_vierge.docx"
+    form.save(str(blank))
+    report = fill_form(blank, "DC2", _form(), tmp_path / "dc2.docx")
+    assert set(report.filled) >= {"acheteur", "objet"}
+    doc = open_docx(tmp_path / "dc2.docx")
+    assert _after(doc, "(Reprendre le contenu de la mention") == "Commune d'Essai"
+    assert "Travaux de réhabilitation de l'école des Tilleuls — 2026-ESS-07" in all_text(doc)
