@@ -3,15 +3,17 @@ backup and restore, retention purge, health check."""
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from app.fsutil import atomic_write_text
 from app.paths import store_path
 from app.settings import RETENTION_DAYS, Settings
 from local_store import backup as backup_mod
-from local_store import retention
+from local_store import portability, retention
 from local_store import store as store_mod
 from local_store.keychain import keychain_works
 from local_store.store import Store
@@ -137,3 +139,19 @@ def check(store: Store) -> CheckReport:
         report.counts.append((label, int(conn.execute(f"SELECT count(*) FROM {table}{where}").fetchone()[0])))
     report.problems = store.integrity_errors()
     return report
+
+
+def export_my_data(store: Store, dest: Path) -> Path:
+    """Everything the store holds about the user, as readable JSON (right to portability).
+
+    The file is NOT encrypted: it is written where the user asked, at their request."""
+    data = portability.export_all(store)
+    atomic_write_text(Path(dest), json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    return Path(dest)
+
+
+def erase_all_local_data(path: Path | None = None) -> list[Path]:
+    """Delete the store from this machine with its keychain entries (close it first).
+
+    Backups elsewhere and the recovery key are the user's: they still restore the data."""
+    return portability.erase_store(path or store_path())
