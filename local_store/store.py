@@ -328,6 +328,15 @@ def _create_file_exclusively(path: Path) -> None:
     os.close(fd)
 
 
+def _is_empty_leftover(path: Path) -> bool:
+    """An empty store file with no WAL: a creation that stopped before its first write."""
+    try:
+        empty = path.stat().st_size == 0
+    except FileNotFoundError:
+        return False
+    return empty and not any(p.exists() for p in sidecar_paths(path)[1:])
+
+
 def _remove_files(path: Path) -> None:
     for p in [*sidecar_paths(path), keymode_path(path)]:
         with contextlib.suppress(FileNotFoundError):
@@ -341,6 +350,9 @@ def create_store(path: Path | None = None, *, passphrase: str | None = None) -> 
     mode when the keychain would not keep the key.
     """
     path = _resolve(path)
+    if _is_empty_leftover(path):
+        # A creation interrupted before anything was written: nothing to lose.
+        _remove_files(path)
     if path.exists():
         raise StoreExists(path)
     text = ""
@@ -393,7 +405,7 @@ def open_store(path: Path | None = None, *, passphrase: str | None = None) -> St
     Raises StoreMissing when there is none, StoreLocked (exit 3) when the key is missing or wrong.
     """
     path = _resolve(path)
-    if not path.exists():
+    if not path.exists() or _is_empty_leftover(path):
         raise StoreMissing(path)
     if uses_passphrase(path):
         if not passphrase:

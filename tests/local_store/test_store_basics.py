@@ -117,3 +117,17 @@ def test_forgetful_keychain_after_creation_loses_nothing(store_with_recovery: tu
     unlocked = unlock_store(None, recovery_key)
     assert unlocked.read().execute("SELECT value FROM kv WHERE key='important'").fetchone()[0] == "oui"
     unlocked.close()
+
+
+def test_interrupted_creation_leftover_is_not_a_store(tmp_path: Path) -> None:
+    """A crash right after the file was created leaves 0 bytes: no data, so `store init` may start over."""
+    path = tmp_path / "s.db"
+    path.touch()
+    from local_store.store import StoreMissing
+
+    with pytest.raises(StoreMissing):
+        open_store(path)
+    store, text = create_store(path)
+    assert text
+    store.close()
+    open_store(path).close()
