@@ -22,6 +22,7 @@ from app.errors import UserError
 if TYPE_CHECKING:  # pydantic models load with the first screen that needs them
     from app.domain.analysis import Analysis
     from app.domain.profile import CompanyProfile
+    from app.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +118,10 @@ class BlockRow:
 class Backend:
     """Holds the open store (on the DB worker thread) and forwards calls to app.services."""
 
-    def __init__(self) -> None:
+    def __init__(self, settings: Settings | None = None) -> None:
+        # The app's one Settings object goes to the services that take one, so that a value a
+        # service writes is never overwritten by a stale copy held by the window.
+        self.settings = settings
         self.store: Any = None
         self._answers: dict[str, Any] = {}
 
@@ -155,6 +159,8 @@ class Backend:
         if params and params[0].name in _STORE_PARAMS:
             args = (self._require_store(), *args)
         accepted = {p.name for p in params}
+        if "settings" in accepted and "settings" not in kwargs and self.settings is not None:
+            kwargs["settings"] = self.settings
         if not any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params):
             kwargs = {k: v for k, v in kwargs.items() if k in accepted}
         return fn(*args, **kwargs)
@@ -464,7 +470,11 @@ class Backend:
     # --- library --------------------------------------------------------------------------
     def blocks(self, query: str = "") -> list[BlockRow]:
         rows = self._call("library", ("search",), query) if query else self._call("library", ("all_blocks",))
-        status = self._fn("library", "status")
+        status_fn = self._fn("library", "status")
+
+        def status(block: Any) -> str:
+            return str(status_fn(block, settings=self.settings))
+
         return [
             BlockRow(
                 uuid=str(get(r, "uuid")),

@@ -51,7 +51,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
 def make_context(app: QApplication) -> AppContext:
     settings = Settings.load()
     apply_theme(app, settings.get(THEME))
-    return AppContext(backend=Backend(), runner=OperationRunner(app), settings=settings)
+    return AppContext(backend=Backend(settings), runner=OperationRunner(app), settings=settings)
 
 
 class AppFlow(QObject):

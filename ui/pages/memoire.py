@@ -174,11 +174,14 @@ class MemoireTab(QWidget):
         self.stop_button = QPushButton(self.tr("Arrêter"))
         self.stop_button.setAccessibleName(self.tr("Arrêter la rédaction (le texte reçu est gardé)"))
         self.stop_button.clicked.connect(self.stop_drafting)
-        self.stop_button.hide()
         self.library_button = QPushButton(self.tr("Insérer depuis la bibliothèque…"))
         self.library_button.clicked.connect(self.insert_from_library)
-        for b in (self.offline_button, self.claude_button, self.stop_button, self.library_button):
-            self.toolbar.addWidget(b)
+        # Widgets in a tool bar are shown and hidden through their actions.
+        self._actions = {
+            b: self.toolbar.addWidget(b)
+            for b in (self.offline_button, self.claude_button, self.stop_button, self.library_button)
+        }
+        self._actions[self.stop_button].setVisible(False)
         rl.addWidget(self.toolbar)
         rl.addWidget(self.editor, 1)
         foot = QHBoxLayout()
@@ -406,8 +409,7 @@ class MemoireTab(QWidget):
         uuid, section = self.uuid, self.current.uuid
         backend = self.ctx.backend
         self.editor.clear()
-        self.claude_button.hide()
-        self.stop_button.show()
+        self._streaming(True)
 
         def chunk(text: str) -> None:
             cursor = self.editor.textCursor()
@@ -415,8 +417,7 @@ class MemoireTab(QWidget):
             cursor.insertText(text)
 
         def end() -> None:
-            self.stop_button.hide()
-            self.claude_button.show()
+            self._streaming(False)
             self._draft_op = None
             self.flush()
 
@@ -432,6 +433,11 @@ class MemoireTab(QWidget):
         )
         op.finished.connect(end)
         self._draft_op = op
+
+    def _streaming(self, on: bool) -> None:
+        self._actions[self.claude_button].setVisible(not on)
+        self._actions[self.stop_button].setVisible(on)
+        self.offline_button.setEnabled(not on)
 
     def stop_drafting(self) -> None:
         """Cancel the stream: what already came stays in the editor and is saved."""
