@@ -92,7 +92,8 @@ def analyze_offline(pieces: list[PieceText], *, cancel: CancelToken | None = Non
     if pse is not None:
         analysis.pse_allowed = pse[0]
         analysis.evidence["pse_allowed"] = pse[1]
-    form_found = form.find_contract_form(rule_pages(dce, *_IDENTITY_KINDS))
+    form_kinds = (PieceKind.RC, PieceKind.AE) if dce.has(PieceKind.RC) else _IDENTITY_KINDS
+    form_found = form.find_contract_form(rule_pages(dce, *form_kinds))
     if form_found is not None:
         analysis.contract_form = form_found[0]
         analysis.evidence["contract_form"] = form_found[1]

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from itertools import islice
 
 from app.domain.analysis import Evidence
 
-from .source import Page
+from .source import Page, piece_groups
 from .text import HEADING_PREFIX, fold, has_leaders, squash
 
 _BUYER_LABEL = re.compile(
@@ -144,17 +144,9 @@ def find_buyer(pages: Sequence[Page]) -> tuple[str, Evidence] | None:
     return None
 
 
-def _by_piece(pages: Sequence[Page], limit: int) -> list[list[Page]]:
+def _by_piece(pages: Sequence[Page], limit: int) -> Iterator[list[Page]]:
     """The first pages (up to 5) of the first `limit` pieces, without preparing the others."""
-    groups: list[list[Page]] = []
-    for page in pages:
-        if not groups or groups[-1][0].piece is not page.piece:
-            if len(groups) == limit:
-                break
-            groups.append([])
-        if len(groups[-1]) < 5:
-            groups[-1].append(page)
-    return groups
+    return (group[:5] for group in islice(piece_groups(pages), limit))
 
 
 def find_object(pages: Sequence[Page]) -> tuple[str, Evidence] | None:

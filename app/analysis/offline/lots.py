@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from app.domain.analysis import Evidence, Lot
 
-from .source import Page
+from .source import Page, piece_groups
 from .text import has_leaders, strip_leaders
 
 _NO_LOTS = re.compile(
@@ -49,12 +49,7 @@ def _lots_on_line(page: Page, index: int) -> list[tuple[int, str]]:
 def find_lots(pages: Sequence[Page]) -> tuple[list[Lot], Evidence] | None:
     """Per piece (RC first): the lots it lists (two or more, numbered from 1), else [] when it says
     the consultation is not divided."""
-    pieces: list[list[Page]] = []
-    for page in pages:
-        if not pieces or pieces[-1][0].piece is not page.piece:
-            pieces.append([])
-        pieces[-1].append(page)
-    for piece_pages in pieces:
+    for piece_pages in piece_groups(pages):
         found = _lots_in_piece(piece_pages)
         if found is not None:
             return found

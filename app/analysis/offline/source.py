@@ -246,6 +246,20 @@ class Pages(Sequence[Page]):
             pass
         return self._pages[index]
 
+    def by_piece(self) -> Iterator[list[Page]]:
+        """Pages grouped by piece; a piece is prepared only when its group is reached."""
+        for piece in [*self._seen_pieces(), *self._todo]:
+            pages = self._dce.piece_pages(piece)
+            if pages:
+                yield pages
+
+    def _seen_pieces(self) -> list[PieceText]:
+        seen: list[PieceText] = []
+        for page in self._pages:
+            if not seen or seen[-1] is not page.piece:
+                seen.append(page.piece)
+        return seen
+
     def __len__(self) -> int:
         while self._grow():
             pass
@@ -256,3 +270,18 @@ def rule_pages(dce: Dce, *kinds: PieceKind) -> Pages:
     wanted = kinds or RULE_KINDS
     pieces = [piece for kind in wanted for piece in dce.pieces if piece.kind is kind and piece.pages]
     return Pages(dce, pieces)
+
+
+def piece_groups(pages: Sequence[Page]) -> Iterator[list[Page]]:
+    """Pages grouped by piece, lazily when `pages` is a Pages."""
+    if isinstance(pages, Pages):
+        yield from pages.by_piece()
+        return
+    group: list[Page] = []
+    for page in pages:
+        if group and group[0].piece is not page.piece:
+            yield group
+            group = []
+        group.append(page)
+    if group:
+        yield group
