@@ -743,3 +743,10 @@ def test_lots_table_with_bare_numbers() -> None:
         (2, "Gros œuvre"),
         (3, "Charpente bois"),
     ]
+
+
+def test_weight_written_before_its_criterion() -> None:
+    analysis = run(
+        "Critères d'attribution\nLa pondération est la suivante : 60 % pour la valeur technique et 40 % pour le prix.\n"
+    )
+    assert _criteria(analysis) == [("valeur technique", 60.0, []), ("prix", 40.0, [])]

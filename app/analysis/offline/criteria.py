@@ -148,6 +148,12 @@ _INLINE_BARE = re.compile(
 )
 
 
+_FOR_LABEL = re.compile(
+    r"\s*(?:pour|au\s+titre\s+d[eu])\s+(?:le\s+|la\s+|les\s+|l')?(?:critere\s+)?[\"]?\s*([^,;.:\"]+?)\s*[\"]?"
+    r"(?=\s+et\s+\d|\s*[,;.]|\s+\d{1,3}(?:[.,]\d+)?\s*%|$)"
+)
+
+
 def _label_in_sentence(raw: str) -> str:
     """'… pondérés comme suit : prix' -> 'prix' (the name is after the last separator)."""
     parts = re.split(r"\s*[:;,]\s+|\s+et\s+|\s+-\s+", raw)
@@ -184,6 +190,10 @@ def _items(lines: list[tuple[Page, Line]]) -> list[_Item]:
                     continue
                 raw_label = before.strip()
                 label = _clean_label(raw_label)
+                named_after = _FOR_LABEL.match(body, m.end())
+                if named_after is not None:
+                    # "60 % pour la valeur technique et 40 % pour le prix": the name follows the weight.
+                    raw_label = label = _clean_label(text[named_after.start(1) : named_after.end(1)])
                 after = body[m.end() : m.end() + 40]
                 opens = bool(_DONT.search(after)) or bool(_DONT.search(body[cursor : m.start()][-20:]))
                 if raw_label and len(raw_label.split()) > 14 and not level and len(label.split()) > 8:
@@ -198,7 +208,7 @@ def _items(lines: list[tuple[Page, Line]]) -> list[_Item]:
                     items.append(_Item("label", line, page, label=label, level=level))
                     level = ""
                 items.append(_Item("weight", line, page, weight=value, unit=unit, opens=opens))
-                cursor = m.end()
+                cursor = named_after.end() if named_after is not None else m.end()
             continue
         continues_desc = (
             not level
