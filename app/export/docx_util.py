@@ -18,6 +18,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table
 from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 
 from app.drafting.markers import MARKER_RE
 from app.errors import InvalidInput
@@ -145,19 +146,50 @@ def update_fields_on_open(doc: DocumentObject) -> None:
         settings.append(el)
 
 
+def add_plain_run(paragraph: Paragraph, text: str) -> Run:
+    """A run holding `text` as one w:t (python-docx's text setter walks it character by character)."""
+    run = paragraph.add_run()
+    t = OxmlElement("w:t")
+    t.set(qn("xml:space"), "preserve")
+    t.text = text
+    run._r.append(t)
+    return run
+
+
+class StyledParagraphs:
+    """Paragraphs in a named style, the style id looked up once (python-docx scans every style on
+    each lookup by name, which dominated the export time of a long mémoire)."""
+
+    def __init__(self, doc: DocumentObject) -> None:
+        self._doc = doc
+        self._ids: dict[str, str] = {}
+
+    def add(self, style: str, text: str = "") -> Paragraph:
+        if style not in self._ids:
+            self._ids[style] = self._doc.styles[style].style_id
+        para = self._doc.add_paragraph()
+        para._p.style = self._ids[style]
+        if text:
+            add_plain_run(para, text)
+        return para
+
+    def heading(self, text: str, level: int) -> Paragraph:
+        return self.add(f"Heading {level}", text)
+
+
 def add_text_with_markers(paragraph: Paragraph, text: str) -> None:
     """Text whose `[à compléter : …]` markers stand out (yellow highlight, bold)."""
     pos = 0
     for m in MARKER_RE.finditer(text):
         if m.start() > pos:
-            paragraph.add_run(text[pos : m.start()])
-        run = paragraph.add_run(m.group(0))
+            add_plain_run(paragraph, text[pos : m.start()])
+        run = add_plain_run(paragraph, m.group(0))
         run.bold = True
         run.font.highlight_color = WD_COLOR_INDEX.YELLOW
         run.font.color.rgb = RGBColor(0x9C, 0x00, 0x06)
         pos = m.end()
     if pos < len(text):
-        paragraph.add_run(text[pos:])
+        add_plain_run(paragraph, text[pos:])
 
 
 def _shade(cell: Any, fill: str) -> None:

@@ -19,6 +19,7 @@ from app.drafting.outline import Outline, OutlineSource
 from app.drafting.requirements import Requirement
 from app.drafting.tables import profile_table
 from app.export.docx_util import (
+    StyledParagraphs,
     add_field,
     add_table,
     add_text_with_markers,
@@ -123,8 +124,9 @@ def write_memoire(data: MemoireInput, path: Path) -> MemoireResult:
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     update_fields_on_open(doc)
 
+    styled = StyledParagraphs(doc)
     for s, text in zip(data.outline.sections, headings, strict=True):
-        doc.add_heading(text, level=s.level)
+        styled.heading(text, s.level)
         body.heading(text, s.level)
         if s.prompts:
             for prompt in s.prompts:
@@ -141,10 +143,10 @@ def write_memoire(data: MemoireInput, path: Path) -> MemoireResult:
                     doc.add_paragraph()
                     body.table(header_row, rows)
             elif block.kind == "heading":
-                doc.add_heading(block.text, level=3)
+                styled.heading(block.text, 3)
                 body.heading(block.text, 3)
             elif block.kind == "bullet":
-                add_text_with_markers(doc.add_paragraph(style="List Bullet"), block.text)
+                add_text_with_markers(styled.add("List Bullet"), block.text)
                 body.text(block.text, indent=6, after=0.2)
             else:
                 add_text_with_markers(doc.add_paragraph(), block.text)
@@ -153,7 +155,7 @@ def write_memoire(data: MemoireInput, path: Path) -> MemoireResult:
     annex = _PageEstimate()
     if data.requirements:
         doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-        doc.add_heading(ANNEX_TITLE, level=1)
+        styled.heading(ANNEX_TITLE, 1)
         doc.add_paragraph(
             "Exigences relevées dans le CCTP et le cadre de réponse, section du mémoire qui y répond "
             "et couverture estimée (termes de l'exigence présents dans la section)."
