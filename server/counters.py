@@ -1,4 +1,4 @@
-"""Additive counters (usage metering, usage statistics) as one upsert on PostgreSQL and SQLite."""
+"""Usage metering (additive token counters) and usage statistics, as single upserts on PostgreSQL and SQLite."""
 
 from __future__ import annotations
 
@@ -22,16 +22,26 @@ def add(s: Session, model: type[Any], keys: dict[str, Any], increments: dict[str
     s.execute(stmt)
 
 
+# (account, day, feature) already recorded by this process: most requests then cost no statement.
+_RECORDED: set[tuple[str, str, str]] = set()
+
+
 def count_feature(s: Session, account: Account, feature: str) -> None:
-    """One use of a feature, for usage statistics; nothing at all for an account that objected."""
+    """Note that the account used a feature today (usage statistics); nothing if it objected."""
     if account.objected:
         return
-    add(
-        s,
-        UsageStat,
-        {"account_id": account.id, "day": utcnow().date().isoformat(), "feature": feature},
-        {"count": 1},
+    key = (account.id, utcnow().date().isoformat(), feature)
+    if key in _RECORDED:
+        return
+    insert = postgresql.insert if s.get_bind().dialect.name == "postgresql" else sqlite.insert
+    s.execute(
+        insert(UsageStat)
+        .values(account_id=key[0], day=key[1], feature=key[2])
+        .on_conflict_do_nothing(index_elements=["account_id", "day", "feature"])
     )
+    if len(_RECORDED) > 100_000:
+        _RECORDED.clear()
+    _RECORDED.add(key)
 
 
 def meter_tokens(s: Session, account_id: str, month: str, usage: dict[str, int]) -> None:

@@ -173,13 +173,13 @@ class UsageMonth(Base):
 
 
 class UsageStat(Base):
-    """Usage statistics (features used per day). Not recorded for accounts that objected."""
+    """Usage statistics: which features an account used on which day (presence only, no counts, no
+    content). Not recorded for accounts that objected."""
 
     __tablename__ = "usage_stats"
     account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True)
     day: Mapped[str] = mapped_column(String(10), primary_key=True)
     feature: Mapped[str] = mapped_column(String(40), primary_key=True)
-    count: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class BillingRecord(Base):

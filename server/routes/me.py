@@ -220,7 +220,7 @@ def export(request: Request, caller: CallerDep) -> Export:
             for r in s.execute(select(UsageMonth).where(UsageMonth.account_id == aid)).scalars()
         ]
         stats = [
-            _row(r, ["day", "feature", "count"])
+            _row(r, ["day", "feature"])
             for r in s.execute(select(UsageStat).where(UsageStat.account_id == aid)).scalars()
         ]
         billing = [

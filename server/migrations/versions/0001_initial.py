@@ -247,7 +247,6 @@ def upgrade() -> None:
         sa.Column("account_id", sa.String(length=36), nullable=False),
         sa.Column("day", sa.String(length=10), nullable=False),
         sa.Column("feature", sa.String(length=40), nullable=False),
-        sa.Column("count", sa.BigInteger(), nullable=False),
         sa.ForeignKeyConstraint(
             ["account_id"],
             ["accounts.id"],
