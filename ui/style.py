@@ -23,6 +23,9 @@ def install_french(app: QApplication) -> list[QTranslator]:
     """French locale for dates/numbers and Qt's own French catalogue for standard buttons."""
     QLocale.setDefault(FRENCH)
     translators: list[QTranslator] = []
+    if app.property("maitre_ao_french"):
+        return translators  # already installed on this application
+    app.setProperty("maitre_ao_french", True)
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     for name in ("qtbase_fr", "qt_fr"):
         tr = QTranslator(app)

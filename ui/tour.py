@@ -87,6 +87,8 @@ def run_tour(out: Path) -> list[Path]:
     settle()
     view.memoire.select_section(0)
     settle()
+    view.export()  # the Documents tab then lists the files produced
+    settle()
 
     def screens(theme: str) -> None:
         window.settings_page.set_theme(theme)

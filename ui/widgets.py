@@ -30,7 +30,8 @@ class SiretEdit(QLineEdit):
         self.setPlaceholderText("123 456 789 00012")
         self.setAccessibleName(self.tr("SIRET"))
         self.feedback = QLabel()
-        self.feedback.setWordWrap(True)
+        # One line (no word wrap: a wrapping label in a form layout asks for a huge height).
+        self.feedback.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.feedback.setAccessibleName(self.tr("Vérification du SIRET"))
         self._valid = False
         self.textChanged.connect(self._check)
