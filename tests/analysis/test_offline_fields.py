@@ -750,3 +750,14 @@ def test_weight_written_before_its_criterion() -> None:
         "Critères d'attribution\nLa pondération est la suivante : 60 % pour la valeur technique et 40 % pour le prix.\n"
     )
     assert _criteria(analysis) == [("valeur technique", 60.0, []), ("prix", 40.0, [])]
+
+
+def test_bare_weight_cells_are_not_page_numbers() -> None:
+    filler = "Texte du règlement.\n" * 6
+    analysis = run(
+        f"Règlement\n{filler}1",
+        f"Règlement\n{filler}2",
+        "Règlement\nArticle 6 - Jugement des offres\nCritères\nPondération\nPrix\n40\nValeur technique\n60\n"
+        "Délai d'exécution\n0\nArticle 7 - Renseignements complémentaires\nUne réponse sera apportée.\nFin.\n3",
+    )
+    assert _criteria(analysis) == [("Prix", 40.0, []), ("Valeur technique", 60.0, [])]

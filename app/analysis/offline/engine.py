@@ -12,7 +12,20 @@ from app.domain.document import PieceText
 from app.domain.kinds import PieceKind
 from app.domain.progress import CancelToken
 
-from . import clauses, criteria, deadline, documents, form, identity, lots
+from . import (
+    criteria,
+    deadline,
+    documents,
+    form,
+    identity,
+    lots,
+    options,
+    page_limit,
+    procedure,
+    questions,
+    validity,
+    visit,
+)
 from .source import Dce, Pages, rule_pages
 
 log = logging.getLogger(__name__)
@@ -76,19 +89,19 @@ def analyze_offline(pieces: list[PieceText], *, cancel: CancelToken | None = Non
     step("buyer", identity.find_buyer, identity_pages)
     step("object", identity.find_object, identity_pages)
     step("reference", identity.find_reference, identity_pages)
-    step("procedure", clauses.find_procedure, rules)
+    step("procedure", procedure.find_procedure, rules)
     step("deadline", deadline.find_deadline, rules)
-    step("questions_deadline", clauses.find_questions_deadline, consultation)
-    visit = step("site_visit", clauses.find_site_visit, consultation)
-    if visit is not None:
-        analysis.site_visit_date = visit[2]
+    step("questions_deadline", questions.find_questions_deadline, consultation)
+    found_visit = step("site_visit", visit.find_site_visit, consultation)
+    if found_visit is not None:
+        analysis.site_visit_date = found_visit[2]
     step(
         "lots",
         lots.find_lots,
         rule_pages(dce, PieceKind.RC, PieceKind.CCAP, PieceKind.CCP, PieceKind.AE, PieceKind.CADRE_REPONSE),
     )
-    step("variants_allowed", clauses.find_variants, consultation)
-    pse = clauses.find_pse(consultation)
+    step("variants_allowed", options.find_variants, consultation)
+    pse = options.find_pse(consultation)
     if pse is not None:
         analysis.pse_allowed = pse[0]
         analysis.evidence["pse_allowed"] = pse[1]
@@ -97,14 +110,14 @@ def analyze_offline(pieces: list[PieceText], *, cancel: CancelToken | None = Non
     if form_found is not None:
         analysis.contract_form = form_found[0]
         analysis.evidence["contract_form"] = form_found[1]
-    step("offer_validity_days", clauses.find_validity, rule_pages(dce, *_VALIDITY_KINDS))
+    step("offer_validity_days", validity.find_validity, rule_pages(dce, *_VALIDITY_KINDS))
     step(
         "criteria",
         criteria.find_criteria,
         rule_pages(dce, PieceKind.RC, PieceKind.CCP, PieceKind.CADRE_REPONSE, PieceKind.CCAP),
     )
     step("required_documents", documents.find_required_documents, rule_pages(dce, *_DOCUMENT_KINDS))
-    step("memoire_page_limit", clauses.find_page_limit, rule_pages(dce, *_PAGE_LIMIT_KINDS))
+    step("memoire_page_limit", page_limit.find_page_limit, rule_pages(dce, *_PAGE_LIMIT_KINDS))
     analysis.warnings = _warnings(dce, analysis)
     from app.analysis.fiche import render_fiche  # fiche imports the domain only; no cycle at import time
 

@@ -145,9 +145,13 @@ def build_pages(piece: PieceText) -> list[Page]:
     for page, page_lines in zip(piece.pages, physical, strict=True):
         raw: list[str] = []
         headers: list[str] = []
-        for line in page_lines:
+        last = len(page_lines) - 1
+        for index, line in enumerate(page_lines):
             key = fold(line)
-            if _PAGE_NO.match(key) or _DIGITS.sub("#", key) in skip:
+            # Running headers and page numbers live at the top or bottom of a page; the same text in
+            # the middle of the page (a bare "40" in a weights table) is content.
+            edge = index < 4 or index > last - 3
+            if edge and (_PAGE_NO.match(key) or _DIGITS.sub("#", key) in skip):
                 headers.append(line)
                 continue
             raw.append(line)

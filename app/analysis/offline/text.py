@@ -10,7 +10,6 @@ import re
 import unicodedata
 from functools import lru_cache
 
-_SPACES = re.compile(r"\s+")
 _QUOTES = {
     "’": "'",
     "‘": "'",

@@ -1,0 +1,55 @@
+"""Variantes and prestations supplémentaires éventuelles (PSE): allowed or not."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from app.domain.analysis import Evidence
+
+from .sentences import scan, sentence, under_heading
+from .source import Page
+
+_VARIANT = re.compile(r"\bvariantes?\b")
+_NEGATIVE = re.compile(
+    r"\bn'(?:est|sont)\s+pas\s+(?:autorisee?s?|admises?|acceptees?|prevues?|permises?)|\bne\s+sont\s+pas\s+(?:autorisees|admises|acceptees|prevues)"
+    r"|\bnon\s+(?:autorisees?|admises?|acceptees?)|\binterdites?\b|\baucune\s+variante|\bpas\s+de\s+variantes?"
+    r"|\bsans\s+variante|\bvariantes?\s*:\s*non\b|\bne\s+(?:peu(?:ven)?t|pourr(?:a|ont))\s+pas\s+(?:presenter|proposer)"
+    r"|\bexclues?\b|\bsans\s+objet\b|\bn'est\s+pas\s+prevu|\bne\s+(?:sera|seront)\s+pas\s+(?:prises?|autorisees?|admises?|acceptees?)"
+    r"|\bne\s+(?:sont|est)\s+pas\s+autoris"
+)
+_POSITIVE = re.compile(
+    r"\b(?:sont|est)\s+(?:autorisee?s?|admises?|acceptees?|possibles?|prevues?)|\bvariantes?\s*:\s*oui\b"
+    r"|\b(?:peu(?:ven)?t|pourr(?:a|ont))\s+(?:presenter|proposer|remettre)|\bautorisee?s?\b|\bobligatoire(?:s|ment)?\b"
+    r"|\bchiffrer\b|\bprevoit\b|\bcomporte\b"
+)
+_PSE = re.compile(
+    r"prestations?\s+supplementaires?\s+eventuelles?|\bpse\b|options?\s+(?:obligatoires?|techniques?)"
+)
+
+
+def _yes_no(
+    pages: Sequence[Page], subject: re.Pattern[str], skip: re.Pattern[str] | None = None
+) -> tuple[bool, Evidence] | None:
+    for page, m in scan(pages, subject):
+        folded, quote = under_heading(page, m, *sentence(page, m))
+        if skip is not None and skip.search(folded):
+            continue
+        if re.search(r"\.{4,}", quote) or len(folded) < 12:
+            continue
+        if _NEGATIVE.search(folded):
+            return False, page.evidence(quote)
+        if _POSITIVE.search(folded):
+            return True, page.evidence(quote)
+    return None
+
+
+def find_variants(pages: Sequence[Page]) -> tuple[bool, Evidence] | None:
+    # "variantes exigées (PSE)" and headings are handled by the sentence test.
+    return _yes_no(
+        pages, _VARIANT, skip=re.compile(r"\bprix\s+des\s+variantes|\bformulaire|offre\s+de\s+base\s+et\s+la")
+    )
+
+
+def find_pse(pages: Sequence[Page]) -> tuple[bool, Evidence] | None:
+    return _yes_no(pages, _PSE)
