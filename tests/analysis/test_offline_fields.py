@@ -761,3 +761,11 @@ def test_bare_weight_cells_are_not_page_numbers() -> None:
         "Délai d'exécution\n0\nArticle 7 - Renseignements complémentaires\nUne réponse sera apportée.\nFin.\n3",
     )
     assert _criteria(analysis) == [("Prix", 40.0, []), ("Valeur technique", 60.0, [])]
+
+
+def test_bare_date_limite_of_questions_is_not_the_deadline() -> None:
+    analysis = run(
+        "Questions des candidats - date limite : 2 mars 2026 à 12h00\n"
+        "Remise des offres : le 16 mars 2026 à 12h00\n"
+    )
+    assert analysis.deadline == "2026-03-16T12:00:00+01:00"

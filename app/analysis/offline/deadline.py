@@ -20,6 +20,7 @@ _LABEL = re.compile(
 )
 # "8 jours avant la date limite de réception des offres" speaks of another date.
 _RELATIVE_BEFORE = re.compile(r"(?:avant|apres|suivant|precedant|compter de)\s+(?:la|cette)?\s*$")
+_OTHER_TOPIC = re.compile(r"questions?|visite|renseignements?|demandes?|candidatures?|echantillons?|\bdce\b")
 _WINDOW = 220
 
 
@@ -30,6 +31,10 @@ def find_deadline(pages: Sequence[Page]) -> tuple[str, Evidence] | None:
         text = page.folded
         for m in _LABEL.finditer(text):
             if _RELATIVE_BEFORE.search(text[max(0, m.start() - 25) : m.start()]):
+                continue
+            # A bare "Date limite :" belongs to whatever is named just before it (questions, visit…).
+            bare = m.group().startswith("date limite") and m.group().rstrip().endswith(":")
+            if bare and _OTHER_TOPIC.search(text[max(0, m.start() - 80) : m.start()]):
                 continue
             line = page.line_at(m.start())
             if line is not None and "...." in line.text and line.text.rstrip()[-1:].isdigit():
