@@ -21,6 +21,8 @@ from server.schemas import CheckoutOut, CheckoutRequest, PlanOut
 log = logging.getLogger("maitre_ao.server")
 router = APIRouter(prefix="/v1", tags=["abonnement"])
 FREE_PLAN = "decouverte"
+ACTIVE_STATUSES = frozenset({"active", "trialing", "past_due"})
+ENDED_STATUSES = frozenset({"canceled", "unpaid", "incomplete_expired"})
 
 
 @router.get("/plans", response_model=list[PlanOut], summary="Offres disponibles")
@@ -35,6 +37,12 @@ def checkout(body: CheckoutRequest, request: Request, caller: CallerDep) -> Chec
     with ctx.tx() as s:
         account = load_account(s, caller)
         ensure_not_restricted(account)
+        if account.subscription_status in ACTIVE_STATUSES:
+            raise ApiError(
+                409,
+                "subscription_active",
+                "Un abonnement est déjà actif sur ce compte : changez d'offre depuis l'espace abonnement.",
+            )
         plan = s.get(Plan, body.plan)
         if plan is None or plan.price_cents <= 0:
             raise ApiError(404, "unknown_plan", "Offre inconnue ou gratuite : rien à payer.")
@@ -70,6 +78,12 @@ def _account_for(s: Session, obj: dict[str, Any]) -> Account | None:
     return None
 
 
+def _end_subscription(account: Account) -> None:
+    account.plan_code = FREE_PLAN
+    if account.cancelled_at is None:
+        account.cancelled_at = utcnow()  # starts the 3-year retention clock (privacy policy §8)
+
+
 def _apply(s: Session, event: dict[str, Any]) -> None:
     kind = event.get("type", "")
     obj = (event.get("data") or {}).get("object") or {}
@@ -90,10 +104,11 @@ def _apply(s: Session, event: dict[str, Any]) -> None:
         if status in {"active", "trialing"} and isinstance(plan, str) and s.get(Plan, plan) is not None:
             account.plan_code = plan
             account.cancelled_at = None
+        elif status in ENDED_STATUSES:
+            _end_subscription(account)
     elif kind == "customer.subscription.deleted" and account is not None:
         account.subscription_status = "canceled"
-        account.plan_code = FREE_PLAN
-        account.cancelled_at = utcnow()  # starts the 3-year retention clock
+        _end_subscription(account)
     elif kind in {"invoice.paid", "invoice.payment_succeeded"}:
         s.add(
             BillingRecord(

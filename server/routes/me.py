@@ -24,6 +24,7 @@ from server.models import (
     UsageStat,
     utcnow,
 )
+from server.routes.billing import ACTIVE_STATUSES
 from server.routes.common import me_of, month_of, plan_of
 from server.schemas import AccountPatch, Export, Flag, Me, PasswordChange, PolicyAck, PolicyOut, UsageOut
 from server.security import check_password, hash_password
@@ -259,9 +260,7 @@ def erase_me(request: Request, caller: CallerDep) -> Response:
     with ctx.tx() as s:
         account = load_account(s, caller)
         subscription = (
-            account.stripe_subscription_id
-            if account.subscription_status in {"active", "trialing", "past_due"}
-            else None
+            account.stripe_subscription_id if account.subscription_status in ACTIVE_STATUSES else None
         )
     if subscription:
         # Stop the payments first: an erased person must not keep being charged.

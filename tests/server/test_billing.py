@@ -77,6 +77,8 @@ def test_signed_webhooks_update_the_subscription(api: Api, engine: Engine) -> No
     _subscribe(api, user)
     me = api.get("/v1/me", headers=user.auth).json()
     assert me["plan"]["code"] == "pro" and me["subscription_status"] == "active"
+    again = api.post("/v1/billing/checkout", headers=user.auth, json={"plan": "equipe"})
+    assert again.status_code == 409 and again.json()["error"]["code"] == "subscription_active"
     invoice = event("invoice.paid", {"object": "invoice", "id": f"in_{user.id[:8]}", "customer": f"cus_{user.id[:8]}",
                                      "amount_paid": 4900, "currency": "eur"})  # fmt: skip
     assert send(api, invoice, sign(invoice)).status_code == 200
@@ -117,3 +119,17 @@ def test_unverifiable_webhooks_are_refused_and_logged(api: Api, caplog: pytest.L
         assert r.json()["error"]["code"] == "webhook_invalid", name
         assert "stripe webhook refused" in caplog.text, name
     assert api.get("/v1/me", headers=user.auth).json()["plan"]["code"] == "decouverte"
+
+
+def test_unpaid_subscription_falls_back_to_the_free_plan(api: Api, engine: Engine) -> None:
+    user = api.signup()
+    _subscribe(api, user)
+    unpaid = event("customer.subscription.updated", {"object": "subscription", "id": f"sub_{user.id[:8]}",
+                                                     "customer": f"cus_{user.id[:8]}", "status": "unpaid"})  # fmt: skip
+    assert send(api, unpaid, sign(unpaid)).status_code == 200
+    me = api.get("/v1/me", headers=user.auth).json()
+    assert me["plan"]["code"] == "decouverte" and me["subscription_status"] == "unpaid"
+    with engine.connect() as conn:
+        assert (
+            conn.execute(select(Account.cancelled_at).where(Account.id == user.id)).scalar_one() is not None
+        )
