@@ -769,3 +769,10 @@ def test_bare_date_limite_of_questions_is_not_the_deadline() -> None:
         "Remise des offres : le 16 mars 2026 à 12h00\n"
     )
     assert analysis.deadline == "2026-03-16T12:00:00+01:00"
+
+
+@pytest.mark.parametrize(
+    "text", ["Les variantes sont refusées.", "Les variantes ne seront pas examinées.", "Variantes : néant"]
+)
+def test_more_refused_variant_wordings(text: str) -> None:
+    assert run(text).variants_allowed is False

@@ -16,7 +16,8 @@ _NEGATIVE = re.compile(
     r"|\bnon\s+(?:autorisees?|admises?|acceptees?)|\binterdites?\b|\baucune\s+variante|\bpas\s+de\s+variantes?"
     r"|\bsans\s+variante|\bvariantes?\s*:\s*non\b|\bne\s+(?:peu(?:ven)?t|pourr(?:a|ont))\s+pas\s+(?:presenter|proposer)"
     r"|\bexclues?\b|\bsans\s+objet\b|\bn'est\s+pas\s+prevu|\bne\s+(?:sera|seront)\s+pas\s+(?:prises?|autorisees?|admises?|acceptees?)"
-    r"|\bne\s+(?:sont|est)\s+pas\s+autoris"
+    r"|\bne\s+(?:sont|est)\s+pas\s+autoris|\brefusee?s?\b|\birrecevables?\b|\bne\s+seront\s+pas\s+(?:examinees|analysees)"
+    r"|\bneant\b"
 )
 _POSITIVE = re.compile(
     r"\b(?:sont|est)\s+(?:autorisee?s?|admises?|acceptees?|possibles?|prevues?)|\bvariantes?\s*:\s*oui\b"
