@@ -5,6 +5,7 @@ throttling of one test never spills into another."""
 from __future__ import annotations
 
 import dataclasses
+import os
 import secrets
 import uuid
 from collections.abc import Iterator
@@ -23,7 +24,8 @@ from server.db import make_engine
 from server.migrate import upgrade
 from tests.server.fakes import FakeService, start_claude, start_stripe
 
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+# Overridable for other set-ups; the tests skip cleanly when it does not answer.
+PG_ADMIN = os.environ.get("MAITRE_AO_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 PASSWORD = "mot-de-passe-solide-42"
 WEBHOOK_SECRET = "whsec_test_secret_for_maitre_ao"
 TEST_BCRYPT_ROUNDS = "4"  # speed only; the default (12) is checked in test_accounts
@@ -42,7 +44,8 @@ def create_pg_database() -> tuple[str, str]:
     name = f"maitreao_test_{secrets.token_hex(6)}"
     with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
-    return name, f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    server = PG_ADMIN.split("://", 1)[1].rsplit("/", 1)[0]
+    return name, f"postgresql+psycopg://{server}/{name}"
 
 
 def drop_pg_database(name: str) -> None:
@@ -60,7 +63,7 @@ def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     if not postgres_reachable():
-        pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432")
+        pytest.skip(f"PostgreSQL is not reachable at {PG_ADMIN}")
     name, url = create_pg_database()
     try:
         upgrade(url)

@@ -111,7 +111,7 @@ def test_migrate_from_empty_then_purge_from_the_command_line(
         url = f"sqlite:///{tmp_path / 'cli.db'}"
     else:
         if not postgres_reachable():
-            pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432")
+            pytest.skip("PostgreSQL is not reachable (MAITRE_AO_TEST_POSTGRES)")
         name, url = create_pg_database()
     try:
         env = {**os.environ, "DATABASE_URL": url.replace("postgresql+psycopg://", "postgres://")}
