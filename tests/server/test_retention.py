@@ -161,3 +161,41 @@ def test_migrations_match_the_models(database_url: str, engine: Engine) -> None:
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diff == []
+
+
+def test_serve_answers_on_loopback_with_security_headers(tmp_path: Path, repo_root: Path) -> None:
+    import socket
+    import time
+
+    import httpx
+
+    url = f"sqlite:///{tmp_path / 'serve.db'}"
+    env = {**os.environ, "DATABASE_URL": url}
+    assert _run(["migrate"], env, repo_root).returncode == 0
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "server.cli", "serve", "--port", str(port)],
+        env=env,
+        cwd=repo_root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                r = httpx.get(f"http://127.0.0.1:{port}/health", timeout=1)
+                break
+            except httpx.HTTPError:
+                assert proc.poll() is None and time.monotonic() < deadline
+                time.sleep(0.1)
+        assert r.json() == {"status": "ok"}
+        assert r.headers["x-frame-options"] == "DENY" and "server" not in r.headers
+        assert (
+            httpx.get(f"http://127.0.0.1:{port}/openapi.json").json()["info"]["title"].startswith("Maître AO")
+        )
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)
