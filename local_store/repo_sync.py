@@ -39,6 +39,7 @@ PENDING_PUSH_KEY = "sync.push.pending"  # the batch being sent, with its idempot
 LAST_SYNC_KEY = "sync.last_success"
 BASE_PREFIX = "sync.base."  # last server version of a "fields" record (three-way merge)
 ORPHAN_PREFIX = "sync.orphan."  # a received record whose parent has not arrived yet
+WITHDRAW_PREFIX = "sync.withdraw."  # a record to remove from the server but keep here (mémoire sync off)
 ACCOUNT_SERVER_KEY = "account.server_url"
 ACCOUNT_EMAIL_KEY = "account.email"
 ACCOUNT_ID_KEY = "account.id"
@@ -258,28 +259,80 @@ def reset_sync_state(conn: Connection, specs: Sequence[TableSpec]) -> None:
         conn.execute(
             f"UPDATE {spec.table} SET server_rev = 0, dirty = CASE WHEN deleted = 1 THEN 0 ELSE 1 END"
         )
-    for prefix in (BASE_PREFIX, ORPHAN_PREFIX):
+    for prefix in (BASE_PREFIX, ORPHAN_PREFIX, WITHDRAW_PREFIX):
         conn.execute("DELETE FROM kv WHERE key >= ? AND key < ?", (prefix, prefix + "\uffff"))
     for key in (CURSOR_KEY, FULL_COMPARE_KEY, PENDING_PUSH_KEY, LAST_SYNC_KEY):
         kv_delete(conn, key)
 
 
 # --- user choices ----------------------------------------------------------------------------------------
+_MEMOIRE_ROWS = (
+    (
+        "proposals",
+        "SELECT uuid FROM proposals WHERE consultation_uuid = ? AND server_rev > 0 AND deleted = 0",
+    ),
+    (
+        "sections",
+        "SELECT s.uuid FROM sections s JOIN proposals p ON p.uuid = s.proposal_uuid "
+        "WHERE p.consultation_uuid = ? AND s.server_rev > 0 AND s.deleted = 0",
+    ),
+)
+
+
 def set_sync_sections(conn: Connection, consultation_uuid: str, on: bool) -> bool:
-    """Turn mémoire sync on or off for a consultation. Returns False when it does not exist."""
+    """Turn mémoire sync on or off for a consultation. Returns False when it does not exist.
+
+    Turning it off also queues the withdrawal of the mémoire's records from the server (tombstones
+    that the other devices, which receive the switch first, read as "keep it locally, stop syncing").
+    """
     cur = conn.execute(
         "UPDATE consultations SET sync_sections = ?, dirty = 1, updated_at = ? "
         "WHERE uuid = ? AND deleted = 0 AND sync_sections != ?",
         (1 if on else 0, _now(), consultation_uuid, 1 if on else 0),
     )
-    if cur.rowcount:
-        return True
-    return (
-        conn.execute(
-            "SELECT 1 FROM consultations WHERE uuid = ? AND deleted = 0", (consultation_uuid,)
-        ).fetchone()
-        is not None
-    )
+    if not cur.rowcount:
+        row = conn.execute("SELECT 1 FROM consultations WHERE uuid = ? AND deleted = 0", (consultation_uuid,))
+        return row.fetchone() is not None
+    for table, sql in _MEMOIRE_ROWS:
+        for (record_uuid,) in conn.execute(sql, (consultation_uuid,)).fetchall():
+            if on:
+                kv_delete(conn, WITHDRAW_PREFIX + str(record_uuid))
+            else:
+                kv_set(conn, WITHDRAW_PREFIX + str(record_uuid), table)
+    return True
+
+
+def withdrawals(conn: Connection) -> list[tuple[str, str, int]]:
+    """(table, uuid, server_rev) of the records to remove from the server while keeping them here."""
+    found = []
+    for key, table in kv_prefix(conn, WITHDRAW_PREFIX):
+        record_uuid = key[len(WITHDRAW_PREFIX) :]
+        if table not in {"proposals", "sections"}:
+            continue
+        row = conn.execute(f"SELECT server_rev FROM {table} WHERE uuid = ?", (record_uuid,)).fetchone()
+        if row is None or int(row[0]) == 0:
+            kv_delete(conn, key)
+            continue
+        found.append((table, record_uuid, int(row[0])))
+    return found
+
+
+def is_withdrawal(conn: Connection, record_uuid: str) -> bool:
+    return kv_get(conn, WITHDRAW_PREFIX + record_uuid) is not None
+
+
+def withdrawn(conn: Connection, spec: TableSpec, record_uuid: str, server_rev: int) -> None:
+    """The server no longer holds this record; it stays here, to be sent again if sync is turned on."""
+    kv_delete(conn, WITHDRAW_PREFIX + record_uuid)
+    mark_server_rev(conn, spec, record_uuid, server_rev, dirty=True)
+
+
+def held_back(conn: Connection, spec: TableSpec, record_uuid: str) -> bool:
+    """True when the policy keeps this existing row on this machine (mémoire sync off, opt-out)."""
+    row = conn.execute(
+        f"SELECT 1 FROM {spec.table} t WHERE t.uuid = ? AND NOT ({spec.outgoing_condition()})", (record_uuid,)
+    ).fetchone()
+    return row is not None
 
 
 def set_opt_out(conn: Connection, spec: TableSpec, record_uuid: str, opt_out: bool) -> bool:

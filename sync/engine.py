@@ -157,6 +157,24 @@ class SyncEngine:
                 )
             )
             size += weight
+        # Mémoire records withdrawn from the server (sync turned off): tombstones, the rows stay here.
+        conn = self.store.read()
+        taken = {c.id for batch in [*batches, current] for c in batch}
+        for table, rid, server_rev in rs.withdrawals(conn):
+            spec = policy.BY_TABLE[table]
+            if uuid_mod.UUID(rid) in taken:
+                continue
+            if current and len(current) >= self.batch_records:
+                batches.append(current)
+                current, size = [], 0
+            current.append(
+                RecordChange(
+                    type=spec.record_type,  # type: ignore[arg-type]
+                    id=uuid_mod.UUID(rid),
+                    base_revision=server_rev,
+                    deleted=True,
+                )
+            )
         if current:
             batches.append(current)
         return batches
@@ -184,8 +202,18 @@ class SyncEngine:
             with self.store.transaction() as conn:
                 for conflict in exc.body.conflicts:
                     spec = self.by_type.get(conflict.type)
-                    if spec is not None:
-                        self._reconcile(conn, spec, str(conflict.id), conflict.server, summary)
+                    rid = str(conflict.id)
+                    if spec is None:
+                        continue
+                    if rs.is_withdrawal(conn, rid):
+                        # Changed elsewhere before the switch arrived there: take that version, then
+                        # withdraw it again from the new base (next round).
+                        if conflict.server is None:
+                            rs.withdrawn(conn, spec, rid, 0)
+                        else:
+                            self._apply(conn, conflict.server, summary, full=False)
+                        continue
+                    self._reconcile(conn, spec, rid, conflict.server, summary)
                 rs.kv_delete(conn, rs.PENDING_PUSH_KEY)
             return False
         except SyncError as exc:
@@ -204,6 +232,10 @@ class SyncEngine:
                 spec = self.by_type.get(change.type)
                 record = by_id.get(str(change.id))
                 if spec is None or record is None:
+                    continue
+                if change.deleted and rs.is_withdrawal(conn, str(change.id)):
+                    rs.withdrawn(conn, spec, str(change.id), record.revision)
+                    summary.sent[change.type] += 1
                     continue
                 sent = rs.LocalRecord(
                     spec=spec,
@@ -266,6 +298,11 @@ class SyncEngine:
             # The server is behind what this device saw (restored from a backup): send ours again.
             same = local.deleted == record.deleted and (record.deleted or local.data == record.data)
             rs.mark_server_rev(conn, spec, rid, record.revision, dirty=local.dirty or not same)
+            return
+        if record.deleted and local is not None and not local.deleted and rs.held_back(conn, spec, rid):
+            # Withdrawn from the server by a device that turned mémoire sync off (the switch came
+            # first): this device keeps its copy too.
+            rs.withdrawn(conn, spec, rid, record.revision)
             return
         if local is not None and local.dirty:
             self._reconcile(conn, spec, rid, record, summary)

@@ -2,7 +2,7 @@
 dropped before the server committed, dropped after it committed so the answer is lost, duplicated
 requests, a server restart), always converge once the network is back, and no edit is lost: every
 piece of text typed on any device ends up in the shared version or in a conflict copy (unless the
-record it was typed into was deleted)."""
+record it was typed into was deleted: by the same device after typing it, or anywhere in the end)."""
 
 from __future__ import annotations
 
@@ -87,6 +87,9 @@ def test_three_devices_converge_under_faults(live: LiveServer, steps: list[tuple
                     repo_library.update_block(device.store, target, body=f"{body} {token}")
                     tokens[token] = target
                 else:
+                    # What this device had in the block is discarded by the user: no longer owed.
+                    for word in repo_library.get_block(device.store, target).body.split():
+                        tokens.pop(word, None)
                     repo_library.delete_block(device.store, target)
             elif action == "create":
                 tokens[token] = repo_library.add_block(device.store, f"Bloc {token}", token).uuid

@@ -185,3 +185,51 @@ def test_any_text_travels_unchanged(devices: DeviceFactory) -> None:
     b.sync()
     got = repo_library.get_block(b.store, block.uuid)
     assert (got.title, got.body) == ("Caractères \x0b spéciaux", body)
+
+
+def test_turning_memoire_sync_off_withdraws_it_from_the_server_but_not_from_devices(
+    devices: DeviceFactory,
+) -> None:
+    from local_store import repo_consultations, repo_proposals
+
+    a, b = devices("a"), devices("b")
+    with a.store.transaction() as tx:
+        cid = repo_consultations.create(tx, title="Gymnase", source_name=None)
+        repo_sync.set_sync_sections(tx, cid, True)
+    proposal = repo_proposals.get_or_create_proposal(a.store, cid)
+    [section] = repo_proposals.save_outline(
+        a.store, proposal.uuid, [repo_proposals.NewSection("Méthodologie", 1)]
+    )
+    repo_proposals.save_section_body(a.store, section.uuid, "Notre méthode en 5 phases.", "manual")
+    a.sync()
+    b.sync()
+    assert [s.body for s in repo_proposals.list_sections(b.store, proposal.uuid)] == [
+        "Notre méthode en 5 phases."
+    ]
+
+    with a.store.transaction() as tx:
+        repo_sync.set_sync_sections(tx, cid, False)
+    a.sync()
+    b.sync()
+    on_server = {str(r.id): r for r in a.client.pull(None, 100).records}
+    assert on_server[section.uuid].deleted and on_server[section.uuid].data is None
+    assert on_server[proposal.uuid].deleted
+    assert on_server[cid].data is not None and on_server[cid].data["sync_sections"] is False
+    # Both devices keep the mémoire: a withdrawal is not a deletion.
+    for device in (a, b):
+        assert [s.body for s in repo_proposals.list_sections(device.store, proposal.uuid)] == [
+            "Notre méthode en 5 phases."
+        ]
+        assert repo_sync.count_outbox(device.store.read(), device.engine.specs) == 0
+
+    # Turned on again (from B): the mémoire goes back to the server, and B's later edit reaches A.
+    with b.store.transaction() as tx:
+        repo_sync.set_sync_sections(tx, cid, True)
+    repo_proposals.save_section_body(b.store, section.uuid, "Notre méthode en 6 phases.", "manual")
+    b.sync()
+    a.sync()
+    on_server = {str(r.id): r for r in a.client.pull(None, 100).records}
+    assert not on_server[section.uuid].deleted
+    assert [s.body for s in repo_proposals.list_sections(a.store, proposal.uuid)] == [
+        "Notre méthode en 6 phases."
+    ]
