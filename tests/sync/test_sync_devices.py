@@ -233,3 +233,27 @@ def test_turning_memoire_sync_off_withdraws_it_from_the_server_but_not_from_devi
     assert [s.body for s in repo_proposals.list_sections(a.store, proposal.uuid)] == [
         "Notre méthode en 6 phases."
     ]
+
+
+def test_children_received_before_their_parent_wait_for_it(devices: DeviceFactory) -> None:
+    from local_store import repo_consultations, repo_proposals
+    from sync.engine import SyncEngine
+
+    a = devices("a")
+    with a.store.transaction() as tx:
+        cid = repo_consultations.create(tx, title="Voirie", source_name=None)
+        repo_sync.set_sync_sections(tx, cid, True)
+    proposal = repo_proposals.get_or_create_proposal(a.store, cid)
+    outline = [repo_proposals.NewSection("Organisation", 1), repo_proposals.NewSection("Planning", 1)]
+    repo_proposals.save_outline(a.store, proposal.uuid, outline)
+    a.sync()
+    # The proposal changes after its sections: a new device receives the sections first.
+    repo_proposals.get_or_create_proposal(a.store, cid, outline_source="cadre_reponse")
+    a.sync()
+    c = devices("c")
+    SyncEngine(c.store, c.client, pull_limit=1).sync()  # one record per page
+    assert [s.title for s in repo_proposals.list_sections(c.store, proposal.uuid)] == [
+        "Organisation",
+        "Planning",
+    ]
+    assert repo_sync.orphans(c.store.read()) == []
