@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.domain.profile import CompanyProfile
-from local_store import repo_library, repo_profile, repo_sync
+from local_store import repo_consultations, repo_library, repo_profile, repo_proposals, repo_sync
 from sync.client import SyncError
 from tests.sync.conftest import Device, LiveServer, new_account, new_device
 
@@ -28,6 +28,7 @@ step = st.one_of(
     st.tuples(st.just("create"), device_ix, st.just(0)),
     st.tuples(st.just("delete"), device_ix, st.integers(0, 20)),
     st.tuples(st.just("profile"), device_ix, st.integers(0, len(FIELDS) - 1)),
+    st.tuples(st.just("section"), device_ix, st.integers(0, 3)),
     st.tuples(st.just("sync"), device_ix, st.lists(st.sampled_from(FAULTS), max_size=4)),
     st.tuples(st.just("answers_lost"), device_ix, st.just(0)),
     st.tuples(st.just("restart"), device_ix, st.just(0)),
@@ -36,6 +37,10 @@ step = st.one_of(
 
 def live_blocks(device: Device) -> dict[str, tuple[str, str]]:
     return {b.uuid: (b.title, b.body) for b in repo_library.list_blocks(device.store)}
+
+
+def live_sections(device: Device, proposal_uuid: str) -> dict[str, str]:
+    return {s.uuid: s.body for s in repo_proposals.list_sections(device.store, proposal_uuid)}
 
 
 def try_sync(device: Device, faults: list[str]) -> None:
@@ -71,6 +76,15 @@ def test_three_devices_converge_under_faults(live: LiveServer, steps: list[tuple
         repo_profile.save_profile(
             devices[0].store, CompanyProfile(raison_sociale="Durand SARL", siret="73282932000074")
         )
+        # A mémoire shared between the devices (sync turned on for its consultation).
+        with devices[0].store.transaction() as tx:
+            cid = repo_consultations.create(tx, title="Gymnase", source_name=None)
+            repo_sync.set_sync_sections(tx, cid, True)
+        proposal = repo_proposals.get_or_create_proposal(devices[0].store, cid)
+        outline = [repo_proposals.NewSection("Organisation", 1), repo_proposals.NewSection("Moyens", 1)]
+        for section in repo_proposals.save_outline(devices[0].store, proposal.uuid, outline):
+            repo_proposals.save_section_body(devices[0].store, section.uuid, f"s{section.position}", "manual")
+            tokens[f"s{section.position}"] = section.uuid
         for device in devices:
             device.sync()
         for action, ix, arg in steps:
@@ -93,6 +107,11 @@ def test_three_devices_converge_under_faults(live: LiveServer, steps: list[tuple
                     repo_library.delete_block(device.store, target)
             elif action == "create":
                 tokens[token] = repo_library.add_block(device.store, f"Bloc {token}", token).uuid
+            elif action == "section":
+                sections = sorted(live_sections(device, proposal.uuid).items())
+                target, body = sections[arg % len(sections)]
+                repo_proposals.save_section_body(device.store, target, f"{body} {token}", "manual")
+                tokens[token] = target
             elif action == "profile":
                 profile = repo_profile.load_profile(device.store)
                 assert profile is not None
@@ -116,6 +135,7 @@ def test_three_devices_converge_under_faults(live: LiveServer, steps: list[tuple
         profiles = [repo_profile.load_profile(d.store) for d in devices]
         for device, profile in zip(devices, profiles, strict=True):
             assert live_blocks(device) == reference, device.name
+            assert live_sections(device, proposal.uuid) == live_sections(devices[0], proposal.uuid)
             assert profile == profiles[0], device.name
             assert repo_sync.count_outbox(device.store.read(), device.engine.specs) == 0
             assert repo_sync.kv_get(device.store.read(), repo_sync.PENDING_PUSH_KEY) is None
@@ -136,7 +156,8 @@ def test_three_devices_converge_under_faults(live: LiveServer, steps: list[tuple
 
         # Nothing lost: every typed token is in a shared text or in a conflict copy, unless its block
         # was deleted.
-        kept = " ".join(body for _t, body in reference.values()).split()
+        shared = live_sections(devices[0], proposal.uuid)
+        kept = " ".join([*(body for _t, body in reference.values()), *shared.values()]).split()
         copies = [
             str(c.local_data.get("body", ""))
             for d in devices
@@ -144,7 +165,7 @@ def test_three_devices_converge_under_faults(live: LiveServer, steps: list[tuple
         ]
         kept_in_copies = " ".join(copies).split()
         for token, block_uuid in tokens.items():
-            if block_uuid not in reference:
+            if block_uuid not in reference and block_uuid not in shared:
                 continue
             assert token in kept or token in kept_in_copies, (token, block_uuid)
     finally:
