@@ -34,6 +34,7 @@ from sync.client import AccountClient, CursorExpired, PushConflict, SyncError
 from sync.policy import TableSpec
 from sync.protocol import (
     DEFAULT_PULL_LIMIT,
+    ERROR_CURSOR_INVALID,
     ERROR_IDEMPOTENCY_REUSED,
     MAX_PUSH_RECORDS,
     MAX_RECORD_DATA_BYTES,
@@ -259,10 +260,11 @@ class SyncEngine:
         while True:
             try:
                 page = self.client.pull(cursor, self.pull_limit)
-            except CursorExpired:
-                if seen is not None and cursor is None:
+            except (CursorExpired, SyncError) as exc:
+                expired = isinstance(exc, CursorExpired) or exc.code == ERROR_CURSOR_INVALID
+                if not expired or cursor is None:
                     raise
-                log.info("sync cursor expired: full compare")
+                log.info("sync cursor expired or unreadable: full compare")
                 with self.store.transaction() as tx:
                     rs.kv_set(tx, rs.FULL_COMPARE_KEY, "1")
                     rs.kv_delete(tx, rs.CURSOR_KEY)

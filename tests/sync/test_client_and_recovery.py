@@ -155,3 +155,14 @@ def test_records_a_restored_server_lost_are_sent_again(
     b = devices("b")
     b.sync()
     assert sorted(blk.uuid for blk in repo_library.list_blocks(b.store)) == sorted([first.uuid, second.uuid])
+
+
+def test_an_unreadable_cursor_is_dropped_for_a_full_compare(devices: DeviceFactory) -> None:
+    a, b = devices("a"), devices("b")
+    block = repo_library.add_block(a.store, "Bloc", "texte")
+    a.sync()
+    with b.store.transaction() as tx:
+        repo_sync.kv_set(tx, repo_sync.CURSOR_KEY, "c1.abîmé")
+    summary = b.sync()
+    assert summary.full_compare  # type: ignore[attr-defined]
+    assert repo_library.get_block(b.store, block.uuid).body == "texte"
