@@ -153,7 +153,7 @@ def sqlite_server(sqlite_sync_url: str) -> Iterator[LiveServer]:
     server.stop()
 
 
-@pytest.fixture(params=["postgresql", "sqlite"])
+@pytest.fixture(params=[pytest.param("postgresql", marks=pytest.mark.postgres), "sqlite"])
 def server(request: pytest.FixtureRequest) -> LiveServer:
     live: LiveServer = request.getfixturevalue(
         "pg_server" if request.param == "postgresql" else "sqlite_server"

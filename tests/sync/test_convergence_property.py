@@ -19,6 +19,8 @@ from local_store import repo_consultations, repo_library, repo_profile, repo_pro
 from sync.client import SyncError
 from tests.sync.conftest import Device, LiveServer, new_account, new_device
 
+pytestmark = pytest.mark.postgres
+
 FAULTS = ["", "", "drop_before", "drop_after", "duplicate"]
 FIELDS = ["email", "telephone", "site_web"]
 

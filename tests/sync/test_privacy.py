@@ -15,6 +15,8 @@ from sync import policy
 from tests.conftest import EXAMPLE_DIR
 from tests.sync.conftest import Account, LiveServer, new_device
 
+pytestmark = pytest.mark.postgres
+
 TEXT_TYPES = ("text", "character varying", "character", "json", "jsonb")
 
 
