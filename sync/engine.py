@@ -27,6 +27,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from pydantic import ValidationError
+
 from local_store import repo_sync as rs
 from local_store.store import Connection, Store
 from sync import merge, policy
@@ -67,12 +69,16 @@ class SyncSummary:
     deletions_received: int = 0
     conflicts: int = 0  # new conflict copies kept for the user
     merged: int = 0  # rows merged field by field with a newer server version
-    too_large: int = 0  # rows over the per-record limit (they stay on this machine)
+    too_large_ids: set[str] = field(default_factory=set)  # over the per-record limit: they stay here
     held_back: int = 0  # edited rows that stay local (opt-out, mémoire sync off)
     full_compare: bool = False
     bytes_sent: int = 0
     bytes_received: int = 0
     requests: int = 0
+
+    @property
+    def too_large(self) -> int:
+        return len(self.too_large_ids)
 
     @property
     def total_sent(self) -> int:
@@ -142,7 +148,7 @@ class SyncEngine:
             data = None if rec.deleted else rec.data
             weight = data_size(data) + 200
             if data is not None and data_size(data) > MAX_RECORD_DATA_BYTES:
-                summary.too_large += 1
+                summary.too_large_ids.add(rec.uuid)
                 log.warning("record %s of %s over the size limit: kept local", rec.uuid, spec.table)
                 continue
             if current and (len(current) >= self.batch_records or size + weight > MAX_BATCH_BYTES):
@@ -184,7 +190,14 @@ class SyncEngine:
         pending = rs.kv_get(self.store.read(), rs.PENDING_PUSH_KEY)
         if pending is not None:
             # A batch whose answer never came: the same key and content, so it is applied at most once.
-            self._send(PushBatch.model_validate_json(pending), summary)
+            try:
+                saved = PushBatch.model_validate_json(pending)
+            except ValidationError:
+                log.warning("unreadable pending push batch dropped (its rows are still dirty)")
+                with self.store.transaction() as conn:
+                    rs.kv_delete(conn, rs.PENDING_PUSH_KEY)
+            else:
+                self._send(saved, summary)
         for _ in range(MAX_CONFLICT_ROUNDS):
             conflicted = False
             for changes in self._batches(summary):

@@ -257,3 +257,14 @@ def test_children_received_before_their_parent_wait_for_it(devices: DeviceFactor
         "Planning",
     ]
     assert repo_sync.orphans(c.store.read()) == []
+
+
+def test_a_record_over_the_size_limit_stays_here_and_the_rest_goes(devices: DeviceFactory) -> None:
+    a, b = devices("a"), devices("b")
+    huge = repo_library.add_block(a.store, "Annexe énorme", "x" * 300_000)
+    small = repo_library.add_block(a.store, "Petit", "court")
+    summary = a.sync()
+    assert (summary.too_large, summary.total_sent) == (1, 1)  # type: ignore[attr-defined]
+    b.sync()
+    assert [blk.uuid for blk in repo_library.list_blocks(b.store)] == [small.uuid]
+    assert repo_library.get_block(a.store, huge.uuid).body == "x" * 300_000
