@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from app.domain.profile import CompanyProfile, Reference
 from local_store import repo_library, repo_profile, repo_sync
 from tests.sync.conftest import DeviceFactory
@@ -268,3 +270,30 @@ def test_a_record_over_the_size_limit_stays_here_and_the_rest_goes(devices: Devi
     b.sync()
     assert [blk.uuid for blk in repo_library.list_blocks(b.store)] == [small.uuid]
     assert repo_library.get_block(a.store, huge.uuid).body == "x" * 300_000
+
+
+def test_a_page_and_its_cursor_are_applied_together(
+    devices: DeviceFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a, b = devices("a"), devices("b")
+    for n in range(3):
+        repo_library.add_block(a.store, f"Bloc {n}", f"texte {n}")
+    a.sync()
+    real = repo_sync.write_record
+    calls = []
+
+    def failing(*args: object, **kwargs: object) -> bool:
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError("crash while applying the page")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(repo_sync, "write_record", failing)
+    with pytest.raises(RuntimeError):
+        b.sync()
+    # Nothing of the page was kept, and the cursor did not move: the next sync gets it all.
+    assert repo_library.list_blocks(b.store) == []
+    assert repo_sync.kv_get(b.store.read(), repo_sync.CURSOR_KEY) is None
+    monkeypatch.setattr(repo_sync, "write_record", real)
+    b.sync()
+    assert len(repo_library.list_blocks(b.store)) == 3
