@@ -12,11 +12,12 @@ from typing import Any
 from app.cli.store_cmds import open_cli_store, read_secret
 from app.errors import EXIT_OK, UsageError
 from app.services import account
-from app.settings import ACCOUNT_SERVER_URL, Settings
+from app.settings import ACCOUNT_EMAIL, ACCOUNT_SERVER_URL, Settings
 
 
 def cmd_login(args: argparse.Namespace) -> int:
-    server = args.server or Settings.load().get(ACCOUNT_SERVER_URL)
+    settings = Settings.load()
+    server = args.server or settings.get(ACCOUNT_SERVER_URL)
     if not server:
         raise UsageError("indiquez l'adresse du service : maitre-ao login --server URL --email ADRESSE")
     store = open_cli_store()
@@ -25,6 +26,8 @@ def cmd_login(args: argparse.Namespace) -> int:
         email = account.login(store, server, args.email, password)
     finally:
         store.close()
+    settings.set(ACCOUNT_SERVER_URL, server)  # the default for the next login
+    settings.set(ACCOUNT_EMAIL, email)
     print(f"Connecté au compte {email} ({server}).")
     print("Synchronisez avec : maitre-ao sync")
     return EXIT_OK
