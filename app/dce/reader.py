@@ -147,10 +147,15 @@ def read_dce(
     cache: ExtractionCache | None = None,
     on_piece: PieceCallback | None = None,
     on_decisive: DecisiveCallback | None = None,
+    on_queued: Callable[[], None] | None = None,
     workers: int | None = None,
     limits: ArchiveLimits | None = None,
 ) -> ReadOutcome:
-    """Read every piece; `workers=1` reads in this process (no pool)."""
+    """Read every piece; `workers=1` reads in this process (no pool).
+
+    Callbacks run in the calling thread: `on_piece` as each piece is read, `on_decisive` once the
+    decisive pieces are read, `on_queued` once the first tasks are queued (work to overlap with the
+    workers' reading; never start threads before the pool exists: workers may be forked)."""
     started = time.perf_counter()
     cancel = cancel or CancelToken()
     workers = default_workers() if workers is None else max(1, workers)
@@ -168,7 +173,17 @@ def read_dce(
         sources = collect_sources(paths, limits=limits, cancel=cancel)
         outcome = ReadOutcome(sources.source_name, problems=list(sources.problems))
         _read(
-            sources.files, outcome, executor, workers, progress, cancel, cache, on_piece, on_decisive, started
+            sources.files,
+            outcome,
+            executor,
+            workers,
+            progress,
+            cancel,
+            cache,
+            on_piece,
+            on_decisive,
+            on_queued or _nothing,
+            started,
         )
     except BaseException:
         if executor is not None:
@@ -196,6 +211,7 @@ def _read(
     cache: ExtractionCache | None,
     on_piece: PieceCallback | None,
     on_decisive: DecisiveCallback | None,
+    on_queued: Callable[[], None],
     started: float,
 ) -> None:
     by_sha: dict[str, _Content] = {}
@@ -280,6 +296,7 @@ def _read(
 
     progress(done, total, "Lecture des pièces")
     if executor is None:
+        on_queued()
         for tasks, immediate in batches:
             run_immediate(immediate)
             for content, index, task in tasks:
@@ -291,6 +308,7 @@ def _read(
         run_immediate(immediate)
         more, immediate = _plan(rest, workers)
         futures.update(_submit(executor, more))
+        on_queued()
         run_immediate(immediate)
         _wait_all(futures, cancel, complete)
 
@@ -345,6 +363,10 @@ def _wait_all(
                 except Exception:
                     result = Extraction("unread", paged=False, error=UNEXPECTED)
             complete(content, index, result)
+
+
+def _nothing() -> None:
+    return None
 
 
 def _ordered(pieces: dict[str, PieceText], files: list[SourceFile]) -> list[PieceText]:

@@ -115,6 +115,14 @@ def _nothing_readable(outcome: ReadOutcome) -> str:
 
 
 # --- import -------------------------------------------------------------------------------------
+def _preload_engines() -> None:
+    try:
+        from app.analysis import engines  # noqa: F401
+        from app.analysis.offline import analyze_offline  # noqa: F401
+    except ImportError:
+        pass
+
+
 def _cache(store: Store) -> Callable[[str], Extraction | None]:
     def lookup(sha256: str) -> Extraction | None:
         stored = repo_p.load_extraction(store, sha256)
@@ -145,6 +153,7 @@ def import_dce(
     """
     paths = [Path(p) for p in paths]
     started = datetime.now(UTC)
+
     source_name = paths[0].name if len(paths) == 1 else f"{len(paths)} fichiers"
     title = paths[0].stem if len(paths) == 1 else source_name
     with store.transaction() as tx:
@@ -196,6 +205,8 @@ def import_dce(
         cache=_cache(store),
         on_piece=on_piece,
         on_decisive=on_decisive,
+        # The analysis rules' first load (imports, regexes) overlaps with the workers' reading.
+        on_queued=_preload_engines if analyze else None,
         workers=workers,
         limits=limits,
     )
