@@ -54,7 +54,7 @@ CLAUDE_EXTRACTION_MODEL = SettingVar(
     "claude.extraction_model", str, "claude-haiku-4-5", "Modèle pour l'analyse"
 )
 CLAUDE_DRAFTING_MODEL = SettingVar(
-    "claude.drafting_model", str, "claude-sonnet-4-5", "Modèle pour la rédaction"
+    "claude.drafting_model", str, "claude-sonnet-4-6", "Modèle pour la rédaction"
 )
 CLAUDE_INPUT_BUDGET = SettingVar(
     "claude.input_budget_tokens", int, 60_000, "Budget de jetons d'entrée par analyse"
@@ -66,6 +66,7 @@ CLAUDE_PRICES_EUR = SettingVar(
     dict,
     {
         "claude-haiku-4-5": {"input": 0.92, "output": 4.6, "cache_write": 1.15, "cache_read": 0.092},
+        "claude-sonnet-4-6": {"input": 2.76, "output": 13.8, "cache_write": 3.45, "cache_read": 0.276},
         "claude-sonnet-4-5": {"input": 2.76, "output": 13.8, "cache_write": 3.45, "cache_read": 0.276},
         "claude-opus-4-5": {"input": 4.6, "output": 23.0, "cache_write": 5.75, "cache_read": 0.46},
     },

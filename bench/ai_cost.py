@@ -115,7 +115,7 @@ def measure(name: str, path: Path, engine: str) -> dict[str, Any]:
             for block in messages[0]["content"]:
                 block.pop("cache_control", None)
             client.messages.create(
-                model="claude-sonnet-4-5",
+                model="claude-sonnet-4-6",
                 max_tokens=4096,
                 system=prompts.SYSTEM,
                 messages=messages,  # type: ignore[arg-type]

@@ -17,6 +17,7 @@ from typing import Literal
 import httpx
 
 from app.errors import InvalidInput, UserError
+from app.settings import ACCOUNT_EMAIL, ACCOUNT_SERVER_URL, Settings
 from local_store import keychain
 from local_store import repo_sync as rs
 from local_store.store import Store, keymode_path, sidecar_paths
@@ -93,6 +94,10 @@ def login(
         rs.kv_set(tx, rs.ACCOUNT_SERVER_KEY, url)
         rs.kv_set(tx, rs.ACCOUNT_EMAIL_KEY, str(me["email"]))
         rs.kv_set(tx, rs.ACCOUNT_ID_KEY, str(me["id"]))
+    # The Claude proxy is reached through the same account: its client reads these settings.
+    settings = Settings.load()
+    settings.set(ACCOUNT_SERVER_URL, url)
+    settings.set(ACCOUNT_EMAIL, str(me["email"]))
     log.info("logged in (new account on this store: %s)", not same_account)
     return str(me["email"])
 
