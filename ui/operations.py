@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QMetaObject, QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEventLoop, QMetaObject, QObject, Qt, QTimer, Signal
 
 from app.domain.progress import Cancelled, CancelToken
 from app.errors import UserError
@@ -88,6 +88,10 @@ class Operation(QObject):
     failed = Signal(str)  # French message
     cancelled = Signal()
     finished = Signal()
+    # The worker reports the outcome once ("ok", result) / ("failed", message) / ("cancelled", None);
+    # the UI thread then emits succeeded/failed/cancelled and finished in one go, so every handler
+    # has run before the operation object is released.
+    _outcome = Signal(str, object)
 
     def __init__(self, title: str, lane: Lane, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -98,9 +102,25 @@ class Operation(QObject):
         self.error: BaseException | None = None
         self.result: Any = None
         self.future: Future[None] | None = None
+        self.released: Callable[[Operation], None] | None = None
+        self._outcome.connect(self._deliver)
 
     def cancel(self) -> None:
         self.ctx.cancel.cancel()
+
+    def _deliver(self, kind: str, value: object) -> None:
+        """On the UI thread: the outcome, then `finished`, then the runner forgets the operation."""
+        self.done = True
+        if kind == "ok":
+            self.result = value
+            self.succeeded.emit(value)
+        elif kind == "failed":
+            self.failed.emit(str(value))
+        else:
+            self.cancelled.emit()
+        self.finished.emit()
+        if self.released is not None:
+            self.released(self)
 
 
 class OperationRunner(QObject):
@@ -138,12 +158,20 @@ class OperationRunner(QObject):
             op.text.connect(on_text)
         if on_cancel:
             op.cancelled.connect(on_cancel)
-        op.finished.connect(lambda: self._forget(op))
+        op.released = self._forget
         self._running.append(op)
         self.running_changed.emit([o.title for o in self._running])
+        # Started on the next event-loop turn, so that whatever the caller connects to the
+        # operation right after run() returns (progress bar, finished) cannot miss a signal.
         pool = self._db if lane is Lane.DB else self._net
-        op.future = pool.submit(self._work, op, fn)
+        QTimer.singleShot(0, lambda: self._submit(pool, op, fn))
         return op
+
+    def _submit(self, pool: ThreadPoolExecutor, op: Operation, fn: Callable[[OpContext], Any]) -> None:
+        try:
+            op.future = pool.submit(self._work, op, fn)
+        except RuntimeError:  # the runner is shutting down (window closed)
+            op._deliver("cancelled", None)
 
     def call(self, fn: Callable[[], Any], lane: Lane = Lane.DB) -> Any:
         """Run `fn` on the worker and wait for it (start-up, tests): the UI stays responsive."""
@@ -164,22 +192,16 @@ class OperationRunner(QObject):
             result = fn(op.ctx)
         except Cancelled:
             log.info("operation cancelled: %s", op.title)
-            op.done = True
-            op.cancelled.emit()
+            op._outcome.emit("cancelled", None)
         except BaseException as exc:
             if isinstance(exc, UserError):
                 log.info("operation failed (user error): %s", op.title)
             else:
                 log.exception("operation failed: %s", op.title)
             op.error = exc
-            op.done = True
-            op.failed.emit(user_message(exc))
+            op._outcome.emit("failed", user_message(exc))
         else:
-            op.result = result
-            op.done = True
-            op.succeeded.emit(result)
-        finally:
-            op.finished.emit()
+            op._outcome.emit("ok", result)
 
     def _forget(self, op: Operation) -> None:
         if op in self._running:
