@@ -70,6 +70,7 @@ class _Item:
     page: Page
     label: str = ""
     level: str = ""  # "sub" | "top" | "bullet" | ""
+    mark: str = ""  # the numbering style ("alpha", "dotted", "sous", "crit", "num", or the bullet sign)
     weight: float | None = None
     unit: str = ""  # "%" | "pts"
     opens: bool = False  # "dont": sub-criteria follow
@@ -84,6 +85,7 @@ class _Entry:
     opens: bool
     page: Page
     line: Line
+    mark: str = ""
     children: list[_Entry] = field(default_factory=list)
     summed: bool = False  # weight = the sum of its sub-criteria (none written for it)
 
@@ -109,22 +111,35 @@ def _clean_label(text: str) -> str:
         label = label[: scale.start()]
     for _ in range(3):
         label = _TRAILING.sub("", label).strip()
-    label = label.strip("()[]«»\"' ")
-    return label
+    label = label.strip("[]«»\"' ")
+    # Parentheses go only when unbalanced: "Qualité (essais en service)" keeps its closing one.
+    while label and (
+        (label[-1] == ")" and label.count(")") > label.count("("))
+        or (label[0] == "(" and label.count("(") > label.count(")"))
+        or label[-1] == "("
+        or (label[0] == "(" and label[-1] == ")")
+    ):
+        label = label[1:-1] if label[0] == "(" and label[-1] == ")" else label.strip("()").strip()
+    return label.strip()
 
 
-def _strip_marks(text: str, folded: str) -> tuple[str, str, str]:
-    """(text, folded, level) with a leading numbering/bullet removed."""
+def _strip_marks(text: str, folded: str) -> tuple[str, str, str, str]:
+    """(text, folded, level, mark style) with a leading numbering/bullet removed."""
     m = _SUB_MARK.match(folded)
     if m and m.end() > 0:
-        return text[m.end() :], folded[m.end() :], "sub"
+        mark = "sous" if folded.startswith("sous") else "dotted" if m.group(1) else _style(folded[0])
+        return text[m.end() :], folded[m.end() :], "sub", mark
     m = _TOP_MARK.match(folded)
     if m and m.end() > 0:
-        return text[m.end() :], folded[m.end() :], "top"
+        return text[m.end() :], folded[m.end() :], "top", "crit" if m.group(1) else "num"
     m = _BULLET.match(folded)
     if m:
-        return text[m.end() :], folded[m.end() :], "bullet"
-    return text, folded, ""
+        return text[m.end() :], folded[m.end() :], "bullet", folded[0].replace("−", "-").replace("–", "-")
+    return text, folded, "", ""
+
+
+def _style(first: str) -> str:
+    return "roman" if first in "ivx" else "alpha"
 
 
 def _looks_like_label(text: str, folded: str, level: str) -> bool:
@@ -154,6 +169,14 @@ _FOR_LABEL = re.compile(
 )
 
 
+# "Les offres sont notées sur 100 points :" states the scale of the whole notation, not a weight.
+_TOTAL_SCALE = re.compile(
+    r"(?:\b(?:les|des|chaque)\s+(?:offres?|propositions?|candidats?)|\bl'offre|\bnotation|"
+    r"\bnote\s+(?:globale|finale|totale|maximale|sur))\b.{0,40}?\bsur\s+(?:un\s+total\s+de\s+)?$"
+    r"|\bsur\s+un\s+total\s+de\s+$"
+)
+
+
 def _label_in_sentence(raw: str) -> str:
     """'… pondérés comme suit : prix' -> 'prix' (the name is after the last separator)."""
     parts = re.split(r"\s*[:;,]\s+|\s+et\s+|\s+-\s+", raw)
@@ -168,7 +191,7 @@ def _items(lines: list[tuple[Page, Line]]) -> list[_Item]:
         folded = line.folded.strip()
         if not folded or has_leaders(line.text):
             continue
-        text, body, level = _strip_marks(line.text.strip(), folded)
+        text, body, level, mark = _strip_marks(line.text.strip(), folded)
         if _HEADER_CELL.match(body.strip()):
             bare_ok = bare_ok or bool(_WEIGHT_COLUMN.search(body))
             continue
@@ -188,6 +211,9 @@ def _items(lines: list[tuple[Page, Line]]) -> list[_Item]:
                 value = float(m.group(1).replace(",", "."))
                 if (groups[3] and value > 100) or value <= 0:
                     continue
+                if _TOTAL_SCALE.search(body[max(0, m.start() - 80) : m.start()]):
+                    cursor = m.end()
+                    continue
                 raw_label = before.strip()
                 label = _clean_label(raw_label)
                 named_after = _FOR_LABEL.match(body, m.end())
@@ -205,8 +231,8 @@ def _items(lines: list[tuple[Page, Line]]) -> list[_Item]:
                         cursor = m.end()
                         continue
                 if label and re.search(r"[a-z]", label.lower()):
-                    items.append(_Item("label", line, page, label=label, level=level))
-                    level = ""
+                    items.append(_Item("label", line, page, label=label, level=level, mark=mark))
+                    level = mark = ""
                 items.append(_Item("weight", line, page, weight=value, unit=unit, opens=opens))
                 cursor = named_after.end() if named_after is not None else m.end()
             continue
@@ -221,7 +247,15 @@ def _items(lines: list[tuple[Page, Line]]) -> list[_Item]:
             label = _clean_label(text)
             if label:
                 items.append(
-                    _Item("label", line, page, label=label, level=level, opens=bool(_DONT.search(body)))
+                    _Item(
+                        "label",
+                        line,
+                        page,
+                        label=label,
+                        level=level,
+                        mark=mark,
+                        opens=bool(_DONT.search(body)),
+                    )
                 )
                 continue
         if items and body.strip() in ("dont", "dont :"):
@@ -295,6 +329,7 @@ def _entries(items: list[_Item]) -> list[_Entry]:
             _Entry(
                 label=label.label,
                 level=label.level,
+                mark=label.mark,
                 weight=item.weight,
                 unit=item.unit,
                 opens=item.opens or label.opens,
@@ -332,13 +367,26 @@ def _group(entries: list[_Entry]) -> list[_Entry]:
         if parent is not None:
             used = sum(c.weight or 0.0 for c in parent.children)
             room = (parent.weight or 0.0) - used
-            explicit_sub = entry.level == "sub" or (entry.level == "bullet" and parent.opens)
             fits = weight <= room + 0.5 and room > 0.5
+            # "a) … b) …", "Critère 1 … Critère 2": the same numbering as the criterion is its sibling
+            # (bullets of the same sign may still list the sub-criteria a criterion opens with "dont").
+            sibling = (
+                bool(entry.mark)
+                and entry.mark == parent.mark
+                and not (entry.level == "bullet" and parent.opens)
+            )
+            # "• sub" under "- criterion": another bullet sign is one level down.
+            nested_bullet = (
+                entry.level == "bullet" and parent.level == "bullet" and entry.mark != parent.mark and fits
+            )
+            explicit_sub = not sibling and (
+                entry.level == "sub" or (entry.level == "bullet" and parent.opens) or nested_bullet
+            )
             if parent.summed and entry.level in ("sub", "bullet"):
                 parent.children.append(entry)
                 parent.weight = (parent.weight or 0.0) + weight
                 continue
-            if entry.level != "top" and (explicit_sub or (parent.opens and fits)):
+            if entry.level != "top" and (explicit_sub or (parent.opens and fits and not sibling)):
                 parent.children.append(entry)
                 continue
         if _top_total_complete(tops) and entry.level != "top":
@@ -449,7 +497,7 @@ def _ordered_only(lines: list[tuple[Page, Line]], anchor_page: Page, anchor: Lin
                 names.append((name, anchor_page, anchor))
     if not names:
         for page, line in lines:
-            text, _body, level = _strip_marks(line.text.strip(), line.folded.strip())
+            text, _body, level, _mark = _strip_marks(line.text.strip(), line.folded.strip())
             if level:
                 name = _clean_label(text)
                 if name and len(name) <= 120:

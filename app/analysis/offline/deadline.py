@@ -17,6 +17,16 @@ _LABEL = re.compile(
     r"|(?:remise|reception|depot)\s+des\s+(?:offres|plis)\s*:"
     r"|(?:offres|plis|dossiers)\s+(?:devront|doivent)\s+(?:etre\s+)?(?:remis|deposes|transmis|recus|parvenir)"
     r"|date\s+limite\s*:|date\s+(?:de\s+)?(?:remise|reception|depot)\s+des\s+(?:offres|plis)"
+    # A cover-page heading with the date right under it ("REMISE DES OFFRES / Vendredi 17 juillet 2026").
+    r"|\b(?:remise|reception|depot)\s+des\s+(?:offres|plis)(?=\s+(?:le\s+)?(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|\d{1,2}\b))"
+)
+# A restricted procedure's RC dates the candidatures only; the offers' date comes with the invitation.
+_CANDIDATURES = re.compile(
+    r"date\s+(?:et\s+(?:l'\s*)?heure\s+)?limites?\s+(?:de\s+|d'\s*)?(?:remise|reception|depot|transmission)\s+des\s+candidatures"
+)
+# "La date limite de remise des offres sera précisée dans la lettre d'invitation": no date here.
+_LATER = re.compile(
+    r"\b(?:sera|seront)\s+(?:precisee?s?|communiquee?s?|indiquee?s?|fixee?s?|mentionnee?s?)\b|ulterieurement"
 )
 # "8 jours avant la date limite de réception des offres" speaks of another date.
 _RELATIVE_BEFORE = re.compile(r"(?:avant|apres|suivant|precedant|compter de)\s+(?:la|cette)?\s*$")
@@ -25,11 +35,16 @@ _WINDOW = 220
 
 
 def find_deadline(pages: Sequence[Page]) -> tuple[str, Evidence] | None:
-    """The first labelled deadline that carries a date; one with a time wins over one without."""
+    """The first labelled deadline that carries a date; one with a time wins over one without.
+    Without any offers' deadline, the candidatures' one (restricted procedures) is the date to meet."""
+    return _find(pages, _LABEL) or _find(pages, _CANDIDATURES)
+
+
+def _find(pages: Sequence[Page], label: re.Pattern[str]) -> tuple[str, Evidence] | None:
     dated: tuple[str, Evidence] | None = None
     for page in pages:
         text = page.folded
-        for m in _LABEL.finditer(text):
+        for m in label.finditer(text):
             if _RELATIVE_BEFORE.search(text[max(0, m.start() - 25) : m.start()]):
                 continue
             # A bare "Date limite :" belongs to whatever is named just before it (questions, visit…).
@@ -43,7 +58,7 @@ def find_deadline(pages: Sequence[Page]) -> tuple[str, Evidence] | None:
             if found is None:
                 continue
             between = text[m.end() : found.start]
-            if re.search(r"\b(?:questions?|visite|demandes?)\b", between):
+            if re.search(r"\b(?:questions?|visite|demandes?)\b", between) or _LATER.search(between):
                 continue
             at = find_time(text, found.end, min(len(text), found.end + 140))
             if at is None:

@@ -17,6 +17,7 @@ from .text import HEADING_PREFIX, has_leaders, heading_number, is_later_section
 
 _START = re.compile(
     rf"^{HEADING_PREFIX}(?:presentation\s+des\s+(?:candidatures|offres|plis)|contenu\s+des\s+(?:plis|offres|candidatures|dossiers)"
+    r"|contenu\s+du\s+(?:dossier|pli)|pieces?\s+(?:relatives?|constitutives?)\s+(?:a\s+la\s+candidature|a\s+l'offre|de\s+la\s+candidature|de\s+l'offre)"
     r"|pieces?\s+(?:a\s+(?:fournir|produire|remettre|joindre)|de\s+la\s+candidature|de\s+l'offre)"
     r"|(?:documents?|elements?)\s+(?:a\s+(?:fournir|produire|remettre)|necessaires|de\s+la\s+candidature)"
     r"|composition\s+(?:du|des)\s+(?:pli|plis|dossier|offre|candidature|reponse)|dossier\s+de\s+(?:candidature|reponse|l'offre)"
@@ -74,19 +75,22 @@ _DOCS: tuple[tuple[R, re.Pattern[str]], ...] = tuple(
         (R.CHIFFRE_AFFAIRES, r"chiffres?\s+d'affaires"),
         (
             R.REFERENCES,
-            r"references?\s+(?:de|des|pour|sur|en)\s+(?:\w+\s+){0,3}(?:prestations|travaux|services|fournitures|marches|operations|chantiers)|liste\s+des\s+(?:principa(?:les?|ux)\s+)?(?:prestations|travaux|services|fournitures|livraisons)|certificats?\s+de\s+capacites?",
+            r"references?\s+(?:de|des|pour|sur|en)\s+(?:\w+\s+){0,3}(?:prestations|travaux|services|fournitures|marches|operations|chantiers)|liste\s+des\s+(?:principa(?:les?|ux)\s+)?(?:prestations|travaux|services|fournitures|livraisons)|certificats?\s+de\s+capacites?"
+            r"|liste\s+(?:de\s+|des\s+)?(?:principales\s+)?references|references\s+(?:similaires|datant|recentes|de\s+moins|professionnelles|clients)"
+            r"|attestations?\s+de\s+bonne\s+execution",
         ),
         (
             R.CERTIFICATIONS,
-            r"certificats?\s+de\s+qualifications?|qualifications?\s+professionnelles?|\bqualibat\b|\bqualifelec\b|\bopqibi\b|\bopqcb\b|certifications?\s+(?:iso|qualite|professionnelles?)|\biso\s?\d{4,5}",
+            r"certificats?\s+de\s+qualifications?|qualifications?\s+professionnelles?|\bqualibat\b|\bqualifelec\b|\bopqibi\b|\bopqcb\b|certifications?\s+(?:iso|qualite|professionnelles?)|\biso\s?\d{4,5}|marquage\s+ce\b",
         ),
         (
             R.EFFECTIFS,
-            r"effectifs?\s+(?:moyens?\s+)?annuels?|declaration\s+(?:indiquant|concernant)\s+les\s+effectifs|effectifs\s+du\s+candidat|importance\s+du\s+personnel",
+            r"effectifs?\s+(?:moyens?\s+)?annuels?|declaration\s+(?:indiquant|concernant)\s+les\s+effectifs|effectifs\s+du\s+candidat|importance\s+du\s+personnel"
+            r"|moyens\s+humains\s+(?:et\s+(?:techniques|materiels)\s+)?dont\s+(?:dispose|disposera)|moyens\s+humains\s+et\s+materiels\s+dont",
         ),
         (
             R.MOYENS_MATERIELS,
-            r"outillage|materiel\s+et\s+(?:de\s+l')?equipement|moyens\s+materiels|equipements?\s+techniques?\s+dont",
+            r"outillage|materiel\s+et\s+(?:de\s+l')?equipement|moyens\s+(?:humains\s+et\s+)?materiels|equipements?\s+techniques?\s+dont",
         ),
         (
             R.ATTESTATIONS_FISCALES_SOCIALES,
@@ -111,8 +115,11 @@ _DOCS: tuple[tuple[R, re.Pattern[str]], ...] = tuple(
         ),
     )
 )
+# Sentences end at . or ; but not after an initial ("R. 2143-6", "art. 5").
+_SENTENCE_END = re.compile(r"(?<=[.;])(?<!\s[a-z]\.)(?<!\sart\.)\s+")
 _BULLET = re.compile(r"^(?:[•\-−–*▪►■□o>]|\uf0b7|\uf0a7|\d{1,2}[.)]\s|[a-h]\)\s)")
-_ENABLES = re.compile(r"\bpermet(?:tra)?\s+(?:de|d')|\bdume\b")
+# "Ce DUME … permettra de :" introduces what a service does for the candidate, not pieces to give.
+_ENABLES = re.compile(r"\bpermet(?:tra)?\s+(?:de|d')")
 _NEGATED = re.compile(
     r"\bne\s+(?:sont|est|seront|sera)\s+pas\s+a\b|\bne\s+(?:doit|doivent)\s+pas\b|\bpas\s+(?:a\s+)?(?:remettre|fournir|joindre)\b"
 )
@@ -158,7 +165,7 @@ def find_required_documents(pages: Sequence[Page]) -> tuple[list[R], Evidence] |
             in_dce_list = bool(_DCE_CONTENT.search(folded))
         if in_dce_list or (bullet and context_excluded):
             continue
-        for sentence in re.split(r"(?<=[.;])\s+", folded):
+        for sentence in _SENTENCE_END.split(folded):
             if _WINNER.search(sentence) or _OPTIONAL_ANYWHERE.search(sentence) or _NEGATED.search(sentence):
                 continue
             for code, pattern in _DOCS:

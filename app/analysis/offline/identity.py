@@ -19,7 +19,7 @@ _BUYER_LABEL = re.compile(
 )
 _OBJECT_LABEL = re.compile(
     rf"^{HEADING_PREFIX}(?:objet\s+(?:de\s+la\s+consultation|du\s+marche(?:\s+public)?|de\s+l'accord-cadre|de\s+l'accord\s+cadre|"
-    r"du\s+contrat|des\s+prestations)|objet|intitule\s+(?:de\s+la\s+consultation|du\s+marche)|designation\s+du\s+marche)"
+    r"du\s+contrat|des\s+prestations)|objet(?!\s+et\b)|intitule\s+(?:de\s+la\s+consultation|du\s+marche)|designation\s+du\s+marche)"
     r"\s*(?::|-|–)?\s*"
 )
 _OBJECT_SENTENCE = re.compile(
@@ -35,6 +35,7 @@ _REFERENCE = re.compile(
     r"(?:reference\s+(?:de\s+la\s+consultation|du\s+marche|de\s+la\s+procedure|interne|acheteur)?|"
     r"(?:n°|no|numero)\s+(?:de\s+(?:la\s+)?)?(?:consultation|procedure|marche|dossier|affaire)|"
     r"(?:consultation|procedure|marche|accord-cadre|dossier|affaire)\s+(?:n°|no|numero|ref\.?)|ref\.?|"
+    r"appel\s+d'offres(?:\s+(?:ouvert|restreint))?\s+(?:n°|no|numero)|"
     r"procedure|consultation|marche)\s*(?:n°|no)?\s*[:.]?\s*"
     r"([a-z0-9][a-z0-9_./-]*\d[a-z0-9_./-]*|\d[a-z0-9_./-]*)"
 )
@@ -69,8 +70,13 @@ def _quote_lines(page: Page, first: int, last: int) -> str:
 
 
 def _labelled(
-    pages: Sequence[Page], label: re.Pattern[str], max_pages: int = 3
+    pages: Sequence[Page],
+    label: re.Pattern[str],
+    max_pages: int = 3,
+    caption_of: re.Pattern[str] | None = None,
 ) -> tuple[str, Evidence] | None:
+    """The value of the first labelled field. With `caption_of`, a bare label written *under* a
+    value of that shape ("COMMUNAUTÉ DE COMMUNES … / Maître d'ouvrage") captions the line above."""
     seen: set[str] = set()
     for page in pages:
         if page.piece.path not in seen and len(seen) >= 3:
@@ -86,6 +92,11 @@ def _labelled(
             rest = line.folded[m.end() :]
             if rest and len(rest.split()) > 3 and not re.search(r"[:–-]\s*$", line.folded[: m.end()]):
                 continue
+            if caption_of is not None and not rest.strip(" :-") and i > 0:
+                above = page.lines[i - 1]
+                below = page.lines[i + 1].folded if i + 1 < len(page.lines) else ""
+                if caption_of.match(above.folded) and not caption_of.match(below):
+                    return above.text.strip(" .;:"), page.evidence(_quote_lines(page, i - 1, i))
             found = _value_after(page, i, m.end())
             if found is None:
                 continue
@@ -135,7 +146,7 @@ def _entity_line(pages: list[Page]) -> tuple[str, Evidence] | None:
 def find_buyer(pages: Sequence[Page]) -> tuple[str, Evidence] | None:
     """Per piece (RC first, three at most): a labelled buyer, else the name heading its cover page."""
     for piece_pages in _by_piece(pages, 3):
-        found = _labelled(piece_pages, _BUYER_LABEL)
+        found = _labelled(piece_pages, _BUYER_LABEL, caption_of=_ENTITY)
         if found is not None:
             return _without_address(found[0]), found[1]
         found = _entity_line(piece_pages)

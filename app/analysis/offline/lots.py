@@ -17,7 +17,9 @@ _NO_LOTS = re.compile(
     r"|n'est\s+pas\s+alloti|pas\s+d'allotissement|pas\s+prevu\s+de\s+(?:decomposition|division)\s+en\s+lots"
     r"|(?:allotissement|lots?)\s*:\s*(?:non|sans\s+objet))"
 )
-_LOT_LINE = re.compile(r"^\s*lot\s*(?:n\s*°|no\.?|n°|numero|#)?\s*0?(\d{1,2})\b\s*(?:[:.\-–—)]\s*|\s+)(.*)$")
+_LOT_LINE = re.compile(
+    r"^\s*(?:[-•–−*▪►]\s*)?lot\s*(?:n\s*°|no\.?|n°|numero|#)?\s*0?(\d{1,2})\b\s*(?:[:.\-–—)]\s*|\s+)(.*)$"
+)
 # Further lots printed on the same line ("LOT 1 – Courant faible LOT 2 – Courant fort").
 _NEXT_LOT = re.compile(r"\s+lot\s*(?:n\s*°|no\.?|n°|numero)?\s*0?\d{1,2}\s*[:\-–—)]")
 
@@ -63,16 +65,31 @@ def find_lots(pages: Sequence[Page]) -> tuple[list[Lot], Evidence] | None:
 # A lots table whose rows start with the bare number ("Lot(s) Désignation" / "1 Gros œuvre").
 _TABLE_HEADER = re.compile(r"^lot\(?s?\)?\s*(?:n°\s*)?(?:designation|intitule|libelle|objet|denomination)\b")
 _TABLE_ROW = re.compile(r"^0?(\d{1,2})\s*[-–.:)]?\s+(\D.*)$")
+_TABLE_NUMBER = re.compile(r"^0?(\d{1,2})$")
+# An estimate column printed after the title ("92 000 € HT").
+_AMOUNT = re.compile(r"(?:^|\s+)\d[\d\s.,]*\s*(?:€|euros?|k€)\s*(?:h\.?t\.?|t\.?t\.?c\.?)?$", re.I)
 
 
 def _table_lots(page: Page, header: int) -> list[tuple[int, str]]:
+    """Rows in order; a cell that wraps is printed by pypdf as its own lines ("01" / "Démolition –"
+    / "Maçonnerie" / "185 000 € HT"), so a bare number opens a row and the lines after it fill it."""
     rows: list[tuple[int, str]] = []
-    for line in page.lines[header + 1 : header + 62]:
-        m = _TABLE_ROW.match(line.text.strip())
-        if m is None or int(m.group(1)) != len(rows) + 1:
+    for line in page.lines[header + 1 : header + 120]:
+        text = line.text.strip()
+        m = _TABLE_ROW.match(text)
+        bare = _TABLE_NUMBER.match(text)
+        if m is not None and int(m.group(1)) == len(rows) + 1:
+            rows.append((int(m.group(1)), _AMOUNT.sub("", m.group(2)).strip()))
+        elif bare is not None and int(bare.group(1)) == len(rows) + 1:
+            rows.append((len(rows) + 1, ""))
+        elif rows and _AMOUNT.fullmatch(" " + text):
+            continue
+        elif rows and (not rows[-1][1] or rows[-1][1][-1] in "–-,/(" or text[:1].islower()):
+            number, title = rows[-1]
+            rows[-1] = (number, f"{title} {_AMOUNT.sub('', text)}".strip())
+        else:
             break
-        rows.append((int(m.group(1)), m.group(2).strip()))
-    return rows
+    return [row for row in rows if row[1]]
 
 
 def _lots_in_piece(pages: Sequence[Page]) -> tuple[list[Lot], Evidence] | None:

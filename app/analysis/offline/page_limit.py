@@ -21,6 +21,8 @@ _MEMOIRE = re.compile(
     r"memoire|note\s+methodologique|cadre\s+de\s+reponse|offre\s+technique|dossier\s+technique|reponse\s+technique"
 )
 
+_EXCLUDED = re.compile(r"\(?\s*(?:hors|sans\s+compter|non\s+compris)\s+[^).;]{0,60}\)?")
+
 
 def find_page_limit(pages: Sequence[Page]) -> tuple[int, Evidence] | None:
     for page, m in scan(pages, _PAGE_LIMIT):
@@ -28,7 +30,9 @@ def find_page_limit(pages: Sequence[Page]) -> tuple[int, Evidence] | None:
         context = page.folded[max(0, m.start() - 200) : m.end() + 60]
         if not (_MEMOIRE.search(folded) or _MEMOIRE.search(context)):
             continue
-        if re.search(r"\bcv\b|curriculum|\bfiches?\s+produits?", folded):
+        # "(hors CV et annexes)" excludes them from the count; it is still the mémoire's limit.
+        own = _EXCLUDED.sub(" ", folded)
+        if re.search(r"\bcv\b|curriculum|\bfiches?\s+produits?", own):
             continue  # a limit on CVs or product sheets, not on the mémoire
         n = int(next(g for g in m.groups() if g))
         if 1 <= n <= 300:

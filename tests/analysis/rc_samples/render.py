@@ -1,0 +1,126 @@
+"""Render an RC sample (a small text markup) as a real PDF with fpdf2.
+
+Markup, one directive per line:
+  @file NAME.pdf          name of the PDF inside the DCE (first line)
+  @header TEXT            running header printed at the top of every page
+  @footer TEXT            running footer; {page} and {pages} are replaced
+  @font core              write with the latin-1 core font Helvetica instead of DejaVu Sans
+  ===                     page break
+  # TEXT                  heading (bold)
+  | A | B                 table row (cells separated by " | "), drawn with fpdf2's table
+  anything else           a paragraph; a blank line is a small vertical gap
+Tokens {nbsp} and {nnbsp} are (narrow) non-breaking spaces, as buyers' word processors write them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fpdf import FPDF
+
+SAMPLES_DIR = Path(__file__).resolve().parent
+_FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+# Core PDF fonts only cover latin-1: typographic characters fall back to their plain form.
+_LATIN1 = str.maketrans({"’": "'", "–": "-", "—": "-", "…": "...", "œ": "oe", "Œ": "OE", "\u202f": "\u00a0"})
+
+
+@dataclass
+class Sample:
+    name: str
+    file: str
+    header: str = ""
+    footer: str = ""
+    core_font: bool = False  # "@font core": latin-1 Helvetica, as older tools write PDFs
+    pages: list[list[str]] = field(default_factory=list)
+
+
+def parse(path: Path) -> Sample:
+    sample = Sample(name=path.stem, file=f"{path.stem}.pdf")
+    page: list[str] = []
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.replace("{nbsp}", "\u00a0").replace("{nnbsp}", "\u202f").rstrip()
+        if line.startswith("@file "):
+            sample.file = line[6:].strip()
+        elif line.startswith("@header "):
+            sample.header = line[8:].strip()
+        elif line.startswith("@footer "):
+            sample.footer = line[8:].strip()
+        elif line == "@font core":
+            sample.core_font = True
+        elif line == "===":
+            sample.pages.append(page)
+            page = []
+        else:
+            page.append(line)
+    sample.pages.append(page)
+    return sample
+
+
+class _Pdf(FPDF):
+    def __init__(self, sample: Sample, unicode: bool) -> None:
+        super().__init__(format="A4")
+        self.sample = sample
+        self.unicode = unicode
+        if unicode:
+            self.add_font("DejaVu", "", str(_FONT_DIR / "DejaVuSans.ttf"))
+            self.add_font("DejaVu", "B", str(_FONT_DIR / "DejaVuSans-Bold.ttf"))
+            self.family = "DejaVu"
+        else:
+            self.family = "Helvetica"
+        self.set_auto_page_break(True, margin=22)
+        self.alias_nb_pages("{pages}")
+
+    def text_of(self, text: str) -> str:
+        return text if self.unicode else text.translate(_LATIN1)
+
+    def header(self) -> None:
+        if self.sample.header:
+            self.set_font(self.family, "", 8)
+            self.cell(0, 5, self.text_of(self.sample.header), align="R")
+            self.ln(9)
+
+    def footer(self) -> None:
+        if self.sample.footer:
+            self.set_y(-15)
+            self.set_font(self.family, "", 8)
+            text = self.sample.footer.replace("{page}", str(self.page_no()))
+            self.cell(0, 5, self.text_of(text), align="C")
+
+
+def render(source: Path, out_dir: Path) -> Path:
+    """Write the sample's PDF into out_dir and return its path."""
+    sample = parse(source)
+    pdf = _Pdf(sample, unicode=not sample.core_font and (_FONT_DIR / "DejaVuSans.ttf").exists())
+    for lines in sample.pages:
+        pdf.add_page()
+        table: list[list[str]] = []
+        for line in [*lines, ""]:
+            if line.startswith("| "):
+                table.append([c.strip() for c in line[2:].split(" | ")])
+                continue
+            if table:
+                pdf.set_font(pdf.family, "", 9)
+                with pdf.table(first_row_as_headings=False) as grid:
+                    for cells in table:
+                        row = grid.row()
+                        for cell in cells:
+                            row.cell(pdf.text_of(cell))
+                pdf.ln(3)
+                table = []
+            if not line:
+                pdf.ln(2)
+            elif line.startswith("# "):
+                pdf.set_font(pdf.family, "B", 10.5)
+                pdf.multi_cell(0, 6, pdf.text_of(line[2:]), new_x="LMARGIN", new_y="NEXT")
+                pdf.ln(1)
+            else:
+                pdf.set_font(pdf.family, "", 9.5)
+                pdf.multi_cell(0, 5, pdf.text_of(line), new_x="LMARGIN", new_y="NEXT")
+    out = out_dir / sample.file
+    pdf.output(str(out))
+    return out
+
+
+def sources() -> list[Path]:
+    return sorted(SAMPLES_DIR.glob("*.txt"))
