@@ -456,13 +456,18 @@ class SettingsPage(QWidget):
             self, self.tr("Exporter mes données"), "maitre-ao-mes-donnees.json", "JSON (*.json)"
         )
         if path:
-            backend = self.ctx.backend
-            self.ctx.runner.run(
-                self.tr("Export des données"),
-                lambda _c: backend.export_my_data(Path(path)),
-                on_success=lambda p: self.data_status.setText(self.tr("Données exportées : %s") % p),
-                on_failure=self.data_status.setText,
-            )
+            self.export_data_to(Path(path))
+
+    def export_data_to(self, path: Path) -> None:
+        backend = self.ctx.backend
+        self.ctx.runner.run(
+            self.tr("Export des données"),
+            lambda _c: backend.export_my_data(path),
+            on_success=lambda p: self.data_status.setText(
+                self.tr("Données exportées (fichier non chiffré) : %s") % p
+            ),
+            on_failure=self.data_status.setText,
+        )
 
     def _erase(self) -> None:
         word, ok = QInputDialog.getText(
