@@ -34,11 +34,13 @@ log = logging.getLogger(__name__)
 
 DECISIVE = frozenset({PieceKind.RC, PieceKind.CADRE_REPONSE, PieceKind.CCAP, PieceKind.CCP})
 MAX_WORKERS = 4
-# A PDF is split into one page range per worker (each range re-opens the file, so no more ranges
-# than that); decisive PDFs are split even when short, so they finish first. Cancel reaches the
-# workers between two pages (a shared event), so long ranges do not delay it.
+# A PDF is split into two page ranges per worker: pages differ in cost, so one range each would
+# leave a worker idle at the end, and each range re-opens the file, so not many more. Decisive PDFs
+# are split even when short, so they finish first. Cancel reaches the workers between two pages
+# (a shared event), so long ranges do not delay it.
+RANGES_PER_WORKER = 2
 DECISIVE_MIN_CHUNK = 2
-MIN_CHUNK = 16
+MIN_CHUNK = 8
 
 ExtractionCache = Callable[[str], Extraction | None]
 # piece, its extraction, freshly extracted (False: from the cache), the file's bytes
@@ -115,7 +117,7 @@ def _plan(
             immediate[content.sha256] = Extraction("pdf", error=exc.message)
             continue
         floor = DECISIVE_MIN_CHUNK if content.decisive else MIN_CHUNK
-        size = max(floor, math.ceil(count / workers))
+        size = max(floor, math.ceil(count / (workers * RANGES_PER_WORKER)))
         starts = list(range(0, max(count, 1), size))
         content.expected = len(starts)
         for i, start in enumerate(starts):
