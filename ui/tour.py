@@ -85,7 +85,7 @@ def run_tour(out: Path) -> list[Path]:
     view = window.consultation_view
     window.import_paths([example_zip()])
     settle()
-    view.memoire.select_section(0)
+    view.memoire.select_section(5)  # a leaf section: drafted text with its [à compléter : …] markers
     settle()
     view.export()  # the Documents tab then lists the files produced
     settle()

@@ -25,6 +25,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QHeaderView,
     QInputDialog,
     QLabel,
     QPushButton,
@@ -37,7 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.drafting.body import table_token, to_blocks
+from app.drafting.body import TABLE_RE, table_token, to_blocks
 from app.drafting.markers import MARKER_RE
 from ui.backend import BlockRow, SectionRow
 from ui.context import AppContext
@@ -62,6 +63,7 @@ def body_to_document(body: str, doc: QTextDocument) -> None:
             cursor.insertBlock()
         first = False
         fmt = QTextBlockFormat()
+        fmt.setBottomMargin(6)
         char = QTextCharFormat()
         if block.kind == "heading":
             fmt.setHeadingLevel(3)
@@ -106,6 +108,11 @@ class MarkerHighlighter(QSyntaxHighlighter):
         fmt.setFontWeight(QFont.Weight.DemiBold)
         for m in MARKER_RE.finditer(text):
             self.setFormat(m.start(), m.end() - m.start(), fmt)
+        if TABLE_RE.match(text.strip()):  # a table the export builds from the profile
+            table = QTextCharFormat()
+            table.setFontItalic(True)
+            table.setForeground(QColor("#2f6fd0"))
+            self.setFormat(0, len(text), table)
 
 
 class SectionEditor(QTextEdit):
@@ -137,7 +144,11 @@ class MemoireTab(QWidget):
         split = QSplitter()
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels([self.tr("Plan du mémoire"), self.tr("Poids")])
-        self.tree.setColumnWidth(0, 260)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(1, 56)
         self.tree.setAccessibleName(self.tr("Plan du mémoire"))
         self.tree.currentItemChanged.connect(self._select)
         split.addWidget(self.tree)
