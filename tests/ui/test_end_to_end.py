@@ -113,3 +113,32 @@ def test_broken_import_shows_french_message_and_app_stays_usable(
         drop_files(window, [EXAMPLE_ZIP])
     assert window.consultation_view.analysis is not None
     ctx.runner.wait_idle(30)
+
+
+def test_per_file_errors_are_listed_and_cancel_is_clean(
+    qtbot: QtBot, ctx: AppContext, tmp_path: Path
+) -> None:
+    window: MainWindow = ready_window(ctx)
+    qtbot.addWidget(window)
+    broken = tmp_path / "Annexe technique.pdf"
+    broken.write_bytes(b"%PDF-1.7\n ce fichier est tronque")
+    view = window.consultation_view
+    with (
+        qtbot.waitSignal(window.import_finished, timeout=60000) as sig,
+        qtbot.waitSignal(view.loaded, timeout=60000),
+    ):
+        drop_files(window, [EXAMPLE_ZIP, broken])
+    assert sig.args[0] is not None and sig.args[0].errors
+    message = window.banner.label.text()
+    assert "certains fichiers n'ont pas pu être lus" in message
+    assert "Annexe technique.pdf" in message
+    assert view.analysis is not None  # the good pieces were read and analysed
+
+    # Cancel right away: nothing half-done is shown, the window stays usable.
+    with qtbot.waitSignal(window.import_finished, timeout=60000) as sig:
+        window.import_paths([EXAMPLE_ZIP])
+        window.op_bar.cancel_button.click()
+    assert sig.args[0] is None
+    assert window.banner.label.text() == "Import annulé."
+    assert not window.op_bar.isVisible()
+    ctx.runner.wait_idle(30)
