@@ -35,8 +35,7 @@ def _score(truth: Path, contract: dict[str, object], tmp_path: Path) -> tuple[fl
 def test_rc_sample_scores_at_least_090(source: Path, tmp_path: Path) -> None:
     if not SCORER.exists():
         pytest.skip("the official scorer (../shared/tools) is absent")
-    pdf = render(source, tmp_path)
-    pieces = load_dce(pdf)
+    pieces = load_dce(*render(source, tmp_path))
     analysis = analyze_offline(pieces)
     assert_evidence_honest(analysis, pieces)
     contract = analysis.to_contract()

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from app.domain.analysis import Criterion, Evidence, SubCriterion
 
 from .source import Line, Page
-from .text import HEADING_PREFIX, has_leaders, heading_number, is_later_section
+from .text import HEADING_PREFIX, fold, has_leaders, heading_number, is_later_section
 
 _ANCHOR = re.compile(
     r"criteres?\s+(?:de\s+|d')?(?:jugement|attribution|selection|choix|evaluation|notation|classement)\s+des\s+offres"
@@ -31,6 +31,7 @@ _ORDER_ONLY = re.compile(
 _END = re.compile(
     rf"^{HEADING_PREFIX}(?:rectification|offres?\s+anormalement|negociation|attribution\s+d|"
     r"conditions\s+d'envoi|modalites\s+de\s+remise|remise\s+des\s+(?:offres|plis)|renseignements\s+complementaires|"
+    r"demandes?\s+de\s+renseignements|questions\b|"
     r"procedures?\s+de\s+recours|voies\s+de\s+recours|audition|mise\s+au\s+point|suite\s+a\s+donner|"
     r"documents?\s+a\s+produire\s+par\s+l'attributaire|confidentialite|declaration\s+sans\s+suite)"
 )
@@ -97,8 +98,20 @@ _SCALE = re.compile(
 )
 
 
+# "Les critères de sélection sont : Prix", "Note technique décomposée comme suit : méthodologie":
+# the name is after the introduction.
+_INTRO = re.compile(
+    r"^(?:les?|la|l'|des|une?|notes?|sous-criteres?|criteres?|ponderations?|classement|jugement|il|elle)\b"
+    r"[^:]{0,120}?\b(?:criteres?|suivants?|sont|seront|comme\s+suit|ponderee?s?|decomposee?s?|ci-apres|notamment)\b"
+    r"[^:]{0,60}:\s*"
+)
+
+
 def _clean_label(text: str) -> str:
     label = text.strip().lstrip(",;:-–.) ")
+    intro = _INTRO.match(fold(label))
+    if intro is not None and len(label) - intro.end() >= 3:
+        label = label[intro.end() :]
     folded = label.lower()
     # Cut the name from its description: "Qualité de l'offre. Ce sous-critère sera jugé..."
     for sep in (". ", " : ", ": ", " – ", " - "):
@@ -177,6 +190,9 @@ _TOTAL_SCALE = re.compile(
 )
 
 
+_NAME_AFTER = re.compile(r"\s*[:=–-]\s*([^,;:(]{3,100}?)\s*(?=[,;:(]|$|\s(?:decompose|appreci|not|dont|jug))")
+
+
 def _label_in_sentence(raw: str) -> str:
     """'… pondérés comme suit : prix' -> 'prix' (the name is after the last separator)."""
     parts = re.split(r"\s*[:;,]\s+|\s+et\s+|\s+-\s+", raw)
@@ -204,7 +220,13 @@ def _items(lines: list[tuple[Page, Line]]) -> list[_Item]:
                 weights = []
         if weights:
             cursor = 0
-            for m in weights:
+            # "Note technique décomposée comme suit : méthodologie 30 points, moyens 20 points": a run of
+            # sub-criteria written in one sentence.
+            lead = body[: weights[0].start()]
+            if len(weights) >= 2 and not level and _DONT.search(lead) and ":" in lead:
+                level, mark = "sub", "inline"
+            inline = mark == "inline"
+            for k, m in enumerate(weights):
                 before = text[cursor : m.start()]
                 groups = m.groups() + (None,) * (4 - len(m.groups()))
                 unit = "%" if groups[1] or groups[3] else "pts"
@@ -220,7 +242,8 @@ def _items(lines: list[tuple[Page, Line]]) -> list[_Item]:
                 if named_after is not None:
                     # "60 % pour la valeur technique et 40 % pour le prix": the name follows the weight.
                     raw_label = label = _clean_label(text[named_after.start(1) : named_after.end(1)])
-                after = body[m.end() : m.end() + 40]
+                stop = weights[k + 1].start() if k + 1 < len(weights) else len(body)
+                after = body[m.end() : min(stop, m.end() + 120)]
                 opens = bool(_DONT.search(after)) or bool(_DONT.search(body[cursor : m.start()][-20:]))
                 if raw_label and len(raw_label.split()) > 14 and not level and len(label.split()) > 8:
                     # A long text before the weight: the name opens it ("Valeur technique appréciée…",
@@ -230,9 +253,14 @@ def _items(lines: list[tuple[Page, Line]]) -> list[_Item]:
                     if not label:
                         cursor = m.end()
                         continue
+                if not raw_label and named_after is None:
+                    # "60 % : Valeur technique, décomposée en :": the name follows the weight.
+                    name = _NAME_AFTER.match(body, m.end())
+                    if name is not None:
+                        label = _clean_label(text[name.start(1) : name.end(1)])
                 if label and re.search(r"[a-z]", label.lower()):
                     items.append(_Item("label", line, page, label=label, level=level, mark=mark))
-                    level = mark = ""
+                    level, mark = ("sub", "inline") if inline else ("", "")
                 items.append(_Item("weight", line, page, weight=value, unit=unit, opens=opens))
                 cursor = named_after.end() if named_after is not None else m.end()
             continue

@@ -8,7 +8,7 @@ from itertools import islice
 
 from app.domain.analysis import Evidence
 
-from .source import Page, piece_groups
+from .source import Line, Page, piece_groups
 from .text import HEADING_PREFIX, fold, has_leaders, squash
 
 _BUYER_LABEL = re.compile(
@@ -34,7 +34,7 @@ _STOP_LABEL = re.compile(
 _REFERENCE = re.compile(
     r"(?:reference\s+(?:de\s+la\s+consultation|du\s+marche|de\s+la\s+procedure|interne|acheteur)?|"
     r"(?:n°|no|numero)\s+(?:de\s+(?:la\s+)?)?(?:consultation|procedure|marche|dossier|affaire)|"
-    r"(?:consultation|procedure|marche|accord-cadre|dossier|affaire)\s+(?:n°|no|numero|ref\.?)|ref\.?|"
+    r"(?:consultation|procedure|marche|accord-cadre|dossier|affaire|operation|mapa|avis)\s+(?:n°|no|numero|ref\.?)|ref\.?|"
     r"appel\s+d'offres(?:\s+(?:ouvert|restreint))?\s+(?:n°|no|numero)|"
     r"procedure|consultation|marche)\s*(?:n°|no)?\s*[:.]?\s*"
     r"([a-z0-9][a-z0-9_./-]*\d[a-z0-9_./-]*|\d[a-z0-9_./-]*)"
@@ -65,6 +65,28 @@ def _value_after(page: Page, index: int, label_len: int) -> tuple[str, int, int]
     return " ".join(parts), index + 1, last
 
 
+# "Habitat X / Société anonyme d'HLM / Maître d'ouvrage": the legal form sits under the name.
+_LEGAL_FORM = re.compile(
+    r"^(?:societe\s+(?:anonyme|d'economie\s+mixte|publique\s+locale|cooperative)|s\.?a\.?\s+d'h\.?l\.?m|"
+    r"entreprise\s+sociale\s+pour\s+l'habitat|etablissement\s+public|groupement\s+d'interet\s+public|"
+    r"association|office\s+public)\b"
+)
+
+
+def _captioned(page: Page, index: int, entity: re.Pattern[str]) -> int | None:
+    """The line a bare label captions: an entity name just above it, or the name above its legal form."""
+    for j in (index - 2, index - 1):
+        if j >= 0 and entity.match(page.lines[j].folded) and not _LEGAL_FORM.match(page.lines[j].folded):
+            return j
+    for j in (index - 1, index - 2):
+        if j >= 1 and _LEGAL_FORM.match(page.lines[j].folded) and len(page.lines[j - 1].text) < 100:
+            return j - 1
+    for j in (index - 1, index - 2):
+        if j >= 0 and entity.match(page.lines[j].folded):
+            return j
+    return None
+
+
 def _quote_lines(page: Page, first: int, last: int) -> str:
     return " ".join(line.text for line in page.lines[first : last + 1])
 
@@ -93,10 +115,10 @@ def _labelled(
             if rest and len(rest.split()) > 3 and not re.search(r"[:–-]\s*$", line.folded[: m.end()]):
                 continue
             if caption_of is not None and not rest.strip(" :-") and i > 0:
-                above = page.lines[i - 1]
                 below = page.lines[i + 1].folded if i + 1 < len(page.lines) else ""
-                if caption_of.match(above.folded) and not caption_of.match(below):
-                    return above.text.strip(" .;:"), page.evidence(_quote_lines(page, i - 1, i))
+                above = None if caption_of.match(below) else _captioned(page, i, caption_of)
+                if above is not None:
+                    return page.lines[above].text.strip(" .;:"), page.evidence(_quote_lines(page, above, i))
             found = _value_after(page, i, m.end())
             if found is None:
                 continue
@@ -178,6 +200,40 @@ def find_object(pages: Sequence[Page]) -> tuple[str, Evidence] | None:
         value = page.flat[m.end() : end].strip()
         if len(value) > 5:
             return value, page.evidence(page.flat[m.start() : end + 1].strip())
+    return _cover_title(pages)
+
+
+# Cover-page lines that are not the title: the document's name, its type, the procedure, the
+# buyer's services and address, dates and numbers.
+_NOT_TITLE = re.compile(
+    r"reglement|cahier\s+des|dossier\s+de\s+consultation|marches?\s+(?:public|de\s+(?:travaux|services|fournitures))|"
+    r"^(?:accord-cadre|marche)\s+(?:a\s+bons|de\s+(?:travaux|services|fournitures|prestations))\b|"
+    r"procedure|appel\s+d'offres|date|heure|limite|remise|article|sommaire|page|\btel\b|fax|courriel|www|http|@|"
+    r"\d{5}|n°|\bref\b|criteres|conditions\s+d|pieces|jugement|presentation|\boffres?\b|candidature|"
+    r"^(?:direction|service|pole|departement\s+des|maitre|acheteur|pouvoir|representant)"
+)
+
+
+def _cover_title(pages: Sequence[Page]) -> tuple[str, Evidence] | None:
+    """The longest plain line of the RC's cover page ("RÉFECTION DE LA TOITURE DE L'ÉGLISE")."""
+    for group in islice(piece_groups(pages), 1):
+        page = group[0]
+        best: Line | None = None
+        for line in page.lines[:20]:
+            folded = line.folded
+            if (
+                len(folded.split()) < 4
+                or len(line.text) > 200
+                or has_leaders(line.text)
+                or _ENTITY.match(folded)
+                or _NOT_TITLE.search(folded)
+                or line.text.rstrip().endswith((".", ":"))
+            ):
+                continue
+            if best is None or len(line.text) > len(best.text):
+                best = line
+        if best is not None:
+            return best.text.strip(), page.evidence(best.text.strip())
     return None
 
 

@@ -38,11 +38,28 @@ def _yes_no(
             continue
         if re.search(r"\.{4,}", quote) or len(folded) < 12:
             continue
-        if _NEGATIVE.search(folded):
-            return False, page.evidence(quote)
-        if _POSITIVE.search(folded):
-            return True, page.evidence(quote)
+        verdict = _verdict(folded)
+        if verdict is not None:
+            return verdict, page.evidence(quote)
     return None
+
+
+# "autorisées pour les lots 2 et 4 ; elles ne sont pas autorisées pour les lots 1 et 3": clauses.
+_CLAUSE = re.compile(r"\s*(?:;|\bmais\b|\ben\s+revanche\b|\btoutefois\b)\s*")
+
+
+def _verdict(folded: str) -> bool | None:
+    """True when some clause allows it (for some lots at least), False when it is only refused."""
+    refused = False
+    clauses = _CLAUSE.split(folded)
+    for clause in clauses:
+        if _NEGATIVE.search(clause):
+            refused = True
+        elif _POSITIVE.search(clause) and len(clauses) > 1:
+            return True
+    if refused:
+        return False
+    return True if _POSITIVE.search(folded) else None
 
 
 def find_variants(pages: Sequence[Page]) -> tuple[bool, Evidence] | None:

@@ -26,6 +26,7 @@ _OPTIONAL = re.compile(
 _NONE = re.compile(
     r"\bpas\s+(?:prevu\s+|organise\s+)?de\s+visite|\baucune\s+visite|\bvisite\s+(?:n'est|ne\s+sera)\s+pas\s+(?:prevue|organisee)|\bsans\s+visite|\bvisite\s*:\s*(?:non|sans\s+objet)"
     r"|\bvisites?\s+(?:des\s+lieux|du\s+site|sur\s+site|sur\s+place)?\s*:?\s*(?:sans\s+objet|neant|non\s+prevue)\b"
+    r"|\bvisites?\s+(?:des|du|de\s+la|de\s+l')\s*\w+\s*:\s*(?:sans\s+objet|neant|non\s+prevue|non\b(?!\s+obligatoire))"
 )
 
 

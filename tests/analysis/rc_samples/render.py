@@ -1,7 +1,8 @@
-"""Render an RC sample (a small text markup) as a real PDF with fpdf2.
+"""Render an RC sample (a small text markup) as real PDFs with fpdf2.
 
 Markup, one directive per line:
-  @file NAME.pdf          name of the PDF inside the DCE (first line)
+  @file NAME.pdf          name of the PDF inside the DCE (first line); a later @file starts another
+                          piece of the same DCE (a CCAP next to the RC, …)
   @header TEXT            running header printed at the top of every page
   @footer TEXT            running footer; {page} and {pages} are replaced
   @font core              write with the latin-1 core font Helvetica instead of DejaVu Sans
@@ -35,12 +36,19 @@ class Sample:
     pages: list[list[str]] = field(default_factory=list)
 
 
-def parse(path: Path) -> Sample:
+def parse(path: Path) -> list[Sample]:
+    """The pieces written in one sample file, in order."""
+    samples: list[Sample] = []
     sample = Sample(name=path.stem, file=f"{path.stem}.pdf")
     page: list[str] = []
     for raw in path.read_text(encoding="utf-8").splitlines():
         line = raw.replace("{nbsp}", "\u00a0").replace("{nnbsp}", "\u202f").rstrip()
         if line.startswith("@file "):
+            if any(x for x in page) or sample.pages:
+                sample.pages.append(page)
+                samples.append(sample)
+                sample = Sample(name=path.stem, file="")
+                page = []
             sample.file = line[6:].strip()
         elif line.startswith("@header "):
             sample.header = line[8:].strip()
@@ -54,7 +62,8 @@ def parse(path: Path) -> Sample:
         else:
             page.append(line)
     sample.pages.append(page)
-    return sample
+    samples.append(sample)
+    return samples
 
 
 class _Pdf(FPDF):
@@ -88,9 +97,12 @@ class _Pdf(FPDF):
             self.cell(0, 5, self.text_of(text), align="C")
 
 
-def render(source: Path, out_dir: Path) -> Path:
-    """Write the sample's PDF into out_dir and return its path."""
-    sample = parse(source)
+def render(source: Path, out_dir: Path) -> list[Path]:
+    """Write the sample's PDFs into out_dir and return their paths."""
+    return [_render_one(sample, out_dir) for sample in parse(source)]
+
+
+def _render_one(sample: Sample, out_dir: Path) -> Path:
     pdf = _Pdf(sample, unicode=not sample.core_font and (_FONT_DIR / "DejaVuSans.ttf").exists())
     for lines in sample.pages:
         pdf.add_page()
@@ -118,6 +130,7 @@ def render(source: Path, out_dir: Path) -> Path:
                 pdf.set_font(pdf.family, "", 9.5)
                 pdf.multi_cell(0, 5, pdf.text_of(line), new_x="LMARGIN", new_y="NEXT")
     out = out_dir / sample.file
+    out.parent.mkdir(parents=True, exist_ok=True)
     pdf.output(str(out))
     return out
 
