@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QMimeData, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -41,6 +42,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SECTIONS = ("Tableau de bord", "Consultations", "Profil entreprise", "Bibliothèque", "Paramètres")
+
+
+def _local_files(mime: QMimeData) -> list[Path]:
+    return [Path(u.toLocalFile()) for u in mime.urls() if u.isLocalFile()] if mime.hasUrls() else []
 
 
 class MessageBanner(QWidget):
@@ -77,6 +82,9 @@ class MainWindow(QMainWindow):
         self.ctx = ctx
         self.setWindowTitle(self.tr("Maître AO"))
         self.setAcceptDrops(True)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
         self.resize(1280, 820)
         self.last_import: ImportOutcome | None = None
 
@@ -305,12 +313,28 @@ class MainWindow(QMainWindow):
         self.consultation_opened.emit(uuid)
 
     # --- import ---------------------------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Files dropped on ANY widget of this window are imported (a text field would otherwise
+        swallow the drop and insert the file's path)."""
+        kind = event.type()
+        if kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop) and (
+            isinstance(watched, QWidget) and watched is not self and watched.window() is self
+        ):
+            drag = cast(QDropEvent, event)
+            if _local_files(drag.mimeData()):
+                if kind == QEvent.Type.Drop:
+                    self.dropEvent(drag)
+                else:
+                    drag.acceptProposedAction()
+                return True
+        return super().eventFilter(watched, event)
+
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
+        if _local_files(event.mimeData()):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        paths = _local_files(event.mimeData())
         if paths:
             event.acceptProposedAction()
             self.import_paths(paths)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from app.paths import example_dir
 from ui.context import AppContext
@@ -25,17 +25,19 @@ def ready_window(ctx: AppContext) -> MainWindow:
     return window
 
 
-def drop_files(window: MainWindow, paths: list[Path]) -> None:
-    """What the OS sends when files are dropped on the window."""
+def drop_files(window: MainWindow, paths: list[Path], target: QWidget | None = None) -> None:
+    """What the OS sends when files are dropped on the window (or on one of its widgets)."""
+    target = target or window
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
-    pos = QPointF(window.width() / 2, window.height() / 2)
+    mime.setText("\n".join(str(p) for p in paths))  # file managers send the paths as text too
+    pos = QPointF(target.width() / 2, target.height() / 2)
     enter = QDragEnterEvent(
         pos, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
     )
-    QApplication.sendEvent(window, enter)
+    QApplication.sendEvent(target, enter)
     assert enter.isAccepted()
     drop = QDropEvent(
         pos, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
     )
-    QApplication.sendEvent(window, drop)
+    QApplication.sendEvent(target, drop)

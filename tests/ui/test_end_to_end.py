@@ -127,8 +127,11 @@ def test_per_file_errors_are_listed_and_cancel_is_clean(
         qtbot.waitSignal(window.import_finished, timeout=60000) as sig,
         qtbot.waitSignal(view.loaded, timeout=60000),
     ):
-        drop_files(window, [EXAMPLE_ZIP, broken])
+        # Dropped on the search field: the files are imported, not typed into the field.
+        window.sidebar.setCurrentRow(1)
+        drop_files(window, [EXAMPLE_ZIP, broken], target=window.consultations.search)
     assert sig.args[0] is not None and sig.args[0].errors
+    assert window.consultations.search.text() == ""
     message = window.banner.label.text()
     assert "certains fichiers n'ont pas pu être lus" in message
     assert "Annexe technique.pdf" in message

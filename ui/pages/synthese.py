@@ -32,13 +32,14 @@ FIELDS: tuple[tuple[str, str], ...] = (
     ("site_visit", "Visite de site"),
     ("lots", "Lots"),
     ("variants_allowed", "Variantes autorisées"),
+    ("pse_allowed", "Prestations supplémentaires éventuelles (PSE)"),
     ("offer_validity_days", "Validité des offres"),
     ("memoire_page_limit", "Limite de pages du mémoire"),
     ("required_documents", "Pièces à remettre"),
     ("criteria", "Critères de jugement"),
 )
 INT_FIELDS = {"offer_validity_days", "memoire_page_limit"}
-BOOL_FIELDS = {"variants_allowed"}
+BOOL_FIELDS = {"variants_allowed", "pse_allowed"}
 VISIT = {"mandatory": "Obligatoire", "optional": "Facultative", "none": "Aucune"}
 
 
