@@ -111,7 +111,7 @@ _DOCS: tuple[tuple[R, re.Pattern[str]], ...] = tuple(
         (R.DECLARATION_HONNEUR, r"declaration\s+sur\s+l'honneur"),
         (
             R.POUVOIR_SIGNATAIRE,
-            r"pouvoir\s+(?:de\s+la\s+personne|du\s+signataire|habilitant)|delegation\s+de\s+signature|habilitation\s+du\s+signataire|pouvoirs?\s+(?:de\s+)?signature",
+            r"pouvoirs?\s+(?:de\s+la\s+personne|du\s+signataire|habilitant)|personne\s+habilitee\s+(?:a|pour)\s+engager|delegation\s+de\s+signature|habilitation\s+du\s+signataire|pouvoirs?\s+(?:de\s+)?signature",
         ),
     )
 )

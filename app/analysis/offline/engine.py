@@ -26,6 +26,7 @@ from . import (
     validity,
     visit,
 )
+from .roles import with_rc_role
 from .source import Dce, Pages, rule_pages
 
 log = logging.getLogger(__name__)
@@ -67,6 +68,7 @@ def _summary(piece: PieceText) -> PieceSummary:
 def analyze_offline(pieces: list[PieceText], *, cancel: CancelToken | None = None) -> Analysis:
     """Deterministic French rules over the page texts; RC first, then cadre de réponse, CCAP/CCP, AE."""
     started = time.perf_counter()
+    pieces = with_rc_role(pieces)
     dce = Dce.of(pieces)
     analysis = Analysis(engine=Engine.OFFLINE.value, pieces=[_summary(p) for p in pieces])
     rules = rule_pages(dce)

@@ -37,7 +37,9 @@ _REFERENCE = re.compile(
     r"(?:consultation|procedure|marche|accord-cadre|dossier|affaire|operation|mapa|avis)\s+(?:n°|no|numero|ref\.?)|ref\.?|"
     r"appel\s+d'offres(?:\s+(?:ouvert|restreint))?\s+(?:n°|no|numero)|"
     r"procedure|consultation|marche)\s*(?:n°|no)?\s*[:.]?\s*"
-    r"([a-z0-9][a-z0-9_./-]*\d[a-z0-9_./-]*|\d[a-z0-9_./-]*)"
+    # "AOO 2026-0412": a short letter prefix may stand apart from the number.
+    r"((?:(?!(?:du|de|le|la|les|des|au|aux|en|et|un|une|sur|par|pour|est)\s)[a-z]{2,6}\s(?=\d))?"
+    r"[a-z0-9][a-z0-9_./-]*\d[a-z0-9_./-]*|\d[a-z0-9_./-]*)"
 )
 
 
@@ -238,7 +240,7 @@ def _cover_title(pages: Sequence[Page]) -> tuple[str, Evidence] | None:
 
 
 _NOT_REFERENCE = re.compile(
-    r"^(?:r|l|d)\.?\d|^\d{1,2}[./]\d{1,2}[./]\d{2,4}$|^\d{1,3}$|^\d{4}$|^\d{2,3}-\d{1,3}$"
+    r"^(?:r|l|d)\.?\d|^\d{1,2}[./]\d{1,2}[./]\d{2,4}$|^\d{1,3}$|^\d{4}$|^\d{2,3}-\d{1,3}$|^\d{1,2}(?:\.\d{1,2})+$"
 )
 
 
