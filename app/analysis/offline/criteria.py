@@ -59,7 +59,7 @@ _DESCRIPTION = re.compile(
 )
 _DONT = re.compile(r"\b(?:dont|decompose|decomposee|repartis?|reparties|comme\s+suit|sous[- ]criteres)\b")
 _TRAILING = re.compile(
-    r"[\s:;,.\-–—=(]+$|\s+(?:not[eé]e?s?|pond[eé]r[eé]e?s?|sur|soit|[aà]|dont|de|pond[eé]ration|coefficient|compt[eé]e?\s+pour)$",
+    r"[\s:;,.\-–—=(]+$|\s+(?:not[eé]e?s?|pond[eé]r[eé]e?s?|sur|soit|[aà]|dont|de|pour|pond[eé]ration|coefficient|compt[eé]e?\s+pour)$",
     re.I,
 )
 
@@ -107,8 +107,17 @@ _INTRO = re.compile(
 )
 
 
+_SEGMENT = re.compile(r"\s*[,;]\s*|\s+:\s*|:\s+|(?:^|\s+)(?:et|ou)\s+")
+_LEADING_LINK = re.compile(r"^(?:et|ou|dont|puis|ainsi\s+que|enfin)\s+", re.I)
+
+
+def _last_segment(raw: str) -> str:
+    parts = [p for p in _SEGMENT.split(raw) if p and re.search(r"[^\W\d_]", p)]
+    return parts[-1].strip() if parts else raw
+
+
 def _clean_label(text: str) -> str:
-    label = text.strip().lstrip(",;:-–.) ")
+    label = _LEADING_LINK.sub("", text.strip().lstrip(",;:-–.) "))
     intro = _INTRO.match(fold(label))
     if intro is not None and len(label) - intro.end() >= 3:
         label = label[intro.end() :]
@@ -237,6 +246,10 @@ def _items(lines: list[tuple[Page, Line]]) -> list[_Item]:
                     cursor = m.end()
                     continue
                 raw_label = before.strip()
+                if len(weights) >= 2 and k > 0:
+                    # "Le prix compte pour 40 % de la note, la valeur technique pour 45 % et …": after the
+                    # first weight, each name follows the last separator.
+                    raw_label = _last_segment(raw_label)
                 label = _clean_label(raw_label)
                 named_after = _FOR_LABEL.match(body, m.end())
                 if named_after is not None:

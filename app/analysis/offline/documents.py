@@ -50,7 +50,8 @@ _OPTIONAL_ANYWHERE = re.compile(
     r"\bfacultati|\ble\s+cas\s+echeant\b|\bsi\s+besoin\b|\beventuellement\b|\bsi\s+necessaire\b"
 )
 _DCE_CONTENT = re.compile(
-    r"dossier\s+de\s+consultation\s+(?:comprend|contient|est\s+compose)|le\s+dce\s+(?:comprend|contient)"
+    r"dossier\s+de\s+(?:la\s+)?consultation(?:\s+des\s+entreprises)?\s+(?:comprend|contient|est\s+compose|se\s+compose)"
+    r"|le\s+dce\s+(?:comprend|contient|est\s+compose|se\s+compose)"
 )
 
 _DOCS: tuple[tuple[R, re.Pattern[str]], ...] = tuple(

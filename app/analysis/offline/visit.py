@@ -15,6 +15,7 @@ _VISIT_TOPIC = re.compile(
     r"visites?\s+(?:du\s+site|des\s+(?:lieux|sites|locaux|installations|batiments)|sur\s+(?:site|place)|prealable|"
     r"obligatoire|facultative|technique|de\s+site|conseillee)|(?:attestation|certificat)\s+de\s+visite|visite\s*:"
     r"|visiter\s+(?:le|les)\s+(?:site|lieux|locaux)"
+    r"|pas\s+(?:prevu\s+|organise\s+)?de\s+visite|aucune\s+visite|visite\s+(?:n'est|ne\s+sera)\s+pas\s+(?:prevue|organisee)"
 )
 _MANDATORY = re.compile(
     r"\bobligatoire(?:s|ment)?\b|irreguli|irrecevable|\brejetee|\bimperativ|sous\s+peine|\bexigee?\b|\bdevront\s+(?:effectuer|visiter|proceder)|\bdoit\s+(?:effectuer|visiter)"
