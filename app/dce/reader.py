@@ -129,6 +129,25 @@ def _plan(
     return tasks, immediate
 
 
+def _contents(files: list[SourceFile]) -> tuple[list[_Content], dict[str, PieceKind | None]]:
+    """Distinct contents in reading order (decisive first), and each file's kind from its name."""
+    by_sha: dict[str, _Content] = {}
+    name_kinds: dict[str, PieceKind | None] = {}
+    for f in files:
+        kind = classify_name(f.path)
+        name_kinds[f.path] = kind
+        prio = READ_PRIORITY[kind] if kind else READ_PRIORITY[PieceKind.AUTRE]
+        content = by_sha.get(f.sha256)
+        if content is None:
+            by_sha[f.sha256] = _Content(f.sha256, [f], prio, kind in DECISIVE)
+        else:
+            content.files.append(f)
+            content.priority = min(content.priority, prio)
+            content.decisive = content.decisive or kind in DECISIVE
+    contents = sorted(by_sha.values(), key=lambda c: (c.priority, c.files[0].path.lower()))
+    return contents, name_kinds
+
+
 def _merge(chunks: dict[int, Extraction]) -> Extraction:
     parts = [chunks[i] for i in sorted(chunks)]
     if len(parts) == 1:
@@ -216,20 +235,7 @@ def _read(
     on_queued: Callable[[], None],
     started: float,
 ) -> None:
-    by_sha: dict[str, _Content] = {}
-    name_kinds: dict[str, PieceKind | None] = {}
-    for f in files:
-        kind = classify_name(f.path)
-        name_kinds[f.path] = kind
-        prio = READ_PRIORITY[kind] if kind else READ_PRIORITY[PieceKind.AUTRE]
-        content = by_sha.get(f.sha256)
-        if content is None:
-            by_sha[f.sha256] = _Content(f.sha256, [f], prio, kind in DECISIVE)
-        else:
-            content.files.append(f)
-            content.priority = min(content.priority, prio)
-            content.decisive = content.decisive or kind in DECISIVE
-    contents = sorted(by_sha.values(), key=lambda c: (c.priority, c.files[0].path.lower()))
+    contents, name_kinds = _contents(files)
 
     pieces: dict[str, PieceText] = {}
     pending_decisive = {c.sha256 for c in contents if c.decisive}
