@@ -11,7 +11,7 @@ from app.analysis.claude.drafting import draft_section, drafting_context
 from app.analysis.engines import analyze
 from app.domain.document import PieceText
 from app.services import claude as claude_service
-from app.settings import CLAUDE_PRICES_EUR, Settings
+from app.settings import CLAUDE_DRAFTING_MODEL, CLAUDE_EXTRACTION_MODEL, CLAUDE_PRICES_EUR, Settings
 from local_store import repo_usage
 from local_store.store import Store
 from tests.claude.conftest import extraction, source
@@ -60,7 +60,10 @@ def test_ledger_records_tokens_and_cost_per_consultation(
     assert [r.purpose for r in rows] == ["extraction", "drafting", "drafting"]
     served = [c.usage for c in claude_env.message_calls]
     for row, usage, model in zip(
-        rows, served, ["claude-haiku-4-5", "claude-sonnet-4-5", "claude-sonnet-4-5"], strict=False
+        rows,
+        served,
+        [CLAUDE_EXTRACTION_MODEL.default, CLAUDE_DRAFTING_MODEL.default, CLAUDE_DRAFTING_MODEL.default],
+        strict=False,
     ):
         assert usage is not None
         assert row.model == model
