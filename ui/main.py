@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-from app.errors import StoreLocked, UserError
+from app.errors import StoreLocked
 from app.logging_setup import setup_logging
 from app.paths import example_dir
 from app.settings import FIRST_RUN_DONE, THEME, Settings
@@ -55,9 +55,11 @@ def make_context(app: QApplication) -> AppContext:
 
 
 class AppFlow(QObject):
-    """First run or unlock, then the main window; asynchronous so tests can drive each step."""
+    """Main window first (on screen at once), then the store is opened on the DB worker; the first
+    run, the passphrase or the clé de secours are asked over the window when needed."""
 
-    window_shown = Signal(object)  # MainWindow
+    window_shown = Signal(object)  # MainWindow on screen (its data still loading)
+    ready = Signal(object)  # the store is open: the window shows the user's data
     aborted = Signal(str)
 
     def __init__(self, ctx: AppContext) -> None:
@@ -68,52 +70,52 @@ class AppFlow(QObject):
         self.unlock: UnlockDialog | None = None
 
     def start(self) -> None:
-        runner, backend = self.ctx.runner, self.ctx.backend
-        try:
-            exists = runner.call(backend.store_exists)
-        except UserError as exc:
-            self._abort(exc.message)
+        if self.window is None:
+            self.window = MainWindow(self.ctx, load=False)
+            self.window.store_erased.connect(self._erased)
+            self.window.show()
+            self.window_shown.emit(self.window)
+        backend = self.ctx.backend
+
+        def probe(_c: object) -> tuple[str, str, bool]:
+            if not backend.store_exists():
+                return "first_run", "", backend.keychain_available()
+            if backend.needs_passphrase():
+                return "passphrase", "", True
+            try:
+                backend.open()
+            except StoreLocked as exc:
+                return "locked", exc.message, True
+            return "open", "", True
+
+        self.ctx.runner.run(
+            self.tr("Ouverture de vos données"), probe, on_success=self._probed, on_failure=self._abort
+        )
+
+    def _probed(self, result: tuple[str, str, bool]) -> None:
+        state, message, keychain = result
+        backend, runner = self.ctx.backend, self.ctx.runner
+        if state == "open":
+            self._ready(False)
             return
-        if not exists:
+        if state == "first_run":
             from ui.first_run import FirstRunDialog
 
-            try:
-                keychain = runner.call(backend.keychain_available)
-            except UserError:
-                keychain = True
-            self.first_run = FirstRunDialog(backend, runner, passphrase_mode=not keychain)
+            self.first_run = FirstRunDialog(backend, runner, self.window, passphrase_mode=not keychain)
             self.first_run.finished.connect(self._first_run_done)
             self.first_run.open()
             return
-        if runner.call(backend.needs_passphrase):
-            from ui.first_run import UnlockDialog
+        from ui.first_run import UnlockDialog
 
-            self.unlock = UnlockDialog(
-                backend,
-                runner,
-                self.tr("Vos données sont protégées par une phrase de passe."),
-                passphrase_mode=True,
-            )
-            self.unlock.finished.connect(
-                lambda r: self._show_main(False) if r == QDialog.DialogCode.Accepted else self._abort("")
-            )
-            self.unlock.open()
-            return
-        try:
-            runner.call(backend.open)
-        except StoreLocked as exc:
-            from ui.first_run import UnlockDialog
-
-            self.unlock = UnlockDialog(backend, runner, exc.message)
-            self.unlock.finished.connect(
-                lambda r: self._show_main(False) if r == QDialog.DialogCode.Accepted else self._abort("")
-            )
-            self.unlock.open()
-            return
-        except UserError as exc:
-            self._abort(exc.message)
-            return
-        self._show_main(False)
+        if state == "passphrase":
+            message = self.tr("Vos données sont protégées par une phrase de passe.")
+        self.unlock = UnlockDialog(
+            backend, runner, message, self.window, passphrase_mode=state == "passphrase"
+        )
+        self.unlock.finished.connect(
+            lambda r: self._ready(False) if r == QDialog.DialogCode.Accepted else self._abort("")
+        )
+        self.unlock.open()
 
     def _first_run_done(self, result: int) -> None:
         dlg = self.first_run
@@ -121,24 +123,25 @@ class AppFlow(QObject):
             self._abort("")
             return
         self.ctx.settings.set(FIRST_RUN_DONE, True)
-        self._show_main(dlg.example_requested)
+        self._ready(dlg.example_requested)
 
-    def _show_main(self, load_example: bool) -> None:
-        self.window = MainWindow(self.ctx)
-        self.window.store_erased.connect(self._erased)
-        self.window.show()
-        self.window_shown.emit(self.window)
+    def _ready(self, load_example: bool) -> None:
+        window = self.window
+        if window is None:
+            return
+        window.store_ready()
+        self.ready.emit(window)
         if load_example:
             path = example_zip()
             if path.exists():
-                self.window.import_paths([path])
+                window.import_paths([path])
             else:
-                self.window.banner.show_message(
-                    self.window.tr("La consultation d'exemple est absente de cette installation."), "warning"
+                window.banner.show_message(
+                    window.tr("La consultation d'exemple est absente de cette installation."), "warning"
                 )
 
     def _erased(self) -> None:
-        """All local data erased: back to the first run."""
+        """All local data erased: a fresh window and the first run again."""
         if self.window is not None:
             self.window.close()
             self.window.deleteLater()
@@ -148,7 +151,9 @@ class AppFlow(QObject):
 
     def _abort(self, message: str) -> None:
         if message:
-            QMessageBox.critical(None, "Maître AO", message)
+            QMessageBox.critical(self.window, "Maître AO", message)
+        if self.window is not None:
+            self.window.close()
         self.aborted.emit(message)
 
 

@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QByteArray, QEvent, QMimeData, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QApplication,
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QPlainTextEdit,
     QPushButton,
     QSizePolicy,
     QStackedWidget,
     QStatusBar,
+    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -30,7 +34,7 @@ from ui.context import AppContext
 from ui.operations import Lane, OpContext
 from ui.pages.dashboard import DashboardPage
 from ui.status import logged_in, status_texts
-from ui.widgets import OperationBar
+from ui.widgets import OperationBar, run_in_turns
 
 if TYPE_CHECKING:
     from ui.pages.consultation_view import ConsultationView
@@ -40,6 +44,18 @@ if TYPE_CHECKING:
     from ui.pages.settings_page import SettingsPage
 
 log = logging.getLogger(__name__)
+
+# Service modules loaded on the DB worker soon after start: their first import (python-docx, lxml,
+# openpyxl…) holds the GIL for tens of ms, better spent before the user's first drop than during it.
+WARM_UP_MODULES = (
+    "app.domain.analysis",
+    "app.domain.profile",
+    "app.drafting.body",
+    "app.services.consultations",
+    "app.services.proposals",
+    "app.services.library",
+)
+WARM_UP_DELAY_MS = 300
 
 SECTIONS = ("Tableau de bord", "Consultations", "Profil entreprise", "Bibliothèque", "Paramètres")
 
@@ -77,14 +93,13 @@ class MainWindow(QMainWindow):
     store_erased = Signal()
     import_finished = Signal(object)  # ImportOutcome or None on failure
 
-    def __init__(self, ctx: AppContext) -> None:
+    def __init__(self, ctx: AppContext, *, load: bool = True) -> None:
+        """`load=False`: the store is not open yet; `store_ready()` loads the data when it is."""
         super().__init__()
         self.ctx = ctx
         self.setWindowTitle(self.tr("Maître AO"))
         self.setAcceptDrops(True)
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
+
         self.resize(1280, 820)
         self.last_import: ImportOutcome | None = None
 
@@ -125,12 +140,27 @@ class MainWindow(QMainWindow):
         self._sync_timer.start()
         self._shortcuts()
         self._restore_state()
+        self._store_open = False
         self.sidebar.setCurrentRow(0)
-        QTimer.singleShot(0, self.refresh)
+        if load:
+            QTimer.singleShot(0, self.store_ready)
+
+    def store_ready(self) -> None:
+        self._store_open = True
+        self.refresh()
+        QTimer.singleShot(WARM_UP_DELAY_MS, self._warm_up)
 
     # --- chrome ---------------------------------------------------------------------------
     # --- lazily built pages ---------------------------------------------------------------
+    def _watch_drops(self, root: QWidget) -> None:
+        """Text fields would take a dropped file as text: their drops come to the window."""
+        for field in (
+            root.findChildren(QLineEdit) + root.findChildren(QTextEdit) + root.findChildren(QPlainTextEdit)
+        ):
+            field.installEventFilter(self)
+
     def _install(self, index: int, page: QWidget) -> None:
+        self._watch_drops(page)
         placeholder = self.stack.widget(index)
         self.stack.insertWidget(index, page)
         if placeholder is not None:
@@ -242,7 +272,7 @@ class MainWindow(QMainWindow):
         page = self.page(row)
         self.stack.setCurrentWidget(page)
         refresh = getattr(page, "refresh", None)
-        if callable(refresh):
+        if callable(refresh) and self._store_open:
             refresh()
 
     def refresh(self) -> None:
@@ -258,7 +288,27 @@ class MainWindow(QMainWindow):
 
         self.ctx.runner.run(self.tr("État"), lambda _c: status_texts(backend, settings), on_success=show)
 
+    def _warm_up(self) -> None:
+        def work(_c: object) -> None:
+            for name in WARM_UP_MODULES:
+                try:
+                    importlib.import_module(name)
+                except ImportError:
+                    log.info("warm-up: %s not available", name)
+
+        # Then the consultation view is built while nothing else runs (GIL free): a first import
+        # does not pay for its construction.
+        steps: list[Callable[[], object]] = [
+            lambda: importlib.import_module("ui.pages.synthese"),
+            lambda: importlib.import_module("ui.pages.memoire"),
+            lambda: importlib.import_module("ui.pages.consultation_view"),
+            lambda: self.page(5),
+        ]
+        self.ctx.runner.run(self.tr("Préparation"), work, on_success=lambda _r: run_in_turns(steps))
+
     def auto_sync(self) -> None:
+        if not self._store_open:
+            return
         backend = self.ctx.backend
 
         def work(_c: object) -> bool:
@@ -314,12 +364,10 @@ class MainWindow(QMainWindow):
 
     # --- import ---------------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Files dropped on ANY widget of this window are imported (a text field would otherwise
-        swallow the drop and insert the file's path)."""
+        """Files dropped on a text field of this window are imported (the field would otherwise
+        take the drop and insert the file's path)."""
         kind = event.type()
-        if kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop) and (
-            isinstance(watched, QWidget) and watched is not self and watched.window() is self
-        ):
+        if kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop):
             drag = cast(QDropEvent, event)
             if _local_files(drag.mimeData()):
                 if kind == QEvent.Type.Drop:

@@ -133,7 +133,7 @@ class Unavailable(QWidget):
         lay.addStretch()
 
 
-def run_in_turns(steps: list[Callable[[], None]], still_wanted: Callable[[], bool] = lambda: True) -> None:
+def run_in_turns(steps: list[Callable[[], object]], still_wanted: Callable[[], bool] = lambda: True) -> None:
     """Run UI steps one per event-loop turn, so that no single turn freezes the window;
     stops when `still_wanted()` turns false (the user moved on)."""
     if not steps:

@@ -23,6 +23,9 @@ def test_first_run_creates_store_shows_key_and_saves_profile(
 ) -> None:
     flow = AppFlow(ctx)
     flow.start()
+    assert flow.window is not None  # the main window is on screen at once, the wizard over it
+    qtbot.addWidget(flow.window)
+    qtbot.waitUntil(lambda: flow.first_run is not None, timeout=20000)
     dlg = flow.first_run
     assert isinstance(dlg, FirstRunDialog)
     qtbot.addWidget(dlg)
@@ -62,11 +65,10 @@ def test_first_run_creates_store_shows_key_and_saves_profile(
     qtbot.mouseClick(dlg.profile_save, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dlg.pages.currentIndex() == 4, timeout=20000)
 
-    with qtbot.waitSignal(flow.window_shown, timeout=20000) as shown:
+    with qtbot.waitSignal(flow.ready, timeout=20000) as shown:
         qtbot.mouseClick(dlg.skip_button, Qt.MouseButton.LeftButton)
     window = shown.args[0]
-    assert isinstance(window, MainWindow)
-    qtbot.addWidget(window)
+    assert isinstance(window, MainWindow) and window is flow.window
     profile = ctx.runner.call(ctx.backend.load_profile)
     assert profile is not None and profile.siret == "73282932000074"
     assert profile.raison_sociale == "Bâtiments Exemple SARL"

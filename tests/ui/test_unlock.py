@@ -21,6 +21,9 @@ def test_lost_keychain_entry_asks_for_the_recovery_key(qtbot: QtBot, ctx: AppCon
 
     flow = AppFlow(ctx)
     flow.start()
+    assert flow.window is not None
+    qtbot.addWidget(flow.window)
+    qtbot.waitUntil(lambda: flow.unlock is not None, timeout=20000)
     dlg = flow.unlock
     assert isinstance(dlg, UnlockDialog)
     qtbot.addWidget(dlg)
@@ -29,12 +32,11 @@ def test_lost_keychain_entry_asks_for_the_recovery_key(qtbot: QtBot, ctx: AppCon
     dlg.key.setText("AAAAA-BBBBB-CCCCC")
     qtbot.mouseClick(dlg.ok, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(dlg.error.text()), timeout=10000)
-    assert flow.window is None
+    assert dlg.isVisible()  # still asking
 
     dlg.key.setText(key)
-    with qtbot.waitSignal(flow.window_shown, timeout=20000) as shown:
+    with qtbot.waitSignal(flow.ready, timeout=20000):
         qtbot.mouseClick(dlg.ok, Qt.MouseButton.LeftButton)
-    qtbot.addWidget(shown.args[0])
     assert ctx.runner.call(ctx.backend.consultations) == []
 
 
@@ -42,6 +44,9 @@ def test_no_keychain_uses_a_passphrase(qtbot: QtBot, ctx: AppContext) -> None:
     keyring.set_keyring(ForgetfulKeyring())  # accepts writes, keeps nothing
     flow = AppFlow(ctx)
     flow.start()
+    assert flow.window is not None
+    qtbot.addWidget(flow.window)
+    qtbot.waitUntil(lambda: flow.first_run is not None, timeout=20000)
     dlg = flow.first_run
     assert isinstance(dlg, FirstRunDialog) and dlg.passphrase_mode
     qtbot.addWidget(dlg)
@@ -59,10 +64,12 @@ def test_no_keychain_uses_a_passphrase(qtbot: QtBot, ctx: AppContext) -> None:
 
     again = AppFlow(ctx)
     again.start()
+    assert again.window is not None
+    qtbot.addWidget(again.window)
+    qtbot.waitUntil(lambda: again.unlock is not None, timeout=20000)
     unlock = again.unlock
     assert isinstance(unlock, UnlockDialog) and unlock.passphrase_mode
     qtbot.addWidget(unlock)
     unlock.key.setText("une phrase de passe assez longue")
-    with qtbot.waitSignal(again.window_shown, timeout=20000) as shown:
+    with qtbot.waitSignal(again.ready, timeout=20000):
         qtbot.mouseClick(unlock.ok, Qt.MouseButton.LeftButton)
-    qtbot.addWidget(shown.args[0])

@@ -143,7 +143,7 @@ class ConsultationView(QWidget):
         self.status.setCurrentIndex(max(0, self.status.findData(row.status)))
         uuid = self.uuid
         # One tab per event-loop turn: the window keeps painting and answering while tabs fill.
-        steps: list[Callable[[], None]] = [
+        steps: list[Callable[[], object]] = [
             lambda: self.synthese.set_analysis(analysis),
             lambda: self.pieces.set_pieces(pieces),
             lambda: self.documents.set_folder(export_folder(row)),

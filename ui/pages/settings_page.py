@@ -496,18 +496,24 @@ class SettingsPage(QWidget):
 
     # --- about ----------------------------------------------------------------------------
     def _about(self) -> QWidget:
-        w = QTextBrowser()
-        w.setOpenExternalLinks(True)
+        # Filled when first shown: reading the packages' metadata takes tens of ms.
+        self.about = QTextBrowser()
+        self.about.setOpenExternalLinks(True)
+        self.nav.currentRowChanged.connect(self._fill_about)
+        return self.about
+
+    def _fill_about(self, row: int) -> None:
+        if SECTIONS[row] != "À propos" or self.about.toPlainText():
+            return
         rows = "".join(f"<tr><td>{n}</td><td>{v}</td></tr>" for n, v in versions())
         lic = "".join(f"<tr><td>{n}</td><td>{lic}</td></tr>" for n, lic in LICENCES)
-        w.setHtml(
+        self.about.setHtml(
             "<h2>Maître AO</h2><p>Répondre aux appels d'offres publics, hors ligne, avec les sources.</p>"
             f"<h3>Versions</h3><table cellpadding='3'>{rows}</table>"
             f"<h3>Licences des composants</h3><table cellpadding='3'>{lic}</table>"
             "<p>Qt est utilisé sous licence LGPL v3 : vous pouvez remplacer les bibliothèques Qt "
             "fournies par une version modifiée.</p>"
         )
-        return w
 
     # --- status bar -----------------------------------------------------------------------
     def refresh(self) -> None:
