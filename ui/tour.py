@@ -30,6 +30,7 @@ def run_tour(out: Path) -> list[Path]:
     from ui.first_run import FirstRunDialog
     from ui.main import create_application, example_zip, make_context
     from ui.main_window import MainWindow
+    from ui.style import apply_theme
 
     out.mkdir(parents=True, exist_ok=True)
     app = create_application([])
@@ -47,25 +48,26 @@ def run_tour(out: Path) -> list[Path]:
         widget.grab().save(str(path))
         shots.append(path)
 
-    # First run, page by page (the store is really created on the "create" step).
+    # First run, page by page (the store is really created on the "create" step), light theme.
+    apply_theme(app, "light")
     dlg = FirstRunDialog(ctx.backend, ctx.runner)
     dlg.resize(720, 520)
     dlg.show()
-    names = ["premier-lancement-1-bienvenue", "premier-lancement-2-coffre"]
+    names = ["light-premier-lancement-1-bienvenue", "light-premier-lancement-2-coffre"]
     for i, name in enumerate(names):
         dlg.pages.setCurrentIndex(i)
         shot(dlg, name)
     dlg._do_create()
     settle()
-    shot(dlg, "premier-lancement-3-cle-de-secours")
+    shot(dlg, "light-premier-lancement-3-cle-de-secours")
     dlg.pages.setCurrentIndex(3)
     dlg.p_name.setText("Bâtiments du Val SARL")
     dlg.p_siret.setText("732 829 320 00075")  # a typo: the check shows it as typed
-    shot(dlg, "premier-lancement-4-entreprise-siret-invalide")
+    shot(dlg, "light-premier-lancement-4-entreprise-siret-invalide")
     dlg.p_siret.setText("732 829 320 00074")
-    shot(dlg, "premier-lancement-4-entreprise")
+    shot(dlg, "light-premier-lancement-4-entreprise")
     dlg.pages.setCurrentIndex(4)
-    shot(dlg, "premier-lancement-5-exemple")
+    shot(dlg, "light-premier-lancement-5-exemple")
     dlg.close()
 
     ctx.runner.call(lambda: ctx.backend.import_profile(example_dir() / "profile.json"))
@@ -121,6 +123,18 @@ def run_tour(out: Path) -> list[Path]:
 
     screens("light")
     screens("dark")
+    # The first run again in the dark theme (pages only: the store exists already).
+    dark = FirstRunDialog(ctx.backend, ctx.runner)
+    dark.resize(720, 520)
+    dark.show()
+    dark.recovery_key = dlg.recovery_key
+    dark.key_label.setText(dlg.recovery_key)
+    dark.p_name.setText("Bâtiments du Val SARL")
+    dark.p_siret.setText("732 829 320 00074")
+    for i, name in enumerate(("bienvenue", "coffre", "cle-de-secours", "entreprise", "exemple")):
+        dark.pages.setCurrentIndex(i)
+        shot(dark, f"dark-premier-lancement-{i + 1}-{name}")
+    dark.close()
     window.settings_page.set_theme("system")
     window.close()
     ctx.runner.wait_idle(30)
