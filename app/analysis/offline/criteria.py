@@ -427,6 +427,15 @@ def _group(entries: list[_Entry]) -> list[_Entry]:
                 parent.children.append(entry)
                 parent.weight = (parent.weight or 0.0) + weight
                 continue
+            # A plain line after a run of bulleted sub-criteria, or a weight in another unit than
+            # theirs ("Prix : 40 %" after "• Délais : 4 points"), is back at the criteria's level.
+            dedent = bool(parent.children) and (
+                (entry.level == "" and all(c.level in ("bullet", "sub") for c in parent.children))
+                or entry.unit != parent.children[-1].unit
+            )
+            if dedent:
+                sibling = True
+                explicit_sub = False
             if entry.level != "top" and (explicit_sub or (parent.opens and fits and not sibling)):
                 parent.children.append(entry)
                 continue

@@ -76,7 +76,7 @@ _DOCS: tuple[tuple[R, re.Pattern[str]], ...] = tuple(
         (R.CHIFFRE_AFFAIRES, r"chiffres?\s+d'affaires"),
         (
             R.REFERENCES,
-            r"references?\s+(?:de|des|pour|sur|en)\s+(?:\w+\s+){0,3}(?:prestations|travaux|services|fournitures|marches|operations|chantiers)|liste\s+des\s+(?:principa(?:les?|ux)\s+)?(?:prestations|travaux|services|fournitures|livraisons)|certificats?\s+de\s+capacites?"
+            r"references?\s+(?:de|des|pour|sur|en)\s+(?:\w+\s+){0,3}(?:prestations|travaux|services|fournitures|marches|operations|chantiers|livraisons|missions|interventions|projets|contrats)|liste\s+des\s+(?:principa(?:les?|ux)\s+)?(?:prestations|travaux|services|fournitures|livraisons)|certificats?\s+de\s+capacites?"
             r"|liste\s+(?:de\s+|des\s+)?(?:principales\s+)?references|references\s+(?:similaires|datant|recentes|de\s+moins|professionnelles|clients)"
             r"|attestations?\s+de\s+bonne\s+execution",
         ),

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from app.domain.analysis import Evidence, Lot
 
 from .source import Page, piece_groups
-from .text import has_leaders, strip_leaders
+from .text import fold, has_leaders, strip_leaders
 
 _NO_LOTS = re.compile(
     r"(?:ne\s+fait\s+pas\s+l'objet\s+d'(?:une\s+)?(?:decomposition|division|allotissement)\s+en\s+lots"
@@ -28,6 +28,11 @@ def _lots_on_line(page: Page, index: int) -> list[tuple[int, str]]:
     line = page.lines[index]
     out: list[tuple[int, str]] = []
     folded, text = line.folded, line.text
+    first = _LOT_LINE.match(fold(line.cells[0])) if len(line.cells) >= 2 else None
+    if first is not None:
+        # A table row "Lot n° 1 | Terrassements | 120 000 €": the title is its own cell.
+        text = line.cells[0] if first.group(2).strip() else f"{line.cells[0]} {line.cells[1]}"
+        folded = fold(text)
     while True:
         m = _LOT_LINE.match(folded)
         if m is None:
@@ -76,6 +81,8 @@ def _table_lots(page: Page, header: int) -> list[tuple[int, str]]:
     rows: list[tuple[int, str]] = []
     for line in page.lines[header + 1 : header + 120]:
         text = line.text.strip()
+        if len(line.cells) >= 2 and _TABLE_NUMBER.match(line.cells[0]):
+            text = f"{line.cells[0]} {line.cells[1]}"  # the designation cell, not the next columns
         m = _TABLE_ROW.match(text)
         bare = _TABLE_NUMBER.match(text)
         if m is not None and int(m.group(1)) == len(rows) + 1:

@@ -28,6 +28,7 @@ class Line:
     text: str
     folded: str
     start: int  # offset of the line in the page's flat text
+    cells: tuple[str, ...] = ()  # a DOCX/XLSX table row's cells (the extractor separates them by tabs)
 
 
 @dataclass(slots=True)
@@ -138,9 +139,28 @@ def _logical_lines(raw: list[str]) -> list[str]:
     return out
 
 
+_BARE_NO = re.compile(r"^-?\s*(\d{1,3})\s*-?$")
+
+
+def _paging_offsets(numbers: list[int], pages: list[list[str]]) -> set[int]:
+    """How a bare number at a page edge relates to the page's number when it is the page number
+    ("3" on page 3, or "2" on page 3 under an unnumbered cover). A bare "1" ending a weights table
+    on page 2 is not page 2's number, so it stays."""
+    if len(pages) < 3:
+        return {0}
+    counts: Counter[int] = Counter()
+    for number, lines in zip(numbers, pages, strict=True):
+        counts.update(
+            {int(m.group(1)) - number for x in lines[:4] + lines[-3:] if (m := _BARE_NO.match(x)) is not None}
+        )
+    threshold = max(2, int(0.6 * len(pages)))
+    return {offset for offset, n in counts.items() if n >= threshold} or {0}
+
+
 def build_pages(piece: PieceText) -> list[Page]:
     physical = [[x for x in (squash(y) for y in page.text.splitlines()) if x] for page in piece.pages]
     skip = _repeated_lines(physical)
+    offsets = _paging_offsets([page.number for page in piece.pages], physical)
     pages: list[Page] = []
     for page, page_lines in zip(piece.pages, physical, strict=True):
         raw: list[str] = []
@@ -151,15 +171,25 @@ def build_pages(piece: PieceText) -> list[Page]:
             # Running headers and page numbers live at the top or bottom of a page; the same text in
             # the middle of the page (a bare "40" in a weights table) is content.
             edge = index < 4 or index > last - 3
-            if edge and (_PAGE_NO.match(key) or _DIGITS.sub("#", key) in skip):
+            bare = _BARE_NO.match(key)
+            if bare is not None:
+                if edge and int(bare.group(1)) - page.number in offsets:
+                    headers.append(line)
+                    continue
+            elif edge and (_PAGE_NO.match(key) or _DIGITS.sub("#", key) in skip):
                 headers.append(line)
                 continue
             raw.append(line)
         texts = _logical_lines(raw)
+        rows = {
+            squash(x): tuple(squash(c) for c in x.split("\t") if c.strip())
+            for x in page.text.splitlines()
+            if "\t" in x
+        }
         lines: list[Line] = []
         offset = 0
         for text in texts:
-            lines.append(Line(text=text, folded=fold(text), start=offset))
+            lines.append(Line(text=text, folded=fold(text), start=offset, cells=rows.get(text, ())))
             offset += len(text) + 1
         flat = " ".join(texts)
         folded_flat = " ".join(line.folded for line in lines)

@@ -16,6 +16,7 @@ _VISIT_TOPIC = re.compile(
     r"obligatoire|facultative|technique|de\s+site|conseillee)|(?:attestation|certificat)\s+de\s+visite|visite\s*:"
     r"|visiter\s+(?:le|les)\s+(?:site|lieux|locaux)"
     r"|pas\s+(?:prevu\s+|organise\s+)?de\s+visite|aucune\s+visite|visite\s+(?:n'est|ne\s+sera)\s+pas\s+(?:prevue|organisee)"
+    r"|visites?\s+[a-z]+\s*:"
 )
 _MANDATORY = re.compile(
     r"\bobligatoire(?:s|ment)?\b|irreguli|irrecevable|\brejetee|\bimperativ|sous\s+peine|\bexigee?\b|\bdevront\s+(?:effectuer|visiter|proceder)|\bdoit\s+(?:effectuer|visiter)"
@@ -27,7 +28,8 @@ _OPTIONAL = re.compile(
 _NONE = re.compile(
     r"\bpas\s+(?:prevu\s+|organise\s+)?de\s+visite|\baucune\s+visite|\bvisite\s+(?:n'est|ne\s+sera)\s+pas\s+(?:prevue|organisee)|\bsans\s+visite|\bvisite\s*:\s*(?:non|sans\s+objet)"
     r"|\bvisites?\s+(?:des\s+lieux|du\s+site|sur\s+site|sur\s+place)?\s*:?\s*(?:sans\s+objet|neant|non\s+prevue)\b"
-    r"|\bvisites?\s+(?:des|du|de\s+la|de\s+l')\s*\w+\s*:\s*(?:sans\s+objet|neant|non\s+prevue|non\b(?!\s+obligatoire))"
+    r"|\bvisites?(?:\s+[a-z']+){0,3}\s*:\s*(?:sans\s+objet|neant|non\s+prevue|non\b(?!\s+obligatoire))"
+    r"|\bvisites?(?:\s+(?:des|du|de\s+la|de\s+l'|sur)\s*[a-z]+)?\s+(?:n'est|ne\s+sera|n'a)\s+pas\s+(?:prevue|organisee|necessaire|requise|imposee)"
 )
 
 

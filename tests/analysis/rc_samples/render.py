@@ -1,4 +1,5 @@
-"""Render an RC sample (a small text markup) as real PDFs with fpdf2.
+"""Render an RC sample (a small text markup) as real PDFs with fpdf2 (or DOCX with python-docx when
+the piece's name ends in .docx).
 
 Markup, one directive per line:
   @file NAME.pdf          name of the PDF inside the DCE (first line); a later @file starts another
@@ -98,8 +99,47 @@ class _Pdf(FPDF):
 
 
 def render(source: Path, out_dir: Path) -> list[Path]:
-    """Write the sample's PDFs into out_dir and return their paths."""
-    return [_render_one(sample, out_dir) for sample in parse(source)]
+    """Write the sample's pieces into out_dir and return their paths."""
+    return [
+        _render_docx(sample, out_dir)
+        if sample.file.lower().endswith(".docx")
+        else _render_one(sample, out_dir)
+        for sample in parse(source)
+    ]
+
+
+def _render_docx(sample: Sample, out_dir: Path) -> Path:
+    from docx import Document
+
+    doc = Document()
+    section = doc.sections[0]
+    if sample.header:
+        section.header.paragraphs[0].text = sample.header
+    if sample.footer:
+        section.footer.paragraphs[0].text = sample.footer.replace("{page}", "").replace("{pages}", "")
+    for index, lines in enumerate(sample.pages):
+        if index:
+            doc.add_page_break()
+        table: list[list[str]] = []
+        for line in [*lines, ""]:
+            if line.startswith("| "):
+                table.append([c.strip() for c in line[2:].split(" | ")])
+                continue
+            if table:
+                grid = doc.add_table(rows=len(table), cols=max(len(r) for r in table))
+                grid.style = "Table Grid"
+                for r, cells in enumerate(table):
+                    for c, cell in enumerate(cells):
+                        grid.cell(r, c).text = cell
+                table = []
+            if line.startswith("# "):
+                doc.add_paragraph().add_run(line[2:]).bold = True
+            elif line:
+                doc.add_paragraph(line)
+    out = out_dir / sample.file
+    out.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(str(out))
+    return out
 
 
 def _render_one(sample: Sample, out_dir: Path) -> Path:
