@@ -304,7 +304,7 @@ class MainWindow(QMainWindow):
             lambda: importlib.import_module("ui.pages.consultation_view"),
             lambda: self.page(5),
         ]
-        self.ctx.runner.run(self.tr("Préparation"), work, on_success=lambda _r: run_in_turns(steps))
+        self.ctx.runner.run(self.tr("Préparation"), work, on_success=lambda _r: run_in_turns(self, steps))
 
     def auto_sync(self) -> None:
         if not self._store_open:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -133,9 +133,11 @@ class Unavailable(QWidget):
         lay.addStretch()
 
 
-def run_in_turns(steps: list[Callable[[], object]], still_wanted: Callable[[], bool] = lambda: True) -> None:
-    """Run UI steps one per event-loop turn, so that no single turn freezes the window;
-    stops when `still_wanted()` turns false (the user moved on)."""
+def run_in_turns(
+    owner: QObject, steps: list[Callable[[], object]], still_wanted: Callable[[], bool] = lambda: True
+) -> None:
+    """Run UI steps one per event-loop turn, so that no single turn freezes the window; stops when
+    `still_wanted()` turns false (the user moved on) or when `owner` is destroyed."""
     if not steps:
         return
 
@@ -144,9 +146,9 @@ def run_in_turns(steps: list[Callable[[], object]], still_wanted: Callable[[], b
             return
         steps.pop(0)()
         if steps:
-            QTimer.singleShot(0, step)
+            QTimer.singleShot(0, owner, step)
 
-    QTimer.singleShot(0, step)
+    QTimer.singleShot(0, owner, step)
 
 
 def title_label(text: str) -> QLabel:

@@ -69,3 +69,22 @@ def test_every_input_and_button_can_be_named_by_a_screen_reader(qtbot: QtBot, ct
     assert not unnamed, [
         type(w).__name__ + ":" + (w.placeholderText() if isinstance(w, QLineEdit) else "") for w in unnamed
     ]
+
+
+def test_claude_key_saved_from_settings_turns_own_key_mode_on(qtbot: QtBot, ctx: AppContext) -> None:
+    window = ready_window(ctx)
+    qtbot.addWidget(window)
+    window.sidebar.setCurrentRow(4)
+    page = window.settings_page
+    page.api_key.setText("sk-ant-api03-une-cle-de-test-0123456789")
+    page._save_key()
+    qtbot.waitUntil(lambda: "trousseau" in page.claude_status.text(), timeout=20000)
+    assert page.api_key.text() == ""  # never left on screen
+    mode_of_checked = {b.property("mode") for b in page.mode_group.buttons() if b.isChecked()}
+    qtbot.waitUntil(
+        lambda: {b.property("mode") for b in page.mode_group.buttons() if b.isChecked()} == {"own_key"},
+        timeout=10000,
+    )
+    assert mode_of_checked <= {"own_key", "off"}
+    qtbot.waitUntil(lambda: window.claude_label.text() == "Claude : prêt", timeout=10000)
+    ctx.runner.wait_idle(20)

@@ -151,7 +151,7 @@ class ConsultationView(QWidget):
             self._refresh_checks,
             lambda: self.loaded.emit(uuid),
         ]
-        run_in_turns(steps, lambda: self.uuid == uuid)
+        run_in_turns(self, steps, lambda: self.uuid == uuid)
 
     def _tab_changed(self, index: int) -> None:
         if self.tabs.widget(index) is self.exigences:

@@ -152,8 +152,9 @@ class SettingsPage(QWidget):
             (self.extraction_model, CLAUDE_EXTRACTION_MODEL),
             (self.drafting_model, CLAUDE_DRAFTING_MODEL),
         ):
-            combo.addItems(models)
-            combo.setCurrentText(self.ctx.settings.get(var))
+            current = self.ctx.settings.get(var)
+            combo.addItems(models if current in models else [current, *models])
+            combo.setCurrentText(current)
             combo.currentTextChanged.connect(lambda text, v=var: self.ctx.settings.set(v, text))
             combo.setAccessibleName(self.tr(var.label))
         form.addRow(self.tr("Modèle pour l'analyse :"), self.extraction_model)
@@ -194,6 +195,7 @@ class SettingsPage(QWidget):
             on_success=chain(
                 lambda: self.claude_status.setText(self.tr("Clé enregistrée dans le trousseau.")),
                 self.data_changed.emit,
+                self.refresh,
             ),
             on_failure=self.claude_status.setText,
         )
@@ -528,6 +530,9 @@ class SettingsPage(QWidget):
             spend, account = result
             self.spend.setText(fr_money(spend) if spend is not None else self.tr("indisponible"))
             self._show_account(account)
+            mode = self.ctx.settings.get(CLAUDE_MODE)  # a service may have changed it (key saved)
+            for button in self.mode_group.buttons():
+                button.setChecked(button.property("mode") == mode)
 
         self.ctx.runner.run(
             self.tr("Paramètres"), work, on_success=show, on_failure=self.claude_status.setText
