@@ -24,8 +24,8 @@ from fpdf.fonts import FontFace
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "dce.zip"
-FIXED = datetime(2026, 6, 1, 9, 0, 0, tzinfo=UTC)
-ZIP_TIME = (2026, 6, 1, 9, 0, 0)
+FIXED = datetime(2027, 5, 3, 9, 0, 0, tzinfo=UTC)
+ZIP_TIME = (2027, 5, 3, 9, 0, 0)
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 
 BUYER = "Communauté de communes du Val de Brenne"
@@ -121,7 +121,7 @@ def make_rc() -> bytes:
     )
     pdf.ln(10)
     pdf.para(
-        "Date et heure limites de réception des offres : vendredi 17 juillet 2026 à 12h00\n"
+        "Date et heure limites de réception des offres : vendredi 16 juillet 2027 à 12h00\n"
         "Les offres sont déposées exclusivement sur le profil d'acheteur www.marches-valdebrenne.example."
     )
     pdf.add_page()
@@ -169,7 +169,7 @@ def make_rc() -> bytes:
     )
     pdf.heading("Article 7 – Visite du site")
     pdf.para(
-        "Une visite du site est obligatoire. Elle aura lieu le mardi 30 juin 2026 à 10h00 "
+        "Une visite du site est obligatoire. Elle aura lieu le mardi 29 juin 2027 à 10h00 "
         "(rendez-vous devant l'entrée du gymnase, rue du Stade). Une attestation de visite sera "
         "remise à chaque candidat et devra être jointe à l'offre. Toute offre remise sans attestation "
         "de visite sera déclarée irrégulière."
@@ -217,13 +217,13 @@ def make_rc() -> bytes:
     pdf.heading("Article 10 – Questions et renseignements complémentaires")
     pdf.para(
         "Les candidats peuvent poser leurs questions sur le profil d'acheteur au plus tard le "
-        "vendredi 10 juillet 2026 à 12h00. Les réponses sont publiées à tous les candidats au plus "
+        "vendredi 9 juillet 2027 à 12h00. Les réponses sont publiées à tous les candidats au plus "
         "tard six jours avant la date limite de réception des offres."
     )
     pdf.heading("Article 11 – Délai d'exécution")
     pdf.para(
         "Le délai global d'exécution est de 8 mois à compter de l'ordre de service de démarrage, "
-        "période de préparation d'un mois comprise. Démarrage prévisionnel : octobre 2026."
+        "période de préparation d'un mois comprise. Démarrage prévisionnel : octobre 2027."
     )
     return pdf.to_bytes()
 
@@ -504,7 +504,7 @@ def _fixed_zip(data: bytes) -> bytes:
         for item in src.infolist():
             data = src.read(item)
             if item.filename == "docProps/core.xml":  # openpyxl stamps "modified" on save
-                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2026-06-01T09:00:00Z", data)
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2027-05-03T09:00:00Z", data)
             dst.writestr(_info(item.filename), data)
     return out.getvalue()
 
