@@ -150,6 +150,12 @@ _ENTITY = re.compile(
 )
 
 
+# "Lorient Agglomération", "Nantes Métropole", "Loire Habitat": the kind of body written last.
+_ENTITY_SUFFIX = re.compile(
+    r"^[a-z][a-z' -]{1,40}\s(?:agglomeration|metropole|habitat|territoires?|communaute)$"
+)
+
+
 def _without_address(value: str) -> str:
     cut = _ADDRESS.search(fold(value))
     return value[: cut.start()].strip(" ,.-–") if cut and cut.start() > 3 else value
@@ -160,7 +166,7 @@ def _entity_line(pages: list[Page]) -> tuple[str, Evidence] | None:
         for text in [*(line.text for line in page.lines[:40]), *page.headers]:
             if has_leaders(text) or len(text) > 200:
                 continue
-            if _ENTITY.match(fold(text)):
+            if _ENTITY.match(fold(text)) or _ENTITY_SUFFIX.match(fold(text)):
                 value = _without_address(text).split(" – ")[0].split(" - ")[0].strip()
                 if len(value) >= 5:
                     return value, page.evidence(squash(text))

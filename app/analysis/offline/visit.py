@@ -23,6 +23,7 @@ _MANDATORY = re.compile(
 )
 _OPTIONAL = re.compile(
     r"\bfacultatives?\b|\bconseillee?s?\b|\brecommandee?s?\b|\bpossibles?\b|\bnon\s+obligatoire|\bpas\s+obligatoire|\bpeu(?:ven)?t\s+(?:visiter|effectuer|demander)|\blibre"
+    r"|\bpeut\s+etre\s+organisee|\ba\s+la\s+demande\s+(?:des?\s+|du\s+)?(?:candidats?|soumissionnaires?)|\bsur\s+(?:simple\s+)?demande"
     r"|\binvites?\s+a\s+(?:visiter|effectuer|se\s+rendre)|\bs'ils\s+le\s+souhaitent|\bqui\s+le\s+souhaitent"
 )
 _NONE = re.compile(
