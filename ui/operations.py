@@ -36,7 +36,14 @@ SLOW_CALLBACK_S = 0.03
 def _timed(title: str, fn: Callable[..., Any]) -> Callable[..., None]:
     def run(*args: Any) -> None:
         start = time.perf_counter()
-        fn(*args)
+        try:
+            fn(*args)
+        except RuntimeError as exc:
+            # The window that asked was closed while the work ran: its result has nowhere to go.
+            if "already deleted" not in str(exc):
+                raise
+            log.debug("result of %s dropped: its window is gone", title)
+            return
         spent = time.perf_counter() - start
         if spent > SLOW_CALLBACK_S:
             log.info("slow UI callback after %s: %.0f ms", title, spent * 1000)

@@ -328,6 +328,7 @@ class ProfilePage(QWidget):
             self.tabs.addTab(table, self.tr(name))
 
     def refresh(self) -> None:
+        self.status.clear()
         backend = self.ctx.backend
         self.ctx.runner.run(
             self.tr("Profil entreprise"),
@@ -343,7 +344,6 @@ class ProfilePage(QWidget):
                 self.tr("Aucun profil enregistré : complétez au moins la raison sociale et le SIRET.")
             )
             return
-        self.status.setText("")
         p = profile
         self.f_name.setText(p.raison_sociale)
         self.f_trade.setText(p.nom_commercial)
@@ -416,9 +416,9 @@ class ProfilePage(QWidget):
         backend = self.ctx.backend
 
         def ok(_r: object) -> None:
+            self.refresh()
             self.status.setText(self.tr("Profil enregistré."))
             self.saved.emit()
-            self.refresh()
 
         self.ctx.runner.run(
             self.tr("Enregistrement du profil"),
