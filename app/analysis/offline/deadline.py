@@ -14,7 +14,8 @@ _LABEL = re.compile(
     r"date\s+(?:et\s+(?:l'\s*)?heure\s+)?(?:limites?|butoir)\s+(?:de\s+|d'\s*)?(?:la\s+)?"
     r"(?:remise|reception|depot|transmission|envoi)\s+(?:des\s+|de\s+l'\s*|du\s+)?"
     r"(?:offres?|plis|candidatures?\s+et\s+des\s+offres|dossiers?|propositions?|reponses?)"
-    r"|(?:remise|reception|depot)\s+des\s+(?:offres|plis)\s*:"
+    r"|(?:remise|reception|depot)\s+des\s+(?:offres|plis)\s*(?:avant\s+le\s*)?:"
+    r"|(?:offres|plis)\s+(?:seront|sont)\s+(?:recues|acceptees|a\s+(?:remettre|deposer|transmettre))\s+(?:jusqu'|avant|au\s+plus\s+tard)"
     r"|(?:offres|plis|dossiers)\s+(?:devront|doivent)\s+(?:etre\s+)?(?:remis|deposes|transmis|recus|parvenir)"
     r"|date\s+limite\s*(?:de\s+(?:depot|remise|reception)\s*)?:|date\s+(?:de\s+)?(?:remise|reception|depot)\s+des\s+(?:offres|plis)"
     # A cover-page heading with the date right under it ("REMISE DES OFFRES / Vendredi 17 juillet 2026").
