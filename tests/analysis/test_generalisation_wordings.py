@@ -119,3 +119,115 @@ def test_clause_wording(field: str, text: str, expected: Any) -> None:
     if field == "lots":
         got = [lot.number for lot in got]
     assert getattr(got, "value", got) == expected
+
+
+H = "Règlement de la consultation\nArticle 6 - Jugement des offres\n"
+CRITERIA: list[tuple[str, list[tuple[str, float | None]]]] = [
+    (H + "Prix : 60 pts\nValeur technique : 40 pts", [("Prix", 60), ("Valeur technique", 40)]),
+    (H + "1) Valeur technique : 60 %\n2) Prix : 40 %", [("Valeur technique", 60), ("Prix", 40)]),
+    (
+        H + "- le prix (pondération : 40 %)\n- la valeur technique (pondération : 60 %)",
+        [("le prix", 40), ("la valeur technique", 60)],
+    ),
+    (H + "Critère prix : 40 %\nCritère valeur technique : 60 %", [("prix", 40), ("valeur technique", 60)]),
+    (
+        H
+        + "Prix des prestations : 40 points\nValeur technique : 50 points\nDéveloppement durable : 10 points\nTotal : 100 points",
+        [("Prix des prestations", 40), ("Valeur technique", 50), ("Développement durable", 10)],
+    ),
+    (
+        H
+        + "Les critères sont pondérés comme suit :\nPrix : 40 %\nValeur technique : 60 % répartie comme suit :\n- Méthodologie : 30 %\n- Moyens humains : 20 %\n- Planning : 10 %",
+        [("Prix", 40), ("Valeur technique", 60)],
+    ),
+    (
+        H + "Critère n°1 : Prix (coefficient 50)\nCritère n°2 : Valeur technique (coefficient 50)",
+        [("Prix", 50), ("Valeur technique", 50)],
+    ),
+    (
+        H
+        + "Prix : 70 %\nQualité technique : 30 %\nLa note du prix est calculée selon la formule : 70 x (Pmin / P).",
+        [("Prix", 70), ("Qualité technique", 30)],
+    ),
+    (H + "Valeur technique (60 %)\nPrix (40 %)", [("Valeur technique", 60), ("Prix", 40)]),
+    (H + "A. Prix : 40 %\nB. Valeur technique : 60 %", [("Prix", 40), ("Valeur technique", 60)]),
+    (
+        H + "Prix – 40%\nValeur technique – 35%\nCritère environnemental – 15%\nCritère social – 10%",
+        [("Prix", 40), ("Valeur technique", 35), ("Critère environnemental", 15), ("Critère social", 10)],
+    ),
+    (
+        H + "CRITÈRES\tPONDÉRATION\nPrix\t40 %\nValeur technique\t60 %",
+        [("Prix", 40), ("Valeur technique", 60)],
+    ),
+    (
+        H
+        + "Les offres seront jugées sur la base des critères suivants, par ordre de priorité décroissante :\n1. La valeur technique\n2. Le prix",
+        [("La valeur technique", None), ("Le prix", None)],
+    ),
+    (H + "Le critère unique d'attribution est le prix.", [("prix", 100)]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CRITERIA, ids=[f"criteria-{i}" for i in range(len(CRITERIA))])
+def test_criteria_wording(text: str, expected: list[tuple[str, float | None]]) -> None:
+    rc = piece(text)
+    analysis = analyze_offline([rc])
+    assert_evidence_honest(analysis, [rc])
+    got = [(c.name, c.weight_percent) for c in analysis.criteria]
+    assert len(got) == len(expected), got
+    for (name, weight), (want_name, want_weight) in zip(got, expected, strict=True):
+        assert want_name.lower() in name.lower() and weight == want_weight, got
+
+
+IDENTITY: list[tuple[str, str, str]] = [
+    (
+        "Pouvoir adjudicateur :\nMairie de Trélon\n12 rue de la Paix\n59132 Trélon\nObjet du marché :\nRéfection de la voirie communale.",
+        "Mairie de Trélon",
+        "Réfection de la voirie communale",
+    ),
+    (
+        "Nom et adresse officiels de l'organisme acheteur : Commune de Vic, 1 place du Marché, 32190 Vic\nObjet : Travaux de voirie 2026",
+        "Commune de Vic",
+        "Travaux de voirie 2026",
+    ),
+    (
+        "Maître d'ouvrage : SIAEP de la Vallée du Lot\nIntitulé de la consultation : Renouvellement de canalisations",
+        "SIAEP de la Vallée du Lot",
+        "Renouvellement de canalisations",
+    ),
+    (
+        "ACHETEUR\nCommunauté d'agglomération du Bocage\nOBJET DE LA CONSULTATION\nNettoyage des locaux",
+        "Communauté d'agglomération du Bocage",
+        "Nettoyage des locaux",
+    ),
+    (
+        "Identification de l'acheteur : Ville de Sète\nObjet de la consultation : Location de bungalows",
+        "Ville de Sète",
+        "Location de bungalows",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "buyer", "subject"), IDENTITY, ids=[f"identity-{i}" for i in range(len(IDENTITY))]
+)
+def test_identity_wording(text: str, buyer: str, subject: str) -> None:
+    analysis = analyze_offline([piece("Règlement de la consultation\n" + text)])
+    assert (analysis.buyer, analysis.object) == (buyer, subject)
+
+
+REFERENCES: list[tuple[str, str]] = [
+    ("Marché n° 2026/015", "2026/015"),
+    ("Référence : 26-AOO-002", "26-AOO-002"),
+    ("N° de consultation : 2026_TX_04", "2026_TX_04"),
+    ("Consultation n°2026-17", "2026-17"),
+    ("Réf. : DCE-2026-04", "DCE-2026-04"),
+    ("Numéro de marché : M26.003", "M26.003"),
+    ("Marché public n° 26S0007", "26S0007"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), REFERENCES)
+def test_reference_wording(text: str, expected: str) -> None:
+    analysis = analyze_offline([piece("Règlement de la consultation\n" + text + "\nObjet : travaux")])
+    assert analysis.reference == expected

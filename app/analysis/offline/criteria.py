@@ -246,6 +246,9 @@ def _items(lines: list[tuple[Page, Line]]) -> list[_Item]:
                     cursor = m.end()
                     continue
                 raw_label = before.strip()
+                if re.match(r"(?:total|note\s+(?:totale|finale|globale|maximale))\b", fold(raw_label)):
+                    cursor = m.end()
+                    continue  # the sum row of a weights table
                 if len(weights) >= 2 and k > 0:
                     # "Le prix compte pour 40 % de la note, la valeur technique pour 45 % et …": after the
                     # first weight, each name follows the last separator.
@@ -585,4 +588,21 @@ def find_criteria(pages: Sequence[Page]) -> tuple[list[Criterion], Evidence] | N
                             return ordered, tp.evidence(tl.text[:240])
     if best:
         return best, best[0].evidence or pages[0].evidence(best[0].name)
+    return _price_only(pages)
+
+
+# "Le critère unique d'attribution est le prix", "jugées sur le seul critère du prix".
+_PRICE_ONLY = re.compile(
+    r"critere\s+unique(?:\s+(?:d'attribution|de\s+jugement|de\s+choix))?\s*(?:est|sera|:)\s*(?:celui\s+du\s+|le\s+)?prix"
+    r"|(?:seul|unique)\s+critere\s+(?:du\s+|de\s+jugement\s*:?\s*|d'attribution\s*:?\s*|retenu\s*:?\s*)?(?:le\s+)?prix\b"
+    r"|sur\s+(?:la\s+base\s+du\s+)?(?:le\s+)?seul\s+critere\s+du\s+prix"
+)
+
+
+def _price_only(pages: Sequence[Page]) -> tuple[list[Criterion], Evidence] | None:
+    for page in pages:
+        m = _PRICE_ONLY.search(page.folded)
+        if m is not None:
+            evidence = page.evidence_at(m.start(), m.end())
+            return [Criterion(name="Prix", weight_percent=100.0, evidence=evidence)], evidence
     return None

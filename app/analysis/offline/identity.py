@@ -12,7 +12,7 @@ from .source import Line, Page, piece_groups
 from .text import HEADING_PREFIX, fold, has_leaders, squash
 
 _BUYER_LABEL = re.compile(
-    rf"^{HEADING_PREFIX}(?:l'|le\s+|la\s+)?(?:nom\s+(?:et\s+adresse\s+)?(?:de\s+l'|du\s+)?(?:acheteur|pouvoir\s+adjudicateur|organisme)|"
+    rf"^{HEADING_PREFIX}(?:l'|le\s+|la\s+)?(?:nom\s+(?:et\s+adresse\s+)?(?:officiels?\s+)?(?:de\s+l'|du\s+)?(?:organisme\s+acheteur|acheteur|pouvoir\s+adjudicateur|organisme)|"
     r"identification\s+de\s+l'(?:acheteur|organisme)|acheteur\s+public|acheteur|pouvoir\s+adjudicateur|"
     r"entite\s+adjudicatrice|maitre\s+d'ouvrage|maitrise\s+d'ouvrage|personne\s+publique|collectivite|"
     r"organisme\s+acheteur|donneur\s+d'ordre)(?:\s+(?:acheteur|public|contractante?))?\s*(?:\(.*?\))?\s*(?::|-|–)?\s*"
@@ -34,7 +34,7 @@ _STOP_LABEL = re.compile(
 _REFERENCE = re.compile(
     r"(?:reference\s+(?:de\s+la\s+consultation|du\s+marche|de\s+la\s+procedure|interne|acheteur)?|"
     r"(?:n°|no|numero)\s+(?:de\s+(?:la\s+)?)?(?:consultation|procedure|marche|dossier|affaire)|"
-    r"(?:consultation|procedure|marche|accord-cadre|dossier|affaire|operation|mapa|avis)\s+(?:n°|no|numero|ref\.?)|ref\.?|"
+    r"(?:consultation|procedure|marche(?:\s+public)?|accord-cadre|dossier|affaire|operation|mapa|avis)\s+(?:n°|no|numero|ref\.?)|ref\.?|"
     r"appel\s+d'offres(?:\s+(?:ouvert|restreint))?\s+(?:n°|no|numero)|"
     r"procedure|consultation|marche)\s*(?:n°|no)?\s*[:.]?\s*"
     # "AOO 2026-0412": a short letter prefix may stand apart from the number.
