@@ -16,8 +16,7 @@ from ui.main import AppFlow
 
 def test_backup_export_and_erase(qtbot: QtBot, ctx: AppContext, tmp_path: Path) -> None:
     flow = AppFlow(ctx)
-    window = ready_window(ctx)  # store + example profile, as after a first run
-    qtbot.addWidget(window)
+    window = ready_window(ctx)  # store + example profile, as after a first run (deleted by the erase)
     flow.window = window
     window.store_erased.connect(flow._erased)
     page = window.settings_page
@@ -43,4 +42,5 @@ def test_backup_export_and_erase(qtbot: QtBot, ctx: AppContext, tmp_path: Path) 
     qtbot.waitUntil(lambda: flow.first_run is not None, timeout=20000)
     assert not store_path().exists()
     assert isinstance(flow.first_run, FirstRunDialog)
-    qtbot.addWidget(flow.first_run)
+    assert flow.window is not None and flow.window is not window  # a fresh window behind the wizard
+    qtbot.addWidget(flow.window)
