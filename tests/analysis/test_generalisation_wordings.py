@@ -231,3 +231,49 @@ REFERENCES: list[tuple[str, str]] = [
 def test_reference_wording(text: str, expected: str) -> None:
     analysis = analyze_offline([piece("Règlement de la consultation\n" + text + "\nObjet : travaux")])
     assert analysis.reference == expected
+
+
+DOCUMENTS: list[tuple[str, set[str]]] = [
+    (
+        "Article 5 - Contenu de la réponse\nLe candidat fournit : DC1, DC2, acte d'engagement, BPU, mémoire technique.\nArticle 6 - Jugement des offres",
+        {"DC1", "DC2", "AE", "BPU", "MEMOIRE_TECHNIQUE"},
+    ),
+    (
+        "Modalités de présentation des offres\nLes propositions comprendront :\n- l'acte d'engagement,\n- la DPGF,\n- une note méthodologique.\nJugement des offres",
+        {"AE", "DPGF", "MEMOIRE_TECHNIQUE"},
+    ),
+    (
+        "Pièces constitutives de l'offre\n• Acte d'engagement\n• Bordereau des prix\n• Planning prévisionnel\nCritères d'attribution",
+        {"AE", "BPU", "PLANNING"},
+    ),
+    (
+        "Éléments de la candidature\nLa candidature comprend le DUME et une attestation d'assurance.\nÉléments de l'offre\nL'offre comprend l'acte d'engagement et le DQE.\nJugement des offres",
+        {"DUME", "ATTESTATION_ASSURANCE", "AE", "DQE"},
+    ),
+    (
+        "Le dossier de candidature comprendra :\n- Lettre de candidature (DC1)\n- Déclaration du candidat (DC2)\n- Extrait Kbis\nLe candidat retenu devra fournir dans un délai de 7 jours :\n- attestation URSSAF\n- attestations fiscales\nJugement des offres",
+        {"DC1", "DC2", "KBIS"},
+    ),
+    (
+        "Pièces à fournir\nCandidature : DC1, DC2.\nOffre : AE, DPGF, mémoire technique.\nAvant la notification, l'attributaire produira un RIB et une attestation d'assurance.\nJugement des offres",
+        {"DC1", "DC2", "AE", "DPGF", "MEMOIRE_TECHNIQUE"},
+    ),
+    (
+        "Article 4 - Présentation des offres\nLes pièces suivantes sont à fournir par le candidat :\n- la déclaration sur l'honneur prévue à l'article R. 2143-3 ;\n- les pouvoirs du signataire ;\n- l'acte d'engagement ;\n- le cadre de réponse technique.\nArticle 5 - Jugement",
+        {"DECLARATION_HONNEUR", "POUVOIR_SIGNATAIRE", "AE", "CADRE_REPONSE"},
+    ),
+    (
+        "Documents à produire à l'appui des candidatures\nLes candidats doivent produire un DC1, un DC2 ainsi qu'une liste de références et une déclaration d'effectifs.\nJugement des offres",
+        {"DC1", "DC2", "REFERENCES", "EFFECTIFS"},
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), DOCUMENTS, ids=[f"documents-{i}" for i in range(len(DOCUMENTS))]
+)
+def test_documents_wording(text: str, expected: set[str]) -> None:
+    rc = piece("Règlement de la consultation\n" + text)
+    analysis = analyze_offline([rc])
+    assert_evidence_honest(analysis, [rc])
+    assert {d.value for d in analysis.required_documents} == expected

@@ -16,7 +16,7 @@ from .source import Line, Page
 from .text import HEADING_PREFIX, has_leaders, heading_number, is_later_section
 
 _START = re.compile(
-    rf"^{HEADING_PREFIX}(?:presentation\s+des\s+(?:candidatures|offres|plis)|contenu\s+des\s+(?:plis|offres|candidatures|dossiers)"
+    rf"^{HEADING_PREFIX}(?:le\s+|la\s+|les\s+|l')?(?:modalites\s+de\s+)?(?:presentation\s+des\s+(?:candidatures|offres|plis|propositions)|contenu\s+des\s+(?:plis|offres|candidatures|dossiers)"
     r"|contenu\s+du\s+(?:dossier|pli)|pieces?\s+(?:relatives?|constitutives?)\s+(?:a\s+la\s+candidature|a\s+l'offre|de\s+la\s+candidature|de\s+l'offre)"
     r"|pieces?\s+(?:a\s+(?:fournir|produire|remettre|joindre)|de\s+la\s+candidature|de\s+l'offre)"
     r"|(?:documents?|elements?)\s+(?:a\s+(?:fournir|produire|remettre)|necessaires|de\s+la\s+candidature)"
@@ -24,7 +24,8 @@ _START = re.compile(
     r"|contenu\s+de\s+(?:la\s+candidature|l'offre|la\s+reponse|l'enveloppe)|constitution\s+(?:du|des)\s+(?:dossier|pli|offre)"
     r"|(?:le\s+)?(?:candidat|soumissionnaire)s?\s+(?:devra|devront|doit|doivent|aura|auront)\s+(?:produire|fournir|remettre)"
     r"|justifications?\s+a\s+produire|candidature\s*:|offre\s*:|dossier\s+a\s+(?:remettre|fournir|produire)"
-    r"|(?:le\s+)?pli\s+(?:contiendra|comprendra|doit\s+contenir)|(?:l'offre|la\s+candidature)\s+(?:comprendra|contiendra|sera\s+composee))"
+    r"|(?:le\s+)?pli\s+(?:contiendra|comprendra|doit\s+contenir)|(?:l'offre|la\s+candidature)\s+(?:comprendra|contiendra|sera\s+composee)"
+    r"|(?:dossier\s+de\s+candidature|propositions?|offres?|candidatures?|reponses?)\s+(?:comprendr(?:a|ont)|contiendr(?:a|ont)|(?:doi(?:t|vent)|devr(?:a|ont))\s+contenir))"
 )
 _END = re.compile(
     rf"^{HEADING_PREFIX}(?:jugement|examen|analyse|selection\s+des\s+candidatures|criteres|attribution|"
@@ -86,7 +87,7 @@ _DOCS: tuple[tuple[R, re.Pattern[str]], ...] = tuple(
         ),
         (
             R.EFFECTIFS,
-            r"effectifs?\s+(?:moyens?\s+)?annuels?|declaration\s+(?:indiquant|concernant)\s+les\s+effectifs|effectifs\s+du\s+candidat|importance\s+du\s+personnel"
+            r"effectifs?\s+(?:moyens?\s+)?annuels?|declaration\s+(?:indiquant|concernant)\s+les\s+effectifs|effectifs\s+du\s+candidat|importance\s+du\s+personnel|declarations?\s+d'effectifs"
             r"|moyens\s+humains\s+(?:et\s+(?:techniques|materiels)\s+)?dont\s+(?:dispose|disposera)|moyens\s+humains\s+et\s+materiels\s+dont",
         ),
         (
@@ -98,7 +99,7 @@ _DOCS: tuple[tuple[R, re.Pattern[str]], ...] = tuple(
             r"attestations?\s+(?:fiscales?|sociales?|de\s+regularite|urssaf|de\s+vigilance)|obligations\s+fiscales\s+et\s+sociales|certificats?\s+fiscaux",
         ),
         (R.RIB, r"\brib\b|releve\s+d'identite\s+bancaire"),
-        (R.AE, r"acte\s+d'engagement|\battri\s?1\b"),
+        (R.AE, r"acte\s+d'engagement|\battri\s?1\b|\bae\b"),
         (R.DPGF, r"\bdpgf\b|decomposition\s+du\s+prix\s+global"),
         (R.BPU, r"\bbpu\b|bordereau\s+des?\s+prix"),
         (R.DQE, r"\bdqe\b|detail\s+quantitatif\s+estimatif|devis\s+quantitatif"),
