@@ -168,6 +168,9 @@ def run_app(argv: list[str]) -> int:
             "main window shown %.0f ms after start", (time.perf_counter() - PROCESS_START) * 1000
         )
     )
+    flow.ready.connect(
+        lambda _w: log.info("store open %.0f ms after start", (time.perf_counter() - PROCESS_START) * 1000)
+    )
     QTimer.singleShot(0, flow.start)
     code = app.exec()
     if flow.window is not None:
