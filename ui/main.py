@@ -165,11 +165,13 @@ def run_app(argv: list[str]) -> int:
     flow.aborted.connect(lambda _m: app.exit(0))
     flow.window_shown.connect(
         lambda _w: log.info(
-            "main window shown %.0f ms after start", (time.perf_counter() - PROCESS_START) * 1000
+            "main window shown %.0f ms after the UI loaded", (time.perf_counter() - PROCESS_START) * 1000
         )
     )
     flow.ready.connect(
-        lambda _w: log.info("store open %.0f ms after start", (time.perf_counter() - PROCESS_START) * 1000)
+        lambda _w: log.info(
+            "store open %.0f ms after the UI loaded", (time.perf_counter() - PROCESS_START) * 1000
+        )
     )
     QTimer.singleShot(0, flow.start)
     code = app.exec()
