@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from app.analysis.offline import analyze_offline
+from app.domain.kinds import PieceKind
 from tests.analysis.helpers import assert_evidence_honest, piece
 
 CASES: list[tuple[str, str, Any]] = [
@@ -277,3 +278,109 @@ def test_documents_wording(text: str, expected: set[str]) -> None:
     analysis = analyze_offline([rc])
     assert_evidence_honest(analysis, [rc])
     assert {d.value for d in analysis.required_documents} == expected
+
+
+TRAPS: list[tuple[str, str, Any]] = [
+    (
+        "deadline",
+        "Date limite d'envoi des questions : 10/06/2026 à 12h00\nDate limite de remise des offres : 20/06/2026 à 12h00",
+        "2026-06-20T12:00:00+02:00",
+    ),
+    (
+        "deadline",
+        "Date limite de demande de visite : 5 juin 2026\nDate limite de réception des offres : 19 juin 2026 à 17h00",
+        "2026-06-19T17:00:00+02:00",
+    ),
+    (
+        "deadline",
+        "La date limite de réception des offres initialement fixée au 12 juin 2026 à 12h00 est reportée au 19 juin 2026 à 12h00.",
+        "2026-06-19T12:00:00+02:00",
+    ),
+    (
+        "deadline",
+        "Date d'envoi à la publication : 01/05/2026\nDate limite de réception des offres : 02/06/2026 à 12h00",
+        "2026-06-02T12:00:00+02:00",
+    ),
+    (
+        "deadline",
+        "Date limite de retrait des dossiers : 28/05/2026\nDate limite de remise des plis : 02/06/2026 à 16h00",
+        "2026-06-02T16:00:00+02:00",
+    ),
+    (
+        "variants_allowed",
+        "Les variantes libres ne sont pas autorisées. Les variantes exigées sont obligatoires (voir PSE).",
+        False,
+    ),
+    (
+        "variants_allowed",
+        "Variantes : les candidats peuvent présenter des variantes dans les conditions fixées ci-après.",
+        True,
+    ),
+    (
+        "variants_allowed",
+        "Les variantes à l'initiative des candidats sont autorisées sous réserve de répondre également à la solution de base.",
+        True,
+    ),
+    (
+        "site_visit",
+        "Une visite est prévue le 12 mai 2026 à 10h00 ; elle est vivement recommandée.",
+        "optional",
+    ),
+    (
+        "site_visit",
+        "La visite du site est obligatoire. Le certificat de visite devra être joint à l'offre.",
+        "mandatory",
+    ),
+    (
+        "offer_validity_days",
+        "Le délai de validité des offres est de quatre-vingt-dix jours. Il pourra être prorogé de 30 jours.",
+        90,
+    ),
+    (
+        "offer_validity_days",
+        "Délai de validité des offres : 180 jours à compter de la date limite de réception des offres",
+        180,
+    ),
+    ("lots", "Le lot n°2 sera attribué séparément.\nLot n°1 : Peinture\nLot n°2 : Sols", [1, 2]),
+    (
+        "questions_deadline",
+        "Les demandes de renseignements doivent parvenir au plus tard dix (10) jours avant la date limite de réception des offres.",
+        "J-10",
+    ),
+    (
+        "questions_deadline",
+        "Date limite de réception des questions : le 5 juin 2026 à 12h00",
+        "2026-06-05T12:00:00+02:00",
+    ),
+    (
+        "memoire_page_limit",
+        "Le mémoire technique ne doit pas excéder 20 pages. Les CV seront limités à 2 pages par personne.",
+        20,
+    ),
+    (
+        "memoire_page_limit",
+        "Les CV seront limités à 2 pages par personne. Le mémoire technique ne doit pas excéder 20 pages.",
+        20,
+    ),
+    ("memoire_page_limit", "Les fiches produits sont limitées à 2 pages.", None),
+]
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "expected"), TRAPS, ids=[f"trap-{c[0]}-{i}" for i, c in enumerate(TRAPS)]
+)
+def test_clause_next_to_a_trap(field: str, text: str, expected: Any) -> None:
+    """Other dates, CVs, earlier lots and postponements next to the clause."""
+    test_clause_wording(field, text, expected)
+
+
+def test_postponement_in_the_questions_register_wins() -> None:
+    rc = piece("Règlement de la consultation\nDate limite de réception des offres : 12 juin 2026 à 12h00")
+    qr = piece(
+        "Questions / réponses n° 3\nLa date limite de remise des offres est reportée au 26 juin 2026 à 12h00.",
+        kind=PieceKind.QR_REGISTER,
+        path="QR.pdf",
+    )
+    analysis = analyze_offline([rc, qr])
+    assert analysis.deadline == "2026-06-26T12:00:00+02:00"
+    assert analysis.evidence["deadline"].file == "QR.pdf"

@@ -35,10 +35,37 @@ _OTHER_TOPIC = re.compile(r"questions?|visite|renseignements?|demandes?|candidat
 _WINDOW = 220
 
 
-def find_deadline(pages: Sequence[Page]) -> tuple[str, Evidence] | None:
+def find_deadline(
+    pages: Sequence[Page], notices: Sequence[Page] | None = None
+) -> tuple[str, Evidence] | None:
     """The first labelled deadline that carries a date; one with a time wins over one without.
-    Without any offers' deadline, the candidatures' one (restricted procedures) is the date to meet."""
-    return _find(pages, _LABEL) or _find(pages, _CANDIDATURES)
+    Without any offers' deadline, the candidatures' one (restricted procedures) is the date to meet.
+    A postponement written in `notices` (the RC, the questions/answers register) wins."""
+    return (
+        _postponed(pages if notices is None else notices)
+        or _find(pages, _LABEL)
+        or _find(pages, _CANDIDATURES)
+    )
+
+
+# "La date limite de réception des offres (initialement fixée au 12 juin) est reportée au 19 juin":
+# the new date wins wherever it is written (a modified RC, the questions/answers register).
+_POSTPONED = re.compile(
+    r"date\s+(?:et\s+(?:l'\s*)?heure\s+)?limites?\s+(?:de\s+|d'\s*)?(?:remise|reception|depot)\s+des\s+(?:offres|plis)"
+    r"[^.;]{0,80}?\b(?:est|sont|sera|seront|a\s+ete|ont\s+ete)\s+(?:reportee?s?|repoussee?s?|prorogee?s?|decalee?s?|prolongee?s?)"
+    r"\s+(?:jusqu'\s*)?(?:au|a\s+la\s+date\s+du|a)\s+"
+)
+
+
+def _postponed(pages: Sequence[Page]) -> tuple[str, Evidence] | None:
+    for page in pages:
+        for m in _POSTPONED.finditer(page.folded):
+            found = find_date(page.folded, m.end(), min(len(page.folded), m.end() + 40))
+            if found is None:
+                continue
+            at = find_time(page.folded, found.end, min(len(page.folded), found.end + 40))
+            return iso_of(found, at), page.evidence_at(m.start(), max(found.end, at.end if at else 0))
+    return None
 
 
 def _find(pages: Sequence[Page], label: re.Pattern[str]) -> tuple[str, Evidence] | None:

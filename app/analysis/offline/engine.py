@@ -92,7 +92,9 @@ def analyze_offline(pieces: list[PieceText], *, cancel: CancelToken | None = Non
     step("object", identity.find_object, identity_pages)
     step("reference", identity.find_reference, identity_pages)
     step("procedure", procedure.find_procedure, rules)
-    step("deadline", deadline.find_deadline, rules)
+    # A postponed deadline is announced in the RC or the Q/R register; long CCAPs are not read for it.
+    notices = rule_pages(dce, PieceKind.RC, PieceKind.QR_REGISTER, PieceKind.AUTRE)
+    step("deadline", lambda pages: deadline.find_deadline(pages, notices), rules)
     step("questions_deadline", questions.find_questions_deadline, consultation)
     found_visit = step("site_visit", visit.find_site_visit, consultation)
     if found_visit is not None:
