@@ -384,3 +384,57 @@ def test_postponement_in_the_questions_register_wins() -> None:
     analysis = analyze_offline([rc, qr])
     assert analysis.deadline == "2026-06-26T12:00:00+02:00"
     assert analysis.evidence["deadline"].file == "QR.pdf"
+
+
+Sub = list[tuple[str, float]]
+TABLES: list[tuple[str, list[tuple[str, float, Sub]]]] = [
+    (
+        H
+        + "Critère\tSous-critère\tPondération\nPrix\t40 %\nValeur technique\t60 %\nMéthodologie\t30 %\nMoyens humains\t30 %",
+        [("Prix", 40, []), ("Valeur technique", 60, [("Méthodologie", 30), ("Moyens humains", 30)])],
+    ),
+    (
+        H
+        + "Critères Sous-critères Pondération\nValeur technique 60 % Méthodologie 30 %\nMoyens humains 30 %\nPrix 40 %",
+        [("Valeur technique", 60, [("Méthodologie", 30), ("Moyens humains", 30)]), ("Prix", 40, [])],
+    ),
+    (
+        H + "1. Prix : 40 %\n2. Valeur technique : 60 %\na) méthodologie : 30 %\nb) moyens humains : 30 %",
+        [("Prix", 40, []), ("Valeur technique", 60, [("méthodologie", 30), ("moyens humains", 30)])],
+    ),
+    (
+        H
+        + "Prix (40 %)\nValeur technique (60 %) :\n- Méthodologie (50 % de la note technique)\n- Moyens (50 % de la note technique)",
+        [("Prix", 40, []), ("Valeur technique", 60, [("Méthodologie", 30), ("Moyens", 30)])],
+    ),
+    (
+        H
+        + "Critère 1 – Prix – 40 points\nCritère 2 – Valeur technique – 60 points\n2.1 – Organisation – 40 points\n2.2 – Références – 20 points",
+        [("Prix", 40, []), ("Valeur technique", 60, [("Organisation", 40), ("Références", 20)])],
+    ),
+    (
+        H + "Critères de jugement\tPondération\nValeur technique\t60\nPrix\t40",
+        [("Valeur technique", 60, []), ("Prix", 40, [])],
+    ),
+    (
+        H + "Prix : 40/100\nValeur technique : 60/100 dont :\n- Méthodologie : 35/100\n- Planning : 25/100",
+        [("Prix", 40, []), ("Valeur technique", 60, [("Méthodologie", 35), ("Planning", 25)])],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), TABLES, ids=[f"table-{i}" for i in range(len(TABLES))])
+def test_criteria_table_layouts(text: str, expected: list[tuple[str, float, Sub]]) -> None:
+    """Sub-criteria in their own column, on the criterion's row, lettered, in % of the note, in points."""
+    rc = piece(text)
+    analysis = analyze_offline([rc])
+    assert_evidence_honest(analysis, [rc])
+    got = [
+        (c.name, c.weight_percent, [(s.name, s.weight_percent) for s in c.subcriteria])
+        for c in analysis.criteria
+    ]
+    assert len(got) == len(expected), got
+    for (name, weight, subs), (want_name, want_weight, want_subs) in zip(got, expected, strict=True):
+        assert want_name.lower() in name.lower() and weight == want_weight, got
+        assert [w for _, w in subs] == [w for _, w in want_subs], got
+        assert all(a.lower() in b.lower() for (b, _), (a, _) in zip(subs, want_subs, strict=True)), got

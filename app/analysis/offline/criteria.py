@@ -405,6 +405,7 @@ def _mark_bullet_runs(entries: list[_Entry]) -> None:
 def _group(entries: list[_Entry]) -> list[_Entry]:
     _mark_bullet_runs(entries)
     tops: list[_Entry] = []
+    stray: list[_Entry] = []
     parent: _Entry | None = None
     for entry in entries:
         weight = entry.weight or 0.0
@@ -443,9 +444,23 @@ def _group(entries: list[_Entry]) -> list[_Entry]:
                 parent.children.append(entry)
                 continue
         if _top_total_complete(tops) and entry.level != "top":
-            continue  # a stray percentage after the table
+            stray.append(entry)  # a stray percentage after the table, or the last criterion's details
+            continue
         tops.append(entry)
         parent = entry
+    # "Valeur technique 60 %" then "Méthodologie 30 %", "Moyens 30 %" at the same level (a table whose
+    # sub-criteria column pypdf printed like the rest): a run adding up to the last criterion details it.
+    last = tops[-1] if tops else None
+    if (
+        last is not None
+        and not last.children
+        and len(stray) >= 2
+        and last.weight
+        and abs(sum(e.weight or 0.0 for e in stray) - last.weight) <= 0.5
+        and all(e.unit == last.unit for e in stray)
+        and stray[0].line is not last.line
+    ):
+        last.children = stray
     return _regroup(tops)
 
 
