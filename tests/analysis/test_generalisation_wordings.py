@@ -438,3 +438,56 @@ def test_criteria_table_layouts(text: str, expected: list[tuple[str, float, Sub]
         assert want_name.lower() in name.lower() and weight == want_weight, got
         assert [w for _, w in subs] == [w for _, w in want_subs], got
         assert all(a.lower() in b.lower() for (b, _), (a, _) in zip(subs, want_subs, strict=True)), got
+
+
+PROCEDURES_LOTS_PSE: list[tuple[str, str, Any]] = [
+    ("procedure", "Mode de passation : Procédure adaptée ouverte", "procedure_adaptee"),
+    ("procedure", "Type de procédure : Procédure adaptée restreinte", "procedure_adaptee"),
+    ("procedure", "La présente consultation est un marché à procédure adaptée (MAPA).", "procedure_adaptee"),
+    ("procedure", "Il s'agit d'un appel d'offres restreint.", "appel_offres_restreint"),
+    ("procedure", "Procédure : Appel d'Offres Ouvert (AOO)", "appel_offres_ouvert"),
+    (
+        "procedure",
+        "La procédure de passation est la procédure avec négociation prévue à l'article R. 2124-3 6° du code de la commande publique.",
+        "procedure_negociee",
+    ),
+    (
+        "procedure",
+        "Consultation lancée en application de l'article R. 2123-1 3° (services sociaux et autres services spécifiques).",
+        "procedure_adaptee",
+    ),
+    ("procedure", "Le marché sera passé selon la procédure du dialogue compétitif.", "dialogue_competitif"),
+    (
+        "procedure",
+        "Si l'appel d'offres est déclaré infructueux, une procédure négociée pourra être engagée. La consultation est passée en appel d'offres ouvert.",
+        "appel_offres_ouvert",
+    ),
+    (
+        "procedure",
+        "Procédure adaptée en application de l'article R.2123-1 1° du code de la commande publique. Le pouvoir adjudicateur se réserve la possibilité de négocier.",
+        "procedure_adaptee",
+    ),
+    (
+        "lots",
+        "Allotissement : le marché est décomposé en 4 lots.\nLot 1 – Plomberie\nLot 2 – Chauffage\nLot 3 – Ventilation\nLot 4 – Électricité",
+        [1, 2, 3, 4],
+    ),
+    ("lots", "Décomposition en lots : sans objet", []),
+    ("lots", "Le présent marché ne fait l'objet d'aucun allotissement.", []),
+    ("lots", "La consultation comporte un lot unique.", []),
+    ("lots", "Il n'est pas prévu de décomposition en lots.", []),
+    ("lots", "LOT N°01 : MAÇONNERIE\nLOT N°02 : MENUISERIE", [1, 2]),
+    ("lots", "Lot 1 Voirie\nLot 2 Éclairage public\nLot 3 Espaces verts", [1, 2, 3]),
+    ("pse_allowed", "Prestations supplémentaires éventuelles : néant.", False),
+    ("pse_allowed", "Les candidats doivent obligatoirement répondre aux PSE.", True),
+    ("pse_allowed", "PSE n°1 : fourniture de bancs (à chiffrer obligatoirement)", True),
+]
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "expected"),
+    PROCEDURES_LOTS_PSE,
+    ids=[f"{c[0]}-{i}" for i, c in enumerate(PROCEDURES_LOTS_PSE)],
+)
+def test_procedure_lots_pse_wording(field: str, text: str, expected: Any) -> None:
+    test_clause_wording(field, text, expected)

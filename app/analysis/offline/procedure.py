@@ -40,7 +40,7 @@ _PROCEDURES: tuple[tuple[re.Pattern[str], Procedure], ...] = (
     ),
 )
 _PROCEDURE_CONTEXT = re.compile(
-    r"procedure|passation|consultation|lancee|soumis|marche\s+(?:est|sera)|accord-cadre\s+(?:est|sera)|articles?"
+    r"procedure|passation|consultation|lancee|soumis|marche\s+(?:est|sera)|accord-cadre\s+(?:est|sera)|articles?|il\s+s'agit"
 )
 _PROCEDURE_NOISE = re.compile(
     r"\bsi\b|en\s+cas\s+d|infructueu|sans\s+suite|le\s+cas\s+echeant|pourra\s+(?:etre|recourir)"
