@@ -491,3 +491,75 @@ PROCEDURES_LOTS_PSE: list[tuple[str, str, Any]] = [
 )
 def test_procedure_lots_pse_wording(field: str, text: str, expected: Any) -> None:
     test_clause_wording(field, text, expected)
+
+
+MORE: list[tuple[str, str, Any]] = [
+    ("memoire_page_limit", "La note technique ne devra pas dépasser 6 pages.", 6),
+    ("memoire_page_limit", "La proposition technique est limitée à 15 pages.", 15),
+    ("memoire_page_limit", "Le mémoire justificatif sera de 10 pages au maximum.", 10),
+    ("memoire_page_limit", "Format du mémoire : 20 pages A4 maximum (hors annexes)", 20),
+    (
+        "criteria",
+        "Article 7 - Attribution du marché\nL'attribution se fera selon les critères ci-après : Prix 60 %, Valeur technique 40 %.",
+        2,
+    ),
+    ("criteria", "Méthode de notation\nPrix : 40 points\nValeur technique : 60 points", 2),
+    (
+        "criteria",
+        "Classement des offres\nLe classement sera effectué selon les critères pondérés suivants :\nPrix : 50 %\nTechnique : 50 %",
+        2,
+    ),
+    (
+        "questions_deadline",
+        "Toute demande de renseignement devra être adressée au plus tard le 2 juin 2026.",
+        "2026-06-02",
+    ),
+    (
+        "questions_deadline",
+        "Les questions seront reçues jusqu'à 72 heures avant la date limite de remise des offres.",
+        None,
+    ),
+    (
+        "questions_deadline",
+        "Les questions doivent parvenir au moins 5 jours ouvrés avant la date limite de réception des offres.",
+        "J-5",
+    ),
+    ("offer_validity_days", "Le délai de validité des offres est de 120 (cent vingt) jours.", 120),
+    ("offer_validity_days", "Délai de validité des offres : 3 mois.", 90),
+    ("offer_validity_days", "Les offres engagent les candidats pendant 90 jours.", 90),
+    (
+        "deadline",
+        "Heure et date limites de réception des offres : 12h00 le 15 juin 2026",
+        "2026-06-15T12:00:00+02:00",
+    ),
+    (
+        "deadline",
+        "Date limite de réception des offres : 15 juin 2026 à 12h00 (heure de Paris, France)",
+        "2026-06-15T12:00:00+02:00",
+    ),
+    ("deadline", "DLRO : 15/06/2026 à 12h00", "2026-06-15T12:00:00+02:00"),
+    (
+        "deadline",
+        "Date limite de réception des offres : 30 octobre 2026 à 12h00",
+        "2026-10-30T12:00:00+01:00",
+    ),
+    (
+        "deadline",
+        "Date limite de réception des offres : 24 octobre 2026 à 12h00",
+        "2026-10-24T12:00:00+02:00",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "expected"), MORE, ids=[f"more-{c[0]}-{i}" for i, c in enumerate(MORE)]
+)
+def test_more_wordings(field: str, text: str, expected: Any) -> None:
+    """Other names of the mémoire, criteria sections without 'jugement', DLRO, winter and summer time."""
+    rc = piece("Règlement de la consultation\n" + text)
+    analysis = analyze_offline([rc])
+    assert_evidence_honest(analysis, [rc])
+    got = getattr(analysis, field)
+    if field == "criteria":
+        got = len(got)
+    assert getattr(got, "value", got) == expected

@@ -23,6 +23,8 @@ _ANCHOR = re.compile(
     r"|offre\s+economiquement\s+la\s+plus\s+avantageuse|criteres?\s+(?:de\s+)?(?:jugement|notation|ponderation)"
     r"|criteres\s+(?:sont|seront)\s+(?:ponderes|hierarchises|les\s+suivants)|ponderation\s+des\s+criteres"
     r"|(?:offres|propositions)\s+(?:seront|sont)\s+(?:jugees|classees|evaluees|appreciees|notees)|criteres\s+(?:ponderes\s+)?suivants"
+    r"|criteres\s+(?:ci-apres|ci-dessous)|selon\s+les\s+criteres|(?:methode|modalites|regles)\s+de\s+notation|notation\s+des\s+offres"
+    r"|classement\s+des\s+offres"
 )
 _ORDER_ONLY = re.compile(
     r"par\s+ordre\s+(?:decroissant|de\s+priorite\s+decroissante|d'importance\s+decroissante|de\s+priorite)"

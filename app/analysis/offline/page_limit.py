@@ -20,6 +20,7 @@ _PAGE_LIMIT = re.compile(
 )
 _MEMOIRE = re.compile(
     r"memoire|note\s+methodologique|cadre\s+de\s+reponse|offre\s+technique|dossier\s+technique|reponse\s+technique"
+    r"|note\s+technique|proposition\s+technique|projet\s+technique|note\s+de\s+presentation"
 )
 
 _EXCLUDED = re.compile(r"\(?\s*(?:hors|sans\s+compter|non\s+compris)\s+[^).;]{0,60}\)?")
