@@ -563,3 +563,20 @@ def test_more_wordings(field: str, text: str, expected: Any) -> None:
     if field == "criteria":
         got = len(got)
     assert getattr(got, "value", got) == expected
+
+
+def test_weighted_selection_of_candidatures_is_not_the_award() -> None:
+    """A restricted procedure weighs the candidatures first; the criteria are those of the offers."""
+    analysis = analyze_offline(
+        [
+            piece(
+                "Règlement de la consultation\nArticle 5 - Sélection des candidatures\n"
+                "Les candidatures seront sélectionnées selon les critères suivants :\nRéférences : 60 %\n"
+                "Moyens humains : 40 %\nArticle 6 - Jugement des offres\nPrix : 40 %\nValeur technique : 60 %"
+            )
+        ]
+    )
+    assert [(c.name, c.weight_percent) for c in analysis.criteria] == [
+        ("Prix", 40.0),
+        ("Valeur technique", 60.0),
+    ]

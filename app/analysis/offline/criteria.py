@@ -579,12 +579,17 @@ def _ordered_only(lines: list[tuple[Page, Line]], anchor_page: Page, anchor: Lin
     ]
 
 
+_CANDIDATURES = re.compile(r"\bcandidatures?\b|\bcandidats?\s+admis")
+
+
 def find_criteria(pages: Sequence[Page]) -> tuple[list[Criterion], Evidence] | None:
     best: list[Criterion] = []
     for pi, page in enumerate(pages):
         for li, line in enumerate(page.lines):
             if has_leaders(line.text) or not _ANCHOR.search(line.folded):
                 continue
+            if _CANDIDATURES.search(line.folded) and not re.search(r"\boffres?\b", line.folded):
+                continue  # the selection of candidatures (restricted procedures) is not the award
             section = _section(pages, pi, li)
             head = [(page, line)] if _WEIGHT.search(line.folded) else []
             entries = _entries(_items([*head, *section]))
