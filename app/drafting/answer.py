@@ -65,6 +65,7 @@ def prepare_answer(
         similar_references=similar,
         today=now.date(),
         primary_themes={s.theme for s in outline.sections if not outline.children(s)},
+        works=is_works(analysis, pieces),
     )
     drafted = dict(bodies or {})
     for s in outline.sections:

@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 
+from app.analysis.fiche import french_datetime
 from app.domain.analysis import Analysis, SiteVisit
 from app.domain.kinds import REQUIRED_DOCUMENT_LABELS, RequiredDocument
-from app.domain.profile import AdminDocKind, AdminDocument, CompanyProfile
+from app.domain.profile import AdminDocKind, AdminDocument, CompanyProfile, InsuranceKind
 
 
 class ItemStatus(StrEnum):
@@ -76,6 +77,11 @@ _DEFAULT = (
     RequiredDocument.MEMOIRE_TECHNIQUE,
 )
 EXPIRY_NOTICE_DAYS = 30
+INSURANCE_LABELS = {
+    InsuranceKind.RC_PRO: "Assurance responsabilité civile professionnelle",
+    InsuranceKind.DECENNALE: "Assurance décennale",
+    InsuranceKind.AUTRE: "Assurance",
+}
 
 
 def _has(profile: CompanyProfile, doc: RequiredDocument) -> bool:
@@ -113,11 +119,21 @@ def build_checklist(
             note = (
                 "à compléter avec vos prix"
                 if doc in (RequiredDocument.DPGF, RequiredDocument.BPU, RequiredDocument.DQE)
+                else _visit_note(analysis)
+                if doc is RequiredDocument.ATTESTATION_VISITE
                 else ""
             )
             items.append(ChecklistItem(part, doc, label, ItemStatus.A_FOURNIR, note))
     items.sort(key=lambda i: (i.part is Part.OFFRE,))
     return Checklist(items=items, warnings=expiry_warnings(profile, on, today))
+
+
+def _visit_note(analysis: Analysis) -> str:
+    """When and whether the visit must be made: the attestation is only given on the day."""
+    if analysis.site_visit is not SiteVisit.MANDATORY:
+        return "visite facultative" if analysis.site_visit is SiteVisit.OPTIONAL else ""
+    when = french_datetime(analysis.site_visit_date) if analysis.site_visit_date else "date à confirmer"
+    return f"visite obligatoire : {when}"
 
 
 def _admin_item(
@@ -143,13 +159,16 @@ def expiry_warnings(profile: CompanyProfile, on: date, today: date) -> list[str]
     out: list[str] = []
     soon = today + timedelta(days=EXPIRY_NOTICE_DAYS)
     dated: list[tuple[str, date | None]] = [(d.label, d.expires_on) for d in profile.documents_administratifs]
-    dated += [(f"Assurance {a.assureur} ({a.kind.value})", a.valid_until) for a in profile.assurances]
+    dated += [(f"{INSURANCE_LABELS[a.kind]} ({a.assureur})", a.valid_until) for a in profile.assurances]
     dated += [(f"Certification {c.name}", c.valid_to) for c in profile.certifications]
     for label, until in dated:
         if until is None:
             continue
+        # Worded without agreement: "Extrait K-bis" and "Attestation" read the same.
         if until < on:
-            out.append(f"{label} : expirée à la date limite (expire le {until:%d/%m/%Y}).")
+            out.append(
+                f"{label} : expire le {until:%d/%m/%Y}, avant la date limite du {on:%d/%m/%Y} : à renouveler."
+            )
         elif until <= soon:
             out.append(f"{label} : expire bientôt (le {until:%d/%m/%Y}).")
     return out

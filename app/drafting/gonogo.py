@@ -430,7 +430,9 @@ def _check_insurance(
                 Check(
                     label,
                     CheckStatus.A_VERIFIER,
-                    "attestation expirée à la date limite : à renouveler",
+                    f"{policies[0].assureur} : attestation valable jusqu'au "
+                    f"{max(a.valid_until for a in policies if a.valid_until):%d/%m/%Y}, "
+                    "expirée à la date limite : à renouveler",
                     file,
                     page,
                 )

@@ -14,6 +14,7 @@ from typing import Protocol
 from app.domain.analysis import Analysis
 from app.domain.profile import CompanyProfile, InsuranceKind
 from app.drafting.body import table_token
+from app.drafting.gonogo import is_works
 from app.drafting.markers import marker
 from app.drafting.outline import OutlineSection, is_question
 from app.drafting.text import fold, stems_of
@@ -39,6 +40,12 @@ class DraftContext:
     similar_references: list[int] | None = None  # indexes in profile.references, closest first
     today: date = field(default_factory=date.today)
     primary_themes: set[Theme] = field(default_factory=set)  # themes some section of the outline answers
+    works: bool | None = None  # marché de travaux; None: read from the object
+
+    @property
+    def is_works(self) -> bool:
+        """Works and services are answered in different words (chantier, réception / démarrage, suivi)."""
+        return self.works if self.works is not None else is_works(self.analysis, [])
 
 
 def _eur(value: float) -> str:
@@ -108,6 +115,15 @@ def _comprehension(ctx: DraftContext, section: OutlineSection) -> list[str]:
 
 
 def _methodologie(ctx: DraftContext, section: OutlineSection) -> list[str]:
+    if not ctx.is_works:
+        return [
+            "Notre méthode s'organise en trois temps :",
+            "- Démarrage : "
+            + marker("prise en main de la prestation (transfert de connaissances, inventaire, validations)"),
+            "- Exécution : "
+            + marker("organisation de la prestation, processus, outils et engagements de service"),
+            "- Suivi : " + marker("indicateurs, comités de pilotage et rapports d'activité"),
+        ]
     return [
         "Notre méthode d'intervention s'organise en trois temps :",
         "- Préparation : "
@@ -190,20 +206,35 @@ def _qse(ctx: DraftContext, section: OutlineSection) -> list[str]:
     for m in qse_people:
         who = f"{m.name}, " if m.name else ""
         out.append(f"{who}{m.role.lower()}, anime la démarche qualité, sécurité et environnement.")
+    works = ctx.is_works
     if "securite" in parts:
         out.append(
             "Sécurité et santé : "
-            + marker("mesures de prévention propres au chantier (PPSPS, accueil sécurité)")
+            + marker(
+                "mesures de prévention propres au chantier (PPSPS, accueil sécurité)"
+                if works
+                else "mesures de sécurité propres à la prestation"
+            )
         )
     if "environnement" in parts:
-        env = [c for c in valid if any(w in fold(c.name) for w in ("14001", "rge", "environnement", "hqe"))]
+        # RGE and HQE qualify building work: beside an IT or service criterion they answer nothing.
+        env_words = ("14001", "rge", "environnement", "hqe") if works else ("14001", "environnement", "50001")
+        env = [c for c in valid if any(w in fold(c.name) for w in env_words)]
         if env:
             out.append("Certifications environnementales : " + ", ".join(c.name for c in env) + ".")
-        out.append("Déchets : " + marker("tri sur site, filières de valorisation et traçabilité des déchets"))
-        out.append(
-            "Nuisances : "
-            + marker("mesures de réduction du bruit, des poussières et de la gêne aux riverains")
-        )
+        if works:
+            out.append(
+                "Déchets : " + marker("tri sur site, filières de valorisation et traçabilité des déchets")
+            )
+            out.append(
+                "Nuisances : "
+                + marker("mesures de réduction du bruit, des poussières et de la gêne aux riverains")
+            )
+        else:
+            out.append(
+                "Mesures : "
+                + marker("actions environnementales propres à la prestation, avec leurs indicateurs")
+            )
     return out
 
 
@@ -225,9 +256,14 @@ def _references(ctx: DraftContext, section: OutlineSection) -> list[str]:
 
 
 def _sav(ctx: DraftContext, section: OutlineSection) -> list[str]:
+    guarantee = (
+        "organisation du parfait achèvement et du suivi des garanties"
+        if ctx.is_works
+        else "engagements de niveau de service et suivi des garanties"
+    )
     return [
         "Interlocuteur et délais d'intervention : " + marker("délais d'intervention garantis et astreinte"),
-        "Garanties : " + marker("organisation du parfait achèvement et du suivi des garanties"),
+        "Garanties : " + marker(guarantee),
     ]
 
 
@@ -290,9 +326,22 @@ def draft_section(section: OutlineSection, ctx: DraftContext, children: Sequence
         paragraphs.append(marker(f"réponse à la question « {prompt.rstrip(' ?')} »"))
     if not section.prompts and is_question(section.title):
         paragraphs.append(marker(f"réponse précise à « {section.title.rstrip(' ?')} »"))
+    elif (
+        not section.prompts
+        and section.criterion
+        and fold(section.criterion) == fold(section.title)
+        and theme_templates_only(chosen)
+    ):
+        # A scored sub-criterion answered by a general template: what makes it this criterion is missing.
+        paragraphs.append(marker(f"ce que l'offre apporte précisément sur « {section.title} »"))
     if not paragraphs:
         paragraphs.append(marker(f"réponse sur « {section.title} »"))
     return "\n\n".join(paragraphs)
+
+
+def theme_templates_only(themes: Sequence[Theme]) -> bool:
+    """Templates that speak of the method in general, not of the criterion itself."""
+    return all(t in (Theme.METHODOLOGIE, Theme.QSE, Theme.GENERIQUE) for t in themes)
 
 
 def insurance_line(profile: CompanyProfile, kind: InsuranceKind) -> str:

@@ -30,6 +30,26 @@ _BULLET = re.compile(r"^\s*(?:[-•▪➢*]|\d{1,2}(?:\.\d{1,2})*[.)]?|[a-z][.)]
 # A title line stands alone ("1.2 Moyens matériels", "Article 3 - Objet"): never glued to its paragraph.
 _TITLE = re.compile(r"^\s*(?:(?:article|chapitre|partie)\s+\S+|\d{1,2}(?:\.\d{1,2})*[.)]?\s)", re.IGNORECASE)
 _MIN_LEN, _MAX_LEN = 25, 600
+_CONTINUED_NUMBER = re.compile(r"^\d{1,2}(?:\.\d{1,2})+\)?\s+[a-zà-ÿ]")
+_LEADING_BULLET = re.compile(r"^[-•▪➢*]\s+")
+# A glossary entry ("Heures de service : Désigne les heures…") defines a word, it asks nothing.
+_DEFINITION = re.compile(r"^[^:]{2,80}:\s*(?:designe|definit|signifie)\b")
+# Constraints on the mémoire itself (length, font, format) concern the whole document.
+_ABOUT_MEMOIRE = re.compile(r"\bmemoire\b")
+_FORM_CONSTRAINT = re.compile(r"\b\d+\s*pages?\b|\bpolice\b|\bformat a[34]\b|\bcaracteres\b")
+WHOLE_MEMOIRE = "Ensemble du mémoire"
+
+
+def _is_bare_heading(line: str, following: str) -> bool:
+    """An unnumbered heading ("Services d'Infrastructure") above a paragraph: short, capitalised, no
+    final punctuation, and the next line starts a new sentence."""
+    return (
+        3 <= len(line) < 70
+        and line[:1].isupper()
+        and not line.endswith((",", ".", ";", ":", "!", "?"))
+        and following[:1].isupper()
+        and not _TRIGGERS.search(fold(line))
+    )
 
 
 class Coverage(StrEnum):
@@ -51,6 +71,14 @@ class Requirement:
     coverage: Coverage = Coverage.NON_COUVERTE
     matched_terms: list[str] = field(default_factory=list)
 
+    @property
+    def section_label(self) -> str:
+        """ "2.1 Moyens humains"; a cadre question already numbered keeps its own number once."""
+        if not self.section_key:
+            return self.section_title or "—"
+        title = self.section_title or ""
+        return title if title.startswith(self.section_key) else f"{self.section_key} {title}".strip()
+
 
 _SOURCE_KINDS = (PieceKind.CADRE_REPONSE, PieceKind.CCTP, PieceKind.CCP)
 
@@ -63,12 +91,19 @@ def _sentences(text: str) -> list[str]:
     for i, stripped in enumerate(lines):
         following = next((x for x in lines[i + 1 :] if x), "")
         is_title = (
-            bool(_TITLE.match(stripped))
+            (bool(_TITLE.match(stripped)) or _is_bare_heading(stripped, following))
             and len(stripped) < 100
             and not stripped.endswith((".", ";", ":"))
             and not following[:1].islower()  # a wrapped line goes on: not a title
         )
-        if not stripped or _BULLET.match(stripped) or is_title:
+        # "(art.\n4.2.1) les briques…": a number that goes on a sentence is not a list item.
+        open_paren = bool(current) and current[-1].count("(") > current[-1].count(")")
+        continues = (
+            bool(current)
+            and (open_paren or not current[-1].endswith((".", ";", ":", "!", "?")))
+            and bool(_CONTINUED_NUMBER.match(stripped))
+        )
+        if not stripped or (_BULLET.match(stripped) and not continues) or (is_title and not continues):
             if current:
                 blocks.append(" ".join(current))
             current = [stripped] if stripped else []
@@ -125,10 +160,12 @@ def extract_requirements(pieces: list[PieceText]) -> list[Requirement]:
     for piece in ordered:
         for page in piece.pages:
             for sentence in _with_their_lists(_sentences(page.text)):
-                sentence = normalize_space(sentence)
+                sentence = _LEADING_BULLET.sub("", normalize_space(sentence))
                 if not (_MIN_LEN <= len(sentence) <= _MAX_LEN):
                     continue
                 folded = fold(sentence)
+                if _DEFINITION.search(folded):
+                    continue
                 asked = _TRIGGERS.search(folded) or (
                     piece.kind is PieceKind.CADRE_REPONSE and _is_question(sentence)
                 )
@@ -164,6 +201,10 @@ def map_requirements(requirements: list[Requirement], outline: Outline) -> None:
         return
     words = {s.key: _section_words(s) for s in outline.sections}
     for req in requirements:
+        folded = fold(req.text)
+        if _ABOUT_MEMOIRE.search(folded) and _FORM_CONSTRAINT.search(folded):
+            req.section_key, req.section_title = None, WHOLE_MEMOIRE
+            continue
         target = _own_section(req, outline) or _best_section(req, outline, words)
         req.section_key, req.section_title = target.key, target.title
 
@@ -198,7 +239,9 @@ def compute_coverage(requirements: list[Requirement], section_texts: dict[str, s
     for req in requirements:
         key = req.section_key or ""
         if key not in stems_cache:
-            stems_cache[key] = stems_of(section_texts.get(key, ""))
+            # A constraint on the whole mémoire is looked for in all of it.
+            text = section_texts.get(key, "") if key else " ".join(section_texts.values())
+            stems_cache[key] = stems_of(text)
         present = stems_cache[key]
         req.matched_terms = [t for t in req.terms if t in present]
         ratio = len(req.matched_terms) / len(req.terms) if req.terms else 0.0

@@ -70,3 +70,17 @@ def stems_of(text: str) -> set[str]:
 
 def normalize_space(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
+
+
+_RAW_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def surface_words(text: str, stems: list[str]) -> list[str]:
+    """The words of `text` behind each stem ('mesur' → 'mesures'): what a reader can search for."""
+    found: dict[str, str] = {}
+    wanted = set(stems)
+    for word in _RAW_WORD.findall(text):
+        s = stem(fold(word))
+        if s in wanted and s not in found:
+            found[s] = word
+    return [found.get(s, s) for s in stems]

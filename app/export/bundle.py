@@ -70,6 +70,7 @@ def export_answer(
         if blank is not None:
             out = folder / f"{kind.lower()}_formulaire.docx"
             result.forms[kind] = fill_form(blank, kind, form, out)
+            result.warnings += result.forms[kind].warnings
             files.append(out)
     result.warnings += answer.checklist.warnings
     log.info("answer exported: %d files", len(files))

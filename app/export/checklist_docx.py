@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from app.analysis.fiche import french_datetime
 from app.domain.analysis import Analysis
 from app.domain.profile import CompanyProfile
 from app.drafting.checklist import Checklist, Part
@@ -20,6 +21,8 @@ def write_checklist(checklist: Checklist, analysis: Analysis, profile: CompanyPr
     if analysis.buyer:
         doc.add_paragraph(f"Acheteur : {analysis.buyer}")
     doc.add_paragraph(f"Candidat : {profile.display_name}")
+    if analysis.deadline:
+        doc.add_paragraph(f"Date limite de remise des offres : {french_datetime(analysis.deadline)}")
     for part in Part:
         items = [i for i in checklist.items if i.part is part]
         if not items:
@@ -29,6 +32,7 @@ def write_checklist(checklist: Checklist, analysis: Analysis, profile: CompanyPr
             doc,
             ["", "Pièce", "Statut", "Remarque"],
             [["☐", i.label, i.status.value, i.note or "—"] for i in items],
+            widths_cm=(0.9, 5.6, 2.6, 7.9),
         )
     doc.add_heading("Alertes d'expiration", level=1)
     if checklist.warnings:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from app.domain.profile import InsuranceKind
-from app.drafting.text import fold
+from app.drafting.text import fold, key_terms, stems_of
 from app.errors import InvalidInput
 from app.export.dc_forms import FormInput
 from app.export.docx_util import save, set_checkbox
@@ -36,6 +37,7 @@ class FillReport:
     ticked: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)  # already filled by the buyer: left as is
     missing: list[str] = field(default_factory=list)  # labels not found in this form
+    warnings: list[str] = field(default_factory=list)  # what the bid writer must check (French)
 
 
 def _clean(text: str) -> str:
@@ -64,6 +66,37 @@ def _next_elements_empty(paragraph: Paragraph) -> bool:
             return False
         el = el.getnext()
     return True
+
+
+def _typed_after(paragraph: Paragraph) -> str:
+    """What is typed between an instruction and the next framed section (a table or a heading)."""
+    texts: list[str] = []
+    el = paragraph._p.getnext()
+    while el is not None and el.tag != qn("w:tbl"):
+        if el.tag == qn("w:p"):
+            text = Paragraph(el, paragraph._parent).text.strip()
+            if _SECTION_TITLE.match(text):
+                break
+            if text:
+                texts.append(text)
+        el = el.getnext()
+    return " ".join(texts)
+
+
+_SECTION_TITLE = re.compile(r"^[A-I]\s*-\s+\S")
+
+
+def _same_subject(typed: str, value: str) -> bool:
+    """Half of the consultation's key words found in what the form already says."""
+    terms = key_terms(value, limit=8)
+    if not terms:
+        return True
+    present = stems_of(typed)
+    return sum(t in present for t in terms) >= len(terms) / 2
+
+
+def _shorten(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def fill_form(form: Path, kind: str, data: FormInput, out: Path) -> FillReport:
@@ -117,6 +150,14 @@ def fill_form(form: Path, kind: str, data: FormInput, out: Path) -> FillReport:
                 report.filled.append(name)
             else:
                 report.kept.append(name)
+                typed = _typed_after(para)
+                if not _same_subject(typed, value):
+                    # A buyer's copy of the form from another consultation would name the wrong buyer.
+                    report.warnings.append(
+                        f"Formulaire {kind} : la rubrique {'A' if name == 'acheteur' else 'B'} porte déjà "
+                        f"« {_shorten(typed)} », qui ne correspond pas à cette consultation "
+                        f"(« {_shorten(value)} ») : vérifiez que ce formulaire est celui du DCE."
+                    )
             continue
         for key, value in labels:
             if (

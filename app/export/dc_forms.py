@@ -9,6 +9,7 @@ from pathlib import Path
 
 from docx.document import Document as DocumentObject
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt
 
 from app.domain.analysis import Analysis
 from app.domain.profile import CompanyProfile, InsuranceKind
@@ -61,6 +62,13 @@ def _identity(doc: DocumentObject, p: CompanyProfile) -> None:
     _line(doc, "Numéro SIRET", p.siret)
 
 
+# The address asked is that of a document vault (attestations, K-bis…), not the company's website.
+PROOF_ONLINE = marker(
+    "adresse internet et code d'accès des documents justificatifs s'ils sont en ligne, sinon « sans objet »"
+)
+SEE_E3 = "Voir la rubrique E3."
+
+
 def _title(doc: DocumentObject, form: str, subtitle: str) -> None:
     head = doc.add_paragraph(style="Title")
     head.add_run(f"MARCHÉS PUBLICS — {form}")
@@ -109,7 +117,7 @@ def write_dc1(data: FormInput, path: Path, template: Path | None = None) -> None
         + marker("déclaration sur l'honneur à cocher après vérification"),
     )
     doc.add_heading("F2 – Documents de preuve disponibles en ligne", level=2)
-    _line(doc, "Adresse internet", p.site_web or "—")
+    _line(doc, "Adresse internet", PROOF_ONLINE)
     doc.add_heading("F3 – Capacités", level=2)
     doc.add_paragraph(f"{CHECKED} le formulaire DC2.")
     _section(doc, "G - Désignation du mandataire (en cas de groupement)")
@@ -160,7 +168,7 @@ def write_dc2(data: FormInput, path: Path, template: Path | None = None) -> None
         + (f", code NAF {p.code_naf}" if p.code_naf else ""),
     )
     _line(doc, "E2 - Autorisation spécifique", "Sans objet")
-    _line(doc, "E3 - Adresse internet des documents justificatifs", p.site_web or "—")
+    _line(doc, "E3 - Adresse internet des documents justificatifs", PROOF_ONLINE)
     _section(doc, "F - Renseignements relatifs à la capacité économique et financière")
     doc.add_heading("F1 - Chiffres d’affaires hors taxes des trois derniers exercices disponibles", level=2)
     turnovers = p.last_turnovers(3)
@@ -195,7 +203,7 @@ def write_dc2(data: FormInput, path: Path, template: Path | None = None) -> None
         _line(doc, "Assurance décennale", insurance_line(p, InsuranceKind.DECENNALE))
     _line(doc, "Assurance responsabilité civile professionnelle", insurance_line(p, InsuranceKind.RC_PRO))
     doc.add_heading("F4 – Documents de preuve disponibles en ligne", level=2)
-    _line(doc, "Adresse internet", p.site_web or "—")
+    _line(doc, "Adresse internet", SEE_E3)
     _section(doc, "G - Renseignements relatifs à la capacité technique et professionnelle")
     doc.add_heading("G1 - Capacités techniques et professionnelles", level=2)
     effectif = f"{p.effectif} salariés" if p.effectif is not None else marker("effectif moyen annuel")
@@ -206,13 +214,16 @@ def write_dc2(data: FormInput, path: Path, template: Path | None = None) -> None
         ("references", "Références de prestations similaires"),
     ):
         header, rows = profile_table(name, p)
-        doc.add_paragraph().add_run(label).bold = True
+        title = doc.add_paragraph()
+        title.paragraph_format.space_before = Pt(10)
+        title.paragraph_format.keep_with_next = True
+        title.add_run(label).bold = True
         if rows:
             add_table(doc, header, rows)
         else:
             add_text_with_markers(doc.add_paragraph(), marker(label.lower()))
     doc.add_heading("G2 - Documents de preuve disponibles en ligne", level=2)
-    _line(doc, "Adresse internet", p.site_web or "—")
+    _line(doc, "Adresse internet", SEE_E3)
     _section(doc, "H - Capacités des opérateurs économiques sur lesquels le candidat s’appuie")
     doc.add_paragraph(
         "Sans objet : le candidat ne s’appuie pas sur les capacités d’autres opérateurs économiques."

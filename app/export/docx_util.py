@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -201,27 +202,82 @@ def _shade(cell: Any, fill: str) -> None:
     tcPr.append(shd)
 
 
+# Usable width of an A4 page with 2 cm margins, and the width of one character of 10–11 pt text.
+TEXT_WIDTH_CM = 17.0
+_CHAR_CM = 0.22
+_SPACES = re.compile(r"[ \t\n]+")
+_MIN_COLUMN_CM = 0.9
+_BOLD_CHAR_CM = 0.28  # a header word in bold, in a substituted font, is wider
+_CELL_PADDING_CM = 0.45
+
+
+def column_widths(
+    header: Sequence[str], rows: Sequence[Sequence[str]], total_cm: float = TEXT_WIDTH_CM
+) -> list[float]:
+    """Column widths that follow the content: a "N°" or a year stays narrow, a requirement's text
+    gets the room, and no column is narrower than its longest word (no "Restructuratio-n")."""
+    floors: list[float] = []
+    ideals: list[float] = []
+    for i, title in enumerate(header):
+        texts = [title, *(str(r[i]) for r in rows)]
+        # Words split at plain spaces only: "1 240 000 €" (non-breaking spaces) is one word.
+        header_word = max((len(w) for w in _SPACES.split(title)), default=1)
+        body_word = max((len(w) for t in texts[1:] for w in _SPACES.split(t)), default=1)
+        average = sum(len(t) for t in texts) / len(texts)
+        longest = max(len(t) for t in texts)
+        widest = max(min(header_word, 16) * _BOLD_CHAR_CM, min(body_word, 16) * _CHAR_CM)
+        floor = max(_MIN_COLUMN_CM, widest + _CELL_PADDING_CM)
+        ideal = max(floor, min(longest + 2, average * 1.5 + 2, 70) * _CHAR_CM)
+        floors.append(floor)
+        ideals.append(ideal)
+    if sum(ideals) <= total_cm:  # everything fits on one line: share the spare room
+        return [w * total_cm / sum(ideals) for w in ideals]
+    if sum(floors) >= total_cm:
+        return [w * total_cm / sum(floors) for w in floors]
+    spare = total_cm - sum(floors)
+    wants = [i - f for i, f in zip(ideals, floors, strict=True)]
+    return [f + spare * w / sum(wants) for f, w in zip(floors, wants, strict=True)]
+
+
 def add_table(
-    doc: Any, header: Sequence[str], rows: Sequence[Sequence[str]], style: str = "Table Grid"
+    doc: Any,
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    style: str = "Table Grid",
+    widths_cm: Sequence[float] | None = None,
+    font_pt: float | None = None,
 ) -> Table:
-    """A table with a shaded, repeated header row. `doc` is a Document or a cell."""
+    """A table with a shaded, repeated header row, its columns sized to their content (or to
+    `widths_cm`). `doc` is a Document or a cell."""
     table = doc.add_table(rows=1 + len(rows), cols=len(header))
     with contextlib.suppress(KeyError, ValueError):
         table.style = style  # a company template without "Table Grid" keeps Word's default look
+    widths = [Cm(w) for w in (widths_cm or column_widths(header, rows))]
+    table.autofit = False
+    # LibreOffice reads the grid, Word the cell widths: both are set.
+    for gc, width in zip(table._tbl.tblGrid.iterchildren(qn("w:gridCol")), widths, strict=True):
+        gc.set(qn("w:w"), str(width.twips))
     grid = table.rows
     head = grid[0]
     trPr = head._tr.get_or_add_trPr()
     repeat = OxmlElement("w:tblHeader")
     repeat.set(qn("w:val"), "true")
     trPr.append(repeat)
-    for cell, text in zip(head.cells, header, strict=True):
+    for cell, text, width in zip(head.cells, header, widths, strict=True):
         cell.text = ""
+        cell.width = width
         run = cell.paragraphs[0].add_run(text)
         run.bold = True
+        if font_pt:
+            run.font.size = Pt(font_pt)
         _shade(cell, "D9E2F3")
     for row, values in zip(list(grid)[1:], rows, strict=True):
-        for cell, text in zip(row.cells, values, strict=True):
+        for cell, text, width in zip(row.cells, values, widths, strict=True):
+            cell.width = width
             add_text_with_markers(cell.paragraphs[0], str(text))
+            if font_pt:
+                for run in cell.paragraphs[0].runs:
+                    run.font.size = Pt(font_pt)
     return table
 
 

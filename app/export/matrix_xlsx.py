@@ -11,6 +11,7 @@ from openpyxl.utils import get_column_letter
 
 from app.drafting.gonogo import GoNoGo
 from app.drafting.requirements import Coverage, Requirement, coverage_summary
+from app.drafting.text import surface_words
 from app.fsutil import atomic_write_bytes
 
 _FILLS = {
@@ -62,9 +63,9 @@ def write_matrix(requirements: list[Requirement], path: Path, gonogo: GoNoGo | N
                 r.file,
                 r.page,
                 r.origin.value,
-                f"{r.section_key} {r.section_title}" if r.section_key else "—",
+                r.section_label,
                 r.coverage.value,
-                ", ".join(missing),
+                ", ".join(surface_words(r.text, missing)),
             ]
         )
         row = ws.max_row

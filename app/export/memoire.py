@@ -13,6 +13,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.shared import Cm, RGBColor
 
 from app.domain.analysis import Analysis
+from app.domain.kinds import PieceKind
 from app.domain.profile import CompanyProfile
 from app.drafting.body import to_blocks
 from app.drafting.outline import Outline, OutlineSource
@@ -33,6 +34,12 @@ from app.export.docx_util import (
 log = logging.getLogger(__name__)
 
 ANNEX_TITLE = "Annexe — Matrice de conformité"
+ANNEX_WIDTHS_CM = (1.7, 7.6, 2.4, 3.3, 2.0)
+_SHORT_NAMES = {
+    PieceKind.CCTP: "CCTP",
+    PieceKind.CCP: "CCP",
+    PieceKind.CADRE_REPONSE: "Cadre de réponse",
+}
 
 # Page estimate before any render: an A4 page with 2 cm margins in 11 pt holds about 48 lines of
 # about 95 characters. LibreOffice gives the real count (app.export.render).
@@ -160,11 +167,14 @@ def write_memoire(data: MemoireInput, path: Path) -> MemoireResult:
             "Exigences relevées dans le CCTP et le cadre de réponse, section du mémoire qui y répond "
             "et couverture estimée (termes de l'exigence présents dans la section)."
         )
+        sources = _sources(data.requirements)
         rows = [
-            [r.ident, r.text, _source(r), r.section_title or "—", r.coverage.value] for r in data.requirements
+            [r.ident, r.text, sources[r.ident], _shorten(r.section_label), r.coverage.value]
+            for r in data.requirements
         ]
         annex_header = ["N°", "Exigence", "Source", "Section du mémoire", "Couverture"]
-        add_table(doc, annex_header, rows)
+        # The requirement's text gets the room; the file name is in the XLSX.
+        add_table(doc, annex_header, rows, widths_cm=ANNEX_WIDTHS_CM, font_pt=9)
         annex.heading(ANNEX_TITLE, 1)
         annex.text("x" * 180)
         annex.table(annex_header, rows)
@@ -188,8 +198,26 @@ def write_memoire(data: MemoireInput, path: Path) -> MemoireResult:
     return MemoireResult(path=path, estimated_pages=estimated, warnings=warnings, headings=headings)
 
 
-def _source(r: Requirement) -> str:
-    return f"{r.file}, p. {r.page}" if r.page else r.file
+def _shorten(text: str, limit: int = 48) -> str:
+    """The section's number and the start of its title: the full wording is in the sommaire."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return f"{cut}…"
+
+
+def _sources(requirements: list[Requirement]) -> dict[str, str]:
+    """ "CCTP, p. 7": the piece's short name, the file name only when two pieces share it."""
+    files: dict[PieceKind, set[str]] = {}
+    for r in requirements:
+        files.setdefault(r.origin, set()).add(r.file)
+    out: dict[str, str] = {}
+    for r in requirements:
+        name = _SHORT_NAMES.get(r.origin, r.file)
+        if len(files[r.origin]) > 1:
+            name = f"{name} ({Path(r.file).name})"
+        out[r.ident] = f"{name}, p.\u00a0{r.page}" if r.page else name
+    return out
 
 
 def _lot_label(lot: int | None) -> str:

@@ -25,7 +25,12 @@ def test_statuses_follow_what_the_company_has() -> None:
     assert [i.part for i in checklist.items] == sorted(
         (i.part for i in checklist.items), key=lambda p: p is Part.OFFRE
     )
-    assert any("URSSAF" in w and "expirée à la date limite" in w for w in checklist.warnings)
+    assert (
+        "Attestation de vigilance URSSAF : expire le 10/12/2026, avant la date limite du 18/12/2026 : à renouveler."
+        in (checklist.warnings)
+    )
+    # Insurance named as a reader says it, never by its internal code.
+    assert not any("rc_pro" in w or "decennale" in w for w in checklist.warnings)
     assert any("Qualibat 1552" in w and "expire bientôt" in w for w in checklist.warnings)
 
 
@@ -38,6 +43,18 @@ def test_mandatory_visit_adds_the_attestation() -> None:
     )
     visit = [i for i in checklist.items if i.document is RequiredDocument.ATTESTATION_VISITE]
     assert len(visit) == 1 and visit[0].status is ItemStatus.A_FOURNIR and visit[0].part is Part.OFFRE
+    assert visit[0].note.startswith("visite obligatoire")
+
+
+def test_visit_note_gives_the_visit_date() -> None:
+    checklist = build_checklist(
+        analysis(site_visit=SiteVisit.MANDATORY, site_visit_date="2026-12-08T10:00:00+01:00"),
+        example_profile(),
+        on=date(2026, 12, 18),
+        today=date(2026, 11, 26),
+    )
+    visit = next(i for i in checklist.items if i.document is RequiredDocument.ATTESTATION_VISITE)
+    assert visit.note == "visite obligatoire : mardi 8 décembre 2026 à 10h00"
 
 
 def test_missing_profile_data_is_to_provide() -> None:

@@ -91,3 +91,45 @@ def test_library_blocks_are_used_where_their_theme_fits() -> None:
     answer = prepare_answer(analysis(), [rc(), cctp(), cadre()], example_profile(), blocks, now=NOW)
     assert "Nous trions sur site en cinq flux." in answer.bodies["2"]
     assert "Nous trions sur site en cinq flux." not in answer.bodies["1.2"]
+
+
+def test_a_services_consultation_is_not_answered_in_building_words() -> None:
+    from app.domain.analysis import Criterion, SubCriterion
+
+    it = analysis(
+        object="Infogérance et assistance de premier niveau des systèmes d'information",
+        criteria=[
+            Criterion(name="Prix", weight_percent=60),
+            Criterion(
+                name="Valeur technique",
+                weight_percent=30,
+                subcriteria=[SubCriterion(name="Organisation et méthodologie", weight_percent=30)],
+            ),
+            Criterion(
+                name="Critère environnemental",
+                weight_percent=10,
+                subcriteria=[SubCriterion(name="Réduction de l'empreinte carbone", weight_percent=10)],
+            ),
+        ],
+    )
+    answer = prepare_answer(it, [rc()], example_profile(), now=NOW)
+    assert not answer.works
+    bodies = {s.title: answer.bodies[s.key] for s in answer.outline.sections}
+    method, carbon = bodies["Organisation et méthodologie"], bodies["Réduction de l'empreinte carbone"]
+    for body in (method, carbon):
+        for word in ("chantier", "riverains", "ouvrages exécutés", "levée des réserves"):
+            assert word not in body
+    # The company's RGE (building insulation) is true but says nothing about an IT service's carbon.
+    assert "RGE" not in carbon
+    # What makes the answer specific to the scored sub-criterion is asked for.
+    assert (
+        "[à compléter : ce que l'offre apporte précisément sur « Réduction de l'empreinte carbone »]"
+        in carbon
+    )
+
+
+def test_works_keep_their_site_vocabulary() -> None:
+    answer = prepare_answer(analysis(), [rc(), cctp()], example_profile(), now=NOW)
+    assert answer.works
+    text = " ".join(answer.bodies.values())
+    assert "chantier" in text or "réception" in text.lower()

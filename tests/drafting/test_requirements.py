@@ -10,7 +10,7 @@ import pytest
 from app.domain.kinds import PieceKind
 from app.drafting.outline import build_outline
 from app.drafting.requirements import Coverage, compute_coverage, extract_requirements, map_requirements
-from tests.drafting.builders import analysis, cadre, cctp, rc
+from tests.drafting.builders import analysis, cadre, cctp, piece, rc
 
 
 def test_requirements_come_from_cctp_and_cadre_with_their_page() -> None:
@@ -112,3 +112,40 @@ def test_a_list_introduced_by_a_colon_is_one_requirement() -> None:
         "De manière globale, le titulaire devra : Exploitation : assurer l'exploitation du système sur le long "
         "terme ; Tenir à jour la documentation technique ; Signaler toute anomalie sous 24 heures."
     ]
+
+
+def test_requirements_read_as_sentences_not_headings_or_fragments() -> None:
+    page = (
+        "4.1.2 Quantité et volumétrie\n"
+        "Services d'Infrastructure\n"
+        "Le Titulaire devra prendre en charge dans le cadre de la prestation de Services d'Infrastructure (art.\n"
+        "4.2.1) les briques techniques du tableau ci-dessous.\n"
+        "• Le Titulaire doit désigner un référent pour la partie assistance aux utilisateurs.\n"
+        "Heures de service : Désigne les heures pendant lesquelles un Service doit être opérationnel.\n"
+    )
+    reqs = extract_requirements([piece("CCTP.pdf", PieceKind.CCTP, "Préambule", page)])
+    texts = [r.text for r in reqs]
+    assert texts == [
+        # The heading above is not glued to the sentence, the "(art. 4.2.1)" is not cut.
+        "Le Titulaire devra prendre en charge dans le cadre de la prestation de Services d'Infrastructure "
+        "(art. 4.2.1) les briques techniques du tableau ci-dessous.",
+        "Le Titulaire doit désigner un référent pour la partie assistance aux utilisateurs.",
+    ]  # the glossary entry ("… : Désigne …") asks nothing
+    assert [r.page for r in reqs] == [2, 2]
+
+
+def test_a_constraint_on_the_memoire_concerns_the_whole_document() -> None:
+    pieces = [
+        rc(),
+        cctp(),
+        cadre(),
+        piece("CCTP-2.pdf", PieceKind.CCTP, "Le mémoire ne doit pas dépasser 10 pages."),
+    ]
+    outline = build_outline(analysis(), pieces)
+    reqs = extract_requirements(pieces)
+    map_requirements(reqs, outline)
+    limit = next(r for r in reqs if "10 pages" in r.text)
+    assert limit.section_key is None and limit.section_label == "Ensemble du mémoire"
+    # A cadre question keeps its own number once ("1.2 1.2 Listez…" was shown before).
+    listed = next(r for r in reqs if r.text.startswith("1.2 Listez"))
+    assert listed.section_label == "1.2 Listez les moyens matériels mobilisés."

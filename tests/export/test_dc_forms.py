@@ -149,3 +149,35 @@ def test_blank_buyer_and_object_are_filled_from_the_consultation(forms_dir: Path
     doc = open_docx(tmp_path / "dc2.docx")
     assert _after(doc, "(Reprendre le contenu de la mention") == "Commune d'Essai"
     assert "Travaux de réhabilitation de l'école des Tilleuls — 2026-ESS-07" in all_text(doc)
+
+
+def test_proof_documents_address_is_asked_not_the_company_website(tmp_path: Path) -> None:
+    write_dc1(_form(), tmp_path / "dc1.docx")
+    write_dc2(_form(), tmp_path / "dc2.docx")
+    for name in ("dc1.docx", "dc2.docx"):
+        text = all_text(open_docx(tmp_path / name))
+        # F2 / E3 ask where the attestations can be fetched (a document vault), not the website.
+        assert example_profile().site_web not in text
+        assert "[à compléter : adresse internet et code d'accès des documents justificatifs" in text
+    assert "Voir la rubrique E3." in all_text(open_docx(tmp_path / "dc2.docx"))
+
+
+def test_an_official_form_naming_another_buyer_is_flagged(forms_dir: Path, tmp_path: Path) -> None:
+    # The corpus forms are a buyer's copy with its own buyer and object typed in (sections A and B).
+    for kind in ("DC1", "DC2"):
+        report = fill_form(forms_dir / f"{kind}.docx", kind, _form(), tmp_path / f"{kind}.docx")
+        assert {"acheteur", "objet"} <= set(report.kept)
+        assert any(w.startswith(f"Formulaire {kind} : la rubrique A porte déjà") for w in report.warnings)
+        assert any("Commune d'Essai" in w for w in report.warnings)
+        text = all_text(open_docx(tmp_path / f"{kind}.docx"))
+        assert "81247563000016" in text  # the candidate's boxes are still filled
+
+
+def test_the_buyers_own_form_raises_no_warning(forms_dir: Path, tmp_path: Path) -> None:
+    same = analysis(
+        buyer="Institut polytechnique de Grenoble",
+        object="Acquisition d'une machine de prototypage de circuits imprimés par gravures laser et mécanique",
+    )
+    data = FormInput(analysis=same, profile=example_profile(), today=TODAY)
+    report = fill_form(forms_dir / "DC1.docx", "DC1", data, tmp_path / "dc1.docx")
+    assert report.kept and report.warnings == []

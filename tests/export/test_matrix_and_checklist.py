@@ -45,4 +45,15 @@ def test_checklist_docx(cadre_answer: Answer, tmp_path: Path) -> None:
     offre = {row[1]: row[2] for row in tables[1][1:]}
     assert offre["DPGF"] == "à fournir" and offre["Mémoire technique"] == "générée ici"
     text = all_text(doc)
-    assert "Attestation de vigilance URSSAF : expirée à la date limite (expire le 10/12/2026)." in text
+    assert "Attestation de vigilance URSSAF : expire le 10/12/2026, avant la date limite" in text
+
+
+def test_missing_terms_are_words_of_the_requirement(cadre_answer: Answer, tmp_path: Path) -> None:
+    path = tmp_path / "matrice.xlsx"
+    write_matrix(cadre_answer.requirements, path, cadre_answer.gonogo)
+    rows = list(openpyxl.load_workbook(path)["Exigences"].iter_rows(min_row=2, values_only=True))
+    for row in rows:
+        text, missing = str(row[1]), str(row[7] or "")
+        # A reader searches the mémoire for "mesures", not for the stem "mesur".
+        assert all(word in text for word in missing.split(", ") if word)
+        assert not str(row[5]).startswith("1.1 1.1")

@@ -99,7 +99,7 @@ def test_references_and_moyens_tables_come_from_the_profile(cadre_answer: Answer
     annex = tables_with_header(doc, "N°")
     assert annex and annex[0][0] == ["N°", "Exigence", "Source", "Section du mémoire", "Couverture"]
     assert {row[4] for row in annex[0][1:]} <= {"couverte", "partielle", "non couverte"}
-    assert any(row[2] == "CCTP.pdf, p. 1" for row in annex[0][1:])
+    assert any(row[2] == "CCTP, p.\u00a01" for row in annex[0][1:])  # short name, non-breaking space
 
 
 def test_no_reference_in_the_profile_means_no_reference_in_the_memoire(tmp_path: Path) -> None:
@@ -186,3 +186,40 @@ def test_logo_on_the_cover(cadre_answer: Answer, tmp_path: Path) -> None:
     assert len(doc.inline_shapes) == 1
     first_para_xml = doc.paragraphs[0]._p.xml
     assert "graphic" in first_para_xml  # the logo opens the cover page
+
+
+def _column_widths_cm(table: docx.table.Table) -> list[float]:
+    grid = table._tbl.tblGrid.findall(docx.oxml.ns.qn("w:gridCol"))
+    return [int(g.get(docx.oxml.ns.qn("w:w"))) / 567 for g in grid]  # twips → cm
+
+
+def test_tables_are_sized_to_their_content_and_fit_the_page(cadre_answer: Answer, tmp_path: Path) -> None:
+    doc = open_docx(_write(cadre_answer, tmp_path / "memoire.docx"))
+    by_first = {t.rows[0].cells[0].text: t for t in doc.tables}
+    for table in doc.tables:
+        widths = _column_widths_cm(table)
+        assert abs(sum(widths) - 17.0) < 0.1  # A4 with 2 cm margins, no overflow
+        # Word reads the cells' own widths: they agree with the grid.
+        first_row = [c.width.cm for c in table.rows[1].cells]
+        assert [round(w, 1) for w in first_row] == [round(w, 1) for w in widths]
+    annex = _column_widths_cm(by_first["N°"])
+    assert annex[1] == max(annex) and annex[0] < 2  # the requirement's text gets the room
+    staff = dict(
+        zip(
+            [c.text for c in by_first["Fonction"].rows[0].cells],
+            _column_widths_cm(by_first["Fonction"]),
+            strict=True,
+        )
+    )
+    # "Nombre" holds a digit but its bold header is not broken in two ("Nomb-re").
+    assert staff["Nombre"] >= 6 * 0.28
+
+
+def test_annex_names_the_section_once_and_briefly(cadre_answer: Answer, tmp_path: Path) -> None:
+    doc = open_docx(_write(cadre_answer, tmp_path / "memoire.docx"))
+    annex = tables_with_header(doc, "N°")[0]
+    sections = [row[3] for row in annex[1:]]
+    for label in sections:
+        words = label.split(" ")
+        assert len(words) < 2 or words[0] != words[1]  # never "1.1 1.1 Décrivez…"
+    assert all(len(s) <= 49 for s in sections)
