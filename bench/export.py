@@ -50,7 +50,7 @@ def _median(fn: Callable[[], object]) -> float:
 
 
 def big_memoire_input() -> MemoireInput:
-    """About 60 pages: 24 sections of ~900 words, profile tables, a 150-row compliance annex."""
+    """About 60 pages: 24 sections of ~1 100 words, profile tables, a 150-row compliance annex."""
     profile = read_profile_file(EXAMPLE / "profile.json")
     analysis = run_engine(read_dce([EXAMPLE / "dce.zip"], workers=1).pieces, "offline")
     sections: list[OutlineSection] = []
@@ -61,7 +61,7 @@ def big_memoire_input() -> MemoireInput:
         for j in range(1, 5):
             key = f"{i}.{j}"
             sections.append(OutlineSection(key=key, title=f"Question {key}", level=2))
-            paragraphs = [PARAGRAPH * 3 for _ in range(4)] + ["### Points clés"]
+            paragraphs = [PARAGRAPH * 3 for _ in range(5)] + ["### Points clés"]
             paragraphs += [f"- {PARAGRAPH[:120]}" for _ in range(4)]
             if j == 2:
                 paragraphs.append("[[TABLE:moyens_humains]]")
@@ -73,7 +73,9 @@ def big_memoire_input() -> MemoireInput:
     requirements = [
         Requirement(
             ident=f"EX-{n:03d}",
-            text=f"Le titulaire devra respecter l'exigence technique n° {n} relative au lot concerné.",
+            # As long as the CCTP's usual sentences (the annex is sized to its content).
+            text=f"Le titulaire devra respecter l'exigence technique n° {n} relative au lot concerné, "
+            "fournir les fiches techniques des matériaux et faire valider les plans d'exécution.",
             file="CCTP.pdf",
             page=1 + n // 5,
             origin=PieceKind.CCTP,
