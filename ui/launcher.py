@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import sys
 
 from app.cli.main import run
 
 
 def main() -> int:
+    # DCE pieces are read in worker processes: a frozen (PyInstaller) build must let a worker
+    # started by spawn/forkserver run its task instead of starting the app again.
+    multiprocessing.freeze_support()
     argv = sys.argv[1:]
     if argv:
         return run(argv)
