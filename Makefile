@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 LOCK := requirements/requirements.lock
 CHECKED := app local_store sync server
 
-.PHONY: install run test lint typecheck pytest bench server fuzz render package lock clean
+.PHONY: install run test lint typecheck pytest bench server fuzz render tour package lock clean
 
 install: $(STAMP)
 
@@ -47,6 +47,10 @@ fuzz: install
 # make render DIR=out : renders DIR/memoire.docx to PDF with LibreOffice and prints its page count
 render: install
 	$(PY) -m app.export.render $(DIR)
+
+# make tour DIR=build/tour : a PNG of every screen and tab, light and dark (how the UI gets reviewed)
+tour: install
+	QT_QPA_PLATFORM=offscreen $(PY) -m ui.tour $(or $(DIR),build/tour)
 
 package: install
 	$(BIN)/pyinstaller --noconfirm --clean packaging/maitre_ao.spec
