@@ -580,3 +580,54 @@ def test_weighted_selection_of_candidatures_is_not_the_award() -> None:
         ("Prix", 40.0),
         ("Valeur technique", 60.0),
     ]
+
+
+COVERS: list[tuple[str, str, str]] = [
+    (
+        "Maître d'ouvrage : Commune de Lézat – Services techniques\nObjet : Réfection de trottoirs",
+        "Commune de Lézat",
+        "Réfection de trottoirs",
+    ),
+    (
+        "Pouvoir adjudicateur\nDépartement de la Creuse-Fictive\nHôtel du Département\n23000 Guéret\nObjet de la consultation\nEntretien des routes",
+        "Département de la Creuse-Fictive",
+        "Entretien des routes",
+    ),
+    (
+        "ACHETEUR PUBLIC : SIVU des Écoles du Plateau\nOBJET : Fourniture de repas",
+        "SIVU des Écoles du Plateau",
+        "Fourniture de repas",
+    ),
+    (
+        "Le pouvoir adjudicateur est : la Commune de Salles, représentée par son Maire.\nObjet : Travaux d'éclairage",
+        "la Commune de Salles",
+        "Travaux d'éclairage",
+    ),
+    (
+        "Identification du pouvoir adjudicateur\nNom : Ville de Tarbes-Fictive\nAdresse : 1 place de Verdun\nObjet : Nettoyage",
+        "Ville de Tarbes-Fictive",
+        "Nettoyage",
+    ),
+    (
+        "Désignation de la consultation : Maintenance des ascenseurs\nAcheteur : Ville de Pau-Fictive",
+        "Ville de Pau-Fictive",
+        "Maintenance des ascenseurs",
+    ),
+    (
+        "Libellé du marché : Location de matériel\nOrganisme acheteur : Métropole de Nîmes-Fictive",
+        "Métropole de Nîmes-Fictive",
+        "Location de matériel",
+    ),
+    (
+        "Entité adjudicatrice : Régie des Eaux de la Vallée\nObjet du marché : Fourniture de compteurs",
+        "Régie des Eaux de la Vallée",
+        "Fourniture de compteurs",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "buyer", "subject"), COVERS, ids=[f"cover-{i}" for i in range(len(COVERS))])
+def test_cover_fields(text: str, buyer: str, subject: str) -> None:
+    """Buyer and object labelled in other ways, with services, addresses and 'Nom :' fields around them."""
+    analysis = analyze_offline([piece("Règlement de la consultation\n" + text)])
+    assert ((analysis.buyer or "").lower(), analysis.object) == (buyer.lower(), subject)

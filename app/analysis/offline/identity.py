@@ -13,13 +13,14 @@ from .text import HEADING_PREFIX, fold, has_leaders, squash
 
 _BUYER_LABEL = re.compile(
     rf"^{HEADING_PREFIX}(?:l'|le\s+|la\s+)?(?:nom\s+(?:et\s+adresse\s+)?(?:officiels?\s+)?(?:de\s+l'|du\s+)?(?:organisme\s+acheteur|acheteur|pouvoir\s+adjudicateur|organisme)|"
-    r"identification\s+de\s+l'(?:acheteur|organisme)|acheteur\s+public|acheteur|pouvoir\s+adjudicateur|"
+    r"identification\s+(?:de\s+l'(?:acheteur|organisme|entite\s+adjudicatrice)|du\s+pouvoir\s+adjudicateur)|acheteur\s+public|acheteur|pouvoir\s+adjudicateur|"
     r"entite\s+adjudicatrice|maitre\s+d'ouvrage|maitrise\s+d'ouvrage|personne\s+publique|collectivite|"
-    r"organisme\s+acheteur|donneur\s+d'ordre)(?:\s+(?:acheteur|public|contractante?))?\s*(?:\(.*?\))?\s*(?::|-|–)?\s*"
+    r"organisme\s+acheteur|donneur\s+d'ordre)(?:\s+(?:acheteur|public|contractante?))?\s*(?:\(.*?\))?"
+    r"(?:\s*\b(?:est|sont)(?=\s*:))?\s*(?::|-|–)?\s*"
 )
 _OBJECT_LABEL = re.compile(
     rf"^{HEADING_PREFIX}(?:objet\s+(?:de\s+la\s+consultation|du\s+marche(?:\s+public)?|de\s+l'accord-cadre|de\s+l'accord\s+cadre|"
-    r"du\s+contrat|des\s+prestations)|objet(?!\s+et\b)|intitule\s+(?:de\s+la\s+consultation|du\s+marche)|designation\s+du\s+marche)"
+    r"du\s+contrat|des\s+prestations)|objet(?!\s+et\b)|(?:intitule|designation|libelle|titre)\s+(?:de\s+la\s+consultation|du\s+marche))"
     r"\s*(?::|-|–)?\s*"
 )
 _OBJECT_SENTENCE = re.compile(
@@ -135,6 +136,7 @@ def _labelled(
 _ADDRESS = re.compile(
     r"\s+\d{1,4}\s*(?:bis|ter)?,?\s+(?:rue|place|avenue|av\.|bd|boulevard|chemin|route|allee|quai|cours|impasse|square|esplanade|rond-point|parvis)\b|"
     r",\s*(?=\d|adresse|bp\b|cs\b|rue|place|avenue|boulevard|chemin|route|represente)|\s+[-–]\s+(?=\d)|\.\s"
+    r"|\s+(?=hotel\s+d[eu]s?\b|\d{5}\s+[a-z])"
 )
 
 
@@ -178,11 +180,25 @@ def find_buyer(pages: Sequence[Page]) -> tuple[str, Evidence] | None:
     for piece_pages in _by_piece(pages, 3):
         found = _labelled(piece_pages, _BUYER_LABEL, caption_of=_ENTITY)
         if found is not None:
-            return _without_address(found[0]), found[1]
+            value = found[0]
+            field = _NAME_FIELD.match(fold(value))
+            if field is not None and len(value) - field.end() >= 3:
+                value = value[field.end() :]  # "Identification … / Nom : Ville de T"
+            return _without_service(_without_address(value)), found[1]
         found = _entity_line(piece_pages)
         if found is not None:
             return found
     return None
+
+
+_NAME_FIELD = re.compile(r"^(?:nom(?:\s+officiel)?|denomination(?:\s+sociale)?|raison\s+sociale)\s*:\s*")
+# "Commune de Lézat – Services techniques": the department after a dash is not the buyer's name.
+_SERVICE = re.compile(r"\s+[-–—]\s+(?:services?|direction|pole|dgs|dst|cellule|bureau|departement\s+des)\b")
+
+
+def _without_service(value: str) -> str:
+    cut = _SERVICE.search(fold(value))
+    return value[: cut.start()].strip() if cut and cut.start() > 3 else value
 
 
 def _by_piece(pages: Sequence[Page], limit: int) -> Iterator[list[Page]]:
@@ -217,7 +233,7 @@ _NOT_TITLE = re.compile(
     r"reglement|cahier\s+des|dossier\s+de\s+consultation|marches?\s+(?:public|de\s+(?:travaux|services|fournitures))|"
     r"^(?:accord-cadre|marche)\s+(?:a\s+bons|de\s+(?:travaux|services|fournitures|prestations))\b|"
     r"procedure|appel\s+d'offres|date|heure|limite|remise|article|sommaire|page|\btel\b|fax|courriel|www|http|@|"
-    r"\d{5}|n°|\bref\b|criteres|conditions\s+d|pieces|jugement|presentation|\boffres?\b|candidature|"
+    r"^[^:]{2,40}\s:\s|^[^:]{2,40}:\s|\d{5}|n°|\bref\b|criteres|conditions\s+d|pieces|jugement|presentation|\boffres?\b|candidature|"
     r"^(?:direction|service|pole|departement\s+des|maitre|acheteur|pouvoir|representant)"
 )
 
