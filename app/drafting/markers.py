@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-MARKER_RE = re.compile(r"\[à compléter : ([^\]]+)\]")
+# The space before ":" may be non-breaking once the text is typeset (app.export.typography).
+MARKER_RE = re.compile(r"\[à compléter[ \u00a0\u202f]: ([^\]]+)\]")
 
 
 def marker(what: str) -> str:

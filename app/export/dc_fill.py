@@ -186,7 +186,7 @@ def fill_form(form: Path, kind: str, data: FormInput, out: Path) -> FillReport:
     if kind == "DC2":
         _turnover_table(doc.tables, data, report)
     report.missing = [k for k, _ in labels if k not in done]
-    save(doc, out)
+    save(doc, out, french=False)  # the buyer's form keeps its own text
     log.info("form %s filled: %d values, %d boxes", kind, len(report.filled), len(report.ticked))
     return report
 

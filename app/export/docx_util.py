@@ -296,10 +296,15 @@ def set_checkbox(paragraph: Paragraph, checked: bool = True) -> bool:
     return False
 
 
-def save(doc: DocumentObject, path: Path) -> None:
-    """Saved through a buffer and an atomic rename: a crash never leaves half a file."""
+def save(doc: DocumentObject, path: Path, *, french: bool = True) -> None:
+    """Saved through a buffer and an atomic rename: a crash never leaves half a file. `french`: the
+    document is Maître AO's own (French spacing and language); a buyer's form is saved as it is."""
+    from app.export.typography import apply_french_typography, set_french_language
     from app.fsutil import atomic_write_bytes
 
+    if french:
+        apply_french_typography(doc)
+        set_french_language(doc)
     buffer = io.BytesIO()
     doc.save(buffer)
     atomic_write_bytes(path, buffer.getvalue(), mode=0o644)

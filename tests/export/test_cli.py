@@ -46,7 +46,7 @@ def test_demo_writes_every_file(tmp_path: Path, cli_env: dict[str, str]) -> None
         "3. Démarche environnementale et gestion des déchets (15 %)",
     ]
     dc2 = all_text(open_docx(out / "dc2.docx"))
-    assert "81247563000016" in dc2 and "5\u202f840\u202f000 €" in dc2
+    assert "81247563000016" in dc2 and "5 840 000 €" in dc2
     ws = openpyxl.load_workbook(out / "matrice.xlsx")["Exigences"]
     assert ws.max_row > 5
     assert "Go / no-go :" in stdout and "memoire.docx" in stdout
