@@ -33,6 +33,9 @@ from tests.analysis.helpers import piece
         # a cover page made of one endless title line, and a bare buyer label under endless names
         "COMMUNE DE " + "SAINT-" * 8000 + "\nMaître d'ouvrage\n",
         "Société anonyme d'HLM " * 3000 + "\nMaître d'ouvrage\n" + "X " * 3000,
+        # tables of contents: endless entries, and one endless line ending with a number
+        "SOMMAIRE\n" + "Article 1 – Objet 3\n" * 4000,
+        "SOMMAIRE\n" + "Article " + "a " * 20000 + "3",
         # page limits with exclusions in parentheses
         "Le mémoire technique ne devra pas excéder 10 pages (hors " + "annexes " * 5000,
     ],

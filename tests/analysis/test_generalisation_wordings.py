@@ -631,3 +631,40 @@ def test_cover_fields(text: str, buyer: str, subject: str) -> None:
     """Buyer and object labelled in other ways, with services, addresses and 'Nom :' fields around them."""
     analysis = analyze_offline([piece("Règlement de la consultation\n" + text)])
     assert ((analysis.buyer or "").lower(), analysis.object) == (buyer.lower(), subject)
+
+
+@pytest.mark.parametrize("title", ["SOMMAIRE", "Article 0 – Préambule 2"])
+def test_table_of_contents_without_leaders_states_nothing(title: str) -> None:
+    """Word's tab leaders come out as spaces: 'Visite obligatoire 3' is an entry, not the rule."""
+    toc = (
+        f"{title}\nArticle 1 – Objet 3\nArticle 2 – Visite obligatoire 3\n"
+        "Article 3 – Date limite de réception des offres 4\nArticle 4 – Critères de jugement des offres 4\n"
+        "Article 5 – Variantes autorisées 5"
+    )
+    body = (
+        "Article 1 – Objet\nLa consultation porte sur des travaux.\nArticle 2 – Visite\n"
+        "La visite du site est facultative.\nArticle 3 – Date limite\n"
+        "Date limite de réception des offres : 12 juin 2026 à 12h00\nArticle 4 – Critères de jugement des offres\n"
+        "Prix : 60 %\nValeur technique : 40 %\nArticle 5 – Variantes\nLes variantes ne sont pas autorisées."
+    )
+    rc = piece("Règlement de la consultation", toc, body)
+    analysis = analyze_offline([rc])
+    assert_evidence_honest(analysis, [rc])
+    assert analysis.site_visit is not None and analysis.site_visit.value == "optional"
+    assert analysis.variants_allowed is False
+    assert analysis.deadline == "2026-06-12T12:00:00+02:00"
+    assert [(c.name, c.weight_percent) for c in analysis.criteria] == [
+        ("Prix", 60.0),
+        ("Valeur technique", 40.0),
+    ]
+
+
+def test_a_weights_table_is_not_a_table_of_contents() -> None:
+    rc = piece(
+        "Règlement de la consultation\nJugement des offres\nCritères Pondération\nPrix 40\nDélai 10\nValeur technique 50"
+    )
+    assert [(c.name, c.weight_percent) for c in analyze_offline([rc]).criteria] == [
+        ("Prix", 40.0),
+        ("Délai", 10.0),
+        ("Valeur technique", 50.0),
+    ]

@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import overload
 
 from app.domain.analysis import Evidence
@@ -157,6 +158,36 @@ def _paging_offsets(numbers: list[int], pages: list[list[str]]) -> set[int]:
     return {offset for offset, n in counts.items() if n >= threshold} or {0}
 
 
+_TOC_TITLE = re.compile(r"^(?:sommaire|table\s+des\s+matieres|plan\s+du\s+document)\b")
+# "Article 2 – Visite obligatoire 3", "2.1 Variantes ........ 4": a title, then the page it starts on.
+_TOC_ENTRY = re.compile(r"^(?=.*[a-z]).{3,200}?[^\d/.,:%-]\s*(?:\.{2,}|…+|_{2,})?\s*(\d{1,3})$")
+_TOC_HEADING = re.compile(
+    r"^(?:article|chapitre|titre|partie|annexe|section)\b|^\d{1,2}(?:\.\d{1,2})*\s*[.)\-–:]?\s+\D|^[ivx]{1,4}\s*[.)\-–]"
+)
+
+
+def _without_toc(texts: list[str]) -> list[str]:
+    """A table of contents names the clauses ("Visite obligatoire 3") without stating them: its
+    entries are left out, with or without dotted leaders (Word's tab leaders come out as spaces)."""
+    folded = [fold(t) for t in texts]
+    entries: list[tuple[int, int]] = []
+    for i, text in enumerate(folded):
+        m = _TOC_ENTRY.match(text)
+        if m is not None:
+            entries.append((i, int(m.group(1))))
+    if len(entries) < 3:
+        return texts
+    numbers = [n for _, n in entries]
+    ordered = all(a <= b for a, b in pairwise(numbers))
+    titled = any(_TOC_TITLE.match(text) for text in folded[:5])
+    headings = sum(1 for i, _ in entries if _TOC_HEADING.match(folded[i]))
+    listed = len(entries) >= 5 and headings >= 0.8 * len(entries) and len(entries) >= 0.6 * len(texts)
+    if not ordered or not (titled or listed):
+        return texts
+    drop = {i for i, _ in entries}
+    return [text for i, text in enumerate(texts) if i not in drop]
+
+
 def build_pages(piece: PieceText) -> list[Page]:
     physical = [[x for x in (squash(y) for y in page.text.splitlines()) if x] for page in piece.pages]
     skip = _repeated_lines(physical)
@@ -180,7 +211,7 @@ def build_pages(piece: PieceText) -> list[Page]:
                 headers.append(line)
                 continue
             raw.append(line)
-        texts = _logical_lines(raw)
+        texts = _without_toc(_logical_lines(raw))
         rows = {
             squash(x): tuple(squash(c) for c in x.split("\t") if c.strip())
             for x in page.text.splitlines()
