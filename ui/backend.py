@@ -106,6 +106,41 @@ class SectionRow:
 
 
 @dataclass
+class ConflictRow:
+    """A conflict copy: this computer's text kept aside while the server's version was applied."""
+
+    id: int
+    kind: str  # "bloc de bibliothèque", "section de mémoire"
+    title: str
+    local_text: str
+    server_text: str | None  # None: deleted on another device
+    created_at: str = ""
+
+
+@dataclass
+class SyncReport:
+    """What one background sync did, for the status bar (computed off the UI thread)."""
+
+    state: str  # "off" (no account or no store), "ok", "offline", "error"
+    message: str = ""
+    lines: list[str] = field(default_factory=list)
+    received: int = 0
+    last_sync: str | None = None
+    to_send: int = 0
+    conflicts: int = 0
+
+
+def _record_text(data: dict[str, Any] | None) -> str:
+    """A record's user-visible text (its body, else its fields one per line)."""
+    if data is None:
+        return ""
+    body = data.get("body")
+    if isinstance(body, str):
+        return body
+    return "\n".join(f"{k} : {v}" for k, v in sorted(data.items()) if not k.startswith("_"))
+
+
+@dataclass
 class BlockRow:
     uuid: str
     title: str
@@ -124,6 +159,16 @@ class Backend:
         self.settings = settings
         self.store: Any = None
         self._answers: dict[str, Any] = {}
+        # Called (on the DB worker) after an edit that marks rows to sync: the window's sync
+        # controller schedules a background sync a few seconds later.
+        self.on_change: Callable[[], None] | None = None
+
+    def _changed(self) -> None:
+        if self.on_change is not None:
+            try:
+                self.on_change()
+            except RuntimeError:  # the window that listened is gone
+                log.debug("change notification dropped")
 
     # --- plumbing -------------------------------------------------------------------------
     @staticmethod
@@ -238,11 +283,13 @@ class Backend:
     def save_profile(self, profile: CompanyProfile) -> None:
         self.forget_answer()
         self._call("profile", ("save", "save_profile"), profile)
+        self._changed()
 
     def import_profile(self, path: Path) -> CompanyProfile:
         """A profile JSON file (same format as `maitre-ao profile import`)."""
         self.forget_answer()
         self._call("profile", ("import_file",), path)
+        self._changed()
         profile = self.load_profile()
         assert profile is not None
         return profile
@@ -261,7 +308,34 @@ class Backend:
         return out
 
     # --- consultations --------------------------------------------------------------------
-    def import_dce(self, paths: list[Path], progress: ProgressFn, cancel: CancelToken) -> ImportOutcome:
+    def prepare_workers(self) -> None:
+        """Start the DCE reader's worker processes ahead of the first import (~0.4 s, off the UI thread)."""
+        from app.dce.reader import prepare_workers
+
+        prepare_workers()
+
+    def import_dce(
+        self,
+        paths: list[Path],
+        progress: ProgressFn,
+        cancel: CancelToken,
+        on_analysis: Callable[[str, Analysis], None] | None = None,
+    ) -> ImportOutcome:
+        """Import a DCE; `on_analysis(consultation_uuid, analysis)` gets the first analysis (from the
+        RC, cadre de réponse, CCAP) while the longer pieces are still being read."""
+        first: Callable[[Analysis], None] | None = None
+        if on_analysis is not None:
+            callback = on_analysis
+            source = paths[0].name if len(paths) == 1 else f"{len(paths)} fichiers"
+
+            def first(analysis: Analysis) -> None:
+                # The service names the new consultation after its source: the newest such row.
+                rows = self._call("consultations", ("list_consultations",))
+                mine = [r for r in rows or [] if get(r, "source_name") == source]
+                if mine:
+                    newest = max(mine, key=lambda r: str(get(r, "created_at") or ""))
+                    callback(str(get(newest, "uuid")), analysis)
+
         result = self._call(
             "consultations",
             ("import_dce", "import_paths", "import_consultation"),
@@ -269,7 +343,9 @@ class Backend:
             progress=progress,
             cancel=cancel,
             analyze=True,
+            on_analysis=first,
         )
+        self._changed()
         errors = [
             (
                 str(get(e, "file", get(e, "path", e[0] if isinstance(e, tuple) else ""))),
@@ -306,6 +382,7 @@ class Backend:
 
     def set_status(self, uuid: str, status: str) -> None:
         self._call("consultations", ("set_status",), uuid, status)
+        self._changed()
 
     def pieces(self, uuid: str) -> list[PieceRow]:
         rows = self._call("consultations", ("list_pieces", "pieces"), uuid)
@@ -444,6 +521,7 @@ class Backend:
         library = self._call("library", ("all_blocks",))
         text = str(self._fn("proposals", "redraft_offline")(stored.answer, key, library))
         self._call("proposals", ("save_section_text",), stored, key, text, "offline")
+        self._changed()
         return text
 
     def draft_claude(self, uuid: str, key: str, on_text: Callable[[str], None], cancel: CancelToken) -> str:
@@ -457,10 +535,12 @@ class Backend:
         )
         if text.strip():
             self._call("proposals", ("save_section_text",), stored, key, text, "claude")
+            self._changed()
         return text
 
     def save_section(self, uuid: str, key: str, body: str) -> None:
         self._call("proposals", ("save_section_text",), self._answer(uuid), key, body, "manual")
+        self._changed()
 
     def export(self, uuid: str, dest_dir: Path) -> tuple[list[Path], list[str]]:
         """Every file of the answer (mémoire DOCX, DC1, DC2, matrix XLSX, checklist) and warnings."""
@@ -491,14 +571,19 @@ class Backend:
         tags = [t.strip() for t in block.tags.split(",") if t.strip()]
         if block.uuid:
             self._call("library", ("update",), block.uuid, title=block.title, body=block.body, tags=tags)
+            self._changed()
             return block.uuid
-        return str(get(self._call("library", ("add",), block.title, block.body, tags), "uuid"))
+        new = str(get(self._call("library", ("add",), block.title, block.body, tags), "uuid"))
+        self._changed()
+        return new
 
     def delete_block(self, uuid: str) -> None:
         self._call("library", ("delete",), uuid)
+        self._changed()
 
     def mark_reviewed(self, uuid: str) -> None:
         self._call("library", ("mark_reviewed",), uuid)
+        self._changed()
 
     # --- Claude and account ---------------------------------------------------------------
     def claude_status(self) -> dict[str, Any]:
@@ -540,3 +625,87 @@ class Backend:
         """Push local edits and pull the others; French lines saying what moved."""
         summary = self._call("account", ("sync_now",))
         return [str(line) for line in self._fn("account", "describe")(summary)]
+
+    # --- sync -----------------------------------------------------------------------------
+    def sync_background(self) -> SyncReport:
+        """One background sync (timer or edit): never raises; the report says what happened."""
+        if self.store is None or not Backend.has("account", "sync_now", "status"):
+            return SyncReport("off")
+        try:
+            before = self.account_status()
+            if not before.get("logged_in"):
+                return SyncReport("off", conflicts=int(before.get("open_conflicts") or 0))
+            summary = self._call("account", ("sync_now",))
+            lines = [str(line) for line in self._fn("account", "describe")(summary)]
+            report = SyncReport("ok", lines=lines, received=int(get(summary, "total_received", 0) or 0))
+        except UserError as exc:
+            from sync.client import Offline
+
+            # The account service turns the client's errors into user errors; the cause says which.
+            offline = isinstance(exc.__context__, Offline) or isinstance(exc.__cause__, Offline)
+            report = SyncReport("offline" if offline else "error", message=exc.message)
+        except Exception:
+            log.exception("background sync failed")
+            report = SyncReport(
+                "error", message="La synchronisation a échoué ; vos modifications restent sur cet ordinateur."
+            )
+        try:
+            st = self.account_status()
+        except Exception:
+            log.exception("sync status unavailable")
+            return report
+        report.last_sync = st.get("last_sync")
+        report.to_send = int(st.get("to_send") or 0)
+        report.conflicts = int(st.get("open_conflicts") or 0)
+        return report
+
+    def conflicts(self) -> list[ConflictRow]:
+        from sync import policy
+
+        labels: dict[str, tuple[str, str]] = getattr(
+            importlib.import_module("app.services.account"), "TYPE_LABELS", {}
+        )
+        rows = []
+        for c in self._call("account", ("list_conflicts",)) or []:
+            spec = policy.BY_TABLE.get(str(c.table_name))
+            kind = labels.get(spec.record_type, (str(c.table_name), ""))[0] if spec else str(c.table_name)
+            local, server = dict(c.local_data), c.server_data
+            title = str(local.get("title") or (server or {}).get("title") or kind)
+            rows.append(
+                ConflictRow(
+                    id=int(c.id),
+                    kind=kind,
+                    title=title,
+                    local_text=_record_text(local),
+                    server_text=None if server is None else _record_text(dict(server)),
+                    created_at=str(c.created_at or ""),
+                )
+            )
+        return rows
+
+    def resolve_conflict(self, conflict_id: int, keep: str) -> None:
+        """keep = "local" (becomes an edit, synced next) or "server"."""
+        self._call("account", ("resolve_conflict",), conflict_id, keep)
+        self._changed()
+
+    def delete_account(self, wipe_local: bool) -> None:
+        """Erase the account on the server; with `wipe_local`, this computer's store too."""
+        self._call("account", ("delete_account",), wipe_local=wipe_local)
+        if wipe_local:
+            self._answers.clear()
+            self.store = None  # closed and deleted by the service
+
+    def memoire_sync(self, uuid: str) -> bool:
+        return bool(self._call("account", ("memoire_sync",), uuid))
+
+    def set_memoire_sync(self, uuid: str, on: bool) -> None:
+        self._call("account", ("set_memoire_sync",), uuid, on)
+        self._changed()
+
+    def local_only(self, table: str) -> set[str]:
+        """Ids of the records of `table` kept on this computer only."""
+        return set(self._call("account", ("local_only",), table) or ())
+
+    def set_record_sync(self, table: str, uuid: str, keep_local: bool) -> None:
+        self._call("account", ("set_record_sync",), table, uuid, keep_local=keep_local)
+        self._changed()

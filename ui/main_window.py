@@ -24,19 +24,22 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QStatusBar,
     QTextEdit,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from app.settings import SYNC_INTERVAL_MIN, WINDOW_STATE
-from ui.backend import ImportOutcome
+from app.settings import WINDOW_STATE
+from ui.backend import ImportOutcome, SyncReport
 from ui.context import AppContext
 from ui.operations import Lane, OpContext
 from ui.pages.dashboard import DashboardPage
-from ui.status import logged_in, status_texts
+from ui.status import status_parts
+from ui.sync_controller import SyncController, conflicts_text, state_text
 from ui.widgets import OperationBar, run_in_turns
 
 if TYPE_CHECKING:
+    from app.domain.analysis import Analysis
     from ui.pages.consultation_view import ConsultationView
     from ui.pages.consultations import ConsultationsPage
     from ui.pages.library import LibraryPage
@@ -132,23 +135,33 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.sidebar.currentRowChanged.connect(self._navigate)
 
-        self._status_bar()
         # Background sync while logged in (the account service decides what leaves the machine).
-        self._sync_timer = QTimer(self)
-        self._sync_timer.setInterval(max(1, ctx.settings.get(SYNC_INTERVAL_MIN)) * 60_000)
-        self._sync_timer.timeout.connect(self.auto_sync)
-        self._sync_timer.start()
+        self.sync = SyncController(ctx, self)
+        self._status_bar()
+        self.sync.state_changed.connect(self._sync_state)
+        self.sync.conflicts_changed.connect(self._show_conflicts)
+        self.sync.synced.connect(self._synced)
         self._shortcuts()
         self._restore_state()
         self._store_open = False
         self.sidebar.setCurrentRow(0)
         if load:
             QTimer.singleShot(0, self.store_ready)
+        QTimer.singleShot(0, self._prepare_workers)
+
+    def _prepare_workers(self) -> None:
+        """The DCE reader's worker processes start now (~0.4 s, on the network lane: the store's
+        worker stays free), so that the first drop does not wait for them."""
+        backend = self.ctx.backend
+        self.ctx.runner.run(
+            self.tr("Préparation de l'import"), lambda _c: backend.prepare_workers(), lane=Lane.NET
+        )
 
     def store_ready(self) -> None:
         self._store_open = True
         self.refresh()
         QTimer.singleShot(WARM_UP_DELAY_MS, self._warm_up)
+        self.sync.start()
 
     # --- chrome ---------------------------------------------------------------------------
     # --- lazily built pages ---------------------------------------------------------------
@@ -193,7 +206,9 @@ class MainWindow(QMainWindow):
             page = SettingsPage(self.ctx)
             page.theme_changed.connect(self._theme_changed)
             page.data_changed.connect(self.refresh)
-            page.store_erased.connect(self.store_erased)
+            page.store_erased.connect(self._erased)
+            page.sync_requested.connect(self.sync.sync_now)
+            page.conflicts_changed.connect(self._show_conflicts)
         else:
             from ui.pages.consultation_view import ConsultationView
 
@@ -228,6 +243,14 @@ class MainWindow(QMainWindow):
         self.setStatusBar(bar)
         self.sync_label = QLabel(self.tr("Synchronisation : non connecté"))
         self.sync_label.setAccessibleName(self.tr("État de la synchronisation"))
+        # "3 conflits": a click opens the list in Paramètres › Compte et synchronisation.
+        self.conflicts_button = QToolButton()
+        self.conflicts_button.setAutoRaise(True)
+        self.conflicts_button.setStyleSheet("color: #b26a00; font-weight: 600")
+        self.conflicts_button.setAccessibleName(self.tr("Conflits de synchronisation à départager"))
+        self.conflicts_button.setToolTip(self.tr("Voir les conflits et choisir la version à garder"))
+        self.conflicts_button.clicked.connect(self.show_conflicts)
+        self.conflicts_button.hide()
         self.claude_label = QLabel(self.tr("Claude : désactivé"))
         self.claude_label.setAccessibleName(self.tr("État de Claude"))
         self.ops_label = QLabel()
@@ -238,6 +261,7 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.op_bar)
         bar.addPermanentWidget(self.claude_label)
         bar.addPermanentWidget(self.sync_label)
+        bar.addPermanentWidget(self.conflicts_button)
         self.ctx.runner.running_changed.connect(self._ops_changed)
 
     def _ops_changed(self, titles: list[str]) -> None:
@@ -282,11 +306,51 @@ class MainWindow(QMainWindow):
     def refresh_status(self) -> None:
         backend, settings = self.ctx.backend, self.ctx.settings
 
-        def show(texts: tuple[str, str]) -> None:
-            self.claude_label.setText(texts[0])
-            self.sync_label.setText(texts[1])
+        def show(parts: tuple[str, dict[str, object] | None]) -> None:
+            claude, account = parts
+            self.claude_label.setText(claude)
+            if account is None:
+                return
+            last = self.sync.last
+            if last is not None and last.state in ("offline", "error") and account.get("logged_in"):
+                return  # "Hors ligne — nouvelle tentative…" stays until a sync succeeds
+            report = SyncReport(
+                "ok" if account.get("logged_in") else "off",
+                last_sync=account.get("last_sync"),  # type: ignore[arg-type]
+                to_send=int(account.get("to_send") or 0),  # type: ignore[call-overload]
+                conflicts=int(account.get("open_conflicts") or 0),  # type: ignore[call-overload]
+            )
+            self.sync_label.setText(state_text(report))
+            self._show_conflicts(report.conflicts)
 
-        self.ctx.runner.run(self.tr("État"), lambda _c: status_texts(backend, settings), on_success=show)
+        self.ctx.runner.run(self.tr("État"), lambda _c: status_parts(backend, settings), on_success=show)
+
+    def _sync_state(self, text: str, tooltip: str) -> None:
+        self.sync_label.setText(text)
+        self.sync_label.setToolTip(tooltip)
+
+    def _show_conflicts(self, count: int) -> None:
+        self.conflicts_button.setText(conflicts_text(count))
+        self.conflicts_button.setVisible(count > 0)
+
+    def _synced(self, report: SyncReport) -> None:
+        """Records came from another device: the page on screen shows them (not the open
+        consultation, whose editor the user may be typing in)."""
+        if report.received and self.stack.currentWidget() is not self._pages.get(5):
+            page = self.stack.currentWidget()
+            refresh = getattr(page, "refresh", None)
+            if callable(refresh):
+                refresh()
+        if 4 in self._pages:
+            self.settings_page.sync_finished(report)
+
+    def show_conflicts(self) -> None:
+        self.sidebar.setCurrentRow(4)
+        self.settings_page.show_account()
+
+    def _erased(self) -> None:
+        self.sync.stop()
+        self.store_erased.emit()
 
     def _warm_up(self) -> None:
         def work(_c: object) -> None:
@@ -306,29 +370,6 @@ class MainWindow(QMainWindow):
         ]
         self.ctx.runner.run(self.tr("Préparation"), work, on_success=lambda _r: run_in_turns(self, steps))
 
-    def auto_sync(self) -> None:
-        if not self._store_open:
-            return
-        backend = self.ctx.backend
-
-        def work(_c: object) -> bool:
-            if not logged_in(backend):
-                return False
-            backend.sync_now()
-            return True
-
-        def failed(message: str) -> None:
-            self.sync_label.setText(self.tr("Synchronisation : échec"))
-            self.sync_label.setToolTip(message)
-
-        self.ctx.runner.run(
-            self.tr("Synchronisation"),
-            work,
-            on_success=lambda synced: self.refresh_status() if synced else None,
-            on_failure=failed,
-            lane=Lane.NET,
-        )
-
     def _theme_changed(self, _theme: str) -> None:
         if 5 in self._pages:
             self.consultation_view.theme_changed()
@@ -347,6 +388,7 @@ class MainWindow(QMainWindow):
         self.ctx.settings.set(WINDOW_STATE, f"{geo}|{state}")
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.sync.stop()
         if 5 in self._pages:
             self.consultation_view.flush()
         self.save_state()
@@ -402,8 +444,20 @@ class MainWindow(QMainWindow):
         self.banner.hide()
 
         def work(ctx: OpContext) -> ImportOutcome:
-            # The import service reads the pieces and runs the offline analysis as it goes.
-            return backend.import_dce(paths, ctx.progress, ctx.cancel)
+            # The import service reads the pieces and runs the offline analysis as it goes; its
+            # first analysis (RC, CCAP) comes while the long CCTPs are still being read.
+            return backend.import_dce(
+                paths, ctx.progress, ctx.cancel, on_analysis=lambda uuid, a: ctx.emit_partial((uuid, a))
+            )
+
+        def first_analysis(value: tuple[str, Analysis]) -> None:
+            uuid, analysis = value
+            self.sidebar.blockSignals(True)
+            self.sidebar.setCurrentRow(1)
+            self.sidebar.blockSignals(False)
+            view = self.consultation_view
+            self.stack.setCurrentWidget(view)
+            view.preview(uuid, analysis)
 
         def ok(outcome: ImportOutcome) -> None:
             self.last_import = outcome
@@ -427,6 +481,11 @@ class MainWindow(QMainWindow):
             self.import_finished.emit(None)
 
         op = self.ctx.runner.run(
-            self.tr("Import du DCE"), work, on_success=ok, on_failure=fail, on_cancel=cancelled
+            self.tr("Import du DCE"),
+            work,
+            on_success=ok,
+            on_failure=fail,
+            on_cancel=cancelled,
+            on_partial=first_analysis,
         )
         self.op_bar.track(op)

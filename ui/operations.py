@@ -87,10 +87,15 @@ class OpContext:
         """Streamed output (drafting): delivered in order on the UI thread."""
         self.op.text.emit(text)
 
+    def emit_partial(self, value: object) -> None:
+        """An intermediate result (the first analysis of an import): delivered on the UI thread."""
+        self.op.partial.emit(value)
+
 
 class Operation(QObject):
     progressed = Signal(int, int, str)
     text = Signal(str)
+    partial = Signal(object)
     succeeded = Signal(object)
     failed = Signal(str)  # French message
     cancelled = Signal()
@@ -152,6 +157,7 @@ class OperationRunner(QObject):
         on_progress: Callable[[int, int, str], object] | None = None,
         on_text: Callable[[str], object] | None = None,
         on_cancel: Callable[[], object] | None = None,
+        on_partial: Callable[[Any], object] | None = None,
         lane: Lane = Lane.DB,
     ) -> Operation:
         op = Operation(title, lane, self)
@@ -165,6 +171,8 @@ class OperationRunner(QObject):
             op.text.connect(on_text)
         if on_cancel:
             op.cancelled.connect(on_cancel)
+        if on_partial:
+            op.partial.connect(_timed(title, on_partial))
         op.released = self._forget
         self._running.append(op)
         self.running_changed.emit([o.title for o in self._running])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QCoreApplication
 
 from app.settings import CLAUDE_MODE, Settings
@@ -17,6 +19,12 @@ def logged_in(backend: Backend) -> bool:
 
 
 def status_texts(backend: Backend, settings: Settings) -> tuple[str, str]:
+    claude, account = status_parts(backend, settings)
+    return claude, str(account["line"]) if account else _tr("Synchronisation : non connecté")
+
+
+def status_parts(backend: Backend, settings: Settings) -> tuple[str, dict[str, Any] | None]:
+    """The Claude line and the account status (None when this build has no account service)."""
     claude = _tr("Claude : désactivé")
     mode = settings.get(CLAUDE_MODE)
     if Backend.has("claude", "status"):
@@ -26,7 +34,7 @@ def status_texts(backend: Backend, settings: Settings) -> tuple[str, str]:
             claude = _tr("Claude : prêt") if st.get("configured") else _tr("Claude : clé manquante")
     elif mode != "off":
         claude = _tr("Claude : indisponible")
-    sync = _tr("Synchronisation : non connecté")
-    if Backend.has("account", "status", "status_line"):
-        sync = str(backend.account_status()["line"])
-    return claude, sync
+    account = None
+    if Backend.has("account", "status", "status_line") and backend.store is not None:
+        account = backend.account_status()
+    return claude, account

@@ -249,3 +249,26 @@ def delete_account(store: Store, *, wipe_local: bool, transport: httpx.BaseTrans
             with contextlib.suppress(FileNotFoundError):
                 file.unlink()
         keychain.delete_secret(keychain.store_key_name(path))
+
+
+def memoire_sync(store: Store, consultation_uuid: str) -> bool:
+    """Whether the mémoire of this consultation syncs (the switch's current state)."""
+    row = (
+        store.read()
+        .execute(
+            "SELECT sync_sections FROM consultations WHERE uuid = ? AND deleted = 0", (consultation_uuid,)
+        )
+        .fetchone()
+    )
+    if row is None:
+        raise InvalidInput("Consultation introuvable.", field="consultation")
+    return bool(row[0])
+
+
+def local_only(store: Store, table: str) -> set[str]:
+    """Ids of the records of `table` the user keeps on this computer only ("Ne pas synchroniser")."""
+    spec = policy.BY_TABLE.get(table)
+    if spec is None:
+        raise InvalidInput(f"« {table} » ne se synchronise pas.", field="type")
+    rows = store.read().execute(f"SELECT uuid FROM {spec.table} WHERE sync_opt_out = 1 AND deleted = 0")
+    return {str(r[0]) for r in rows}

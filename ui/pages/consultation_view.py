@@ -10,6 +10,8 @@ from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QBoxLayout,
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -21,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.analysis import Analysis
 from app.paths import exports_dir
-from ui.backend import CheckRow, ConsultationRow, PieceRow
+from ui.backend import Backend, CheckRow, ConsultationRow, PieceRow
 from ui.context import AppContext
 from ui.operations import OpContext
 from ui.pages.dashboard import STATUSES
@@ -45,6 +47,7 @@ class ConsultationView(QWidget):
     message = Signal(str, str)
     loaded = Signal(str)
     exported = Signal(list)  # paths written
+    previewed = Signal(str)  # first analysis shown while the import goes on
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
@@ -101,6 +104,7 @@ class ConsultationView(QWidget):
         ):
             self.tabs.addTab(w, self.tr(name))
         lay.addWidget(self.tabs, 1)
+        self._sync_switch()
         self.viewer = SourceViewer(ctx, self)
 
         self.synthese.source_requested.connect(self.open_source)
@@ -117,6 +121,8 @@ class ConsultationView(QWidget):
     # --- loading --------------------------------------------------------------------------
     def load(self, uuid: str) -> None:
         self.flush()
+        if uuid != self.uuid:
+            self.memoire_sync.setEnabled(False)
         self.uuid = uuid
         backend = self.ctx.backend
 
@@ -126,6 +132,26 @@ class ConsultationView(QWidget):
         self.ctx.runner.run(
             self.tr("Ouverture de la consultation"), work, on_success=self._fill, on_failure=self._failed
         )
+
+    def preview(self, uuid: str, analysis: Analysis) -> None:
+        """The first analysis of an import still running: the Synthèse shows it at once (the store's
+        worker is busy reading the other pieces; `load` fills every tab when the import ends)."""
+        self.flush()
+        self.uuid = uuid
+        self.row = None
+        self.analysis = analysis
+        self.memoire_sync.setEnabled(False)
+        self.title.setText(analysis.object or self.tr("Nouvelle consultation"))
+        bits = [analysis.buyer or "", analysis.reference and self.tr("réf. %s") % analysis.reference]
+        if analysis.deadline:
+            bits.append(
+                self.tr("remise le %s (%s)") % (fr_date(analysis.deadline), countdown(analysis.deadline))
+            )
+        bits.append(self.tr("lecture des autres pièces en cours…"))
+        self.subtitle.setText(" · ".join(b for b in bits if b))
+        self.synthese.set_analysis(analysis)
+        self.tabs.setCurrentWidget(self.synthese)
+        self.previewed.emit(uuid)
 
     def _failed(self, message: str) -> None:
         self.title.setText(self.tr("Consultation indisponible"))
@@ -148,10 +174,69 @@ class ConsultationView(QWidget):
             lambda: self.pieces.set_pieces(pieces),
             lambda: self.documents.set_folder(export_folder(row)),
             lambda: self.memoire.load(uuid, analysis.memoire_page_limit if analysis else None),
+            self._load_sync_switch,
             self._refresh_checks,
             lambda: self.loaded.emit(uuid),
         ]
         run_in_turns(self, steps, lambda: self.uuid == uuid)
+
+    # --- mémoire sync switch --------------------------------------------------------------
+    def _sync_switch(self) -> None:
+        """ "Synchroniser le mémoire de cette consultation", at the top of the Mémoire tab (off by
+        default: a mémoire leaves the machine only when the user asks for it)."""
+        box = QWidget()
+        row = QHBoxLayout(box)
+        row.setContentsMargins(0, 0, 0, 4)
+        self.memoire_sync = QCheckBox(self.tr("Synchroniser le mémoire de cette consultation"))
+        self.memoire_sync.setAccessibleName(self.tr("Synchroniser le mémoire de cette consultation"))
+        self.memoire_sync.setEnabled(False)
+        self.memoire_sync.clicked.connect(self._memoire_sync_clicked)
+        note = QLabel(
+            self.tr(
+                "Vos autres appareils retrouvent ce mémoire. Les pièces du DCE et leur texte ne quittent "
+                "jamais cet ordinateur."
+            )
+        )
+        note.setObjectName("muted")
+        note.setWordWrap(True)
+        row.addWidget(self.memoire_sync)
+        row.addWidget(note, 1)
+        layout = self.memoire.layout()
+        if isinstance(layout, QBoxLayout):
+            layout.insertWidget(0, box)
+
+    def _load_sync_switch(self) -> None:
+        backend, uuid = self.ctx.backend, self.uuid
+        if not uuid or not Backend.has("account", "memoire_sync"):
+            return
+
+        def show(on: bool) -> None:
+            if self.uuid == uuid:
+                self.memoire_sync.setChecked(on)
+                self.memoire_sync.setEnabled(True)
+
+        self.ctx.runner.run(
+            self.tr("Synchronisation du mémoire"), lambda _c: backend.memoire_sync(uuid), on_success=show
+        )
+
+    def _memoire_sync_clicked(self, on: bool) -> None:
+        backend, uuid = self.ctx.backend, self.uuid
+
+        def fail(message: str) -> None:
+            self.memoire_sync.setChecked(not on)
+            self.message.emit(message, "error")
+
+        self.ctx.runner.run(
+            self.tr("Synchronisation du mémoire"),
+            lambda _c: backend.set_memoire_sync(uuid, on),
+            on_success=lambda _r: self.message.emit(
+                self.tr("Le mémoire de cette consultation sera synchronisé avec votre compte.")
+                if on
+                else self.tr("Le mémoire de cette consultation reste sur cet ordinateur."),
+                "info",
+            ),
+            on_failure=fail,
+        )
 
     def _tab_changed(self, index: int) -> None:
         if self.tabs.widget(index) is self.exigences:

@@ -37,9 +37,10 @@ from app.settings import (
     CLAUDE_PRICES_EUR,
     THEME,
 )
-from ui.backend import Backend
+from ui.backend import Backend, ConflictRow, SyncReport
 from ui.context import AppContext
 from ui.operations import Lane
+from ui.pages.account_dialogs import ConflictDialog, ConflictList, DeleteAccountDialog, delete_confirmed
 from ui.style import THEMES, apply_theme, fr_money
 from ui.widgets import chain, title_label
 
@@ -92,6 +93,9 @@ class SettingsPage(QWidget):
     theme_changed = Signal(str)
     data_changed = Signal()
     store_erased = Signal()
+    sync_requested = Signal()
+    conflicts_changed = Signal(int)
+    account_deleted = Signal(bool)  # wiped locally too
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
@@ -266,7 +270,112 @@ class SettingsPage(QWidget):
         note.setWordWrap(True)
         note.setObjectName("muted")
         form.addRow(note)
+        self.conflict_list = ConflictList()
+        self.conflict_list.resolve_requested.connect(self.open_conflict)
+        form.addRow(self.conflict_list)
+        delete_row = QHBoxLayout()
+        self.delete_account_button = QPushButton(self.tr("Supprimer mon compte…"))
+        self.delete_account_button.setStyleSheet("color: #c62828")
+        self.delete_account_button.setToolTip(
+            self.tr("Efface votre compte et vos données sur le serveur (droit à l'effacement).")
+        )
+        self.delete_account_button.clicked.connect(self._delete_account)
+        delete_row.addWidget(self.delete_account_button)
+        delete_row.addStretch()
+        form.addRow(delete_row)
+        self.conflict_dialog: ConflictDialog | None = None
+        self.delete_dialog: DeleteAccountDialog | None = None
         return w
+
+    def show_account(self) -> None:
+        """Paramètres › Compte et synchronisation, its conflicts list up to date."""
+        self.nav.setCurrentRow(SECTIONS.index("Compte et synchronisation"))
+        self.refresh()
+
+    def sync_finished(self, report: SyncReport) -> None:
+        """A background sync ended: the conflicts list follows (new copies may have come)."""
+        if report.state != "off" and len(self.conflict_list.rows) != report.conflicts:
+            self.refresh_conflicts()
+
+    def refresh_conflicts(self) -> None:
+        backend = self.ctx.backend
+
+        def show(rows: list[ConflictRow]) -> None:
+            self.conflict_list.set_rows(rows)
+            self.conflicts_changed.emit(len(rows))
+
+        self.ctx.runner.run(
+            self.tr("Conflits"),
+            lambda _c: backend.conflicts() if Backend.has("account", "list_conflicts") else [],
+            on_success=show,
+            on_failure=self.account_state.setText,
+        )
+
+    def open_conflict(self, conflict: ConflictRow) -> None:
+        dlg = ConflictDialog(conflict, self)
+        self.conflict_dialog = dlg
+        dlg.accepted.connect(lambda: self.resolve(conflict.id, dlg.choice))
+        dlg.open()
+
+    def resolve(self, conflict_id: int, keep: str) -> None:
+        backend = self.ctx.backend
+        done = (
+            self.tr("Votre version est gardée ; elle sera envoyée à la prochaine synchronisation.")
+            if keep == "local"
+            else self.tr("La version du serveur est gardée.")
+        )
+        self.ctx.runner.run(
+            self.tr("Conflit"),
+            lambda _c: backend.resolve_conflict(conflict_id, keep),
+            on_success=chain(
+                lambda: self.account_state.setText(done), self.refresh_conflicts, self.data_changed.emit
+            ),
+            on_failure=self.account_state.setText,
+        )
+
+    def _delete_account(self) -> None:
+        dlg = DeleteAccountDialog(self.email.text().strip(), self)
+        self.delete_dialog = dlg
+        dlg.accepted.connect(lambda: self.delete_account(dlg.typed.text(), dlg.wipe.isChecked()))
+        dlg.open()
+
+    def delete_account(self, typed: str, wipe_local: bool) -> None:
+        """Erase the account on the server (then this computer's data when asked)."""
+        if not delete_confirmed(typed, self.email.text().strip()):
+            self.account_state.setText(
+                self.tr("Votre compte n'a pas été supprimé (confirmation incorrecte).")
+            )
+            return
+        backend = self.ctx.backend
+
+        def ok(_r: object) -> None:
+            self.account_deleted.emit(wipe_local)
+            if wipe_local:
+                self.store_erased.emit()
+                return
+            self.refresh()
+            self.data_changed.emit()
+            self.account_state.setText(
+                self.tr(
+                    "Votre compte a été supprimé du serveur. Vos données restent sur cet ordinateur ; "
+                    "l'application continue de fonctionner sans compte."
+                )
+            )
+
+        def fail(message: str) -> None:
+            self.account_state.setText(
+                self.tr("Votre compte n'a pas pu être supprimé : %s\nRien n'a été effacé sur cet ordinateur.")
+                % message
+            )
+
+        self.account_state.setText(self.tr("Suppression du compte en cours…"))
+        # On the store's worker: a local wipe must not race another access to the store.
+        self.ctx.runner.run(
+            self.tr("Suppression du compte"),
+            lambda _c: backend.delete_account(wipe_local),
+            on_success=ok,
+            on_failure=fail,
+        )
 
     def _login(self) -> None:
         server = self.server.text().strip()
@@ -299,6 +408,7 @@ class SettingsPage(QWidget):
         def done(lines: list[str]) -> None:
             self.account_state.setText("\n".join(lines))
             self.data_changed.emit()
+            self.refresh_conflicts()
 
         self.ctx.runner.run(
             self.tr("Synchronisation"),
@@ -314,6 +424,7 @@ class SettingsPage(QWidget):
         self.login_button.setEnabled(available and not logged)
         self.logout_button.setEnabled(logged)
         self.sync_button.setEnabled(logged)
+        self.delete_account_button.setEnabled(logged)
         for field in (self.server, self.email, self.password):
             field.setEnabled(available and not logged)
         if st is None:
@@ -530,6 +641,8 @@ class SettingsPage(QWidget):
             spend, account = result
             self.spend.setText(fr_money(spend) if spend is not None else self.tr("indisponible"))
             self._show_account(account)
+            if account is not None:
+                self.refresh_conflicts()
             mode = self.ctx.settings.get(CLAUDE_MODE)  # a service may have changed it (key saved)
             for button in self.mode_group.buttons():
                 button.setChecked(button.property("mode") == mode)
