@@ -72,6 +72,20 @@ def main(argv: list[str]) -> int:
         if head.startswith(b"SQLite format 3"):
             fail("the store is a plain SQLite file")
         print(f"store {stores[0].name} is encrypted")
+        # The desktop app itself: started offscreen, it must show its main window and keep running.
+        gui_home = Path(tmp) / "gui-home"
+        gui_env = dict(env, MAITRE_AO_HOME=str(gui_home))
+        proc = subprocess.Popen([str(exe)], env=gui_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        try:
+            proc.wait(timeout=15)
+            fail(f"the desktop app exited (rc={proc.returncode}): {proc.stderr.read()[-2000:]!r}")
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log_file = gui_home / "logs" / "maitre-ao.log"
+        if not log_file.exists() or "main window shown" not in log_file.read_text(encoding="utf-8"):
+            fail("the desktop app did not show its main window")
+        print("desktop app started and showed its main window")
     print("smoke test passed")
     return 0
 
