@@ -158,6 +158,12 @@ _ENTITY_SUFFIX = re.compile(
 )
 
 
+# "SMICTOM DU PAYS DE …", "SIAEP de la Vallée", "SDIS 64": the acronyms public bodies go by.
+_ACRONYM = re.compile(
+    r"^(?!CCA[PG]|CCTP|CCP\b)(?:SI|SM|SD|SY|CC|CA|CU|EPT|GIP|OPH|CH|CIAS|CCAS)[A-Z]{0,6}\s+(?:DU|DE|DES|D'|D’|de|du|des|d'|d’|\d)"
+)
+
+
 def _without_address(value: str) -> str:
     cut = _ADDRESS.search(fold(value))
     return value[: cut.start()].strip(" ,.-–") if cut and cut.start() > 3 else value
@@ -168,7 +174,7 @@ def _entity_line(pages: list[Page]) -> tuple[str, Evidence] | None:
         for text in [*(line.text for line in page.lines[:40]), *page.headers]:
             if has_leaders(text) or len(text) > 200:
                 continue
-            if _ENTITY.match(fold(text)) or _ENTITY_SUFFIX.match(fold(text)):
+            if _ENTITY.match(fold(text)) or _ENTITY_SUFFIX.match(fold(text)) or _ACRONYM.match(text):
                 value = _without_address(text).split(" – ")[0].split(" - ")[0].strip()
                 if len(value) >= 5:
                     return value, page.evidence(squash(text))
