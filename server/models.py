@@ -87,6 +87,8 @@ class Account(Base):
     stripe_subscription_id: Mapped[str | None] = mapped_column(String(120), nullable=True)
     # Set when the subscription ends; the account is purged 3 years later (privacy policy §8).
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Last login or token refresh: an account that never subscribed is purged after 3 years without use.
+    last_active_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     restricted: Mapped[bool] = mapped_column(Boolean, default=False)
     restricted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     objected: Mapped[bool] = mapped_column(Boolean, default=False)

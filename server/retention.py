@@ -49,12 +49,18 @@ def purge(s: Session, settings: Settings, now: datetime | None = None) -> PurgeR
     def older(days: int) -> datetime:
         return now - timedelta(days=days)
 
-    # Accounts: 3 years after the subscription was cancelled.
+    # Accounts: 3 years after the subscription was cancelled; an account that never subscribed,
+    # 3 years after its last use (login or token refresh).
+    cutoff = older(settings.account_retention_days)
     stale = (
         s.execute(
             select(Account.id).where(
-                Account.cancelled_at.is_not(None),
-                Account.cancelled_at < older(settings.account_retention_days),
+                (Account.cancelled_at.is_not(None) & (Account.cancelled_at < cutoff))
+                | (
+                    Account.cancelled_at.is_(None)
+                    & (Account.subscription_status == "none")
+                    & (Account.last_active_at < cutoff)
+                )
             )
         )
         .scalars()

@@ -115,6 +115,7 @@ def login(body: Login, request: Request) -> TokenPair:
             )
             pair = _issue(row, settings.access_token_seconds, settings.refresh_token_seconds)
             s.add(row)
+            s.execute(update(Account).where(Account.id == account.id).values(last_active_at=utcnow()))
             log_connection(s, account.id, "login", client)
     if pair is None:
         raise unauthorized("Adresse e-mail ou mot de passe incorrect.")
@@ -160,6 +161,7 @@ def refresh(body: Refresh, request: Request) -> TokenPair:
         else:
             # Rotation: the old access and refresh tokens stop working now.
             pair = _issue(row, ctx.settings.access_token_seconds, ctx.settings.refresh_token_seconds)
+            s.execute(update(Account).where(Account.id == row.account_id).values(last_active_at=now))
             log_connection(s, row.account_id, "refresh", client)
     if pair is None:
         raise unauthorized("Jeton de renouvellement invalide ou expiré. Reconnectez-vous.")

@@ -167,7 +167,7 @@ def export(request: Request, caller: CallerDep) -> Export:
         aid = account.id
         account_fields = [
             "id", "email", "first_name", "last_name", "created_at", "updated_at", "plan_code",
-            "subscription_status", "stripe_customer_id", "cancelled_at", "restricted", "restricted_at",
+            "subscription_status", "stripe_customer_id", "cancelled_at", "last_active_at", "restricted", "restricted_at",
             "objected", "objected_at", "policy_version", "policy_acknowledged_at", "sync_revision",
         ]  # fmt: skip
         data = _row(account, account_fields)

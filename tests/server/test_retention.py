@@ -84,11 +84,50 @@ def test_purge_applies_each_retention_period(api: Api, engine: Engine, settings:
         }
         records = conn.execute(select(func.count()).where(SyncRecord.account_id == gone.id)).scalar_one()
     assert gone.id not in accounts and records == 0
-    assert {kept.id, never_cancelled.id} <= accounts  # only cancellation starts the 3-year clock
+    assert {kept.id, never_cancelled.id} <= accounts  # created long ago but used recently: kept
     assert events == {f"recent-{tag}"}
     # 10 years for billing, kept after the account is purged but detached from the person.
     assert bills == {f"in_keep_{tag}": None, f"in_9y_{tag}": None}
     assert api.get("/v1/me", headers=gone.auth).status_code == 401
+
+
+def test_account_that_never_subscribed_goes_three_years_after_its_last_use(
+    api: Api, engine: Engine, settings: Settings
+) -> None:
+    now = utcnow()
+    idle, recent, paying = api.signup(), api.signup(), api.signup()
+    with engine.begin() as conn:
+        conn.execute(
+            update(Account).where(Account.id == idle.id).values(last_active_at=now - 3 * 365 * DAY - DAY)
+        )
+        conn.execute(
+            update(Account).where(Account.id == recent.id).values(last_active_at=now - 2 * 365 * DAY)
+        )
+        conn.execute(
+            update(Account)
+            .where(Account.id == paying.id)
+            .values(last_active_at=now - 4 * 365 * DAY, subscription_status="active")
+        )
+    with AppContext(settings, engine).tx() as s:
+        purge(s, settings)
+    with engine.connect() as conn:
+        accounts = set(conn.execute(select(Account.id)).scalars())
+    assert idle.id not in accounts
+    assert {recent.id, paying.id} <= accounts  # a running subscription is never purged
+    # Logging in restarts the clock.
+    with engine.begin() as conn:
+        conn.execute(
+            update(Account).where(Account.id == recent.id).values(last_active_at=now - 5 * 365 * DAY)
+        )
+    assert (
+        api.post("/v1/sessions", json={"email": recent.email, "password": recent.password}).status_code == 200
+    )
+    with AppContext(settings, engine).tx() as s:
+        purge(s, settings)
+    with engine.connect() as conn:
+        assert (
+            conn.execute(select(Account.id).where(Account.id == recent.id)).scalar_one_or_none() == recent.id
+        )
 
 
 def _run(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
