@@ -668,3 +668,58 @@ def test_a_weights_table_is_not_a_table_of_contents() -> None:
         ("Délai", 10.0),
         ("Valeur technique", 50.0),
     ]
+
+
+DEADLINES: list[tuple[str, str, Any]] = [
+    (
+        "deadline",
+        "Les offres devront être déposées sur la plateforme au plus tard le lundi 7 septembre 2026 à 12h00.",
+        "2026-09-07T12:00:00+02:00",
+    ),
+    (
+        "deadline",
+        "Les offres doivent être reçues avant le 7 septembre 2026 à 12 heures.",
+        "2026-09-07T12:00:00+02:00",
+    ),
+    (
+        "deadline",
+        "Les plis devront être transmis au plus tard le 07/09/2026 à 12:00.",
+        "2026-09-07T12:00:00+02:00",
+    ),
+    ("deadline", "Date limite de réception des offres 15/09/2026 à 12h00", "2026-09-15T12:00:00+02:00"),
+    (
+        "deadline",
+        "Date limite de réception des offres : 15 septembre 2026 – 12 heures",
+        "2026-09-15T12:00:00+02:00",
+    ),
+    (
+        "deadline",
+        "Date limite de réception des offres : le 15 septembre 2026 à 12 heures précises",
+        "2026-09-15T12:00:00+02:00",
+    ),
+    (
+        "deadline",
+        "Date et heure limites de réception des offres :\nLe 15/09/2026\nà 12h00",
+        "2026-09-15T12:00:00+02:00",
+    ),
+    (
+        "deadline",
+        "DATE LIMITE DE REMISE DES OFFRES : VENDREDI 18 SEPTEMBRE 2026 À 16 HEURES",
+        "2026-09-18T16:00:00+02:00",
+    ),
+    ("deadline", "Date limite de dépôt des offres : 18 sept. 2026 à 16h", "2026-09-18T16:00:00+02:00"),
+    (
+        "deadline",
+        "Date limite de réception des offres : 1er octobre 2026 à 10h30",
+        "2026-10-01T10:30:00+02:00",
+    ),
+    ("deadline", "Date limite de remise des offres : 2026-10-01 à 10h30", "2026-10-01T10:30:00+02:00"),
+]
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "expected"), DEADLINES, ids=[f"deadline-{i}" for i in range(len(DEADLINES))]
+)
+def test_deadline_wordings(field: str, text: str, expected: Any) -> None:
+    """Feminine participles ('déposées', 'reçues'), no colon, 'précises', ISO dates, abbreviated months."""
+    test_clause_wording(field, text, expected)

@@ -39,6 +39,7 @@ DATE_WORDS = re.compile(
     + "|".join(sorted(_MONTHS, key=len, reverse=True))
     + r")\.?\s+(\d{4})\b"
 )
+DATE_ISO = re.compile(r"(?<![\d/.-])(20\d\d)-(\d{2})-(\d{2})(?![\d])")
 DATE_NUMERIC = re.compile(r"(?<![\d/.])(\d{1,2})\s?[/.-]\s?(\d{1,2})\s?[/.-]\s?(\d{4}|\d{2})(?![\d/])")
 TIME = re.compile(
     r"(?<![\d/.,:+])([01]?\d|2[0-3])\s*(?:heures?(?:\s*([0-5]\d))?|h\s*([0-5]\d)?|:\s*([0-5]\d))(?![\d])"
@@ -57,10 +58,12 @@ def find_date(folded: str, start: int = 0, end: int | None = None) -> Found | No
     """First plausible calendar date in folded[start:end]."""
     stop = len(folded) if end is None else end
     best: Found | None = None
-    for pattern in (DATE_WORDS, DATE_NUMERIC):
+    for pattern in (DATE_WORDS, DATE_NUMERIC, DATE_ISO):
         for m in pattern.finditer(folded, start, stop):
             if pattern is DATE_WORDS:
                 day, month, year = int(m.group(1)), _MONTHS[m.group(2)], int(m.group(3))
+            elif pattern is DATE_ISO:
+                year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
             else:
                 day, month, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
                 if year < 100:
