@@ -223,13 +223,20 @@ def _qse(ctx: DraftContext, section: OutlineSection) -> list[str]:
         if env:
             out.append("Certifications environnementales : " + ", ".join(c.name for c in env) + ".")
         if works:
-            out.append(
-                "Déchets : " + marker("tri sur site, filières de valorisation et traçabilité des déchets")
-            )
-            out.append(
-                "Nuisances : "
-                + marker("mesures de réduction du bruit, des poussières et de la gêne aux riverains")
-            )
+            # A question on waste is not answered with noise, and the other way round.
+            # The question's own words, not its criterion's ("… et gestion des déchets" over both).
+            asked = fold(f"{section.title} {' '.join(section.prompts)}")
+            waste = any(w in asked for w in ("dechet", "tri ", "valoris", "recycl"))
+            noise = any(w in asked for w in ("nuisance", "bruit", "poussiere", "riverain"))
+            if waste or not noise:
+                out.append(
+                    "Déchets : " + marker("tri sur site, filières de valorisation et traçabilité des déchets")
+                )
+            if noise or not waste:
+                out.append(
+                    "Nuisances : "
+                    + marker("mesures de réduction du bruit, des poussières et de la gêne aux riverains")
+                )
         else:
             out.append(
                 "Mesures : "

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from docx.enum.section import WD_SECTION
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, RGBColor
 
 from app.domain.analysis import Analysis
@@ -128,12 +128,15 @@ def write_memoire(data: MemoireInput, path: Path) -> MemoireResult:
     if data.requirements:
         entries.append((1, ANNEX_TITLE))
     add_toc(doc, entries)
-    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     update_fields_on_open(doc)
 
     styled = StyledParagraphs(doc)
-    for s, text in zip(data.outline.sections, headings, strict=True):
-        styled.heading(text, s.level)
+    # New pages start on the heading itself: a separate page-break paragraph that falls at the top of
+    # a page leaves a blank page behind it.
+    for i, (s, text) in enumerate(zip(data.outline.sections, headings, strict=True)):
+        heading = styled.heading(text, s.level)
+        if i == 0:
+            heading.paragraph_format.page_break_before = True
         body.heading(text, s.level)
         if s.prompts:
             for prompt in s.prompts:
@@ -161,8 +164,7 @@ def write_memoire(data: MemoireInput, path: Path) -> MemoireResult:
 
     annex = _PageEstimate()
     if data.requirements:
-        doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-        styled.heading(ANNEX_TITLE, 1)
+        styled.heading(ANNEX_TITLE, 1).paragraph_format.page_break_before = True
         doc.add_paragraph(
             "Exigences relevées dans le CCTP et le cadre de réponse, section du mémoire qui y répond "
             "et couverture estimée (termes de l'exigence présents dans la section)."

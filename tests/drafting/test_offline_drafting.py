@@ -133,3 +133,22 @@ def test_works_keep_their_site_vocabulary() -> None:
     assert answer.works
     text = " ".join(answer.bodies.values())
     assert "chantier" in text or "réception" in text.lower()
+
+
+def test_waste_and_noise_questions_get_their_own_answer() -> None:
+    from app.domain.kinds import PieceKind
+    from tests.drafting.builders import piece
+
+    text = (
+        "CADRE DE RÉPONSE TECHNIQUE\n"
+        "1. Démarche environnementale (10 %)\n"
+        "1.1 Décrivez le tri des déchets sur site et les filières de valorisation.\n"
+        "1.2 Présentez les mesures de réduction des nuisances (bruit, poussière).\n"
+    )
+    own = piece("Cadre.docx", PieceKind.CADRE_REPONSE, text, paged=False)
+    answer = prepare_answer(analysis(), [rc(), cctp(), own], example_profile(), now=NOW)
+    by_title = {s.title: answer.bodies[s.key] for s in answer.outline.sections}
+    waste = next(b for t, b in by_title.items() if t.startswith("1.1"))
+    noise = next(b for t, b in by_title.items() if t.startswith("1.2"))
+    assert "Déchets :" in waste and "Nuisances :" not in waste
+    assert "Nuisances :" in noise and "Déchets :" not in noise

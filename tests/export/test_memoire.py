@@ -223,3 +223,15 @@ def test_annex_names_the_section_once_and_briefly(cadre_answer: Answer, tmp_path
         words = label.split(" ")
         assert len(words) < 2 or words[0] != words[1]  # never "1.1 1.1 Décrivez…"
     assert all(len(s) <= 49 for s in sections)
+
+
+def test_new_pages_start_on_their_heading(cadre_answer: Answer, tmp_path: Path) -> None:
+    """A paragraph holding only a page break leaves a blank page when it falls at the top of a page
+    (seen on the example DCE before the annex): the headings carry the page break themselves."""
+    doc = open_docx(_write(cadre_answer, tmp_path / "memoire.docx"))
+    for para in doc.paragraphs:
+        breaks = para._p.findall(".//" + docx.oxml.ns.qn("w:br"))
+        assert not (breaks and not para.text.strip()), "a page-break-only paragraph"
+    starts = [plain(p.text) for p in doc.paragraphs if p.paragraph_format.page_break_before]
+    first = headings(doc)[0][1]
+    assert starts == [first, "Annexe — Matrice de conformité"]
