@@ -60,11 +60,12 @@ def _fiche(analysis: Any) -> str:
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
+    from app.analysis.engines import default_engine
     from app.services.consultations import analyze_files
 
     paths = _paths(args.paths)
     try:
-        analysis = analyze_files(paths, args.engine, progress=_progress_printer())
+        analysis = analyze_files(paths, args.engine or default_engine(), progress=_progress_printer())
     finally:
         _end_progress()
     if args.format == "json":
@@ -224,7 +225,12 @@ def register(subparsers: Any) -> None:
         "Rien n'est écrit dans le coffre.",
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help="ZIP, dossier ou fichiers du DCE")
-    p.add_argument("--engine", choices=ENGINES, default="offline", help="moteur d'analyse (offline)")
+    p.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default=None,
+        help="moteur d'analyse (par défaut : hybrid si Claude est configuré, sinon offline)",
+    )
     p.add_argument("--format", choices=("json", "text"), default="json", help="json (défaut) ou text")
     p.add_argument("--out", metavar="FILE", help="écrire le résultat dans FILE")
     p.set_defaults(func=cmd_analyze)
