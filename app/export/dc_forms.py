@@ -64,7 +64,7 @@ def _identity(doc: DocumentObject, p: CompanyProfile) -> None:
 
 # The address asked is that of a document vault (attestations, K-bis…), not the company's website.
 PROOF_ONLINE = marker(
-    "adresse internet et code d'accès des documents justificatifs s'ils sont en ligne, sinon « sans objet »"
+    "adresse internet et code d'accès des documents justificatifs s'ils sont en ligne, sinon : sans objet"
 )
 SEE_E3 = "Voir la rubrique E3."
 

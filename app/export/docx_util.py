@@ -272,6 +272,8 @@ def add_table(
             run.font.size = Pt(font_pt)
         _shade(cell, "D9E2F3")
     for row, values in zip(list(grid)[1:], rows, strict=True):
+        # A row is read whole: never half on one page and half on the next.
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
         for cell, text, width in zip(row.cells, values, widths, strict=True):
             cell.width = width
             add_text_with_markers(cell.paragraphs[0], str(text))

@@ -202,6 +202,10 @@ def test_tables_are_sized_to_their_content_and_fit_the_page(cadre_answer: Answer
         # Word reads the cells' own widths: they agree with the grid.
         first_row = [c.width.cm for c in table.rows[1].cells]
         assert [round(w, 1) for w in first_row] == [round(w, 1) for w in widths]
+    for table in doc.tables:
+        head, *body = table.rows
+        assert head._tr.trPr.find(docx.oxml.ns.qn("w:tblHeader")) is not None  # repeated on each page
+        assert all(r._tr.trPr.find(docx.oxml.ns.qn("w:cantSplit")) is not None for r in body)
     annex = _column_widths_cm(by_first["N°"])
     assert annex[1] == max(annex) and annex[0] < 2  # the requirement's text gets the room
     staff = dict(
