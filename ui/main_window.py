@@ -209,6 +209,7 @@ class MainWindow(QMainWindow):
             page.store_erased.connect(self._erased)
             page.sync_requested.connect(self.sync.sync_now)
             page.conflicts_changed.connect(self._show_conflicts)
+            page.account_deleted.connect(lambda _wiped: self.refresh_status())
         else:
             from ui.pages.consultation_view import ConsultationView
 

@@ -18,10 +18,25 @@ def test_drop_analyse_source_draft_export(qtbot: QtBot, ctx: AppContext) -> None
     qtbot.addWidget(window)
     view = window.consultation_view
 
-    with qtbot.waitSignal(view.loaded, timeout=60000):
+    # The first analysis (RC, CCAP) shows in the Synthèse while the other pieces are still read.
+    preview: list[tuple[str, bool, bool, int]] = []
+    view.previewed.connect(
+        lambda uuid: preview.append(
+            (
+                uuid,
+                window.last_import is None,  # the import is still running
+                view.tabs.currentWidget() is view.synthese,
+                view.synthese.table.rowCount(),
+            )
+        )
+    )
+    with qtbot.waitSignals([view.previewed, view.loaded], order="strict", timeout=60000):
         drop_files(window, [EXAMPLE_ZIP])
     assert window.stack.currentWidget() is view
     assert window.last_import is not None and window.last_import.pieces >= 3
+    [(uuid, running, on_synthese, rows)] = preview
+    assert uuid == window.last_import.consultation_uuid
+    assert running and on_synthese and rows > 0
 
     # Pièces: the RC is there with its pages.
     kinds = {p.kind for p in view.pieces.pieces}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -17,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.backend import BlockRow
+from ui.backend import Backend, BlockRow
 from ui.context import AppContext
 from ui.style import WARN, fr_short_date
 from ui.widgets import chain, title_label
@@ -28,6 +29,7 @@ class LibraryPage(QWidget):
         super().__init__()
         self.ctx = ctx
         self.blocks: list[BlockRow] = []
+        self.local_ids: set[str] = set()
         self.current: BlockRow | None = None
         lay = QVBoxLayout(self)
         head = QHBoxLayout()
@@ -65,6 +67,12 @@ class LibraryPage(QWidget):
         form.addRow(self.tr("Étiquettes :"), self.tags)
         form.addRow(self.tr("Texte :"), self.body)
         form.addRow(self.tr("Revue :"), self.review)
+        # Per-record opt-out: this block stays on this computer whatever the account syncs.
+        self.local_only = QCheckBox(self.tr("Ne pas synchroniser (garder ce bloc sur cet ordinateur)"))
+        self.local_only.setAccessibleName(self.tr("Ne pas synchroniser ce bloc"))
+        self.local_only.setEnabled(False)
+        self.local_only.clicked.connect(self.set_local_only)
+        form.addRow("", self.local_only)
         buttons = QHBoxLayout()
         save = QPushButton(self.tr("Enregistrer"))
         save.clicked.connect(self.save)
@@ -86,15 +94,21 @@ class LibraryPage(QWidget):
 
     def refresh(self) -> None:
         query, backend = self.search.text().strip(), self.ctx.backend
+
+        def work(_c: object) -> tuple[list[BlockRow], set[str]]:
+            local = backend.local_only("library_blocks") if Backend.has("account", "local_only") else set()
+            return backend.blocks(query), local
+
         self.ctx.runner.run(
             self.tr("Bibliothèque"),
-            lambda _c: backend.blocks(query),
-            on_success=self._fill,
+            work,
+            on_success=lambda r: self._fill(*r),
             on_failure=self.status.setText,
         )
 
-    def _fill(self, blocks: list[BlockRow]) -> None:
+    def _fill(self, blocks: list[BlockRow], local_ids: set[str] | None = None) -> None:
         self.blocks = blocks
+        self.local_ids = local_ids or set()
         self.status.setText(
             ""
             if blocks
@@ -107,10 +121,15 @@ class LibraryPage(QWidget):
             if b.needs_review:
                 item.setForeground(WARN)
             item.setToolTip(b.tags)
+            if b.uuid in self.local_ids:
+                item.setText(item.text() + self.tr("  — non synchronisé"))
             self.list.addItem(item)
         self.list.blockSignals(False)
         if blocks:
-            self.list.setCurrentRow(0)
+            # The block being edited stays selected after a save or a switch.
+            current = self.current.uuid if self.current else ""
+            ids = [b.uuid for b in blocks]
+            self.list.setCurrentRow(ids.index(current) if current in ids else 0)
 
     def _select(self, row: int) -> None:
         if not 0 <= row < len(self.blocks):
@@ -126,6 +145,8 @@ class LibraryPage(QWidget):
         if b.needs_review:
             text += self.tr(" — à revoir")
         self.review.setText(text)
+        self.local_only.setEnabled(Backend.has("account", "set_record_sync"))
+        self.local_only.setChecked(b.uuid in self.local_ids)
 
     def new_block(self) -> None:
         self.current = BlockRow(uuid="", title="")
@@ -134,6 +155,8 @@ class LibraryPage(QWidget):
         self.tags.clear()
         self.body.clear()
         self.review.setText("")
+        self.local_only.setChecked(False)
+        self.local_only.setEnabled(False)  # saved first: the switch applies to a stored block
         self.title.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def save(self) -> None:
@@ -173,3 +196,19 @@ class LibraryPage(QWidget):
                 on_success=lambda _r: self.refresh(),
                 on_failure=self.status.setText,
             )
+
+    def set_local_only(self, keep_local: bool) -> None:
+        if not (self.current and self.current.uuid):
+            return
+        uuid, backend = self.current.uuid, self.ctx.backend
+        done = (
+            self.tr("Ce bloc reste sur cet ordinateur : il ne sera pas synchronisé.")
+            if keep_local
+            else self.tr("Ce bloc sera synchronisé avec votre compte.")
+        )
+        self.ctx.runner.run(
+            self.tr("Synchronisation du bloc"),
+            lambda _c: backend.set_record_sync("library_blocks", uuid, keep_local),
+            on_success=chain(lambda: self.status.setText(done), self.refresh),
+            on_failure=self.status.setText,
+        )

@@ -8,7 +8,7 @@ from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -41,6 +41,7 @@ from app.domain.profile import (
     StaffMember,
     Turnover,
 )
+from ui.backend import Backend
 from ui.context import AppContext
 from ui.style import BAD, FRENCH, WARN, fr_short_date
 from ui.widgets import SiretEdit, title_label
@@ -86,19 +87,32 @@ def _parse(text: str, kind: type) -> Any:
 
 
 class ListTable(QWidget):
-    """An editable list of records (one row each) with add/remove buttons."""
+    """An editable list of records (one row each) with add/remove buttons; with `sync_table`, a
+    last column "Ne pas synchroniser" keeps a saved record on this computer only."""
+
+    sync_toggled = Signal(str, str, bool)  # table, record uuid, keep on this computer only
 
     def __init__(
-        self, model: type[BaseModel], columns: list[Column], expiry_field: str | None = None
+        self,
+        model: type[BaseModel],
+        columns: list[Column],
+        expiry_field: str | None = None,
+        sync_table: str | None = None,
     ) -> None:
         super().__init__()
         self.model = model
         self.columns = columns
         self.expiry_field = expiry_field
+        self.sync_table = sync_table
+        self.local_ids: set[str] = set()
         self._uuids: list[str | None] = []
         lay = QVBoxLayout(self)
-        self.table = QTableWidget(0, len(columns))
-        self.table.setHorizontalHeaderLabels([self.tr(c[1]) for c in columns])
+        self.table = QTableWidget(0, len(columns) + (1 if sync_table else 0))
+        headers = [self.tr(c[1]) for c in columns]
+        if sync_table:
+            headers.append(self.tr("Ne pas synchroniser"))
+        self.table.setHorizontalHeaderLabels(headers)
+        self.table.itemChanged.connect(self._sync_item_changed)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().hide()
         lay.addWidget(self.table, 1)
@@ -118,6 +132,40 @@ class ListTable(QWidget):
     def add_row(self) -> None:
         self.table.insertRow(self.table.rowCount())
         self._uuids.append(None)
+        self._sync_cell(self.table.rowCount() - 1)
+
+    def _sync_cell(self, row: int) -> None:
+        if not self.sync_table:
+            return
+        uuid = self._uuids[row] if row < len(self._uuids) else None
+        cell = QTableWidgetItem()
+        if uuid:
+            cell.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
+            cell.setCheckState(Qt.CheckState.Checked if uuid in self.local_ids else Qt.CheckState.Unchecked)
+            cell.setToolTip(
+                self.tr("Cochée : cette ligne reste sur cet ordinateur et n'est pas synchronisée.")
+            )
+        else:
+            cell.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            cell.setToolTip(self.tr("Enregistrez d'abord le profil pour choisir."))
+        self.table.blockSignals(True)
+        self.table.setItem(row, len(self.columns), cell)
+        self.table.blockSignals(False)
+
+    def set_local_ids(self, ids: set[str]) -> None:
+        self.local_ids = set(ids)
+        for r in range(self.table.rowCount()):
+            self._sync_cell(r)
+
+    def _sync_item_changed(self, item: QTableWidgetItem) -> None:
+        if not self.sync_table or item.column() != len(self.columns):
+            return
+        row = item.row()
+        uuid = self._uuids[row] if row < len(self._uuids) else None
+        if uuid:
+            keep = item.checkState() == Qt.CheckState.Checked
+            (self.local_ids.add if keep else self.local_ids.discard)(uuid)
+            self.sync_toggled.emit(self.sync_table, uuid, keep)
 
     def _remove(self) -> None:
         r = self.table.currentRow()
@@ -126,7 +174,9 @@ class ListTable(QWidget):
             self._uuids.pop(r)
 
     def set_items(self, items: list[BaseModel]) -> None:
+        self.table.blockSignals(True)
         self.table.setRowCount(len(items))
+        self.table.blockSignals(False)
         self._uuids = [getattr(i, "uuid", None) for i in items]
         today = date.today()
         warn = 0
@@ -134,6 +184,7 @@ class ListTable(QWidget):
             for c, (name, _label, _kind) in enumerate(self.columns):
                 cell = QTableWidgetItem(_to_text(getattr(item, name)))
                 self.table.setItem(r, c, cell)
+            self._sync_cell(r)
             if self.expiry_field:
                 expiry = getattr(item, self.expiry_field)
                 if isinstance(expiry, date):
@@ -272,6 +323,7 @@ class ProfilePage(QWidget):
                 ("valid_to", "Valable jusqu'au", date),
             ],
             expiry_field="valid_to",
+            sync_table="certifications",
         )
         self.references = ListTable(
             Reference,
@@ -283,6 +335,7 @@ class ProfilePage(QWidget):
                 ("contact", "Contact", str),
                 ("description", "Description", str),
             ],
+            sync_table="company_references",
         )
         self.staff = ListTable(
             StaffMember,
@@ -293,6 +346,7 @@ class ProfilePage(QWidget):
                 ("qualification", "Qualification", str),
                 ("years_experience", "Années d'expérience", int),
             ],
+            sync_table="staff",
         )
         self.equipment = ListTable(
             Equipment,
@@ -301,6 +355,7 @@ class ProfilePage(QWidget):
                 ("quantity", "Quantité", int),
                 ("description", "Description", str),
             ],
+            sync_table="equipment",
         )
         self.admin_docs = ListTable(
             AdminDocument,
@@ -315,6 +370,7 @@ class ProfilePage(QWidget):
                 ("expires_on", "Expire le", date),
             ],
             expiry_field="expires_on",
+            sync_table="admin_documents",
         )
         for table, name in (
             (self.finances, "Finances"),
@@ -326,14 +382,43 @@ class ProfilePage(QWidget):
             (self.admin_docs, "Documents administratifs"),
         ):
             self.tabs.addTab(table, self.tr(name))
+            table.sync_toggled.connect(self.set_record_sync)
 
     def refresh(self) -> None:
         self.status.clear()
         backend = self.ctx.backend
+        tables = [t for t in self.sync_tables() if t.sync_table]
+
+        def work(_c: object) -> tuple[CompanyProfile | None, dict[str, set[str]]]:
+            local: dict[str, set[str]] = {}
+            if Backend.has("account", "local_only"):
+                local = {str(t.sync_table): backend.local_only(str(t.sync_table)) for t in tables}
+            return backend.load_profile(), local
+
+        def show(result: tuple[CompanyProfile | None, dict[str, set[str]]]) -> None:
+            profile, local = result
+            for t in tables:
+                t.local_ids = local.get(str(t.sync_table), set())
+            self._fill(profile)
+
         self.ctx.runner.run(
-            self.tr("Profil entreprise"),
-            lambda _c: backend.load_profile(),
-            on_success=self._fill,
+            self.tr("Profil entreprise"), work, on_success=show, on_failure=self.status.setText
+        )
+
+    def sync_tables(self) -> list[ListTable]:
+        return [self.certifications, self.references, self.staff, self.equipment, self.admin_docs]
+
+    def set_record_sync(self, table: str, uuid: str, keep_local: bool) -> None:
+        backend = self.ctx.backend
+        done = (
+            self.tr("Cette ligne reste sur cet ordinateur : elle ne sera pas synchronisée.")
+            if keep_local
+            else self.tr("Cette ligne sera synchronisée avec votre compte.")
+        )
+        self.ctx.runner.run(
+            self.tr("Synchronisation d'une ligne"),
+            lambda _c: backend.set_record_sync(table, uuid, keep_local),
+            on_success=lambda _r: self.status.setText(done),
             on_failure=self.status.setText,
         )
 

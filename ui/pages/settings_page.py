@@ -42,6 +42,7 @@ from ui.context import AppContext
 from ui.operations import Lane
 from ui.pages.account_dialogs import ConflictDialog, ConflictList, DeleteAccountDialog, delete_confirmed
 from ui.style import THEMES, apply_theme, fr_money
+from ui.sync_controller import state_text
 from ui.widgets import chain, title_label
 
 SECTIONS = ("Claude", "Compte et synchronisation", "Apparence", "Données", "À propos")
@@ -280,6 +281,7 @@ class SettingsPage(QWidget):
             self.tr("Efface votre compte et vos données sur le serveur (droit à l'effacement).")
         )
         self.delete_account_button.clicked.connect(self._delete_account)
+        self.delete_account_button.setEnabled(False)  # until the account status says logged in
         delete_row.addWidget(self.delete_account_button)
         delete_row.addStretch()
         form.addRow(delete_row)
@@ -327,9 +329,7 @@ class SettingsPage(QWidget):
         self.ctx.runner.run(
             self.tr("Conflit"),
             lambda _c: backend.resolve_conflict(conflict_id, keep),
-            on_success=chain(
-                lambda: self.account_state.setText(done), self.refresh_conflicts, self.data_changed.emit
-            ),
+            on_success=chain(self.refresh_conflicts, lambda: self.account_state.setText(done)),
             on_failure=self.account_state.setText,
         )
 
@@ -353,10 +353,8 @@ class SettingsPage(QWidget):
             if wipe_local:
                 self.store_erased.emit()
                 return
-            self.refresh()
-            self.data_changed.emit()
-            self.account_state.setText(
-                self.tr(
+            self.refresh(
+                notice=self.tr(
                     "Votre compte a été supprimé du serveur. Vos données restent sur cet ordinateur ; "
                     "l'application continue de fonctionner sans compte."
                 )
@@ -432,9 +430,16 @@ class SettingsPage(QWidget):
         elif logged:
             self.email.setText(str(st.get("email") or ""))
             self.server.setText(str(st.get("server_url") or ""))
-            self.account_state.setText(
-                self.tr("Connecté : %s\n%s") % (st.get("email") or "", st.get("line") or "")
+            report = SyncReport(
+                "ok",
+                last_sync=st.get("last_sync"),
+                to_send=int(st.get("to_send") or 0),
+                conflicts=int(st.get("open_conflicts") or 0),
             )
+            line = state_text(report)
+            if report.to_send:
+                line += self.tr(" · %d modification(s) à envoyer") % report.to_send
+            self.account_state.setText(self.tr("Connecté : %s\n%s") % (st.get("email") or "", line))
         else:
             self.account_state.setText(
                 self.tr(
@@ -629,7 +634,8 @@ class SettingsPage(QWidget):
         )
 
     # --- status bar -----------------------------------------------------------------------
-    def refresh(self) -> None:
+    def refresh(self, notice: str = "") -> None:
+        """Reload the Claude and account states; `notice` is shown over the account state."""
         backend = self.ctx.backend
 
         def work(_c: object) -> tuple[float | None, dict[str, Any] | None]:
@@ -643,6 +649,8 @@ class SettingsPage(QWidget):
             self._show_account(account)
             if account is not None:
                 self.refresh_conflicts()
+            if notice:
+                self.account_state.setText(notice)
             mode = self.ctx.settings.get(CLAUDE_MODE)  # a service may have changed it (key saved)
             for button in self.mode_group.buttons():
                 button.setChecked(button.property("mode") == mode)
