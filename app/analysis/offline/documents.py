@@ -83,7 +83,8 @@ _DOCS: tuple[tuple[R, re.Pattern[str]], ...] = tuple(
         ),
         (
             R.CERTIFICATIONS,
-            r"certificats?\s+de\s+qualifications?|qualifications?\s+professionnelles?|\bqualibat\b|\bqualifelec\b|\bopqibi\b|\bopqcb\b|certifications?\s+(?:iso|qualite|professionnelles?)|\biso\s?\d{4,5}|marquage\s+ce\b|certificats?\s+de\s+conformite",
+            r"certificats?\s+de\s+qualifications?|qualifications?\s+professionnelles?|\bqualibat\b|\bqualifelec\b|\bopqibi\b|\bopqcb\b|certifications?\s+(?:iso|qualite|professionnelles?)|\biso\s?\d{4,5}|marquage\s+ce\b|certificats?\s+de\s+conformite"
+            r"|\bagrements?\b(?!\s+(?:des?|du)\s+(?:sous-traitants?|conditions|paiement))",
         ),
         (
             R.EFFECTIFS,
