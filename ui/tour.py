@@ -10,6 +10,10 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ui.backend import ConflictRow
 
 
 def _prepare_environment(home: Path) -> None:
@@ -119,7 +123,26 @@ def run_tour(out: Path) -> list[Path]:
         for i in range(window.settings_page.stack.count()):
             window.settings_page.nav.setCurrentRow(i)
             shot(window, f"{theme}-parametres-{i + 1}-{_slug(window.settings_page.nav.item(i).text())}")
-        window.settings_page.nav.setCurrentRow(0)
+        # Conflicts come from a sync with another device; the tour runs without a server, so the
+        # list, the status-bar indicator and the resolve view are shown with a sample copy.
+        page = window.settings_page
+        page.show_account()
+        settle()
+        page.conflict_list.set_rows([_sample_conflict()])
+        window._show_conflicts(1)
+        shot(window, f"{theme}-parametres-2-compte-avec-conflit")
+        page.open_conflict(page.conflict_list.rows[0])
+        if page.conflict_dialog is not None:
+            shot(page.conflict_dialog, f"{theme}-parametres-conflit-a-departager")
+            page.conflict_dialog.reject()
+        window._show_conflicts(0)
+        page.email.setText("camille.durand@exemple.fr")
+        page._delete_account()
+        if page.delete_dialog is not None:
+            page.delete_dialog.typed.setText("SUPPRIMER")
+            shot(page.delete_dialog, f"{theme}-parametres-supprimer-mon-compte")
+            page.delete_dialog.reject()
+        page.nav.setCurrentRow(0)
 
     screens("light")
     screens("dark")
@@ -142,6 +165,20 @@ def run_tour(out: Path) -> list[Path]:
     ctx.runner.shutdown()
     QApplication.processEvents()
     return shots
+
+
+def _sample_conflict() -> ConflictRow:
+    from ui.backend import ConflictRow
+
+    return ConflictRow(
+        id=0,
+        kind="bloc de bibliothèque",
+        title="Démarche qualité, sécurité, environnement",
+        local_text="Notre démarche QSE s'appuie sur un plan d'assurance qualité propre à chaque "
+        "chantier, revu à chaque phase avec le conducteur de travaux.",
+        server_text="Notre démarche QSE est certifiée MASE depuis 2021 ; chaque chantier a son PAQ.",
+        created_at="2026-11-26T13:05:00+00:00",
+    )
 
 
 def _slug(text: str) -> str:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -203,7 +204,9 @@ class ConsultationView(QWidget):
         row.addWidget(note, 1)
         layout = self.memoire.layout()
         if isinstance(layout, QBoxLayout):
-            layout.insertWidget(0, box)
+            box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+            layout.insertWidget(0, box, 0)
+            layout.setStretch(1, 1)  # the outline and editor take the height
 
     def _load_sync_switch(self) -> None:
         backend, uuid = self.ctx.backend, self.uuid

@@ -230,7 +230,9 @@ class SettingsPage(QWidget):
     # --- account --------------------------------------------------------------------------
     def _account(self) -> QWidget:
         w = QWidget()
-        form = QFormLayout(w)
+        outer = QVBoxLayout(w)
+        form = QFormLayout()
+        outer.addLayout(form)
         self.server = QLineEdit(self.ctx.settings.get(ACCOUNT_SERVER_URL))
         self.server.setPlaceholderText("https://api.maitre-ao.fr")
         self.server.setAccessibleName(self.tr("Adresse du service"))
@@ -273,7 +275,8 @@ class SettingsPage(QWidget):
         form.addRow(note)
         self.conflict_list = ConflictList()
         self.conflict_list.resolve_requested.connect(self.open_conflict)
-        form.addRow(self.conflict_list)
+        outer.addSpacing(8)
+        outer.addWidget(self.conflict_list)
         delete_row = QHBoxLayout()
         self.delete_account_button = QPushButton(self.tr("Supprimer mon compte…"))
         self.delete_account_button.setStyleSheet("color: #c62828")
@@ -284,7 +287,9 @@ class SettingsPage(QWidget):
         self.delete_account_button.setEnabled(False)  # until the account status says logged in
         delete_row.addWidget(self.delete_account_button)
         delete_row.addStretch()
-        form.addRow(delete_row)
+        outer.addSpacing(8)
+        outer.addLayout(delete_row)
+        outer.addStretch(1)
         self.conflict_dialog: ConflictDialog | None = None
         self.delete_dialog: DeleteAccountDialog | None = None
         return w
