@@ -723,3 +723,19 @@ DEADLINES: list[tuple[str, str, Any]] = [
 def test_deadline_wordings(field: str, text: str, expected: Any) -> None:
     """Feminine participles ('déposées', 'reçues'), no colon, 'précises', ISO dates, abbreviated months."""
     test_clause_wording(field, text, expected)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Date limite de réception des offres : voir l'avis d'appel public à la concurrence.\n"
+        "La visite aura lieu le 12 mai 2026 à 10h00.",
+        "Date limite de réception des offres : indiquée dans l'avis de publicité.\nDate de publication : 02/05/2026",
+        "La date limite de remise des offres est celle indiquée sur la plateforme. "
+        "Le DCE a été mis en ligne le 02/05/2026 à 9h00.",
+    ],
+)
+def test_deadline_stated_elsewhere_is_not_taken_from_another_date(text: str) -> None:
+    analysis = analyze_offline([piece("Règlement de la consultation\n" + text)])
+    assert analysis.deadline is None
+    assert any("Date limite de remise des offres non trouvée" in w for w in analysis.warnings)

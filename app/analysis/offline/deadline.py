@@ -28,6 +28,9 @@ _CANDIDATURES = re.compile(
 # "La date limite de remise des offres sera précisée dans la lettre d'invitation": no date here.
 _LATER = re.compile(
     r"\b(?:sera|seront)\s+(?:precisee?s?|communiquee?s?|indiquee?s?|fixee?s?|mentionnee?s?)\b|ulterieurement"
+    # "… : voir l'avis de publicité", "… est celle indiquée sur la plateforme": the date is elsewhere.
+    r"|\bvoir\b|\bcf\.|\bse\s+reporter\b|\b(?:indiquee?|mentionnee?|precisee?|figurant|fixee?)\s+(?:dans|sur|a)\s+(?:l'avis|la\s+plateforme|le\s+profil|la\s+page)"
+    r"|\bcelle\s+(?:indiquee|mentionnee|fixee)|[.;]\s"
 )
 # "8 jours avant la date limite de réception des offres" speaks of another date.
 _RELATIVE_BEFORE = re.compile(r"(?:avant|apres|suivant|precedant|compter de)\s+(?:la|cette)?\s*$")
