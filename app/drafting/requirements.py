@@ -14,7 +14,7 @@ from app.domain.document import PieceText
 from app.domain.kinds import PieceKind
 from app.drafting.outline import Outline, OutlineSection
 from app.drafting.text import fold, key_terms, normalize_space, stems_of
-from app.drafting.themes import theme_of
+from app.drafting.themes import Theme, theme_of
 
 # Phrases that make a sentence a requirement (folded: no accents, lower case).
 _TRIGGERS = re.compile(
@@ -222,15 +222,39 @@ def _best_section(req: Requirement, outline: Outline, words: dict[str, set[str]]
     # Headings that only introduce their sub-sections answer nothing themselves.
     leaves = [s for s in outline.sections if s.prompts or not outline.children(s)] or outline.sections
     best, best_score = leaves[0], -1.0
+    asked = _aspects(req.text)
     for s in leaves:
         score = float(len(set(req.terms) & words[s.key]))
-        if s.theme is theme:
+        # Same theme; for "qualité, sécurité, environnement" the same side of it (an IT security
+        # clause is not answered under "empreinte carbone").
+        if s.theme is theme and (theme is not Theme.QSE or not asked or asked & _aspects(s.title)):
             score += 1.5
         if s.level > 1:
             score += 0.1  # the precise sub-section over its parent
         if score > best_score:
             best, best_score = s, score
     return best
+
+
+_ASPECTS = {
+    "environnement": (
+        "environnement",
+        "dechet",
+        "carbone",
+        "energ",
+        "nuisance",
+        "bruit",
+        "durable",
+        "recycl",
+    ),
+    "qualite": ("qualite", "controle", "conformite", "amelioration continue"),
+    "securite": ("securite", "cyber", "vulnerab", "hygiene", "prevention", "sante", "protection"),
+}
+
+
+def _aspects(text: str) -> set[str]:
+    folded = fold(text)
+    return {name for name, words in _ASPECTS.items() if any(w in folded for w in words)}
 
 
 def compute_coverage(requirements: list[Requirement], section_texts: dict[str, str]) -> None:

@@ -149,3 +149,42 @@ def test_a_constraint_on_the_memoire_concerns_the_whole_document() -> None:
     # A cadre question keeps its own number once ("1.2 1.2 Listez…" was shown before).
     listed = next(r for r in reqs if r.text.startswith("1.2 Listez"))
     assert listed.section_label == "1.2 Listez les moyens matériels mobilisés."
+
+
+def test_a_security_clause_is_not_answered_under_carbon_footprint() -> None:
+    from app.domain.analysis import Criterion, SubCriterion
+
+    it = analysis(
+        object="Infogérance des systèmes d'information",
+        criteria=[
+            Criterion(
+                name="Valeur technique",
+                weight_percent=30,
+                subcriteria=[
+                    SubCriterion(name="Qualité et pertinence de l'offre technique", weight_percent=30)
+                ],
+            ),
+            Criterion(
+                name="Critère environnemental",
+                weight_percent=10,
+                subcriteria=[
+                    SubCriterion(
+                        name="Réduction de l'empreinte carbone liée aux services IT", weight_percent=10
+                    )
+                ],
+            ),
+        ],
+    )
+    page = (
+        "Le Titulaire devra se conformer aux règles de l'art en matière de sécurité, en appliquant les règles "
+        "préconisées par l'ANSSI.\n\n"
+        "Le Titulaire devra réduire la consommation énergétique et l'empreinte carbone des équipements.\n"
+    )
+    pieces = [piece("CCTP.pdf", PieceKind.CCTP, page)]
+    outline = build_outline(it, pieces)
+    reqs = extract_requirements(pieces)
+    map_requirements(reqs, outline)
+    security = next(r for r in reqs if "ANSSI" in r.text)
+    carbon = next(r for r in reqs if "carbone" in r.text)
+    assert security.section_title == "Qualité et pertinence de l'offre technique"
+    assert carbon.section_title == "Réduction de l'empreinte carbone liée aux services IT"
