@@ -63,7 +63,7 @@ def export_answer(
     write_dc1(form, folder / "dc1.docx")
     write_dc2(form, folder / "dc2.docx")
     write_matrix(answer.requirements, folder / "matrice.xlsx", answer.gonogo)
-    write_checklist(answer.checklist, answer.analysis, answer.profile, folder / "checklist.docx")
+    write_checklist(answer.checklist, answer.analysis, answer.profile, folder / "checklist.docx", today)
     files = [folder / name for name in FILES]
     result = ExportResult(folder=folder, files=files, memoire=memoire, warnings=list(memoire.warnings))
     for kind, blank in (("DC1", dc1_form), ("DC2", dc2_form)):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from datetime import date
 from pathlib import Path
 
 from app.analysis.fiche import french_datetime
@@ -11,7 +13,13 @@ from app.drafting.checklist import Checklist, Part
 from app.export.docx_util import add_table, open_template, save, use_a4
 
 
-def write_checklist(checklist: Checklist, analysis: Analysis, profile: CompanyProfile, path: Path) -> None:
+def write_checklist(
+    checklist: Checklist,
+    analysis: Analysis,
+    profile: CompanyProfile,
+    path: Path,
+    today: date | None = None,
+) -> None:
     doc = open_template(None)
     use_a4(doc)
     doc.add_paragraph("Liste des pièces à remettre", style="Title")
@@ -22,7 +30,11 @@ def write_checklist(checklist: Checklist, analysis: Analysis, profile: CompanyPr
         doc.add_paragraph(f"Acheteur : {analysis.buyer}")
     doc.add_paragraph(f"Candidat : {profile.display_name}")
     if analysis.deadline:
-        doc.add_paragraph(f"Date limite de remise des offres : {french_datetime(analysis.deadline)}")
+        line = f"Date limite de remise des offres : {french_datetime(analysis.deadline)}"
+        with contextlib.suppress(ValueError):
+            if date.fromisoformat(analysis.deadline[:10]) < (today or date.today()):
+                line += " — date limite dépassée"
+        doc.add_paragraph(line)
     for part in Part:
         items = [i for i in checklist.items if i.part is part]
         if not items:

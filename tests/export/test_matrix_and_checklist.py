@@ -57,3 +57,17 @@ def test_missing_terms_are_words_of_the_requirement(cadre_answer: Answer, tmp_pa
         # A reader searches the mémoire for "mesures", not for the stem "mesur".
         assert all(word in text for word in missing.split(", ") if word)
         assert not str(row[5]).startswith("1.1 1.1")
+
+
+def test_checklist_says_when_the_deadline_has_passed(cadre_answer: Answer, tmp_path: Path) -> None:
+    from datetime import date
+
+    path = tmp_path / "checklist.docx"
+    a = cadre_answer.analysis  # deadline 18/12/2026
+    write_checklist(cadre_answer.checklist, a, cadre_answer.profile, path, today=date(2026, 11, 26))
+    assert (
+        "Date limite de remise des offres : vendredi 18 décembre 2026 à 12h00\n"
+        in all_text(open_docx(path)) + "\n"
+    )
+    write_checklist(cadre_answer.checklist, a, cadre_answer.profile, path, today=date(2027, 1, 4))
+    assert "vendredi 18 décembre 2026 à 12h00 — date limite dépassée" in all_text(open_docx(path))
