@@ -16,7 +16,7 @@ from app.domain.profile import CompanyProfile, InsuranceKind
 from app.drafting.markers import marker
 from app.drafting.offline import insurance_line
 from app.drafting.tables import profile_table
-from app.export.docx_util import add_table, add_text_with_markers, open_template, save, use_a4
+from app.export.docx_util import add_field, add_table, add_text_with_markers, open_template, save, use_a4
 
 CHECKED, UNCHECKED = "☒", "☐"
 
@@ -69,6 +69,16 @@ PROOF_ONLINE = marker(
 SEE_E3 = "Voir la rubrique E3."
 
 
+def _footer(doc: DocumentObject, form: str, subtitle: str, p: CompanyProfile) -> None:
+    """As on the official forms: the form's name and "Page X / Y" at the foot of each page."""
+    footer = doc.sections[-1].footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer.add_run(f"{form} – {subtitle.split(' — ')[0]} — {p.display_name} — Page ")
+    add_field(footer, "PAGE")
+    footer.add_run(" / ")
+    add_field(footer, "NUMPAGES")
+
+
 def _title(doc: DocumentObject, form: str, subtitle: str) -> None:
     head = doc.add_paragraph(style="Title")
     head.add_run(f"MARCHÉS PUBLICS — {form}")
@@ -92,6 +102,7 @@ def write_dc1(data: FormInput, path: Path, template: Path | None = None) -> None
     if template is None:
         use_a4(doc)
     _title(doc, "DC1", "Lettre de candidature — Désignation du mandataire par ses co-traitants")
+    _footer(doc, "DC1", "Lettre de candidature", p)
     _buyer_and_object(doc, a)
     _section(doc, "C - Objet de la candidature")
     doc.add_paragraph("La candidature est présentée :")
@@ -132,6 +143,7 @@ def write_dc2(data: FormInput, path: Path, template: Path | None = None) -> None
     if template is None:
         use_a4(doc)
     _title(doc, "DC2", "Déclaration du candidat individuel ou du membre du groupement")
+    _footer(doc, "DC2", "Déclaration du candidat", p)
     _buyer_and_object(doc, a)
     if data.lot is not None:
         _line(doc, "Lot", str(data.lot))

@@ -181,3 +181,13 @@ def test_the_buyers_own_form_raises_no_warning(forms_dir: Path, tmp_path: Path) 
     data = FormInput(analysis=same, profile=example_profile(), today=TODAY)
     report = fill_form(forms_dir / "DC1.docx", "DC1", data, tmp_path / "dc1.docx")
     assert report.kept and report.warnings == []
+
+
+def test_generated_forms_number_their_pages(tmp_path: Path) -> None:
+    from tests.export.helpers import field_codes, plain
+
+    for write, name in ((write_dc1, "DC1"), (write_dc2, "DC2")):
+        write(_form(), tmp_path / f"{name}.docx")
+        footer = open_docx(tmp_path / f"{name}.docx").sections[0].footer.paragraphs[0]
+        assert plain(footer.text).startswith(f"{name} – ") and "BRV Construction — Page" in plain(footer.text)
+        assert field_codes(footer._p) == ["PAGE", "NUMPAGES"]
