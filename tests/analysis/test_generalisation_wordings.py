@@ -739,3 +739,23 @@ def test_deadline_stated_elsewhere_is_not_taken_from_another_date(text: str) -> 
     analysis = analyze_offline([piece("Règlement de la consultation\n" + text)])
     assert analysis.deadline is None
     assert any("Date limite de remise des offres non trouvée" in w for w in analysis.warnings)
+
+
+def test_sub_criteria_listed_without_weights_keep_their_order() -> None:
+    rc = piece(
+        "Règlement de la consultation\nArticle 6 - Jugement des offres\nPrix : 40 %\n"
+        "Valeur technique : 60 %, appréciée au regard des sous-critères suivants :\n"
+        "- méthodologie d'exécution ;\n- moyens humains et matériels ;\n- planning détaillé.\n"
+        "Article 7 - Remise des offres"
+    )
+    analysis = analyze_offline([rc])
+    assert_evidence_honest(analysis, [rc])
+    assert [(c.name, c.weight_percent) for c in analysis.criteria] == [
+        ("Prix", 40.0),
+        ("Valeur technique", 60.0),
+    ]
+    assert [(s.name, s.weight_percent) for s in analysis.criteria[1].subcriteria] == [
+        ("méthodologie d'exécution", None),
+        ("moyens humains et matériels", None),
+        ("planning détaillé", None),
+    ]

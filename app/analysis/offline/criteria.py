@@ -492,6 +492,26 @@ def _top_total_complete(tops: list[_Entry]) -> bool:
     return abs(sum(t.weight or 0.0 for t in tops) - 100) <= 0.5
 
 
+def _listed_subcriteria(tops: list[_Entry], section: list[tuple[Page, Line]]) -> None:
+    """'Valeur technique : 60 %, appréciée au regard des sous-critères suivants :' then bulleted names
+    with no weight: they are its sub-criteria (weights unknown), in the document's order."""
+    where = {id(line): i for i, (_, line) in enumerate(section)}
+    for top in tops:
+        if top.children or not top.line.text.rstrip().endswith(":") or id(top.line) not in where:
+            continue
+        names: list[_Entry] = []
+        for page, line in section[where[id(top.line)] + 1 : where[id(top.line)] + 16]:
+            text, body, level, mark = _strip_marks(line.text.strip(), line.folded.strip())
+            if level not in ("bullet", "sub") or _WEIGHT.search(body) or len(text) > 160:
+                break
+            label = _clean_label(text)
+            if not label:
+                break
+            names.append(_Entry(label, level, None, top.unit, False, page, line, mark=mark))
+        if len(names) >= 2:
+            top.children = names
+
+
 def _to_criteria(tops: list[_Entry]) -> list[Criterion]:
     total = sum(t.weight or 0.0 for t in tops)
     points = any(t.unit == "pts" for t in tops) or (
@@ -514,7 +534,8 @@ def _to_criteria(tops: list[_Entry]) -> list[Criterion]:
                 value = w / s * pct
             else:
                 value = 0.0
-            subs.append(SubCriterion(name=child.label, weight_percent=round(value, 2)))
+            weight = None if child.weight is None else round(value, 2)  # listed without a weight
+            subs.append(SubCriterion(name=child.label, weight_percent=weight))
         criteria.append(
             Criterion(
                 name=top.label, weight_percent=pct, subcriteria=subs, evidence=top.page.evidence(_quote(top))
@@ -594,6 +615,7 @@ def find_criteria(pages: Sequence[Page]) -> tuple[list[Criterion], Evidence] | N
             head = [(page, line)] if _WEIGHT.search(line.folded) else []
             entries = _entries(_items([*head, *section]))
             tops = _group(entries)
+            _listed_subcriteria(tops, section)
             if len(tops) >= 2 or (len(tops) == 1 and tops[0].children):
                 criteria = _to_criteria(tops)
                 total = sum(c.weight_percent or 0 for c in criteria)
