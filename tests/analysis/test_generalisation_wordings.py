@@ -759,3 +759,50 @@ def test_sub_criteria_listed_without_weights_keep_their_order() -> None:
         ("moyens humains et matériels", None),
         ("planning détaillé", None),
     ]
+
+
+ORDERS_AND_NOISE: list[tuple[str, list[tuple[str, float | None]]]] = [
+    (
+        H
+        + "Les critères sont classés par ordre décroissant d'importance :\n1) Valeur technique, jugée sur la méthodologie et les moyens\n2) Prix\n3) Délai d'exécution",
+        [("Valeur technique", None), ("Prix", None), ("Délai d'exécution", None)],
+    ),
+    (
+        H + "Critères retenus (par ordre de priorité décroissante) :\n- Valeur technique\n- Prix",
+        [("Valeur technique", None), ("Prix", None)],
+    ),
+    (
+        H
+        + "Prix : 50 %\nValeur technique : 40 %\nTaux de matériaux recyclés (au moins 30 % de la masse) : 10 %",
+        [("Prix", 50), ("Valeur technique", 40), ("Taux de matériaux recyclés", 10)],
+    ),
+    (
+        H + "Prix : 60 % (note sur 20, la meilleure offre obtient 20)\nValeur technique : 40 %",
+        [("Prix", 60), ("Valeur technique", 40)],
+    ),
+    (
+        H
+        + "Prix des prestations 60%\nValeur technique 40%\nLa note prix sera calculée comme suit : Np = 60 x Pmin / P",
+        [("Prix des prestations", 60), ("Valeur technique", 40)],
+    ),
+    (
+        H
+        + "Critère Prix : pondération 50 %\nCritère Qualité : pondération 30 %\nCritère Délais : pondération 20 %",
+        [("Prix", 50), ("Qualité", 30), ("Délais", 20)],
+    ),
+    (
+        H
+        + "Prix : 40 %\nValeur technique : 45 %\nInsertion professionnelle : 15 %\nUne réduction de 5 % sera appliquée aux offres incomplètes.",
+        [("Prix", 40), ("Valeur technique", 45), ("Insertion professionnelle", 15)],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), ORDERS_AND_NOISE, ids=[f"noise-{i}" for i in range(len(ORDERS_AND_NOISE))]
+)
+def test_criteria_orders_and_percentages_in_names(
+    text: str, expected: list[tuple[str, float | None]]
+) -> None:
+    """Order-only lists, percentages inside a name or a formula, a penalty rate after the table."""
+    test_criteria_wording(text, expected)

@@ -204,6 +204,11 @@ _TOTAL_SCALE = re.compile(
 _NAME_AFTER = re.compile(r"\s*[:=–-]\s*([^,;:(]{3,100}?)\s*(?=[,;:(]|$|\s(?:decompose|appreci|not|dont|jug))")
 
 
+def _in_parentheses(body: str, m: re.Match[str]) -> bool:
+    head = body[: m.start()]
+    return head.count("(") > head.count(")") and ")" in body[m.end() :]
+
+
 def _label_in_sentence(raw: str) -> str:
     """'… pondérés comme suit : prix' -> 'prix' (the name is after the last separator)."""
     parts = re.split(r"\s*[:;,]\s+|\s+et\s+|\s+-\s+", raw)
@@ -237,7 +242,10 @@ def _items(lines: list[tuple[Page, Line]]) -> list[_Item]:
             if len(weights) >= 2 and not level and _DONT.search(lead) and ":" in lead:
                 level, mark = "sub", "inline"
             inline = mark == "inline"
+            inside = [_in_parentheses(body, m) for m in weights]
             for k, m in enumerate(weights):
+                if inside[k] and k + 1 < len(weights) and not inside[k + 1]:
+                    continue  # "Taux de recyclé (au moins 30 % de la masse) : 10 %": part of the name
                 before = text[cursor : m.start()]
                 groups = m.groups() + (None,) * (4 - len(m.groups()))
                 unit = "%" if groups[1] or groups[3] else "pts"
