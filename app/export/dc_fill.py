@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import RGBColor
@@ -238,15 +239,16 @@ def _turnover_table(tables: list[Table], data: FormInput, report: FillReport) ->
             if i >= len(head):
                 break
             _set_cell(head[i], f"Exercice {t.annee}")
-            _set_cell(rows[1].cells[i], f"{t.montant_ht:,.0f} €".replace(",", "\u202f"))
+            _set_cell(rows[1].cells[i], f"{t.montant_ht:,.0f} €".replace(",", "\u202f"), right=True)
             if len(rows) > 2 and t.part_objet_marche_ht is not None and t.montant_ht:
-                _set_cell(rows[2].cells[i], f"{100 * t.part_objet_marche_ht / t.montant_ht:.0f} %")
+                share = f"{100 * t.part_objet_marche_ht / t.montant_ht:.0f}\u00a0%"
+                _set_cell(rows[2].cells[i], share, right=True)
         report.filled.append("chiffres d'affaires")
         return
     report.missing.append("tableau des chiffres d'affaires")
 
 
-def _set_cell(cell: object, text: str) -> None:
+def _set_cell(cell: object, text: str, right: bool = False) -> None:
     from docx.table import _Cell
 
     assert isinstance(cell, _Cell)
@@ -255,6 +257,8 @@ def _set_cell(cell: object, text: str) -> None:
         extra._p.getparent().remove(extra._p)
     for run in list(first.runs):
         run._r.getparent().remove(run._r)
+    if right:  # amounts line up on their units, whatever each cell of the form said
+        first.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     run = first.add_run(text)
     run.bold = True
     run.font.color.rgb = _FILL_COLOR

@@ -95,7 +95,8 @@ def section_heading(outline: Outline, key: str, title: str, weight: float | None
     if outline.source is OutlineSource.CADRE_REPONSE:
         return title
     suffix = f" ({weight:g} %)" if weight is not None else ""
-    return f"{key}. {title}{suffix}"
+    number = key if "." in key else f"{key}."  # "2." then "2.1", as French documents number
+    return f"{number} {title}{suffix}"
 
 
 def write_memoire(data: MemoireInput, path: Path) -> MemoireResult:

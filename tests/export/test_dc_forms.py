@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 
 from app.domain.analysis import Lot
@@ -101,7 +102,11 @@ def test_official_dc2_is_filled_under_its_own_labels(forms_dir: Path, tmp_path: 
     turnover = next(t for t in doc.tables if len(t.columns) == 4 and "Exercice" in t.rows[0].cells[1].text)
     assert [c.text for c in turnover.rows[0].cells[1:]] == ["Exercice 2025", "Exercice 2024", "Exercice 2023"]
     assert turnover.rows[1].cells[1].text.replace("\u202f", " ") == "5 840 000 €"
-    assert turnover.rows[2].cells[1].text == "67 %"
+    assert turnover.rows[2].cells[1].text == "67\u00a0%"  # never "67" at a line's end and "%" below
+    # Amounts right-aligned in every year's column, whatever the form's first cell said.
+    assert {turnover.rows[r].cells[c].paragraphs[0].alignment for r in (1, 2) for c in (1, 2, 3)} == {
+        WD_ALIGN_PARAGRAPH.RIGHT
+    }
     boxes = _checked_boxes(doc)
     assert any(b.startswith("Oui") for b in boxes) and not any(b.startswith("Non") for b in boxes)
     assert any(b.startswith("En cochant cette case") for b in boxes)

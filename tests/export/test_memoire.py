@@ -52,9 +52,9 @@ def test_headings_follow_the_criteria_with_weights(criteria_answer: Answer, tmp_
     assert headings(doc)[:5] == [
         (1, "1. Présentation de l'entreprise"),
         (1, "2. Valeur technique (60 %)"),
-        (2, "2.1. Méthodologie et organisation du chantier (30 %)"),
-        (2, "2.2. Moyens humains et matériels affectés (20 %)"),
-        (2, "2.3. Démarche environnementale et gestion des déchets (10 %)"),
+        (2, "2.1 Méthodologie et organisation du chantier (30 %)"),
+        (2, "2.2 Moyens humains et matériels affectés (20 %)"),
+        (2, "2.3 Démarche environnementale et gestion des déchets (10 %)"),
     ]
     assert not any("Prix" in h for _, h in headings(doc))
 
