@@ -52,8 +52,9 @@ def test_outline_is_stored_in_order_and_text_survives_a_new_outline(store: Store
 def test_saving_a_body_marks_only_that_section_dirty(store: Store) -> None:
     proposal = repo_proposals.get_or_create_proposal(store, _consultation(store))
     rows = repo_proposals.save_outline(store, proposal.uuid, [NewSection("A", 1), NewSection("B", 1)])
-    store.read().execute("UPDATE sections SET dirty = 0")
-    before = rows[0].updated_at
+    # An old timestamp to compare with: two saves within the clock's resolution would tie.
+    before = "2000-01-01T00:00:00.000Z"
+    store.read().execute("UPDATE sections SET dirty = 0, updated_at = ?", (before,))
     repo_proposals.save_section_body(store, rows[0].uuid, "Texte", "offline")
     states = {
         r["uuid"]: (r["dirty"], r["updated_at"])
