@@ -80,12 +80,15 @@ class Page:
 
 def _repeated_lines(pages: list[list[str]]) -> set[str]:
     """Running headers and footers: lines seen at the top or bottom of most pages."""
-    if len(pages) < 3:
+    if len(pages) < 2:
         return set()
     counts: Counter[str] = Counter()
     for lines in pages:
         edge = set(lines[:4] + lines[-3:])
         counts.update(_DIGITS.sub("#", fold(x)) for x in edge)
+    if len(pages) == 2:
+        # A two-page RC: only a footer carrying a page number ("… – page 1/2") is surely running.
+        return {key for key, n in counts.items() if n == 2 and re.search(r"\bpage\b|#\s*/\s*#", key)}
     threshold = max(3, int(0.6 * len(pages)))
     return {key for key, n in counts.items() if n >= threshold}
 
