@@ -104,6 +104,16 @@ def test_an_edit_schedules_a_background_sync_and_the_status_bar_says_when(
     titles = {b.title for b in repo_library.list_blocks(other_device.store)}
     assert "Plan d'assurance qualité" in titles
 
+    # "Synchroniser maintenant" goes through the same controller and says what moved.
+    repo_library.add_block(other_device.store, "Gestion des déchets", "Tri en cinq flux.")
+    other_device.sync()
+    page = window.settings_page
+    page.show_account()
+    qtbot.waitUntil(page.sync_button.isEnabled, timeout=WAIT_MS)
+    qtbot.mouseClick(page.sync_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Reçu : 1 (1 bloc de bibliothèque)" in page.account_state.text(), timeout=WAIT_MS)
+    assert "Envoyé : 0" in page.account_state.text()
+
 
 def test_conflict_listed_compared_side_by_side_and_resolved(
     qtbot: QtBot, ctx: AppContext, live: LiveServer, account: Account, other_device: Device

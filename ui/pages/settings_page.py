@@ -290,6 +290,7 @@ class SettingsPage(QWidget):
         outer.addSpacing(8)
         outer.addLayout(delete_row)
         outer.addStretch(1)
+        self._sync_asked = False
         self.conflict_dialog: ConflictDialog | None = None
         self.delete_dialog: DeleteAccountDialog | None = None
         return w
@@ -300,7 +301,18 @@ class SettingsPage(QWidget):
         self.refresh()
 
     def sync_finished(self, report: SyncReport) -> None:
-        """A background sync ended: the conflicts list follows (new copies may have come)."""
+        """A sync ended: what moved when the user asked for it; the conflicts list follows."""
+        if self._sync_asked:
+            self._sync_asked = False
+            if report.state == "ok":
+                self.account_state.setText("\n".join(report.lines))
+            elif report.state == "off":
+                self.account_state.setText(self.tr("Connectez-vous d'abord à votre compte."))
+            else:
+                self.account_state.setText(
+                    self.tr("%s\nVos modifications restent sur cet ordinateur ; nouvel essai automatique.")
+                    % report.message
+                )
         if report.state != "off" and len(self.conflict_list.rows) != report.conflicts:
             self.refresh_conflicts()
 
@@ -389,7 +401,7 @@ class SettingsPage(QWidget):
         self.ctx.runner.run(
             self.tr("Connexion"),
             lambda _c: backend.login(server, email, password),
-            on_success=chain(self.refresh, self.data_changed.emit),
+            on_success=chain(self.refresh, self.data_changed.emit, self.sync_requested.emit),
             on_failure=self.account_state.setText,
             lane=Lane.NET,
         )
@@ -405,21 +417,10 @@ class SettingsPage(QWidget):
         )
 
     def _sync(self) -> None:
-        backend = self.ctx.backend
+        """Through the window's sync controller: one sync at a time for the store."""
         self.account_state.setText(self.tr("Synchronisation en cours…"))
-
-        def done(lines: list[str]) -> None:
-            self.account_state.setText("\n".join(lines))
-            self.data_changed.emit()
-            self.refresh_conflicts()
-
-        self.ctx.runner.run(
-            self.tr("Synchronisation"),
-            lambda _c: backend.sync_now(),
-            on_success=done,
-            on_failure=self.account_state.setText,
-            lane=Lane.NET,
-        )
+        self._sync_asked = True
+        self.sync_requested.emit()
 
     def _show_account(self, st: dict[str, Any] | None) -> None:
         available = st is not None
