@@ -43,13 +43,64 @@ WHOLE_MEMOIRE = "Ensemble du mémoire"
 def _is_bare_heading(line: str, following: str) -> bool:
     """An unnumbered heading ("Services d'Infrastructure") above a paragraph: short, capitalised, no
     final punctuation, and the next line starts a new sentence."""
-    return (
-        3 <= len(line) < 70
+    if not (
+        3 <= len(line) < 100
         and line[:1].isupper()
         and not line.endswith((",", ".", ";", ":", "!", "?"))
         and following[:1].isupper()
         and not _TRIGGERS.search(fold(line))
-    )
+    ):
+        return False
+    # A longer line may be a wrapped sentence followed by a name ("… pour\nVSGP"): a heading only
+    # when the next line opens a sentence ("Afin de…", "Le titulaire…").
+    first = re.split(r"[\s’']", following, maxsplit=1)[0]
+    return len(line) < 70 or first in _SENTENCE_STARTS
+
+
+_SENTENCE_STARTS = frozenset(
+    {
+        "Le",
+        "La",
+        "Les",
+        "L",
+        "Afin",
+        "Il",
+        "Ils",
+        "Elle",
+        "Elles",
+        "Ce",
+        "Cet",
+        "Cette",
+        "Ces",
+        "Pour",
+        "Dans",
+        "En",
+        "Chaque",
+        "Un",
+        "Une",
+        "Des",
+        "Tout",
+        "Toute",
+        "Tous",
+        "Toutes",
+        "Au",
+        "Aux",
+        "Si",
+        "Lorsque",
+        "Sur",
+        "Par",
+        "De",
+        "Du",
+        "Son",
+        "Sa",
+        "Ses",
+        "Leur",
+        "Leurs",
+        "Lors",
+        "Cependant",
+        "Ainsi",
+    }
+)
 
 
 class Coverage(StrEnum):

@@ -121,6 +121,8 @@ def test_requirements_read_as_sentences_not_headings_or_fragments() -> None:
         "Le Titulaire devra prendre en charge dans le cadre de la prestation de Services d'Infrastructure (art.\n"
         "4.2.1) les briques techniques du tableau ci-dessous.\n"
         "• Le Titulaire doit désigner un référent pour la partie assistance aux utilisateurs.\n"
+        "Evolution du volume forfaitaire de Tickets de l'Assistance utilisateur de premier niveau\n"
+        "Afin de répondre aux besoins, le soumissionnaire proposera un forfait adapté.\n"
         "Heures de service : Désigne les heures pendant lesquelles un Service doit être opérationnel.\n"
     )
     reqs = extract_requirements([piece("CCTP.pdf", PieceKind.CCTP, "Préambule", page)])
@@ -130,8 +132,9 @@ def test_requirements_read_as_sentences_not_headings_or_fragments() -> None:
         "Le Titulaire devra prendre en charge dans le cadre de la prestation de Services d'Infrastructure "
         "(art. 4.2.1) les briques techniques du tableau ci-dessous.",
         "Le Titulaire doit désigner un référent pour la partie assistance aux utilisateurs.",
+        "Afin de répondre aux besoins, le soumissionnaire proposera un forfait adapté.",
     ]  # the glossary entry ("… : Désigne …") asks nothing
-    assert [r.page for r in reqs] == [2, 2]
+    assert [r.page for r in reqs] == [2, 2, 2]
 
 
 def test_a_constraint_on_the_memoire_concerns_the_whole_document() -> None:
