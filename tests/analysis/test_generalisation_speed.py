@@ -27,6 +27,8 @@ from tests.analysis.helpers import piece
         # a lots table whose cells wrap, with no end
         "Lot Désignation\n" + "01\nGros œuvre –\n" * 3000,
         "Lot Désignation\n1 Voirie\n" + "12 000 € HT\n" * 5000,
+        "Le marché est alloti : lot 1 – " + "mobilier " * 20000,
+        "Allotissement : " + "lot 1 – a ; lot 2 – b ; " * 3000,
         # visits and variants with endless clauses
         "Visite des locaux : " + "non " * 4000,
         "Variantes : " + "autorisées pour le lot 1 ; " * 3000,

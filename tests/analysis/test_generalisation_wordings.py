@@ -806,3 +806,35 @@ def test_criteria_orders_and_percentages_in_names(
 ) -> None:
     """Order-only lists, percentages inside a name or a formula, a penalty rate after the table."""
     test_criteria_wording(text, expected)
+
+
+LOT_LAYOUTS: list[tuple[str, list[int]]] = [
+    ("N° lot Intitulé\n1 Gros œuvre\n2 Charpente\n3 Couverture", [1, 2, 3]),
+    (
+        "N° de lot Désignation des travaux Estimation\n01 Terrassement 20 000 €\n02 Maçonnerie 80 000 €",
+        [1, 2],
+    ),
+    ("Numéro Intitulé du lot\n1 Plomberie\n2 Électricité", [1, 2]),
+    ("Lots Désignation\nLot 1 Nettoyage des écoles\nLot 2 Nettoyage des gymnases", [1, 2]),
+    (
+        "Les prestations sont divisées en 2 lots :\n- lot n°1 : entretien courant ;\n- lot n°2 : vitrerie.",
+        [1, 2],
+    ),
+    (
+        "Le marché est alloti comme suit : lot 1 – mobilier scolaire ; lot 2 – mobilier de bureau ; lot 3 – sièges.",
+        [1, 2, 3],
+    ),
+    ("Lot 1\nGros œuvre\nLot 2\nCharpente", [1, 2]),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), LOT_LAYOUTS, ids=[f"lots-{i}" for i in range(len(LOT_LAYOUTS))]
+)
+def test_lot_layouts(text: str, expected: list[int]) -> None:
+    """'N° lot | Intitulé' tables, a lot per bullet, lots in one sentence, the title under 'Lot 1'."""
+    rc = piece("Règlement de la consultation\nArticle 2 - Allotissement\n" + text)
+    analysis = analyze_offline([rc])
+    assert_evidence_honest(analysis, [rc])
+    assert [lot.number for lot in analysis.lots] == expected
+    assert all(lot.title and not lot.title.endswith((";", ".", ",")) for lot in analysis.lots)

@@ -18,7 +18,7 @@ _NO_LOTS = re.compile(
     r"|(?:allotissement|lots?)\s*:\s*(?:non|sans\s+objet))"
 )
 _LOT_LINE = re.compile(
-    r"^\s*(?:[-•–−*▪►]\s*)?lot\s*(?:n\s*°|no\.?|n°|numero|#)?\s*0?(\d{1,2})\b\s*(?:[:.\-–—)]\s*|\s+)(.*)$"
+    r"^\s*(?:[-•–−*▪►]\s*)?lot\s*(?:n\s*°|no\.?|n°|numero|#)?\s*0?(\d{1,2})\b\s*(?:[:.\-–—)]\s*|\s+|$)(.*)$"
 )
 # Further lots printed on the same line ("LOT 1 – Courant faible LOT 2 – Courant fort").
 _NEXT_LOT = re.compile(r"\s+lot\s*(?:n\s*°|no\.?|n°|numero)?\s*0?\d{1,2}\s*[:\-–—)]")
@@ -47,7 +47,7 @@ def _lots_on_line(page: Page, index: int) -> list[tuple[int, str]]:
             following = page.lines[index + 1]
             if not _LOT_LINE.match(following.folded) and len(following.text) < 150:
                 title = following.text.strip()
-        out.append((int(m.group(1)), title.strip(' :-–«»"')))
+        out.append((int(m.group(1)), title.strip(' :-–«»";.,')))
         if nxt is None:
             return out
         folded, text = folded[nxt.start() :], text[nxt.start() :]
@@ -68,7 +68,24 @@ def find_lots(pages: Sequence[Page]) -> tuple[list[Lot], Evidence] | None:
 
 
 # A lots table whose rows start with the bare number ("Lot(s) Désignation" / "1 Gros œuvre").
-_TABLE_HEADER = re.compile(r"^lot\(?s?\)?\s*(?:n°\s*)?(?:designation|intitule|libelle|objet|denomination)\b")
+_TABLE_HEADER = re.compile(
+    r"^(?:n°\s*(?:de\s+|du\s+)?lots?|numeros?(?:\s+(?:de\s+|du\s+)?lots?)?|lot\(?s?\)?)\s*(?:n°\s*)?"
+    r"(?:designation|intitule|libelle|objet|denomination)\b"
+)
+# "alloti comme suit : lot 1 – mobilier scolaire ; lot 2 – mobilier de bureau ; …" in one sentence.
+_INLINE_LOT = re.compile(
+    r"\blot\s*(?:n\s*°|n°|no\.?)?\s*0?(\d{1,2})\s*[:–—-]\s*([^;:.]{3,120}?)(?=\s*[;.]|\s*,?\s+(?:et\s+)?lot\s*(?:n\s*°|n°)?\s*\d|$)"
+)
+
+
+def _inline_lots(page: Page) -> list[tuple[int, str]]:
+    found = [
+        (int(m.group(1)), page.flat[m.start(2) : m.end(2)].strip()) for m in _INLINE_LOT.finditer(page.folded)
+    ]
+    numbers = [n for n, _ in found]
+    return found if len(found) >= 2 and numbers == list(range(1, len(found) + 1)) else []
+
+
 _TABLE_ROW = re.compile(r"^0?(\d{1,2})\s*[-–.:)]?\s+(\D.*)$")
 _TABLE_NUMBER = re.compile(r"^0?(\d{1,2})$")
 # An estimate column printed after the title ("92 000 € HT").
@@ -119,6 +136,16 @@ def _lots_in_piece(pages: Sequence[Page]) -> tuple[list[Lot], Evidence] | None:
                 lots.setdefault(number, title)
                 if evidence is None:
                     evidence = page.evidence(line.text[:240])
+    if len(lots) < 2:
+        for page in pages:
+            inline = _inline_lots(page)
+            if inline:
+                lots = dict(inline)
+                first = _INLINE_LOT.search(page.folded)
+                evidence = (
+                    page.evidence_at(first.start(), first.end()) if first else page.evidence(inline[0][1])
+                )
+                break
     numbers = sorted(lots)
     if len(numbers) >= 2 and numbers == list(range(1, len(numbers) + 1)) and evidence:
         return [Lot(number=n, title=lots[n]) for n in numbers], evidence
