@@ -451,8 +451,11 @@ class MainWindow(QMainWindow):
                 paths, ctx.progress, ctx.cancel, on_analysis=lambda uuid, a: ctx.emit_partial((uuid, a))
             )
 
+        shown: list[str] = []  # the consultation previewed while the import runs
+
         def first_analysis(value: tuple[str, Analysis]) -> None:
             uuid, analysis = value
+            shown.append(uuid)
             self.sidebar.blockSignals(True)
             self.sidebar.setCurrentRow(1)
             self.sidebar.blockSignals(False)
@@ -473,10 +476,14 @@ class MainWindow(QMainWindow):
 
         def fail(message: str) -> None:
             self.banner.show_message(self.tr("L'import a échoué : ") + message, "error")
+            if shown:  # what was stored before the failure, as it is
+                self.open_consultation(shown[-1])
             self.import_finished.emit(None)
 
         def cancelled() -> None:
             self.banner.show_message(self.tr("Import annulé."), "info")
+            if shown:  # the pieces read before the cancel are kept
+                self.open_consultation(shown[-1])
             if 1 in self._pages:
                 self.consultations.refresh()
             self.import_finished.emit(None)

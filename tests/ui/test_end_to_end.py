@@ -19,7 +19,7 @@ def test_drop_analyse_source_draft_export(qtbot: QtBot, ctx: AppContext) -> None
     view = window.consultation_view
 
     # The first analysis (RC, CCAP) shows in the Synthèse while the other pieces are still read.
-    preview: list[tuple[str, bool, bool, int]] = []
+    preview: list[tuple[str, bool, bool, int, bool]] = []
     view.previewed.connect(
         lambda uuid: preview.append(
             (
@@ -27,6 +27,7 @@ def test_drop_analyse_source_draft_export(qtbot: QtBot, ctx: AppContext) -> None
                 window.last_import is None,  # the import is still running
                 view.tabs.currentWidget() is view.synthese,
                 view.synthese.table.rowCount(),
+                view.tabs.isTabEnabled(view.tabs.indexOf(view.memoire)),
             )
         )
     )
@@ -34,9 +35,11 @@ def test_drop_analyse_source_draft_export(qtbot: QtBot, ctx: AppContext) -> None
         drop_files(window, [EXAMPLE_ZIP])
     assert window.stack.currentWidget() is view
     assert window.last_import is not None and window.last_import.pieces >= 3
-    [(uuid, running, on_synthese, rows)] = preview
+    [(uuid, running, on_synthese, rows, memoire_enabled)] = preview
     assert uuid == window.last_import.consultation_uuid
     assert running and on_synthese and rows > 0
+    assert not memoire_enabled  # the mémoire is drafted once every piece is read
+    assert all(view.tabs.isTabEnabled(i) for i in range(view.tabs.count()))  # all back once loaded
 
     # Pièces: the RC is there with its pages.
     kinds = {p.kind for p in view.pieces.pieces}

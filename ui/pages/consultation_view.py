@@ -152,15 +152,22 @@ class ConsultationView(QWidget):
         self.subtitle.setText(" · ".join(b for b in bits if b))
         self.synthese.set_analysis(analysis)
         self.tabs.setCurrentWidget(self.synthese)
+        # The other tabs still show the previous consultation (or nothing) until the import ends.
+        for i in range(self.tabs.count()):
+            self.tabs.setTabEnabled(i, self.tabs.widget(i) is self.synthese)
         self.previewed.emit(uuid)
 
     def _failed(self, message: str) -> None:
+        for i in range(self.tabs.count()):
+            self.tabs.setTabEnabled(i, True)
         self.title.setText(self.tr("Consultation indisponible"))
         self.subtitle.setText(message)
 
     def _fill(self, data: tuple[ConsultationRow, list[PieceRow], Analysis | None]) -> None:
         row, pieces, analysis = data
         self.row = row
+        for i in range(self.tabs.count()):
+            self.tabs.setTabEnabled(i, True)
         self.analysis = analysis
         self.title.setText(row.title)
         bits = [row.buyer, row.reference and self.tr("réf. %s") % row.reference]
