@@ -838,3 +838,29 @@ def test_lot_layouts(text: str, expected: list[int]) -> None:
     assert_evidence_honest(analysis, [rc])
     assert [lot.number for lot in analysis.lots] == expected
     assert all(lot.title and not lot.title.endswith((";", ".", ",")) for lot in analysis.lots)
+
+
+TABLE_ROWS: list[tuple[str, str, Any]] = [
+    ("variants_allowed", "Variantes\tNon", False),
+    ("variants_allowed", "Variantes autorisées\tOui", True),
+    ("variants_allowed", "Variantes\tAutorisées", True),
+    ("site_visit", "Visite obligatoire\tOui", "mandatory"),
+    ("site_visit", "Visite obligatoire\tNon", "none"),
+    ("site_visit", "Visite sur site\tNon", "none"),
+    ("site_visit", "Visite des lieux\tFacultative", "optional"),
+    ("offer_validity_days", "Validité des offres\t120 jours", 120),
+    ("offer_validity_days", "Délai de validité des offres\t6 mois", 180),
+    ("memoire_page_limit", "Mémoire technique\t15 pages maximum", 15),
+]
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "expected"), TABLE_ROWS, ids=[f"row-{c[0]}-{i}" for i, c in enumerate(TABLE_ROWS)]
+)
+def test_docx_table_rows_without_colons(field: str, text: str, expected: Any) -> None:
+    """A DOCX table row 'Variantes | Non' reaches the rules as 'Variantes Non'."""
+    rc = piece("Règlement de la consultation\nCaractéristiques\n" + text, path="RC.docx", paged=False)
+    analysis = analyze_offline([rc])
+    assert_evidence_honest(analysis, [rc])
+    got = getattr(analysis, field)
+    assert getattr(got, "value", got) == expected

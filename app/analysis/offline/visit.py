@@ -29,7 +29,8 @@ _OPTIONAL = re.compile(
 _NONE = re.compile(
     r"\bpas\s+(?:prevu\s+|organise\s+)?de\s+visite|\baucune\s+visite|\bvisite\s+(?:n'est|ne\s+sera)\s+pas\s+(?:prevue|organisee)|\bsans\s+visite|\bvisite\s*:\s*(?:non|sans\s+objet)"
     r"|\bvisites?\s+(?:des\s+lieux|du\s+site|sur\s+site|sur\s+place)?\s*:?\s*(?:sans\s+objet|neant|non\s+prevue)\b"
-    r"|\bvisites?(?:\s+[a-z']+){0,3}\s*:\s*(?:sans\s+objet|neant|non\s+prevue|non\b(?!\s+obligatoire))"
+    # "Visite des locaux : sans objet", and table rows "Visite obligatoire | Non" printed without a colon.
+    r"|\bvisites?(?:\s+[a-z']+){0,3}\s*:?\s*(?:sans\s+objet|neant|non\s+prevue|non\b(?!\s+(?:obligatoire|accompagne)))"
     r"|\bvisites?(?:\s+(?:des|du|de\s+la|de\s+l'|sur)\s*[a-z]+)?\s+(?:n'est|ne\s+sera|n'a)\s+pas\s+(?:prevue|organisee|necessaire|requise|imposee)"
 )
 
