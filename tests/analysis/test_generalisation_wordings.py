@@ -864,3 +864,16 @@ def test_docx_table_rows_without_colons(field: str, text: str, expected: Any) ->
     assert_evidence_honest(analysis, [rc])
     got = getattr(analysis, field)
     assert getattr(got, "value", got) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Avis n° 26-12345 publié au BOAMP\nConsultation n° 2026-015", "2026-015"),
+        ("Référence BOAMP : 26-12345\nMarché n° 2026-015", "2026-015"),
+        ("Réf. interne : 26/015", "26/015"),
+        ("Référence acheteur : VDP-2026-12", "VDP-2026-12"),
+    ],
+)
+def test_reference_is_the_consultation_not_the_publication(text: str, expected: str) -> None:
+    assert analyze_offline([piece("Règlement de la consultation\n" + text)]).reference == expected

@@ -35,7 +35,7 @@ _STOP_LABEL = re.compile(
 _REFERENCE = re.compile(
     r"(?:reference\s+(?:de\s+la\s+consultation|du\s+marche|de\s+la\s+procedure|interne|acheteur)?|"
     r"(?:n°|no|numero)\s+(?:de\s+(?:la\s+)?)?(?:consultation|procedure|marche|dossier|affaire)|"
-    r"(?:consultation|procedure|marche(?:\s+public)?|accord-cadre|dossier|affaire|operation|mapa|avis)\s+(?:n°|no|numero|ref\.?)|ref\.?|"
+    r"(?:consultation|procedure|marche(?:\s+public)?|accord-cadre|dossier|affaire|operation|mapa)\s+(?:n°|no|numero|ref\.?)|ref\.?(?:\s+(?:interne|acheteur|marche|consultation|dossier))?|"
     r"appel\s+d'offres(?:\s+(?:ouvert|restreint))?\s+(?:n°|no|numero)|"
     r"procedure|consultation|marche)\s*(?:n°|no)?\s*[:.]?\s*"
     # "AOO 2026-0412": a short letter prefix may stand apart from the number.
