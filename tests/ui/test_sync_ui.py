@@ -28,7 +28,7 @@ from tests.ui.helpers import EXAMPLE_PROFILE
 from ui.backend import BlockRow, SyncReport
 from ui.context import AppContext
 from ui.main_window import MainWindow
-from ui.pages.account_dialogs import DELETE_WORD, DeleteAccountDialog, delete_confirmed
+from ui.pages.account_dialogs import DELETE_WORD, DeleteAccountDialog, delete_confirmed, diff_html
 from ui.sync_controller import state_text
 
 WAIT_MS = 20000
@@ -150,6 +150,7 @@ def test_conflict_listed_compared_side_by_side_and_resolved(
     assert dlg is not None and dlg.isVisible()
     assert dlg.local_text.toPlainText() == "Version écrite sur ce poste."
     assert dlg.server_text.toPlainText() == "Version écrite sur l'autre poste."
+    assert "ffe08a" in dlg.local_text.toHtml() and "ffe08a" in dlg.server_text.toHtml()  # the difference
     # Until the user decides, the shared version is the one in use and nothing is lost.
     assert repo_library.get_block(ctx.backend.store, uuid).body == "Version écrite sur l'autre poste."
 
@@ -165,6 +166,12 @@ def test_conflict_listed_compared_side_by_side_and_resolved(
     assert sync_and_wait(window, qtbot).state == "ok"
     other_device.sync()
     assert repo_library.get_block(other_device.store, uuid).body == "Version écrite sur ce poste."
+
+
+def test_only_the_words_that_differ_are_highlighted() -> None:
+    mine, theirs = diff_html("Un PAQ par chantier.", "Un PAQ par lot et par chantier.")
+    assert mine == "Un PAQ par chantier."  # nothing removed on this side
+    assert theirs.count("<span") == 1 and "lot et par" in theirs
 
 
 def test_delete_account_needs_the_email_or_the_word_then_erases_on_the_server(

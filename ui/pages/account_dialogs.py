@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
+import html
+import re
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -12,8 +16,8 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QPlainTextEdit,
     QPushButton,
+    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -30,6 +34,38 @@ def delete_confirmed(typed: str, email: str) -> bool:
     if not typed:
         return False
     return typed == DELETE_WORD or (bool(email) and typed.casefold() == email.strip().casefold())
+
+
+CHANGED_STYLE = "background-color: #ffe08a; color: #3b2f00"
+
+
+def diff_html(mine: str, theirs: str) -> tuple[str, str]:
+    """Both texts as HTML with the words that differ highlighted (what the user must compare)."""
+    a, b = re.split(r"(\s+)", mine), re.split(r"(\s+)", theirs)
+
+    def render(tokens: list[str], changed: set[int]) -> str:
+        runs: list[tuple[bool, str]] = []  # (highlighted, text), consecutive tokens merged
+        for i, tok in enumerate(tokens):
+            # A space between two changed words is part of the change (one highlighted run).
+            inside = not tok.strip() and i - 1 in changed and i + 1 in changed
+            marked = (i in changed and bool(tok.strip())) or inside
+            if runs and runs[-1][0] == marked:
+                runs[-1] = (marked, runs[-1][1] + tok)
+            else:
+                runs.append((marked, tok))
+        out = []
+        for marked, text in runs:
+            escaped = html.escape(text).replace("\n", "<br>")
+            out.append(f'<span style="{CHANGED_STYLE}">{escaped}</span>' if marked else escaped)
+        return "".join(out)
+
+    changed_a: set[int] = set()
+    changed_b: set[int] = set()
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op != "equal":
+            changed_a.update(range(i1, i2))
+            changed_b.update(range(j1, j2))
+    return render(a, changed_a), render(b, changed_b)
 
 
 class ConflictList(QWidget):
@@ -106,12 +142,15 @@ class ConflictDialog(QDialog):
         intro.setWordWrap(True)
         lay.addWidget(intro)
         grid = QGridLayout()
-        self.local_text = QPlainTextEdit(conflict.local_text)
-        self.server_text = QPlainTextEdit(
-            conflict.server_text
-            if conflict.server_text is not None
-            else self.tr("(supprimé sur un autre appareil)")
-        )
+        self.local_text = QTextEdit()
+        self.server_text = QTextEdit()
+        if conflict.server_text is None:
+            self.local_text.setPlainText(conflict.local_text)
+            self.server_text.setPlainText(self.tr("(supprimé sur un autre appareil)"))
+        else:
+            mine, theirs = diff_html(conflict.local_text, conflict.server_text)
+            self.local_text.setHtml(mine)
+            self.server_text.setHtml(theirs)
         for col, (label, box) in enumerate(
             (
                 (self.tr("Ma version (cet ordinateur)"), self.local_text),
@@ -124,6 +163,9 @@ class ConflictDialog(QDialog):
             grid.addWidget(title, 0, col)
             grid.addWidget(box, 1, col)
         lay.addLayout(grid, 1)
+        legend = QLabel(self.tr("Surligné : ce qui diffère entre les deux versions."))
+        legend.setObjectName("muted")
+        lay.addWidget(legend)
         buttons = QHBoxLayout()
         later = QPushButton(self.tr("Plus tard"))
         later.clicked.connect(self.reject)
