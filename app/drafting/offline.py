@@ -43,6 +43,14 @@ class DraftContext:
     works: bool | None = None  # marché de travaux; None: read from the object
 
     @property
+    def deadline(self) -> date | None:
+        """The day offers are due: what the company declares must still hold then."""
+        try:
+            return date.fromisoformat((self.analysis.deadline or "")[:10])
+        except ValueError:
+            return None
+
+    @property
     def is_works(self) -> bool:
         """Works and services are answered in different words (chantier, réception / démarrage, suivi)."""
         return self.works if self.works is not None else is_works(self.analysis, [])
@@ -189,9 +197,15 @@ def _qse(ctx: DraftContext, section: OutlineSection) -> list[str]:
     if "qualite" in parts:
         if valid:
             out.append("Notre démarche qualité s'appuie sur les certifications et qualifications suivantes :")
+            due = ctx.deadline
             for c in valid:
                 until = f", valide jusqu'au {c.valid_to:%d/%m/%Y}" if c.valid_to else ""
                 body = f" ({c.body})" if c.body else ""
+                if due is not None and c.valid_to is not None and c.valid_to < due:
+                    # Read by the buyer after the deadline: an expired date must not be what it sees.
+                    until += " " + marker(
+                        f"date de validité du certificat renouvelé (expire avant le {due:%d/%m/%Y})"
+                    )
                 out.append(f"- {c.name}{body}{until}")
         else:
             out.append(marker("certifications et démarche qualité de l'entreprise"))
@@ -351,8 +365,8 @@ def theme_templates_only(themes: Sequence[Theme]) -> bool:
     return all(t in (Theme.METHODOLOGIE, Theme.QSE, Theme.GENERIQUE) for t in themes)
 
 
-def insurance_line(profile: CompanyProfile, kind: InsuranceKind) -> str:
-    """One line for an insurance of the profile, or a marker."""
+def insurance_line(profile: CompanyProfile, kind: InsuranceKind, due: date | None = None) -> str:
+    """One line for an insurance of the profile, or a marker; `due`: the deadline it must cover."""
     for a in profile.assurances:
         if a.kind is kind:
             parts = [a.assureur]
@@ -360,7 +374,10 @@ def insurance_line(profile: CompanyProfile, kind: InsuranceKind) -> str:
                 parts.append(f"police n° {a.numero_police}")
             if a.valid_until:
                 parts.append(f"valide jusqu'au {a.valid_until:%d/%m/%Y}")
-            return ", ".join(parts)
+            line = ", ".join(parts)
+            if due is not None and a.valid_until is not None and a.valid_until < due:
+                line += " " + marker(f"attestation renouvelée (expire avant le {due:%d/%m/%Y})")
+            return line
     return marker("attestation d'assurance " + ("décennale" if kind is InsuranceKind.DECENNALE else "RC pro"))
 
 

@@ -79,6 +79,13 @@ def _footer(doc: DocumentObject, form: str, subtitle: str, p: CompanyProfile) ->
     add_field(footer, "NUMPAGES")
 
 
+def _deadline_day(a: Analysis) -> date | None:
+    try:
+        return date.fromisoformat((a.deadline or "")[:10])
+    except ValueError:
+        return None
+
+
 def _title(doc: DocumentObject, form: str, subtitle: str) -> None:
     head = doc.add_paragraph(style="Title")
     head.add_run(f"MARCHÉS PUBLICS — {form}")
@@ -211,9 +218,12 @@ def write_dc2(data: FormInput, path: Path, template: Path | None = None) -> None
         f"{_box(data.works and has_dec)} Le candidat déclare qu’il aura souscrit un contrat d’assurance le couvrant "
         "au regard de la responsabilité décennale."
     )
+    due = _deadline_day(a)
     if data.works:
-        _line(doc, "Assurance décennale", insurance_line(p, InsuranceKind.DECENNALE))
-    _line(doc, "Assurance responsabilité civile professionnelle", insurance_line(p, InsuranceKind.RC_PRO))
+        _line(doc, "Assurance décennale", insurance_line(p, InsuranceKind.DECENNALE, due))
+    _line(
+        doc, "Assurance responsabilité civile professionnelle", insurance_line(p, InsuranceKind.RC_PRO, due)
+    )
     doc.add_heading("F4 – Documents de preuve disponibles en ligne", level=2)
     _line(doc, "Adresse internet", SEE_E3)
     _section(doc, "G - Renseignements relatifs à la capacité technique et professionnelle")

@@ -152,3 +152,21 @@ def test_waste_and_noise_questions_get_their_own_answer() -> None:
     noise = next(b for t, b in by_title.items() if t.startswith("1.2"))
     assert "Déchets :" in waste and "Nuisances :" not in waste
     assert "Nuisances :" in noise and "Déchets :" not in noise
+
+
+def test_a_certificate_expiring_before_the_deadline_asks_for_its_renewal() -> None:
+    from app.domain.kinds import PieceKind
+    from tests.drafting.builders import piece
+
+    quality = piece(
+        "Cadre.docx",
+        PieceKind.CADRE_REPONSE,
+        "1. Qualité (20 %)\n1.1 Décrivez les procédures de contrôle qualité.\n",
+        paged=False,
+    )
+    late = analysis(deadline="2027-07-16T12:00:00+02:00")
+    answer = prepare_answer(late, [rc(), cctp(), quality], example_profile(), now=NOW)
+    text = "\n".join(answer.bodies.values())
+    lines = [x for x in text.splitlines() if x.startswith("- Qualibat 1552")]  # valid until 20/12/2026
+    assert lines and all("[à compléter : date de validité du certificat renouvelé" in x for x in lines)
+    assert not any("[à compléter" in x for x in text.splitlines() if x.startswith("- RGE Qualibat 7131"))

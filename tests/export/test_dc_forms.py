@@ -196,3 +196,16 @@ def test_generated_forms_number_their_pages(tmp_path: Path) -> None:
         footer = open_docx(tmp_path / f"{name}.docx").sections[0].footer.paragraphs[0]
         assert plain(footer.text).startswith(f"{name} – ") and "BRV Construction — Page" in plain(footer.text)
         assert field_codes(footer._p) == ["PAGE", "NUMPAGES"]
+
+
+def test_insurance_expiring_before_the_deadline_is_flagged_in_dc2(tmp_path: Path) -> None:
+    late = analysis(deadline="2027-07-16T12:00:00+02:00")
+    write_dc2(
+        FormInput(analysis=late, profile=example_profile(), works=True, today=TODAY), tmp_path / "dc2.docx"
+    )
+    text = all_text(open_docx(tmp_path / "dc2.docx"))
+    # The buyer reads the DC2 after 16/07/2027: a policy valid until 31/12/2026 must be renewed first.
+    assert (
+        "valide jusqu'au 31/12/2026 [à compléter : attestation renouvelée (expire avant le 16/07/2027)]"
+        in text
+    )
