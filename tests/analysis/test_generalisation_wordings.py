@@ -877,3 +877,11 @@ def test_docx_table_rows_without_colons(field: str, text: str, expected: Any) ->
 )
 def test_reference_is_the_consultation_not_the_publication(text: str, expected: str) -> None:
     assert analyze_offline([piece("Règlement de la consultation\n" + text)]).reference == expected
+
+
+@pytest.mark.parametrize(
+    "cover", ["CAHIER DES CHARGES", "CADRE DE RÉPONSE DU CANDIDAT", "Direction de l'habitat"]
+)
+def test_document_titles_are_not_buyers(cover: str) -> None:
+    analysis = analyze_offline([piece(f"{cover}\nRèglement de la consultation\nObjet : travaux")])
+    assert analysis.buyer is None

@@ -154,13 +154,16 @@ _ENTITY = re.compile(
 
 # "Lorient Agglomération", "Nantes Métropole", "Loire Habitat": the kind of body written last.
 _ENTITY_SUFFIX = re.compile(
-    r"^[a-z][a-z' -]{1,40}\s(?:agglomeration|metropole|habitat|territoires?|communaute)$"
+    r"^(?!(?:direction|service|pole|mission|cellule|departement\s+d|agence\s+d)\b)"
+    r"[a-z][a-z' -]{1,40}\s(?:agglomeration|metropole|habitat|territoires?|communaute)$"
 )
 
 
 # "SMICTOM DU PAYS DE …", "SIAEP de la Vallée", "SDIS 64": the acronyms public bodies go by.
 _ACRONYM = re.compile(
-    r"^(?!CCA[PG]|CCTP|CCP\b)(?:SI|SM|SD|SY|CC|CA|CU|EPT|GIP|OPH|CH|CIAS|CCAS)[A-Z]{0,6}\s+(?:DU|DE|DES|D'|D’|de|du|des|d'|d’|\d)"
+    r"^(?:SMICTOM|SICTOM|SMIRTOM|SIRTOM|SMITOM|SYCTOM|SIVOM|SIVOS|SIVU|SIRP|SIAEP|SMAEP|SIEA|SIEPA|SIAH|SIAAP|"
+    r"SDIS|SDE|SDEA|SDEC|SDED|SYDED|SYDEV|SYDEC|SYDER|SIDEC|SMO|SMBV|SMIAC|SMTC|SYTRAL|CCAS|CIAS|CHU|CHI|CHR|CHRU|"
+    r"CHS|EPT|GIP|OPH|SPL|SEM|EPCC)\b\s*(?:DU|DE|DES|D'|D’|de|du|des|d'|d’|\d|$)"
 )
 
 
