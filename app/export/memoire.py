@@ -34,7 +34,7 @@ from app.export.docx_util import (
 log = logging.getLogger(__name__)
 
 ANNEX_TITLE = "Annexe — Matrice de conformité"
-ANNEX_WIDTHS_CM = (1.7, 7.6, 2.4, 3.3, 2.0)
+ANNEX_WIDTHS_CM = (1.5, 7.3, 2.4, 3.4, 2.4)
 _SHORT_NAMES = {
     PieceKind.CCTP: "CCTP",
     PieceKind.CCP: "CCP",
@@ -166,9 +166,13 @@ def write_memoire(data: MemoireInput, path: Path) -> MemoireResult:
     annex = _PageEstimate()
     if data.requirements:
         styled.heading(ANNEX_TITLE, 1).paragraph_format.page_break_before = True
+        origins = {r.origin for r in data.requirements}
+        named = [f"le {_SHORT_NAMES[k]}" for k in (PieceKind.CCTP, PieceKind.CCP) if k in origins]
+        if PieceKind.CADRE_REPONSE in origins:
+            named.append("le cadre de réponse")
         doc.add_paragraph(
-            "Exigences relevées dans le CCTP et le cadre de réponse, section du mémoire qui y répond "
-            "et couverture estimée (termes de l'exigence présents dans la section)."
+            f"Exigences relevées dans {' et '.join(named)}, section du mémoire qui y répond et couverture "
+            "estimée (termes de l'exigence présents dans la section)."
         )
         sources = _sources(data.requirements)
         rows = [

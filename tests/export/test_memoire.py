@@ -239,3 +239,12 @@ def test_new_pages_start_on_their_heading(cadre_answer: Answer, tmp_path: Path) 
     starts = [plain(p.text) for p in doc.paragraphs if p.paragraph_format.page_break_before]
     first = headings(doc)[0][1]
     assert starts == [first, "Annexe — Matrice de conformité"]
+
+
+def test_annex_names_only_the_pieces_it_read(
+    criteria_answer: Answer, cadre_answer: Answer, tmp_path: Path
+) -> None:
+    without_cadre = all_text(open_docx(_write(criteria_answer, tmp_path / "a.docx")))
+    assert "Exigences relevées dans le CCTP, section du mémoire" in without_cadre
+    with_cadre = all_text(open_docx(_write(cadre_answer, tmp_path / "b.docx")))
+    assert "Exigences relevées dans le CCTP et le cadre de réponse, section du mémoire" in with_cadre
