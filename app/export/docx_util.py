@@ -23,6 +23,7 @@ from docx.text.run import Run
 
 from app.drafting.markers import MARKER_RE
 from app.errors import InvalidInput
+from app.export.typography import french_spacing
 
 _TEMPLATE_TYPE = b"application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
 _DOCUMENT_TYPE = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
@@ -219,7 +220,8 @@ def column_widths(
     floors: list[float] = []
     ideals: list[float] = []
     for i, title in enumerate(header):
-        texts = [title, *(str(r[i]) for r in rows)]
+        # Measured as typeset: "1 240 000 €" and "40 %" will not break (app.export.typography).
+        texts = [title, *(french_spacing(str(r[i])) for r in rows)]
         # Words split at plain spaces only: "1 240 000 €" (non-breaking spaces) is one word.
         header_word = max((len(w) for w in _SPACES.split(title)), default=1)
         body_word = max((len(w) for t in texts[1:] for w in _SPACES.split(t)), default=1)

@@ -248,3 +248,12 @@ def test_annex_names_only_the_pieces_it_read(
     assert "Exigences relevées dans le CCTP, section du mémoire" in without_cadre
     with_cadre = all_text(open_docx(_write(cadre_answer, tmp_path / "b.docx")))
     assert "Exigences relevées dans le CCTP et le cadre de réponse, section du mémoire" in with_cadre
+
+
+def test_an_amount_column_holds_its_amounts_on_one_line(cadre_answer: Answer, tmp_path: Path) -> None:
+    doc = open_docx(_write(cadre_answer, tmp_path / "memoire.docx"))
+    refs = next(t for t in doc.tables if t.rows[0].cells[0].text == "Client")
+    header = [c.text for c in refs.rows[0].cells]
+    width = _column_widths_cm(refs)[header.index("Montant HT")]
+    longest = max(len(r.cells[header.index("Montant HT")].text) for r in refs.rows[1:])  # "1 560 000 €"
+    assert width >= longest * 0.22 + 0.45 - 0.01  # (twips rounding)
