@@ -885,3 +885,20 @@ def test_reference_is_the_consultation_not_the_publication(text: str, expected: 
 def test_document_titles_are_not_buyers(cover: str) -> None:
     analysis = analyze_offline([piece(f"{cover}\nRèglement de la consultation\nObjet : travaux")])
     assert analysis.buyer is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Prix : noté sur 40\nValeur technique : notée sur 60",
+        "Prix (sur 40)\nValeur technique (sur 60)",
+        "Le prix est noté sur 40 et la valeur technique sur 60.",
+        "Les offres sont notées sur 100.\nPrix : noté sur 40\nValeur technique : notée sur 60",
+    ],
+)
+def test_points_written_without_their_unit(text: str) -> None:
+    rc = piece("Règlement de la consultation\nArticle 6 - Jugement des offres\n" + text)
+    analysis = analyze_offline([rc])
+    assert_evidence_honest(analysis, [rc])
+    got = [(c.name.lower(), c.weight_percent) for c in analysis.criteria]
+    assert [w for _, w in got] == [40.0, 60.0] and "prix" in got[0][0] and "valeur technique" in got[1][0]

@@ -61,7 +61,7 @@ _DESCRIPTION = re.compile(
 )
 _DONT = re.compile(r"\b(?:dont|decompose|decomposee|repartis?|reparties|comme\s+suit|sous[- ]criteres)\b")
 _TRAILING = re.compile(
-    r"[\s:;,.\-–—=(]+$|\s+(?:not[eé]e?s?|pond[eé]r[eé]e?s?|sur|soit|[aà]|dont|de|pour|pond[eé]ration|coefficient|compt[eé]e?\s+pour)$",
+    r"[\s:;,.\-–—=(]+$|\s+(?:not[eé]e?s?|pond[eé]r[eé]e?s?|sur|soit|[aà]|dont|de|pour|est|sont|sera|seront|pond[eé]ration|coefficient|compt[eé]e?\s+pour)$|\s*\(\s*(?:not[eé]e?s?\s+)?sur$",
     re.I,
 )
 
@@ -196,12 +196,23 @@ _FOR_LABEL = re.compile(
 # "Les offres sont notées sur 100 points :" states the scale of the whole notation, not a weight.
 _TOTAL_SCALE = re.compile(
     r"(?:\b(?:les|des|chaque)\s+(?:offres?|propositions?|candidats?)|\bl'offre|\bnotation|"
-    r"\bnote\s+(?:globale|finale|totale|maximale|sur))\b.{0,40}?\bsur\s+(?:un\s+total\s+de\s+)?$"
+    r"\bnote\s+(?:globale|finale|totale|maximale|sur))\b[^\d]{0,40}?\bsur\s+(?:un\s+total\s+de\s+)?$"
     r"|\bsur\s+un\s+total\s+de\s+$"
 )
 
 
 _NAME_AFTER = re.compile(r"\s*[:=–-]\s*([^,;:(]{3,100}?)\s*(?=[,;:(]|$|\s(?:decompose|appreci|not|dont|jug))")
+
+
+# "Prix : noté sur 40", "Valeur technique (sur 60)": points written without their unit.
+_SUR = re.compile(
+    r"(?<=sur )(\d{1,3})\b(?![\d/%]|[.,]\d|\s*(?:%|points?|pts|jours?|mois|ans?|annees?|semaines?|pages?|sites?))"
+)
+_SCORED = re.compile(r"not[eé]e?s?\s+$|\(\s*$|\bet\s+(?:la|le|les|l')\s.{2,60}$")
+
+
+def _scored_on(body: str) -> list[re.Match[str]]:
+    return [m for m in _SUR.finditer(body) if _SCORED.search(body[max(0, m.start() - 70) : m.start() - 4])]
 
 
 def _in_parentheses(body: str, m: re.Match[str]) -> bool:
@@ -227,7 +238,7 @@ def _items(lines: list[tuple[Page, Line]]) -> list[_Item]:
         if _HEADER_CELL.match(body.strip()):
             bare_ok = bare_ok or bool(_WEIGHT_COLUMN.search(body))
             continue
-        weights = list(_WEIGHT.finditer(body)) or list(_INLINE_BARE.finditer(body))
+        weights = list(_WEIGHT.finditer(body)) or list(_INLINE_BARE.finditer(body)) or _scored_on(body)
         if any(m.group(2) for m in weights if m.re is _WEIGHT):
             weights = [m for m in weights if m.group(2)]  # "noté sur 100 points, pondéré à 40 %": the %
         if not weights and bare_ok and not heading_number(line.text):
