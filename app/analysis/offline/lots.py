@@ -89,7 +89,7 @@ def _inline_lots(page: Page) -> list[tuple[int, str]]:
 _TABLE_ROW = re.compile(r"^0?(\d{1,2})\s*[-–.:)]?\s+(\D.*)$")
 _TABLE_NUMBER = re.compile(r"^0?(\d{1,2})$")
 # An estimate column printed after the title ("92 000 € HT").
-_AMOUNT = re.compile(r"(?:^|\s+)\d[\d\s.,]*\s*(?:€|euros?|k€)\s*(?:h\.?t\.?|t\.?t\.?c\.?)?$", re.I)
+_AMOUNT = re.compile(r"(?:^|\s+)\d[\d\s.,]*\s*(?:€|euros?|eur|k€)\s*(?:h\.?t\.?|t\.?t\.?c\.?)?$", re.I)
 
 
 def _table_lots(page: Page, header: int) -> list[tuple[int, str]]:

@@ -24,7 +24,9 @@ from fpdf import FPDF
 SAMPLES_DIR = Path(__file__).resolve().parent
 _FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 # Core PDF fonts only cover latin-1: typographic characters fall back to their plain form.
-_LATIN1 = str.maketrans({"’": "'", "–": "-", "—": "-", "…": "...", "œ": "oe", "Œ": "OE", "\u202f": "\u00a0"})
+_LATIN1 = str.maketrans(
+    {"’": "'", "–": "-", "—": "-", "…": "...", "œ": "oe", "Œ": "OE", "\u202f": "\u00a0", "€": "EUR", "•": "-"}
+)
 
 
 @dataclass
@@ -82,7 +84,9 @@ class _Pdf(FPDF):
         self.alias_nb_pages("{pages}")
 
     def text_of(self, text: str) -> str:
-        return text if self.unicode else text.translate(_LATIN1)
+        if self.unicode:
+            return text
+        return text.translate(_LATIN1).encode("latin-1", "replace").decode("latin-1")
 
     def header(self) -> None:
         if self.sample.header:
