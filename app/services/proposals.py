@@ -61,6 +61,7 @@ def redraft_offline(answer: Answer, key: str, library: Sequence[LibraryText] = (
         library=list(library),
         similar_references=answer.similar_references,
         primary_themes={s.theme for s in answer.outline.sections if not answer.outline.children(s)},
+        works=answer.works,
     )
     text = draft_section(section, ctx, answer.outline.children(section))
     answer.bodies[key] = text
@@ -260,6 +261,10 @@ def draft_consultation(
                 context=context,
             )
             used = "claude"
+        elif stored.engines.get(section.key):
+            # Overwriting: open_answer kept the stored text, so the template is drafted again.
+            text = redraft_offline(answer, section.key)
+            used = "offline"
         else:
             text = answer.bodies[section.key]  # drafted offline by open_answer
             used = "offline"

@@ -74,6 +74,12 @@ def test_saved_section_text_is_what_gets_exported(store: Store, tmp_path: Path) 
     # Drafting again keeps what the user wrote.
     again = proposals.draft_consultation(store, uuid, "offline")
     assert again.answer.bodies[key] == "Notre conducteur de travaux est présent chaque jour."
+    # Unless the user asks to draft again over it: the template text comes back.
+    redrafted = proposals.draft_consultation(store, uuid, "offline", overwrite=True)
+    assert redrafted.answer.bodies[key] != "Notre conducteur de travaux est présent chaque jour."
+    assert "[à compléter" in redrafted.answer.bodies[key]
+    reopened = proposals.draft_consultation(store, uuid, "offline")
+    assert reopened.answer.bodies[key] == redrafted.answer.bodies[key]  # saved in the store
 
 
 def test_draft_and_export_commands_on_a_stored_consultation(
