@@ -102,13 +102,17 @@ class _Pdf(FPDF):
             self.cell(0, 5, self.text_of(text), align="C")
 
 
-def render(source: Path, out_dir: Path) -> list[Path]:
-    """Write the sample's pieces into out_dir and return their paths."""
+def render(source: Path, out_dir: Path, *, core_font: bool = False) -> list[Path]:
+    """Write the sample's pieces into out_dir and return their paths. `core_font` writes every PDF
+    with Helvetica (other glyph widths: lines and table cells wrap elsewhere)."""
+    samples = parse(source)
+    for sample in samples:
+        sample.core_font = sample.core_font or core_font
     return [
         _render_docx(sample, out_dir)
         if sample.file.lower().endswith(".docx")
         else _render_one(sample, out_dir)
-        for sample in parse(source)
+        for sample in samples
     ]
 
 
