@@ -902,3 +902,45 @@ def test_points_written_without_their_unit(text: str) -> None:
     assert_evidence_honest(analysis, [rc])
     got = [(c.name.lower(), c.weight_percent) for c in analysis.criteria]
     assert [w for _, w in got] == [40.0, 60.0] and "prix" in got[0][0] and "valeur technique" in got[1][0]
+
+
+LAST_WORDINGS: list[tuple[str, str, Any]] = [
+    ("offer_validity_days", "Le délai de validité des offres est de 180 jours calendaires.", 180),
+    (
+        "offer_validity_days",
+        "Le délai de validité des offres est fixé à cent quatre-vingts (180) jours.",
+        180,
+    ),
+    ("offer_validity_days", "Durée de validité des offres : 4 (quatre) mois", 120),
+    (
+        "offer_validity_days",
+        "Les offres sont valables pendant une durée de quatre-vingt-dix jours à compter de la date limite.",
+        90,
+    ),
+    ("variants_allowed", "La présentation de variantes n'est pas autorisée.", False),
+    ("variants_allowed", "Les offres variantes seront refusées.", False),
+    ("variants_allowed", "Variantes : les variantes sont acceptées.", True),
+    ("variants_allowed", "Aucune variante ne sera acceptée.", False),
+    ("variants_allowed", "Le candidat peut proposer des variantes.", True),
+    (
+        "variants_allowed",
+        "Les variantes sont admises dans les conditions suivantes : le candidat doit présenter une offre de base.",
+        True,
+    ),
+    ("site_visit", "Visite préalable obligatoire : une attestation sera délivrée.", "mandatory"),
+    (
+        "site_visit",
+        "Le candidat devra obligatoirement visiter le site avant de remettre son offre.",
+        "mandatory",
+    ),
+    ("site_visit", "Les candidats pourront visiter le site sur rendez-vous.", "optional"),
+    ("memoire_page_limit", "Le mémoire ne devra pas excéder 20 pages, annexes comprises.", 20),
+    ("memoire_page_limit", "Mémoire technique limité à 30 pages (police Arial 11).", 30),
+]
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "expected"), LAST_WORDINGS, ids=[f"w-{c[0]}-{i}" for i, c in enumerate(LAST_WORDINGS)]
+)
+def test_validity_variants_visit_page_limit_wordings(field: str, text: str, expected: Any) -> None:
+    test_clause_wording(field, text, expected)

@@ -14,7 +14,7 @@ from .source import Page
 _VISIT_TOPIC = re.compile(
     r"visites?\s+(?:du\s+site|des\s+(?:lieux|sites|locaux|installations|batiments)|sur\s+(?:site|place)|prealable|"
     r"obligatoire|facultative|technique|de\s+site|conseillee)|(?:attestation|certificat)\s+de\s+visite|visite\s*:"
-    r"|visiter\s+(?:le|les)\s+(?:site|lieux|locaux)|\b(?:une|la)\s+visite\s+(?:est|sera|aura|peut|pourra|n'est|ne\s+sera)\b"
+    r"|visiter\s+(?:le|les)\s+(?:sites?|lieux|locaux|installations|batiments)|\b(?:une|la)\s+visite\s+(?:est|sera|aura|peut|pourra|n'est|ne\s+sera)\b"
     r"|pas\s+(?:prevu\s+|organise\s+)?de\s+visite|aucune\s+visite|visite\s+(?:n'est|ne\s+sera)\s+pas\s+(?:prevue|organisee)"
     r"|visites?\s+[a-z]+\s*:"
 )
@@ -22,7 +22,7 @@ _MANDATORY = re.compile(
     r"\bobligatoire(?:s|ment)?\b|irreguli|irrecevable|\brejetee|\bimperativ|sous\s+peine|\bexigee?\b|\bdevront\s+(?:effectuer|visiter|proceder)|\bdoit\s+(?:effectuer|visiter)"
 )
 _OPTIONAL = re.compile(
-    r"\bfacultatives?\b|\bconseillee?s?\b|\brecommandee?s?\b|\bpossibles?\b|\bnon\s+obligatoire|\bpas\s+obligatoire|\bpeu(?:ven)?t\s+(?:visiter|effectuer|demander)|\blibre"
+    r"\bfacultatives?\b|\bconseillee?s?\b|\brecommandee?s?\b|\bpossibles?\b|\bnon\s+obligatoire|\bpas\s+obligatoire|\b(?:peu(?:ven)?t|pourr(?:a|ont))\s+(?:visiter|effectuer|demander)|\blibre"
     r"|\bpeut\s+etre\s+organisee|\ba\s+la\s+demande\s+(?:des?\s+|du\s+)?(?:candidats?|soumissionnaires?)|\bsur\s+(?:simple\s+)?demande"
     r"|\binvites?\s+a\s+(?:visiter|effectuer|se\s+rendre)|\bs'ils\s+le\s+souhaitent|\bqui\s+le\s+souhaitent"
 )
