@@ -19,8 +19,8 @@ def normalize(text: str) -> str:
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
     text = text.replace("’", "'").replace("_", " ")
-    # Dotted acronyms: "c.c.a.p." → "ccap"
-    text = re.sub(r"\b(?:[a-z]\.){2,}[a-z]?\b", lambda m: m.group(0).replace(".", ""), text)
+    # Dotted acronyms: "c.c.a.p." → "ccap", "R.C" → "rc"
+    text = re.sub(r"\b(?:[a-z]\.)+[a-z]\b\.?", lambda m: m.group(0).replace(".", ""), text)
     text = re.sub(r"(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])", " ", text)  # 25TIC06 → 25 tic 06
     text = re.sub(r"[^a-z0-9]+", " ", text)
     return f" {text.strip()} "
@@ -44,7 +44,11 @@ _NAME_RULES: tuple[tuple[PieceKind, str], ...] = (
     (K.DPGF, r" dpgf | decomposition (du )?prix global"),
     (K.DQE, r" dqe | detail quantitatif"),
     (K.ANNEXE, r" annexe "),
-    (K.RC, r" rc | rpc | reglement (particulier )?(de |de la |du )?(consultation|concours)"),
+    (
+        K.RC,
+        r" rc | rpc | rpao | reglement (particulier )?(de |de la |du )?(consultation|concours)"
+        r"| reglement (particulier )?(de l |d )?appel d offres| reglement de (la )?mise en concurrence",
+    ),
     (K.CCAP, r" ccap | clauses administratives particulieres "),
     (K.CCTP, r" cctp | clauses techniques particulieres | cahier des charges techniques"),
     (K.CCP, r" ccp | cahier des clauses particulieres | cahier des charges "),
