@@ -9,16 +9,12 @@ from __future__ import annotations
 import json
 import uuid as uuid_mod
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
+from local_store.clock import utc_now_iso as _now
 from local_store.store import Connection, Store
 
 STATUSES: tuple[str, ...] = ("a_analyser", "en_cours", "deposee", "gagnee", "perdue")
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True, slots=True)

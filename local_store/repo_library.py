@@ -10,9 +10,10 @@ import re
 import uuid as uuid_mod
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
+from local_store.clock import utc_now_iso as _now
 from local_store.store import Connection, Store
 
 _COLUMNS = "uuid, title, tags, body, reviewed_on, updated_at"
@@ -48,10 +49,6 @@ def add_months(day: date, months: int) -> date:
         except ValueError:
             continue
     return date(year, month, 28)
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 def _tags_text(tags: Sequence[str]) -> str:

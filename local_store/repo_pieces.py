@@ -7,15 +7,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from app.domain.document import PageText, PieceText
 from app.domain.kinds import PieceKind
+from local_store.clock import utc_now_iso as _now
 from local_store.store import Connection, Store
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ import json
 import uuid as uuid_mod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from pydantic import BaseModel
@@ -34,6 +34,7 @@ from app.domain.profile import (
     Reference,
     StaffMember,
 )
+from local_store.clock import utc_now_iso as _now
 from local_store.store import Connection, Store
 
 
@@ -78,10 +79,6 @@ PARTS: tuple[_Part, ...] = (
     ),
 )
 _LIST_FIELDS = {p.field for p in PARTS}
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 def _dumps(data: dict[str, Any]) -> str:

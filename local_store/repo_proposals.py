@@ -9,9 +9,9 @@ from __future__ import annotations
 import uuid as uuid_mod
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
+from local_store.clock import utc_now_iso as _now
 from local_store.store import Connection, Store
 
 
@@ -50,10 +50,6 @@ class NewSection:
     weight_percent: float | None = None
     body: str = ""
     engine: str | None = None
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 def _proposal(row: Any) -> Proposal:

@@ -11,9 +11,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from local_store.clock import utc_now_iso as _now
 from local_store.store import Connection, Store
 
 
@@ -43,10 +43,6 @@ WITHDRAW_PREFIX = "sync.withdraw."  # a record to remove from the server but kee
 ACCOUNT_SERVER_KEY = "account.server_url"
 ACCOUNT_EMAIL_KEY = "account.email"
 ACCOUNT_ID_KEY = "account.id"
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 def dumps(data: Any) -> str:
