@@ -22,7 +22,7 @@ Errors always have the shape `{"error": {"code": …, "message": …}}` (`ErrorB
 from __future__ import annotations
 
 import json
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -47,18 +47,7 @@ RecordType = Literal[
     "proposal",
     "section",
 ]
-RECORD_TYPES: tuple[str, ...] = (
-    "company_profile",
-    "certification",
-    "reference",
-    "staff",
-    "equipment",
-    "admin_document",
-    "library_block",
-    "consultation",
-    "proposal",
-    "section",
-)
+RECORD_TYPES: tuple[str, ...] = get_args(RecordType)
 
 # Limits (the server enforces them; the client splits its outbox accordingly).
 MAX_RECORD_DATA_BYTES = 256 * 1024  # compact JSON of one record's `data`
