@@ -41,7 +41,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     app.state.ctx = ctx
     errors.install(app)
-    for router in (accounts.router, me.router, sync.router, proxy.router, billing.router):
+    # Sync first: it carries most of the traffic, and routes are matched in order.
+    for router in (sync.router, accounts.router, me.router, proxy.router, billing.router):
         app.include_router(router)
 
     @app.get("/health", tags=["exploitation"], summary="État du service")

@@ -6,7 +6,9 @@ import argparse
 import logging
 import os
 import sys
+from typing import Any
 
+from server import workers
 from server.config import FRENCH_REGIONS, Settings
 
 
@@ -23,17 +25,24 @@ def _serve(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    uvicorn.run(
-        "server.app:create_app",
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
+    options: dict[str, Any] = {
         # The app reads X-Forwarded-For / -Proto itself (only when MAITRE_AO_TRUST_PROXY, i.e. behind the
         # router), taking the hop the router added rather than whatever the client wrote.
-        proxy_headers=False,
-        server_header=False,
-        log_level="info",
+        "proxy_headers": False,
+        "server_header": False,
+        "log_level": "info",
+        # No line per request: the PaaS router already logs requests, connection events go to the
+        # connection log (12 months), and formatting a line per request costs CPU on the sync path.
+        "access_log": False,
+    }
+    if args.workers > 1 and workers.supported():
+        try:
+            return workers.run(args.host, args.port, args.workers, options)
+        except OSError as exc:
+            print(f"Démarrage impossible sur {args.host}:{args.port} : {exc.strerror}.", file=sys.stderr)
+            return 1
+    uvicorn.run(
+        "server.app:create_app", factory=True, host=args.host, port=args.port, workers=args.workers, **options
     )
     return 0
 

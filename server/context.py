@@ -10,14 +10,14 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Connection, Engine, bindparam, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from server.config import Settings
 from server.db import make_engine, make_sessionmaker
 from server.errors import unauthorized
 from server.middleware import client_ip
-from server.models import Account, AuthSession, ConnectionLog, Plan, utcnow
+from server.models import Account, AuthSession, ConnectionLog, Plan, UTCDateTime, utcnow
 from server.security import token_hash
 
 ACCESS_PREFIX = "mao_at_"
@@ -31,9 +31,8 @@ class AppContext:
         self.engine = engine or make_engine(settings.database_url)
         self.sessions: sessionmaker[Session] = make_sessionmaker(self.engine)
         # Reads (and single-statement writes) without BEGIN/COMMIT round trips.
-        self.autocommit: sessionmaker[Session] = make_sessionmaker(
-            self.engine.execution_options(isolation_level="AUTOCOMMIT")
-        )
+        self.autocommit_engine = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        self.autocommit: sessionmaker[Session] = make_sessionmaker(self.autocommit_engine)
 
     @contextmanager
     def tx(self) -> Iterator[Session]:
@@ -94,32 +93,61 @@ TokenDep = Annotated[str, Depends(bearer_token)]
 
 @dataclass(frozen=True)
 class Authed:
+    """The caller and the account fields the hot paths (sync, flags checks) need, read with the token."""
+
     caller: Caller
-    account: Account
-    plan: Plan
+    restricted: bool
+    objected: bool
+    sync_enabled: bool
+    sync_revision: int
+    sync_floor: int
 
 
-def authenticate(session: Session, access_hash: str, *, for_update: bool = False) -> Authed:
-    """The live session, its account and plan in one query; `for_update` locks the account row."""
-    now = utcnow()
-    query = (
-        select(AuthSession.id, AuthSession.last_used_at, Account, Plan)
-        .join(Account, Account.id == AuthSession.account_id)
-        .join(Plan, Plan.code == Account.plan_code)
-        .where(
-            AuthSession.access_hash == access_hash,
-            AuthSession.revoked_at.is_(None),
-            AuthSession.access_expires_at > now,
-        )
+# Built once: constructing a statement costs more than executing its cached compiled form.
+_AUTH = (
+    select(
+        AuthSession.id.label("session_id"),
+        AuthSession.last_used_at,
+        Account.id.label("account_id"),
+        Account.restricted,
+        Account.objected,
+        Account.sync_revision,
+        Account.sync_floor,
+        Plan.sync_enabled,
     )
-    if for_update:
-        query = query.with_for_update(of=Account)
-    row = session.execute(query).first()
+    .join(Account, Account.id == AuthSession.account_id)
+    .join(Plan, Plan.code == Account.plan_code)
+    .where(
+        AuthSession.access_hash == bindparam("access_hash"),
+        AuthSession.revoked_at.is_(None),
+        AuthSession.access_expires_at > bindparam("now"),
+    )
+)
+_AUTH_LOCKING = _AUTH.with_for_update(of=Account)
+_TOUCH = (
+    update(AuthSession)
+    .where(AuthSession.id == bindparam("session_id"))
+    .values(last_used_at=bindparam("now", type_=UTCDateTime()))
+)
+
+
+def authenticate(db: Session | Connection, access_hash: str, *, for_update: bool = False) -> Authed:
+    """The live session and its account in one query; `for_update` locks the account row."""
+    now = utcnow()
+    query = _AUTH_LOCKING if for_update else _AUTH
+    row = db.execute(query, {"access_hash": access_hash, "now": now}).first()
     if row is None:
         raise unauthorized()
     if now - row.last_used_at > LAST_USED_GRANULARITY:
-        session.execute(update(AuthSession).where(AuthSession.id == row.id).values(last_used_at=now))
-    return Authed(Caller(account_id=row.Account.id, session_id=row.id), row.Account, row.Plan)
+        db.execute(_TOUCH, {"session_id": row.session_id, "now": now})
+    return Authed(
+        caller=Caller(account_id=row.account_id, session_id=row.session_id),
+        restricted=row.restricted,
+        objected=row.objected,
+        sync_enabled=row.sync_enabled,
+        sync_revision=row.sync_revision,
+        sync_floor=row.sync_floor,
+    )
 
 
 def current_caller(request: Request, access_hash: TokenDep) -> Caller:

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import Connection
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from server.models import Account, UsageMonth, UsageStat, utcnow
+from server.db import dialect_name
+from server.models import UsageMonth, UsageStat, utcnow
 
 
 def add(s: Session, model: type[Any], keys: dict[str, Any], increments: dict[str, int]) -> None:
-    dialect = s.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = postgresql.insert if dialect_name(s) == "postgresql" else sqlite.insert
     table = model.__table__
     stmt = insert(table).values(**keys, **increments)
     stmt = stmt.on_conflict_do_update(
@@ -26,14 +27,14 @@ def add(s: Session, model: type[Any], keys: dict[str, Any], increments: dict[str
 _RECORDED: set[tuple[str, str, str]] = set()
 
 
-def count_feature(s: Session, account: Account, feature: str) -> None:
+def count_feature(s: Session | Connection, account_id: str, objected: bool, feature: str) -> None:
     """Note that the account used a feature today (usage statistics); nothing if it objected."""
-    if account.objected:
+    if objected:
         return
-    key = (account.id, utcnow().date().isoformat(), feature)
+    key = (account_id, utcnow().date().isoformat(), feature)
     if key in _RECORDED:
         return
-    insert = postgresql.insert if s.get_bind().dialect.name == "postgresql" else sqlite.insert
+    insert = postgresql.insert if dialect_name(s) == "postgresql" else sqlite.insert
     s.execute(
         insert(UsageStat)
         .values(account_id=key[0], day=key[1], feature=key[2])

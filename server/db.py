@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, Result, create_engine, event
+from sqlalchemy import Connection, Engine, Result, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -38,6 +38,11 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
     """One unit of work: commit on success, roll back on any error."""
     with factory() as session, session.begin():
         yield session
+
+
+def dialect_name(db: Session | Connection) -> str:
+    """'postgresql' or 'sqlite', for the statements (upserts) whose syntax differs."""
+    return db.dialect.name if isinstance(db, Connection) else db.get_bind().dialect.name
 
 
 def rowcount(result: Result[Any]) -> int:

@@ -8,9 +8,9 @@ import hashlib
 import json
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Row, bindparam, insert, select, update
 
+from server.context import Authed
 from server.errors import ApiError
 from server.models import Account, PushReceipt, SyncRecord, utcnow
 from sync.protocol import (
@@ -57,53 +57,83 @@ def _expired() -> ApiError:
     )
 
 
-def _to_record(row: SyncRecord) -> Record:
+RecordRow = Row[str, str, int, bool, str | None]
+_RECORD_COLUMNS = (SyncRecord.id, SyncRecord.type, SyncRecord.revision, SyncRecord.deleted, SyncRecord.data)
+# Statements built once (see server.context._AUTH): the hot path only binds values.
+_PAGE = (
+    select(*_RECORD_COLUMNS)
+    .where(SyncRecord.account_id == bindparam("account_id"), SyncRecord.revision > bindparam("after"))
+    .order_by(SyncRecord.revision)
+    .limit(bindparam("limit"))
+)
+_RECEIPT = select(PushReceipt.request_hash, PushReceipt.response).where(
+    PushReceipt.account_id == bindparam("account_id"), PushReceipt.key == bindparam("key")
+)
+_EXISTING = select(*_RECORD_COLUMNS).where(
+    SyncRecord.account_id == bindparam("account_id"), SyncRecord.id.in_(bindparam("ids", expanding=True))
+)
+_INSERT = insert(SyncRecord)
+_UPDATE = (
+    update(SyncRecord)
+    .where(SyncRecord.account_id == bindparam("b_account_id"), SyncRecord.id == bindparam("b_id"))
+    .values(
+        revision=bindparam("revision"),
+        deleted=bindparam("deleted"),
+        data=bindparam("data"),
+        updated_at=bindparam("updated_at"),
+    )
+)
+_ADVANCE = (
+    update(Account).where(Account.id == bindparam("account_id")).values(sync_revision=bindparam("revision"))
+)
+_RECEIPT_INSERT = insert(PushReceipt)
+
+
+def _to_record(row: RecordRow) -> Record:
     return Record(
-        type=row.type,  # type: ignore[arg-type]
-        id=row.id,  # type: ignore[arg-type]
+        type=row.type,
+        id=row.id,
         revision=row.revision,
         deleted=row.deleted,
         data=json.loads(row.data) if row.data is not None else None,
     )
 
 
-def pull(s: Session, account: Account, cursor: str | None, limit: int) -> PullPage:
+def pull(db: Connection, authed: Authed, cursor: str | None, limit: int) -> PullPage:
+    account_id = authed.caller.account_id
+    floor, head = authed.sync_floor, authed.sync_revision
     after = 0
     if cursor is not None:
         after, floor_then = decode_cursor(cursor)
         # Tombstones up to the floor may be gone: a cursor below it is only good if it was issued after
         # that compaction (i.e. during a full pull started since). Above the head, the server lost
         # history (restored backup). Either way only a full compare is safe.
-        if (after < account.sync_floor and floor_then < account.sync_floor) or after > account.sync_revision:
+        if (after < floor and floor_then < floor) or after > head:
             raise _expired()
-    head = account.sync_revision
-    rows = list(
-        s.execute(
-            select(SyncRecord)
-            .where(SyncRecord.account_id == account.id, SyncRecord.revision > after)
-            .order_by(SyncRecord.revision)
-            .limit(limit + 1)
-        ).scalars()
-    )
+    rows = db.execute(_PAGE, {"account_id": account_id, "after": after, "limit": limit + 1}).all()
     has_more = len(rows) > limit
     rows = rows[:limit]
     last = rows[-1].revision if rows else after
     return PullPage(
         records=[_to_record(r) for r in rows],
-        next_cursor=encode_cursor(last, account.sync_floor),
+        next_cursor=encode_cursor(last, floor),
         has_more=has_more,
         revision=max(head, last),
     )
 
 
-def _same(row: SyncRecord, deleted: bool, data: dict[str, Any] | None) -> bool:
+def _same(row: RecordRow, deleted: bool, data: dict[str, Any] | None) -> bool:
     return row.deleted == deleted and (json.loads(row.data) if row.data is not None else None) == data
 
 
-def push(s: Session, account: Account, batch: PushBatch) -> PushResult:
-    """Apply the batch atomically; the caller holds the account row locked (serializes revisions)."""
+def push(db: Connection, authed: Authed, batch: PushBatch) -> str:
+    """Apply the batch atomically and answer the PushResult as JSON.
+
+    The caller holds the account row locked (serializes revisions) and `authed` was read under that lock.
+    """
+    account_id = authed.caller.account_id
     request_hash = hashlib.sha256(batch.model_dump_json().encode()).hexdigest()
-    receipt = s.get(PushReceipt, (account.id, batch.idempotency_key))
+    receipt = db.execute(_RECEIPT, {"account_id": account_id, "key": batch.idempotency_key}).first()
     if receipt is not None:
         if receipt.request_hash != request_hash:
             raise ApiError(
@@ -111,15 +141,10 @@ def push(s: Session, account: Account, batch: PushBatch) -> PushResult:
                 ERROR_IDEMPOTENCY_REUSED,
                 "Cette clé d'idempotence a déjà servi pour un autre lot de modifications.",
             )
-        return PushResult.model_validate_json(receipt.response)
+        return str(receipt.response)
 
     ids = [str(c.id) for c in batch.changes]
-    existing = {
-        r.id: r
-        for r in s.execute(
-            select(SyncRecord).where(SyncRecord.account_id == account.id, SyncRecord.id.in_(ids))
-        ).scalars()
-    }
+    existing = {r.id: r for r in db.execute(_EXISTING, {"account_id": account_id, "ids": ids})}
     conflicts: list[Conflict] = []
     unchanged: set[str] = set()
     for change in batch.changes:
@@ -149,9 +174,11 @@ def push(s: Session, account: Account, batch: PushBatch) -> PushResult:
             "fusionnez avec la version du serveur puis renvoyez.",
             extra={"conflicts": body},
         )
-    revision = account.sync_revision
+    revision = authed.sync_revision
     now = utcnow()
     results: list[Record] = []
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
     for change in batch.changes:
         key = str(change.id)
         row = existing.get(key)
@@ -160,22 +187,30 @@ def push(s: Session, account: Account, batch: PushBatch) -> PushResult:
             continue
         revision += 1
         data = None if change.deleted else json.dumps(change.data, ensure_ascii=False, separators=(",", ":"))
+        values = {"revision": revision, "deleted": change.deleted, "data": data, "updated_at": now}
         if row is None:
-            row = SyncRecord(account_id=account.id, id=key, type=change.type)
-            s.add(row)
-        row.revision = revision
-        row.deleted = change.deleted
-        row.data = data
-        row.updated_at = now
-        results.append(_to_record(row))
-    account.sync_revision = revision
-    result = PushResult(records=results, revision=revision)
-    s.add(
-        PushReceipt(
-            account_id=account.id,
-            key=batch.idempotency_key,
-            request_hash=request_hash,
-            response=result.model_dump_json(),
+            inserts.append({"account_id": account_id, "id": key, "type": change.type, **values})
+        else:
+            updates.append({"b_account_id": account_id, "b_id": key, **values})
+        results.append(
+            Record(
+                type=change.type, id=change.id, revision=revision, deleted=change.deleted, data=change.data
+            )
         )
+    if inserts:
+        db.execute(_INSERT, inserts)
+    if updates:
+        db.execute(_UPDATE, updates)
+    if revision != authed.sync_revision:
+        db.execute(_ADVANCE, {"account_id": account_id, "revision": revision})
+    response = PushResult(records=results, revision=revision).model_dump_json()
+    db.execute(
+        _RECEIPT_INSERT,
+        {
+            "account_id": account_id,
+            "key": batch.idempotency_key,
+            "request_hash": request_hash,
+            "response": response,
+        },
     )
-    return result
+    return response

@@ -21,6 +21,8 @@ HERE = Path(__file__).resolve().parent
 ROOTS = [
     "fastapi",
     "uvicorn",
+    "uvloop",  # uvicorn picks uvloop and httptools up when installed: far less CPU per request
+    "httptools",
     "sqlalchemy",
     "alembic",
     "psycopg",

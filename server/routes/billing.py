@@ -36,7 +36,7 @@ def checkout(body: CheckoutRequest, request: Request, caller: CallerDep) -> Chec
     ctx = ctx_of(request)
     with ctx.tx() as s:
         account = load_account(s, caller)
-        ensure_not_restricted(account)
+        ensure_not_restricted(account.restricted)
         if account.subscription_status in ACTIVE_STATUSES:
             raise ApiError(
                 409,

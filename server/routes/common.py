@@ -54,9 +54,9 @@ def month_of(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m")
 
 
-def ensure_not_restricted(account: Account) -> None:
+def ensure_not_restricted(restricted: bool) -> None:
     """Restriction of processing (GDPR art. 18): the data stays, but sync and analysis stop."""
-    if account.restricted:
+    if restricted:
         raise ApiError(
             403,
             "processing_restricted",

@@ -45,7 +45,7 @@ def _admit(ctx: AppContext, caller: Caller) -> str:
     month = month_of(now)
     with ctx.tx() as s:
         account = load_account(s, caller)
-        ensure_not_restricted(account)
+        ensure_not_restricted(account.restricted)
         plan = plan_of(s, account)
         row = s.get(UsageMonth, (account.id, month))
         used = (
@@ -75,7 +75,7 @@ def _meter(ctx: AppContext, account_id: str, month: str, usage: dict[str, int]) 
         counters.meter_tokens(s, account_id, month, usage)
         account = s.get(Account, account_id)
         if account is not None:
-            counters.count_feature(s, account, "analysis")
+            counters.count_feature(s, account.id, account.objected, "analysis")
 
 
 def _usage_from(obj: object) -> dict[str, int]:

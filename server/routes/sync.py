@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+import weakref
+from collections.abc import Callable
 from typing import Annotated
 
+import anyio
+import anyio.to_thread
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 
 from server import counters, sync_store
-from server.context import Authed, TokenDep, authenticate, ctx_of
+from server.context import AppContext, Authed, TokenDep, authenticate, ctx_of
 from server.errors import ApiError
 from server.routes.common import ensure_not_restricted
 from sync.protocol import (
@@ -29,7 +34,7 @@ from sync.protocol import (
 router = APIRouter(tags=["synchronisation"])
 
 
-def protocol_version(
+async def protocol_version(
     version: Annotated[
         str | None, Header(alias=PROTOCOL_HEADER, description="Version du protocole de synchronisation")
     ] = None,
@@ -54,8 +59,8 @@ ProtocolDep = Annotated[int, Depends(protocol_version)]
 
 
 def _sync_allowed(authed: Authed) -> None:
-    ensure_not_restricted(authed.account)
-    if not authed.plan.sync_enabled:
+    ensure_not_restricted(authed.restricted)
+    if not authed.sync_enabled:
         raise ApiError(403, "sync_not_in_plan", "La synchronisation n'est pas incluse dans votre offre.")
 
 
@@ -66,25 +71,59 @@ _ERRORS: dict[int | str, dict[str, object]] = {
 }
 
 
+def _pull(ctx: AppContext, token: str, cursor: str | None, limit: int) -> bytes:
+    with ctx.autocommit_engine.connect() as db:
+        authed = authenticate(db, token)
+        _sync_allowed(authed)
+        return sync_store.pull(db, authed, cursor, limit).model_dump_json().encode()
+
+
+def _push(ctx: AppContext, token: str, batch: PushBatch) -> bytes:
+    with ctx.engine.begin() as db:
+        # Row lock: pushes of one account are serialized, so revisions commit in order.
+        authed = authenticate(db, token, for_update=True)
+        _sync_allowed(authed)
+        result = sync_store.push(db, authed, batch)
+        counters.count_feature(db, authed.caller.account_id, authed.objected, "sync_push")
+        return result.encode()
+
+
+# The handlers are async and hand the whole database exchange to a worker thread in one hop (a sync
+# handler plus sync dependencies would cost one hop each), through their own small set of threads: the
+# work is short and mostly holds the GIL, so dozens of threads per process would only fight over it
+# (measured: 445 -> 780 requests/s with 4 instead of 40); slow requests elsewhere (bcrypt logins) keep
+# the default pool. They answer the JSON they built instead of letting FastAPI validate and serialize
+# the models a second time.
+SYNC_THREADS = 4
+# One limiter per event loop (anyio binds it to the loop that created it; tests run several loops).
+_limiters: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.CapacityLimiter] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+async def _in_thread(func: Callable[..., bytes], *args: object) -> bytes:
+    loop = asyncio.get_running_loop()
+    limiter = _limiters.get(loop)
+    if limiter is None:
+        limiter = _limiters[loop] = anyio.CapacityLimiter(SYNC_THREADS)
+    return await anyio.to_thread.run_sync(func, *args, limiter=limiter)
+
+
 @router.get(
     PULL_PATH,
     response_model=PullPage,
     summary="Changements après un curseur",
     responses={**_ERRORS, 410: {"model": ErrorBody}},
 )
-def pull(
+async def pull(
     request: Request,
     token: TokenDep,
     _version: ProtocolDep,
     cursor: Annotated[str | None, Query(max_length=60)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = DEFAULT_PULL_LIMIT,
 ) -> Response:
-    with ctx_of(request).read() as s:
-        authed = authenticate(s, token)
-        _sync_allowed(authed)
-        page = sync_store.pull(s, authed.account, cursor, limit)
-    # Already a validated PullPage: serialize once instead of letting FastAPI re-validate it.
-    return Response(page.model_dump_json(), media_type="application/json")
+    body = await _in_thread(_pull, ctx_of(request), token, cursor, limit)
+    return Response(body, media_type="application/json")
 
 
 @router.post(
@@ -93,16 +132,11 @@ def pull(
     summary="Envoyer un lot de modifications",
     responses={**_ERRORS, 409: {"model": ConflictBody}},
 )
-def push(
+async def push(
     batch: PushBatch,
     request: Request,
     token: TokenDep,
     _version: ProtocolDep,
-) -> PushResult:
-    with ctx_of(request).tx() as s:
-        # Row lock: pushes of one account are serialized, so revisions commit in order.
-        authed = authenticate(s, token, for_update=True)
-        _sync_allowed(authed)
-        result = sync_store.push(s, authed.account, batch)
-        counters.count_feature(s, authed.account, "sync_push")
-        return result
+) -> Response:
+    body = await _in_thread(_push, ctx_of(request), token, batch)
+    return Response(body, media_type="application/json")
