@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import math
 import re
-import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from sqlcipher3 import dbapi2
 
 from app.domain.document import PieceText
 from app.domain.kinds import READ_PRIORITY, PieceKind
@@ -127,7 +128,8 @@ def rank_pages(pages: Sequence[SelectedPage], fields: Iterable[str]) -> list[Sel
     """Pages in order of relevance: each field's best page, then each field's second best…"""
     if not pages:
         return []
-    db = sqlite3.connect(":memory:")
+    # The store's SQLite (sqlcipher3, unencrypted when no key is given): one SQLite engine in the app.
+    db = dbapi2.connect(":memory:")
     try:
         db.execute("CREATE VIRTUAL TABLE p USING fts5(text, tokenize='unicode61 remove_diacritics 2')")
         db.executemany("INSERT INTO p(rowid, text) VALUES (?, ?)", ((i, p.text) for i, p in enumerate(pages)))
