@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from server.config import Settings
 from server.db import make_engine, make_sessionmaker
-from server.errors import unauthorized
+from server.errors import ApiError, unauthorized
 from server.middleware import client_ip
 from server.models import Account, AuthSession, ConnectionLog, Plan, UTCDateTime, utcnow
 from server.security import token_hash
@@ -23,6 +23,9 @@ from server.security import token_hash
 ACCESS_PREFIX = "mao_at_"
 REFRESH_PREFIX = "mao_rt_"
 LAST_USED_GRANULARITY = timedelta(minutes=5)  # avoids a write on every request
+# Erasing the account or changing its login e-mail needs a session opened with the password this recently:
+# a stolen token (refreshed or not: refresh keeps the session's creation time) cannot do either.
+FRESH_LOGIN = timedelta(minutes=10)
 
 
 class AppContext:
@@ -166,6 +169,20 @@ def load_account(session: Session, caller: Caller, *, for_update: bool = False) 
     if account is None:  # erased between the token check and now
         raise unauthorized()
     return account
+
+
+def require_fresh_login(session: Session, caller: Caller, action: str) -> None:
+    """Refuse `action` unless the caller's session was opened with the password in the last minutes."""
+    created = session.execute(
+        select(AuthSession.created_at).where(AuthSession.id == caller.session_id)
+    ).scalar()
+    if created is None or utcnow() - created > FRESH_LOGIN:
+        raise ApiError(
+            403,
+            "reauthentication_required",
+            f"Pour {action}, confirmez votre mot de passe : reconnectez-vous puis recommencez "
+            f"dans les {int(FRESH_LOGIN.total_seconds() // 60)} minutes.",
+        )
 
 
 def expiry(seconds: int, now: datetime | None = None) -> datetime:

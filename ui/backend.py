@@ -688,9 +688,10 @@ class Backend:
         self._call("account", ("resolve_conflict",), conflict_id, keep)
         self._changed()
 
-    def delete_account(self, wipe_local: bool) -> None:
-        """Erase the account on the server; with `wipe_local`, this computer's store too."""
-        self._call("account", ("delete_account",), wipe_local=wipe_local)
+    def delete_account(self, wipe_local: bool, password: str) -> None:
+        """Erase the account on the server (after a fresh login with `password`); with `wipe_local`,
+        this computer's store too."""
+        self._call("account", ("delete_account",), password=password, wipe_local=wipe_local)
         if wipe_local:
             self._answers.clear()
             self.store = None  # closed and deleted by the service

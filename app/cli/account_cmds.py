@@ -88,7 +88,12 @@ def cmd_account_delete(args: argparse.Namespace) -> int:
             "(et --wipe-local pour effacer aussi les données de cet ordinateur)."
         )
     store = open_cli_store()
-    account.delete_account(store, wipe_local=args.wipe_local)
+    try:
+        password = read_secret("Mot de passe du compte Maître AO (confirmation) : ")
+        account.delete_account(store, password=password, wipe_local=args.wipe_local)
+    except BaseException:
+        store.close()
+        raise
     if not args.wipe_local:
         store.close()
     print("Compte supprimé sur le serveur, avec toutes les données synchronisées.")

@@ -230,11 +230,22 @@ def set_record_sync(store: Store, table: str, record_uuid: str, *, keep_local: b
 
 
 # --- "Supprimer mon compte" ---------------------------------------------------------------------------------------
-def delete_account(store: Store, *, wipe_local: bool, transport: httpx.BaseTransport | None = None) -> None:
+def delete_account(
+    store: Store, *, password: str, wipe_local: bool, transport: httpx.BaseTransport | None = None
+) -> None:
     """Erase the account on the server, then forget it here; with `wipe_local`, also delete this
-    computer's store (file and key): the store is closed and must not be used afterwards."""
+    computer's store (file and key): the store is closed and must not be used afterwards.
+
+    The server erases only for a session opened with the password minutes ago, so the password is asked
+    again and a fresh session opened first: a token left open on this computer is not enough."""
+    if not password:
+        raise InvalidInput("le mot de passe est vide.", field="mot de passe")
     url = _server_url(store)
+    email = rs.kv_get(store.read(), rs.ACCOUNT_EMAIL_KEY)
+    if not email:
+        raise InvalidInput("aucun compte n'est connecté sur cet ordinateur.", field="compte")
     with _user_errors(), _client(store, url, transport) as client:
+        client.login(email, password)
         client.delete_account()
     _tokens(store).clear()
     with store.transaction() as tx:

@@ -11,7 +11,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from server import stripe_gateway
-from server.context import CallerDep, client_of, ctx_of, load_account, log_connection
+from server.context import CallerDep, client_of, ctx_of, load_account, log_connection, require_fresh_login
 from server.errors import ApiError
 from server.models import (
     Account,
@@ -54,6 +54,8 @@ def patch_me(body: AccountPatch, request: Request, caller: CallerDep) -> Me:
     try:
         with ctx.tx() as s:
             account = load_account(s, caller)
+            if body.email is not None and body.email != account.email:
+                require_fresh_login(s, caller, "changer l'adresse e-mail de connexion")
             for name in ("first_name", "last_name", "email"):
                 value = getattr(body, name)
                 if value is not None:
@@ -258,6 +260,7 @@ def erase_account(s: Any, account_id: str) -> None:
 def erase_me(request: Request, caller: CallerDep) -> Response:
     ctx = ctx_of(request)
     with ctx.tx() as s:
+        require_fresh_login(s, caller, "supprimer le compte")
         account = load_account(s, caller)
         subscription = (
             account.stripe_subscription_id if account.subscription_status in ACTIVE_STATUSES else None

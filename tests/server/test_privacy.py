@@ -4,11 +4,12 @@ and account scoping of every account endpoint."""
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 from sqlalchemy import Engine, func, select
 
 from server.config import Settings
-from server.models import Account, BillingRecord, ConnectionLog, SyncRecord, UsageStat
+from server.models import Account, AuthSession, BillingRecord, ConnectionLog, SyncRecord, UsageStat, utcnow
 from tests.server.conftest import Api, User
 from tests.server.fakes import FakeService
 
@@ -38,6 +39,38 @@ def test_rectification(api: Api) -> None:
     assert clash.status_code == 409
     assert api.patch("/v1/me", headers=user.auth, json={"first_name": "  "}).status_code == 422
     assert api.patch("/v1/me", headers=user.auth, json={"role": "admin"}).status_code == 422
+
+
+def _age_session(engine: Engine, user: User, minutes: int) -> None:
+    with engine.begin() as conn:
+        conn.execute(
+            AuthSession.__table__.update()
+            .where(AuthSession.id == user.session_id)
+            .values(created_at=utcnow() - timedelta(minutes=minutes))
+        )
+
+
+def test_erasure_and_email_change_need_a_recent_password_login(api: Api, engine: Engine) -> None:
+    user = api.signup()
+    _age_session(engine, user, 11)  # a token stolen, or just left open, an hour ago
+    refused = api.delete("/v1/me", headers=user.auth)
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"] == "reauthentication_required"
+    assert "reconnectez-vous" in refused.json()["error"]["message"]
+    moved = api.patch("/v1/me", headers=user.auth, json={"email": "pirate@exemple.fr"})
+    assert moved.status_code == 403
+    # Refreshing the tokens does not make the session fresh: only the password does.
+    r = api.post("/v1/sessions/refresh", json={"refresh_token": user.refresh})
+    assert r.status_code == 200
+    refreshed = {"Authorization": f"Bearer {r.json()['access_token']}"}
+    assert api.delete("/v1/me", headers=refreshed).status_code == 403
+    # Names are corrected without it; the account is intact.
+    assert api.patch("/v1/me", headers=refreshed, json={"first_name": "Camille"}).status_code == 200
+    assert api.get("/v1/me", headers=refreshed).json()["email"] == user.email
+    # A new login with the password allows both.
+    fresh = api.login(user.email)
+    assert api.patch("/v1/me", headers=fresh.auth, json={"email": "camille@exemple.fr"}).status_code == 200
+    assert api.delete("/v1/me", headers=fresh.auth).status_code == 204
 
 
 def test_export_holds_everything_about_the_account(api: Api) -> None:

@@ -107,9 +107,16 @@ def test_serve_with_two_workers_shares_connections_restarts_a_dead_worker_and_st
     )
 
     def workers() -> list[int]:
-        children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
-        # multiprocessing also starts a resource tracker: only the spawned workers count.
-        return [int(c) for c in children if b"spawn_main" in Path(f"/proc/{c}/cmdline").read_bytes()]
+        # multiprocessing also starts a resource tracker: only the spawned workers count (a worker that
+        # just died may vanish between the two reads).
+        found = []
+        for child in Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split():
+            try:
+                if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes():
+                    found.append(int(child))
+            except OSError:
+                continue
+        return found
 
     def wait_until(check: Callable[[], bool]) -> None:
         deadline = time.monotonic() + 30

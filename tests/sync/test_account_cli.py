@@ -124,7 +124,15 @@ def test_deleting_the_account_erases_it_on_the_server_then_wipes_locally(
     assert run_cli(["sync"], cli_env)[0] == 0
     code, _out, err = run_cli(["account", "delete"], cli_env)
     assert code == 2 and "--yes" in err
-    code, out, err = run_cli(["account", "delete", "--yes", "--wipe-local"], cli_env)
+    # The password is asked again: a wrong one leaves the account and this computer's data alone.
+    code, _out, err = run_cli(
+        ["account", "delete", "--yes", "--wipe-local"], cli_env, stdin="faux-mot-de-passe\n"
+    )
+    assert code != 0 and "mot de passe incorrect" in err
+    assert (isolated_home / "maitre-ao.db").exists()
+    code, out, err = run_cli(
+        ["account", "delete", "--yes", "--wipe-local"], cli_env, stdin=acct.password + "\n"
+    )
     assert code == 0, err
     assert "supprimé" in out
     assert not (isolated_home / "maitre-ao.db").exists()

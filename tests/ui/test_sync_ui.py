@@ -197,10 +197,18 @@ def test_delete_account_needs_the_email_or_the_word_then_erases_on_the_server(
     dlg.typed.setText("oui")
     assert not dlg.confirm.isEnabled()
     dlg.typed.setText(account.email)
+    assert not dlg.confirm.isEnabled()  # the password is asked too
+    dlg.password.setText(account.password)
     assert dlg.confirm.isEnabled() and not dlg.wipe.isChecked()  # the local wipe is a choice
 
-    page.delete_account("oui", wipe_local=False)  # a wrong confirmation never reaches the server
+    page.delete_account("oui", wipe_local=False, password=account.password)  # never reaches the server
     assert "pas été supprimé" in page.account_state.text()
+    # A wrong password: the server keeps the account, this computer keeps everything.
+    page.delete_account(account.email, wipe_local=False, password="pas-le-bon-mot-de-passe")
+    qtbot.waitUntil(lambda: "n'a pas pu être supprimé" in page.account_state.text(), timeout=WAIT_MS)
+    assert "mot de passe incorrect" in page.account_state.text()
+    with AccountClient(live.url) as client:
+        client.login(account.email, account.password)
 
     qtbot.mouseClick(dlg.confirm, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "supprimé du serveur" in page.account_state.text(), timeout=WAIT_MS)
@@ -224,7 +232,7 @@ def test_delete_account_with_local_wipe_erases_this_computer_too(
     page.show_account()
     qtbot.waitUntil(lambda: page.email.text() == account.email, timeout=WAIT_MS)
     with qtbot.waitSignal(window.store_erased, timeout=WAIT_MS):
-        page.delete_account(DELETE_WORD, wipe_local=True)
+        page.delete_account(DELETE_WORD, wipe_local=True, password=account.password)
     assert not store_path.exists()
     assert not window.sync.enabled
     with pytest.raises(AuthRequired), AccountClient(live.url) as client:

@@ -185,7 +185,8 @@ class ConflictDialog(QDialog):
 
 
 class DeleteAccountDialog(QDialog):
-    """Confirmation of "Supprimer mon compte": type the e-mail or SUPPRIMER; optional local wipe."""
+    """Confirmation of "Supprimer mon compte": type the e-mail or SUPPRIMER, and the password (the server
+    erases only for a session opened with it minutes ago); optional local wipe."""
 
     def __init__(self, email: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -209,6 +210,14 @@ class DeleteAccountDialog(QDialog):
         self.typed.setAccessibleName(self.tr("Confirmation de la suppression du compte"))
         self.typed.setPlaceholderText(email or DELETE_WORD)
         lay.addWidget(self.typed)
+        password_label = QLabel(self.tr("Votre mot de passe, pour confirmer que c'est bien vous :"))
+        password_label.setWordWrap(True)
+        lay.addWidget(password_label)
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setAccessibleName(self.tr("Mot de passe du compte"))
+        password_label.setBuddy(self.password)
+        lay.addWidget(self.password)
         self.wipe = QCheckBox(self.tr("Effacer aussi toutes les données de cet ordinateur"))
         self.wipe.setToolTip(
             self.tr(
@@ -227,4 +236,10 @@ class DeleteAccountDialog(QDialog):
         buttons.addWidget(cancel)
         buttons.addWidget(self.confirm)
         lay.addLayout(buttons)
-        self.typed.textChanged.connect(lambda t: self.confirm.setEnabled(delete_confirmed(t, email)))
+        self.typed.textChanged.connect(self._update)
+        self.password.textChanged.connect(self._update)
+
+    def _update(self) -> None:
+        self.confirm.setEnabled(
+            delete_confirmed(self.typed.text(), self.email) and bool(self.password.text())
+        )

@@ -353,10 +353,12 @@ class SettingsPage(QWidget):
     def _delete_account(self) -> None:
         dlg = DeleteAccountDialog(self.email.text().strip(), self)
         self.delete_dialog = dlg
-        dlg.accepted.connect(lambda: self.delete_account(dlg.typed.text(), dlg.wipe.isChecked()))
+        dlg.accepted.connect(
+            lambda: self.delete_account(dlg.typed.text(), dlg.wipe.isChecked(), dlg.password.text())
+        )
         dlg.open()
 
-    def delete_account(self, typed: str, wipe_local: bool) -> None:
+    def delete_account(self, typed: str, wipe_local: bool, password: str) -> None:
         """Erase the account on the server (then this computer's data when asked)."""
         if not delete_confirmed(typed, self.email.text().strip()):
             self.account_state.setText(
@@ -387,7 +389,7 @@ class SettingsPage(QWidget):
         # On the store's worker: a local wipe must not race another access to the store.
         self.ctx.runner.run(
             self.tr("Suppression du compte"),
-            lambda _c: backend.delete_account(wipe_local),
+            lambda _c: backend.delete_account(wipe_local, password),
             on_success=ok,
             on_failure=fail,
         )
