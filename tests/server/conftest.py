@@ -7,6 +7,8 @@ from __future__ import annotations
 import dataclasses
 import os
 import secrets
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -229,3 +231,15 @@ def live(settings: Settings, engine: Engine) -> Iterator[LiveServer]:
     server = LiveServer(create_app(dataclasses.replace(settings, trust_proxy_headers=False), engine))
     yield server
     server.stop()
+
+
+def run_server_cli(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """`maitre-ao-server ARGS` in a child process."""
+    return subprocess.run(
+        [sys.executable, "-m", "server.cli", *args],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import uuid
 from datetime import timedelta
 from pathlib import Path
@@ -16,7 +14,13 @@ from server.config import Settings
 from server.context import AppContext
 from server.models import Account, BillingRecord, ConnectionLog, SyncRecord, utcnow
 from server.retention import purge
-from tests.server.conftest import Api, create_pg_database, drop_pg_database, postgres_reachable
+from tests.server.conftest import (
+    Api,
+    create_pg_database,
+    drop_pg_database,
+    postgres_reachable,
+    run_server_cli,
+)
 
 DAY = timedelta(days=1)
 
@@ -130,17 +134,6 @@ def test_account_that_never_subscribed_goes_three_years_after_its_last_use(
         )
 
 
-def _run(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "server.cli", *args],
-        env=env,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
 @pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def test_migrate_from_empty_then_purge_from_the_command_line(
     backend: str, tmp_path: Path, repo_root: Path
@@ -154,7 +147,7 @@ def test_migrate_from_empty_then_purge_from_the_command_line(
         name, url = create_pg_database()
     try:
         env = {**os.environ, "DATABASE_URL": url.replace("postgresql+psycopg://", "postgres://")}
-        migrated = _run(["migrate"], env, repo_root)
+        migrated = run_server_cli(["migrate"], env, repo_root)
         assert migrated.returncode == 0, migrated.stderr
         assert "Base de données à jour" in migrated.stdout
         settings = Settings(database_url=url)
@@ -167,7 +160,7 @@ def test_migrate_from_empty_then_purge_from_the_command_line(
                     account_id=None, at=utcnow() - 400 * DAY, event="login", ip="10.1.1.1", user_agent="t"
                 )
             )
-        purged = _run(["purge"], env, repo_root)
+        purged = run_server_cli(["purge"], env, repo_root)
         assert purged.returncode == 0, purged.stderr
         assert "accounts: 1" in purged.stdout and "connection_logs: 1" in purged.stdout
         with ctx.tx() as s:
@@ -185,7 +178,7 @@ def test_migrate_from_empty_then_purge_from_the_command_line(
 
 def test_production_refuses_to_serve_outside_france(repo_root: Path) -> None:
     env = {**os.environ, "MAITRE_AO_ENV": "production", "MAITRE_AO_HOSTING_REGION": "us-east-1"}
-    refused = _run(["serve", "--port", "1"], env, repo_root)
+    refused = run_server_cli(["serve", "--port", "1"], env, repo_root)
     assert refused.returncode == 1
     assert "hébergement en France" in refused.stderr
 
