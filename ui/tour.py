@@ -140,6 +140,7 @@ def run_tour(out: Path) -> list[Path]:
         page._delete_account()
         if page.delete_dialog is not None:
             page.delete_dialog.typed.setText("SUPPRIMER")
+            page.delete_dialog.password.setText("mot-de-passe-exemple")
             shot(page.delete_dialog, f"{theme}-parametres-supprimer-mon-compte")
             page.delete_dialog.reject()
         page.nav.setCurrentRow(0)

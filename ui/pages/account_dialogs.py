@@ -211,7 +211,6 @@ class DeleteAccountDialog(QDialog):
         self.typed.setPlaceholderText(email or DELETE_WORD)
         lay.addWidget(self.typed)
         password_label = QLabel(self.tr("Votre mot de passe, pour confirmer que c'est bien vous :"))
-        password_label.setWordWrap(True)
         lay.addWidget(password_label)
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
@@ -225,6 +224,7 @@ class DeleteAccountDialog(QDialog):
             )
         )
         lay.addWidget(self.wipe)
+        lay.addStretch(1)  # spare height (from the wrapped text above) goes here, not between the fields
         buttons = QHBoxLayout()
         cancel = QPushButton(self.tr("Annuler"))
         cancel.clicked.connect(self.reject)
