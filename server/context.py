@@ -81,14 +81,19 @@ class Caller:
 bearer = HTTPBearer(auto_error=False, description="Jeton d'accès obtenu par POST /v1/sessions.")
 
 
-async def bearer_token(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> str:
-    """The SHA-256 of the bearer token (checked against the database inside the handler's transaction)."""
-    if credentials is None or credentials.scheme.lower() != "bearer":
+def access_hash(authorization: str | None) -> str:
+    """The SHA-256 of the bearer token in an Authorization header value (checked against the database
+    inside the handler's transaction); 401 when it is missing or cannot be one of ours."""
+    scheme, _, token = (authorization or "").partition(" ")
+    if not token or scheme.lower() != "bearer":
         raise unauthorized("Authentification requise : jeton d'accès manquant.")
-    token = credentials.credentials
     if not token.startswith(ACCESS_PREFIX) or len(token) > 100:
         raise unauthorized()
     return token_hash(token)
+
+
+async def bearer_token(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> str:
+    return access_hash(None if credentials is None else f"{credentials.scheme} {credentials.credentials}")
 
 
 TokenDep = Annotated[str, Depends(bearer_token)]

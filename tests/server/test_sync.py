@@ -144,6 +144,27 @@ def test_protocol_version_checked_with_a_french_update_message(api: Api) -> None
         assert "mettez l'application à jour" in r.json()["error"]["message"]
 
 
+def test_sync_checks_the_token_then_the_protocol_before_reading_the_body(api: Api) -> None:
+    user = api.signup()
+    not_a_batch = {"changes": "rien"}
+    for headers, status in (
+        ({PROTOCOL_HEADER: "1"}, 401),  # no token: refused before the body is looked at
+        ({"Authorization": "Basic dXNlcjpwYXNz", PROTOCOL_HEADER: "1"}, 401),
+        ({"Authorization": "Bearer pas-un-jeton", PROTOCOL_HEADER: "1"}, 401),
+        ({**user.auth, PROTOCOL_HEADER: "0"}, 426),
+        (user.sync, 422),
+    ):
+        r = api.post("/v1/sync/push", headers=headers, json=not_a_batch)
+        assert r.status_code == status, (headers, r.text)
+    assert api.get("/v1/sync/changes", headers={PROTOCOL_HEADER: "1"}).status_code == 401
+    # Both operations still declare the bearer token and the protocol header in the schema.
+    schema = api.get("/openapi.json").json()
+    for path, method in (("/v1/sync/changes", "get"), ("/v1/sync/push", "post")):
+        operation = schema["paths"][path][method]
+        assert operation["security"] == [{"HTTPBearer": []}]
+        assert PROTOCOL_HEADER in [p["name"] for p in operation["parameters"] if p["in"] == "header"]
+
+
 def test_bad_and_expired_cursors(api: Api, settings: Settings, engine: Engine) -> None:
     user = api.signup()
     rid, keep1, keep2 = (str(uuid.uuid4()) for _ in range(3))
