@@ -6,7 +6,7 @@ import logging
 import logging.handlers
 import re
 
-from app.paths import log_dir
+from app.domain.paths import log_dir
 
 _SECRET_PATTERNS = [
     re.compile(r"sk-ant-[A-Za-z0-9_\-]+"),

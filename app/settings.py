@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar, cast
 
-from app.fsutil import atomic_write_text
-from app.paths import settings_path
+from app.domain.fsutil import atomic_write_text
+from app.domain.paths import settings_path
 
 log = logging.getLogger(__name__)
 

@@ -101,7 +101,7 @@ def time_child(mode: str, env: dict[str, str]) -> tuple[float, float]:
 def prepare_store(env: dict[str, str]) -> None:
     """A store with the example profile and consultation, as after a first run."""
     code = (
-        "from app.paths import example_dir\n"
+        "from app.domain.paths import example_dir\n"
         "from ui.backend import Backend\n"
         "from app.domain.progress import CancelToken, no_progress\n"
         "b = Backend(); b.create_store(); b.import_profile(example_dir() / 'profile.json')\n"
@@ -139,7 +139,7 @@ def stalls() -> None:
         sys.path.insert(0, str(REPO))
         from PySide6.QtCore import QElapsedTimer, QTimer
 
-        from app.paths import example_dir
+        from app.domain.paths import example_dir
         from ui.main import create_application, make_context
         from ui.main_window import WARM_UP_DELAY_MS, MainWindow
 

@@ -18,8 +18,8 @@ import shutil
 from datetime import datetime
 from pathlib import Path
 
-from app.errors import InvalidInput, StoreLocked, UserError
-from app.fsutil import fsync_dir
+from app.domain.errors import InvalidInput, StoreLocked, UserError
+from app.domain.fsutil import fsync_dir
 from local_store import keychain, migrate, recovery
 from local_store.store import (
     PASSPHRASE_MODE,

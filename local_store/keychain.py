@@ -18,7 +18,7 @@ from pathlib import Path
 import keyring
 from keyring.errors import KeyringError, PasswordDeleteError
 
-from app.errors import UserError
+from app.domain.errors import UserError
 
 log = logging.getLogger(__name__)
 

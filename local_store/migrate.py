@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.errors import UserError
+from app.domain.errors import UserError
 
 log = logging.getLogger(__name__)
 

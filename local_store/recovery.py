@@ -16,7 +16,7 @@ import secrets
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from app.errors import InvalidInput
+from app.domain.errors import InvalidInput
 
 SECRET_BYTES = 25  # 200 bits = 40 base32 characters
 GROUP = 5

@@ -30,8 +30,8 @@ from typing import TYPE_CHECKING
 import sqlcipher3
 from sqlcipher3 import dbapi2
 
-from app.errors import StoreLocked, UserError
-from app.fsutil import fsync_dir
+from app.domain.errors import StoreLocked, UserError
+from app.domain.fsutil import fsync_dir
 from local_store import keychain, migrate, recovery
 
 log = logging.getLogger(__name__)
@@ -122,7 +122,7 @@ def exists(path: Path | None = None) -> bool:
 
 def _resolve(path: Path | None) -> Path:
     if path is None:
-        from app.paths import store_path
+        from app.domain.paths import store_path
 
         return store_path()
     return Path(path)
@@ -306,7 +306,7 @@ def _pending_name(path: Path) -> str:
 
 
 def check_passphrase(passphrase: str) -> None:
-    from app.errors import InvalidInput
+    from app.domain.errors import InvalidInput
 
     if len(passphrase) < MIN_PASSPHRASE_CHARS:
         raise InvalidInput(

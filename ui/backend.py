@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from app.domain.errors import UserError
 from app.domain.progress import CancelToken, ProgressFn
-from app.errors import UserError
 
 if TYPE_CHECKING:  # pydantic models load with the first screen that needs them
     from app.domain.analysis import Analysis

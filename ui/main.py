@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-from app.errors import StoreLocked
+from app.domain.errors import StoreLocked
+from app.domain.paths import example_dir
 from app.logging_setup import setup_logging
-from app.paths import example_dir
 from app.settings import FIRST_RUN_DONE, THEME, Settings
 from ui.backend import Backend
 from ui.context import AppContext

@@ -20,8 +20,8 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QMetaObject, QObject, Qt, QTimer, Signal
 
+from app.domain.errors import UserError
 from app.domain.progress import Cancelled, CancelToken
-from app.errors import UserError
 
 log = logging.getLogger(__name__)
 

@@ -29,7 +29,7 @@ def _prepare_environment(home: Path) -> None:
 def run_tour(out: Path) -> list[Path]:
     from PySide6.QtWidgets import QApplication, QWidget
 
-    from app.paths import example_dir
+    from app.domain.paths import example_dir
     from ui.backend import BlockRow
     from ui.first_run import FirstRunDialog
     from ui.main import create_application, example_zip, make_context

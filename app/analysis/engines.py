@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 
 from app.domain.analysis import Analysis
 from app.domain.document import PieceText
+from app.domain.errors import UsageError
 from app.domain.progress import CancelToken, ProgressFn
-from app.errors import UsageError
 
 if TYPE_CHECKING:
     from app.analysis.claude.usage import CallUsage

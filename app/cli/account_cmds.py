@@ -10,7 +10,7 @@ import argparse
 from typing import Any
 
 from app.cli.store_cmds import open_cli_store, read_secret
-from app.errors import EXIT_OK, UsageError
+from app.domain.errors import EXIT_OK, UsageError
 from app.services import account
 from app.settings import ACCOUNT_EMAIL, ACCOUNT_SERVER_URL, Settings
 

@@ -11,7 +11,7 @@ import json
 from dataclasses import asdict
 
 from app.cli.store_cmds import open_cli_store, read_secret
-from app.errors import EXIT_OK
+from app.domain.errors import EXIT_OK
 
 
 def _eur(value: float) -> str:

@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from app.errors import EXIT_OK, InvalidInput
-from app.fsutil import atomic_write_text
+from app.domain.errors import EXIT_OK, InvalidInput
+from app.domain.fsutil import atomic_write_text
 
 ENGINES = ("offline", "claude", "hybrid")
 

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from app.errors import EXIT_OK, InvalidInput, UserError
+from app.domain.errors import EXIT_OK, InvalidInput, UserError
 
 EXAMPLE_DIR = Path(__file__).resolve().parents[1] / "resources" / "example"
 
@@ -78,7 +78,7 @@ def _print_result(answer: Any, result: Any) -> None:
 def cmd_demo(args: argparse.Namespace) -> int:
     from app.analysis.fiche import render_fiche
     from app.dce.reader import read_dce
-    from app.fsutil import atomic_write_text
+    from app.domain.fsutil import atomic_write_text
     from app.services import proposals
     from app.services.consultations import run_engine
     from app.services.profile import read_profile_file

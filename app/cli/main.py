@@ -12,7 +12,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from app.errors import EXIT_FAILURE, EXIT_USAGE, UserError
+from app.domain.errors import EXIT_FAILURE, EXIT_USAGE, UserError
 from app.logging_setup import setup_logging
 
 log = logging.getLogger(__name__)

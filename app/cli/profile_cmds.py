@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from app.cli.store_cmds import open_cli_store
+from app.domain.errors import EXIT_OK, UserError
 from app.domain.profile import CompanyProfile
-from app.errors import EXIT_OK, UserError
 from app.services import profile as profile_service
 
 

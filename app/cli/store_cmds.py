@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from app.errors import EXIT_FAILURE, EXIT_OK, UsageError, UserError
+from app.domain.errors import EXIT_FAILURE, EXIT_OK, UsageError, UserError
 from app.services import store as store_service
 from local_store.store import Store, StoreExists
 

@@ -21,9 +21,9 @@ from docx.shared import RGBColor
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+from app.domain.errors import InvalidInput
 from app.domain.profile import InsuranceKind
 from app.drafting.text import fold, key_terms, stems_of
-from app.errors import InvalidInput
 from app.export.dc_forms import FormInput
 from app.export.docx_util import save, set_checkbox
 

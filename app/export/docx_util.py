@@ -21,8 +21,8 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
+from app.domain.errors import InvalidInput
 from app.drafting.markers import MARKER_RE
-from app.errors import InvalidInput
 from app.export.typography import french_spacing
 
 _TEMPLATE_TYPE = b"application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
@@ -303,8 +303,8 @@ def set_checkbox(paragraph: Paragraph, checked: bool = True) -> bool:
 def save(doc: DocumentObject, path: Path, *, french: bool = True) -> None:
     """Saved through a buffer and an atomic rename: a crash never leaves half a file. `french`: the
     document is Maître AO's own (French spacing and language); a buyer's form is saved as it is."""
+    from app.domain.fsutil import atomic_write_bytes
     from app.export.typography import apply_french_typography, set_french_language
-    from app.fsutil import atomic_write_bytes
 
     if french:
         apply_french_typography(doc)

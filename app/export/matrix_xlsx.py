@@ -9,10 +9,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from app.domain.fsutil import atomic_write_bytes
 from app.drafting.gonogo import GoNoGo
 from app.drafting.requirements import Coverage, Requirement, coverage_summary
 from app.drafting.text import surface_words
-from app.fsutil import atomic_write_bytes
 
 _FILLS = {
     Coverage.COUVERTE: "C6EFCE",

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from app.errors import UserError
+from app.domain.errors import UserError
 
 
 def soffice() -> str | None:

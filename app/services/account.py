@@ -16,7 +16,7 @@ from typing import Literal
 
 import httpx
 
-from app.errors import InvalidInput, UserError
+from app.domain.errors import InvalidInput, UserError
 from app.settings import ACCOUNT_EMAIL, ACCOUNT_SERVER_URL, Settings
 from local_store import keychain
 from local_store import repo_sync as rs

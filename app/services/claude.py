@@ -17,7 +17,7 @@ from app.analysis.claude.client import (
 )
 from app.analysis.claude.ledger import UsageSink, record_call, store_sink
 from app.analysis.claude.usage import usage_from_response
-from app.errors import InvalidInput, UsageError
+from app.domain.errors import InvalidInput, UsageError
 from app.settings import (
     ACCOUNT_SERVER_URL,
     CLAUDE_DRAFTING_MODEL,

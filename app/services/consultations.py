@@ -21,9 +21,9 @@ from app.dce.extractors import Extraction
 from app.dce.reader import ReadOutcome, read_dce
 from app.domain.analysis import Analysis, Engine, Evidence
 from app.domain.document import PieceText
+from app.domain.errors import InvalidInput, UserError
 from app.domain.kinds import PieceKind
 from app.domain.progress import CancelToken, ProgressFn, no_progress
-from app.errors import InvalidInput, UserError
 from local_store import repo_consultations as repo_c
 from local_store import repo_pieces as repo_p
 from local_store.repo_consultations import ConsultationRow

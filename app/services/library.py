@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from app.errors import InvalidInput
+from app.domain.errors import InvalidInput
 from app.settings import LIBRARY_REVIEW_MONTHS, Settings
 from local_store import repo_library
 from local_store.repo_library import LibraryBlock

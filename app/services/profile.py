@@ -10,8 +10,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from app.domain.errors import InvalidInput
 from app.domain.profile import CompanyProfile
-from app.errors import InvalidInput
 from local_store import repo_profile
 from local_store.repo_profile import Expiry, SaveResult
 from local_store.store import Store

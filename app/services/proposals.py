@@ -16,13 +16,13 @@ from typing import Any
 
 from app.domain.analysis import Analysis
 from app.domain.document import PieceText
+from app.domain.errors import UserError
 from app.domain.profile import CompanyProfile
 from app.domain.progress import CancelToken
 from app.drafting.answer import Answer, prepare_answer, refresh_coverage
 from app.drafting.gonogo import GoNoGo, evaluate
 from app.drafting.offline import DraftContext, LibraryText, draft_section
 from app.drafting.outline import Outline, OutlineSection, build_outline
-from app.errors import UserError
 from app.export.bundle import ExportResult, export_answer
 from local_store.store import Store
 

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from app.fsutil import atomic_write_text
-from app.paths import store_path
+from app.domain.fsutil import atomic_write_text
+from app.domain.paths import store_path
 from app.settings import RETENTION_DAYS, Settings
 from local_store import backup as backup_mod
 from local_store import portability, retention

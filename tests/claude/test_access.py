@@ -7,7 +7,7 @@ import pytest
 from app.analysis.claude.client import resolve_access
 from app.analysis.engines import analyze, default_engine
 from app.domain.document import PieceText
-from app.errors import UsageError
+from app.domain.errors import UsageError
 from app.services import claude as claude_service
 from app.settings import ACCOUNT_SERVER_URL, CLAUDE_MODE, Settings
 from local_store import repo_usage
@@ -80,7 +80,7 @@ def test_claude_engine_without_access_says_how_to_configure(dce: list[PieceText]
 
 def test_account_mode_finds_the_token_the_account_client_saved() -> None:
     """sync.client.KeychainTokens keeps the access token under a name scoped by the store file."""
-    from app.paths import store_path
+    from app.domain.paths import store_path
     from local_store.keychain import store_key_name
     from sync.client import KeychainTokens
 

@@ -8,9 +8,9 @@ import pytest
 
 from app.dce import reader
 from app.domain.analysis import Engine
+from app.domain.errors import InvalidInput
 from app.domain.kinds import PieceKind
 from app.domain.progress import Cancelled, CancelToken
-from app.errors import InvalidInput
 from app.services import consultations as svc
 from local_store.store import Store
 from tests.conftest import EXAMPLE_DIR

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from app.errors import InvalidInput
+from app.domain.errors import InvalidInput
 from app.services import library
 from app.settings import LIBRARY_REVIEW_MONTHS, Settings
 from local_store.store import Store

@@ -9,8 +9,8 @@ from pathlib import Path
 import keyring
 import pytest
 
+from app.domain.errors import InvalidInput, StoreLocked
 from app.domain.profile import CompanyProfile
-from app.errors import InvalidInput, StoreLocked
 from local_store.backup import backup_store, restore_backup
 from local_store.repo_profile import load_profile, save_profile
 from local_store.store import Store, open_store, unlock_store

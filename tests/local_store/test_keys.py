@@ -7,7 +7,7 @@ from pathlib import Path
 import keyring
 import pytest
 
-from app.errors import EXIT_LOCKED, InvalidInput, StoreLocked
+from app.domain.errors import EXIT_LOCKED, InvalidInput, StoreLocked
 from local_store import keychain, recovery
 from local_store.store import (
     PassphraseRequired,

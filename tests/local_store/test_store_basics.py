@@ -8,7 +8,7 @@ from pathlib import Path
 import keyring
 import pytest
 
-from app.errors import EXIT_LOCKED, StoreLocked
+from app.domain.errors import EXIT_LOCKED, StoreLocked
 from local_store import keychain
 from local_store.keychain import KeychainUnavailable
 from local_store.migrate import latest

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from app.errors import InvalidInput
+from app.domain.errors import InvalidInput
 from app.services import account as account_service
 from local_store import repo_library
 from local_store.store import create_store, open_store

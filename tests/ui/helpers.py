@@ -8,7 +8,7 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
-from app.paths import example_dir
+from app.domain.paths import example_dir
 from ui.context import AppContext
 from ui.main_window import MainWindow
 

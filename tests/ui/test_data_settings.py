@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from app.paths import store_path
+from app.domain.paths import store_path
 from tests.ui.helpers import ready_window
 from ui.context import AppContext
 from ui.first_run import FirstRunDialog

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
-from app.paths import store_path
+from app.domain.paths import store_path
 from ui.context import AppContext
 from ui.first_run import FirstRunDialog, print_to_pdf
 from ui.main import AppFlow

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.analysis import Analysis
-from app.paths import exports_dir
+from app.domain.paths import exports_dir
 from ui.backend import Backend, CheckRow, ConsultationRow, PieceRow
 from ui.context import AppContext
 from ui.operations import OpContext

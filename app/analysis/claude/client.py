@@ -16,7 +16,7 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from app.errors import UserError
+from app.domain.errors import UserError
 from app.settings import ACCOUNT_SERVER_URL, CLAUDE_MODE, Settings
 
 if TYPE_CHECKING:
@@ -67,7 +67,7 @@ def get_secret(name: str) -> str | None:
 
 def _store_scoped_session_name() -> str:
     """The account client keeps its access token per store file (sync.client.KeychainTokens)."""
-    from app.paths import store_path
+    from app.domain.paths import store_path
     from local_store.keychain import store_key_name
 
     return SESSION_TOKEN_SECRET + "-" + store_key_name(store_path()).removeprefix("store-key-")

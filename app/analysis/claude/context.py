@@ -18,10 +18,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlcipher3 import dbapi2
-
 from app.domain.document import PieceText
 from app.domain.kinds import READ_PRIORITY, PieceKind
+from local_store.text_rank import best_matches
 
 # Conservative estimate: French text is ~3.5–4 characters per token; 3 keeps us under budget.
 CHARS_PER_TOKEN = 3.0
@@ -126,25 +125,8 @@ def _candidates(pieces: Sequence[PieceText]) -> list[SelectedPage]:
 
 def rank_pages(pages: Sequence[SelectedPage], fields: Iterable[str]) -> list[SelectedPage]:
     """Pages in order of relevance: each field's best page, then each field's second best…"""
-    if not pages:
-        return []
-    # The store's SQLite (sqlcipher3, unencrypted when no key is given): one SQLite engine in the app.
-    db = dbapi2.connect(":memory:")
-    try:
-        db.execute("CREATE VIRTUAL TABLE p USING fts5(text, tokenize='unicode61 remove_diacritics 2')")
-        db.executemany("INSERT INTO p(rowid, text) VALUES (?, ?)", ((i, p.text) for i, p in enumerate(pages)))
-        per_field: list[list[int]] = []
-        for name in fields:
-            query = _fts_query(FIELD_QUERIES.get(name, name))
-            if not query:
-                continue
-            rows = db.execute(
-                "SELECT rowid FROM p WHERE p MATCH ? ORDER BY bm25(p) LIMIT ?",
-                (query, TOP_PAGES_PER_FIELD),
-            ).fetchall()
-            per_field.append([int(r[0]) for r in rows])
-    finally:
-        db.close()
+    queries = [q for q in (_fts_query(FIELD_QUERIES.get(name, name)) for name in fields) if q]
+    per_field = best_matches([p.text for p in pages], queries, TOP_PAGES_PER_FIELD)
     order: list[int] = []
     for rank in range(TOP_PAGES_PER_FIELD):
         for ids in per_field:

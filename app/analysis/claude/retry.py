@@ -14,8 +14,8 @@ from typing import TypeVar
 
 import anthropic
 
+from app.domain.errors import UserError
 from app.domain.progress import Cancelled, CancelToken
-from app.errors import UserError
 
 log = logging.getLogger(__name__)
 

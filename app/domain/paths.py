@@ -39,7 +39,7 @@ def exports_dir() -> Path:
 
 
 def resources_dir() -> Path:
-    return Path(__file__).resolve().parent / "resources"
+    return Path(__file__).resolve().parents[1] / "resources"  # app/resources
 
 
 def example_dir() -> Path:
