@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from app.analysis.claude.ledger import store_sink
 from app.dce.archive import ArchiveLimits
 from app.dce.extractors import Extraction
 from app.dce.reader import ReadOutcome, read_dce
@@ -288,26 +289,6 @@ def search(store: Store, text: str, consultation_uuid: str | None = None, limit:
 
 
 # --- analysis of a consultation ---------------------------------------------------------------------
-def _usage_sink(store: Store, consultation_uuid: str) -> Callable[[Any], None]:
-    def record(call: Any) -> None:
-        from app.analysis.claude.usage import cost_eur
-        from local_store import repo_usage
-
-        repo_usage.record(
-            store,
-            consultation_uuid=consultation_uuid,
-            purpose=call.purpose,
-            model=call.model,
-            input_tokens=call.input_tokens,
-            output_tokens=call.output_tokens,
-            cache_write_tokens=call.cache_write_tokens,
-            cache_read_tokens=call.cache_read_tokens,
-            cost_eur=cost_eur(call),
-        )
-
-    return record
-
-
 def _analyze_and_store(
     store: Store,
     uuid: str,
@@ -322,7 +303,7 @@ def _analyze_and_store(
         engine,
         progress=progress,
         cancel=cancel,
-        usage_sink=_usage_sink(store, uuid),
+        usage_sink=store_sink(store, uuid),
         consultation_uuid=uuid,
     )
     with store.transaction() as tx:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable
 
@@ -35,15 +36,7 @@ def store_sink(store: Store, consultation_uuid: str | None = None) -> UsageSink:
 
     def sink(call: CallUsage) -> None:
         if call.consultation_uuid is None and consultation_uuid is not None:
-            call = CallUsage(
-                call.purpose,
-                call.model,
-                call.input_tokens,
-                call.output_tokens,
-                call.cache_write_tokens,
-                call.cache_read_tokens,
-                consultation_uuid,
-            )
+            call = dataclasses.replace(call, consultation_uuid=consultation_uuid)
         record_call(store, call, settings)
 
     return sink
