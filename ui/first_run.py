@@ -28,7 +28,7 @@ from app.domain.profile import Address, CompanyProfile
 from app.domain.siret import siret_error
 from ui.backend import Backend
 from ui.operations import OperationRunner
-from ui.widgets import SiretEdit, busy_button, chain
+from ui.widgets import SiretEdit, run_busy
 
 
 def recovery_key_document(key: str) -> QTextDocument:
@@ -280,25 +280,22 @@ class FirstRunDialog(QDialog):
             if passphrase != self.pass2.text():
                 self.create_error.setText(self.tr("Les deux phrases de passe diffèrent."))
                 return
-        done = busy_button(self.create_button, self.tr("Création…"))
 
         def ok(key: object) -> None:
-            done()
             self.recovery_key = str(key)
             self.key_label.setText(self.recovery_key)
             self.store_created.emit()
             # With a passphrase there is no recovery key to keep: straight to the company.
             self.pages.setCurrentIndex(2 if self.recovery_key else 3)
 
-        def fail(message: str) -> None:
-            done()
-            self.create_error.setText(message)
-
-        self.runner.run(
+        run_busy(
+            self.runner,
             self.tr("Création du coffre"),
             lambda _c: self.backend.create_store(passphrase),
+            button=self.create_button,
+            busy_text=self.tr("Création…"),
+            error_label=self.create_error,
             on_success=ok,
-            on_failure=fail,
         )
 
     def _copy_key(self) -> None:
@@ -340,21 +337,14 @@ class FirstRunDialog(QDialog):
         except ValueError as exc:
             self.profile_error.setText(str(siret_error(self.p_siret.text()) or exc))
             return
-        done = busy_button(self.profile_save, self.tr("Enregistrement…"))
-
-        def ok(_r: object) -> None:
-            done()
-            self.pages.setCurrentIndex(4)
-
-        def fail(message: str) -> None:
-            done()
-            self.profile_error.setText(message)
-
-        self.runner.run(
+        run_busy(
+            self.runner,
             self.tr("Enregistrement du profil"),
             lambda _c: self.backend.save_profile(profile),
-            on_success=ok,
-            on_failure=fail,
+            button=self.profile_save,
+            busy_text=self.tr("Enregistrement…"),
+            error_label=self.profile_error,
+            on_success=lambda _r: self.pages.setCurrentIndex(4),
         )
 
     def _with_example(self) -> None:
@@ -412,15 +402,12 @@ class UnlockDialog(QDialog):
             what = "la phrase de passe" if self.passphrase_mode else "la clé de secours"
             self.error.setText(self.tr("Saisissez %s.") % what)
             return
-        done = busy_button(self.ok, self.tr("Vérification…"))
-
-        def fail(message: str) -> None:
-            done()
-            self.error.setText(message)
-
-        self.runner.run(
+        run_busy(
+            self.runner,
             self.tr("Déverrouillage"),
             lambda _c: self.backend.open(key) if self.passphrase_mode else self.backend.unlock(key),
-            on_success=chain(done, self.accept),
-            on_failure=fail,
+            button=self.ok,
+            busy_text=self.tr("Vérification…"),
+            error_label=self.error,
+            on_success=lambda _r: self.accept(),
         )

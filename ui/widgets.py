@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -17,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.siret import siret_error
-from ui.operations import Operation
+from ui.operations import OpContext, Operation, OperationRunner
 
 
 class SiretEdit(QLineEdit):
@@ -66,6 +67,31 @@ def busy_button(button: QPushButton, text: str) -> Callable[[], None]:
         button.setEnabled(True)
 
     return restore
+
+
+def run_busy(
+    runner: OperationRunner,
+    title: str,
+    work: Callable[[OpContext], Any],
+    *,
+    button: QPushButton,
+    busy_text: str,
+    error_label: QLabel,
+    on_success: Callable[[Any], object],
+) -> None:
+    """Run `work` off the UI thread while `button` shows `busy_text`; the button comes back either way
+    and a failure's French message goes to `error_label`."""
+    restore = busy_button(button, busy_text)
+
+    def ok(result: Any) -> None:
+        restore()
+        on_success(result)
+
+    def fail(message: str) -> None:
+        restore()
+        error_label.setText(message)
+
+    runner.run(title, work, on_success=ok, on_failure=fail)
 
 
 class OperationBar(QWidget):
