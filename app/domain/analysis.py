@@ -70,6 +70,9 @@ class Criterion(BaseModel):
 class Lot(BaseModel):
     number: int
     title: str
+    # This lot's own award criteria, where the RC weights lots (or groups of lots) differently;
+    # the analysis' top-level criteria are then lot 1's.
+    criteria: list[Criterion] | None = None
 
 
 class PieceSummary(BaseModel):
@@ -126,6 +129,9 @@ class Analysis(BaseModel):
     def to_contract(self) -> dict[str, Any]:
         """The JSON printed by `analyze --format json` (see analysis.schema.json)."""
         data = self.model_dump(mode="json")
+        for lot in data["lots"]:
+            if lot.get("criteria") is None:
+                lot.pop("criteria", None)  # optional in the contract: absent, never null
         data["pieces"] = [
             {
                 "file": p.file,

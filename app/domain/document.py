@@ -6,6 +6,12 @@ from dataclasses import dataclass, field
 
 from app.domain.kinds import PieceKind
 
+# The shape of extracted text, the same from every format: one line per line of the document; a
+# table row on one line with its cells separated by CELL_SEP; the lines inside one cell joined by
+# CELL_BREAK (two spaces: invisible to a reader, safe in XML, kept apart from word spaces).
+CELL_SEP = "\t"
+CELL_BREAK = "  "
+
 
 @dataclass(frozen=True, slots=True)
 class PageText:

@@ -13,8 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from app.domain.analysis import Criterion, Evidence, SubCriterion
+from app.domain.document import CELL_BREAK
 
-from .source import Line, Page
+from . import criteria_rows
+from .source import Line, Page, logical_lines
 from .text import HEADING_PREFIX, fold, has_leaders, heading_number, is_later_section
 
 _ANCHOR = re.compile(
@@ -568,7 +570,7 @@ def _quote(entry: _Entry) -> str:
 
 
 def _section(
-    pages: Sequence[Page], page_index: int, line_index: int, limit: int = 160
+    pages: Sequence[Page], page_index: int, line_index: int, limit: int = 260
 ) -> list[tuple[Page, Line]]:
     out: list[tuple[Page, Line]] = []
     anchor_no = heading_number(pages[page_index].lines[line_index].text)
@@ -591,6 +593,26 @@ def _section(
             out.append((page, line))
             if len(out) >= limit:
                 return out
+    return out
+
+
+def _cell_lines(section: list[tuple[Page, Line]]) -> list[tuple[Page, Line]]:
+    out: list[tuple[Page, Line]] = []
+    for page, line in section:
+        if not line.cells or heading_number(line.text) or len(line.text) < 90 and _ANCHOR.search(line.folded):
+            out.append((page, line))  # a heading "6.2 | Jugement des offres" stays whole
+            continue
+        # A one-line row stays one line ("Prix 60 % dont"); a row whose cells wrap gives each inner
+        # line, then the other cells ("Définition : … / … pondération. / 40 %").
+        parts = [p for cell in line.cells for p in cell.split(CELL_BREAK) if p.strip()]
+        if all(CELL_BREAK not in cell for cell in line.cells):
+            parts = [" ".join(line.cells)]
+        else:
+            first = logical_lines([p for p in line.cells[0].split(CELL_BREAK) if p.strip()])
+            parts = [*first, " ".join(p for cell in line.cells[1:] for p in cell.split(CELL_BREAK) if p.strip())]
+        for part in parts:
+            if part.strip():
+                out.append((page, Line(text=part, folded=fold(part), start=line.start)))
     return out
 
 
@@ -622,7 +644,12 @@ def _ordered_only(lines: list[tuple[Page, Line]], anchor_page: Page, anchor: Lin
 _CANDIDATURES = re.compile(r"\bcandidatures?\b|\bcandidats?\s+admis")
 
 
-def find_criteria(pages: Sequence[Page]) -> tuple[list[Criterion], Evidence] | None:
+Found = tuple[list[Criterion], Evidence, dict[int, list[Criterion]]]
+
+
+def find_criteria(pages: Sequence[Page]) -> Found | None:
+    """The award criteria (lot 1's when lots are weighted differently), their evidence, and each
+    lot's own criteria when the RC gives one table per lot or group of lots."""
     best: list[Criterion] = []
     for pi, page in enumerate(pages):
         for li, line in enumerate(page.lines):
@@ -631,6 +658,11 @@ def find_criteria(pages: Sequence[Page]) -> tuple[list[Criterion], Evidence] | N
             if _CANDIDATURES.search(line.folded) and not re.search(r"\boffres?\b", line.folded):
                 continue  # the selection of candidatures (restricted procedures) is not the award
             section = _section(pages, pi, li)
+            by_rows = _by_rows([(page, line), *section])
+            if by_rows is not None:
+                return by_rows
+            # The line reader reads a table cell by cell, one inner line at a time.
+            section = _cell_lines(section)
             head = [(page, line)] if _WEIGHT.search(line.folded) else []
             entries = _entries(_items([*head, *section]))
             tops = _group(entries)
@@ -639,7 +671,7 @@ def find_criteria(pages: Sequence[Page]) -> tuple[list[Criterion], Evidence] | N
                 criteria = _to_criteria(tops)
                 total = sum(c.weight_percent or 0 for c in criteria)
                 if abs(total - 100) <= 1:
-                    return criteria, criteria[0].evidence or page.evidence(line.text[:240])
+                    return criteria, criteria[0].evidence or page.evidence(line.text[:240]), {}
                 if len(criteria) > len(best):
                     best = criteria
             if not best:
@@ -648,9 +680,9 @@ def find_criteria(pages: Sequence[Page]) -> tuple[list[Criterion], Evidence] | N
                     if _ORDER_ONLY.search(tl.folded):
                         ordered = _ordered_only(section, tp, tl)
                         if len(ordered) >= 2:
-                            return ordered, tp.evidence(tl.text[:240])
+                            return ordered, tp.evidence(tl.text[:240]), {}
     if best:
-        return best, best[0].evidence or pages[0].evidence(best[0].name)
+        return best, best[0].evidence or pages[0].evidence(best[0].name), {}
     return _price_only(pages)
 
 
@@ -662,10 +694,70 @@ _PRICE_ONLY = re.compile(
 )
 
 
-def _price_only(pages: Sequence[Page]) -> tuple[list[Criterion], Evidence] | None:
+def _price_only(pages: Sequence[Page]) -> Found | None:
     for page in pages:
         m = _PRICE_ONLY.search(page.folded)
         if m is not None:
             evidence = page.evidence_at(m.start(), m.end())
-            return [Criterion(name="Prix", weight_percent=100.0, evidence=evidence)], evidence
+            return [Criterion(name="Prix", weight_percent=100.0, evidence=evidence)], evidence, {}
     return None
+
+
+def _by_rows(section: list[tuple[Page, Line]]) -> Found | None:
+    """The section read as rows (see criteria_rows), one table per lot or group of lots. Used when
+    every table it finds is complete (weights adding up to their scale); else the line reader."""
+    tables: list[tuple[set[int], list[Criterion]]] = []
+    for block in criteria_rows.split_by_lot(section):
+        read = criteria_rows.read_rows(block.lines)
+        criteria = _rows_to_criteria(criteria_rows.nest(read.rows), read.total)
+        if criteria is None:
+            if block.lots:
+                continue  # a lot heading followed by prose
+            return None
+        tables.append((block.lots, criteria))
+    if not tables:
+        return None
+    first = next((c for lots, c in tables if 1 in lots), tables[0][1])
+    per_lot: dict[int, list[Criterion]] = {}
+    if len(tables) >= 2:
+        for lots, criteria in tables:
+            for number in sorted(lots):
+                per_lot.setdefault(number, criteria)
+    evidence = first[0].evidence
+    assert evidence is not None
+    return first, evidence, per_lot
+
+
+def _rows_to_criteria(tops: list[criteria_rows.Row], stated: float | None) -> list[Criterion] | None:
+    """Weights as percentages when the scale is known: a stated total, percentages, or points
+    adding up to 100. A table that is not complete returns None (the line reader tries)."""
+    if len(tops) < 2 and not (tops and tops[0].children):
+        return None
+    if any(not t.weight or (t.opens and not t.children) for t in tops):
+        return None  # a criterion without weight, or whose announced sub-criteria were not read
+    total = sum(t.weight or 0.0 for t in tops)
+    percent = all(t.unit in ("%", "") for t in tops) and any(t.unit == "%" for t in tops)
+    scale_total = stated if stated else 100.0
+    if abs(total - scale_total) > 0.5 and not (percent and abs(total - 100) <= 0.5):
+        return None
+    factor = 100.0 / scale_total
+    out: list[Criterion] = []
+    for top in tops:
+        pct = round((top.weight or 0.0) * factor, 2)
+        subs: list[SubCriterion] = []
+        raw = sum(c.weight or 0.0 for c in top.children)
+        for child in top.children:
+            if child.weight is None:
+                value = None
+            elif abs(raw - (top.weight or 0.0)) <= 0.5:
+                value = round(child.weight * factor, 2)  # sub-criteria in the criterion's own points
+            elif abs(raw - 100) <= 0.5:
+                value = round(child.weight * pct / 100, 2)  # sub-criteria in % of the criterion
+            else:
+                return None
+            subs.append(SubCriterion(name=child.name, weight_percent=value))
+        quote = top.line.text[:240].strip()
+        out.append(
+            Criterion(name=top.name, weight_percent=pct, subcriteria=subs, evidence=top.page.evidence(quote))
+        )
+    return out

@@ -115,11 +115,15 @@ def analyze_offline(pieces: list[PieceText], *, cancel: CancelToken | None = Non
         analysis.contract_form = form_found[0]
         analysis.evidence["contract_form"] = form_found[1]
     step("offer_validity_days", validity.find_validity, rule_pages(dce, *_VALIDITY_KINDS))
-    step(
+    found_criteria = step(
         "criteria",
         criteria.find_criteria,
         rule_pages(dce, PieceKind.RC, PieceKind.CCP, PieceKind.CADRE_REPONSE, PieceKind.CCAP),
     )
+    if found_criteria is not None and found_criteria[2]:
+        per_lot = found_criteria[2]
+        for lot in analysis.lots:
+            lot.criteria = per_lot.get(lot.number)
     step("required_documents", documents.find_required_documents, rule_pages(dce, *_DOCUMENT_KINDS))
     step("memoire_page_limit", page_limit.find_page_limit, rule_pages(dce, *_PAGE_LIMIT_KINDS))
     analysis.warnings = _warnings(dce, analysis)

@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 
 from app.domain.analysis import Evidence, Lot
+from app.domain.document import CELL_BREAK
 
 from .source import Page, piece_groups
 from .text import fold, has_leaders, strip_leaders
@@ -116,7 +117,62 @@ def _table_lots(page: Page, header: int) -> list[tuple[int, str]]:
     return [row for row in rows if row[1]]
 
 
+_ROW_NUMBER = re.compile(r"^(?:lots?\s*(?:n\s*°|no\.?|n°|numero)?\s*)?0?(\d{1,3})\s*[.:)-]?$")
+_TITLE_HEADER = re.compile(r"\b(?:intitule|designation|libelle|objet|denomination|nature)s?\b")
+_MONEY = re.compile(r"\d\s*(?:€|euros?\b|eur\b|k€|m€)|^\s*\d[\d\s.,]*$", re.I)
+_LOT_WORD = re.compile(r"\blots?\b|allotissement")
+
+
+def _row_table_lots(pages: Sequence[Page]) -> tuple[list[tuple[int, str]], Evidence] | None:
+    """A table whose rows are numbered 1, 2, 3… in its first cell, under a header (or a few lines)
+    that speak of lots: the title is the cell of the column headed Intitulé/Désignation/Objet, else
+    the second one. The table may go on over the next pages."""
+    rows: list[tuple[int, str]] = []
+    evidence: Evidence | None = None
+    title_col = 1
+    context: list[str] = []  # the lines just above the first row
+    gap = 0
+    for page in pages:
+        for line in page.lines:
+            cells = [c.replace(CELL_BREAK, " ") for c in line.cells]
+            m = _ROW_NUMBER.match(fold(cells[0])) if len(cells) >= 2 else None
+            if m is not None and int(m.group(1)) == len(rows) + 1:
+                if not rows and not any(_LOT_WORD.search(x) for x in context[-10:]):
+                    context.append(line.folded)
+                    continue
+                # The title runs from its column to the first amount (a wide title may be split).
+                parts: list[str] = []
+                for cell in cells[title_col if title_col < len(cells) else 1 :]:
+                    if _MONEY.search(cell) and parts:
+                        break
+                    parts.append(cell)
+                title = _AMOUNT.sub("", " ".join(parts)).strip(" :-–«»\";,")
+                if re.search(r"[^\W\d_]{2}", title) and len(title) <= 250:
+                    rows.append((int(m.group(1)), title))
+                    evidence = evidence or page.evidence(line.text[:240])
+                    gap = 0
+                    continue
+            if rows:
+                gap += 1
+                if gap > 3 and len(rows) >= 2:
+                    return rows, evidence  # type: ignore[return-value]
+                if gap > 3:
+                    rows, evidence, gap = [], None, 0
+                continue
+            if cells:
+                heads = [i for i, c in enumerate(cells) if _TITLE_HEADER.search(fold(c))]
+                if heads and heads[0] > 0 and any(_LOT_WORD.search(fold(c)) for c in cells):
+                    title_col = heads[0]
+            context.append(line.folded)
+    if len(rows) >= 2 and evidence is not None:
+        return rows, evidence
+    return None
+
+
 def _lots_in_piece(pages: Sequence[Page]) -> tuple[list[Lot], Evidence] | None:
+    table = _row_table_lots(pages)
+    if table is not None:
+        return [Lot(number=n, title=t) for n, t in table[0]], table[1]
     lots: dict[int, str] = {}
     evidence: Evidence | None = None
     for page in pages:

@@ -10,7 +10,7 @@ from itertools import pairwise
 from typing import overload
 
 from app.domain.analysis import Evidence
-from app.domain.document import PieceText
+from app.domain.document import CELL_BREAK, CELL_SEP, PieceText
 from app.domain.kinds import READ_PRIORITY, PieceKind
 
 from .text import fold, squash
@@ -122,10 +122,14 @@ _CONTINUES = frozenset(
 _LIST_MARK = re.compile(r"^(?:[a-h]|[ivx]{1,4})[).]\s|^o\s")
 
 
-def _logical_lines(raw: list[str]) -> list[str]:
+def logical_lines(raw: list[str], rows: frozenset[str] | set[str] = frozenset()) -> list[str]:
+    """Physical lines → logical ones: a line that clearly continues the previous one is joined to
+    it; a table row (in `rows`) is whole and never joined to a neighbour."""
     out: list[str] = []
+    previous_row = False
     for line in raw:
-        if out:
+        is_row = line in rows
+        if out and not is_row and not previous_row:
             prev = out[-1]
             first = line[0]
             joins = (first.islower() and prev[-1] not in ".;:!?") or (
@@ -140,6 +144,7 @@ def _logical_lines(raw: list[str]) -> list[str]:
                 out[-1] = f"{prev} {line}"
                 continue
         out.append(line)
+        previous_row = is_row
     return out
 
 
@@ -191,6 +196,15 @@ def _without_toc(texts: list[str]) -> list[str]:
     return [text for i, text in enumerate(texts) if i not in drop]
 
 
+def _cells(row: str) -> tuple[str, ...]:
+    """A table row's cells, each with its inner line breaks (CELL_BREAK) kept."""
+    return tuple(
+        CELL_BREAK.join(squash(part) for part in cell.split(CELL_BREAK) if part.strip())
+        for cell in row.split(CELL_SEP)
+        if cell.strip()
+    )
+
+
 def build_pages(piece: PieceText) -> list[Page]:
     physical = [[x for x in (squash(y) for y in page.text.splitlines()) if x] for page in piece.pages]
     skip = _repeated_lines(physical)
@@ -214,12 +228,8 @@ def build_pages(piece: PieceText) -> list[Page]:
                 headers.append(line)
                 continue
             raw.append(line)
-        texts = _without_toc(_logical_lines(raw))
-        rows = {
-            squash(x): tuple(squash(c) for c in x.split("\t") if c.strip())
-            for x in page.text.splitlines()
-            if "\t" in x
-        }
+        rows = {squash(x): _cells(x) for x in page.text.splitlines() if CELL_SEP in x or CELL_BREAK in x.strip()}
+        texts = _without_toc(logical_lines(raw, set(rows)))
         lines: list[Line] = []
         offset = 0
         for text in texts:

@@ -13,6 +13,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from app.dce.extractors.docx_numbering import Numbering
+from app.domain.document import CELL_BREAK, CELL_SEP
 from app.dce.extractors.result import Extraction, ExtractionError, split_pages
 
 log = logging.getLogger(__name__)
@@ -46,11 +47,12 @@ def _table(table: Table) -> Iterator[tuple[str, bool]]:
                 if id(cell._tc) in seen:  # merged cells repeat
                     continue
                 seen.add(id(cell._tc))
-                text = cell.text.strip()
+                # A cell's paragraphs stay on the row's line (CELL_BREAK), like a PDF cell's lines.
+                text = CELL_BREAK.join(p.strip() for p in cell.text.split("\n") if p.strip())
                 if text:
                     cells.append(text)
             if cells:
-                yield "\t".join(cells), False
+                yield CELL_SEP.join(cells), False
     except Exception as exc:  # irregular grids
         log.info("docx table skipped: %s", type(exc).__name__)
 

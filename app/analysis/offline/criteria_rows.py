@@ -1,0 +1,298 @@
+"""Award criteria read row by row, with the lots each table applies to.
+
+The layout reader gives a table row as one line (cells separated by tabs, the lines inside a cell
+by two spaces). So a criterion, the explanation under its name and its weight arrive together, in
+any of these layouts:
+- "Prix | 40 %", "CRITERE N° 2 : Valeur technique  Le critère est apprécié… | 35 points";
+- a criterion whose weight is in a further column, printed on its first sub-criterion's row:
+  "• Sous-critère 1 – Délais | 10 points | 60 points";
+- a name on one line and its weight alone on the next ("Critère 1 – Prix" / "40 points");
+- a weight written at the end of the name ("• DQE 1 : 10 points").
+
+Tables are split where a heading names the lots they apply to ("Lot n°1 à 14 :", "Critères de
+jugement des offres du LOT 2"), so two lots' tables are never added together.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from app.domain.document import CELL_BREAK
+
+from .source import Line, Page
+from .text import fold
+
+# One reader for every way a weight is written: "40 %", "40%", "40 points", "40 pts", "40/100",
+# "40" (only in a column headed Pondération/Points/Note).
+_WEIGHT = r"(\d{1,3}(?:[.,]\d{1,2})?)\s*(%|pour\s*cent|points?|pts?\.?|/\s*100)?"
+_WEIGHT_CELL = re.compile(rf"^\(?\s*{_WEIGHT}\s*\)?\s*(dont|:)?\s*:?$")
+_TRAILING_WEIGHT = re.compile(rf"^(.*?[^\d\s.,/°])\s*[:=(–-]?\s*{_WEIGHT}\s*\)?\s*(dont|:)?\s*$")
+_LOTS = re.compile(
+    r"\blots?\s*(?:n\s*°\s*|no\.?\s*|numeros?\s*)?(\d{1,3}(?:\s*(?:a|au|-|,|et|&)\s*(?:n\s*°\s*)?\d{1,3})*)\b"
+)
+_NUMBER = re.compile(r"\d{1,3}")
+_RANGE = re.compile(r"(\d{1,3})\s*(?:a|au|-)\s*(?:n\s*°\s*)?(\d{1,3})")
+_TOTAL = re.compile(r"^(?:total|note\s+(?:totale|finale|globale|maximale)|somme)\b")
+# Numbering of a criterion and of a sub-criterion (the level is what matters, not the wording).
+_SUB = re.compile(
+    r"^(?:[•\-−–*▪►■□o\uf0b7\uf0a7]\s*)?(?:sous[- ]?criteres?\s*(?:n\s*°|no|n°)?\s*[\d.,]*\s*[-:.)–°\d\s]*"
+    r"|\d{1,2}[.,]\d{1,2}\.?\s*[-:)–]?\s+|[a-h][).]\s+|[ivx]{1,4}\)\s*)"
+)
+_TOP = re.compile(r"^(?:criteres?\s*(?:n\s*°|no|n°)?\s*\d{1,2}\s*[-:.)–°\s]*|\d{1,2}\s*[.)°]\s*[-:–]?\s*(?=\D))")
+_BULLET = re.compile(r"^[•\-−–*▪►■□\uf0b7\uf0a7]\s*")
+# How a cell goes on to explain a criterion rather than name it: a participle of assessment
+# ("analysé", "apprécié", "noté"…) or a sentence about the criterion or the candidate.
+_EXPLAINS = re.compile(
+    r"^(?:\(|le\s+critere|ce\s+(?:sous[- ]?)?critere|la\s+note|les?\s+candidats?|l'offre|les\s+offres|"
+    r"definition|il\s+sera|elle\s+sera|pour\s+ce|sur\s+la\s+base|au\s+regard|"
+    r"(?:analys|appreci|evalu|not|jug|examin|mesur|calcul)(?:e|ee|es|ees)\b)"
+)
+_CUT = re.compile(
+    r"\s*(?:\(|,\s+|:\s+|\s-\s|\s–\s)?\b(?:analys|appreci|evalu|not|jug|examin|mesur|calcul|pondere)(?:e|ee|es|ees)\b"
+    r"|\s+\((?=[^)]*$)"
+)
+_SENTENCE = re.compile(r"\s*[.:]\s+(?=[A-ZÀ-Ý][a-zà-ÿ])")
+_HEADER = re.compile(
+    r"^(?:criteres?|sous[- ]criteres?|ponderations?|notes?|points?|coefficients?|bareme|"
+    r"criteres?\s+de\s+(?:jugement|choix|selection|notation|attribution)(?:\s+des\s+offres)?.*|%|n°)\s*:?$"
+)
+_WEIGHT_HEADER = re.compile(r"ponderation|points|\bnote|coefficient|bareme|%")
+
+
+def lot_numbers(text: str) -> set[int]:
+    """'Lot n°1 à 14' → {1..14}; 'lots 2, 3 et 5' → {2, 3, 5}; a heading's lots, folded text."""
+    out: set[int] = set()
+    for m in _LOTS.finditer(text):
+        group = m.group(1)
+        for r in _RANGE.finditer(group):
+            lo, hi = int(r.group(1)), int(r.group(2))
+            if lo < hi <= lo + 200:
+                out.update(range(lo, hi + 1))
+        out.update(int(n) for n in _NUMBER.findall(group))
+    return out
+
+
+def lot_heading(line: Line) -> set[int]:
+    """The lots a short heading line introduces ("Lot n°1 à 14 :", "Critères … du LOT 2")."""
+    folded = fold(line.text).strip()
+    if len(folded) > 90 or not folded.startswith(("lot", "pour le", "pour les", "critere", "au titre")):
+        return set()
+    if not (folded.endswith(":") or "critere" in folded or line.cells or len(folded) < 30):
+        return set()
+    return lot_numbers(folded)
+
+
+@dataclass(slots=True)
+class Block:
+    lots: set[int]
+    lines: list[tuple[Page, Line]] = field(default_factory=list)
+
+
+def split_by_lot(lines: Sequence[tuple[Page, Line]]) -> list[Block]:
+    """The criteria section cut where a heading names the lots the following table applies to."""
+    blocks = [Block(set())]
+    for page, line in lines:
+        lots = lot_heading(line)
+        if lots:
+            blocks.append(Block(lots))
+        blocks[-1].lines.append((page, line))
+    return [b for b in blocks if b.lines and (b.lots or len(blocks) == 1 or any(_has_weight(ln) for _, ln in b.lines))]
+
+
+def _has_weight(line: Line) -> bool:
+    return any(_WEIGHT_CELL.match(fold(c).strip()) for c in line.cells[1:]) or bool(
+        _TRAILING_WEIGHT.match(fold(line.text))
+    )
+
+
+@dataclass(slots=True)
+class Row:
+    """One criterion-like row: its name, level, weights and where it is."""
+
+    page: Page
+    line: Line
+    name: str
+    level: str  # "top" | "sub" | ""
+    weight: float | None = None
+    unit: str = ""
+    parent_weight: float | None = None  # a further column's weight: the enclosing criterion's
+    opens: bool = False  # "60 % dont": sub-criteria follow
+    index: int = 0  # the line it was last read from (a name continues only on the next line)
+    children: list[Row] = field(default_factory=list)
+
+
+def _unit(raw: str | None) -> str:
+    if raw is None:
+        return ""
+    return "%" if raw.startswith(("%", "pour", "/")) else "pts"
+
+
+def _weight(cell: str, bare_ok: bool) -> tuple[float, str, bool] | None:
+    m = _WEIGHT_CELL.match(fold(cell).strip())
+    if m is None or (m.group(2) is None and not bare_ok):
+        return None
+    value = float(m.group(1).replace(",", "."))
+    return (value, _unit(m.group(2)), m.group(3) == "dont") if 0 < value <= 1000 else None
+
+
+def _name_of(cell: str) -> tuple[str, str]:
+    """(name, level) of a name cell: its first line(s), numbering removed, explanation cut."""
+    parts = [p.strip() for p in cell.split(CELL_BREAK) if p.strip()]
+    if not parts:
+        return "", ""
+    text = parts[0]
+    for part in parts[1:]:
+        if part[:1].islower() and not _EXPLAINS.match(fold(part)):
+            text = f"{text} {part}"  # the name wraps onto the cell's next line
+        else:
+            break
+    folded = fold(text)
+    level = ""
+    m = _SUB.match(folded)
+    if m is not None and m.end() > 0:
+        level, text = "sub", text[m.end() :]
+    else:
+        m = _TOP.match(folded)
+        if m is not None and m.end() > 0:
+            level, text = "top", text[m.end() :]
+        elif _BULLET.match(folded):
+            level, text = "sub", text[_BULLET.match(folded).end() :]  # type: ignore[union-attr]
+    return clean_name(text), level
+
+
+def clean_name(text: str) -> str:
+    text = text.strip(" \t:;,.-–—=«»\"'")
+    while text.startswith(("–", "-", ":")):
+        text = text[1:].strip()
+    cut = _CUT.search(fold(text))
+    if cut is not None and cut.start() >= 3:
+        text = text[: cut.start()]
+    sentence = _SENTENCE.search(text)
+    if sentence is not None and sentence.start() >= 3:
+        text = text[: sentence.start()]  # "Méthodologie. Ce sous-critère…", "Délais : Le candidat…"
+    text = text.strip(" \t:;,.-–—=«»\"'(")
+    if text.count("(") > text.count(")"):
+        text = text[: text.rfind("(")].strip()
+    return text
+
+
+@dataclass(slots=True)
+class Read:
+    rows: list[Row]
+    total: float | None  # the table's stated total ("TOTAL | 100 points"), when it has one
+
+
+def read_rows(lines: Sequence[tuple[Page, Line]]) -> Read:
+    """Rows of a criteria table (or of a list of weighted lines), in the document's order."""
+    rows: list[Row] = []
+    total: float | None = None
+    bare_ok = False
+    for index, (page, line) in enumerate(lines):
+        cells = [c for c in (line.cells or (line.text,)) if c.strip()]
+        folded_cells = [fold(c).strip() for c in cells]
+        if folded_cells and all(_HEADER.match(c) for c in folded_cells):
+            bare_ok = bare_ok or any(_WEIGHT_HEADER.search(c) for c in folded_cells)
+            continue
+        if lot_heading(line):
+            continue
+        weights: list[tuple[float, str, bool]] = []
+        names: list[str] = []
+        for i, cell in enumerate(cells):
+            w = _weight(cell, bare_ok) if i > 0 or len(cells) == 1 else None
+            if w is not None:
+                weights.append(w)
+            elif not weights:
+                names.append(cell)
+        name, level = "", ""
+        if names:
+            first = names[0]
+            trailing = _TRAILING_WEIGHT.match(fold(first.split(CELL_BREAK)[0]))
+            if trailing is not None and trailing.group(3):
+                # "• DQE 1 : 10 points | 30 points": the name's own weight, then its parent's.
+                value = float(trailing.group(2).replace(",", "."))
+                weights.insert(0, (value, _unit(trailing.group(3)), trailing.group(4) == "dont"))
+                first = first[: len(trailing.group(1))]
+            if _EXPLAINS.match(fold(first)) and weights:
+                name = ""  # "Définition : ce critère…  | 40 %": the weight is all this row says
+            elif not _EXPLAINS.match(fold(first)):
+                name, level = _name_of(first)
+        folded_name = fold(name)
+        if _TOTAL.match(folded_name) or _TOTAL.match(fold(line.text)):
+            if weights:
+                total = weights[0][0]
+            continue
+        if not name and not weights:
+            continue
+        if (
+            not weights
+            and not level
+            and name
+            and rows
+            and rows[-1].weight is None
+            and rows[-1].index == index - 1
+            and not line.text.rstrip().endswith((".", ":"))
+        ):
+            rows[-1].name = clean_name(f"{rows[-1].name} {name}")  # the name goes on under it
+            rows[-1].index = index
+            continue
+        if not name:
+            # A weight alone: it belongs to the name just above, still waiting for one (a name and
+            # its weight printed one under the other).
+            waiting = rows[-1] if rows and rows[-1].weight is None and rows[-1].index >= index - 2 else None
+            if waiting is not None:
+                waiting.weight, waiting.unit, waiting.opens = weights[0]
+            continue
+        if not re.search(r"[^\W\d_]{2}", name) or len(name) > 160:
+            continue
+        row = Row(page, line, name, level, index=index)
+        if weights:
+            row.weight, row.unit, row.opens = weights[0]
+            if len(weights) >= 2:
+                row.parent_weight = weights[-1][0]
+        rows.append(row)
+    return Read(rows, total)
+
+
+def nest(rows: list[Row]) -> list[Row]:
+    """Rows → criteria with their sub-criteria: marked sub-rows go under the criterion above them;
+    a criterion without a weight weighs what its sub-criteria add up to."""
+    tops: list[Row] = []
+    for row in rows:
+        parent = tops[-1] if tops else None
+        if parent is not None and row.level == "sub" and parent.level != "sub":
+            parent.children.append(row)
+            if row.parent_weight is not None and parent.weight is None:
+                parent.weight, parent.unit = row.parent_weight, row.unit
+            continue
+        if row.level == "sub" and parent is None:
+            row.level = ""
+        tops.append(row)
+    for top in tops:
+        if top.weight is None and top.children and all(c.weight is not None for c in top.children):
+            top.weight = sum(c.weight or 0.0 for c in top.children)
+            top.unit = top.children[0].unit
+    # Unmarked rows whose weights add up to the criterion just above them are its sub-criteria
+    # ("Valeur technique 60" then "Méthodologie 30", "Moyens 30" at the same indentation).
+    out: list[Row] = []
+    i = 0
+    while i < len(tops):
+        top = tops[i]
+        out.append(top)
+        i += 1
+        if top.children or top.weight is None or top.level == "top":
+            continue
+        total, j = 0.0, i
+        while j < len(tops) and tops[j].level != "top" and tops[j].weight is not None and total < top.weight:
+            total += tops[j].weight or 0.0
+            j += 1
+        if j - i >= 2 and abs(total - top.weight) <= 0.5 and _rest_complete(out, tops[j:]):
+            top.children = tops[i:j]
+            i = j
+    return [t for t in out if t.weight is not None]
+
+
+def _rest_complete(before: list[Row], after: list[Row]) -> bool:
+    total = sum(t.weight or 0.0 for t in [*before, *after])
+    return abs(total - 100) <= 0.5 or any(t.unit == "pts" for t in before)
