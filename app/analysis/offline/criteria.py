@@ -658,7 +658,8 @@ def find_criteria(pages: Sequence[Page]) -> Found | None:
             if _CANDIDATURES.search(line.folded) and not re.search(r"\boffres?\b", line.folded):
                 continue  # the selection of candidatures (restricted procedures) is not the award
             section = _section(pages, pi, li)
-            by_rows = _by_rows([(page, line), *section])
+            head = [(page, line)] if criteria_rows.lot_heading(line) else []
+            by_rows = _by_rows([*head, *section])
             if by_rows is not None:
                 return by_rows
             # The line reader reads a table cell by cell, one inner line at a time.
@@ -709,6 +710,8 @@ def _by_rows(section: list[tuple[Page, Line]]) -> Found | None:
     tables: list[tuple[set[int], list[Criterion]]] = []
     for block in criteria_rows.split_by_lot(section):
         read = criteria_rows.read_rows(block.lines)
+        if read.ambiguous:
+            return None
         criteria = _rows_to_criteria(criteria_rows.nest(read.rows), read.total)
         if criteria is None:
             if block.lots:
@@ -731,6 +734,8 @@ def _by_rows(section: list[tuple[Page, Line]]) -> Found | None:
 def _rows_to_criteria(tops: list[criteria_rows.Row], stated: float | None) -> list[Criterion] | None:
     """Weights as percentages when the scale is known: a stated total, percentages, or points
     adding up to 100. A table that is not complete returns None (the line reader tries)."""
+    if len(tops) == 1 and tops[0].summed:
+        tops = tops[0].children  # a heading over the weighted criteria, not a criterion
     if len(tops) < 2 and not (tops and tops[0].children):
         return None
     if any(not t.weight or (t.opens and not t.children) for t in tops):
@@ -748,7 +753,7 @@ def _rows_to_criteria(tops: list[criteria_rows.Row], stated: float | None) -> li
         raw = sum(c.weight or 0.0 for c in top.children)
         for child in top.children:
             if child.weight is None:
-                value = None
+                return None  # sub-criteria weighted in words the rows do not read: the line reader
             elif abs(raw - (top.weight or 0.0)) <= 0.5:
                 value = round(child.weight * factor, 2)  # sub-criteria in the criterion's own points
             elif abs(raw - 100) <= 0.5:

@@ -29,6 +29,7 @@ from .text import fold
 _WEIGHT = r"(\d{1,3}(?:[.,]\d{1,2})?)\s*(%|pour\s*cent|points?|pts?\.?|/\s*100)?"
 _WEIGHT_CELL = re.compile(rf"^\(?\s*{_WEIGHT}\s*\)?\s*(dont|:)?\s*:?$")
 _TRAILING_WEIGHT = re.compile(rf"^(.*?[^\d\s.,/°])\s*[:=(–-]?\s*{_WEIGHT}\s*\)?\s*(dont|:)?\s*$")
+_INNER_WEIGHT = re.compile(r"\d{1,3}(?:[.,]\d{1,2})?\s*(?:%|points?\b|pts\b)")
 _LOTS = re.compile(
     r"\blots?\s*(?:n\s*°\s*|no\.?\s*|numeros?\s*)?(\d{1,3}(?:\s*(?:a|au|-|,|et|&)\s*(?:n\s*°\s*)?\d{1,3})*)\b"
 )
@@ -119,6 +120,7 @@ class Row:
     unit: str = ""
     parent_weight: float | None = None  # a further column's weight: the enclosing criterion's
     opens: bool = False  # "60 % dont": sub-criteria follow
+    summed: bool = False  # its weight is its sub-criteria's sum (none written for it)
     index: int = 0  # the line it was last read from (a name continues only on the next line)
     children: list[Row] = field(default_factory=list)
 
@@ -182,12 +184,14 @@ def clean_name(text: str) -> str:
 class Read:
     rows: list[Row]
     total: float | None  # the table's stated total ("TOTAL | 100 points"), when it has one
+    ambiguous: bool = False  # a line the rows cannot split: the line reader must read the section
 
 
 def read_rows(lines: Sequence[tuple[Page, Line]]) -> Read:
     """Rows of a criteria table (or of a list of weighted lines), in the document's order."""
     rows: list[Row] = []
     total: float | None = None
+    ambiguous = False
     bare_ok = False
     for index, (page, line) in enumerate(lines):
         cells = [c for c in (line.cells or (line.text,)) if c.strip()]
@@ -246,13 +250,15 @@ def read_rows(lines: Sequence[tuple[Page, Line]]) -> Read:
             continue
         if not re.search(r"[^\W\d_]{2}", name) or len(name) > 160:
             continue
+        if _INNER_WEIGHT.search(fold(name)):
+            ambiguous = True  # two rows printed on one line ("Valeur technique 60 % Méthodologie 30 %")
         row = Row(page, line, name, level, index=index)
         if weights:
             row.weight, row.unit, row.opens = weights[0]
             if len(weights) >= 2:
                 row.parent_weight = weights[-1][0]
         rows.append(row)
-    return Read(rows, total)
+    return Read(rows, total, ambiguous)
 
 
 def nest(rows: list[Row]) -> list[Row]:
@@ -273,6 +279,7 @@ def nest(rows: list[Row]) -> list[Row]:
         if top.weight is None and top.children and all(c.weight is not None for c in top.children):
             top.weight = sum(c.weight or 0.0 for c in top.children)
             top.unit = top.children[0].unit
+            top.summed = True
     # Unmarked rows whose weights add up to the criterion just above them are its sub-criteria
     # ("Valeur technique 60" then "Méthodologie 30", "Moyens 30" at the same indentation).
     out: list[Row] = []
