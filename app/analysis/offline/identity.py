@@ -8,7 +8,7 @@ from itertools import islice
 
 from app.domain.analysis import Evidence
 
-from .source import Line, Page, piece_groups
+from .source import SENTENCE_BREAK, Line, Page, piece_groups
 from .text import HEADING_PREFIX, fold, has_leaders, squash
 
 _BUYER_LABEL = re.compile(
@@ -215,22 +215,45 @@ def _by_piece(pages: Sequence[Page], limit: int) -> Iterator[list[Page]]:
     return (group[:5] for group in islice(piece_groups(pages), limit))
 
 
+_NESTED_OBJECT = re.compile(r"\b(?:ayant|qui\s+ont|qui\s+a|dont)\s+(?:pour\s+)?(?:l')?objet\s*:?\s*(?:la\s+|le\s+|les\s+|l')?")
+
+
+def _heading_rest(value: str) -> bool:
+    """The rest of a heading line after its label ("ET ALLOTISSEMENT", "ET DISPOSITIONS GÉNÉRALES")."""
+    folded = fold(value).strip()
+    words = folded.split()
+    return folded.startswith(("et ", "& ", "- et ")) or (len(words) <= 3 and value.isupper())
+
+
 def find_object(pages: Sequence[Page]) -> tuple[str, Evidence] | None:
     found = _labelled(pages, _OBJECT_LABEL)
+    if found is not None and _heading_rest(found[0]):
+        found = None  # "OBJET DE LA CONSULTATION ET ALLOTISSEMENT": a heading, the value is below
     if found is not None:
         value, evidence = found
         lead = _OBJECT_SENTENCE.search(fold(value))
         if lead is not None and lead.start() < 5:
             value = value[lead.end() :].lstrip(" :")
-        end = value.find(". ")
-        return (value[:end] if end > 10 else value).strip(" ."), evidence
+        stop = SENTENCE_BREAK.search(value)
+        if stop is not None and stop.start() > 10:
+            value = value[: stop.start()]
+        nested = _NESTED_OBJECT.search(fold(value))
+        if nested is not None:
+            value = value[nested.end() :]
+        return value.strip(" .,;:"), evidence
     for page in islice(pages, 6):
         m = _OBJECT_SENTENCE.search(page.folded)
         if m is None:
             continue
-        end = page.flat.find(".", m.end())
+        stop = SENTENCE_BREAK.search(page.flat, m.end())
+        end = stop.start() if stop is not None else page.flat.find(".", m.end())
         end = end if 0 < end - m.end() < 300 else min(len(page.flat), m.end() + 200)
-        value = page.flat[m.end() : end].strip()
+        start = m.end()
+        # "porte sur la conclusion, par X, d'accords-cadres ayant pour objet Y": the object is Y.
+        nested = _NESTED_OBJECT.search(page.folded, start, end)
+        if nested is not None:
+            start = nested.end()
+        value = page.flat[start:end].strip(" ,.;:")
         if len(value) > 5:
             return value, page.evidence(page.flat[m.start() : end + 1].strip())
     return _cover_title(pages)
@@ -288,8 +311,72 @@ def _reference_in(text: str) -> tuple[str, int, int] | None:
     return None
 
 
+# A consultation number: capitals and digits with separators ("2024-R041-000", "25TIC06",
+# "AO/2025/014"), written alone on the cover, after "N°" in a running header, or in file names.
+_CODE = re.compile(r"(?<![\w/.-])(?=[A-Z0-9_./-]*\d{2})(?=[A-Z0-9_./-]*[A-Z_./-])[A-Z0-9](?:[A-Z0-9]|[-_./](?=[A-Z0-9])){4,40}(?![\w/-])")
+_ALONE = re.compile(r"^(?:(?:n°|no\.?|numero|ref(?:erence)?\.?)\s*:?\s*)?(\S+)$")
+_NUMBERED = re.compile(r"(?:n°|no\.|numero)\s*:?\s*(\S+)")
+
+
+def _code(token: str) -> str | None:
+    m = _CODE.fullmatch(token.strip(" .,;:()"))
+    if m is None:
+        return None
+    value = m.group(0)
+    key = fold(value)
+    if _NOT_REFERENCE.match(key) or re.fullmatch(r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}", key):
+        return None
+    return value
+
+
+def _unlabelled_reference(pages: Sequence[Page]) -> tuple[str, Evidence] | None:
+    """Where no label names it: a code standing alone on a cover, after "N°" in running headers,
+    or in the pieces' file names; the one most of these sources agree on."""
+    votes: dict[str, set[str]] = {}
+    where: dict[str, Evidence] = {}
+
+    def vote(value: str, source: str, evidence: Evidence) -> None:
+        key = fold(value)
+        votes.setdefault(key, set()).add(source)
+        where.setdefault(key, evidence)
+
+    for group in islice(piece_groups(pages), 4):
+        first = group[0]
+        for line in first.lines[:15]:
+            alone = _ALONE.match(line.folded.strip())
+            value = _code(line.text.strip()[alone.start(1) :]) if alone else None
+            if value:
+                vote(value, "cover", first.evidence(line.text.strip()))
+        for page in group:
+            for header in page.headers:
+                for m in _NUMBERED.finditer(fold(header)):
+                    value = _code(header[m.start(1) : m.end(1)])
+                    if value:
+                        vote(value, "header", page.evidence(squash(header)))
+        piece = first.piece
+        stem = piece.name.rsplit(".", 1)[0]
+        for token in re.split(r"[\s_]+", stem):
+            value = _code(token)
+            if value and sum(ch.isdigit() for ch in value) >= 6 and len(re.findall(r"[-./]", value)) >= 2:
+                vote(value, "file", Evidence(file=piece.path, page=None, quote=piece.name))
+    if not votes:
+        return None
+    rank = {"cover": 3, "header": 2, "file": 1}
+    best = max(votes, key=lambda k: (len(votes[k]), max(rank[s] for s in votes[k])))
+    evidence = where[best]
+    quote_key = fold(evidence.quote)
+    start = quote_key.find(best)
+    return (evidence.quote[start : start + len(best)] if start >= 0 else best), evidence
+
+
 def find_reference(pages: Sequence[Page]) -> tuple[str, Evidence] | None:
-    """A labelled consultation number on the first pages (running headers included)."""
+    """A labelled consultation number on the first pages (running headers included), else an
+    unlabelled one that the cover, the headers and the file names agree on."""
+    found = _labelled_reference(pages)
+    return found if found is not None else _unlabelled_reference(pages)
+
+
+def _labelled_reference(pages: Sequence[Page]) -> tuple[str, Evidence] | None:
     for page in islice(pages, 8):
         if page.number > 3:
             continue

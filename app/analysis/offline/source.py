@@ -18,7 +18,7 @@ from .text import fold, squash
 _PAGE_NO = re.compile(r"^(?:page\s*)?\d{1,3}\s*(?:/|sur)\s*\d{1,3}$|^page\s*\d{1,3}$|^-?\s*\d{1,3}\s*-?$")
 _DIGITS = re.compile(r"\d+")
 # A sentence ends at . ; ! ? followed by a space and a capital, not after an initial ("R. 2124-2").
-_SENTENCE_BREAK = re.compile(r"(?<![\s(][A-Z])(?<!\bart)(?<!\bn°)[.;!?](?=\s+[A-ZÀ-Ý•\-–−(«\"])")
+SENTENCE_BREAK = re.compile(r"(?<![\s(][A-Z])(?<!\bart)(?<!\bn°)[.;!?](?=\s+[A-ZÀ-Ý•\-–−(«\"])")
 QUOTE_MAX = 260
 
 
@@ -55,12 +55,12 @@ class Page:
         last = self.line_at(max(start, end - 1))
         hi = last.start + len(last.text) if last is not None else min(len(self.flat), end + QUOTE_MAX)
         left = lo
-        for brk in _SENTENCE_BREAK.finditer(self.flat, lo, start):
+        for brk in SENTENCE_BREAK.finditer(self.flat, lo, start):
             left = brk.end()
         if start - left > QUOTE_MAX // 2:
             left = self.flat.find(" ", start - QUOTE_MAX // 2, start) + 1 or start
         right = hi
-        stop = _SENTENCE_BREAK.search(self.flat, end, hi)
+        stop = SENTENCE_BREAK.search(self.flat, end, hi)
         if stop is not None:
             right = stop.start() + 1
         if right - left > QUOTE_MAX:
