@@ -42,7 +42,7 @@ _WINNER = re.compile(
 _OPTIONAL = re.compile(
     r"\bpeu(?:t|vent)\b|\bpourr(?:a|ont)\b|\bs'il\s+(?:le\s+souhaite|y\s+a\s+lieu)|"
     r"\ben\s+cas\s+de\s+(?:sous-traitance|groupement|recours)|\bsi\s+le\s+candidat|\bsi,|^si\s|\baccepte\s+que|"
-    r"\beligible|\bpossibilite|\bsont\s+invites|\best\s+invite|\bou\s+equivalent\b(?=.*\bdume)|\bn'est\s+pas\s+obligatoire|"
+    r"\beligible|\bpossibilite|\bsont\s+invites|\best\s+invite|\bou\s+equivalent\b(?=.*\bdume\b)|\bn'est\s+pas\s+obligatoire|"
     r"\bne\s+sont\s+pas\s+tenus|\bn'est\s+pas\s+tenu|\bdispense|\bne\s+(?:sont|est)\s+pas\s+a\s+(?:remettre|fournir|produire|joindre)|"
     r"\bsouhaite|\bfaculte|\benvisage\s+de"
 )
@@ -74,7 +74,7 @@ _DOCS: tuple[tuple[R, re.Pattern[str]], ...] = tuple(
             R.ATTESTATION_ASSURANCE,
             r"attestations?\s+d'assurances?|assurances?\s+(?:de\s+)?responsabilite|assurance\s+pour\s+les\s+risques|police\s+d'assurance|assurance\s+decennale",
         ),
-        (R.CHIFFRE_AFFAIRES, r"chiffres?\s+d'affaires"),
+        (R.CHIFFRE_AFFAIRES, r"chiffres?\s+d'affaires?\b"),
         (
             R.REFERENCES,
             r"references?\s+(?:de|des|pour|sur|en)\s+(?:\w+\s+){0,3}(?:prestations|travaux|services|fournitures|marches|operations|chantiers|livraisons|missions|interventions|projets|contrats)|liste\s+des\s+(?:principa(?:les?|ux)\s+)?(?:prestations|travaux|services|fournitures|livraisons)|certificats?\s+de\s+capacites?"
@@ -83,7 +83,7 @@ _DOCS: tuple[tuple[R, re.Pattern[str]], ...] = tuple(
         ),
         (
             R.CERTIFICATIONS,
-            r"certificats?\s+de\s+qualifications?|qualifications?\s+professionnelles?|\bqualibat\b|\bqualifelec\b|\bopqibi\b|\bopqcb\b|certifications?\s+(?:iso|qualite|professionnelles?)|\biso\s?\d{4,5}|marquage\s+ce\b|certificats?\s+de\s+conformite"
+            r"certificats?\s+de\s+qualifications?|qualifications?\s+professionnelles?|\bqualibat\b|\bqualifelec\b|\bopqibi\b|\bopqcb\b|\bqualiopi\b|\bmase\b|\brge\b|certifications?\s+(?:iso|qualite|professionnelles?)|\biso\s?\d{4,5}|marquage\s+ce\b|certificats?\s+de\s+conformite"
             r"|\bagrements?\b(?!\s+(?:des?|du)\s+(?:sous-traitants?|conditions|paiement))",
         ),
         (
@@ -120,12 +120,22 @@ _DOCS: tuple[tuple[R, re.Pattern[str]], ...] = tuple(
 )
 # Sentences end at . or ; but not after an initial ("R. 2143-6", "art. 5").
 _SENTENCE_END = re.compile(r"(?<=[.;])(?<!\s[a-z]\.)(?<!\sart\.)\s+")
-_BULLET = re.compile(r"^(?:[•\-−–*▪►■□o>]|\uf0b7|\uf0a7|\d{1,2}[.)]\s|[a-h]\)\s)")
+_BULLET = re.compile(r"^(?:[•\-−–*▪►■□o>✓✔→➢➤●○◦❖⇒‣]|\uf0b7|\uf0a7|\uf0fc|\uf0d8|\d{1,2}[.)]\s|[a-h]\)\s)")
 # "Ce DUME … permettra de :" introduces what a service does for the candidate, not pieces to give.
 _ENABLES = re.compile(r"\bpermet(?:tra)?\s+(?:de|d')")
 _NEGATED = re.compile(
     r"\bne\s+(?:sont|est|seront|sera)\s+pas\s+a\b|\bne\s+(?:doit|doivent)\s+pas\b|\bpas\s+(?:a\s+)?(?:remettre|fournir|joindre)\b"
+    r"|\binutile\s+de\b|\b(?:est|sont)\s+(?:disponibles?|telechargeables?|consultables?|accessibles?)\b"
 )
+# A piece named as the complement of another ("lors de la signature de l'acte d'engagement",
+# "annexe à l'AE", "conformément à l'article du CCTP") is mentioned, not asked for.
+_MENTIONED = re.compile(
+    r"\b(?:signature|annexes?|approbation|articles?|conformement|termes|dispositions|lors|cadre|modele)\s+"
+    r"(?:de\s+|des\s+|du\s+|a\s+|au\s+|aux\s+)(?:l'|la\s+|le\s+|les\s+)?$"
+)
+# A list introduced by "le DCE contient :" goes on until the next heading; its items are what the
+# buyer provides, not what the candidate produces.
+_DCE_HEADING = re.compile(r"^(?:\d+(?:\.\d+)*\.?\s*)?(?:contenu|composition)\s+du\s+(?:dossier\s+de\s+(?:la\s+)?consultation|dce)")
 
 
 def _section_lines(pages: Sequence[Page]) -> list[tuple[Page, Line]]:
@@ -140,7 +150,7 @@ def _section_lines(pages: Sequence[Page]) -> list[tuple[Page, Line]]:
                 continue
             short = len(folded) < 110
             number = heading_number(line.text)
-            if short and _START.match(folded):
+            if short and _START.match(folded) and not _DCE_HEADING.match(folded):
                 inside = True
                 anchor = number or anchor
             elif inside and ((short and _END.match(folded)) or is_later_section(anchor, number)):
@@ -149,6 +159,34 @@ def _section_lines(pages: Sequence[Page]) -> list[tuple[Page, Line]]:
             if inside:
                 out.append((page, line))
     return out
+
+
+_CLAUSE = re.compile(r"[,;:()]|\s(?:et|ou|ainsi\s+que)\s")
+_LIST_ITEM_END = re.compile(r"[;,]\s*(?:et|ou)?\s*$|^\W")
+
+
+def _optional_clause(sentence: str, start: int, end: int) -> bool:
+    """'facultatif', 'le cas échéant' make optional only the part of an item they govern: the
+    clause they open ("l'attestation d'assurance et, le cas échéant, le DC4": the DC4), or, written
+    last, the item before them ("La déclaration de sous-traitance (DC4), le cas échéant.")."""
+    for marker in _OPTIONAL_ANYWHERE.finditer(sentence):
+        after = sentence[marker.end() :]
+        trailing = not re.search(r"[^\W\d_]{3}", after.split(";")[0])
+        if trailing:
+            lo = sentence.rfind(";", 0, marker.start()) + 1
+            if lo <= start < marker.start():
+                return True
+            continue
+        bounds = [0, *(m.start() for m in _CLAUSE.finditer(sentence)), len(sentence)]
+        clause_lo = max(b for b in bounds if b <= marker.start())
+        # The marker's own clause, and the clause it opens when it stands alone between commas.
+        following = [b for b in bounds if b > marker.end()]
+        clause_hi = following[0] if following else len(sentence)
+        if not re.search(r"[^\W\d_]{3}", sentence[marker.end() : clause_hi]) and len(following) > 1:
+            clause_hi = following[1]
+        if clause_lo <= start and end <= clause_hi:
+            return True
+    return False
 
 
 def find_required_documents(pages: Sequence[Page]) -> tuple[list[R], Evidence] | None:
@@ -165,18 +203,23 @@ def find_required_documents(pages: Sequence[Page]) -> tuple[list[R], Evidence] |
                 _WINNER.search(folded)
                 or (folded.rstrip().endswith(":") and (_OPTIONAL.search(folded) or _ENABLES.search(folded)))
             )
-            in_dce_list = bool(_DCE_CONTENT.search(folded))
+            if _DCE_CONTENT.search(folded):
+                in_dce_list = True
+            elif heading_number(line.text) or _START.match(folded) or not _LIST_ITEM_END.search(line.text):
+                in_dce_list = False
         if in_dce_list or (bullet and context_excluded):
             continue
         for sentence in _SENTENCE_END.split(folded):
-            if _WINNER.search(sentence) or _OPTIONAL_ANYWHERE.search(sentence) or _NEGATED.search(sentence):
+            if _WINNER.search(sentence) or _NEGATED.search(sentence):
                 continue
             for code, pattern in _DOCS:
                 if code in found:
                     continue
                 m = pattern.search(sentence)
+                if m is None or _optional_clause(sentence, m.start(), m.end()):
+                    continue
                 # "Le candidat peut joindre un DUME": optional; "un mémoire qui peut comporter…": asked.
-                if m is not None and not _OPTIONAL.search(sentence[: m.start()]):
+                if not _OPTIONAL.search(sentence[: m.start()]) and not _MENTIONED.search(sentence[: m.start()][-60:]):
                     found.append(code)
                     if evidence is None:
                         evidence = page.evidence(line.text[:240])
