@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from app.domain.analysis import PROCEDURE_LABELS, Analysis, Evidence, SiteVisit
+from app.domain.analysis import PROCEDURE_LABELS, Analysis, Criterion, Evidence, SiteVisit
 from app.domain.kinds import PIECE_KIND_LABELS, REQUIRED_DOCUMENT_LABELS
 
 _MONTHS = (
@@ -28,6 +28,7 @@ _VISIT = {
     SiteVisit.NONE: "pas de visite",
 }
 _UNKNOWN = "non précisé"
+TO_CHECK = "(à vérifier)"
 
 
 def french_datetime(value: str | None) -> str:
@@ -60,16 +61,29 @@ def _yes_no(value: bool | None, yes: str, no: str) -> str:
     return _UNKNOWN if value is None else (yes if value else no)
 
 
-def _weight(value: float | None) -> str:
-    return "—" if value is None else f"{value:g} %"
+def _weight(value: float | None, unit: str = " %") -> str:
+    return "—" if value is None else f"{value:g}".replace(".", ",") + unit
+
+
+def _criteria_lines(lines: list[str], criteria: list[Criterion], indent: str) -> None:
+    # Weights that do not add up to 100 are the buyer's figures (points), not percentages.
+    total = sum(c.weight_percent or 0.0 for c in criteria)
+    unit = " %" if abs(total - 100) <= 1 else " (tel qu'écrit)"
+    for i, criterion in enumerate(criteria, start=1):
+        lines.append(f"{indent}{i}. {criterion.name} — {_weight(criterion.weight_percent, unit)}")
+        for j, sub in enumerate(criterion.subcriteria, start=1):
+            lines.append(f"{indent}   {i}.{j} {sub.name} — {_weight(sub.weight_percent, unit)}")
 
 
 def render_fiche(analysis: Analysis) -> str:
     ev = analysis.evidence
     lines: list[str] = ["FICHE DE SYNTHÈSE DE LA CONSULTATION", "=" * 36, ""]
 
+    def doubt(field: str) -> str:
+        return f" {TO_CHECK}" if analysis.doubtful(field) else ""
+
     def row(label: str, value: str, field: str | None = None) -> None:
-        lines.append(f"{label:<28}: {value}{_source(ev.get(field)) if field else ''}")
+        lines.append(f"{label:<28}: {value}{doubt(field) if field else ''}{_source(ev.get(field)) if field else ''}")
 
     row("Acheteur", analysis.buyer or _UNKNOWN, "buyer")
     row("Objet", analysis.object or _UNKNOWN, "object")
@@ -95,19 +109,24 @@ def render_fiche(analysis: Analysis) -> str:
     if "lots" in ev and not analysis.lots:
         lines.append(f"Lots : marché non alloti{_source(ev.get('lots'))}")
     elif analysis.lots:
-        lines.append(f"Lots ({len(analysis.lots)}){_source(ev.get('lots'))}")
+        lines.append(f"Lots ({len(analysis.lots)}){doubt('lots')}{_source(ev.get('lots'))}")
         lines.extend(f"  - Lot {lot.number} : {lot.title}" for lot in analysis.lots)
     else:
         lines.append(f"Lots : {_UNKNOWN}")
 
     lines.append("")
-    lines.append(f"Critères de jugement des offres{_source(ev.get('criteria'))}")
+    lines.append(f"Critères de jugement des offres{doubt('criteria')}{_source(ev.get('criteria'))}")
     if not analysis.criteria:
         lines.append(f"  {_UNKNOWN}")
-    for i, criterion in enumerate(analysis.criteria, start=1):
-        lines.append(f"  {i}. {criterion.name} — {_weight(criterion.weight_percent)}")
-        for j, sub in enumerate(criterion.subcriteria, start=1):
-            lines.append(f"     {i}.{j} {sub.name} — {_weight(sub.weight_percent)}")
+    per_lot = [lot for lot in analysis.lots if lot.criteria]
+    if per_lot:
+        lines.append("  (lot 1 ; chaque lot a ses propres critères, ci-dessous)")
+    _criteria_lines(lines, analysis.criteria, "  ")
+    for lot in per_lot[1:] if per_lot and per_lot[0].number == 1 else per_lot:
+        if lot.criteria == analysis.criteria:
+            continue
+        lines.append(f"  Lot {lot.number} :")
+        _criteria_lines(lines, lot.criteria or [], "    ")
 
     lines.append("")
     lines.append(f"Pièces à remettre{_source(ev.get('required_documents'))}")

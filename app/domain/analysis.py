@@ -102,6 +102,14 @@ EVIDENCED_FIELDS: tuple[str, ...] = (
 )
 
 
+class Confidence(StrEnum):
+    """How a field was found: under its own label or in its own section (high), or inferred, read
+    out of its section, or not adding up (low: shown "à vérifier")."""
+
+    HIGH = "high"
+    LOW = "low"
+
+
 class Analysis(BaseModel):
     buyer: str | None = None
     object: str | None = None
@@ -123,8 +131,14 @@ class Analysis(BaseModel):
     evidence: dict[str, Evidence] = Field(default_factory=dict)
     # Extensions (backward compatible): notes for the user, engine that produced the result.
     warnings: list[str] = Field(default_factory=list)
+    # Extension: how sure each found field is (absent = high, e.g. from older stored analyses).
+    confidence: dict[str, Confidence] = Field(default_factory=dict)
     engine: str = Engine.OFFLINE.value
     fiche: str | None = None
+
+    def doubtful(self, name: str) -> bool:
+        """True when the field was found but is to be checked ("à vérifier")."""
+        return self.confidence.get(name) == Confidence.LOW
 
     def to_contract(self) -> dict[str, Any]:
         """The JSON printed by `analyze --format json` (see analysis.schema.json)."""

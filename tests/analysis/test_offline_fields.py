@@ -100,20 +100,24 @@ def test_criteria_table_cells_on_separate_lines() -> None:
     ]
 
 
-def test_criteria_over_100_and_points_are_converted() -> None:
+def test_criteria_over_100_and_points_kept_as_written_when_the_scale_is_unknown() -> None:
     analysis = run(
         "JUGEMENT DES OFFRES\n1. Prix : 40/100\n2. Valeur technique : 60/100\n",
     )
     assert _criteria(analysis) == [("Prix", 40.0, []), ("Valeur technique", 60.0, [])]
+    assert not analysis.doubtful("criteria")
+    # 50 points in all and no stated scale: the figures stay as the buyer wrote them, à vérifier.
     analysis = run(
         "Critères de jugement des offres\nValeur technique notée sur 30 points\n"
         "Prix noté sur 15 points\nDélai d'exécution sur 5 points\n"
     )
     assert _criteria(analysis) == [
-        ("Valeur technique", 60.0, []),
-        ("Prix", 30.0, []),
-        ("Délai d'exécution", 10.0, []),
+        ("Valeur technique", 30.0, []),
+        ("Prix", 15.0, []),
+        ("Délai d'exécution", 5.0, []),
     ]
+    assert analysis.doubtful("criteria")
+    assert "à vérifier" in analysis.fiche.split("Critères de jugement")[1].splitlines()[0]
 
 
 def test_numbered_subcriteria_are_percent_of_total() -> None:

@@ -89,8 +89,11 @@ def test_analyze_engine_hybrid_end_to_end(fake: FakeClaude, cli_env: dict[str, s
     for name in claude_fields:
         ev = data["evidence"][name]
         off_ev = offline["evidence"].get(name)
-        if off_ev is not None and off_ev["verified"]:  # a verified offline value always stands
+        doubtful = offline["confidence"].get(name) == "low"
+        if off_ev is not None and off_ev["verified"] and not doubtful:  # a sure offline value stands
             assert ev["engine"] == "offline" and data[name] == offline[name]
+        elif doubtful:  # an offline value à vérifier is asked again; a verified answer replaces it
+            assert ev["engine"] == "claude" and data["confidence"][name] == "high"
         elif offline[name] is None:  # a gap filled by Claude, flagged when its quote is not found
             assert ev["engine"] == "claude"
             assert ev["verified"] is (name != "memoire_page_limit")

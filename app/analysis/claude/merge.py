@@ -1,4 +1,4 @@
-"""Hybrid merge: the offline result first, Claude for what is missing or unverified.
+"""Hybrid merge: the offline result first, Claude for what is missing, doubtful or unverified.
 
 A Claude value whose quote was not found on its page ("non vérifié") fills a gap but never replaces
 a verified offline value; each field's Evidence.engine says which engine found it.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.domain.analysis import EVIDENCED_FIELDS, Analysis, Evidence
+from app.domain.analysis import EVIDENCED_FIELDS, Analysis, Confidence, Evidence
 
 HYBRID = "hybrid"
 
@@ -18,12 +18,13 @@ def _empty(value: Any) -> bool:
 
 
 def missing_fields(offline: Analysis) -> list[str]:
-    """Fields Claude should look at: empty, or with evidence the grounding check rejected."""
+    """Fields Claude should look at: empty, found with low confidence (à vérifier), or with
+    evidence the grounding check rejected."""
     out = []
     for name in EVIDENCED_FIELDS:
         value = getattr(offline, name)
         evidence = offline.evidence.get(name)
-        if _empty(value) or (evidence is not None and not evidence.verified):
+        if _empty(value) or offline.doubtful(name) or (evidence is not None and not evidence.verified):
             out.append(name)
     return out
 
@@ -40,10 +41,13 @@ def merge(offline: Analysis, claude: Analysis) -> Analysis:
         mine_ev: Evidence | None = offline.evidence.get(name)
         theirs_ev: Evidence | None = claude.evidence.get(name)
         theirs_ok = theirs_ev is not None and theirs_ev.verified
-        take = _empty(mine) or (mine_ev is not None and not mine_ev.verified and theirs_ok)
+        doubtful = offline.doubtful(name) or (mine_ev is not None and not mine_ev.verified)
+        take = _empty(mine) or (doubtful and theirs_ok)
         if not take:
             continue
         setattr(result, name, theirs)
+        # A verified Claude value replaces a doubtful one: no longer à vérifier.
+        result.confidence[name] = claude.confidence.get(name, Confidence.HIGH if theirs_ok else Confidence.LOW)
         if theirs_ev is not None:
             result.evidence[name] = theirs_ev
         else:

@@ -534,11 +534,9 @@ def _listed_subcriteria(tops: list[_Entry], section: list[tuple[Page, Line]]) ->
 
 
 def _to_criteria(tops: list[_Entry]) -> list[Criterion]:
-    total = sum(t.weight or 0.0 for t in tops)
-    points = any(t.unit == "pts" for t in tops) or (
-        total > 0 and abs(total - 100) > 0.5 and tops[0].unit != "%"
-    )
-    scale = 100.0 / total if points and total > 0 else 1.0
+    # Points stay points: a total other than 100 is not rescaled on a guess (the field is then
+    # shown à vérifier); the row reader converts when the table states its total.
+    scale = 1.0
     criteria: list[Criterion] = []
     for top in tops:
         pct = round((top.weight or 0.0) * scale, 2)

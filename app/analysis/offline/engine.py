@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from app.domain.analysis import Analysis, Engine, Evidence, PieceSummary
+from app.domain.analysis import Analysis, Confidence, Engine, Evidence, PieceSummary
 from app.domain.document import PieceText
 from app.domain.kinds import PieceKind
 from app.domain.progress import CancelToken
@@ -32,7 +32,14 @@ from .source import Dce, Pages, rule_pages
 log = logging.getLogger(__name__)
 
 # Pieces that carry the cover-page identity of the consultation, most reliable first.
-_IDENTITY_KINDS = (PieceKind.RC, PieceKind.CCAP, PieceKind.CCP, PieceKind.AE, PieceKind.CADRE_REPONSE)
+_IDENTITY_KINDS = (
+    PieceKind.RC,
+    PieceKind.CCAP,
+    PieceKind.CCP,
+    PieceKind.CONTRAT,
+    PieceKind.AE,
+    PieceKind.CADRE_REPONSE,
+)
 # Pieces where the candidate's list of pieces to produce is written.
 _DOCUMENT_KINDS = (PieceKind.RC, PieceKind.CCP, PieceKind.CADRE_REPONSE, PieceKind.AUTRE)
 _CONSULTATION_KINDS = (
@@ -86,6 +93,8 @@ def analyze_offline(pieces: list[PieceText], *, cancel: CancelToken | None = Non
         value, evidence = found[0], found[1]
         setattr(analysis, field, value)
         analysis.evidence[field] = evidence
+        sure = not (len(found) > 2 and found[2] is False)
+        analysis.confidence[field] = Confidence.HIGH if sure else Confidence.LOW
         return found
 
     step("buyer", identity.find_buyer, identity_pages)
@@ -126,12 +135,25 @@ def analyze_offline(pieces: list[PieceText], *, cancel: CancelToken | None = Non
             lot.criteria = per_lot.get(lot.number)
     step("required_documents", documents.find_required_documents, rule_pages(dce, *_DOCUMENT_KINDS))
     step("memoire_page_limit", page_limit.find_page_limit, rule_pages(dce, *_PAGE_LIMIT_KINDS))
+    _doubt_weights(analysis)
+    if analysis.deadline is not None and "T" not in analysis.deadline:
+        analysis.confidence["deadline"] = Confidence.LOW  # the day without its hour
     analysis.warnings = _warnings(dce, analysis)
     from app.analysis.fiche import render_fiche  # fiche imports the domain only; no cycle at import time
 
     analysis.fiche = render_fiche(analysis)
     log.info("offline analysis: %d pieces in %.1f ms", len(pieces), (time.perf_counter() - started) * 1000)
     return analysis
+
+
+def _doubt_weights(analysis: Analysis) -> None:
+    """Criteria whose weights are not all read, or do not add up to 100 % (points kept as written
+    when the scale is unknown), are shown à vérifier."""
+    if not analysis.criteria:
+        return
+    weights = [c.weight_percent for c in analysis.criteria]
+    if any(w is None for w in weights) or abs(sum(w or 0.0 for w in weights) - 100) > 1:
+        analysis.confidence["criteria"] = Confidence.LOW
 
 
 def _warnings(dce: Dce, analysis: Analysis) -> list[str]:

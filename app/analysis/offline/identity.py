@@ -11,6 +11,10 @@ from app.domain.analysis import Evidence
 from .source import SENTENCE_BREAK, Line, Page, piece_groups
 from .text import HEADING_PREFIX, fold, has_leaders, squash
 
+# (value, evidence) or (value, evidence, sure): sure is False when the value was inferred, not read
+# under a label (shown "à vérifier").
+Found = tuple[str, Evidence] | tuple[str, Evidence, bool]
+
 _BUYER_LABEL = re.compile(
     rf"^{HEADING_PREFIX}(?:l'|le\s+|la\s+)?(?:nom\s+(?:et\s+adresse\s+)?(?:officiels?\s+)?(?:de\s+l'|du\s+)?(?:organisme\s+acheteur|acheteur|pouvoir\s+adjudicateur|organisme)|"
     r"identification\s+(?:de\s+l'(?:acheteur|organisme|entite\s+adjudicatrice)|du\s+pouvoir\s+adjudicateur)|acheteur\s+public|acheteur|pouvoir\s+adjudicateur|"
@@ -184,7 +188,7 @@ def _entity_line(pages: list[Page]) -> tuple[str, Evidence] | None:
     return None
 
 
-def find_buyer(pages: Sequence[Page]) -> tuple[str, Evidence] | None:
+def find_buyer(pages: Sequence[Page]) -> Found | None:
     """Per piece (RC first, three at most): a labelled buyer, else the name heading its cover page."""
     for piece_pages in _by_piece(pages, 3):
         found = _labelled(piece_pages, _BUYER_LABEL, caption_of=_ENTITY)
@@ -196,7 +200,7 @@ def find_buyer(pages: Sequence[Page]) -> tuple[str, Evidence] | None:
             return _without_service(_without_address(value)), found[1]
         found = _entity_line(piece_pages)
         if found is not None:
-            return found
+            return found[0], found[1], False  # a name heading the cover, no label: à vérifier
     return None
 
 
@@ -225,7 +229,7 @@ def _heading_rest(value: str) -> bool:
     return folded.startswith(("et ", "& ", "- et ")) or (len(words) <= 3 and value.isupper())
 
 
-def find_object(pages: Sequence[Page]) -> tuple[str, Evidence] | None:
+def find_object(pages: Sequence[Page]) -> Found | None:
     found = _labelled(pages, _OBJECT_LABEL)
     if found is not None and _heading_rest(found[0]):
         found = None  # "OBJET DE LA CONSULTATION ET ALLOTISSEMENT": a heading, the value is below
@@ -256,7 +260,8 @@ def find_object(pages: Sequence[Page]) -> tuple[str, Evidence] | None:
         value = page.flat[start:end].strip(" ,.;:")
         if len(value) > 5:
             return value, page.evidence(page.flat[m.start() : end + 1].strip())
-    return _cover_title(pages)
+    title = _cover_title(pages)
+    return None if title is None else (title[0], title[1], False)  # the cover's title: à vérifier
 
 
 # Cover-page lines that are not the title: the document's name, its type, the procedure, the
@@ -329,7 +334,7 @@ def _code(token: str) -> str | None:
     return value
 
 
-def _unlabelled_reference(pages: Sequence[Page]) -> tuple[str, Evidence] | None:
+def _unlabelled_reference(pages: Sequence[Page]) -> Found | None:
     """Where no label names it: a code standing alone on a cover, after "N°" in running headers,
     or in the pieces' file names; the one most of these sources agree on."""
     votes: dict[str, set[str]] = {}
@@ -366,12 +371,13 @@ def _unlabelled_reference(pages: Sequence[Page]) -> tuple[str, Evidence] | None:
     evidence = where[best]
     quote_key = fold(evidence.quote)
     start = quote_key.find(best)
-    return (evidence.quote[start : start + len(best)] if start >= 0 else best), evidence
+    value = evidence.quote[start : start + len(best)] if start >= 0 else best
+    return value, evidence, len(votes[best]) >= 2
 
 
-def find_reference(pages: Sequence[Page]) -> tuple[str, Evidence] | None:
+def find_reference(pages: Sequence[Page]) -> Found | None:
     """A labelled consultation number on the first pages (running headers included), else an
-    unlabelled one that the cover, the headers and the file names agree on."""
+    unlabelled one that the cover, the headers and the file names agree on (sure when two agree)."""
     found = _labelled_reference(pages)
     return found if found is not None else _unlabelled_reference(pages)
 

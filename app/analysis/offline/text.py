@@ -144,8 +144,8 @@ def words_to_int(words: str) -> int | None:
 
 # "Article 9 –", "ARTICLE 4 :", "6.2", "III -": the numbering in front of a heading (folded text).
 HEADING_PREFIX = (
-    r"(?:(?:article|chapitre|section|titre|partie)\s+(?:\d+(?:\.\d+)*|[ivx]+)\s*[-:.]?\s*"
-    r"|\d+(?:\.\d+)*\.?\s*[-:)]?\s*|[ivx]{1,4}\s*[-.)]\s*)?"
+    r"(?:(?:article|chapitre|section|titre|partie)\s+(?:\d+(?:\.\d+)*|[ivx]+|[a-h])\s*[-:.]?\s*"
+    r"|\d+(?:\.\d+)*\.?\s*[-:)]?\s*|[ivx]{1,4}\s*[-.)]\s*|[a-h]\s*[-.)]\s+)?"
 )
 
 
