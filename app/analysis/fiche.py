@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from app.domain.analysis import PROCEDURE_LABELS, Analysis, Criterion, Evidence, SiteVisit
+from app.domain.analysis import PROCEDURE_LABELS, Analysis, Criterion, Evidence, SiteVisit, lots_label
 from app.domain.kinds import PIECE_KIND_LABELS, REQUIRED_DOCUMENT_LABELS
 
 _MONTHS = (
@@ -83,7 +83,9 @@ def render_fiche(analysis: Analysis) -> str:
         return f" {TO_CHECK}" if analysis.doubtful(field) else ""
 
     def row(label: str, value: str, field: str | None = None) -> None:
-        lines.append(f"{label:<28}: {value}{doubt(field) if field else ''}{_source(ev.get(field)) if field else ''}")
+        lines.append(
+            f"{label:<28}: {value}{doubt(field) if field else ''}{_source(ev.get(field)) if field else ''}"
+        )
 
     row("Acheteur", analysis.buyer or _UNKNOWN, "buyer")
     row("Objet", analysis.object or _UNKNOWN, "object")
@@ -118,15 +120,10 @@ def render_fiche(analysis: Analysis) -> str:
     lines.append(f"Critères de jugement des offres{doubt('criteria')}{_source(ev.get('criteria'))}")
     if not analysis.criteria:
         lines.append(f"  {_UNKNOWN}")
-    per_lot = [lot for lot in analysis.lots if lot.criteria]
-    if per_lot:
-        lines.append("  (lot 1 ; chaque lot a ses propres critères, ci-dessous)")
-    _criteria_lines(lines, analysis.criteria, "  ")
-    for lot in per_lot[1:] if per_lot and per_lot[0].number == 1 else per_lot:
-        if lot.criteria == analysis.criteria:
-            continue
-        lines.append(f"  Lot {lot.number} :")
-        _criteria_lines(lines, lot.criteria or [], "    ")
+    for numbers, criteria in analysis.criteria_groups():
+        if numbers:
+            lines.append(f"  {lots_label(numbers)} :")
+        _criteria_lines(lines, criteria, "    " if numbers else "  ")
 
     lines.append("")
     lines.append(f"Pièces à remettre{_source(ev.get('required_documents'))}")

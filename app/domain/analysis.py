@@ -102,6 +102,18 @@ EVIDENCED_FIELDS: tuple[str, ...] = (
 )
 
 
+def lots_label(numbers: list[int]) -> str:
+    """[1, 2, 3, 7] -> 'Lots 1 à 3, 7'; [4] -> 'Lot 4'."""
+    runs: list[list[int]] = []
+    for n in sorted(numbers):
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    parts = [f"{r[0]} à {r[-1]}" if len(r) > 2 else ", ".join(map(str, r)) for r in runs]
+    return ("Lots " if len(numbers) > 1 else "Lot ") + ", ".join(parts)
+
+
 class Confidence(StrEnum):
     """How a field was found: under its own label or in its own section (high), or inferred, read
     out of its section, or not adding up (low: shown "à vérifier")."""
@@ -135,6 +147,20 @@ class Analysis(BaseModel):
     confidence: dict[str, Confidence] = Field(default_factory=dict)
     engine: str = Engine.OFFLINE.value
     fiche: str | None = None
+
+    def criteria_groups(self) -> list[tuple[list[int], list[Criterion]]]:
+        """The criteria tables with the lots each applies to, in lot order; one group of all the
+        lots (or none: []) when the lots share the top-level criteria."""
+        groups: list[tuple[list[int], list[Criterion]]] = []
+        for lot in self.lots:
+            table = lot.criteria if lot.criteria is not None else self.criteria
+            for numbers, criteria in groups:
+                if criteria == table:
+                    numbers.append(lot.number)
+                    break
+            else:
+                groups.append(([lot.number], table))
+        return groups if len(groups) > 1 else [([], self.criteria)]
 
     def doubtful(self, name: str) -> bool:
         """True when the field was found but is to be checked ("à vérifier")."""

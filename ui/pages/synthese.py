@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.analysis import PROCEDURE_LABELS, Analysis, Criterion, Engine, Evidence
+from app.domain.analysis import PROCEDURE_LABELS, Analysis, Criterion, Engine, Evidence, lots_label
 from app.domain.kinds import REQUIRED_DOCUMENT_LABELS
 from ui.style import BAD, GOOD, WARN, fr_date, fr_number
 
@@ -67,10 +67,16 @@ def display_value(analysis: Analysis, name: str) -> str:
     if name == "required_documents":
         return "\n".join(REQUIRED_DOCUMENT_LABELS.get(d, str(d)) for d in value)
     if name == "criteria":
-        return "\n".join(
-            f"{c.name} : {fr_number(c.weight_percent, 0) + ' %' if c.weight_percent is not None else 'sans pondération'}"
-            for c in value
-        )
+        out: list[str] = []
+        for numbers, criteria in analysis.criteria_groups():
+            indent = "    " if numbers else ""
+            if numbers:
+                out.append(f"{lots_label(numbers)} :")
+            out.extend(
+                f"{indent}{c.name} : {fr_number(c.weight_percent, 0) + ' %' if c.weight_percent is not None else 'sans pondération'}"
+                for c in criteria
+            )
+        return "\n".join(out)
     return str(value)
 
 
@@ -218,8 +224,11 @@ class SyntheseTab(QWidget):
                 src.setFont(font)
                 src.setToolTip(f"« {ev.quote} »")
             self.table.setItem(row, 2, src)
-            state = QTableWidgetItem(self._state(ev, getattr(analysis, name)))
-            color = GOOD if ev is not None and ev.verified else WARN if ev is not None else BAD
+            doubtful = analysis.doubtful(name)
+            state = QTableWidgetItem(self._state(ev, getattr(analysis, name), doubtful))
+            color = (
+                GOOD if ev is not None and ev.verified and not doubtful else WARN if ev is not None else BAD
+            )
             if ev is not None and ev.engine == Engine.MANUAL:
                 color = GOOD
             if getattr(analysis, name) in (None, []):
@@ -229,13 +238,15 @@ class SyntheseTab(QWidget):
         self.table.resizeRowsToContents()
         self.chart.set_criteria(analysis.criteria)
 
-    def _state(self, ev: Evidence | None, value: object) -> str:
+    def _state(self, ev: Evidence | None, value: object, doubtful: bool = False) -> str:
         if value in (None, []):
             return self.tr("Non trouvé")
         if ev is None:
             return self.tr("Sans source")
         if ev.engine == Engine.MANUAL:
             return self.tr("Corrigé à la main")
+        if doubtful:
+            return self.tr("⚠ À vérifier")
         return self.tr("Vérifié") if ev.verified else self.tr("⚠ Non vérifié")
 
     def evidence_for(self, name: str) -> Evidence | None:

@@ -47,7 +47,9 @@ def merge(offline: Analysis, claude: Analysis) -> Analysis:
             continue
         setattr(result, name, theirs)
         # A verified Claude value replaces a doubtful one: no longer à vérifier.
-        result.confidence[name] = claude.confidence.get(name, Confidence.HIGH if theirs_ok else Confidence.LOW)
+        result.confidence[name] = claude.confidence.get(
+            name, Confidence.HIGH if theirs_ok else Confidence.LOW
+        )
         if theirs_ev is not None:
             result.evidence[name] = theirs_ev
         else:

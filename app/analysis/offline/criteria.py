@@ -597,7 +597,11 @@ def _section(
 def _cell_lines(section: list[tuple[Page, Line]]) -> list[tuple[Page, Line]]:
     out: list[tuple[Page, Line]] = []
     for page, line in section:
-        if not line.cells or heading_number(line.text) or len(line.text) < 90 and _ANCHOR.search(line.folded):
+        if (
+            not line.cells
+            or heading_number(line.text)
+            or (len(line.text) < 90 and _ANCHOR.search(line.folded))
+        ):
             out.append((page, line))  # a heading "6.2 | Jugement des offres" stays whole
             continue
         # A one-line row stays one line ("Prix 60 % dont"); a row whose cells wrap gives each inner
@@ -607,7 +611,10 @@ def _cell_lines(section: list[tuple[Page, Line]]) -> list[tuple[Page, Line]]:
             parts = [" ".join(line.cells)]
         else:
             first = logical_lines([p for p in line.cells[0].split(CELL_BREAK) if p.strip()])
-            parts = [*first, " ".join(p for cell in line.cells[1:] for p in cell.split(CELL_BREAK) if p.strip())]
+            parts = [
+                *first,
+                " ".join(p for cell in line.cells[1:] for p in cell.split(CELL_BREAK) if p.strip()),
+            ]
         for part in parts:
             if part.strip():
                 out.append((page, Line(text=part, folded=fold(part), start=line.start)))

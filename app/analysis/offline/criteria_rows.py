@@ -41,7 +41,9 @@ _SUB = re.compile(
     r"^(?:[•\-−–*▪►■□o\uf0b7\uf0a7]\s*)?(?:sous[- ]?criteres?\s*(?:n\s*°|no|n°)?\s*[\d.,]*\s*[-:.)–°\d\s]*"
     r"|\d{1,2}[.,]\d{1,2}\.?\s*[-:)–]?\s+|[a-h][).]\s+|[ivx]{1,4}\)\s*)"
 )
-_TOP = re.compile(r"^(?:criteres?\s*(?:n\s*°|no|n°)?\s*\d{1,2}\s*[-:.)–°\s]*|\d{1,2}\s*[.)°]\s*[-:–]?\s*(?=\D))")
+_TOP = re.compile(
+    r"^(?:criteres?\s*(?:n\s*°|no|n°)?\s*\d{1,2}\s*[-:.)–°\s]*|\d{1,2}\s*[.)°]\s*[-:–]?\s*(?=\D))"
+)
 _BULLET = re.compile(r"^[•\-−–*▪►■□\uf0b7\uf0a7]\s*")
 # How a cell goes on to explain a criterion rather than name it: a participle of assessment
 # ("analysé", "apprécié", "noté"…) or a sentence about the criterion or the candidate.
@@ -99,7 +101,11 @@ def split_by_lot(lines: Sequence[tuple[Page, Line]]) -> list[Block]:
         if lots:
             blocks.append(Block(lots))
         blocks[-1].lines.append((page, line))
-    return [b for b in blocks if b.lines and (b.lots or len(blocks) == 1 or any(_has_weight(ln) for _, ln in b.lines))]
+    return [
+        b
+        for b in blocks
+        if b.lines and (b.lots or len(blocks) == 1 or any(_has_weight(ln) for _, ln in b.lines))
+    ]
 
 
 def _has_weight(line: Line) -> bool:

@@ -135,7 +135,9 @@ _MENTIONED = re.compile(
 )
 # A list introduced by "le DCE contient :" goes on until the next heading; its items are what the
 # buyer provides, not what the candidate produces.
-_DCE_HEADING = re.compile(r"^(?:\d+(?:\.\d+)*\.?\s*)?(?:contenu|composition)\s+du\s+(?:dossier\s+de\s+(?:la\s+)?consultation|dce)")
+_DCE_HEADING = re.compile(
+    r"^(?:\d+(?:\.\d+)*\.?\s*)?(?:contenu|composition)\s+du\s+(?:dossier\s+de\s+(?:la\s+)?consultation|dce)"
+)
 
 
 def _section_lines(pages: Sequence[Page]) -> list[tuple[Page, Line]]:
@@ -219,7 +221,9 @@ def find_required_documents(pages: Sequence[Page]) -> tuple[list[R], Evidence] |
                 if m is None or _optional_clause(sentence, m.start(), m.end()):
                     continue
                 # "Le candidat peut joindre un DUME": optional; "un mémoire qui peut comporter…": asked.
-                if not _OPTIONAL.search(sentence[: m.start()]) and not _MENTIONED.search(sentence[: m.start()][-60:]):
+                if not _OPTIONAL.search(sentence[: m.start()]) and not _MENTIONED.search(
+                    sentence[: m.start()][-60:]
+                ):
                     found.append(code)
                     if evidence is None:
                         evidence = page.evidence(line.text[:240])

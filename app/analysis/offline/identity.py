@@ -219,7 +219,9 @@ def _by_piece(pages: Sequence[Page], limit: int) -> Iterator[list[Page]]:
     return (group[:5] for group in islice(piece_groups(pages), limit))
 
 
-_NESTED_OBJECT = re.compile(r"\b(?:ayant|qui\s+ont|qui\s+a|dont)\s+(?:pour\s+)?(?:l')?objet\s*:?\s*(?:la\s+|le\s+|les\s+|l')?")
+_NESTED_OBJECT = re.compile(
+    r"\b(?:ayant|qui\s+ont|qui\s+a|dont)\s+(?:pour\s+)?(?:l')?objet\s*:?\s*(?:la\s+|le\s+|les\s+|l')?"
+)
 
 
 def _heading_rest(value: str) -> bool:
@@ -318,7 +320,9 @@ def _reference_in(text: str) -> tuple[str, int, int] | None:
 
 # A consultation number: capitals and digits with separators ("2024-R041-000", "25TIC06",
 # "AO/2025/014"), written alone on the cover, after "N°" in a running header, or in file names.
-_CODE = re.compile(r"(?<![\w/.-])(?=[A-Z0-9_./-]*\d{2})(?=[A-Z0-9_./-]*[A-Z_./-])[A-Z0-9](?:[A-Z0-9]|[-_./](?=[A-Z0-9])){4,40}(?![\w/-])")
+_CODE = re.compile(
+    r"(?<![\w/.-])(?=[A-Z0-9_./-]*\d{2})(?=[A-Z0-9_./-]*[A-Z_./-])[A-Z0-9](?:[A-Z0-9]|[-_./](?=[A-Z0-9])){4,40}(?![\w/-])"
+)
 _ALONE = re.compile(r"^(?:(?:n°|no\.?|numero|ref(?:erence)?\.?)\s*:?\s*)?(\S+)$")
 _NUMBERED = re.compile(r"(?:n°|no\.|numero)\s*:?\s*(\S+)")
 

@@ -146,7 +146,7 @@ def _row_table_lots(pages: Sequence[Page]) -> tuple[list[tuple[int, str]], Evide
                     if _MONEY.search(cell) and parts:
                         break
                     parts.append(cell)
-                title = _AMOUNT.sub("", " ".join(parts)).strip(" :-–«»\";,")
+                title = _AMOUNT.sub("", " ".join(parts)).strip(' :-–«»";,')
                 if re.search(r"[^\W\d_]{2}", title) and len(title) <= 250:
                     rows.append((int(m.group(1)), title))
                     evidence = evidence or page.evidence(line.text[:240])

@@ -228,7 +228,9 @@ def build_pages(piece: PieceText) -> list[Page]:
                 headers.append(line)
                 continue
             raw.append(line)
-        rows = {squash(x): _cells(x) for x in page.text.splitlines() if CELL_SEP in x or CELL_BREAK in x.strip()}
+        rows = {
+            squash(x): _cells(x) for x in page.text.splitlines() if CELL_SEP in x or CELL_BREAK in x.strip()
+        }
         texts = _without_toc(logical_lines(raw, set(rows)))
         lines: list[Line] = []
         offset = 0

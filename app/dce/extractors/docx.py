@@ -13,8 +13,8 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from app.dce.extractors.docx_numbering import Numbering
-from app.domain.document import CELL_BREAK, CELL_SEP
 from app.dce.extractors.result import Extraction, ExtractionError, split_pages
+from app.domain.document import CELL_BREAK, CELL_SEP
 
 log = logging.getLogger(__name__)
 

@@ -79,10 +79,8 @@ def _page_lines(page: pdfium.PdfPage) -> str:
     if not frags:
         return ""
     rules: list[Rule] = []
-    count = 0
-    for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,), max_depth=2):
-        count += 1
-        if count > _MAX_PATHS:
+    for count, obj in enumerate(page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,), max_depth=2)):
+        if count >= _MAX_PATHS:
             rules = []
             break
         rules.extend(rules_from_box(*obj.get_bounds()))
@@ -133,6 +131,7 @@ def _pypdf_reader(data: bytes):  # type: ignore[no-untyped-def]
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
+            ok: object
             try:
                 ok = reader.decrypt("")
             except Exception:  # unsupported algorithm, corrupt /Encrypt
