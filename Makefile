@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 LOCK := requirements/requirements.lock
 CHECKED := app local_store sync server
 
-.PHONY: install run test lint typecheck pytest bench server fuzz render tour package lock clean
+.PHONY: install run test lint typecheck pytest bench score server fuzz render tour package lock clean
 
 install: $(STAMP)
 
@@ -37,6 +37,10 @@ test: lint typecheck pytest
 
 bench: install
 	@for b in bench/*.py; do echo "== $$b"; QT_QPA_PLATFORM=offscreen $(PY) $$b || exit 1; done
+
+# Offline analysis scored against every truth file of ../shared/corpus/truth (skips without it).
+score: install
+	$(PY) bench/score.py $(if $(VERBOSE),--verbose)
 
 server: install
 	$(BIN)/maitre-ao-server migrate && $(BIN)/maitre-ao-server serve

@@ -5,10 +5,15 @@ from __future__ import annotations
 import multiprocessing
 import sys
 
-from app.cli.main import run
-
 
 def main() -> int:
+    if sys.argv[1:] == ["--version"]:  # answered before the CLI's modules are imported
+        from app import __version__
+
+        print(f"maitre-ao {__version__}")
+        return 0
+    from app.cli.main import run
+
     # DCE pieces are read in worker processes: a frozen (PyInstaller) build must let a worker
     # started by spawn/forkserver run its task instead of starting the app again.
     multiprocessing.freeze_support()

@@ -28,13 +28,9 @@ COMMAND_MODULES: tuple[str, ...] = (
 
 
 def version() -> str:
-    from importlib.metadata import PackageNotFoundError
-    from importlib.metadata import version as pkg_version
+    from app import __version__
 
-    try:
-        return pkg_version("maitre-ao")
-    except PackageNotFoundError:
-        return "0.0.0"
+    return __version__
 
 
 class _Parser(argparse.ArgumentParser):
@@ -60,6 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run(argv: Sequence[str]) -> int:
+    if list(argv) == ["--version"]:  # answered before any sub-command module is imported
+        print(f"maitre-ao {version()}")
+        return 0
     setup_logging()
     parser = build_parser()
     args = parser.parse_args(list(argv))

@@ -756,15 +756,17 @@ def _rows_to_criteria(tops: list[criteria_rows.Row], stated: float | None) -> li
         pct = round((top.weight or 0.0) * factor, 2)
         subs: list[SubCriterion] = []
         raw = sum(c.weight or 0.0 for c in top.children)
+        if any(c.weight is None for c in top.children):
+            return None  # sub-criteria weighted in words the rows do not read: the line reader
         for child in top.children:
-            if child.weight is None:
-                return None  # sub-criteria weighted in words the rows do not read: the line reader
-            elif abs(raw - (top.weight or 0.0)) <= 0.5:
-                value = round(child.weight * factor, 2)  # sub-criteria in the criterion's own points
+            weight = child.weight or 0.0
+            if abs(raw - (top.weight or 0.0)) <= 0.5:
+                value = round(weight * factor, 2)  # sub-criteria in the criterion's own points
             elif abs(raw - 100) <= 0.5:
-                value = round(child.weight * pct / 100, 2)  # sub-criteria in % of the criterion
+                value = round(weight * pct / 100, 2)  # sub-criteria in % of the criterion
             else:
-                return None
+                subs = []  # sub-weights that do not add up: the criterion stands, its details do not
+                break
             subs.append(SubCriterion(name=child.name, weight_percent=value))
         quote = top.line.text[:240].strip()
         out.append(

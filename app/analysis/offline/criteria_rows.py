@@ -28,7 +28,7 @@ from .text import fold
 # "40" (only in a column headed Pondération/Points/Note).
 _WEIGHT = r"(\d{1,3}(?:[.,]\d{1,2})?)\s*(%|pour\s*cent|points?|pts?\.?|/\s*100)?"
 _WEIGHT_CELL = re.compile(rf"^\(?\s*{_WEIGHT}\s*\)?\s*(dont|:)?\s*:?$")
-_TRAILING_WEIGHT = re.compile(rf"^(.*?[^\d\s.,/°])\s*[:=(–-]?\s*{_WEIGHT}\s*\)?\s*(dont|:)?\s*$")
+_TRAILING_WEIGHT = re.compile(rf"^(.*?[^\d\s.,/°])\s*[:=(–-]?\s*{_WEIGHT}\s*\)?\s*[.,;]?\s*(dont|:)?\s*$")
 _INNER_WEIGHT = re.compile(r"\d{1,3}(?:[.,]\d{1,2})?\s*(?:%|points?\b|pts\b)")
 _LOTS = re.compile(
     r"\blots?\s*(?:n\s*°\s*|no\.?\s*|numeros?\s*)?(\d{1,3}(?:\s*(?:a|au|-|,|et|&)\s*(?:n\s*°\s*)?\d{1,3})*)\b"
@@ -80,9 +80,9 @@ def lot_numbers(text: str) -> set[int]:
 def lot_heading(line: Line) -> set[int]:
     """The lots a short heading line introduces ("Lot n°1 à 14 :", "Critères … du LOT 2")."""
     folded = fold(line.text).strip()
-    if len(folded) > 90 or not folded.startswith(("lot", "pour le", "pour les", "critere", "au titre")):
+    if len(folded) > 90 or _SUB.match(folded) or _TOP.match(folded):
         return set()
-    if not (folded.endswith(":") or "critere" in folded or line.cells or len(folded) < 30):
+    if not (folded.endswith(":") or "critere" in folded or (folded.startswith("lot") and len(folded) < 30)):
         return set()
     return lot_numbers(folded)
 
@@ -270,6 +270,8 @@ def read_rows(lines: Sequence[tuple[Page, Line]]) -> Read:
 def nest(rows: list[Row]) -> list[Row]:
     """Rows → criteria with their sub-criteria: marked sub-rows go under the criterion above them;
     a criterion without a weight weighs what its sub-criteria add up to."""
+    if any(row.level == "top" for row in rows):
+        rows = _marked(rows)
     tops: list[Row] = []
     for row in rows:
         parent = tops[-1] if tops else None
@@ -304,6 +306,24 @@ def nest(rows: list[Row]) -> list[Row]:
             top.children = tops[i:j]
             i = j
     return [t for t in out if t.weight is not None]
+
+
+def _marked(rows: list[Row]) -> list[Row]:
+    """Where the criteria are numbered ("Critère n° 2 – Prix"), an unnumbered line is not a new
+    criterion: its weight, printed in the right-hand column beside the explanation, is the
+    criterion's own when it has none yet; bullets without weights explain, they are not weighed."""
+    out: list[Row] = []
+    for row in rows:
+        if row.level:
+            out.append(row)
+            continue
+        top = next((r for r in reversed(out) if r.level == "top"), None)
+        if top is not None and top.weight is None and row.weight is not None:
+            top.weight, top.unit, top.opens = row.weight, row.unit, row.opens
+    for row in out:
+        if row.level == "sub" and row.weight is None:
+            row.level = "drop"
+    return [row for row in out if row.level != "drop"]
 
 
 def _rest_complete(before: list[Row], after: list[Row]) -> bool:

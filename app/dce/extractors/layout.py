@@ -11,6 +11,7 @@ This module is pure geometry (PDF user space: y grows upwards) so it is tested w
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -123,14 +124,6 @@ class _Grid:
         return out
 
 
-def _touch(a: Rule, b: Rule) -> bool:
-    ax0, ax1 = min(a.x0, a.x1) - _TOL, max(a.x0, a.x1) + _TOL
-    ay0, ay1 = min(a.y0, a.y1) - _TOL, max(a.y0, a.y1) + _TOL
-    bx0, bx1 = min(b.x0, b.x1), max(b.x0, b.x1)
-    by0, by1 = min(b.y0, b.y1), max(b.y0, b.y1)
-    return bx0 <= ax1 and bx1 >= ax0 and by0 <= ay1 and by1 >= ay0
-
-
 def _cluster(values: Iterable[float]) -> list[float]:
     out: list[float] = []
     for v in sorted(values):
@@ -152,16 +145,35 @@ def _grids(rules: Sequence[Rule]) -> list[_Grid]:
             i = parent[i]
         return i
 
-    # Sweep on x so that only rules whose x-extents meet are compared.
-    order = sorted(range(len(rules)), key=lambda i: min(rules[i].x0, rules[i].x1))
-    active: list[int] = []
-    for i in order:
-        start = min(rules[i].x0, rules[i].x1)
-        active = [j for j in active if max(rules[j].x0, rules[j].x1) + _TOL >= start]
-        for j in active:
-            if find(i) != find(j) and _touch(rules[i], rules[j]):
-                parent[find(i)] = find(j)
-        active.append(i)
+    def union(i: int, j: int) -> None:
+        a, b = find(i), find(j)
+        if a != b:
+            parent[a] = b
+
+    horizontal = sorted((i for i, r in enumerate(rules) if r.horizontal), key=lambda i: rules[i].y0)
+    vertical = sorted((i for i, r in enumerate(rules) if not r.horizontal), key=lambda i: rules[i].x0)
+    ys = [rules[i].y0 for i in horizontal]
+    xs = [rules[i].x0 for i in vertical]
+    # A vertical rule meets the horizontal ones whose y lies along it (bisect, not all pairs).
+    for j in vertical:
+        v = rules[j]
+        lo, hi = min(v.y0, v.y1) - _TOL, max(v.y0, v.y1) + _TOL
+        for k in range(bisect_left(ys, lo), bisect_right(ys, hi)):
+            i = horizontal[k]
+            h = rules[i]
+            if min(h.x0, h.x1) - _TOL <= v.x0 <= max(h.x0, h.x1) + _TOL:
+                union(i, j)
+    # Collinear pieces of one line (a rule drawn cell by cell) join too.
+    for order, pos, along in ((horizontal, ys, 0), (vertical, xs, 1)):
+        for n in range(len(order) - 1):
+            for m in range(n + 1, len(order)):
+                if pos[m] - pos[n] > _TOL:
+                    break
+                a, b = rules[order[n]], rules[order[m]]
+                a0, a1 = sorted((a.x0, a.x1) if along == 0 else (a.y0, a.y1))
+                b0, b1 = sorted((b.x0, b.x1) if along == 0 else (b.y0, b.y1))
+                if b0 <= a1 + _TOL and a0 <= b1 + _TOL:
+                    union(order[n], order[m])
     groups: dict[int, list[Rule]] = {}
     for i, rule in enumerate(rules):
         groups.setdefault(find(i), []).append(rule)
@@ -169,10 +181,10 @@ def _grids(rules: Sequence[Rule]) -> list[_Grid]:
     for members in groups.values():
         verticals = [r for r in members if not r.horizontal]
         horizontals = [r for r in members if r.horizontal]
-        xs = _cluster(r.x0 for r in verticals)
-        ys = sorted(_cluster(r.y0 for r in horizontals), reverse=True)
-        if len(xs) >= 3 and len(ys) >= 2:
-            grids.append(_Grid(xs, ys))
+        col_xs = _cluster(r.x0 for r in verticals)
+        row_ys = sorted(_cluster(r.y0 for r in horizontals), reverse=True)
+        if len(col_xs) >= 3 and len(row_ys) >= 2:
+            grids.append(_Grid(col_xs, row_ys))
     return grids
 
 
