@@ -173,7 +173,7 @@ def _optional_clause(sentence: str, start: int, end: int) -> bool:
     last, the item before them ("La déclaration de sous-traitance (DC4), le cas échéant.")."""
     for marker in _OPTIONAL_ANYWHERE.finditer(sentence):
         after = sentence[marker.end() :]
-        trailing = not re.search(r"[^\W\d_]{3}", after.split(";")[0])
+        trailing = not re.search(r"\w{2,}", after.split(";")[0])
         if trailing:
             lo = sentence.rfind(";", 0, marker.start()) + 1
             if lo <= start < marker.start():
