@@ -10,7 +10,6 @@ from fpdf import FPDF
 
 from app.analysis.offline import analyze_offline
 from app.dce.extractors.layout import Frag, Rule, layout_lines, rules_from_box
-from app.dce.extractors.pdf import extract_pdf
 from app.domain.document import CELL_BREAK
 from app.domain.kinds import RequiredDocument as R
 from tests.analysis.helpers import assert_contract_valid, assert_evidence_honest, piece
