@@ -237,3 +237,21 @@ def test_check_and_arrow_bullets_under_a_winner_intro_are_not_asked_of_everyone(
     )
     analysis = analyze_offline([rc])
     assert analysis.required_documents == [R.CHIFFRE_AFFAIRES]
+
+
+def test_summary_table_label_and_value_cells() -> None:
+    # An RC's summary table, the way the layout reader gives it (one row per line, cells by tab).
+    rc = piece(
+        "Règlement de la consultation\n"
+        "Objet\tMaintenance des ascenseurs de la ville\n"
+        "Variantes\tSans\n"
+        "Visite des lieux\tObligatoire\n"
+        "Délai de validité des offres\t120 jours\n"
+    )
+    analysis = analyze_offline([rc])
+    assert analysis.variants_allowed is False
+    assert analysis.site_visit is not None and analysis.site_visit.value == "mandatory"
+    rc = piece("Tableau récapitulatif\nVariantes autorisées\tOui\nVisite\tSans objet\n")
+    analysis = analyze_offline([rc])
+    assert analysis.variants_allowed is True
+    assert analysis.site_visit is not None and analysis.site_visit.value == "none"

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from app.domain.analysis import Evidence
 
+from . import summary
 from .sentences import scan, sentence, under_heading
 from .source import Page
 
@@ -62,7 +63,16 @@ def _verdict(folded: str) -> bool | None:
     return True if _POSITIVE.search(folded) else None
 
 
+_VARIANT_LABEL = re.compile(
+    r"variantes?(?:\s+(?:autorisees?|admises?|acceptees?|libres?|a\s+l'initiative\s+du\s+candidat))?(?:\s*\(.*\))?"
+)
+
+
 def find_variants(pages: Sequence[Page]) -> tuple[bool, Evidence] | None:
+    for page, line, value in summary.labelled(pages, _VARIANT_LABEL):
+        verdict = summary.yes_no(value)
+        if verdict is not None:
+            return verdict, page.evidence(line.text[:240])
     # "variantes exigées (PSE)" and headings are handled by the sentence test.
     return _yes_no(
         pages, _VARIANT, skip=re.compile(r"\bprix\s+des\s+variantes|\bformulaire|offre\s+de\s+base\s+et\s+la")

@@ -8,7 +8,9 @@ from collections.abc import Sequence
 from app.domain.analysis import Evidence, SiteVisit
 
 from .dates import find_date, find_time, iso_of
+from . import summary
 from .sentences import scan, sentence, under_heading
+from .text import fold
 from .source import Page
 
 _VISIT_TOPIC = re.compile(
@@ -35,8 +37,34 @@ _NONE = re.compile(
 )
 
 
+_VISIT_LABEL = re.compile(
+    r"visites?(?:\s+(?:du\s+site|des\s+(?:lieux|sites|locaux|installations)|sur\s+(?:site|place)|prealable|obligatoire))?"
+)
+
+
+def _summary_visit(pages: Sequence[Page]) -> tuple[SiteVisit, Evidence, str | None] | None:
+    """'Visite | Obligatoire', 'Visite des lieux | Sans objet', 'Visite obligatoire | Non'."""
+    for page, line, value in summary.labelled(pages, _VISIT_LABEL):
+        folded = fold(value)
+        kind = (
+            SiteVisit.NONE
+            if summary.yes_no(value) is False or _NONE.search(f"visite : {folded}")
+            else SiteVisit.OPTIONAL
+            if _OPTIONAL.search(folded)
+            else SiteVisit.MANDATORY
+            if _MANDATORY.search(folded) or (summary.yes_no(value) and "obligatoire" in fold(line.cells[0]))
+            else None
+        )
+        if kind is not None:
+            return kind, page.evidence(line.text[:240]), None
+    return None
+
+
 def find_site_visit(pages: Sequence[Page]) -> tuple[SiteVisit, Evidence, str | None] | None:
     """(kind, evidence, ISO date of the visit when one is given)."""
+    found = _summary_visit(pages)
+    if found is not None:
+        return found
     for page, m in scan(pages, _VISIT_TOPIC):
         folded, quote = sentence(page, m)
         if re.search(r"\.{4,}", quote):

@@ -1,0 +1,41 @@
+"""Summary tables of an RC: rows "label | value" ("Variantes | Sans", "Visite | Obligatoire").
+
+One reader for every field a summary table can state: a row whose first cell is the field's label
+(and nothing else) gives its value in the next cell; the value is then read as yes/no or as a
+word from a short list, never as a sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+
+from app.domain.document import CELL_BREAK
+
+from .source import Line, Page
+from .text import fold
+
+_YES = re.compile(r"^(?:oui|autorisee?s?|admises?|acceptees?|possibles?|avec\b|prevues?)\b")
+_NO = re.compile(
+    r"^(?:non\b|sans\b|aucune?s?\b|interdites?\b|exclues?\b|neant\b|pas\s+de\b|refusee?s?\b|non\s+autorisee?s?\b)"
+)
+
+
+def labelled(pages: Sequence[Page], label: re.Pattern[str]) -> Iterator[tuple[Page, Line, str]]:
+    """(page, row, value) for each table row whose first cell is exactly this label."""
+    for page in pages:
+        for line in page.lines:
+            if len(line.cells) < 2:
+                continue
+            head = fold(line.cells[0].replace(CELL_BREAK, " ")).strip(" :")
+            if len(head) <= 60 and label.fullmatch(head):
+                yield page, line, line.cells[1].replace(CELL_BREAK, " ").strip()
+
+
+def yes_no(value: str) -> bool | None:
+    folded = fold(value).strip(" .:;")
+    if _NO.match(folded):
+        return False
+    if _YES.match(folded):
+        return True
+    return None
