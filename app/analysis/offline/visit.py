@@ -7,11 +7,11 @@ from collections.abc import Sequence
 
 from app.domain.analysis import Evidence, SiteVisit
 
-from .dates import find_date, find_time, iso_of
 from . import summary
+from .dates import find_date, find_time, iso_of
 from .sentences import scan, sentence, under_heading
-from .text import fold
 from .source import Page
+from .text import fold
 
 _VISIT_TOPIC = re.compile(
     r"visites?\s+(?:du\s+site|des\s+(?:lieux|sites|locaux|installations|batiments)|sur\s+(?:site|place)|prealable|"
