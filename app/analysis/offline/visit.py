@@ -62,9 +62,9 @@ def _summary_visit(pages: Sequence[Page]) -> tuple[SiteVisit, Evidence, str | No
 
 def find_site_visit(pages: Sequence[Page]) -> tuple[SiteVisit, Evidence, str | None] | None:
     """(kind, evidence, ISO date of the visit when one is given)."""
-    found = _summary_visit(pages)
-    if found is not None:
-        return found
+    summarised = _summary_visit(pages)
+    if summarised is not None:
+        return summarised
     for page, m in scan(pages, _VISIT_TOPIC):
         folded, quote = sentence(page, m)
         if re.search(r"\.{4,}", quote):
