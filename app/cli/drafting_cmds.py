@@ -61,6 +61,8 @@ def _print_result(answer: Any, result: Any) -> None:
     summary = ", ".join(f"{n} {k}" for k, n in counts.items()) or "aucune"
     print(f"Exigences relevées : {len(answer.requirements)} ({summary})")
     print(f"Plan du mémoire ({answer.outline.source.value}) : {len(answer.outline.sections)} sections")
+    if answer.outline.note:
+        print(f"  ! {answer.outline.note}")
     print(f"Mémoire : environ {result.memoire.estimated_pages} pages")
     print(f"Fichiers écrits dans {result.folder} :")
     for f in result.files:

@@ -136,6 +136,7 @@ def evaluate(
     _check_references(analysis, pieces, profile, checks)
     _check_insurance(analysis, pieces, profile, deadline, now, checks)
     _check_documents(analysis, profile, deadline, now, checks)
+    _check_doubtful_fields(analysis, checks)
     blocking = [c for c in checks if c.status is CheckStatus.BLOQUANT]
     doubtful = [c for c in checks if c.status is CheckStatus.A_VERIFIER]
     if blocking:
@@ -148,6 +149,30 @@ def evaluate(
     if not reasons:
         reasons = ["Toutes les vérifications sont satisfaites par le profil de l'entreprise."]
     return GoNoGo(checks=checks, verdict=verdict, reasons=reasons, days_left=days_left)
+
+
+# Fields of the analysis the verdict rests on, and their French names.
+_DECISIVE_FIELDS = {
+    "deadline": "date limite",
+    "site_visit": "visite",
+    "criteria": "critères de jugement",
+    "lots": "lots",
+    "required_documents": "pièces à remettre",
+    "memoire_page_limit": "limite de pages",
+}
+
+
+def _check_doubtful_fields(analysis: Analysis, checks: list[Check]) -> None:
+    """The verdict says when it rests on values the analysis found but could not be sure of."""
+    doubtful = [label for name, label in _DECISIVE_FIELDS.items() if analysis.doubtful(name)]
+    if doubtful:
+        checks.append(
+            Check(
+                "Analyse du DCE",
+                CheckStatus.A_VERIFIER,
+                "valeurs à vérifier dans le DCE avant de décider : " + ", ".join(doubtful) + ".",
+            )
+        )
 
 
 def _check_deadline(

@@ -39,6 +39,8 @@ class OutlineSection:
 class Outline:
     source: OutlineSource
     sections: list[OutlineSection]
+    # Said to the user when the plan rests on criteria the analysis marked à vérifier.
+    note: str | None = None
 
     def find(self, key: str) -> OutlineSection | None:
         return next((s for s in self.sections if s.key == key), None)
@@ -291,4 +293,9 @@ def build_outline(analysis: Analysis, pieces: list[PieceText]) -> Outline:
     cadre = cadre_outline(pieces, analysis)
     if len(cadre) >= 2:
         return Outline(OutlineSource.CADRE_REPONSE, cadre)
-    return Outline(OutlineSource.CRITERIA, criteria_outline(analysis))
+    note = (
+        "Plan construit sur des critères de jugement à vérifier dans le RC (pondérations incertaines)."
+        if analysis.doubtful("criteria")
+        else None
+    )
+    return Outline(OutlineSource.CRITERIA, criteria_outline(analysis), note=note)

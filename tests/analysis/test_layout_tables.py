@@ -255,3 +255,17 @@ def test_summary_table_label_and_value_cells() -> None:
     analysis = analyze_offline([rc])
     assert analysis.variants_allowed is True
     assert analysis.site_visit is not None and analysis.site_visit.value == "none"
+
+
+def test_go_no_go_and_plan_say_when_they_rest_on_criteria_to_check() -> None:
+    from app.domain.profile import CompanyProfile
+    from app.drafting.gonogo import CheckStatus, evaluate
+    from app.drafting.outline import build_outline
+
+    rc = piece("Critères de jugement des offres\nValeur technique : 30 points\nPrix : 15 points\n")
+    analysis = analyze_offline([rc])
+    assert analysis.doubtful("criteria")
+    result = evaluate(analysis, [rc], CompanyProfile(raison_sociale="Exemple SARL", siret="73282932000074"))
+    check = next(c for c in result.checks if c.label == "Analyse du DCE")
+    assert check.status is CheckStatus.A_VERIFIER and "critères de jugement" in check.detail
+    assert build_outline(analysis, [rc]).note is not None
