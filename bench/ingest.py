@@ -67,26 +67,59 @@ def peer(path: Path) -> dict[str, float] | None:
     if exe is None:
         return None
     with tempfile.TemporaryDirectory(prefix="remporte-bench-") as tmp:
-        return timed([exe, "init", str(path), "--dossier", str(Path(tmp) / "reponse")])
+        _, wall, pss = sampled([exe, "init", str(path), "--dossier", str(Path(tmp) / "reponse")])
+        return {"total": wall, "pss_mb": pss}
 
 
-def timed(argv: list[str]) -> dict[str, float]:
-    """Run a command in a wrapper process that reports its wall time and the peak RSS of all the
-    processes it waited for (the command and its children, summed at their peaks)."""
-    code = (
-        "import json,resource,subprocess,sys,time;s=time.perf_counter();"
-        "subprocess.run(sys.argv[1:],check=True,stdout=subprocess.DEVNULL,stderr=subprocess.DEVNULL);"
-        "r=resource.getrusage(resource.RUSAGE_CHILDREN);"
-        "print(json.dumps({'total':time.perf_counter()-s,'rss_mb':r.ru_maxrss/1024}))"
-    )
-    out = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, check=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+def _tree_pss_mb(root: int) -> float:
+    """Proportional set size of a process and all its descendants (Linux /proc): pages shared by
+    forked workers are counted once, split between them, not once per process as RSS does."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as f:
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(ppid, []).append(int(entry))
+    total_kb, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        todo.extend(children.get(pid, []))
+        try:
+            with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as f:
+                total_kb += next(int(x.split()[1]) for x in f if x.startswith("Pss:"))
+        except (OSError, StopIteration, ValueError):
+            continue
+    return total_kb / 1024
+
+
+def sampled(argv: list[str]) -> tuple[str, float, float]:
+    """Run a command; (stdout, wall seconds, peak memory in MB of all its processes together,
+    sampled every 20 ms: PSS on Linux, else the command's own peak RSS)."""
+    start = time.perf_counter()
+    with tempfile.TemporaryFile() as out:
+        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.DEVNULL, cwd=REPO)
+        peak = 0.0
+        while proc.poll() is None:
+            if sys.platform.startswith("linux"):
+                peak = max(peak, _tree_pss_mb(proc.pid))
+            time.sleep(0.02)
+        wall = time.perf_counter() - start
+        if proc.returncode != 0:
+            raise subprocess.CalledProcessError(proc.returncode, argv)
+        if not peak:
+            peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        out.seek(0)
+        return out.read().decode(), wall, peak
 
 
 def startup(runs: int) -> None:
     exe = BIN / "maitre-ao"
-    ours = [timed([str(exe), "--version"])["total"] for _ in range(runs)]
-    bare = [timed([sys.executable, "-c", "pass"])["total"] for _ in range(runs)]
+    ours = [sampled([str(exe), "--version"])[1] for _ in range(runs)]
+    bare = [sampled([sys.executable, "-c", "pass"])[1] for _ in range(runs)]
     o, b = statistics.median(ours), statistics.median(bare)
     print(
         f"== CLI start-up: maitre-ao --version {o * 1000:.0f} ms, python -c pass {b * 1000:.0f} ms, "
@@ -125,23 +158,15 @@ def child(path: Path, mode: str) -> None:
     # Linux reports ru_maxrss in KiB; RUSAGE_CHILDREN is the largest waited-for child.
     out["rss_main_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     out["rss_worker_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    workers = int(os.environ.get("BENCH_WORKERS", "2"))
-    # All processes together, at worst: the importing process at its peak plus each extraction
-    # worker at the largest worker's peak (an upper bound: peaks rarely coincide).
-    out["rss_all_mb"] = out["rss_main_mb"] + workers * out["rss_worker_mb"]
     shutil.rmtree(home, ignore_errors=True)
     print(json.dumps(out))
 
 
 def run_child(path: Path, mode: str) -> dict[str, float]:
-    proc = subprocess.run(
-        [sys.executable, __file__, "--child", str(path), "--mode", mode],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        check=True,
-    )
-    return json.loads(proc.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+    stdout, _, pss = sampled([sys.executable, __file__, "--child", str(path), "--mode", mode])
+    found: dict[str, float] = json.loads(stdout.strip().splitlines()[-1])
+    found["pss_mb"] = pss
+    return found
 
 
 # --- the generated 500-page DCE ---------------------------------------------------------------------
@@ -212,17 +237,17 @@ def measure(name: str, path: Path, runs: int) -> None:
     print(
         f"   import: whole import (store + analysis) .. {total:6.2f} s  ×{total / base:.2f} bare (target ≤ 3)"
     )
-    rss_all = max(r["rss_all_mb"] for r in imports)
+    pss = max(r["pss_mb"] for r in imports)
     print(
-        f"   peak memory: all processes ≤ {rss_all:.0f} MB (importing process "
+        f"   peak memory, all processes together: {pss:.0f} MB (peak RSS: importing process "
         f"{max(r['rss_main_mb'] for r in imports):.0f} MB, largest worker {max(r['rss_worker_mb'] for r in imports):.0f} MB)"
     )
     if peers:
-        p_total, p_rss = med(peers, "total"), max(r["rss_mb"] for r in peers)
-        print(f"   peer `remporte init` ..................... {p_total:6.2f} s, peak memory {p_rss:.0f} MB")
+        p_total, p_pss = med(peers, "total"), max(r["pss_mb"] for r in peers)
+        print(f"   peer `remporte init` ..................... {p_total:6.2f} s, peak memory {p_pss:.0f} MB")
         print(
             f"   vs peer: ready ×{ready / p_total:.2f} (target ≤ 0.5), whole import ×{total / p_total:.2f} "
-            f"(target ≤ 1.0), memory ×{rss_all / p_rss:.2f} (target ≤ 2)"
+            f"(target ≤ 1.0), memory ×{pss / p_pss:.2f} (target ≤ 2)"
         )
     else:
         print("   peer `remporte init`: not installed, compared with the bare extraction only")
