@@ -269,3 +269,19 @@ def test_go_no_go_and_plan_say_when_they_rest_on_criteria_to_check() -> None:
     check = next(c for c in result.checks if c.label == "Analyse du DCE")
     assert check.status is CheckStatus.A_VERIFIER and "critères de jugement" in check.detail
     assert build_outline(analysis, [rc]).note is not None
+
+
+_BODY = "Article {n} - Clause\nTexte de la clause numéro {n}.\nSuite du texte."
+
+
+def test_reference_labelled_alone_on_the_cover_or_in_later_running_headers() -> None:
+    labelled = analyze_offline(
+        [piece("Règlement de la consultation\nConsultation n° : 2026-017\nObjet : voirie")]
+    )
+    assert labelled.reference == "2026-017" and not labelled.doubtful("reference")
+    cover = analyze_offline([piece("COMMUNE DE VILLENEUVE\nR.C. N° 26-AO-004\nRèglement de la consultation")])
+    assert cover.reference == "26-AO-004" and cover.doubtful("reference")  # one source only
+    pages = [_BODY.format(n=i) for i in range(1, 4)]
+    pages += [f"RC - Marché MAPA/2026/12 - page {i}\n" + _BODY.format(n=i) for i in range(4, 9)]
+    headers = analyze_offline([piece(*pages)])
+    assert headers.reference == "MAPA/2026/12"

@@ -323,7 +323,8 @@ def _reference_in(text: str) -> tuple[str, int, int] | None:
 _CODE = re.compile(
     r"(?<![\w/.-])(?=[A-Z0-9_./-]*\d{2})(?=[A-Z0-9_./-]*[A-Z_./-])[A-Z0-9](?:[A-Z0-9]|[-_./](?=[A-Z0-9])){4,40}(?![\w/-])"
 )
-_ALONE = re.compile(r"^(?:(?:n°|no\.?|numero|ref(?:erence)?\.?)\s*:?\s*)?(\S+)$")
+# Alone on its line, or after "N°" with at most a short document name before it ("R.C. N° …").
+_ALONE = re.compile(r"^(?:(?:[a-z.]{1,12}\s+)?(?:n°|no\.?|numero|ref(?:erence)?\.?)\s*:?\s*)?(\S+)$")
 _NUMBERED = re.compile(r"(?:n°|no\.|numero)\s*:?\s*(\S+)")
 
 
@@ -399,4 +400,11 @@ def _labelled_reference(pages: Sequence[Page]) -> tuple[str, Evidence] | None:
         if found is not None:
             value, start, end = found
             return value, page.evidence(page.quote_around(start, end) if end - start < 200 else value)
+    # Running headers that start after the first pages ("RC – Marché MAPA/2026/12 – page 4").
+    for group in islice(piece_groups(pages), 2):
+        for page in group:
+            for header in page.headers:
+                found = _reference_in(header)
+                if found is not None:
+                    return found[0], page.evidence(squash(header))
     return None
