@@ -17,7 +17,7 @@ from app.domain.document import CELL_BREAK
 
 from . import criteria_rows
 from .source import Line, Page, logical_lines
-from .text import HEADING_PREFIX, fold, has_leaders, heading_number, is_later_section
+from .text import BULLET, HEADING_PREFIX, fold, has_leaders, heading_number, is_later_section
 
 _ANCHOR = re.compile(
     r"criteres?\s+(?:de\s+|d')?(?:jugement|attribution|selection|choix|evaluation|notation|classement)\s+des\s+offres"
@@ -48,7 +48,6 @@ _SUB_MARK = re.compile(
 _TOP_MARK = re.compile(
     r"^(?:criteres?\s*(?:n\s*°|no|n°)?\s*(\d{1,2})\s*[:.\-)]?\s*|(\d{1,2})\s*[.)°]\s*[-:]?\s*(?=\D)|(\d{1,2})\s*-\s*(?=[a-z]))"
 )
-_BULLET = re.compile(r"^[•\-−–*▪►■□o]\s+|^\uf0b7\s*|^\uf0a7\s*")
 _HEADER_CELL = re.compile(
     r"^(?:criteres?|sous[- ]criteres?|ponderations?|notes?|points?|coefficients?|dont|libelle|intitule|"
     r"criteres?\s+(?:de\s+jugement\s+)?ponderations?|criteres?\s+et\s+sous[- ]criteres?|"
@@ -158,7 +157,7 @@ def _strip_marks(text: str, folded: str) -> tuple[str, str, str, str]:
     m = _TOP_MARK.match(folded)
     if m and m.end() > 0:
         return text[m.end() :], folded[m.end() :], "top", "crit" if m.group(1) else "num"
-    m = _BULLET.match(folded)
+    m = BULLET.match(folded)
     if m:
         return text[m.end() :], folded[m.end() :], "bullet", folded[0].replace("−", "-").replace("–", "-")
     return text, folded, "", ""

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from app.domain.document import CELL_BREAK
 
 from .source import Line, Page
-from .text import fold
+from .text import BULLET, fold, has_word
 
 # One reader for every way a weight is written: "40 %", "40%", "40 points", "40 pts", "40/100",
 # "40" (only in a column headed Pondération/Points/Note).
@@ -44,7 +44,6 @@ _SUB = re.compile(
 _TOP = re.compile(
     r"^(?:criteres?\s*(?:n\s*°|no|n°)?\s*\d{1,2}\s*[-:.)–°\s]*|\d{1,2}\s*[.)°]\s*[-:–]?\s*(?=\D))"
 )
-_BULLET = re.compile(r"^[•\-−–*▪►■□\uf0b7\uf0a7]\s*")
 # How a cell goes on to explain a criterion rather than name it: a participle of assessment
 # ("analysé", "apprécié", "noté"…) or a sentence about the criterion or the candidate.
 _EXPLAINS = re.compile(
@@ -165,8 +164,8 @@ def _name_of(cell: str) -> tuple[str, str]:
         m = _TOP.match(folded)
         if m is not None and m.end() > 0:
             level, text = "top", text[m.end() :]
-        elif _BULLET.match(folded):
-            level, text = "sub", text[_BULLET.match(folded).end() :]  # type: ignore[union-attr]
+        elif (bullet := BULLET.match(folded)) is not None:
+            level, text = "sub", text[bullet.end() :]
     return clean_name(text), level
 
 
@@ -254,7 +253,7 @@ def read_rows(lines: Sequence[tuple[Page, Line]]) -> Read:
             if waiting is not None:
                 waiting.weight, waiting.unit, waiting.opens = weights[0]
             continue
-        if not re.search(r"[^\W\d_]{2}", name) or len(name) > 160:
+        if not has_word(name) or len(name) > 160:
             continue
         if _INNER_WEIGHT.search(fold(name)):
             ambiguous = True  # two rows printed on one line ("Valeur technique 60 % Méthodologie 30 %")

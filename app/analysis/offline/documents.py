@@ -13,7 +13,7 @@ from app.domain.analysis import Evidence
 from app.domain.kinds import RequiredDocument as R
 
 from .source import Line, Page
-from .text import HEADING_PREFIX, has_leaders, heading_number, is_later_section
+from .text import BULLET, HEADING_PREFIX, has_leaders, has_word, heading_number, is_later_section
 
 _START = re.compile(
     rf"^{HEADING_PREFIX}(?:le\s+|la\s+|les\s+|l')?(?:modalites\s+de\s+)?(?:presentation\s+des\s+(?:candidatures|offres|plis|propositions)|contenu\s+des\s+(?:plis|offres|candidatures|dossiers)"
@@ -120,7 +120,7 @@ _DOCS: tuple[tuple[R, re.Pattern[str]], ...] = tuple(
 )
 # Sentences end at . or ; but not after an initial ("R. 2143-6", "art. 5").
 _SENTENCE_END = re.compile(r"(?<=[.;])(?<!\s[a-z]\.)(?<!\sart\.)\s+")
-_BULLET = re.compile(r"^(?:[•\-−–*▪►■□o>✓✔→➢➤●○◦❖⇒‣]|\uf0b7|\uf0a7|\uf0fc|\uf0d8|\d{1,2}[.)]\s|[a-h]\)\s)")
+_NUMBERED_ITEM = re.compile(r"^(?:\d{1,2}[.)]\s|[a-h]\)\s)")
 # "Ce DUME … permettra de :" introduces what a service does for the candidate, not pieces to give.
 _ENABLES = re.compile(r"\bpermet(?:tra)?\s+(?:de|d')")
 _NEGATED = re.compile(
@@ -173,7 +173,7 @@ def _optional_clause(sentence: str, start: int, end: int) -> bool:
     last, the item before them ("La déclaration de sous-traitance (DC4), le cas échéant.")."""
     for marker in _OPTIONAL_ANYWHERE.finditer(sentence):
         after = sentence[marker.end() :]
-        trailing = not re.search(r"\w{2,}", after.split(";")[0])
+        trailing = not has_word(after.split(";")[0])
         if trailing:
             lo = sentence.rfind(";", 0, marker.start()) + 1
             if lo <= start < marker.start():
@@ -184,7 +184,7 @@ def _optional_clause(sentence: str, start: int, end: int) -> bool:
         # The marker's own clause, and the clause it opens when it stands alone between commas.
         following = [b for b in bounds if b > marker.end()]
         clause_hi = following[0] if following else len(sentence)
-        if not re.search(r"[^\W\d_]{3}", sentence[marker.end() : clause_hi]) and len(following) > 1:
+        if not has_word(sentence[marker.end() : clause_hi]) and len(following) > 1:
             clause_hi = following[1]
         if clause_lo <= start and end <= clause_hi:
             return True
@@ -199,7 +199,7 @@ def find_required_documents(pages: Sequence[Page]) -> tuple[list[R], Evidence] |
     in_dce_list = False
     for page, line in lines:
         folded = line.folded
-        bullet = bool(_BULLET.match(folded))
+        bullet = bool(BULLET.match(folded) or _NUMBERED_ITEM.match(folded))
         if not bullet:
             context_excluded = bool(
                 _WINNER.search(folded)

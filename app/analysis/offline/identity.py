@@ -301,7 +301,7 @@ def _cover_title(pages: Sequence[Page]) -> tuple[str, Evidence] | None:
 
 
 _NOT_REFERENCE = re.compile(
-    r"^(?:r|l|d)\.?\d|^\d{1,2}[./]\d{1,2}[./]\d{2,4}$|^\d{1,3}$|^\d{4}$|^\d{2,3}-\d{1,3}$|^\d{1,2}(?:\.\d{1,2})+$"
+    r"^(?:r|l|d)\.?\d|^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}$|^\d{1,3}$|^\d{4}$|^\d{2,3}-\d{1,3}$|^\d{1,2}(?:\.\d{1,2})+$"
 )
 
 
@@ -334,7 +334,7 @@ def _code(token: str) -> str | None:
         return None
     value = m.group(0)
     key = fold(value)
-    if _NOT_REFERENCE.match(key) or re.fullmatch(r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}", key):
+    if _NOT_REFERENCE.match(key):
         return None
     return value
 
@@ -365,9 +365,9 @@ def _unlabelled_reference(pages: Sequence[Page]) -> Found | None:
                         vote(value, "header", page.evidence(squash(header)))
         piece = first.piece
         stem = piece.name.rsplit(".", 1)[0]
-        for token in re.split(r"[\s_]+", stem):
+        for token in stem.replace("_", " ").split():
             value = _code(token)
-            if value and sum(ch.isdigit() for ch in value) >= 6 and len(re.findall(r"[-./]", value)) >= 2:
+            if value and sum(ch.isdigit() for ch in value) >= 6 and sum(ch in "-./" for ch in value) >= 2:
                 vote(value, "file", Evidence(file=piece.path, page=None, quote=piece.name))
     if not votes:
         return None

@@ -9,7 +9,7 @@ from app.domain.analysis import Evidence, Lot
 from app.domain.document import CELL_BREAK
 
 from .source import Page, piece_groups
-from .text import fold, has_leaders, strip_leaders
+from .text import fold, has_leaders, has_word, strip_leaders
 
 _NO_LOTS = re.compile(
     r"(?:ne\s+fait\s+pas\s+l'objet\s+d'(?:une\s+)?(?:decomposition|division|allotissement)\s+en\s+lots"
@@ -147,7 +147,7 @@ def _row_table_lots(pages: Sequence[Page]) -> tuple[list[tuple[int, str]], Evide
                         break
                     parts.append(cell)
                 title = _AMOUNT.sub("", " ".join(parts)).strip(' :-–«»";,')
-                if re.search(r"[^\W\d_]{2}", title) and len(title) <= 250:
+                if has_word(title) and len(title) <= 250:
                     rows.append((int(m.group(1)), title))
                     evidence = evidence or page.evidence(line.text[:240])
                     gap = 0

@@ -167,3 +167,14 @@ def is_later_section(anchor: tuple[int, ...] | None, heading: tuple[int, ...] | 
     if anchor is None or heading is None or heading[: len(anchor)] == anchor:
         return False
     return heading[: len(anchor)] > anchor and heading[0] >= anchor[0]
+
+
+# A list item's mark: the bullets of word processors (and their private-use glyphs from Symbol and
+# Wingdings fonts), check marks and arrows; a lone "o" only when a space follows.
+BULLET = re.compile(r"^(?:[•\-−–*▪►■□>✓✔→➢➤●○◦❖⇒‣\uf0b7\uf0a7\uf0fc\uf0d8]\s*|o\s+)")
+_WORD = re.compile(r"[^\W\d_]{2}")
+
+
+def has_word(text: str) -> bool:
+    """True when the text holds a word (two letters in a row), not only numbers and signs."""
+    return _WORD.search(text) is not None
