@@ -31,6 +31,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 VSGP = REPO.parent / "shared" / "corpus" / "vsgp"
 BIN = Path(sys.executable).parent
+LAST_CPU = 0.0
 sys.path.insert(0, str(REPO))
 
 
@@ -68,7 +69,7 @@ def peer(path: Path) -> dict[str, float] | None:
         return None
     with tempfile.TemporaryDirectory(prefix="remporte-bench-") as tmp:
         _, wall, pss = sampled([exe, "init", str(path), "--dossier", str(Path(tmp) / "reponse")])
-        return {"total": wall, "pss_mb": pss}
+        return {"total": wall, "pss_mb": pss, "cpu": LAST_CPU}
 
 
 def _tree_pss_mb(root: int) -> float:
@@ -96,9 +97,17 @@ def _tree_pss_mb(root: int) -> float:
     return total_kb / 1024
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def sampled(argv: list[str]) -> tuple[str, float, float]:
     """Run a command; (stdout, wall seconds, peak memory in MB of all its processes together,
-    sampled every 20 ms: PSS on Linux, else the command's own peak RSS)."""
+    sampled every 20 ms: PSS on Linux, else the command's own peak RSS). The CPU seconds of the
+    command and its processes go to LAST_CPU (less sensitive to the machine's load than wall time)."""
+    global LAST_CPU
+    cpu = _children_cpu()
     start = time.perf_counter()
     with tempfile.TemporaryFile() as out:
         proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.DEVNULL, cwd=REPO)
@@ -112,6 +121,7 @@ def sampled(argv: list[str]) -> tuple[str, float, float]:
             raise subprocess.CalledProcessError(proc.returncode, argv)
         if not peak:
             peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        LAST_CPU = _children_cpu() - cpu
         out.seek(0)
         return out.read().decode(), wall, peak
 
@@ -166,6 +176,7 @@ def run_child(path: Path, mode: str) -> dict[str, float]:
     stdout, _, pss = sampled([sys.executable, __file__, "--child", str(path), "--mode", mode])
     found: dict[str, float] = json.loads(stdout.strip().splitlines()[-1])
     found["pss_mb"] = pss
+    found["cpu_all"] = LAST_CPU
     return found
 
 
@@ -242,9 +253,13 @@ def measure(name: str, path: Path, runs: int) -> None:
         f"   peak memory, all processes together: {pss:.0f} MB (peak RSS: importing process "
         f"{max(r['rss_main_mb'] for r in imports):.0f} MB, largest worker {max(r['rss_worker_mb'] for r in imports):.0f} MB)"
     )
+    print(f"   CPU seconds, all processes: whole import {med(imports, 'cpu_all'):.2f}")
     if peers:
         p_total, p_pss = med(peers, "total"), max(r["pss_mb"] for r in peers)
-        print(f"   peer `remporte init` ..................... {p_total:6.2f} s, peak memory {p_pss:.0f} MB")
+        print(
+            f"   peer `remporte init` ..................... {p_total:6.2f} s, peak memory {p_pss:.0f} MB, "
+            f"CPU {med(peers, 'cpu'):.2f} s"
+        )
         print(
             f"   vs peer: ready ×{ready / p_total:.2f} (target ≤ 0.5), whole import ×{total / p_total:.2f} "
             f"(target ≤ 1.0), memory ×{pss / p_pss:.2f} (target ≤ 2)"

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from app.domain.document import CELL_BREAK, CELL_SEP
 
 # A gap wider than this many times the line height is a column break, not a word space.
-_TAB_GAP = 2.0
+TAB_GAP = 2.0
 # PDFium already ends a run with a space at a word break; a narrower gap is kerning ("202" "5").
 _SPACE_GAP = 0.45
 _TOL = 1.6  # points: rules closer than this touch or are the same line
@@ -188,7 +188,7 @@ def _grids(rules: Sequence[Rule]) -> list[_Grid]:
     return grids
 
 
-def _group_lines(frags: Sequence[Frag]) -> list[list[Frag]]:
+def group_lines(frags: Sequence[Frag]) -> list[list[Frag]]:
     """Fragments → visual lines (top to bottom), each sorted left to right."""
     lines: list[list[Frag]] = []
     centres: list[float] = []
@@ -213,7 +213,7 @@ def _join(line: Sequence[Frag]) -> str:
         text = frag.text
         if previous is not None:
             gap = frag.left - previous.right
-            if gap > _TAB_GAP * height:
+            if gap > TAB_GAP * height:
                 parts[-1] = parts[-1].rstrip()
                 parts.append(CELL_SEP)
                 text = text.lstrip()
@@ -226,13 +226,13 @@ def _join(line: Sequence[Frag]) -> str:
 
 
 def _lines(frags: Sequence[Frag]) -> list[str]:
-    return [text for text in (_join(line) for line in _group_lines(frags)) if text]
+    return [text for text in (_join(line) for line in group_lines(frags)) if text]
 
 
 def layout_lines(frags: Sequence[Frag], rules: Sequence[Rule] = ()) -> list[str]:
     """The page's text as lines in reading order; ruled tables as one line per row."""
     clean = [f for f in frags if f.text.strip()]
-    grids = _grids(rules) if rules else []
+    grids = _grids(rules) if len(rules) >= 5 else []  # a grid needs 3 verticals and 2 horizontals
     loose: list[Frag] = []
     for frag in clean:
         grid = next((g for g in grids if g.contains(frag)), None)
@@ -247,7 +247,7 @@ def layout_lines(frags: Sequence[Frag], rules: Sequence[Rule] = ()) -> list[str]
             loose.extend(f for cells in grid.rows.values() for frags in cells.values() for f in frags)
         else:
             placed.extend(grid.lines())
-    for line in _group_lines(loose):
+    for line in group_lines(loose):
         text = _join(line)
         if text:
             placed.append((max(f.top for f in line), text))

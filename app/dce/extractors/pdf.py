@@ -10,6 +10,7 @@ tried again with pypdf's lenient parser, whose plain text has no layout but beat
 
 from __future__ import annotations
 
+import ctypes
 import io
 import logging
 import threading
@@ -19,7 +20,7 @@ from contextlib import contextmanager
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from app.dce.extractors.layout import Frag, Rule, layout_lines, rules_from_box
+from app.dce.extractors.layout import TAB_GAP, Frag, Rule, group_lines, layout_lines, rules_from_box
 from app.dce.extractors.result import Extraction, ExtractionError, needs_ocr
 from app.domain.document import PageText
 
@@ -65,26 +66,81 @@ def pdf_page_count(data: bytes) -> int:
 
 
 def _page_lines(page: pdfium.PdfPage) -> str:
+    rules = _rules(page)
     textpage = page.get_textpage()
     try:
-        frags: list[Frag] = []
-        for i in range(textpage.count_rects()):
-            left, bottom, right, top = textpage.get_rect(i)
-            text = textpage.get_text_bounded(left, bottom, right, top)
-            text = text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ").replace("\x02", "")
-            if text.strip():
-                frags.append(Frag(left, bottom, right, top, text))
+        frags = _segments(textpage, rules)
     finally:
         textpage.close()
     if not frags:
         return ""
-    rules: list[Rule] = []
-    for count, obj in enumerate(page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,), max_depth=2)):
-        if count >= _MAX_PATHS:
-            rules = []
-            break
-        rules.extend(rules_from_box(*obj.get_bounds()))
     return "\n".join(layout_lines(frags, rules))
+
+
+def _segments(textpage: pdfium.PdfTextPage, rules: list[Rule]) -> list[Frag]:
+    """Text runs merged into segments: the runs of one visual line up to a wide gap or a ruling
+    line between them, each read with one call (PDFium keeps its own spaces between words). Far
+    fewer calls than one per run, and each call scans the whole page."""
+    boxes = [Frag(*textpage.get_rect(i), text="") for i in range(textpage.count_rects())]
+    walls = [r for r in rules if not r.horizontal]
+    frags: list[Frag] = []
+    for line in group_lines(boxes):
+        segment = [line[0]]
+        for box in line[1:]:
+            previous = segment[-1]
+            height = max(previous.height, box.height)
+            ruled = any(
+                previous.cx < wall.x0 < box.cx and min(wall.y0, wall.y1) <= box.cy <= max(wall.y0, wall.y1)
+                for wall in walls
+            )
+            if ruled or box.left - previous.right > TAB_GAP * height:
+                frags.extend(_read(textpage, segment))
+                segment = [box]
+            else:
+                segment.append(box)
+        frags.extend(_read(textpage, segment))
+    return frags
+
+
+def _read(textpage: pdfium.PdfTextPage, segment: list[Frag]) -> list[Frag]:
+    left, right = segment[0].left, max(f.right for f in segment)
+    # The tallest run's band, its top trimmed: the line above's descenders are not caught (the
+    # bottom stays whole: full stops and commas sit at the bottom of their boxes).
+    body = max(segment, key=lambda f: f.height)
+    text = textpage.get_text_bounded(left, body.bottom, right, body.top - 0.2 * body.height)
+    text = text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ").replace("\x02", "")
+    if not text.strip():
+        return []
+    bottom, top = min(f.bottom for f in segment), max(f.top for f in segment)
+    return [Frag(left, bottom, right, top, text)]
+
+
+def _rules(page: pdfium.PdfPage) -> list[Rule]:
+    """The drawn paths that may rule a table (their boxes), form XObjects included. Raw calls:
+    the helper's object wrappers cost more than the reading itself on pages full of lines."""
+    rules: list[Rule] = []
+    box = [ctypes.c_float() for _ in range(4)]
+    todo: list[tuple[object, int]] = [(page.raw, 0)]
+    seen = 0
+    while todo:
+        parent, depth = todo.pop()
+        if depth == 0:
+            count, get = pdfium_c.FPDFPage_CountObjects(parent), pdfium_c.FPDFPage_GetObject
+        else:
+            count, get = pdfium_c.FPDFFormObj_CountObjects(parent), pdfium_c.FPDFFormObj_GetObject
+        for i in range(count):
+            obj = get(parent, i)
+            kind = pdfium_c.FPDFPageObj_GetType(obj)
+            if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+                seen += 1
+                if seen > _MAX_PATHS:
+                    return []
+                if pdfium_c.FPDFPageObj_GetBounds(obj, *box):
+                    left, bottom, right, top = (v.value for v in box)
+                    rules.extend(rules_from_box(left, bottom, right, top))
+            elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < 2:
+                todo.append((obj, depth + 1))
+    return rules
 
 
 def extract_pdf(
