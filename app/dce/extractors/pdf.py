@@ -81,7 +81,7 @@ def _segments(textpage: pdfium.PdfTextPage, rules: list[Rule]) -> list[Frag]:
     """Text runs merged into segments: the runs of one visual line up to a wide gap or a ruling
     line between them, each read with one call (PDFium keeps its own spaces between words). Far
     fewer calls than one per run, and each call scans the whole page."""
-    boxes = [Frag(*textpage.get_rect(i), text="") for i in range(textpage.count_rects())]
+    boxes = [Frag(*_box(textpage.get_rect(i))) for i in range(textpage.count_rects())]
     walls = [r for r in rules if not r.horizontal]
     frags: list[Frag] = []
     for line in group_lines(boxes):
@@ -100,6 +100,11 @@ def _segments(textpage: pdfium.PdfTextPage, rules: list[Rule]) -> list[Frag]:
                 segment.append(box)
         frags.extend(_read(textpage, segment))
     return frags
+
+
+def _box(rect: tuple[float, float, float, float]) -> tuple[float, float, float, float, str]:
+    left, bottom, right, top = rect
+    return left, bottom, right, top, ""
 
 
 def _read(textpage: pdfium.PdfTextPage, segment: list[Frag]) -> list[Frag]:
