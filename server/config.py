@@ -42,8 +42,13 @@ class Settings:
     refresh_token_seconds: int = 30 * 24 * 3600
     # Login throttling: failed attempts allowed per window, per e-mail and per client IP.
     login_window_seconds: int = 15 * 60
-    login_max_per_email: int = 5
+    login_max_per_email: int = 5  # per (e-mail, client IP): the owner elsewhere is not affected
+    login_max_per_email_global: int = 20  # per e-mail from anywhere; the owner then uses a known device
     login_max_per_ip: int = 30
+    login_block_seconds: int = 60  # first block; each further block lasts twice as long…
+    login_max_block_seconds: int = 3600  # …up to this
+    unlock_url: str = "https://www.maitre-ao.fr/deverrouiller"
+    email_confirm_url: str = "https://www.maitre-ao.fr/confirmer-adresse"
     signup_max_per_ip: int = 10
     trust_proxy_headers: bool = False
     max_body_bytes: int = 4 * 1024 * 1024
@@ -84,7 +89,14 @@ class Settings:
             refresh_token_seconds=_int("MAITRE_AO_REFRESH_TOKEN_SECONDS", 30 * 24 * 3600),
             login_window_seconds=_int("MAITRE_AO_LOGIN_WINDOW_SECONDS", 15 * 60),
             login_max_per_email=_int("MAITRE_AO_LOGIN_MAX_PER_EMAIL", 5),
+            login_max_per_email_global=_int("MAITRE_AO_LOGIN_MAX_PER_EMAIL_GLOBAL", 20),
             login_max_per_ip=_int("MAITRE_AO_LOGIN_MAX_PER_IP", 30),
+            login_block_seconds=_int("MAITRE_AO_LOGIN_BLOCK_SECONDS", 60),
+            login_max_block_seconds=_int("MAITRE_AO_LOGIN_MAX_BLOCK_SECONDS", 3600),
+            unlock_url=os.environ.get("MAITRE_AO_UNLOCK_URL", "").strip()
+            or "https://www.maitre-ao.fr/deverrouiller",
+            email_confirm_url=os.environ.get("MAITRE_AO_EMAIL_CONFIRM_URL", "").strip()
+            or "https://www.maitre-ao.fr/confirmer-adresse",
             signup_max_per_ip=_int("MAITRE_AO_SIGNUP_MAX_PER_IP", 10),
             trust_proxy_headers=_flag("MAITRE_AO_TRUST_PROXY", production),
             max_body_bytes=_int("MAITRE_AO_MAX_BODY_BYTES", 4 * 1024 * 1024),

@@ -18,7 +18,7 @@ from server.models import (
     ConnectionLog,
     PushReceipt,
     SyncRecord,
-    ThrottleEvent,
+    ThrottleCounter,
     WebhookEvent,
     utcnow,
 )
@@ -92,7 +92,14 @@ def purge(s: Session, settings: Settings, now: datetime | None = None) -> PurgeR
     report.receipts = rowcount(
         s.execute(delete(PushReceipt).where(PushReceipt.created_at < older(settings.idempotency_days)))
     )
-    report.throttle_events = rowcount(s.execute(delete(ThrottleEvent).where(ThrottleEvent.at < older(2))))
+    report.throttle_events = rowcount(
+        s.execute(
+            delete(ThrottleCounter).where(
+                ThrottleCounter.last_at < older(2),
+                ThrottleCounter.blocked_until.is_(None) | (ThrottleCounter.blocked_until < now),
+            )
+        )
+    )
     report.webhook_events = rowcount(
         s.execute(delete(WebhookEvent).where(WebhookEvent.received_at < older(90)))
     )
