@@ -203,7 +203,7 @@ def test_restriction_stops_sync_and_analysis_but_not_rights(api: Api) -> None:
             "/v1/analysis/v1/messages",
             headers=user.auth,
             json={
-                "model": "claude-test",
+                "model": "claude-haiku-4-5",
                 "max_tokens": 10,
                 "messages": [{"role": "user", "content": "Bonjour"}],
             },
