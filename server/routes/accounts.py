@@ -26,6 +26,7 @@ from server.context import (
 )
 from server.db import rowcount
 from server.errors import ApiError, unauthorized
+from server.middleware import BoundedRoute
 from server.models import Account, AuthSession, LoginUnlock, Plan, UsedRefreshToken, utcnow
 from server.routes.common import me_of, plan_out
 from server.schemas import (
@@ -41,7 +42,7 @@ from server.schemas import (
 from server.security import check_password, hash_password, new_token, token_hash
 
 log = logging.getLogger("maitre_ao.server")
-router = APIRouter(prefix="/v1", tags=["comptes"])
+router = APIRouter(prefix="/v1", tags=["comptes"], route_class=BoundedRoute)
 FREE_PLAN = "decouverte"
 
 

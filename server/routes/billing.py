@@ -14,12 +14,13 @@ from sqlalchemy.orm import Session
 from server import stripe_gateway
 from server.context import AppContext, CallerDep, ctx_of, load_account
 from server.errors import ApiError
+from server.middleware import BoundedRoute
 from server.models import Account, BillingRecord, Plan, WebhookEvent, utcnow
 from server.routes.common import ensure_not_restricted, plan_out
 from server.schemas import CheckoutOut, CheckoutRequest, PlanOut
 
 log = logging.getLogger("maitre_ao.server")
-router = APIRouter(prefix="/v1", tags=["abonnement"])
+router = APIRouter(prefix="/v1", tags=["abonnement"], route_class=BoundedRoute)
 FREE_PLAN = "decouverte"
 ACTIVE_STATUSES = frozenset({"active", "trialing", "past_due"})
 ENDED_STATUSES = frozenset({"canceled", "unpaid", "incomplete_expired"})

@@ -16,6 +16,7 @@ from server import mail, stripe_gateway
 from server.config import Settings
 from server.context import CallerDep, client_of, ctx_of, load_account, log_connection, require_fresh_login
 from server.errors import ApiError
+from server.middleware import BoundedRoute
 from server.models import (
     Account,
     AuthSession,
@@ -46,7 +47,7 @@ from server.schemas import (
 from server.security import check_password, hash_password, new_token, token_hash
 
 log = logging.getLogger("maitre_ao.server")
-router = APIRouter(prefix="/v1", tags=["compte et droits RGPD"])
+router = APIRouter(prefix="/v1", tags=["compte et droits RGPD"], route_class=BoundedRoute)
 
 
 @router.get(

@@ -19,11 +19,12 @@ from fastapi.responses import Response, StreamingResponse
 from server import counters
 from server.context import AppContext, Caller, CallerDep, ctx_of, load_account
 from server.errors import ApiError
+from server.middleware import BoundedRoute
 from server.models import Account, Plan, utcnow
 from server.routes.common import ensure_not_restricted, month_of, plan_of
 
 log = logging.getLogger("maitre_ao.server")
-router = APIRouter(prefix="/v1/analysis", tags=["analyse"])
+router = APIRouter(prefix="/v1/analysis", tags=["analyse"], route_class=BoundedRoute)
 
 MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"]  # fmt: skip
 FORWARDED_REQUEST_HEADERS = ("anthropic-version", "anthropic-beta")
