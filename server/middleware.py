@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import re
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -14,6 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server.errors import ApiError
 
+log = logging.getLogger("maitre_ao.server")
 # Request bodies are bounded in depth as well as in size: JSON parsers and encoders recurse, and a
 # record nested a thousand levels deep must be a 422, not a 500. 32 levels is far above any real body.
 MAX_JSON_DEPTH = 32
@@ -90,6 +92,36 @@ class BoundedRoute(APIRoute):
             return await handler(request)
 
         return bounded
+
+
+class CatchAll:
+    """Outermost: an unexpected exception becomes the French 500 (with the security headers) and one log
+    line with its type only. It never reaches Starlette's error middleware or uvicorn, whose error log
+    would print its message and traceback, and those can hold request data."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            log.error("unhandled %s on %s %s", type(exc).__name__, scope.get("method"), scope.get("path"))
+            if not started:
+                await _send_error(
+                    send, 500, "internal_error", "Erreur interne du serveur. Réessayez plus tard."
+                )
 
 
 class SecurityHeaders:

@@ -67,15 +67,48 @@ def checkout(body: CheckoutRequest, request: Request, caller: CallerDep) -> Chec
     return CheckoutOut(id=session_id, url=url)
 
 
+class PayloadError(Exception):
+    """A field of a verified event has a type Stripe never sends: the event is refused (400)."""
+
+
+def _str(obj: dict[str, Any], key: str) -> str | None:
+    value = obj.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise PayloadError(key)
+    return value
+
+
+def _dict(obj: dict[str, Any], key: str) -> dict[str, Any]:
+    value = obj.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise PayloadError(key)
+    return value
+
+
+def _int(obj: dict[str, Any], key: str) -> int:
+    value = obj.get(key)
+    if value is None:
+        return 0
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise PayloadError(key)
+    return value
+
+
 def _account_for(s: Session, obj: dict[str, Any]) -> Account | None:
-    account_id = obj.get("client_reference_id") or (obj.get("metadata") or {}).get("account_id")
-    if isinstance(account_id, str):
-        account = s.get(Account, account_id)
+    account_id = _str(obj, "client_reference_id") or _str(_dict(obj, "metadata"), "account_id")
+    if account_id:
+        account = s.get(Account, account_id[:36])
         if account is not None:
             return account
-    customer = obj.get("customer")
-    if isinstance(customer, str):
-        return s.execute(select(Account).where(Account.stripe_customer_id == customer)).scalar_one_or_none()
+    customer = _str(obj, "customer")
+    if customer:
+        return s.execute(
+            select(Account).where(Account.stripe_customer_id == customer[:120])
+        ).scalar_one_or_none()
     return None
 
 
@@ -85,24 +118,40 @@ def _end_subscription(account: Account) -> None:
         account.cancelled_at = utcnow()  # starts the 3-year retention clock (privacy policy §8)
 
 
+STRING_FIELDS = ("id", "client_reference_id", "customer", "subscription", "status", "currency")
+
+
+def _check_types(obj: dict[str, Any]) -> None:
+    """Every field the server reads has the type Stripe sends, whatever the event type."""
+    for key in STRING_FIELDS:
+        _str(obj, key)
+    metadata = _dict(obj, "metadata")
+    _str(metadata, "account_id")
+    _str(metadata, "plan")
+    _int(obj, "amount_paid")
+
+
 def _apply(s: Session, event: dict[str, Any]) -> None:
-    kind = event.get("type", "")
-    obj = (event.get("data") or {}).get("object") or {}
+    kind = event["type"]
+    obj: dict[str, Any] = event["data"]["object"]
+    _check_types(obj)
     account = _account_for(s, obj)
     if kind == "checkout.session.completed" and account is not None:
-        plan = (obj.get("metadata") or {}).get("plan")
-        if isinstance(plan, str) and s.get(Plan, plan) is not None:
+        plan = _str(_dict(obj, "metadata"), "plan")
+        if plan and s.get(Plan, plan[:32]) is not None:
             account.plan_code = plan
-        account.stripe_customer_id = obj.get("customer") or account.stripe_customer_id
-        account.stripe_subscription_id = obj.get("subscription") or account.stripe_subscription_id
+        account.stripe_customer_id = (_str(obj, "customer") or "")[:120] or account.stripe_customer_id
+        account.stripe_subscription_id = (_str(obj, "subscription") or "")[
+            :120
+        ] or account.stripe_subscription_id
         account.subscription_status = "active"
         account.cancelled_at = None
     elif kind in {"customer.subscription.created", "customer.subscription.updated"} and account is not None:
-        status = str(obj.get("status", "active"))[:32]
+        status = (_str(obj, "status") or "active")[:32]
         account.subscription_status = status
-        account.stripe_subscription_id = obj.get("id") or account.stripe_subscription_id
-        plan = (obj.get("metadata") or {}).get("plan")
-        if status in {"active", "trialing"} and isinstance(plan, str) and s.get(Plan, plan) is not None:
+        account.stripe_subscription_id = (_str(obj, "id") or "")[:120] or account.stripe_subscription_id
+        plan = _str(_dict(obj, "metadata"), "plan")
+        if status in {"active", "trialing"} and plan and s.get(Plan, plan[:32]) is not None:
             account.plan_code = plan
             account.cancelled_at = None
         elif status in ENDED_STATUSES:
@@ -115,10 +164,10 @@ def _apply(s: Session, event: dict[str, Any]) -> None:
             BillingRecord(
                 account_id=account.id if account else None,
                 kind="invoice",
-                stripe_object_id=str(obj.get("id", ""))[:120],
+                stripe_object_id=(_str(obj, "id") or "")[:120],
                 plan_code=account.plan_code if account else None,
-                amount_cents=int(obj.get("amount_paid") or 0),
-                currency=str(obj.get("currency") or "eur")[:3],
+                amount_cents=_int(obj, "amount_paid"),
+                currency=(_str(obj, "currency") or "eur")[:3],
             )
         )
 
@@ -128,14 +177,17 @@ def _record_event(ctx: AppContext, event: dict[str, Any]) -> str:
     try:
         with ctx.tx() as s:
             if s.get(WebhookEvent, event_id) is not None:
-                log.info("stripe webhook %s already applied", event_id)
+                log.info("stripe webhook already applied")
                 return "duplicate"
-            s.add(WebhookEvent(id=event_id, type=str(event.get("type", ""))[:80]))
+            s.add(WebhookEvent(id=event_id, type=str(event["type"])[:80]))
             s.flush()
             _apply(s, event)
     except IntegrityError:  # the same event delivered twice at once
         return "duplicate"
-    log.info("stripe webhook %s applied (%s)", event_id, event.get("type"))
+    except PayloadError as exc:  # rolled back: a corrected re-delivery can still be applied
+        log.warning("stripe webhook refused: field %s of an unexpected type", str(exc)[:40])
+        raise ApiError(400, "webhook_invalid", "Contenu du webhook illisible.") from None
+    log.info("stripe webhook applied (%s)", str(event["type"])[:80])
     return "ok"
 
 

@@ -166,3 +166,44 @@ def test_json_depth_scanner() -> None:
     assert not json_depth_exceeds(b'{"a": "\\\\", "b": "\\"[[[["}', 1)
     assert json_depth_exceeds(b'{"a": "\\\\", "b": [[]]}', 2)
     assert not json_depth_exceeds(b"", 32)
+
+
+def test_uvicorn_error_log_never_holds_what_an_unexpected_error_said(
+    settings: Settings, engine: Engine
+) -> None:
+    """An unexpected exception is answered 500 and logged by type only: it never reaches uvicorn's own
+    error log (which would print its message and traceback, request data included)."""
+    import httpx
+
+    from tests.server.conftest import LiveServer
+
+    app: FastAPI = create_app(settings, engine)
+    marker = f"donnee-client-{uuid.uuid4().hex}"
+
+    @app.post("/boom")
+    async def boom() -> None:
+        raise ValueError(f"invalid literal: {marker}")
+
+    records: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(self.format(record))
+
+    handler = Keep()
+    handler.setFormatter(logging.Formatter("%(name)s %(message)s"))
+    watched = [logging.getLogger(name) for name in ("uvicorn", "uvicorn.error", "maitre_ao.server")]
+    server = LiveServer(app)
+    for logger in watched:
+        logger.addHandler(handler)
+    try:
+        r = httpx.post(f"{server.url}/boom", content=marker)
+        assert r.status_code == 500 and r.json()["error"]["code"] == "internal_error"
+        assert r.headers["x-content-type-options"] == "nosniff"
+    finally:
+        server.stop()
+        for logger in watched:
+            logger.removeHandler(handler)
+    text = "\n".join(records)
+    assert "unhandled ValueError" in text
+    assert marker not in text and "Exception in ASGI application" not in text
