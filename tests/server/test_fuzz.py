@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from server.migrate import upgrade
-from tests.server.conftest import create_pg_database, drop_pg_database, postgres_reachable
+from tests.server.ci_postgres import in_ci
+from tests.server.conftest import create_pg_database, drop_pg_database, postgres_reachable, require_postgres
 from tests.server.fuzz import fuzz_app, run
 
 
@@ -13,6 +14,8 @@ from tests.server.fuzz import fuzz_app, run
 def test_schemathesis_finds_no_server_error(tmp_path: object) -> None:
     # PostgreSQL when available: it is stricter than SQLite (NUL bytes, lengths, types).
     name = None
+    if in_ci():
+        require_postgres()  # in CI the fuzzing runs on PostgreSQL, never silently on SQLite
     if postgres_reachable():
         name, url = create_pg_database()
     else:

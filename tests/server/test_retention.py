@@ -18,7 +18,7 @@ from tests.server.conftest import (
     Api,
     create_pg_database,
     drop_pg_database,
-    postgres_reachable,
+    require_postgres,
     run_server_cli,
 )
 
@@ -142,8 +142,7 @@ def test_migrate_from_empty_then_purge_from_the_command_line(
     if backend == "sqlite":
         url = f"sqlite:///{tmp_path / 'cli.db'}"
     else:
-        if not postgres_reachable():
-            pytest.skip("PostgreSQL is not reachable (MAITRE_AO_TEST_POSTGRES)")
+        require_postgres()
         name, url = create_pg_database()
     try:
         env = {**os.environ, "DATABASE_URL": url.replace("postgresql+psycopg://", "postgres://")}
