@@ -64,9 +64,10 @@ class Settings:
     checkout_success_url: str = "https://www.maitre-ao.fr/abonnement/merci"
     checkout_cancel_url: str = "https://www.maitre-ao.fr/abonnement"
     # Retention (privacy policy §8).
-    connection_log_days: int = 365
-    account_retention_days: int = 3 * 365
-    billing_retention_days: int = 10 * 365
+    # Counted in calendar dates (server/retention.py), not in days.
+    connection_log_months: int = 12
+    account_retention_years: int = 3
+    billing_retention_years: int = 10
     tombstone_days: int = 180
     idempotency_days: int = 7
 

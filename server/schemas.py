@@ -196,6 +196,7 @@ class Export(BaseModel):
     """Everything the service holds about the account (right of access and portability)."""
 
     exported_at: datetime
+    retention: dict[str, Any]
     account: dict[str, Any]
     sessions: list[dict[str, Any]]
     connection_log: list[dict[str, Any]]

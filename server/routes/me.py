@@ -31,6 +31,7 @@ from server.models import (
     UsageStat,
     utcnow,
 )
+from server.periods import LIVE_STATUSES, account_purge_not_before
 from server.routes.billing import ACTIVE_STATUSES
 from server.routes.common import me_of, month_of, plan_of
 from server.schemas import (
@@ -319,7 +320,9 @@ def export(request: Request, caller: CallerDep) -> Export:
             for r in s.execute(select(BillingRecord).where(BillingRecord.account_id == aid)).scalars()
         ]
         log_connection(s, aid, "export", client_of(request))
+        retention = _retention(account, ctx.settings)
     return Export(
+        retention=retention,
         exported_at=utcnow(),
         account=data,
         sessions=sessions,
@@ -329,6 +332,35 @@ def export(request: Request, caller: CallerDep) -> Export:
         usage_statistics=stats,
         billing_records=billing,
     )
+
+
+def _retention(account: Account, settings: Settings) -> dict[str, Any]:
+    """How long what is held is kept, and from which event (privacy policy §8), in the export."""
+    years = settings.account_retention_years
+    purge_day = account_purge_not_before(account, settings)
+    if account.restricted:
+        rule = (
+            "Traitement limité à votre demande : le compte est conservé tant que la limitation est active, "
+            f"puis {years} ans après la dernière connexion ou la résiliation."
+        )
+    elif account.subscription_status in LIVE_STATUSES:
+        rule = f"Abonnement en cours : le compte est conservé pendant l'abonnement, puis {years} ans après la résiliation."
+    else:
+        rule = (
+            f"Conservé {years} ans (en dates de calendrier) après la dernière connexion ou la résiliation, "
+            "la plus tardive des deux ; une nouvelle connexion repousse l'échéance."
+        )
+    return {
+        "account": {
+            "rule": rule,
+            "from_event": "last_login_or_cancellation",
+            "purge_not_before": purge_day.isoformat() if purge_day else None,
+            "restricted": account.restricted,
+        },
+        "billing_records": f"{settings.billing_retention_years} ans (dates de calendrier) après leur date ; "
+        "détachées de votre personne si le compte est effacé",
+        "connection_log": f"{settings.connection_log_months} mois (dates de calendrier)",
+    }
 
 
 def erase_account(s: Any, account_id: str) -> None:
