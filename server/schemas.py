@@ -187,6 +187,10 @@ class UsageOut(BaseModel):
     cache_read_tokens: int
 
 
+class WebhookAck(BaseModel):
+    status: Literal["ok", "duplicate"]
+
+
 class CheckoutOut(BaseModel):
     id: str
     url: str

@@ -126,6 +126,7 @@ def verify_webhook(settings: Settings, payload: bytes, signature: str | None) ->
     if (
         not isinstance(event.get("id"), str)
         or not event["id"]
+        or "\x00" in event["id"]
         or not isinstance(event.get("type"), str)
         or not isinstance(data, dict)
         or not isinstance(data.get("object"), dict)

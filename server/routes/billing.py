@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
@@ -17,7 +17,7 @@ from server.errors import ApiError
 from server.middleware import BoundedRoute
 from server.models import Account, BillingRecord, Plan, WebhookEvent, utcnow
 from server.routes.common import ensure_not_restricted, plan_out
-from server.schemas import CheckoutOut, CheckoutRequest, PlanOut
+from server.schemas import CheckoutOut, CheckoutRequest, PlanOut, WebhookAck
 
 log = logging.getLogger("maitre_ao.server")
 router = APIRouter(prefix="/v1", tags=["abonnement"], route_class=BoundedRoute)
@@ -67,6 +67,9 @@ def checkout(body: CheckoutRequest, request: Request, caller: CallerDep) -> Chec
     return CheckoutOut(id=session_id, url=url)
 
 
+MAX_AMOUNT = 10**12  # cents; far above any invoice, far below the BIGINT column
+
+
 class PayloadError(Exception):
     """A field of a verified event has a type Stripe never sends: the event is refused (400)."""
 
@@ -75,7 +78,7 @@ def _str(obj: dict[str, Any], key: str) -> str | None:
     value = obj.get(key)
     if value is None:
         return None
-    if not isinstance(value, str):
+    if not isinstance(value, str) or "\x00" in value:  # PostgreSQL refuses NUL in text
         raise PayloadError(key)
     return value
 
@@ -93,7 +96,7 @@ def _int(obj: dict[str, Any], key: str) -> int:
     value = obj.get(key)
     if value is None:
         return 0
-    if isinstance(value, bool) or not isinstance(value, int):
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_AMOUNT:
         raise PayloadError(key)
     return value
 
@@ -172,7 +175,7 @@ def _apply(s: Session, event: dict[str, Any]) -> None:
         )
 
 
-def _record_event(ctx: AppContext, event: dict[str, Any]) -> str:
+def _record_event(ctx: AppContext, event: dict[str, Any]) -> Literal["ok", "duplicate"]:
     event_id = str(event["id"])[:120]
     try:
         with ctx.tx() as s:
@@ -191,9 +194,80 @@ def _record_event(ctx: AppContext, event: dict[str, Any]) -> str:
     return "ok"
 
 
-@router.post("/billing/webhook", summary="Webhook Stripe (signé)", include_in_schema=False)
-async def webhook(request: Request) -> dict[str, str]:
+_STRIPE_OBJECT = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "string"},
+        "object": {"type": "string"},
+        "client_reference_id": {"type": "string"},
+        "customer": {"type": "string"},
+        "subscription": {"type": "string"},
+        "status": {"type": "string"},
+        "amount_paid": {"type": "integer", "minimum": 0, "maximum": MAX_AMOUNT},
+        "currency": {"type": "string"},
+        "metadata": {
+            "type": "object",
+            "properties": {"account_id": {"type": "string"}, "plan": {"type": "string"}},
+        },
+    },
+}
+_WEBHOOK_SCHEMA: dict[str, Any] = {
+    "parameters": [
+        {
+            "name": "Stripe-Signature",
+            "in": "header",
+            "required": True,
+            "schema": {"type": "string"},
+            "description": "Signature HMAC-SHA256 de Stripe (t=…,v1=…), vérifiée avec le secret du webhook",
+        }
+    ],
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "description": "Événement Stripe (seuls ces champs sont lus).",
+                    "required": ["id", "type", "data"],
+                    "properties": {
+                        "id": {"type": "string", "minLength": 1},
+                        "object": {"type": "string"},
+                        "type": {
+                            "type": "string",
+                            "enum": [
+                                "checkout.session.completed",
+                                "customer.subscription.created",
+                                "customer.subscription.updated",
+                                "customer.subscription.deleted",
+                                "invoice.paid",
+                                "invoice.payment_succeeded",
+                            ],
+                        },
+                        "data": {
+                            "type": "object",
+                            "required": ["object"],
+                            "properties": {"object": _STRIPE_OBJECT},
+                        },
+                    },
+                }
+            }
+        },
+    },
+    "responses": {
+        "400": {"description": "Signature invalide ou expirée, ou contenu illisible"},
+        "503": {"description": "Webhooks non configurés"},
+    },
+}
+
+
+@router.post(
+    "/billing/webhook",
+    summary="Webhook Stripe (signé)",
+    response_model=WebhookAck,
+    openapi_extra=_WEBHOOK_SCHEMA,
+)
+async def webhook(request: Request) -> WebhookAck:
     ctx = ctx_of(request)
     payload = await request.body()  # the raw bytes: the signature covers them exactly
     event = stripe_gateway.verify_webhook(ctx.settings, payload, request.headers.get("stripe-signature"))
-    return {"status": await run_in_threadpool(_record_event, ctx, event)}
+    return WebhookAck(status=await run_in_threadpool(_record_event, ctx, event))
