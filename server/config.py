@@ -55,6 +55,9 @@ class Settings:
     max_proxy_body_bytes: int = 32 * 1024 * 1024
     privacy_policy_version: str = "2026-11-01"
     privacy_policy_url: str = "https://www.maitre-ao.fr/confidentialite"
+    # What changed in the current version, in French, one item per line (shown by the desktop before
+    # the user acknowledges it); empty: the desktop shows the policy's address only.
+    privacy_policy_changes: tuple[str, ...] = ()
     anthropic_api_key: str = field(default="", repr=False)
     anthropic_upstream_url: str = "https://api.anthropic.com"
     proxy_timeout_seconds: float = 600.0
@@ -103,6 +106,11 @@ class Settings:
             max_body_bytes=_int("MAITRE_AO_MAX_BODY_BYTES", 4 * 1024 * 1024),
             max_proxy_body_bytes=_int("MAITRE_AO_MAX_PROXY_BODY_BYTES", 32 * 1024 * 1024),
             privacy_policy_version=os.environ.get("MAITRE_AO_PRIVACY_POLICY_VERSION", "2026-11-01"),
+            privacy_policy_changes=tuple(
+                line.strip()
+                for line in os.environ.get("MAITRE_AO_PRIVACY_POLICY_CHANGES", "").splitlines()
+                if line.strip()
+            ),
             privacy_policy_url=os.environ.get(
                 "MAITRE_AO_PRIVACY_POLICY_URL", "https://www.maitre-ao.fr/confidentialite"
             ),

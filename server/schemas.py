@@ -144,6 +144,7 @@ class PlanOut(BaseModel):
 class PolicyOut(BaseModel):
     version: str
     url: str
+    changes: list[str]  # what changed in this version (French), for the notice before acknowledging
 
 
 class PolicyStatus(BaseModel):

@@ -56,7 +56,11 @@ router = APIRouter(prefix="/v1", tags=["compte et droits RGPD"], route_class=Bou
 )
 def policy(request: Request) -> PolicyOut:
     settings = ctx_of(request).settings
-    return PolicyOut(version=settings.privacy_policy_version, url=settings.privacy_policy_url)
+    return PolicyOut(
+        version=settings.privacy_policy_version,
+        url=settings.privacy_policy_url,
+        changes=list(settings.privacy_policy_changes),
+    )
 
 
 @router.get("/me", response_model=Me, summary="Mon compte (droit d'accès)")

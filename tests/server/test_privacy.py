@@ -261,3 +261,42 @@ def test_every_account_endpoint_is_scoped_to_the_caller(api: Api) -> None:
     # Bob's erasure leaves Alice whole.
     assert api.delete("/v1/me", headers=bob.auth).status_code == 204
     assert marker in api.get("/v1/me/export", headers=alice.auth).text
+
+
+def test_a_new_policy_version_is_announced_with_its_changes_and_acknowledged_again(
+    api: Api, settings: Settings, engine: Engine
+) -> None:
+    import dataclasses
+
+    from tests.server.conftest import make_client
+
+    user = api.signup()
+    current = api.get("/v1/policy").json()
+    assert set(current) == {"version", "url", "changes"}
+    assert (
+        api.post(
+            "/v1/me/policy-acknowledgement", headers=user.auth, json={"version": current["version"]}
+        ).status_code
+        == 200
+    )
+    # The operator publishes a new version (environment), with what changed.
+    newer = dataclasses.replace(
+        settings,
+        privacy_policy_version="2027-01-15",
+        privacy_policy_changes=("Les analyses par Claude sont transférées aux États-Unis (Anthropic).",),
+    )
+    client = make_client(newer, engine)
+    policy = client.get("/v1/policy").json()
+    assert policy["version"] == "2027-01-15" and policy["changes"][0].startswith("Les analyses")
+    me = client.get("/v1/me", headers=user.auth).json()["policy"]
+    assert me["up_to_date"] is False and me["acknowledged_version"] == current["version"]
+    # Acknowledging the old version again is refused; the new one is recorded.
+    assert (
+        client.post(
+            "/v1/me/policy-acknowledgement", headers=user.auth, json={"version": current["version"]}
+        ).status_code
+        == 409
+    )
+    ack = client.post("/v1/me/policy-acknowledgement", headers=user.auth, json={"version": "2027-01-15"})
+    assert ack.status_code == 200 and ack.json()["policy"]["up_to_date"] is True
+    assert client.post("/v1/me/policy-acknowledgement", json={"version": "2027-01-15"}).status_code == 401
