@@ -79,6 +79,8 @@ def _request_email_change(s: Session, account: Account, new_email: str, settings
     the caller sees the same answer either way (no account enumeration)."""
     owner = s.execute(select(Account).where(Account.email == new_email)).scalar_one_or_none()
     if owner is not None:
+        if mail.sent_recently(s, owner.id, "email_change_existing", timedelta(hours=1)):
+            return
         mail.queue(
             s,
             account_id=owner.id,

@@ -207,3 +207,19 @@ def test_uvicorn_error_log_never_holds_what_an_unexpected_error_said(
     text = "\n".join(records)
     assert "unhandled ValueError" in text
     assert marker not in text and "Exception in ASGI application" not in text
+
+
+def test_no_cookie_is_ever_set(api: Api) -> None:
+    """Privacy policy §7: no advertising cookies or trackers; the API sets no cookie at all."""
+    user = api.signup()
+    answers = [
+        api.get("/v1/policy"),
+        api.get("/v1/plans"),
+        api.post("/v1/sessions", json={"email": user.email, "password": PASSWORD}),
+        api.get("/v1/me", headers=user.auth),
+        api.get("/v1/me/export", headers=user.auth),
+        api.get("/v1/sync/changes", headers=user.sync),
+        api.get("/v1/inexistant"),
+    ]
+    for r in answers:
+        assert "set-cookie" not in r.headers, r.request.url
