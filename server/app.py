@@ -12,7 +12,7 @@ from sqlalchemy import Engine, text
 from server import errors
 from server.config import Settings
 from server.context import AppContext, ctx_of
-from server.middleware import BodyLimit, CatchAll, RequireHttps, SecurityHeaders
+from server.middleware import BodyLimit, RequireHttps, SecurityHeaders
 from server.routes import accounts, billing, me, proxy, sync
 
 log = logging.getLogger("maitre_ao.server")
@@ -60,6 +60,5 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     if settings.production:
         app.add_middleware(RequireHttps)
-    app.add_middleware(SecurityHeaders)
-    app.add_middleware(CatchAll)
+    app.add_middleware(SecurityHeaders)  # outermost: also catches unexpected exceptions
     return app

@@ -115,5 +115,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
-    # Unexpected exceptions: server.middleware.CatchAll (a handler here would still let Starlette
+    # Unexpected exceptions: server.middleware.SecurityHeaders (a handler here would still let Starlette
     # re-raise them to uvicorn, whose log would print their message and traceback).

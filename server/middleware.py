@@ -94,10 +94,14 @@ class BoundedRoute(APIRoute):
         return bounded
 
 
-class CatchAll:
-    """Outermost: an unexpected exception becomes the French 500 (with the security headers) and one log
-    line with its type only. It never reaches Starlette's error middleware or uvicorn, whose error log
-    would print its message and traceback, and those can hold request data."""
+class SecurityHeaders:
+    """Outermost: the security headers on every answer, and the catch-all for unexpected exceptions.
+
+    An unexpected exception becomes the French 500 (with the security headers) and one log line with its
+    type only. It never reaches Starlette's error middleware or uvicorn, whose error log would print its
+    message and traceback, and those can hold request data. (One middleware for both: each ASGI layer
+    costs CPU on every sync request.)
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -108,39 +112,23 @@ class CatchAll:
             return
         started = False
 
-        async def tracking_send(message: Message) -> None:
+        async def with_headers(message: Message) -> None:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
+                names = {name.lower() for name, _ in message.get("headers", [])}
+                extra = [(n, v) for n, v in SECURITY_HEADERS if n not in names]
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
             await send(message)
 
         try:
-            await self.app(scope, receive, tracking_send)
+            await self.app(scope, receive, with_headers)
         except Exception as exc:
             log.error("unhandled %s on %s %s", type(exc).__name__, scope.get("method"), scope.get("path"))
             if not started:
                 await _send_error(
                     send, 500, "internal_error", "Erreur interne du serveur. Réessayez plus tard."
                 )
-
-
-class SecurityHeaders:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                names = {name.lower() for name, _ in message.get("headers", [])}
-                extra = [(n, v) for n, v in SECURITY_HEADERS if n not in names]
-                message = {**message, "headers": [*message.get("headers", []), *extra]}
-            await send(message)
-
-        await self.app(scope, receive, with_headers)
 
 
 class _TooLarge(Exception):
