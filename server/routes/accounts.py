@@ -49,7 +49,11 @@ FREE_PLAN = "decouverte"
 SIGNUP_DELAYS = throttle.Delays(window_seconds=3600, base_seconds=3600, max_seconds=24 * 3600)
 UNLOCK_PREFIX = "mao_ul_"
 UNLOCK_VALIDITY = timedelta(hours=1)
-MAIL_EVERY = timedelta(hours=1)  # at most one e-mail of a kind per account and hour
+MAIL_EVERY = timedelta(hours=1)
+# A rotated-away refresh token presented again within this time is refused without ending the session:
+# the same client retrying a refresh whose answer it lost, or two of its threads refreshing at once.
+# Later, it can only be a copy: the session (token family) is revoked.
+REUSE_GRACE = timedelta(seconds=30)  # at most one e-mail of a kind per account and hour
 
 
 def _signup_existing(s: Session, body: SignUp, settings: Settings) -> Me:
@@ -286,7 +290,7 @@ def _refresh(s: Session, refresh_hash: str, client: Client, settings: Settings) 
     ).scalar_one_or_none()
     if row is None:
         used = s.get(UsedRefreshToken, refresh_hash)
-        if used is not None:
+        if used is not None and now - used.used_at > REUSE_GRACE:
             # A token already rotated away came back: someone holds a copy. End the whole family.
             revoked = s.execute(
                 update(AuthSession)
