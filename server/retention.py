@@ -39,7 +39,7 @@ class PurgeReport:
     sessions: int = 0
     tombstones: int = 0
     receipts: int = 0
-    throttle_events: int = 0
+    throttle_counters: int = 0
     webhook_events: int = 0
     links: int = 0
     emails: int = 0
@@ -102,7 +102,7 @@ def purge(s: Session, settings: Settings, now: datetime | None = None) -> PurgeR
     report.receipts = rowcount(
         s.execute(delete(PushReceipt).where(PushReceipt.created_at < older(settings.idempotency_days)))
     )
-    report.throttle_events = rowcount(
+    report.throttle_counters = rowcount(
         s.execute(
             delete(ThrottleCounter).where(
                 ThrottleCounter.last_at < older(2),
