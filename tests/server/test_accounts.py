@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 import uuid
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, select, update
@@ -255,3 +256,30 @@ def test_plan_caps_active_sessions_by_revoking_the_oldest(api: Api) -> None:
     assert api.get("/v1/me", headers=first.auth).status_code == 401
     assert all(api.get("/v1/me", headers=o.auth).status_code == 200 for o in others)
     assert len(api.get("/v1/sessions", headers=others[-1].auth).json()) == 3
+
+
+def test_migration_0003_normalises_stored_emails(tmp_path: Path) -> None:
+    from sqlalchemy import create_engine, text
+
+    from server.migrate import upgrade
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    upgrade(url, "0002")
+    nfd = unicodedata.normalize("NFD", "élodie@Exemple.FR")
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO accounts (id, email, password_hash, first_name, last_name, created_at, updated_at,"
+                " plan_code, subscription_status, restricted, objected, sync_revision, sync_floor, last_active_at)"
+                " VALUES ('a1', :email, 'x', 'A', 'B', '2026-01-01', '2026-01-01', 'decouverte', 'none', 0, 0, 0, 0,"
+                " '2026-01-01')"
+            ),
+            {"email": nfd},
+        )
+    upgrade(url)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT email FROM accounts")).scalar_one() == "élodie@exemple.fr"
+        caps = dict(conn.execute(text("SELECT code, max_output_tokens FROM plans")).all())
+    assert caps == {"decouverte": 8192, "pro": 32000, "equipe": 32000}
+    engine.dispose()
