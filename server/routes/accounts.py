@@ -44,16 +44,14 @@ from server.security import check_password, hash_password, new_token, token_hash
 log = logging.getLogger("maitre_ao.server")
 router = APIRouter(prefix="/v1", tags=["comptes"], route_class=BoundedRoute)
 FREE_PLAN = "decouverte"
-
-
 SIGNUP_DELAYS = throttle.Delays(window_seconds=3600, base_seconds=3600, max_seconds=24 * 3600)
 UNLOCK_PREFIX = "mao_ul_"
 UNLOCK_VALIDITY = timedelta(hours=1)
-MAIL_EVERY = timedelta(hours=1)
+MAIL_EVERY = timedelta(hours=1)  # at most one e-mail of a kind per account and hour
 # A rotated-away refresh token presented again within this time is refused without ending the session:
 # the same client retrying a refresh whose answer it lost, or two of its threads refreshing at once.
 # Later, it can only be a copy: the session (token family) is revoked.
-REUSE_GRACE = timedelta(seconds=30)  # at most one e-mail of a kind per account and hour
+REUSE_GRACE = timedelta(seconds=30)
 
 
 def _signup_existing(s: Session, body: SignUp, settings: Settings) -> Me:
