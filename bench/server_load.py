@@ -270,6 +270,8 @@ def main(argv: list[str] | None = None) -> int:
         **os.environ,
         "DATABASE_URL": f"postgresql://postgres@127.0.0.1:5432/{name}",
         "MAITRE_AO_SIGNUP_MAX_PER_IP": "100000",  # every bench client signs up from 127.0.0.1
+        # …and logs in from it, 50 at once: attempts in flight count on the IP key until they succeed.
+        "MAITRE_AO_LOGIN_MAX_PER_IP": "100000",
         "PYTHONPATH": str(REPO),
     }
     server: subprocess.Popen[bytes] | None = None

@@ -60,5 +60,5 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     if settings.production:
         app.add_middleware(RequireHttps)
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(SecurityHeaders)  # outermost: also catches unexpected exceptions
     return app

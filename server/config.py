@@ -42,14 +42,22 @@ class Settings:
     refresh_token_seconds: int = 30 * 24 * 3600
     # Login throttling: failed attempts allowed per window, per e-mail and per client IP.
     login_window_seconds: int = 15 * 60
-    login_max_per_email: int = 5
+    login_max_per_email: int = 5  # per (e-mail, client IP): the owner elsewhere is not affected
+    login_max_per_email_global: int = 20  # per e-mail from anywhere; the owner then uses a known device
     login_max_per_ip: int = 30
+    login_block_seconds: int = 60  # first block; each further block lasts twice as long…
+    login_max_block_seconds: int = 3600  # …up to this
+    unlock_url: str = "https://www.maitre-ao.fr/deverrouiller"
+    email_confirm_url: str = "https://www.maitre-ao.fr/confirmer-adresse"
     signup_max_per_ip: int = 10
     trust_proxy_headers: bool = False
     max_body_bytes: int = 4 * 1024 * 1024
     max_proxy_body_bytes: int = 32 * 1024 * 1024
     privacy_policy_version: str = "2026-11-01"
     privacy_policy_url: str = "https://www.maitre-ao.fr/confidentialite"
+    # What changed in the current version, in French, one item per line (shown by the desktop before
+    # the user acknowledges it); empty: the desktop shows the policy's address only.
+    privacy_policy_changes: tuple[str, ...] = ()
     anthropic_api_key: str = field(default="", repr=False)
     anthropic_upstream_url: str = "https://api.anthropic.com"
     proxy_timeout_seconds: float = 600.0
@@ -59,9 +67,10 @@ class Settings:
     checkout_success_url: str = "https://www.maitre-ao.fr/abonnement/merci"
     checkout_cancel_url: str = "https://www.maitre-ao.fr/abonnement"
     # Retention (privacy policy §8).
-    connection_log_days: int = 365
-    account_retention_days: int = 3 * 365
-    billing_retention_days: int = 10 * 365
+    # Counted in calendar dates (server/retention.py), not in days.
+    connection_log_months: int = 12
+    account_retention_years: int = 3
+    billing_retention_years: int = 10
     tombstone_days: int = 180
     idempotency_days: int = 7
 
@@ -84,12 +93,24 @@ class Settings:
             refresh_token_seconds=_int("MAITRE_AO_REFRESH_TOKEN_SECONDS", 30 * 24 * 3600),
             login_window_seconds=_int("MAITRE_AO_LOGIN_WINDOW_SECONDS", 15 * 60),
             login_max_per_email=_int("MAITRE_AO_LOGIN_MAX_PER_EMAIL", 5),
+            login_max_per_email_global=_int("MAITRE_AO_LOGIN_MAX_PER_EMAIL_GLOBAL", 20),
             login_max_per_ip=_int("MAITRE_AO_LOGIN_MAX_PER_IP", 30),
+            login_block_seconds=_int("MAITRE_AO_LOGIN_BLOCK_SECONDS", 60),
+            login_max_block_seconds=_int("MAITRE_AO_LOGIN_MAX_BLOCK_SECONDS", 3600),
+            unlock_url=os.environ.get("MAITRE_AO_UNLOCK_URL", "").strip()
+            or "https://www.maitre-ao.fr/deverrouiller",
+            email_confirm_url=os.environ.get("MAITRE_AO_EMAIL_CONFIRM_URL", "").strip()
+            or "https://www.maitre-ao.fr/confirmer-adresse",
             signup_max_per_ip=_int("MAITRE_AO_SIGNUP_MAX_PER_IP", 10),
             trust_proxy_headers=_flag("MAITRE_AO_TRUST_PROXY", production),
             max_body_bytes=_int("MAITRE_AO_MAX_BODY_BYTES", 4 * 1024 * 1024),
             max_proxy_body_bytes=_int("MAITRE_AO_MAX_PROXY_BODY_BYTES", 32 * 1024 * 1024),
             privacy_policy_version=os.environ.get("MAITRE_AO_PRIVACY_POLICY_VERSION", "2026-11-01"),
+            privacy_policy_changes=tuple(
+                line.strip()
+                for line in os.environ.get("MAITRE_AO_PRIVACY_POLICY_CHANGES", "").splitlines()
+                if line.strip()
+            ),
             privacy_policy_url=os.environ.get(
                 "MAITRE_AO_PRIVACY_POLICY_URL", "https://www.maitre-ao.fr/confidentialite"
             ),

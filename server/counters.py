@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -57,4 +57,40 @@ def meter_tokens(s: Session, account_id: str, month: str, usage: dict[str, int])
             "cache_creation_tokens": usage.get("cache_creation_input_tokens", 0),
             "cache_read_tokens": usage.get("cache_read_input_tokens", 0),
         },
+    )
+
+
+def lock_usage_month(s: Session, account_id: str, month: str) -> UsageMonth:
+    """The account's row for the month, created if needed and locked until the end of the transaction
+    (PostgreSQL: the upsert's row lock; SQLite: the write lock it takes serialises writers)."""
+    insert = postgresql.insert if dialect_name(s) == "postgresql" else sqlite.insert
+    stmt = insert(UsageMonth).values(
+        account_id=account_id,
+        month=month,
+        requests=0,
+        input_tokens=0,
+        output_tokens=0,
+        cache_creation_tokens=0,
+        cache_read_tokens=0,
+        reserved_tokens=0,
+    )
+    locking = stmt.on_conflict_do_update(
+        index_elements=["account_id", "month"], set_={"month": stmt.excluded.month}
+    ).returning(UsageMonth)
+    row = s.execute(
+        select(UsageMonth).from_statement(locking).execution_options(populate_existing=True)
+    ).scalar_one()
+    return row
+
+
+def reserve_tokens(s: Session, account_id: str, month: str, tokens: int) -> None:
+    """Add (or, negative, release) tokens reserved by calls in flight; never below zero."""
+    s.execute(
+        update(UsageMonth)
+        .where(UsageMonth.account_id == account_id, UsageMonth.month == month)
+        .values(
+            reserved_tokens=func.max(UsageMonth.reserved_tokens + tokens, 0)
+            if dialect_name(s) == "sqlite"
+            else func.greatest(UsageMonth.reserved_tokens + tokens, 0)
+        )
     )

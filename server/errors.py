@@ -111,14 +111,9 @@ async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     return error_response(422, "invalid_input", f"Données invalides ({where}) : {_french(first)}.")
 
 
-async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-    # Logged with the type only: the message could contain user data. No stack trace to the client.
-    log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path)
-    return error_response(500, "internal_error", "Erreur interne du serveur. Réessayez plus tard.")
-
-
 def install(app: FastAPI) -> None:
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(Exception, _unexpected)
+    # Unexpected exceptions: server.middleware.SecurityHeaders (a handler here would still let Starlette
+    # re-raise them to uvicorn, whose log would print their message and traceback).

@@ -4,9 +4,23 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
+import re
+from collections.abc import Callable, Coroutine
 from typing import Any
 
+from fastapi import Request, Response
+from fastapi.routing import APIRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from server.errors import ApiError
+
+log = logging.getLogger("maitre_ao.server")
+# Request bodies are bounded in depth as well as in size: JSON parsers and encoders recurse, and a
+# record nested a thousand levels deep must be a 422, not a 500. 32 levels is far above any real body.
+MAX_JSON_DEPTH = 32
+_NOT_STRUCTURAL = bytes(c for c in range(256) if c not in b'[]{}"')
+_STRINGS = re.compile(rb'"[^"]*"')
 
 SECURITY_HEADERS: list[tuple[bytes, bytes]] = [
     (b"strict-transport-security", b"max-age=63072000; includeSubDomains"),
@@ -35,7 +49,60 @@ async def _send_error(send: Send, status: int, code: str, message: str) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
+def json_depth_exceeds(body: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether `body` (JSON text, possibly malformed) nests arrays/objects deeper than `limit`.
+
+    Linear, without parsing: escaped backslashes and quotes are dropped, then every byte but brackets
+    and quotes, then strings; what is left is the bracket structure. Bodies with few brackets (nearly
+    all of them) are answered by two counts.
+    """
+    if body.count(b"[") + body.count(b"{") <= limit:
+        return False
+    reduced = body.replace(b"\\\\", b"").replace(b'\\"', b"").translate(None, _NOT_STRUCTURAL)
+    reduced = _STRINGS.sub(b"", reduced)
+    if reduced.count(b"[") + reduced.count(b"{") <= limit:
+        return False
+    depth = 0
+    for byte in reduced:
+        if byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            if depth > limit:
+                return True
+        elif byte in (0x5D, 0x7D):  # ] }
+            depth -= 1
+    return False
+
+
+class BoundedRoute(APIRoute):
+    """Routes whose request body is checked for depth before FastAPI (or the handler) parses it."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def bounded(request: Request) -> Response:
+            # Read once: the body is cached on the request, FastAPI and the handler reuse it.
+            if request.method in ("POST", "PUT", "PATCH", "DELETE") and json_depth_exceeds(
+                await request.body()
+            ):
+                raise ApiError(
+                    422,
+                    "invalid_input",
+                    f"Données invalides (requête) : imbrication trop profonde (au plus {MAX_JSON_DEPTH} niveaux).",
+                )
+            return await handler(request)
+
+        return bounded
+
+
 class SecurityHeaders:
+    """Outermost: the security headers on every answer, and the catch-all for unexpected exceptions.
+
+    An unexpected exception becomes the French 500 (with the security headers) and one log line with its
+    type only. It never reaches Starlette's error middleware or uvicorn, whose error log would print its
+    message and traceback, and those can hold request data. (One middleware for both: each ASGI layer
+    costs CPU on every sync request.)
+    """
+
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
@@ -43,15 +110,25 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        started = False
 
         async def with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 names = {name.lower() for name, _ in message.get("headers", [])}
                 extra = [(n, v) for n, v in SECURITY_HEADERS if n not in names]
                 message = {**message, "headers": [*message.get("headers", []), *extra]}
             await send(message)
 
-        await self.app(scope, receive, with_headers)
+        try:
+            await self.app(scope, receive, with_headers)
+        except Exception as exc:
+            log.error("unhandled %s on %s %s", type(exc).__name__, scope.get("method"), scope.get("path"))
+            if not started:
+                await _send_error(
+                    send, 500, "internal_error", "Erreur interne du serveur. Réessayez plus tard."
+                )
 
 
 class _TooLarge(Exception):

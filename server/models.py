@@ -70,6 +70,10 @@ class Plan(Base):
     max_sessions: Mapped[int] = mapped_column(Integer, default=10)
     price_cents: Mapped[int] = mapped_column(Integer, default=0)
     stripe_price_id: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    # Claude proxy: the models a plan may ask for (comma-separated names; a dated variant "name-2025…"
+    # of a listed name is accepted) and the largest `max_tokens` of one call.
+    allowed_models: Mapped[str] = mapped_column(String(500), default="")
+    max_output_tokens: Mapped[int] = mapped_column(Integer, default=8192)
 
 
 class Account(Base):
@@ -114,14 +118,68 @@ class AuthSession(Base):
     device: Mapped[str] = mapped_column(String(200), default="")
 
 
-class ThrottleEvent(Base):
-    """Failed logins / sign-ups per key (hashed e-mail or IP), shared by every process through the DB."""
+class UsedRefreshToken(Base):
+    """Refresh tokens already rotated away: one coming back means it was stolen, and its whole session
+    (the token family) is revoked (OAuth 2.0 Security BCP, refresh token rotation)."""
 
-    __tablename__ = "throttle_events"
+    __tablename__ = "used_refresh_tokens"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
+    used_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ThrottleCounter(Base):
+    """Attempts per key (hashed e-mail, IP or device), shared by every process through the database.
+
+    A key's row is locked while an attempt is counted (server/throttle.py), so parallel requests are
+    counted one after the other: never more attempts evaluated than the limit.
+    """
+
+    __tablename__ = "throttle_counters"
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # How many times the key was blocked in a row: each block lasts twice as long as the previous one.
+    strikes: Mapped[int] = mapped_column(Integer, default=0)
+    last_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class LoginUnlock(Base):
+    """One-time unlock links e-mailed to the owner of an address under attack (only the SHA-256 kept)."""
+
+    __tablename__ = "login_unlocks"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class EmailChange(Base):
+    """A login e-mail change waiting for the confirmation link sent to the new address."""
+
+    __tablename__ = "email_changes"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    new_email: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class OutboxEmail(Base):
+    """E-mails to send (unlock links, notices to the owner of an address). A mail job sends them; the
+    server never speaks SMTP itself. Deleted after 7 days, and with the account."""
+
+    __tablename__ = "outbox_emails"
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
-    key: Mapped[str] = mapped_column(String(80))
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    __table_args__ = (Index("ix_throttle_events_key_at", "key", "at"),)
+    account_id: Mapped[str | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    to_address: Mapped[str] = mapped_column(String(254))
+    kind: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class ConnectionLog(Base):
@@ -172,6 +230,8 @@ class UsageMonth(Base):
     output_tokens: Mapped[int] = mapped_column(BigInteger, default=0)
     cache_creation_tokens: Mapped[int] = mapped_column(BigInteger, default=0)
     cache_read_tokens: Mapped[int] = mapped_column(BigInteger, default=0)
+    # Tokens reserved by proxy calls in flight (admitted, not yet settled on their actual usage).
+    reserved_tokens: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class UsageStat(Base):

@@ -16,12 +16,16 @@ from server.models import (
     AuthSession,
     BillingRecord,
     ConnectionLog,
+    EmailChange,
+    LoginUnlock,
+    OutboxEmail,
     PushReceipt,
     SyncRecord,
-    ThrottleEvent,
+    ThrottleCounter,
     WebhookEvent,
     utcnow,
 )
+from server.periods import LIVE_STATUSES, calendar_cutoff
 from server.routes.me import erase_account
 
 log = logging.getLogger("maitre_ao.server")
@@ -35,8 +39,10 @@ class PurgeReport:
     sessions: int = 0
     tombstones: int = 0
     receipts: int = 0
-    throttle_events: int = 0
+    throttle_counters: int = 0
     webhook_events: int = 0
+    links: int = 0
+    emails: int = 0
 
     def lines(self) -> list[str]:
         return [f"{name}: {value}" for name, value in self.__dict__.items()]
@@ -49,18 +55,16 @@ def purge(s: Session, settings: Settings, now: datetime | None = None) -> PurgeR
     def older(days: int) -> datetime:
         return now - timedelta(days=days)
 
-    # Accounts: 3 years after the subscription was cancelled; an account that never subscribed,
-    # 3 years after its last use (login or token refresh).
-    cutoff = older(settings.account_retention_days)
+    # Accounts: 3 calendar years after the later of the last login (or token refresh) and the
+    # cancellation; never while a subscription runs, never while processing is restricted (GDPR art. 18).
+    cutoff = calendar_cutoff(now, years=settings.account_retention_years)
     stale = (
         s.execute(
             select(Account.id).where(
-                (Account.cancelled_at.is_not(None) & (Account.cancelled_at < cutoff))
-                | (
-                    Account.cancelled_at.is_(None)
-                    & (Account.subscription_status == "none")
-                    & (Account.last_active_at < cutoff)
-                )
+                Account.subscription_status.not_in(LIVE_STATUSES),
+                Account.restricted.is_(False),
+                Account.last_active_at < cutoff,
+                Account.cancelled_at.is_(None) | (Account.cancelled_at < cutoff),
             )
         )
         .scalars()
@@ -69,14 +73,20 @@ def purge(s: Session, settings: Settings, now: datetime | None = None) -> PurgeR
     for account_id in stale:
         erase_account(s, account_id)
     report.accounts = len(stale)
-    # Connection logs: 12 months.
+    # Connection logs: 12 calendar months.
     report.connection_logs = rowcount(
-        s.execute(delete(ConnectionLog).where(ConnectionLog.at < older(settings.connection_log_days)))
+        s.execute(
+            delete(ConnectionLog).where(
+                ConnectionLog.at < calendar_cutoff(now, months=settings.connection_log_months)
+            )
+        )
     )
-    # Billing records: 10 years (they were detached from the person when the account went).
+    # Billing records: 10 calendar years (they were detached from the person when the account went).
     report.billing_records = rowcount(
         s.execute(
-            delete(BillingRecord).where(BillingRecord.created_at < older(settings.billing_retention_days))
+            delete(BillingRecord).where(
+                BillingRecord.created_at < calendar_cutoff(now, years=settings.billing_retention_years)
+            )
         )
     )
     # Sessions that can no longer be used.
@@ -92,10 +102,22 @@ def purge(s: Session, settings: Settings, now: datetime | None = None) -> PurgeR
     report.receipts = rowcount(
         s.execute(delete(PushReceipt).where(PushReceipt.created_at < older(settings.idempotency_days)))
     )
-    report.throttle_events = rowcount(s.execute(delete(ThrottleEvent).where(ThrottleEvent.at < older(2))))
+    report.throttle_counters = rowcount(
+        s.execute(
+            delete(ThrottleCounter).where(
+                ThrottleCounter.last_at < older(2),
+                ThrottleCounter.blocked_until.is_(None) | (ThrottleCounter.blocked_until < now),
+            )
+        )
+    )
     report.webhook_events = rowcount(
         s.execute(delete(WebhookEvent).where(WebhookEvent.received_at < older(90)))
     )
+    # Links and e-mails: unlock and confirmation links once expired, queued e-mails after 7 days.
+    report.links = rowcount(s.execute(delete(LoginUnlock).where(LoginUnlock.expires_at < now))) + rowcount(
+        s.execute(delete(EmailChange).where(EmailChange.expires_at < now))
+    )
+    report.emails = rowcount(s.execute(delete(OutboxEmail).where(OutboxEmail.created_at < older(7))))
     log.info("purge done: %s", ", ".join(report.lines()))
     return report
 

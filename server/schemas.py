@@ -30,8 +30,17 @@ def _no_control(value: str) -> str:
     return value
 
 
+def normalize_email(value: str) -> str:
+    """One spelling per address before any lookup or uniqueness check: Unicode NFC (the same "é" typed
+    composed or decomposed), the local part lower-cased as before, the domain case-folded."""
+    local, at, domain = unicodedata.normalize("NFC", value.strip()).rpartition("@")
+    if not at:
+        return unicodedata.normalize("NFC", value.strip()).lower()
+    return f"{local.lower()}@{domain.casefold()}"
+
+
 def _email(value: str) -> str:
-    value = _clean_text(value).lower()
+    value = normalize_email(_clean_text(value))
     if not _EMAIL.match(value) or len(value) > 254:
         raise ValueError("adresse e-mail invalide")
     return value
@@ -70,10 +79,17 @@ class SignUp(_In):
     last_name: Name
 
 
+Token = Annotated[Text, Field(min_length=1, max_length=200)]
+
+
 class Login(_In):
     email: Annotated[Text, Field(min_length=1, max_length=254)]
     password: AnyPassword
     device: Annotated[Text, Field(max_length=200)] | None = None
+    # A device already known (its unexpired refresh token of this account) or the link e-mailed to the
+    # owner of an address under attack: either lets the owner in while the address is held back.
+    refresh_token: Token | None = None
+    unlock_token: Token | None = None
 
 
 class Refresh(_In):
@@ -84,6 +100,10 @@ class AccountPatch(_In):
     first_name: Name | None = None
     last_name: Name | None = None
     email: Email | None = None
+
+
+class EmailConfirmation(_In):
+    token: Token
 
 
 class PasswordChange(_In):
@@ -124,6 +144,7 @@ class PlanOut(BaseModel):
 class PolicyOut(BaseModel):
     version: str
     url: str
+    changes: list[str]  # what changed in this version (French), for the notice before acknowledging
 
 
 class PolicyStatus(BaseModel):
@@ -167,6 +188,10 @@ class UsageOut(BaseModel):
     cache_read_tokens: int
 
 
+class WebhookAck(BaseModel):
+    status: Literal["ok", "duplicate"]
+
+
 class CheckoutOut(BaseModel):
     id: str
     url: str
@@ -176,6 +201,7 @@ class Export(BaseModel):
     """Everything the service holds about the account (right of access and portability)."""
 
     exported_at: datetime
+    retention: dict[str, Any]
     account: dict[str, Any]
     sessions: list[dict[str, Any]]
     connection_log: list[dict[str, Any]]

@@ -4,33 +4,51 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
-from server import stripe_gateway
+from server import mail, stripe_gateway
+from server.config import Settings
 from server.context import CallerDep, client_of, ctx_of, load_account, log_connection, require_fresh_login
 from server.errors import ApiError
+from server.middleware import BoundedRoute
 from server.models import (
     Account,
     AuthSession,
     BillingRecord,
     ConnectionLog,
+    EmailChange,
+    LoginUnlock,
+    OutboxEmail,
     PushReceipt,
     SyncRecord,
     UsageMonth,
     UsageStat,
     utcnow,
 )
+from server.periods import LIVE_STATUSES, account_purge_not_before
 from server.routes.billing import ACTIVE_STATUSES
 from server.routes.common import me_of, month_of, plan_of
-from server.schemas import AccountPatch, Export, Flag, Me, PasswordChange, PolicyAck, PolicyOut, UsageOut
-from server.security import check_password, hash_password
+from server.schemas import (
+    AccountPatch,
+    EmailConfirmation,
+    Export,
+    Flag,
+    Me,
+    PasswordChange,
+    PolicyAck,
+    PolicyOut,
+    UsageOut,
+)
+from server.security import check_password, hash_password, new_token, token_hash
 
 log = logging.getLogger("maitre_ao.server")
-router = APIRouter(prefix="/v1", tags=["compte et droits RGPD"])
+router = APIRouter(prefix="/v1", tags=["compte et droits RGPD"], route_class=BoundedRoute)
 
 
 @router.get(
@@ -38,7 +56,11 @@ router = APIRouter(prefix="/v1", tags=["compte et droits RGPD"])
 )
 def policy(request: Request) -> PolicyOut:
     settings = ctx_of(request).settings
-    return PolicyOut(version=settings.privacy_policy_version, url=settings.privacy_policy_url)
+    return PolicyOut(
+        version=settings.privacy_policy_version,
+        url=settings.privacy_policy_url,
+        changes=list(settings.privacy_policy_changes),
+    )
 
 
 @router.get("/me", response_model=Me, summary="Mon compte (droit d'accès)")
@@ -48,24 +70,97 @@ def read_me(request: Request, caller: CallerDep) -> Me:
         return me_of(s, load_account(s, caller), ctx.settings)
 
 
+EMAIL_CHANGE_PREFIX = "mao_ec_"
+EMAIL_CHANGE_VALIDITY = timedelta(hours=24)
+
+
+def _request_email_change(s: Session, account: Account, new_email: str, settings: Settings) -> None:
+    """A confirmation link to the new address, or a notice to the owner when it already has an account:
+    the caller sees the same answer either way (no account enumeration)."""
+    owner = s.execute(select(Account).where(Account.email == new_email)).scalar_one_or_none()
+    if owner is not None:
+        if mail.sent_recently(s, owner.id, "email_change_existing", timedelta(hours=1)):
+            return
+        mail.queue(
+            s,
+            account_id=owner.id,
+            to=owner.email,
+            kind="email_change_existing",
+            subject="Maître AO : votre adresse a été proposée pour un autre compte",
+            body=(
+                f"Bonjour {owner.first_name},\n\nQuelqu'un a demandé à utiliser votre adresse e-mail pour "
+                "un autre compte Maître AO. Elle reste attachée à votre compte ; rien n'a changé. Vous "
+                "pouvez ignorer ce message."
+            ),
+        )
+        return
+    token = new_token(EMAIL_CHANGE_PREFIX)
+    s.add(
+        EmailChange(
+            token_hash=token_hash(token),
+            account_id=account.id,
+            new_email=new_email,
+            expires_at=utcnow() + EMAIL_CHANGE_VALIDITY,
+        )
+    )
+    mail.queue(
+        s,
+        account_id=account.id,
+        to=new_email,
+        kind="email_change_confirm",
+        subject="Maître AO : confirmez votre nouvelle adresse e-mail",
+        body=(
+            f"Bonjour {account.first_name},\n\nPour utiliser cette adresse pour vous connecter à Maître AO, "
+            f"ouvrez ce lien (valable 24 heures) :\n\n{settings.email_confirm_url}#{token}\n\n"
+            "Si vous n'avez rien demandé, ignorez ce message : rien ne changera."
+        ),
+    )
+
+
 @router.patch("/me", response_model=Me, summary="Corriger mon compte (rectification)")
 def patch_me(body: AccountPatch, request: Request, caller: CallerDep) -> Me:
+    """Names change at once; a new login e-mail only once confirmed from that mailbox (the answer is
+    the same whether the address is free or already has an account)."""
     ctx = ctx_of(request)
+    with ctx.tx() as s:
+        account = load_account(s, caller)
+        if body.email is not None and body.email != account.email:
+            require_fresh_login(s, caller, "changer l'adresse e-mail de connexion")
+            _request_email_change(s, account, body.email, ctx.settings)
+        for name in ("first_name", "last_name"):
+            value = getattr(body, name)
+            if value is not None:
+                setattr(account, name, value)
+        account.updated_at = utcnow()
+        s.flush()
+        log_connection(s, account.id, "account_updated", client_of(request))
+        return me_of(s, account, ctx.settings)
+
+
+@router.post(
+    "/accounts/email-confirmation",
+    response_model=Me,
+    summary="Confirmer la nouvelle adresse e-mail (lien reçu par e-mail)",
+)
+def confirm_email(body: EmailConfirmation, request: Request) -> Me:
+    ctx = ctx_of(request)
+    invalid = ApiError(400, "invalid_link", "Lien de confirmation invalide ou expiré.")
     try:
         with ctx.tx() as s:
-            account = load_account(s, caller)
-            if body.email is not None and body.email != account.email:
-                require_fresh_login(s, caller, "changer l'adresse e-mail de connexion")
-            for name in ("first_name", "last_name", "email"):
-                value = getattr(body, name)
-                if value is not None:
-                    setattr(account, name, value)
+            change = s.get(EmailChange, token_hash(body.token))
+            if change is None or change.expires_at <= utcnow():
+                raise invalid
+            account = s.get(Account, change.account_id)
+            if account is None:
+                raise invalid
+            account.email = change.new_email
             account.updated_at = utcnow()
+            s.execute(delete(EmailChange).where(EmailChange.account_id == account.id))
             s.flush()
-            log_connection(s, account.id, "account_updated", client_of(request))
+            log_connection(s, account.id, "email_changed", client_of(request))
             return me_of(s, account, ctx.settings)
-    except IntegrityError:
-        raise ApiError(409, "email_taken", "Un compte existe déjà avec cette adresse e-mail.") from None
+    except IntegrityError:  # taken since the link was sent
+        raise invalid from None
 
 
 @router.post("/me/password", status_code=204, summary="Changer de mot de passe")
@@ -231,7 +326,9 @@ def export(request: Request, caller: CallerDep) -> Export:
             for r in s.execute(select(BillingRecord).where(BillingRecord.account_id == aid)).scalars()
         ]
         log_connection(s, aid, "export", client_of(request))
+        retention = _retention(account, ctx.settings)
     return Export(
+        retention=retention,
         exported_at=utcnow(),
         account=data,
         sessions=sessions,
@@ -243,6 +340,35 @@ def export(request: Request, caller: CallerDep) -> Export:
     )
 
 
+def _retention(account: Account, settings: Settings) -> dict[str, Any]:
+    """How long what is held is kept, and from which event (privacy policy §8), in the export."""
+    years = settings.account_retention_years
+    purge_day = account_purge_not_before(account, settings)
+    if account.restricted:
+        rule = (
+            "Traitement limité à votre demande : le compte est conservé tant que la limitation est active, "
+            f"puis {years} ans après la dernière connexion ou la résiliation."
+        )
+    elif account.subscription_status in LIVE_STATUSES:
+        rule = f"Abonnement en cours : le compte est conservé pendant l'abonnement, puis {years} ans après la résiliation."
+    else:
+        rule = (
+            f"Conservé {years} ans (en dates de calendrier) après la dernière connexion ou la résiliation, "
+            "la plus tardive des deux ; une nouvelle connexion repousse l'échéance."
+        )
+    return {
+        "account": {
+            "rule": rule,
+            "from_event": "last_login_or_cancellation",
+            "purge_not_before": purge_day.isoformat() if purge_day else None,
+            "restricted": account.restricted,
+        },
+        "billing_records": f"{settings.billing_retention_years} ans (dates de calendrier) après leur date ; "
+        "détachées de votre personne si le compte est effacé",
+        "connection_log": f"{settings.connection_log_months} mois (dates de calendrier)",
+    }
+
+
 def erase_account(s: Any, account_id: str) -> None:
     """Erase the account and its synced data; billing records and connection logs stay, detached.
 
@@ -251,7 +377,16 @@ def erase_account(s: Any, account_id: str) -> None:
     """
     s.execute(update(BillingRecord).where(BillingRecord.account_id == account_id).values(account_id=None))
     s.execute(update(ConnectionLog).where(ConnectionLog.account_id == account_id).values(account_id=None))
-    for table in (SyncRecord, PushReceipt, UsageMonth, UsageStat, AuthSession):
+    for table in (
+        SyncRecord,
+        PushReceipt,
+        UsageMonth,
+        UsageStat,
+        AuthSession,
+        LoginUnlock,
+        EmailChange,
+        OutboxEmail,
+    ):
         s.execute(delete(table).where(table.account_id == account_id))
     s.execute(delete(Account).where(Account.id == account_id))
 

@@ -19,11 +19,12 @@ from fastapi.responses import Response, StreamingResponse
 from server import counters
 from server.context import AppContext, Caller, CallerDep, ctx_of, load_account
 from server.errors import ApiError
-from server.models import Account, UsageMonth, utcnow
+from server.middleware import BoundedRoute
+from server.models import Account, Plan, utcnow
 from server.routes.common import ensure_not_restricted, month_of, plan_of
 
 log = logging.getLogger("maitre_ao.server")
-router = APIRouter(prefix="/v1/analysis", tags=["analyse"])
+router = APIRouter(prefix="/v1/analysis", tags=["analyse"], route_class=BoundedRoute)
 
 MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"]  # fmt: skip
 FORWARDED_REQUEST_HEADERS = ("anthropic-version", "anthropic-beta")
@@ -39,39 +40,80 @@ def _thousands(n: int) -> str:
     return f"{n:,}".replace(",", "\u202f")
 
 
-def _admit(ctx: AppContext, caller: Caller) -> str:
-    """Checks restriction and quota; returns the month to meter."""
+def model_allowed(model: str, allowed: str) -> bool:
+    """A listed name, or a dated variant of one ("claude-haiku-4-5-20251001")."""
+    names = [name.strip() for name in allowed.split(",") if name.strip()]
+    return any(
+        model == name or (model.startswith(name + "-") and model[len(name) + 1 :].isdigit()) for name in names
+    )
+
+
+def estimate_tokens(body: bytes, max_tokens: int) -> int:
+    """What a call may cost before it is made: its input (about one token per 3 bytes of JSON, on the
+    high side) plus every output token it may produce."""
+    return len(body) // 3 + max_tokens
+
+
+def _quota_error(plan: Plan, now: datetime) -> ApiError:
+    renewal = _next_month(now)
+    return ApiError(
+        429,
+        "quota_exceeded",
+        f"Quota mensuel d'analyse atteint ({_thousands(plan.monthly_tokens)} jetons avec l'offre "
+        f"{plan.name}). Il sera renouvelé le 1er {MONTHS[renewal.month - 1]} {renewal.year} ; "
+        "passez à une offre supérieure pour continuer dès maintenant.",
+        headers={"Retry-After": str(int((renewal - now).total_seconds()))},
+    )
+
+
+def _admit(ctx: AppContext, caller: Caller, model: str, max_tokens: int, estimate: int) -> tuple[str, int]:
+    """Checks restriction, the plan's models and `max_tokens`, and reserves the call's tokens against
+    the monthly quota under the month's row lock; returns (month, tokens reserved).
+
+    A call is admitted only while some quota is left unreserved, and reserves its estimate (capped at
+    what is left): parallel calls at the edge of the quota cannot all pass, only the first one.
+    """
     now = utcnow()
     month = month_of(now)
     with ctx.tx() as s:
         account = load_account(s, caller)
         ensure_not_restricted(account.restricted)
         plan = plan_of(s, account)
-        row = s.get(UsageMonth, (account.id, month))
+        if not model_allowed(model, plan.allowed_models):
+            raise ApiError(
+                403,
+                "model_not_allowed",
+                f"Le modèle « {model[:60]} » n'est pas disponible avec l'offre {plan.name} "
+                f"(modèles disponibles : {plan.allowed_models.replace(',', ', ')}).",
+            )
+        if max_tokens > plan.max_output_tokens:
+            raise ApiError(
+                400,
+                "max_tokens_too_large",
+                f"max_tokens trop élevé : au plus {_thousands(plan.max_output_tokens)} jetons par réponse "
+                f"avec l'offre {plan.name}.",
+            )
+        row = counters.lock_usage_month(s, account.id, month)
         used = (
-            row.input_tokens + row.output_tokens + row.cache_creation_tokens + row.cache_read_tokens
-            if row
-            else 0
+            row.input_tokens
+            + row.output_tokens
+            + row.cache_creation_tokens
+            + row.cache_read_tokens
+            + row.reserved_tokens
         )
         if used >= plan.monthly_tokens:
-            renewal = _next_month(now)
-            raise ApiError(
-                429,
-                "quota_exceeded",
-                f"Quota mensuel d'analyse atteint ({_thousands(plan.monthly_tokens)} jetons avec l'offre "
-                f"{plan.name}). Il sera renouvelé le 1er {MONTHS[renewal.month - 1]} {renewal.year} ; "
-                "passez à une offre supérieure pour continuer dès maintenant.",
-                headers={"Retry-After": str(int((renewal - now).total_seconds()))},
-            )
-    if not ctx.settings.anthropic_api_key:
-        raise ApiError(
-            503, "analysis_unavailable", "L'analyse par Claude n'est pas disponible sur ce serveur."
-        )
-    return month
+            raise _quota_error(plan, now)
+        reserved = max(1, min(estimate, plan.monthly_tokens - used))
+        counters.reserve_tokens(s, account.id, month, reserved)
+    return month, reserved
 
 
-def _meter(ctx: AppContext, account_id: str, month: str, usage: dict[str, int]) -> None:
+def _meter(ctx: AppContext, account_id: str, month: str, usage: dict[str, int] | None, reserved: int) -> None:
+    """Settle a call: its reservation released, its actual usage (None: the call failed) metered."""
     with ctx.tx() as s:
+        counters.reserve_tokens(s, account_id, month, -reserved)
+        if usage is None:
+            return
         counters.meter_tokens(s, account_id, month, usage)
         account = s.get(Account, account_id)
         if account is not None:
@@ -140,8 +182,12 @@ _MESSAGES_BODY = {
                     "description": "Requête Messages API d'Anthropic, transmise telle quelle.",
                     "required": ["model", "max_tokens", "messages"],
                     "properties": {
-                        "model": {"type": "string"},
-                        "max_tokens": {"type": "integer", "minimum": 1},
+                        "model": {"type": "string", "description": "un modèle permis par l'offre"},
+                        "max_tokens": {
+                            "type": "integer",
+                            "minimum": 1,
+                            "description": "au plus le plafond de l'offre",
+                        },
                         "messages": {"type": "array", "items": {"type": "object"}},
                         "stream": {"type": "boolean"},
                     },
@@ -160,16 +206,41 @@ _MESSAGES_BODY = {
 )
 async def messages(request: Request, caller: CallerDep) -> Response:
     ctx = ctx_of(request)
-    month = await run_in_threadpool(_admit, ctx, caller)
     body = await request.body()
     try:
         parsed = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise ApiError(400, "bad_request", "Corps de requête JSON invalide.") from None
     if not isinstance(parsed, dict):
         raise ApiError(400, "bad_request", "Corps de requête JSON invalide.")
+    model, max_tokens = parsed.get("model"), parsed.get("max_tokens")
+    if (
+        not isinstance(model, str)
+        or not isinstance(max_tokens, int)
+        or isinstance(max_tokens, bool)
+        or max_tokens < 1
+    ):
+        raise ApiError(
+            400, "bad_request", "Requête d'analyse invalide : « model » et « max_tokens » sont obligatoires."
+        )
     streamed = parsed.get("stream") is True
     del parsed
+    month, reserved = await run_in_threadpool(
+        _admit, ctx, caller, model, max_tokens, estimate_tokens(body, max_tokens)
+    )
+    settled = False
+
+    async def settle(usage: dict[str, int] | None) -> None:
+        nonlocal settled
+        if not settled:
+            settled = True
+            await run_in_threadpool(_meter, ctx, caller.account_id, month, usage, reserved)
+
+    if not ctx.settings.anthropic_api_key:
+        await settle(None)
+        raise ApiError(
+            503, "analysis_unavailable", "L'analyse par Claude n'est pas disponible sur ce serveur."
+        )
     headers = {
         "x-api-key": ctx.settings.anthropic_api_key,
         "content-type": "application/json",
@@ -188,25 +259,30 @@ async def messages(request: Request, caller: CallerDep) -> Response:
         )
     except httpx.HTTPError as exc:
         log.warning("claude upstream unreachable: %s", type(exc).__name__)
+        await settle(None)
         raise ApiError(
             502, "analysis_unreachable", "Le service d'analyse est injoignable. Réessayez plus tard."
         ) from None
+    except BaseException:
+        await settle(None)
+        raise
     del body
     passed = {k: v for k, v in upstream.headers.items() if k.lower() in FORWARDED_RESPONSE_HEADERS}
     content_type = upstream.headers.get("content-type", "application/json")
     log.info("claude proxy status=%s stream=%s", upstream.status_code, streamed)
 
     if not (streamed and upstream.status_code == 200):
+        usage: dict[str, int] | None = None
         try:
             content = await upstream.aread()
+            if upstream.status_code == 200:
+                try:
+                    usage = _usage_from(json.loads(content).get("usage"))
+                except (ValueError, AttributeError, RecursionError):
+                    usage = {}
         finally:
             await upstream.aclose()
-        if upstream.status_code == 200:
-            try:
-                usage = _usage_from(json.loads(content).get("usage"))
-            except (ValueError, AttributeError):
-                usage = {}
-            await run_in_threadpool(_meter, ctx, caller.account_id, month, usage)
+            await settle(usage)
         # Claude's own errors pass through unchanged so the SDK can retry overloads as usual.
         return Response(content, status_code=upstream.status_code, media_type=content_type, headers=passed)
 
@@ -220,6 +296,6 @@ async def messages(request: Request, caller: CallerDep) -> Response:
         finally:
             await upstream.aclose()
             # Metered even if the client went away mid-stream: the tokens were spent.
-            await run_in_threadpool(_meter, ctx, caller.account_id, month, reader.usage)
+            await settle(reader.usage)
 
     return StreamingResponse(relay(), status_code=200, media_type=content_type, headers=passed)

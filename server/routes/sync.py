@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from server import counters, sync_store
 from server.context import AppContext, Authed, access_hash, authenticate, ctx_of
 from server.errors import ApiError
+from server.middleware import BoundedRoute
 from server.routes.common import ensure_not_restricted
 from sync.protocol import (
     DEFAULT_PULL_LIMIT,
@@ -31,7 +32,7 @@ from sync.protocol import (
     PushResult,
 )
 
-router = APIRouter(tags=["synchronisation"])
+router = APIRouter(tags=["synchronisation"], route_class=BoundedRoute)
 
 
 def check_protocol(version: str | None) -> int:

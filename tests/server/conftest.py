@@ -24,6 +24,7 @@ from server.app import create_app
 from server.config import Settings
 from server.db import make_engine
 from server.migrate import upgrade
+from tests.server.ci_postgres import in_ci
 from tests.server.fakes import FakeService, start_claude, start_stripe
 
 # Overridable for other set-ups; the tests skip cleanly when it does not answer.
@@ -39,6 +40,17 @@ def postgres_reachable() -> bool:
             return True
     except psycopg.Error:
         return False
+
+
+def require_postgres() -> None:
+    """Skip when PostgreSQL does not answer, except in CI (CI=true), where it is a failure: the
+    PostgreSQL tests (convergence, throttling, quotas) must always run there."""
+    if postgres_reachable():
+        return
+    message = f"PostgreSQL is not reachable at {PG_ADMIN}"
+    if in_ci():
+        pytest.fail(f"CI=true: {message}; PostgreSQL tests may not skip in CI", pytrace=False)
+    pytest.skip(message)
 
 
 def create_pg_database() -> tuple[str, str]:
@@ -64,8 +76,7 @@ def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
-    if not postgres_reachable():
-        pytest.skip(f"PostgreSQL is not reachable at {PG_ADMIN}")
+    require_postgres()
     name, url = create_pg_database()
     try:
         upgrade(url)

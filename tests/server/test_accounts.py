@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import unicodedata
+import uuid
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, select, update
 
 from server.config import DEFAULT_BCRYPT_ROUNDS, Settings
-from server.models import Account, AuthSession, ThrottleEvent, utcnow
+from server.models import Account, AuthSession, OutboxEmail, ThrottleCounter, UsedRefreshToken, utcnow
 from server.security import hash_cost, hash_password, token_hash
 from tests.server.conftest import PASSWORD, Api, make_client
 
@@ -50,13 +53,71 @@ def test_signup_refuses_bad_input_in_french(api: Api) -> None:
     )
     assert r.status_code == 422
     assert r.json()["error"]["message"] == "Données invalides (email) : format invalide."
+
+
+def _signup_body(email: str) -> dict[str, str]:
+    return {"email": email, "password": PASSWORD, "first_name": "Alex", "last_name": "Martin"}
+
+
+def test_signup_answers_the_same_whether_the_address_exists_and_tells_its_owner(
+    api: Api, engine: Engine
+) -> None:
+    """No account enumeration: the owner of a taken address gets an e-mail, the caller a normal answer."""
     user = api.signup()
-    r = api.post(
-        "/v1/accounts",
-        json={"email": user.email.upper(), "password": PASSWORD, "first_name": "A", "last_name": "B"},
+    fresh = api.post("/v1/accounts", json=_signup_body(f"neuf-{uuid.uuid4().hex[:8]}@exemple.fr"))
+    taken = api.post("/v1/accounts", json=_signup_body(user.email.upper()))
+    assert fresh.status_code == taken.status_code == 201
+    assert set(fresh.json()) == set(taken.json())
+    for key in ("plan", "subscription_status", "restricted", "objected", "policy", "first_name"):
+        assert fresh.json()[key] == taken.json()[key], key
+    with engine.connect() as conn:
+        owners = conn.execute(select(Account.id).where(Account.email == user.email)).scalars().all()
+        mails = conn.execute(
+            select(OutboxEmail.kind, OutboxEmail.account_id).where(OutboxEmail.to_address == user.email)
+        ).all()
+    assert owners == [user.id]  # no second account, the password unchanged
+    assert [tuple(m) for m in mails] == [("signup_existing", user.id)]
+    api.login(user.email)
+
+
+def test_emails_are_normalised_before_uniqueness(api: Api, engine: Engine) -> None:
+    tag = uuid.uuid4().hex[:8]
+    nfc = unicodedata.normalize("NFC", f"hélène-{tag}@Exemple.FR")
+    nfd = unicodedata.normalize("NFD", f"hélène-{tag}@EXEMPLE.fr")
+    assert nfc != nfd
+    assert api.post("/v1/accounts", json=_signup_body(nfc)).status_code == 201
+    assert api.post("/v1/accounts", json=_signup_body(nfd)).status_code == 201
+    with engine.connect() as conn:
+        stored = conn.execute(select(Account.email).where(Account.email.like(f"%{tag}%"))).scalars().all()
+    assert stored == [f"hélène-{tag}@exemple.fr"]
+    # Logging in with either spelling reaches the one account.
+    api.login(nfd)
+    api.login(nfc.upper())
+
+
+def test_refresh_token_reuse_after_rotation_revokes_the_whole_family(api: Api, engine: Engine) -> None:
+    user = api.signup()
+    first = api.post("/v1/sessions/refresh", json={"refresh_token": user.refresh})
+    assert first.status_code == 200
+    second = api.post("/v1/sessions/refresh", json={"refresh_token": first.json()["refresh_token"]})
+    assert second.status_code == 200
+    latest = {"Authorization": f"Bearer {second.json()['access_token']}"}
+    assert api.get("/v1/me", headers=latest).status_code == 200
+    # Replayed at once (a client retrying a refresh whose answer it lost): refused, the session lives.
+    assert api.post("/v1/sessions/refresh", json={"refresh_token": user.refresh}).status_code == 401
+    assert api.get("/v1/me", headers=latest).status_code == 200
+    # The thief replays the first, already rotated token later: refused, and the family ends.
+    with engine.begin() as conn:
+        conn.execute(update(UsedRefreshToken).values(used_at=utcnow() - timedelta(minutes=5)))
+    assert api.post("/v1/sessions/refresh", json={"refresh_token": user.refresh}).status_code == 401
+    assert api.get("/v1/me", headers=latest).status_code == 401
+    assert (
+        api.post("/v1/sessions/refresh", json={"refresh_token": second.json()["refresh_token"]}).status_code
+        == 401
     )
-    assert r.status_code == 409
-    assert "existe déjà" in r.json()["error"]["message"]
+    # Other sessions of the account are not touched.
+    other = api.login(user.email)
+    assert api.get("/v1/me", headers=other.auth).status_code == 200
 
 
 def test_wrong_password_and_unknown_email_look_the_same(api: Api) -> None:
@@ -89,8 +150,6 @@ def test_missing_garbage_expired_and_revoked_tokens_are_refused(api: Api, engine
     assert r.status_code == 200
     new_access = r.json()["access_token"]
     assert api.get("/v1/me", headers={"Authorization": f"Bearer {new_access}"}).status_code == 200
-    # Rotation: the refresh token just used cannot be used again.
-    assert api.post("/v1/sessions/refresh", json={"refresh_token": user.refresh}).status_code == 401
     # Logout revokes the session.
     assert (
         api.delete("/v1/sessions/current", headers={"Authorization": f"Bearer {new_access}"}).status_code
@@ -100,6 +159,8 @@ def test_missing_garbage_expired_and_revoked_tokens_are_refused(api: Api, engine
     assert (
         api.post("/v1/sessions/refresh", json={"refresh_token": r.json()["refresh_token"]}).status_code == 401
     )
+    # Rotation: the refresh token already used cannot be used again (reuse: see the family test).
+    assert api.post("/v1/sessions/refresh", json={"refresh_token": user.refresh}).status_code == 401
 
 
 def test_list_and_revoke_sessions(api: Api) -> None:
@@ -171,7 +232,7 @@ def test_login_throttled_per_ip_across_stateless_processes(settings: Settings, e
         == 401
     )
     with engine.connect() as conn:
-        keys = conn.execute(select(ThrottleEvent.key)).scalars().all()
+        keys = conn.execute(select(ThrottleCounter.key)).scalars().all()
     assert not any("@" in k or ip in k for k in keys)  # no raw e-mail or IP in the throttle table
 
 
@@ -195,3 +256,30 @@ def test_plan_caps_active_sessions_by_revoking_the_oldest(api: Api) -> None:
     assert api.get("/v1/me", headers=first.auth).status_code == 401
     assert all(api.get("/v1/me", headers=o.auth).status_code == 200 for o in others)
     assert len(api.get("/v1/sessions", headers=others[-1].auth).json()) == 3
+
+
+def test_migration_0003_normalises_stored_emails(tmp_path: Path) -> None:
+    from sqlalchemy import create_engine, text
+
+    from server.migrate import upgrade
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    upgrade(url, "0002")
+    nfd = unicodedata.normalize("NFD", "élodie@Exemple.FR")
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO accounts (id, email, password_hash, first_name, last_name, created_at, updated_at,"
+                " plan_code, subscription_status, restricted, objected, sync_revision, sync_floor, last_active_at)"
+                " VALUES ('a1', :email, 'x', 'A', 'B', '2026-01-01', '2026-01-01', 'decouverte', 'none', 0, 0, 0, 0,"
+                " '2026-01-01')"
+            ),
+            {"email": nfd},
+        )
+    upgrade(url)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT email FROM accounts")).scalar_one() == "élodie@exemple.fr"
+        caps = dict(conn.execute(text("SELECT code, max_output_tokens FROM plans")).all())
+    assert caps == {"decouverte": 8192, "pro": 32000, "equipe": 32000}
+    engine.dispose()

@@ -6,15 +6,21 @@ import hashlib
 import hmac
 import json
 import logging
+import os
+import socket
+import subprocess
+import sys
 import time
 import uuid
+from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import Engine, select
 
 from server.models import Account, BillingRecord
-from tests.server.conftest import WEBHOOK_SECRET, Api, User
+from tests.server.conftest import WEBHOOK_SECRET, Api, User, run_server_cli
 from tests.server.fakes import FakeService, stripe_form
 
 
@@ -133,3 +139,84 @@ def test_unpaid_subscription_falls_back_to_the_free_plan(api: Api, engine: Engin
         assert (
             conn.execute(select(Account.cancelled_at).where(Account.id == user.id)).scalar_one() is not None
         )
+
+
+MARKER = "DONNEE-CLIENT-8f3a"
+
+
+def _malformed_events() -> dict[str, bytes]:
+    good_obj = {"object": "invoice", "id": f"in_{MARKER}", "customer": "cus_x", "amount_paid": 4900}
+    return {
+        "not json": f"{{pas du json {MARKER}".encode(),
+        "json list": json.dumps([MARKER]).encode(),
+        "no id": json.dumps({"type": "invoice.paid", "data": {"object": good_obj}}).encode(),
+        "id not a string": json.dumps({"id": 12, "type": "invoice.paid", "data": {"object": good_obj}}).encode(),
+        "no type": json.dumps({"id": f"evt_{MARKER}", "data": {"object": good_obj}}).encode(),
+        "type not a string": json.dumps({"id": f"evt_{uuid.uuid4().hex}", "type": [MARKER], "data": {}}).encode(),
+        "no data": json.dumps({"id": f"evt_{uuid.uuid4().hex}", "type": "invoice.paid"}).encode(),
+        "data a string": json.dumps({"id": f"evt_{uuid.uuid4().hex}", "type": "invoice.paid", "data": MARKER}).encode(),
+        "object a list": json.dumps({"id": f"evt_{uuid.uuid4().hex}", "type": "invoice.paid", "data": {"object": [MARKER]}}).encode(),
+        "amount a string": event("invoice.paid", {**good_obj, "amount_paid": MARKER}),
+        "metadata a string": event("checkout.session.completed", {"object": "checkout.session", "client_reference_id": MARKER, "metadata": MARKER}),
+        "customer a number": event("customer.subscription.updated", {"object": "subscription", "customer": 12, "status": 5, "metadata": [MARKER]}),
+        "status a dict": event("customer.subscription.deleted", {"object": "subscription", "customer": {"id": MARKER}}),
+        "currency a list": event("invoice.paid", {**good_obj, "currency": [MARKER]}),
+        "not utf-8": b'{"id": "evt_\xff\xfe", "type": "invoice.paid"}',
+    }  # fmt: skip
+
+
+def test_signed_but_malformed_webhooks_get_400_never_500(api: Api, engine: Engine) -> None:
+    for name, payload in _malformed_events().items():
+        r = send(api, payload, sign(payload))
+        assert r.status_code == 400, (name, r.status_code, r.text)
+        assert r.json()["error"]["code"] == "webhook_invalid", name
+    # A well-formed event of a type the server does not use is acknowledged.
+    other = event("customer.created", {"object": "customer", "id": "cus_rien"})
+    assert send(api, other, sign(other)).status_code == 200
+    with engine.connect() as conn:
+        assert not conn.execute(
+            select(BillingRecord).where(BillingRecord.stripe_object_id.like(f"%{MARKER}%"))
+        ).all()
+
+
+def test_server_log_holds_no_webhook_data(tmp_path: Path, repo_root: Path) -> None:
+    """The real server (uvicorn) with its own log: malformed signed webhooks leave no request data there."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'log.db'}",
+        "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
+        "MAITRE_AO_BCRYPT_ROUNDS": "4",
+    }
+    assert run_server_cli(["migrate"], env, repo_root).returncode == 0
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    log_path = tmp_path / "server.log"
+    with log_path.open("wb") as log_file:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "server.cli", "serve", "--port", str(port)],
+            env=env, cwd=repo_root, stdout=log_file, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                assert proc.poll() is None and time.monotonic() < deadline
+                time.sleep(0.1)
+            for name, payload in _malformed_events().items():
+                r = httpx.post(
+                    f"http://127.0.0.1:{port}/v1/billing/webhook",
+                    content=payload,
+                    headers={"content-type": "application/json", "stripe-signature": sign(payload)},
+                )
+                assert r.status_code == 400, name
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+    text = log_path.read_text(encoding="utf-8", errors="replace")
+    assert "stripe webhook refused" in text  # the server did log, in English, without the data
+    assert MARKER not in text and "Traceback" not in text and "Exception in ASGI" not in text

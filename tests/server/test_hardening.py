@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
+import uuid
 
 import pytest
 from fastapi import FastAPI
@@ -118,3 +120,106 @@ def test_nul_and_control_characters_are_refused_not_crashing(api: Api) -> None:
     for r in cases:
         assert 400 <= r.status_code < 500, r.text
         assert set(r.json()) == {"error"}
+
+
+def _nested(depth: int) -> str:
+    """JSON text of `depth` nested containers (objects and arrays in turn)."""
+    opening = "".join('{"n":' if n % 2 == 0 else "[" for n in range(depth))
+    closing = "".join("}" if n % 2 == 0 else "]" for n in reversed(range(depth)))
+    return opening + '"feuille"' + closing
+
+
+@pytest.mark.parametrize("depth", [33, 256, 1000])
+def test_deeply_nested_bodies_are_refused_in_french_not_crashing(api: Api, depth: int) -> None:
+    user = api.signup()
+    # The body itself, the changes list and the record are 3 levels: `depth` in all.
+    body = (
+        f'{{"idempotency_key": "{uuid.uuid4().hex}", "changes": '
+        f'[{{"type": "staff", "id": "{uuid.uuid4()}", "data": {_nested(depth - 3)}}}]}}'
+    )
+    r = api.post("/v1/sync/push", headers={**user.sync, "content-type": "application/json"}, content=body)
+    assert r.status_code == 422, r.text
+    assert r.json()["error"]["code"] == "invalid_input"
+    assert "imbrication" in r.json()["error"]["message"]
+    raw = "[" * depth + "]" * depth
+    for path in ("/v1/accounts", "/v1/sessions", "/v1/analysis/v1/messages"):
+        r = api.post(path, headers={**user.auth, "content-type": "application/json"}, content=raw)
+        assert r.status_code == 422, (path, r.text)
+        assert set(r.json()) == {"error"}
+
+
+def test_nesting_within_the_bound_is_accepted(api: Api) -> None:
+    user = api.signup()
+    tricky = {"texte": 'crochets dans une chaîne : [[[[{{{{ \\" ]]]', "n": json.loads(_nested(28))}
+    record = {"type": "staff", "id": str(uuid.uuid4()), "data": tricky}
+    r = api.post(
+        "/v1/sync/push", headers=user.sync, json={"idempotency_key": uuid.uuid4().hex, "changes": [record]}
+    )
+    assert r.status_code == 200, r.text
+
+
+def test_json_depth_scanner() -> None:
+    from server.middleware import json_depth_exceeds
+
+    assert not json_depth_exceeds(b'{"a": [1, {"b": "[[[[[[[[[[[[[[[["}]}', 3)
+    assert json_depth_exceeds(b'{"a": [1, {"b": [[]]}]}', 3)
+    assert not json_depth_exceeds(b'{"a": "\\\\", "b": "\\"[[[["}', 1)
+    assert json_depth_exceeds(b'{"a": "\\\\", "b": [[]]}', 2)
+    assert not json_depth_exceeds(b"", 32)
+
+
+def test_uvicorn_error_log_never_holds_what_an_unexpected_error_said(
+    settings: Settings, engine: Engine
+) -> None:
+    """An unexpected exception is answered 500 and logged by type only: it never reaches uvicorn's own
+    error log (which would print its message and traceback, request data included)."""
+    import httpx
+
+    from tests.server.conftest import LiveServer
+
+    app: FastAPI = create_app(settings, engine)
+    marker = f"donnee-client-{uuid.uuid4().hex}"
+
+    @app.post("/boom")
+    async def boom() -> None:
+        raise ValueError(f"invalid literal: {marker}")
+
+    records: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(self.format(record))
+
+    handler = Keep()
+    handler.setFormatter(logging.Formatter("%(name)s %(message)s"))
+    watched = [logging.getLogger(name) for name in ("uvicorn", "uvicorn.error", "maitre_ao.server")]
+    server = LiveServer(app)
+    for logger in watched:
+        logger.addHandler(handler)
+    try:
+        r = httpx.post(f"{server.url}/boom", content=marker)
+        assert r.status_code == 500 and r.json()["error"]["code"] == "internal_error"
+        assert r.headers["x-content-type-options"] == "nosniff"
+    finally:
+        server.stop()
+        for logger in watched:
+            logger.removeHandler(handler)
+    text = "\n".join(records)
+    assert "unhandled ValueError" in text
+    assert marker not in text and "Exception in ASGI application" not in text
+
+
+def test_no_cookie_is_ever_set(api: Api) -> None:
+    """Privacy policy §7: no advertising cookies or trackers; the API sets no cookie at all."""
+    user = api.signup()
+    answers = [
+        api.get("/v1/policy"),
+        api.get("/v1/plans"),
+        api.post("/v1/sessions", json={"email": user.email, "password": PASSWORD}),
+        api.get("/v1/me", headers=user.auth),
+        api.get("/v1/me/export", headers=user.auth),
+        api.get("/v1/sync/changes", headers=user.sync),
+        api.get("/v1/inexistant"),
+    ]
+    for r in answers:
+        assert "set-cookie" not in r.headers, r.request.url

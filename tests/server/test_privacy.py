@@ -9,7 +9,16 @@ from datetime import timedelta
 from sqlalchemy import Engine, func, select
 
 from server.config import Settings
-from server.models import Account, AuthSession, BillingRecord, ConnectionLog, SyncRecord, UsageStat, utcnow
+from server.models import (
+    Account,
+    AuthSession,
+    BillingRecord,
+    ConnectionLog,
+    OutboxEmail,
+    SyncRecord,
+    UsageStat,
+    utcnow,
+)
 from tests.server.conftest import Api, User
 from tests.server.fakes import FakeService
 
@@ -25,20 +34,58 @@ def _push(api: Api, user: User, data: dict[str, object], rtype: str = "reference
     return rid
 
 
-def test_rectification(api: Api) -> None:
+def _mail_token(engine: Engine, to: str, kind: str) -> str:
+    with engine.connect() as conn:
+        body = (
+            conn.execute(
+                select(OutboxEmail.body)
+                .where(OutboxEmail.to_address == to, OutboxEmail.kind == kind)
+                .order_by(OutboxEmail.id.desc())
+            )
+            .scalars()
+            .first()
+        )
+    assert body is not None, f"no {kind} e-mail to {to}"
+    return str(body).split("#", 1)[1].split()[0]
+
+
+def test_rectification(api: Api, engine: Engine) -> None:
     user = api.signup()
-    r = api.patch(
-        "/v1/me", headers=user.auth, json={"first_name": "Camille-Anne", "email": "NOUVELLE@Exemple.fr"}
-    )
+    new = f"nouvelle-{uuid.uuid4().hex[:8]}@exemple.fr"
+    r = api.patch("/v1/me", headers=user.auth, json={"first_name": "Camille-Anne", "email": new.upper()})
     assert r.status_code == 200
-    assert r.json()["first_name"] == "Camille-Anne" and r.json()["email"] == "nouvelle@exemple.fr"
+    # Names at once; the login e-mail once confirmed from the new mailbox.
+    assert r.json()["first_name"] == "Camille-Anne" and r.json()["email"] == user.email
+    confirmed = api.post(
+        "/v1/accounts/email-confirmation", json={"token": _mail_token(engine, new, "email_change_confirm")}
+    )
+    assert confirmed.status_code == 200 and confirmed.json()["email"] == new
     assert api.get("/v1/me", headers=user.auth).json()["last_name"] == "Durand"
-    api.login("nouvelle@exemple.fr")
-    other = api.signup()
-    clash = api.patch("/v1/me", headers=other.auth, json={"email": "nouvelle@exemple.fr"})
-    assert clash.status_code == 409
+    api.login(new)
+    assert api.post("/v1/accounts/email-confirmation", json={"token": "mao_ec_faux"}).status_code == 400
     assert api.patch("/v1/me", headers=user.auth, json={"first_name": "  "}).status_code == 422
     assert api.patch("/v1/me", headers=user.auth, json={"role": "admin"}).status_code == 422
+
+
+def test_email_change_answers_the_same_whether_the_address_exists(api: Api, engine: Engine) -> None:
+    taken_by, asker = api.signup(), api.signup()
+    free = f"libre-{uuid.uuid4().hex[:8]}@exemple.fr"
+    to_taken = api.patch("/v1/me", headers=asker.auth, json={"email": taken_by.email})
+    to_free = api.patch("/v1/me", headers=asker.auth, json={"email": free})
+    assert to_taken.status_code == to_free.status_code == 200
+    assert to_taken.json() == to_free.json()
+    # The owner of the taken address is told; nothing moves.
+    with engine.connect() as conn:
+        kinds = (
+            conn.execute(select(OutboxEmail.kind).where(OutboxEmail.to_address == taken_by.email))
+            .scalars()
+            .all()
+        )
+        emails = (
+            conn.execute(select(Account.email).where(Account.id.in_([taken_by.id, asker.id]))).scalars().all()
+        )
+    assert kinds == ["email_change_existing"]
+    assert sorted(emails) == sorted([taken_by.email, asker.email])
 
 
 def _age_session(engine: Engine, user: User, minutes: int) -> None:
@@ -69,7 +116,12 @@ def test_erasure_and_email_change_need_a_recent_password_login(api: Api, engine:
     assert api.get("/v1/me", headers=refreshed).json()["email"] == user.email
     # A new login with the password allows both.
     fresh = api.login(user.email)
-    assert api.patch("/v1/me", headers=fresh.auth, json={"email": "camille@exemple.fr"}).status_code == 200
+    assert (
+        api.patch(
+            "/v1/me", headers=fresh.auth, json={"email": f"c-{uuid.uuid4().hex[:8]}@exemple.fr"}
+        ).status_code
+        == 200
+    )
     assert api.delete("/v1/me", headers=fresh.auth).status_code == 204
 
 
@@ -151,7 +203,7 @@ def test_restriction_stops_sync_and_analysis_but_not_rights(api: Api) -> None:
             "/v1/analysis/v1/messages",
             headers=user.auth,
             json={
-                "model": "claude-test",
+                "model": "claude-haiku-4-5",
                 "max_tokens": 10,
                 "messages": [{"role": "user", "content": "Bonjour"}],
             },
@@ -209,3 +261,42 @@ def test_every_account_endpoint_is_scoped_to_the_caller(api: Api) -> None:
     # Bob's erasure leaves Alice whole.
     assert api.delete("/v1/me", headers=bob.auth).status_code == 204
     assert marker in api.get("/v1/me/export", headers=alice.auth).text
+
+
+def test_a_new_policy_version_is_announced_with_its_changes_and_acknowledged_again(
+    api: Api, settings: Settings, engine: Engine
+) -> None:
+    import dataclasses
+
+    from tests.server.conftest import make_client
+
+    user = api.signup()
+    current = api.get("/v1/policy").json()
+    assert set(current) == {"version", "url", "changes"}
+    assert (
+        api.post(
+            "/v1/me/policy-acknowledgement", headers=user.auth, json={"version": current["version"]}
+        ).status_code
+        == 200
+    )
+    # The operator publishes a new version (environment), with what changed.
+    newer = dataclasses.replace(
+        settings,
+        privacy_policy_version="2027-01-15",
+        privacy_policy_changes=("Les analyses par Claude sont transférées aux États-Unis (Anthropic).",),
+    )
+    client = make_client(newer, engine)
+    policy = client.get("/v1/policy").json()
+    assert policy["version"] == "2027-01-15" and policy["changes"][0].startswith("Les analyses")
+    me = client.get("/v1/me", headers=user.auth).json()["policy"]
+    assert me["up_to_date"] is False and me["acknowledged_version"] == current["version"]
+    # Acknowledging the old version again is refused; the new one is recorded.
+    assert (
+        client.post(
+            "/v1/me/policy-acknowledgement", headers=user.auth, json={"version": current["version"]}
+        ).status_code
+        == 409
+    )
+    ack = client.post("/v1/me/policy-acknowledgement", headers=user.auth, json={"version": "2027-01-15"})
+    assert ack.status_code == 200 and ack.json()["policy"]["up_to_date"] is True
+    assert client.post("/v1/me/policy-acknowledgement", json={"version": "2027-01-15"}).status_code == 401

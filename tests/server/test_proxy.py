@@ -3,16 +3,21 @@ usage metered per account, monthly quota, no request or response body stored or 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import uuid
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import anthropic
 import httpx
 import pytest
-from sqlalchemy import Engine, MetaData, select, update
+from sqlalchemy import Engine, MetaData, insert, select, update
 
+from server.app import create_app
+from server.config import Settings
 from server.models import UsageMonth, utcnow
 from server.routes.common import month_of
 from tests.server.conftest import Api, LiveServer, User
@@ -23,7 +28,7 @@ TOTAL = sum(USAGE.values())
 
 def _request(marker: str, stream: bool = False) -> dict[str, Any]:
     body: dict[str, Any] = {
-        "model": "claude-test",
+        "model": "claude-haiku-4-5",
         "max_tokens": 64,
         "messages": [{"role": "user", "content": f"Analyse ce RC confidentiel {marker}"}],
     }
@@ -140,17 +145,99 @@ def test_the_anthropic_sdk_works_through_the_proxy(api: Api, live: LiveServer) -
     user = api.signup()
     client = anthropic.Anthropic(auth_token=user.access, base_url=f"{live.url}/v1/analysis", max_retries=0)
     message = client.messages.create(
-        model="claude-test", max_tokens=64, messages=[{"role": "user", "content": "Bonjour"}]
+        model="claude-haiku-4-5", max_tokens=64, messages=[{"role": "user", "content": "Bonjour"}]
     )
     assert message.content[0].text == "Réponse de test."  # type: ignore[union-attr]
     assert message.usage.output_tokens == USAGE["output_tokens"]
     with client.messages.stream(
-        model="claude-test", max_tokens=64, messages=[{"role": "user", "content": "Bonjour"}]
+        model="claude-haiku-4-5", max_tokens=64, messages=[{"role": "user", "content": "Bonjour"}]
     ) as stream:
         assert stream.get_final_text() == "Réponse de test."
     assert _usage(api, user)["requests"] == 2
     # A wrong token is refused by the proxy itself.
     bad = anthropic.Anthropic(auth_token="mao_at_faux", base_url=f"{live.url}/v1/analysis", max_retries=0)
     with pytest.raises(anthropic.AuthenticationError):
-        bad.messages.create(model="claude-test", max_tokens=8, messages=[{"role": "user", "content": "x"}])
+        bad.messages.create(
+            model="claude-haiku-4-5", max_tokens=8, messages=[{"role": "user", "content": "x"}]
+        )
     assert httpx.get(f"{live.url}/health").json() == {"status": "ok"}
+
+
+@pytest.fixture
+def served(settings: Settings, engine: Engine) -> Iterator[LiveServer]:
+    server = LiveServer(create_app(dataclasses.replace(settings, trust_proxy_headers=True), engine))
+    yield server
+    server.stop()
+
+
+@pytest.mark.timeout(120)
+def test_parallel_calls_at_the_edge_of_the_quota_let_only_one_through(
+    api: Api, engine: Engine, claude: FakeService, served: LiveServer
+) -> None:
+    user = api.signup()
+    with engine.begin() as conn:
+        conn.execute(
+            insert(UsageMonth).values(
+                account_id=user.id, month=month_of(utcnow()), requests=1, input_tokens=0,
+                output_tokens=199_999, cache_creation_tokens=0, cache_read_tokens=0, reserved_tokens=0,
+            )
+        )  # fmt: skip
+    before = len(claude.seen)
+
+    def call(_n: int) -> int:
+        r = httpx.post(
+            f"{served.url}/v1/analysis/v1/messages", headers=user.auth, json=_request("x"), timeout=60
+        )
+        return r.status_code
+
+    with ThreadPoolExecutor(20) as pool:
+        statuses = list(pool.map(call, range(20)))
+    assert statuses.count(200) == 1, statuses
+    assert statuses.count(429) == 19
+    assert len(claude.seen) - before == 1
+    # Settled on the actual usage: nothing stays reserved.
+    with engine.connect() as conn:
+        row = conn.execute(select(UsageMonth).where(UsageMonth.account_id == user.id)).one()
+    assert row.reserved_tokens == 0 and row.output_tokens == 199_999 + USAGE["output_tokens"]
+
+
+def test_models_and_max_tokens_are_capped_by_the_plan(api: Api, claude: FakeService) -> None:
+    user = api.signup()  # Découverte
+    before = len(claude.seen)
+    opus = api.post(
+        "/v1/analysis/v1/messages", headers=user.auth, json={**_request("x"), "model": "claude-opus-4-5"}
+    )
+    assert opus.status_code == 403 and opus.json()["error"]["code"] == "model_not_allowed"
+    assert "Découverte" in opus.json()["error"]["message"]
+    unknown = api.post(
+        "/v1/analysis/v1/messages", headers=user.auth, json={**_request("x"), "model": "gpt-4"}
+    )
+    assert unknown.status_code == 403
+    huge = api.post(
+        "/v1/analysis/v1/messages", headers=user.auth, json={**_request("x"), "max_tokens": 100_000}
+    )
+    assert huge.status_code == 400 and huge.json()["error"]["code"] == "max_tokens_too_large"
+    assert "8192" in huge.json()["error"]["message"].replace("\u202f", "")
+    missing = api.post("/v1/analysis/v1/messages", headers=user.auth, json={"messages": []})
+    assert missing.status_code == 400
+    assert len(claude.seen) == before  # none of them reached Claude
+    # A dated variant of an allowed model is allowed.
+    dated = api.post(
+        "/v1/analysis/v1/messages",
+        headers=user.auth,
+        json={**_request("x"), "model": "claude-haiku-4-5-20251001"},
+    )
+    assert dated.status_code == 200
+
+
+def test_a_failed_upstream_call_releases_its_reservation(
+    api: Api, engine: Engine, claude: FakeService
+) -> None:
+    user = api.signup()
+    claude.status = 529
+    assert api.post("/v1/analysis/v1/messages", headers=user.auth, json=_request("z")).status_code == 529
+    with engine.connect() as conn:
+        reserved = conn.execute(
+            select(UsageMonth.reserved_tokens).where(UsageMonth.account_id == user.id)
+        ).scalar()
+    assert not reserved
