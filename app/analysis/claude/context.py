@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -146,14 +146,19 @@ def build_context(
     fields: Sequence[str] = tuple(FIELD_QUERIES),
     fits: Callable[[DceContext], bool] | None = None,
     whole_rc: bool = True,
+    only: Collection[tuple[str, int | None]] | None = None,
 ) -> DceContext:
     """The pages to send for these fields, whose rendered block stays within `budget_tokens`.
 
     `fits` may refine the decision (e.g. the API's exact count); the estimate always applies first.
     `whole_rc=False` ranks the RC's pages like the others (drafting does not need all of it).
+    `only` restricts the pages to these (file, page): the sections that hold fields to check.
     """
     allowed = budget_tokens - estimate_tokens(DceContext(()).text)
     candidates = _candidates(pieces)
+    if only:
+        candidates = [p for p in candidates if (p.path, p.page) in only]
+        whole_rc = False
     whole_kind = PieceKind.RC if whole_rc else None
     rc = [p for p in candidates if p.kind == whole_kind]
     rest = [p for p in candidates if p.kind != whole_kind]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from app.analysis.claude.client import (
     NOT_CONFIGURED,
@@ -60,6 +60,7 @@ def run_claude(
     cancel: CancelToken | None,
     usage_sink: Callable[[CallUsage], None] | None,
     consultation_uuid: str | None,
+    only: Collection[tuple[str, int | None]] | None = None,
 ) -> Analysis:
     settings = Settings.load()
     access = resolve_access(settings)
@@ -84,6 +85,7 @@ def run_claude(
         cancel=cancel,
         on_usage=usage_sink,
         consultation_uuid=consultation_uuid,
+        only=only,
     )
     result = to_analysis(outcome.extraction)
     unverified = ground(result, pieces)
@@ -135,6 +137,20 @@ def analyze_claude(
     return result
 
 
+def _sections_of(offline: Analysis, fields: list[str]) -> set[tuple[str, int | None]] | None:
+    """When every field asked was found but is doubtful, only the pages that hold them (and the
+    next page, where a table goes on) are sent; a missing field needs the ranked DCE instead."""
+    pages: set[tuple[str, int | None]] = set()
+    for name in fields:
+        evidence = offline.evidence.get(name)
+        if evidence is None or not offline.doubtful(name):
+            return None
+        pages.add((evidence.file, evidence.page))
+        if evidence.page is not None:
+            pages.add((evidence.file, evidence.page + 1))
+    return pages
+
+
 def analyze_hybrid(
     pieces: list[PieceText],
     *,
@@ -156,6 +172,7 @@ def analyze_hybrid(
         claude = run_claude(
             pieces,
             fields=fields,
+            only=_sections_of(offline, fields),
             progress=progress,
             cancel=cancel,
             usage_sink=usage_sink,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -92,6 +92,7 @@ def extract(
     cancel: CancelToken | None = None,
     on_usage: UsageFn | None = None,
     consultation_uuid: str | None = None,
+    only: Collection[tuple[str, int | None]] | None = None,
 ) -> ExtractionOutcome:
     """Ask Claude for the fields; input of the extraction (and of a repair) stays within budget."""
     instruction = prompts.EXTRACTION.format(fields=prompts.fields_line(fields))
@@ -105,7 +106,7 @@ def extract(
         "site_visit", "lots", "variants_allowed", "offer_validity_days", "criteria",
         "required_documents", "memoire_page_limit", "drafting",
     ]  # fmt: skip
-    context = build_context(pieces, context_budget, fields=asked, fits=fits)
+    context = build_context(pieces, context_budget, fields=asked, fits=fits, only=only)
     log.info(
         "claude extraction: %d pages sent, %d left out, ~%d tokens",
         len(context.pages),
