@@ -1,0 +1,68 @@
+"""The words a full-text index holds for drafting: folded (no accents, lower case) and lightly stemmed.
+
+The same function normalises what is indexed and what is searched, so "Interventions sécurisées" and
+"intervention securisee" meet. The stem only removes plural marks and a few common endings: it must
+not merge words of different meaning ("securite"/"secours" stay apart).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+# Function words and tender boilerplate: they say nothing about what a text answers.
+STOPWORDS: frozenset[str] = frozenset(
+    """
+    a au aux avec ce ces cet cette dans de des du elle en et etre il ils la le les leur leurs lui
+    mais ne ni nos notre nous on ou par pas pour qu que qui sa se ses son sont sur ta te tes ton tous
+    tout toute toutes tres un une vos votre vous y d l s n c j m t est sera seront doit doivent devra
+    devront peut peuvent pourra pourront chaque ainsi afin lors dont entre sans sous selon titulaire
+    candidat prestataire entreprise marche present presente notamment egalement cas faire fait etc
+    soit autre autres meme plus moins non oui article precisera preciser decrivez presentez listez
+    precisez indiquez detaillez justifiez expliquez fournissez joignez proposez decrire indiquer
+    detailler fournir cadre reponse memoire offre comment vers pendant durant objet quelle quelles
+    quel quels leur
+    """.split()  # noqa: SIM905 - a readable block of words
+)
+
+_ENDINGS = ("ements", "ement", "ations", "ation", "ites", "ite", "euses", "euse", "eurs", "eur")
+
+
+def fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.lower().replace("œ", "oe").replace("æ", "ae"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def stem(word: str) -> str:
+    """Light French stem: 'interventions' → 'intervention' → 'intervent'; 'securite' → 'secur'."""
+    for suffix in _ENDINGS:
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    if len(word) > 4 and word.endswith(("s", "x")):
+        word = word[:-1]
+    if len(word) > 4 and word.endswith("e"):
+        word = word[:-1]
+    return word
+
+
+def terms(text: str) -> list[str]:
+    """Every word of `text` as the index holds it (stopwords and 1–2 letter words dropped)."""
+    return [stem(w) for w in _WORD.findall(fold(text)) if len(w) > 2 and w not in STOPWORDS]
+
+
+def normalize(text: str) -> str:
+    """The text as indexed: its terms separated by spaces."""
+    return " ".join(terms(text))
+
+
+def query(texts: Iterable[str], limit: int = 40) -> str:
+    """An FTS5 MATCH expression: any of the distinct terms of `texts` (OR), quoted, at most `limit`."""
+    seen: list[str] = []
+    for text in texts:
+        for t in terms(text):
+            if t not in seen and not t.isdigit():
+                seen.append(t)
+    return " OR ".join(f'"{t}"' for t in seen[:limit])
