@@ -46,6 +46,8 @@ def _export_options(args: argparse.Namespace) -> dict[str, Any]:
         options["template"] = template
     if args.logo:
         options["logo"] = Path(args.logo)
+    if getattr(args, "annexe", False):
+        options["annex"] = True
     return options
 
 
@@ -79,7 +81,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from app.analysis.fiche import render_fiche
     from app.dce.reader import read_dce
     from app.domain.fsutil import atomic_write_text
-    from app.services import proposals
+    from app.services import library, proposals
     from app.services.consultations import run_engine
     from app.services.profile import read_profile_file
 
@@ -95,7 +97,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         out / "analysis.json", json.dumps(analysis.to_contract(), ensure_ascii=False, indent=2), mode=0o644
     )
     atomic_write_text(out / "fiche.txt", analysis.fiche or render_fiche(analysis), mode=0o644)
-    answer = proposals.answer_offline(analysis, outcome.pieces, profile)
+    answer = proposals.answer_offline(analysis, outcome.pieces, profile, library.example_blocks())
     result = proposals.export_all(answer, out, lot=args.lot, **_export_options(args))
     print(
         f"Démonstration sur le DCE d'exemple ({analysis.reference or dce.name}) et le profil {profile.display_name}."
@@ -185,6 +187,11 @@ def _add_export_options(p: argparse.ArgumentParser) -> None:
         "--template", metavar="PATH", help="modèle Word de l'entreprise (.docx ou .dotx) pour le mémoire"
     )
     p.add_argument("--logo", metavar="PATH", help="logo de l'entreprise pour la page de garde")
+    p.add_argument(
+        "--annexe",
+        action="store_true",
+        help="ajouter au mémoire l'annexe « matrice de conformité » (où chaque exigence est traitée)",
+    )
 
 
 def register(subparsers: Any) -> None:

@@ -38,6 +38,7 @@ def export_answer(
     dc1_form: Path | None = None,
     dc2_form: Path | None = None,
     today: date | None = None,
+    annex: bool = False,
 ) -> ExportResult:
     """Writes FILES into `folder` (and dc1_formulaire.docx / dc2_formulaire.docx from blank forms)."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -54,6 +55,7 @@ def export_answer(
             template=template,
             similar_references=answer.similar_references,
             today=today,
+            annex=annex,
         ),
         folder / "memoire.docx",
     )

@@ -178,3 +178,29 @@ def split(store: Store, block_uuid: str, at: int, second_title: str | None = Non
         base, title=title2, body=tail, tags=guess_tags(title2, tail) or block.tags, content_hash=None
     )
     return repo_library.replace_blocks(store, [block_uuid], [base, second])
+
+
+EXAMPLE_LIBRARY = Path(__file__).resolve().parents[1] / "resources" / "example" / "library"
+
+
+def example_blocks() -> list[LibraryBlock]:
+    """The example company's past mémoires as library blocks, not stored (demo and tests)."""
+    out: list[LibraryBlock] = []
+    for path in sorted(EXAMPLE_LIBRARY.glob("*.docx")):
+        document = read_document(path.name, path.read_bytes())
+        for i, new in enumerate(new_blocks(document)):
+            out.append(
+                LibraryBlock(
+                    uuid=f"exemple:{path.stem}:{i + 1}",
+                    title=new.title,
+                    tags=list(new.tags),
+                    body=new.body,
+                    reviewed_on=new.reviewed_on,
+                    updated_at="",
+                    source_file=new.source_file,
+                    source_date=new.source_date,
+                    source_facts=new.source_facts,
+                    content_hash=new.content_hash,
+                )
+            )
+    return out

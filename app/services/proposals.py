@@ -111,7 +111,11 @@ def draft_with_claude(
     ctx = context or drafting_context(pieces)
     result = claude_draft(
         ctx,
-        SectionBrief(title=section.title, criterion=section.criterion, weight_percent=section.weight_percent),
+        SectionBrief(
+            title=section.question or section.title,
+            criterion=section.criterion,
+            weight_percent=section.weight_percent,
+        ),
         company_facts(answer.profile),
         section_requirements(answer, key),
         on_text,
