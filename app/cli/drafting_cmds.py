@@ -52,6 +52,8 @@ def _export_options(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _print_result(answer: Any, result: Any) -> None:
+    from app.export import pagecount
+
     g = answer.gonogo
     print(f"Go / no-go : {g.verdict.value}")
     for c in g.checks:
@@ -63,7 +65,9 @@ def _print_result(answer: Any, result: Any) -> None:
     summary = ", ".join(f"{n} {k}" for k, n in counts.items()) or "aucune"
     print(f"Exigences relevées : {len(answer.requirements)} ({summary})")
     print(f"Plan du mémoire ({answer.outline.source.value}) : {len(answer.outline.sections)} sections")
-    print(f"Mémoire : environ {result.memoire.estimated_pages} pages")
+    pages = result.memoire.pages
+    body = f" (corps du mémoire : {pagecount.describe(pages.body)})" if pages else ""
+    print(f"Mémoire : environ {result.memoire.estimated_pages} pages{body}")
     print(f"Fichiers écrits dans {result.folder} :")
     for f in result.files:
         print(f"  {f.name}")
@@ -97,13 +101,25 @@ def cmd_demo(args: argparse.Namespace) -> int:
         out / "analysis.json", json.dumps(analysis.to_contract(), ensure_ascii=False, indent=2), mode=0o644
     )
     atomic_write_text(out / "fiche.txt", analysis.fiche or render_fiche(analysis), mode=0o644)
-    answer = proposals.answer_offline(analysis, outcome.pieces, profile, library.example_blocks())
+    blocks = library.example_blocks()
+    answer = proposals.answer_offline(analysis, outcome.pieces, profile, blocks)
     result = proposals.export_all(answer, out, lot=args.lot, **_export_options(args))
     print(
         f"Démonstration sur le DCE d'exemple ({analysis.reference or dce.name}) et le profil {profile.display_name}."
     )
     print("Fichiers : analysis.json, fiche.txt")
     _print_result(answer, result)
+    from app.export.memoire_figures import figures
+
+    used = sum(len(v) for v in answer.reused.values())
+    print(f"Bibliothèque d'exemple : {len(blocks)} blocs, {used} repris dans le mémoire (à relire)")
+    for key, chosen in answer.reused.items():
+        for p in chosen:
+            print(f"  § {key} ← {p.origin} (score {p.score:.2f})")
+    print("Mémoire remis à l'acheteur (memoire.docx) :")
+    keys = [s.key for s in answer.outline.sections]
+    for line in figures(result.folder / "memoire.docx", answer.requirements, keys).lines():
+        print(f"  {line}")
     return EXIT_OK
 
 

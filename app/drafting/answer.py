@@ -14,7 +14,7 @@ from app.domain.profile import CompanyProfile
 from app.drafting.body import strip_markers, strip_reuse_marks
 from app.drafting.checklist import Checklist, build_checklist
 from app.drafting.gonogo import PARIS, GoNoGo, evaluate, is_works, similar_references
-from app.drafting.offline import DraftContext, LibraryText, draft_section
+from app.drafting.offline import DraftContext, LibraryText, draft_section, plan_reuse
 from app.drafting.outline import Outline, build_outline
 from app.drafting.repetition import drop_repeats
 from app.drafting.requirements import Requirement, compute_coverage, extract_requirements, map_requirements
@@ -105,11 +105,13 @@ def prepare_answer(
 def draft_missing(outline: Outline, ctx: DraftContext, bodies: dict[str, str]) -> set[str]:
     """Draft the sections without text into `bodies`; returns their keys.
 
-    Sub-sections first (they answer the questions, so they take the library blocks that fit them best),
-    then the headings that introduce them; then, in the mémoire's order, a sentence already written in
-    an earlier section is left out of a drafted one (no sentence twice in one mémoire)."""
+    The library blocks are chosen for all of them at once (plan_reuse: best pairs first, each block
+    once); then, in the mémoire's order, a sentence already written in an earlier section is left out
+    of a drafted one (no sentence twice in one mémoire)."""
     missing = [s for s in outline.sections if not bodies.get(s.key)]
-    for s in sorted(missing, key=lambda s: bool(outline.children(s))):
+    # A heading that introduces its sub-sections takes one block (its overview), a question two.
+    plan_reuse([(s, 1 if outline.children(s) and not s.prompts else 2) for s in missing], ctx)
+    for s in missing:
         bodies[s.key] = draft_section(s, ctx, outline.children(s))
     keys = {s.key for s in missing}
     seen: set[str] = set()

@@ -6,6 +6,7 @@ profile (or a library block the company wrote); what is missing becomes a visibl
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -31,7 +32,7 @@ from app.drafting.reuse import (
 from app.drafting.text import fold
 from app.drafting.themes import Theme, themes_of
 
-__all__ = ["DraftContext", "LibraryText", "draft_section"]
+__all__ = ["DraftContext", "LibraryText", "draft_section", "plan_reuse"]
 
 
 @dataclass
@@ -47,6 +48,7 @@ class DraftContext:
     requirements: list[Requirement] = field(default_factory=list)  # mapped to sections
     used: set[str] = field(default_factory=set)  # library blocks already in this mémoire
     reused: dict[str, list[Proposal]] = field(default_factory=dict)  # section key → blocks it took
+    planned: dict[str, list[Proposal]] | None = None  # plan_reuse(): blocks chosen for the whole outline
 
     def library_index(self) -> LibraryIndex | None:
         if self.index is None and self.library:
@@ -71,18 +73,46 @@ def _eur(value: float) -> str:
     return f"{value:,.0f} € HT".replace(",", "\u202f")
 
 
-def _library_for(section: OutlineSection, ctx: DraftContext, limit: int = MAX_BLOCKS) -> list[Proposal]:
-    """The best library blocks for the section above the threshold, not used elsewhere in the mémoire."""
+def _candidates(section: OutlineSection, ctx: DraftContext) -> list[Proposal]:
     index = ctx.library_index()
     if index is None:
         return []
     reqs = [r.text for r in ctx.requirements if r.section_key == section.key]
-    found = propose(section, index, reqs, works=ctx.is_works, exclude=ctx.used)
-    chosen = [p for p in found if p.score >= THRESHOLD][:limit]
-    if len(chosen) == 2 and chosen[1].score < chosen[0].score * 0.6:
-        chosen = chosen[:1]  # a distant second says little more
-    for p in chosen:
+    return [p for p in propose(section, index, reqs, works=ctx.is_works) if p.score >= THRESHOLD]
+
+
+def plan_reuse(sections: Sequence[tuple[OutlineSection, int]], ctx: DraftContext) -> None:
+    """Choose the library blocks of every section at once: the best (section, block) pairs first, each
+    block once in the mémoire, at most `limit` blocks per section (a second one only when it fits
+    nearly as well as the first). `sections`: (section, limit)."""
+    pairs = [(p.score, i, p) for i, (section, _) in enumerate(sections) for p in _candidates(section, ctx)]
+    pairs.sort(key=lambda t: (-t[0], t[1]))
+    chosen: dict[int, list[Proposal]] = {}
+    for score, i, p in pairs:
+        got = chosen.setdefault(i, [])
+        if p.ident in ctx.used or len(got) >= sections[i][1]:
+            continue
+        if got and score < got[0].score * 0.75:
+            continue  # a distant second says little more
+        got.append(p)
         ctx.used.add(p.ident)
+    ctx.planned = {sections[i][0].key: got for i, got in chosen.items()}
+
+
+def _library_for(section: OutlineSection, ctx: DraftContext, limit: int = MAX_BLOCKS) -> list[Proposal]:
+    """The best library blocks for the section above the threshold, not used elsewhere in the mémoire."""
+    if ctx.planned is not None and section.key in ctx.planned:
+        chosen = ctx.planned[section.key]
+    else:
+        chosen = []
+        for p in _candidates(section, ctx):
+            if p.ident in ctx.used or len(chosen) >= limit:
+                continue
+            if chosen and p.score < chosen[0].score * 0.75:
+                break
+            chosen.append(p)
+        for p in chosen:
+            ctx.used.add(p.ident)
     ctx.reused[section.key] = chosen
     return chosen
 
@@ -180,9 +210,12 @@ def _materiels(ctx: DraftContext, section: OutlineSection) -> list[str]:
     return ["Les moyens matériels mobilisables sont les suivants :", table_token("moyens_materiels")]
 
 
+_PLANNING_FACT = "planning prévisionnel : durée de préparation, durée d'exécution par phase, jalons"
+
+
 def _planning(ctx: DraftContext, section: OutlineSection) -> list[str]:
     out = ["Planning prévisionnel, à ajuster avec l'acheteur pendant la période de préparation :"]
-    out.append(marker("planning prévisionnel : durée de préparation, durée d'exécution par phase, jalons"))
+    out.append(marker(_PLANNING_FACT))
     out.append("Moyens de respect des délais : " + marker("mesures de suivi et de rattrapage des délais"))
     return out
 
@@ -365,7 +398,8 @@ def draft_section(section: OutlineSection, ctx: DraftContext, children: Sequence
     if reused:
         # The past answer says how; the template's empty prompts ("Exécution : [à compléter…]") would only
         # repeat the question. Facts from the profile (tables, certifications, names) stay.
-        kept = [p for p in template if _has_facts(p) or Theme.PLANNING in chosen]
+        # The durations of this job's phases are a fact only the company can give: that marker stays.
+        kept = [p for p in template if _has_facts(p) or _PLANNING_FACT in p]
         # An introduction ("… s'organise en trois temps :") whose list went goes too.
         paragraphs.extend(
             p
@@ -400,6 +434,8 @@ def _has_facts(paragraph: str) -> bool:
     """A template paragraph that says something once its markers are taken out (not "Contrôles : [..]")."""
     if paragraph.startswith("[[TABLE:"):
         return True
+    if re.match(r"^(?:- )?[^:\[]{0,60}:\s*\[à compléter", paragraph):
+        return False  # "Moyens de respect des délais : [à compléter : …]": a label over a blank
     return len(strip_markers(paragraph).replace(":", " ").split()) >= 5
 
 

@@ -116,13 +116,20 @@ _THEME_TAGS: dict[Theme, set[str]] = {
     Theme.RISQUES: {"réversibilité", "sécurité", "SAV"},
     Theme.GENERIQUE: set(),
 }
-_WORKS_WORDS = re.compile(r"\b(?:chantier|travaux|gros oeuvre|maconnerie|ouvrage)")
+_WORKS_WORDS = re.compile(
+    r"\b(?:chantier|travaux|gros oeuvre|maconnerie|ouvrages?|rehabilitation|construction)\b"
+)
+_SERVICE_WORDS = re.compile(
+    r"\b(?:maintenance|entretien|prestation|exploitation|infogerance|nettoyage|assistance)\b"
+)
 
 
 def _is_works_block(block: LibraryText) -> bool:
+    """From the old consultation's object when the import found it ("Maintenance et petits travaux
+    d'entretien…" is services), else from the block's own words."""
     facts = getattr(block, "source_facts", None) or {}
-    text = fold(f"{facts.get('object', '')} {block.title} {block.body[:600]}")
-    return len(_WORKS_WORDS.findall(text)) >= 2
+    text = fold(facts.get("object") or f"{block.title} {block.body[:800]}")
+    return len(_WORKS_WORDS.findall(text)) > len(_SERVICE_WORDS.findall(text))
 
 
 def section_query(section: OutlineSection, requirement_texts: Sequence[str] = ()) -> str:
@@ -167,7 +174,7 @@ def propose(
         elif tags and wanted_tags:
             score -= 0.25
         if works is not None and _is_works_block(block) != works:
-            score *= 0.6  # a services answer read in a works mémoire (or the other way) fits less
+            score *= 0.45  # a services answer read in a works mémoire (or the other way) fits less
         out.append(Proposal(block, round(score, 3), origin_of(block)))
     out.sort(key=lambda p: -p.score)
     return out[:limit]

@@ -61,9 +61,9 @@ def test_odt_and_pdf_are_read(tmp_path: Path) -> None:
 
 def test_import_twice_adds_nothing_and_merge_split_retag(store: Store) -> None:
     first = library.import_file(store, WORKS)
-    assert len(first.added) == 13 and first.already_there == 0
+    assert len(first.added) == 18 and first.already_there == 0
     again = library.import_file(store, WORKS)
-    assert again.added == [] and again.already_there == 13
+    assert again.added == [] and again.already_there == 18
     block = first.added[0]
     assert block.source_file == WORKS.name and block.source_date is not None
     assert block.source_facts and block.source_facts["buyer"] == "Commune de Coupvray"
@@ -78,7 +78,7 @@ def test_import_twice_adds_nothing_and_merge_split_retag(store: Store) -> None:
     assert a.body.strip() in merged.body and b.body.strip() in merged.body
     parts = library.split(store, merged.uuid, len(library.paragraphs(a)), "Organisation en site occupé")
     assert [p.title for p in parts] == ["Enjeux et organisation", "Organisation en site occupé"]
-    assert len(library.all_blocks(store)) == 13
+    assert len(library.all_blocks(store)) == 18
     # Edited, merged and split blocks keep their import hash: the file still adds nothing.
     assert library.import_file(store, WORKS).added == []
 

@@ -240,6 +240,95 @@ WORKS: list[Section] = [
             "étanches et mises en dépression lorsque c'est nécessaire.",
             "Les riverains et les usagers sont informés à l'avance des travaux les plus bruyants. Un "
             "interlocuteur identifié recueille les remarques et y répond dans la journée.",
+            "Les opérations les plus bruyantes sont regroupées sur des plages horaires annoncées, jamais "
+            "en début de matinée ni pendant les temps de repos des usagers. Les compresseurs et groupes "
+            "électrogènes sont capotés et placés le plus loin possible des locaux occupés, et les "
+            "vibrations sont surveillées au droit des ouvrages conservés pendant les démolitions.",
+        ],
+    ),
+    (
+        "Méthodologie générale d'intervention",
+        [
+            "Notre méthodologie repose sur une préparation complète avant le premier coup de pioche. La "
+            "période de préparation est consacrée à la visite contradictoire des existants, aux relevés, "
+            "aux plans d'exécution et aux notes de calcul, à la rédaction du PPSPS et du plan d'assurance "
+            "qualité, et à la commande des matériaux dont les délais d'approvisionnement sont longs.",
+            "L'exécution suit un mode opératoire écrit pour chaque ouvrage important : démolition au droit "
+            "de l'existant, reprises en sous-œuvre, coulage des voiles et des planchers. Chaque mode "
+            "opératoire précise l'enchaînement des tâches, les moyens, les contrôles et les points "
+            "d'arrêt ; il est présenté au maître d'œuvre avant le démarrage de la tâche concernée.",
+            "La coordination avec les autres corps d'état est assurée par le conducteur de travaux : "
+            "réservations, trémies et incorporations sont validées sur plan avant coulage, et les zones "
+            "sont libérées propres pour les lots suivants. Les interfaces sont suivies dans un tableau "
+            "partagé et examinées à chaque réunion de chantier.",
+            "Enfin, nous préparons la réception dès le début du chantier : les documents du dossier des "
+            "ouvrages exécutés sont rassemblés au fil de l'eau et non en fin d'opération.",
+        ],
+    ),
+    (
+        "Gros œuvre de l'extension : fondations, élévations et planchers",
+        [
+            "Les fondations sont exécutées après réception des fonds de fouille par le maître d'œuvre et, "
+            "le cas échéant, par le géotechnicien. Les armatures sont façonnées en atelier selon les plans "
+            "d'exécution visés, contrôlées sur site avant coulage, et le béton est mis en œuvre par "
+            "pompage ou à la benne selon l'accessibilité.",
+            "Les élévations sont réalisées en maçonnerie de blocs béton ou en voiles coulés en place selon "
+            "les plans. Les voiles sont coffrés en banches métalliques, ce qui garantit la planéité des "
+            "parements et limite les reprises avant enduit. Les chaînages, linteaux et appuis sont "
+            "coulés en même temps que les maçonneries qu'ils reprennent.",
+            "Les planchers sont réalisés en prédalles avec dalle de compression coulée en place. Les "
+            "réservations des lots techniques sont positionnées avant coulage à partir des plans de "
+            "synthèse validés ; aucune réservation n'est carottée après coup sans accord écrit.",
+            "La liaison entre l'extension et le bâtiment existant fait l'objet d'un soin particulier : "
+            "joint de dilatation, reprise d'étanchéité et traitement des fissures éventuelles relevées "
+            "lors du constat contradictoire.",
+        ],
+    ),
+    (
+        "Organisation des moyens humains et matériels de l'entreprise",
+        [
+            "Nos moyens humains et matériels sont organisés pour qu'une équipe affectée à un chantier y "
+            "reste jusqu'à la fin du gros œuvre. Les affectations sont décidées chaque semaine en réunion "
+            "de planification par la direction de travaux, en tenant compte des phases de chaque chantier "
+            "et des compétences nécessaires.",
+            "Le parc de matériel est géré depuis notre dépôt de Serris par un responsable matériel. Il "
+            "planifie les transferts entre chantiers, organise l'entretien préventif et tient à jour les "
+            "vérifications périodiques réglementaires. Un matériel en panne est remplacé dans la journée "
+            "par un matériel équivalent du parc.",
+            "Les renforts ponctuels nécessaires en période de pointe sont assurés par des compagnons de "
+            "nos autres équipes, déjà formés à nos méthodes, plutôt que par de l'intérim. Cette "
+            "organisation garantit la continuité de l'encadrement et de la qualité d'exécution.",
+        ],
+    ),
+    (
+        "Démarche environnementale de l'entreprise",
+        [
+            "Notre démarche environnementale porte sur l'ensemble du cycle du chantier : choix des "
+            "matériaux, approvisionnements, consommation d'eau et d'énergie, déchets et nuisances. Elle "
+            "est animée par notre animatrice qualité sécurité environnement et suivie par des "
+            "indicateurs présentés chaque année en revue de direction.",
+            "Nous privilégions les fournisseurs proches du chantier et les livraisons groupées, afin de "
+            "réduire les transports. Les bétons sont commandés au plus juste à partir des métrés "
+            "d'exécution, et les chutes de coffrage sont réemployées lorsque c'est possible.",
+            "Sur le chantier, les consommations d'eau et d'électricité sont relevées chaque mois. Les "
+            "eaux de lavage des outils et des toupies sont décantées dans un bac prévu à cet effet et ne "
+            "sont jamais rejetées au réseau. Les produits dangereux sont stockés sur rétention.",
+            "Nos compagnons sont sensibilisés chaque année aux bons gestes environnementaux : tri, "
+            "extinction des engins à l'arrêt, économie d'eau et propreté des abords.",
+        ],
+    ),
+    (
+        "Interfaces avec les autres lots et réunions de chantier",
+        [
+            "Le conducteur de travaux représente l'entreprise à chaque réunion de chantier, accompagné du "
+            "chef de chantier. Il présente l'avancement, les difficultés rencontrées et les besoins "
+            "d'informations, et diffuse en interne les décisions prises.",
+            "Les interfaces avec les lots techniques et les lots de second œuvre sont préparées en amont : "
+            "plans de réservation, calendrier des interventions communes, zones de stockage partagées. "
+            "Toute modification demandée en cours de chantier fait l'objet d'une confirmation écrite "
+            "avant exécution.",
+            "Nous libérons chaque zone dans un état propre et sûr pour l'entreprise suivante et réalisons "
+            "avec elle un constat d'état des supports, afin d'éviter toute contestation ultérieure.",
         ],
     ),
     (
@@ -266,6 +355,21 @@ SERVICES_COVER = {
 }
 
 SERVICES: list[Section] = [
+    (
+        "Présentation de l'entreprise et de son activité d'entretien",
+        [
+            "BRV Construction est une entreprise de bâtiment implantée à Serris. À côté de ses chantiers "
+            "de gros œuvre et de réhabilitation, elle assure pour des collectivités la maintenance et les "
+            "petits travaux d'entretien de leur patrimoine bâti, avec une équipe dédiée à cette activité.",
+            "Cette double compétence est un atout pour la collectivité : nos techniciens d'entretien "
+            "s'appuient sur le savoir-faire de nos équipes de travaux pour les interventions plus "
+            "lourdes (reprise de maçonnerie, renforcement, ouverture de baie), sans changer "
+            "d'interlocuteur ni de circuit de commande.",
+            "Notre certification ISO 9001 couvre l'activité de maintenance : l'enregistrement des "
+            "demandes, la planification, le contrôle des interventions et le traitement des "
+            "réclamations suivent des procédures écrites et auditées.",
+        ],
+    ),
     (
         "Compréhension du besoin et périmètre de la prestation",
         [
@@ -425,6 +529,99 @@ SERVICES: list[Section] = [
         ],
     ),
     (
+        "Petits travaux sur bons de commande : devis et exécution",
+        [
+            "Les petits travaux sont commandés par bons de commande sur la base du bordereau de prix "
+            "unitaires. Pour chaque demande, nous établissons un devis détaillé à partir des prix du "
+            "bordereau, accompagné si nécessaire de photos et d'une description de la solution proposée.",
+            "Après validation du bon de commande, l'intervention est planifiée avec le gestionnaire du "
+            "bâtiment, en tenant compte de l'occupation des locaux. Les fournitures sont commandées dès "
+            "la validation afin que les travaux puissent être réalisés en une seule intervention.",
+            "À la fin des travaux, le bâtiment est nettoyé et rendu en état de fonctionnement. Le bon "
+            "d'intervention signé, les photos avant et après et, le cas échéant, les fiches techniques "
+            "des produits posés sont joints à la demande dans la GMAO, ce qui facilite la vérification du "
+            "service fait et le paiement.",
+            "Les écarts éventuels entre le devis et la réalisation sont signalés avant exécution et ne "
+            "sont jamais facturés sans accord préalable.",
+        ],
+    ),
+    (
+        "Gestion des clés, des accès et de la confidentialité",
+        [
+            "Les clés et badges confiés par la collectivité sont enregistrés dans un registre, rangés "
+            "dans une armoire fermée à notre dépôt et remis aux techniciens contre signature pour la "
+            "durée de l'intervention. Toute perte est signalée immédiatement à la collectivité.",
+            "Nos techniciens respectent les consignes d'accès de chaque bâtiment : horaires, "
+            "présentation à l'accueil, fermeture des locaux et remise en service des alarmes à la fin de "
+            "l'intervention. Ils portent une tenue et un badge au nom de l'entreprise.",
+            "Les informations recueillies dans les bâtiments (plans, codes, documents des services) sont "
+            "traitées de manière confidentielle et ne sont utilisées que pour l'exécution du contrat.",
+        ],
+    ),
+    (
+        "Interventions dans les établissements recevant du public",
+        [
+            "Une grande partie des bâtiments communaux reçoit du public : écoles, accueils de loisirs, "
+            "équipements sportifs, salles municipales. Nos interventions y sont organisées pour ne jamais "
+            "compromettre la sécurité des usagers ni les conditions d'évacuation.",
+            "- Aucune issue de secours ni aucun dégagement n'est encombré, même temporairement.",
+            "- Les interventions dans les classes et les dortoirs ont lieu hors présence des enfants.",
+            "- Les travaux par points chauds font l'objet d'un permis de feu délivré par le gestionnaire.",
+            "- Les produits et outillages ne sont jamais laissés accessibles au public.",
+            "Lorsqu'une intervention modifie un équipement de sécurité (bloc porte coupe-feu, ferme-porte, "
+            "barre antipanique), nous en informons le gestionnaire et consignons l'intervention dans le "
+            "registre de sécurité de l'établissement.",
+            "Les interventions importantes dans les écoles sont programmées pendant les vacances "
+            "scolaires, en accord avec les directions d'école et le service enfance.",
+        ],
+    ),
+    (
+        "Suivi des contrôles réglementaires et levée des observations",
+        [
+            "Les bâtiments font l'objet de vérifications périodiques par des organismes agréés. Sur "
+            "demande de la collectivité, nous analysons les rapports de vérification et proposons un "
+            "devis pour lever les observations qui relèvent de notre périmètre : portes, ferme-portes, "
+            "garde-corps, éclairage de sécurité accessible, signalétique, petites reprises de maçonnerie.",
+            "Chaque observation levée est documentée dans la GMAO avec une photo et la date de "
+            "l'intervention, de sorte que la collectivité puisse justifier la levée lors de la visite "
+            "suivante ou de la commission de sécurité.",
+            "| Observation | Action | Justificatif |",
+            "| Ferme-porte défectueux | Remplacement et réglage | Bon d'intervention et photo |",
+            "| Garde-corps descellé | Rescellement et contrôle de tenue | Fiche d'autocontrôle |",
+            "| Signalétique manquante | Pose de la signalétique conforme | Photo après pose |",
+            "Un tableau de suivi des observations, mis à jour après chaque intervention, est remis "
+            "chaque trimestre au comité de pilotage.",
+        ],
+    ),
+    (
+        "Continuité de service et gestion des imprévus",
+        [
+            "La continuité de service est assurée par l'organisation de l'équipe : chaque bâtiment est "
+            "connu d'au moins deux techniciens, les congés sont planifiés pour maintenir l'effectif, et un "
+            "suppléant est désigné pour le responsable de contrat.",
+            "En cas d'événement exceptionnel (intempéries, dégâts des eaux sur plusieurs sites, "
+            "effraction), nous mobilisons les équipes de travaux de l'entreprise en renfort. La mise en "
+            "sécurité des bâtiments est traitée en priorité, puis les réparations sont planifiées avec "
+            "les services techniques selon l'importance de chaque site.",
+            "Les stocks de fournitures courantes du dépôt sont dimensionnés pour faire face à ces "
+            "situations sans attendre de nouvelles livraisons.",
+        ],
+    ),
+    (
+        "Rapport annuel et propositions d'amélioration",
+        [
+            "Chaque année, nous remettons à la collectivité un rapport qui présente, bâtiment par "
+            "bâtiment, les interventions réalisées, leur coût et les désordres récurrents. Il compare les "
+            "dépenses de maintenance préventive et curative et signale les équipements dont l'état "
+            "justifie un remplacement.",
+            "Le rapport propose un programme de travaux hiérarchisé : mises en sécurité, travaux qui "
+            "réduiront les interventions répétées, améliorations du confort et des consommations. Chaque "
+            "proposition est chiffrée à partir du bordereau de prix et accompagnée de photos.",
+            "Ce rapport est présenté en comité de pilotage ; les propositions retenues alimentent le plan "
+            "de maintenance de l'année suivante.",
+        ],
+    ),
+    (
         "Réversibilité et fin de contrat",
         [
             "La fin du contrat est préparée comme son démarrage. Trois mois avant l'échéance, nous "
@@ -447,6 +644,10 @@ def _document(title: str, cover: dict[str, str], sections: list[Section]) -> doc
     d.add_paragraph(title)
     for label, value in cover.items():
         d.add_paragraph(f"{label} : {value}")
+    d.add_page_break()
+    d.add_paragraph("Sommaire", style="Title")
+    for number, (heading, _) in enumerate(sections, start=1):
+        d.add_paragraph(f"{number}. {heading}")
     d.add_page_break()
     for number, (heading, paragraphs) in enumerate(sections, start=1):
         d.add_heading(f"{number}. {heading}", 1)
