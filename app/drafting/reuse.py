@@ -117,7 +117,7 @@ _THEME_TAGS: dict[Theme, set[str]] = {
     Theme.GENERIQUE: set(),
 }
 _WORKS_WORDS = re.compile(
-    r"\b(?:chantier|travaux|gros oeuvre|maconnerie|ouvrages?|rehabilitation|construction)\b"
+    r"\b(?:chantiers?|travaux|gros oeuvre|maconneries?|ouvrages?|rehabilitation|construction)\b"
 )
 _SERVICE_WORDS = re.compile(
     r"\b(?:maintenance|entretien|prestation|exploitation|infogerance|nettoyage|assistance)\b"
