@@ -49,6 +49,7 @@ class DraftContext:
     used: set[str] = field(default_factory=set)  # library blocks already in this mémoire
     reused: dict[str, list[Proposal]] = field(default_factory=dict)  # section key → blocks it took
     planned: dict[str, list[Proposal]] | None = None  # plan_reuse(): blocks chosen for the whole outline
+    used_origins: set[str] = field(default_factory=set)  # reuse marks already in the other sections
 
     def library_index(self) -> LibraryIndex | None:
         if self.index is None and self.library:
@@ -106,7 +107,7 @@ def _library_for(section: OutlineSection, ctx: DraftContext, limit: int = MAX_BL
     else:
         chosen = []
         for p in _candidates(section, ctx):
-            if p.ident in ctx.used or len(chosen) >= limit:
+            if p.ident in ctx.used or p.origin in ctx.used_origins or len(chosen) >= limit:
                 continue
             if chosen and p.score < chosen[0].score * 0.75:
                 break

@@ -53,8 +53,19 @@ def answer_offline(
     return prepare_answer(analysis, pieces, profile, library, now=now, bodies=bodies)
 
 
-def redraft_offline(answer: Answer, key: str, library: Sequence[LibraryText] = ()) -> str:
+def redraft_offline(answer: Answer, key: str, library: Sequence[LibraryText] = (), index: Any = None) -> str:
+    """Draft one section again: its requirements as commitments, library blocks not used by the other
+    sections of the mémoire (their reuse marks say which)."""
+    from app.drafting.body import REUSE_RE
+
     section = _section(answer, key)
+    used = {
+        m.group(1)
+        for k, body in answer.bodies.items()
+        if k != key
+        for line in body.splitlines()
+        if (m := REUSE_RE.match(line.strip()))
+    }
     ctx = DraftContext(
         profile=answer.profile,
         analysis=answer.analysis,
@@ -62,7 +73,10 @@ def redraft_offline(answer: Answer, key: str, library: Sequence[LibraryText] = (
         similar_references=answer.similar_references,
         primary_themes={s.theme for s in answer.outline.sections if not answer.outline.children(s)},
         works=answer.works,
+        index=index,
+        requirements=answer.requirements,
     )
+    ctx.used_origins = used
     text = draft_section(section, ctx, answer.outline.children(section))
     answer.bodies[key] = text
     refresh_coverage(answer)
@@ -182,12 +196,24 @@ def open_answer(
     rows = repo_proposals.save_outline(
         store,
         proposal.uuid,
-        [NewSection(s.title, s.level, s.criterion, s.weight_percent) for s in plan.sections],
+        # The buyer's wording is the stored title: sections saved before titles became statements keep
+        # their text.
+        [NewSection(s.question or s.title, s.level, s.criterion, s.weight_percent) for s in plan.sections],
     )
     stored = {s.key: row for s, row in zip(plan.sections, rows, strict=True)}
     bodies = {key: row.body for key, row in stored.items() if row.body}
+    from app.drafting.reuse import StoreIndex
+    from local_store import repo_requirements
+
     answer = prepare_answer(
-        analysis, pieces, company, library_service.all_blocks(store), now=now, bodies=bodies
+        analysis,
+        pieces,
+        company,
+        library_service.all_blocks(store),
+        now=now,
+        bodies=bodies,
+        index=StoreIndex(store),
+        moves=repo_requirements.moves(store, consultation_uuid, lot),
     )
     return StoredAnswer(
         consultation_uuid=consultation_uuid,
@@ -197,6 +223,28 @@ def open_answer(
         section_uuids={key: row.uuid for key, row in stored.items()},
         engines={key: row.engine for key, row in stored.items()},
     )
+
+
+def move_requirement(
+    store: Store, stored: StoredAnswer, requirement_key: str, section_key: str | None, lot: int | None = None
+) -> None:
+    """Put a requirement in another section (Exigences); None puts it back where the mapping put it.
+
+    Only the mapping and the coverage change: the sections' texts are the user's (redraft to see the
+    commitment appear in an offline draft)."""
+    from app.drafting.requirements import map_requirements
+    from local_store import repo_requirements
+
+    answer = stored.answer
+    if section_key is not None and answer.outline.find(section_key) is None:
+        raise UserError(f"Section « {section_key} » introuvable dans le plan du mémoire.")
+    if not any(r.key == requirement_key for r in answer.requirements):
+        raise UserError("Exigence introuvable.")
+    repo_requirements.move(store, stored.consultation_uuid, lot, requirement_key, section_key)
+    map_requirements(
+        answer.requirements, answer.outline, repo_requirements.moves(store, stored.consultation_uuid, lot)
+    )
+    refresh_coverage(answer)
 
 
 def save_section_text(
@@ -267,7 +315,9 @@ def draft_consultation(
             used = "claude"
         elif stored.engines.get(section.key):
             # Overwriting: open_answer kept the stored text, so the template is drafted again.
-            text = redraft_offline(answer, section.key)
+            from app.drafting.reuse import StoreIndex
+
+            text = redraft_offline(answer, section.key, index=StoreIndex(store))
             used = "offline"
         else:
             text = answer.bodies[section.key]  # drafted offline by open_answer
