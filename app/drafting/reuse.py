@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Protocol
 
 from app.domain.analysis import Analysis
@@ -128,8 +129,13 @@ def _is_works_block(block: LibraryText) -> bool:
     """From the old consultation's object when the import found it ("Maintenance et petits travaux
     d'entretien…" is services), else from the block's own words."""
     facts = getattr(block, "source_facts", None) or {}
-    text = fold(facts.get("object") or f"{block.title} {block.body[:800]}")
-    return len(_WORKS_WORDS.findall(text)) > len(_SERVICE_WORDS.findall(text))
+    return _is_works_text(facts.get("object") or f"{block.title} {block.body[:800]}")
+
+
+@lru_cache(maxsize=4096)
+def _is_works_text(text: str) -> bool:
+    folded = fold(text)
+    return len(_WORKS_WORDS.findall(folded)) > len(_SERVICE_WORDS.findall(folded))
 
 
 def section_query(section: OutlineSection, requirement_texts: Sequence[str] = ()) -> str:
@@ -162,7 +168,7 @@ def propose(
     # The library's tags, and the theme's own name (tags typed by hand before the import existed).
     wanted_tags = {t.lower() for t in _THEME_TAGS.get(section.theme, set())} | {section.theme.value}
     out: list[Proposal] = []
-    for block, bm25 in index.search(match, limit * 4):
+    for block, bm25 in index.search(match, limit * 2 + 2):
         if block_id(block) in exclude:
             continue
         score = bm25 / max(4.0, n_terms**0.5 * 2)
