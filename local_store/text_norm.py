@@ -1,8 +1,8 @@
 """The words a full-text index holds for drafting: folded (no accents, lower case) and lightly stemmed.
 
 The same function normalises what is indexed and what is searched, so "Interventions sécurisées" and
-"intervention securisee" meet. The stem only removes plural marks and a few common endings: it must
-not merge words of different meaning ("securite"/"secours" stay apart).
+"intervention securisee" meet. The stem only removes plural and feminine marks: it must not merge
+words of different meaning ("équipe"/"équipement", "sécurité"/"secours" stay apart).
 """
 
 from __future__ import annotations
@@ -24,11 +24,9 @@ STOPWORDS: frozenset[str] = frozenset(
     soit autre autres meme plus moins non oui article precisera preciser decrivez presentez listez
     precisez indiquez detaillez justifiez expliquez fournissez joignez proposez decrire indiquer
     detailler fournir cadre reponse memoire offre comment vers pendant durant objet quelle quelles
-    quel quels leur
+    quel quels leur ete cela ceci mise place avoir ont aussi tel telle tels telles alors cet
     """.split()  # noqa: SIM905 - a readable block of words
 )
-
-_ENDINGS = ("ements", "ement", "ations", "ation", "ites", "ite", "euses", "euse", "eurs", "eur")
 
 
 def fold(text: str) -> str:
@@ -37,11 +35,9 @@ def fold(text: str) -> str:
 
 
 def stem(word: str) -> str:
-    """Light French stem: 'interventions' → 'intervention' → 'intervent'; 'securite' → 'secur'."""
-    for suffix in _ENDINGS:
-        if len(word) > len(suffix) + 3 and word.endswith(suffix):
-            return word[: -len(suffix)]
-    if len(word) > 4 and word.endswith(("s", "x")):
+    """Light French stem: plural and feminine marks only ('interventions' → 'intervention',
+    'dédiées' → 'dedie'); 'équipe' and 'équipement' stay apart."""
+    if len(word) > 3 and word.endswith(("s", "x")):
         word = word[:-1]
     if len(word) > 4 and word.endswith("e"):
         word = word[:-1]
@@ -58,11 +54,20 @@ def normalize(text: str) -> str:
     return " ".join(terms(text))
 
 
-def query(texts: Iterable[str], limit: int = 40) -> str:
-    """An FTS5 MATCH expression: any of the distinct terms of `texts` (OR), quoted, at most `limit`."""
-    seen: list[str] = []
+def query(texts: Iterable[str], limit: int = 40, boosted: Iterable[str] = ()) -> str:
+    """An FTS5 MATCH expression: any of the distinct terms of `texts` (OR), quoted, at most `limit`.
+
+    The terms of `boosted` texts are written twice: BM25 adds a score per phrase of the query, so they
+    weigh double (a section's own title over the wording of its requirements)."""
+    strong: list[str] = []
+    for text in boosted:
+        for t in terms(text):
+            if t not in strong and not t.isdigit():
+                strong.append(t)
+    seen: list[str] = list(strong)
     for text in texts:
         for t in terms(text):
             if t not in seen and not t.isdigit():
                 seen.append(t)
-    return " OR ".join(f'"{t}"' for t in seen[:limit])
+    chosen = seen[:limit]
+    return " OR ".join([f'"{t}"' for t in chosen] + [f'"{t}"' for t in strong if t in chosen])

@@ -75,7 +75,7 @@ class StoreIndex:
 
 # A block is used when its score, per query term, reaches this (BM25 grows with the number of terms
 # of the query a block holds; per term it compares sections with short and long queries).
-THRESHOLD = 0.55
+THRESHOLD = 1.0
 MAX_BLOCKS = 2
 
 
@@ -140,14 +140,8 @@ def _is_works_text(text: str) -> bool:
 
 def section_query(section: OutlineSection, requirement_texts: Sequence[str] = ()) -> str:
     """The section's words first (title, question, sub-criteria), then its requirements'."""
-    texts = [
-        section.title,
-        section.question or "",
-        *section.prompts,
-        section.criterion or "",
-        *requirement_texts,
-    ]
-    return text_norm.query(texts, limit=40)
+    own = [section.title, section.question or "", *section.prompts]
+    return text_norm.query([*own, section.criterion or "", *requirement_texts], limit=40, boosted=own)
 
 
 def propose(
@@ -163,7 +157,7 @@ def propose(
     match = section_query(section, requirement_texts)
     if not match:
         return []
-    n_terms = match.count(" OR ") + 1
+    n_terms = len(set(match.split(" OR ")))
     heading = stems_of(f"{section.title} {section.question or ''} {' '.join(section.prompts)}")
     # The library's tags, and the theme's own name (tags typed by hand before the import existed).
     wanted_tags = {t.lower() for t in _THEME_TAGS.get(section.theme, set())} | {section.theme.value}
@@ -173,12 +167,12 @@ def propose(
             continue
         score = bm25 / max(4.0, n_terms**0.5 * 2)
         shared_title = len(heading & stems_of(block.title))
-        score += 0.35 * min(shared_title, 3)
+        score += 0.5 * min(shared_title, 3)
         tags = {t.lower() for t in block.tags}
         if wanted_tags & tags:
             score += 0.25
-        elif tags and wanted_tags:
-            score -= 0.25
+        elif wanted_tags:
+            score -= 0.25 if tags else 0.1
         if works is not None and _is_works_block(block) != works:
             score *= 0.45  # a services answer read in a works mémoire (or the other way) fits less
         out.append(Proposal(block, round(score, 3), origin_of(block)))
