@@ -118,7 +118,7 @@ def main() -> None:
 
         def loop() -> None:
             for q in queries:
-                repo_library.rank(store, q, 20)
+                repo_library.rank(store, q, 12)  # as many rows as drafting reads per section
 
         drafting = _median(draft)
         baseline = _median(loop)

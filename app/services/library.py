@@ -114,6 +114,10 @@ def _get(store: Store, block_uuid: str) -> LibraryBlock:
         raise InvalidInput("Bloc introuvable.", field="bloc") from None
 
 
+def get(store: Store, block_uuid: str) -> LibraryBlock:
+    return _get(store, block_uuid)
+
+
 def retitle(store: Store, block_uuid: str, title: str) -> LibraryBlock:
     if not title.strip():
         raise InvalidInput("le titre est obligatoire.", field="titre")
