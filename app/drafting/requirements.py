@@ -129,7 +129,7 @@ class Requirement:
     @property
     def key(self) -> str:
         """Stable across readings of the same DCE: the hash of the folded text."""
-        return hashlib.sha256(re.sub(r"\W+", " ", fold(self.text)).strip().encode()).hexdigest()[:16]
+        return requirement_key(self.text)
 
     @property
     def reference(self) -> str:
@@ -148,6 +148,10 @@ class Requirement:
             return self.section_title or "—"
         title = self.section_title or ""
         return title if title.startswith(self.section_key) else f"{self.section_key} {title}".strip()
+
+
+def requirement_key(text: str) -> str:
+    return hashlib.sha256(re.sub(r"\W+", " ", fold(text)).strip().encode()).hexdigest()[:16]
 
 
 _SOURCE_KINDS = (PieceKind.CADRE_REPONSE, PieceKind.CCTP, PieceKind.CCP)

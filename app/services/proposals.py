@@ -247,6 +247,17 @@ def move_requirement(
     refresh_coverage(answer)
 
 
+def move_requirement_text(
+    store: Store, consultation_uuid: str, text: str, section_key: str | None, lot: int | None = None
+) -> None:
+    """The same as move_requirement, by the requirement's text (the Exigences tab), without opening the
+    answer: the next open_answer maps it there."""
+    from app.drafting.requirements import requirement_key
+    from local_store import repo_requirements
+
+    repo_requirements.move(store, consultation_uuid, lot, requirement_key(text), section_key)
+
+
 def save_section_text(
     store: Store, stored: StoredAnswer, key: str, body: str, engine: str = "manual"
 ) -> None:

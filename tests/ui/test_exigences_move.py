@@ -1,0 +1,30 @@
+"""Exigences: a requirement moved to another section stays there (offscreen Qt, example DCE)."""
+
+from __future__ import annotations
+
+from pytestqt.qtbot import QtBot
+
+from tests.ui.helpers import EXAMPLE_ZIP, drop_files, ready_window
+from ui.context import AppContext
+
+
+def test_move_a_requirement_to_another_section(qtbot: QtBot, ctx: AppContext) -> None:
+    window = ready_window(ctx)
+    qtbot.addWidget(window)
+    view = window.consultation_view
+    with qtbot.waitSignal(view.loaded, timeout=60000):
+        drop_files(window, [EXAMPLE_ZIP])
+    qtbot.waitUntil(lambda: view.memoire.tree.topLevelItemCount() > 0, timeout=30000)
+    tab = view.exigences
+    view.tabs.setCurrentWidget(tab)
+    qtbot.waitUntil(lambda: any("500 lux" in r.text for r in tab.rows), timeout=30000)
+    qtbot.waitUntil(lambda: tab.target.count() == 10, timeout=10000)
+    row = next(i for i, r in enumerate(tab.shown) if "500 lux" in r.text)
+    before = tab.shown[row].section
+    assert "quipe" not in before  # a lighting level is not a staffing question
+    tab.table.setCurrentCell(row, 0)
+    tab.target.setCurrentIndex(tab.target.findData("2.2"))
+    tab._move()
+    qtbot.waitUntil(
+        lambda: any("500 lux" in r.text and r.section.startswith("2.2") for r in tab.rows), timeout=30000
+    )
