@@ -263,3 +263,37 @@ def test_an_amount_column_holds_its_amounts_on_one_line(cadre_answer: Answer, tm
     width = _column_widths_cm(refs)[header.index("Montant HT")]
     longest = max(len(r.cells[header.index("Montant HT")].text) for r in refs.rows[1:])  # "1 560 000 €"
     assert width >= longest * 0.22 + 0.45 - 0.01  # (twips rounding)
+
+
+def test_a_sentence_written_twice_is_reported_with_its_places(cadre_answer: Answer, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    sentence = "Notre conducteur de travaux visite le chantier chaque matin avec le chef de chantier."
+    bodies = dict(cadre_answer.bodies)
+    bodies["1.1"] = f"{bodies['1.1']}\n\n{sentence}"
+    bodies["2"] = f"{sentence}\n\n{bodies['2']}"
+    answer = replace(cadre_answer, bodies=bodies)
+    result = write_memoire(
+        MemoireInput(
+            answer.analysis, answer.profile, answer.outline, bodies, answer.requirements, today=TODAY
+        ),
+        tmp_path / "memoire.docx",
+    )
+    assert result.repeated and result.repeated[0][0] == sentence
+    warning = next(w for w in result.warnings if w.startswith("Phrase répétée"))
+    assert "1.1 Équipe affectée au chantier" in warning and "2. Gestion des déchets" in warning
+
+
+def test_the_drafted_memoire_has_no_sentence_twice(cadre_answer: Answer, tmp_path: Path) -> None:
+    result = write_memoire(
+        MemoireInput(
+            cadre_answer.analysis,
+            cadre_answer.profile,
+            cadre_answer.outline,
+            cadre_answer.bodies,
+            cadre_answer.requirements,
+            today=TODAY,
+        ),
+        tmp_path / "memoire.docx",
+    )
+    assert result.repeated == []
