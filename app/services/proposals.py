@@ -247,6 +247,18 @@ def move_requirement(
     refresh_coverage(answer)
 
 
+def outline_questions(store: Store, consultation_uuid: str) -> dict[str, str]:
+    """Section key → the buyer's question, for the sections whose title was turned into a statement
+    (or that carry questions): shown as a reminder under the title in the editor. No drafting."""
+    analysis, pieces, _company = _load_inputs(store, consultation_uuid)
+    out: dict[str, str] = {}
+    for s in build_outline(analysis, pieces).sections:
+        asked = [q for q in (s.question, *s.prompts) if q]
+        if asked:
+            out[s.key] = " ".join(asked)
+    return out
+
+
 def move_requirement_text(
     store: Store, consultation_uuid: str, text: str, section_key: str | None, lot: int | None = None
 ) -> None:

@@ -15,6 +15,12 @@ def test_move_a_requirement_to_another_section(qtbot: QtBot, ctx: AppContext) ->
     with qtbot.waitSignal(view.loaded, timeout=60000):
         drop_files(window, [EXAMPLE_ZIP])
     qtbot.waitUntil(lambda: view.memoire.tree.topLevelItemCount() > 0, timeout=30000)
+    # The editor shows the statement title with the buyer's question under it.
+    mem = view.memoire
+    mem.select_section(1)
+    qtbot.waitUntil(lambda: mem.current is not None and mem.current.uuid == "1.1", timeout=10000)
+    assert mem.section_title.text().startswith("1.1 Organisation du chantier en site occupé")
+    assert mem.question.text().startswith("Question de l'acheteur : 1.1 Décrivez l'organisation")
     tab = view.exigences
     view.tabs.setCurrentWidget(tab)
     qtbot.waitUntil(lambda: any("500 lux" in r.text for r in tab.rows), timeout=30000)

@@ -238,6 +238,7 @@ class MemoireTab(QWidget):
         self.current: SectionRow | None = None
         self.page_limit: int | None = None
         self.profile: CompanyProfile | None = None  # the tables' rows, for the page count
+        self.questions: dict[str, str] = {}  # section key → the buyer's question
         self._dirty = False
         self._loading = False
         self._draft_op: Operation | None = None
@@ -263,6 +264,12 @@ class MemoireTab(QWidget):
         self.section_title.setStyleSheet("font-size: 16px; font-weight: 600")
         self.section_title.setWordWrap(True)
         rl.addWidget(self.section_title)
+        # The buyer's own question, kept as a reminder under the statement title.
+        self.question = QLabel()
+        self.question.setObjectName("muted")
+        self.question.setWordWrap(True)
+        self.question.setAccessibleName(self.tr("Question de l'acheteur"))
+        rl.addWidget(self.question)
         self.toolbar = QToolBar()
         self.editor = SectionEditor()
         self.editor.setAccessibleName(self.tr("Texte de la section"))
@@ -329,14 +336,15 @@ class MemoireTab(QWidget):
         self.page_limit = page_limit
         backend = self.ctx.backend
 
-        def work(_c: object) -> tuple[list[SectionRow], CompanyProfile | None]:
-            from app.services import profile
+        def work(_c: object) -> tuple[list[SectionRow], CompanyProfile | None, dict[str, str]]:
+            from app.services import profile, proposals
 
+            store = backend._require_store()
             # The profile fills the tables shown in the editor and counted in its pages.
-            return backend.outline(uuid), profile.load(backend._require_store())
+            return backend.outline(uuid), profile.load(store), proposals.outline_questions(store, uuid)
 
-        def done(result: tuple[list[SectionRow], CompanyProfile | None]) -> None:
-            self.profile = result[1]
+        def done(result: tuple[list[SectionRow], CompanyProfile | None, dict[str, str]]) -> None:
+            self.profile, self.questions = result[1], result[2]
             self._fill(result[0])
 
         self.ctx.runner.run(
@@ -388,6 +396,9 @@ class MemoireTab(QWidget):
         body_to_document(self.current.body, self.editor.document(), self.profile)
         self._loading = False
         self.section_title.setText(self.current.title)
+        asked = self.questions.get(self.current.uuid, "")
+        self.question.setText(self.tr("Question de l'acheteur : %s") % asked if asked else "")
+        self.question.setVisible(bool(asked))
         self._set_enabled(True)
         self._update_counts()
 
