@@ -120,13 +120,24 @@ def add_block(
         return _get(conn, _insert(conn, NewBlock(title, body, tags, reviewed_on)))
 
 
-def add_blocks(store: Store, blocks: Sequence[NewBlock]) -> tuple[list[LibraryBlock], int]:
-    """Insert the blocks whose content hash is not in the library yet, in one transaction.
+def add_blocks(
+    store: Store, blocks: Sequence[NewBlock], images: dict[str, tuple[bytes, str]] | None = None
+) -> tuple[list[LibraryBlock], int]:
+    """Insert the blocks whose content hash is not in the library yet, in one transaction, with the
+    pictures their bodies point to (sha256 → (content, content type)).
 
     Returns the blocks added and how many were already there (a file imported twice adds nothing)."""
     added: list[str] = []
     skipped = 0
     with store.transaction() as conn:
+        for sha, (data, content_type) in (images or {}).items():
+            conn.execute(
+                "INSERT OR IGNORE INTO blobs(sha256, size, data) VALUES (?, ?, ?)", (sha, len(data), data)
+            )
+            conn.execute(
+                "INSERT OR IGNORE INTO library_images(sha256, content_type) VALUES (?, ?)",
+                (sha, content_type),
+            )
         for new in blocks:
             if (
                 new.content_hash
@@ -249,6 +260,19 @@ def search(store: Store, text: str, limit: int = 20) -> list[LibraryBlock]:
         (query, limit),
     )
     return [_row(r) for r in rows]
+
+
+def image_data(store: Store, sha256: str) -> bytes | None:
+    """A picture of an imported block (None when unknown)."""
+    row = (
+        store.read()
+        .execute(
+            "SELECT b.data FROM library_images i JOIN blobs b ON b.sha256 = i.sha256 WHERE i.sha256 = ?",
+            (sha256,),
+        )
+        .fetchone()
+    )
+    return bytes(row["data"]) if row else None
 
 
 # --- drafting index (normalised words, BM25) ----------------------------------------------------------

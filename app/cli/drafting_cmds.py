@@ -183,8 +183,16 @@ def cmd_export(args: argparse.Namespace) -> int:
     store = open_cli_store()
     try:
         uuid = _consultation(store, args.consultation)
+        from local_store import repo_library
+
         stored = proposals.open_answer(store, uuid, args.lot)
-        result = proposals.export_all(stored.answer, Path(args.out), lot=args.lot, **_export_options(args))
+        result = proposals.export_all(
+            stored.answer,
+            Path(args.out),
+            lot=args.lot,
+            image=lambda sha: repo_library.image_data(store, sha),
+            **_export_options(args),
+        )
         _print_result(stored.answer, result)
     finally:
         store.close()

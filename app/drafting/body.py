@@ -5,6 +5,7 @@
 - a line "[[TABLE:references]]" (or moyens_humains, moyens_materiels, chiffre_affaires, certifications)
   is replaced by a table built from the company profile at export time;
 - lines "| a | b |" one after the other are a table of text (from a reused past mémoire);
+- a line "[[IMAGE:sha256]]" is a picture of a library block (its content in the store);
 - "[[REPRIS:origin]]" … "[[/REPRIS]]" surround text reused from the library: the editor shows where
   it comes from (to re-read); the export leaves the marks out;
 - bodies saved by the editor may be a small HTML subset: `to_blocks` reads both.
@@ -22,10 +23,11 @@ from app.drafting.markers import MARKER_RE
 TABLE_RE = re.compile(r"^\[\[TABLE:([a-z_]+)\]\]$")
 TABLES = ("references", "moyens_humains", "moyens_materiels", "chiffre_affaires", "certifications")
 REUSE_RE = re.compile(r"^\[\[REPRIS:(.*)\]\]$")
+IMAGE_RE = re.compile(r"^\[\[IMAGE:([0-9a-f]{64})\]\]$")
 REUSE_END = "[[/REPRIS]]"
 _GRID_ROW = re.compile(r"^\|.*\|$")
 
-BlockKind = Literal["paragraph", "bullet", "heading", "table", "grid", "reuse", "reuse_end"]
+BlockKind = Literal["paragraph", "bullet", "heading", "table", "grid", "reuse", "reuse_end", "image"]
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,9 @@ def to_blocks(body: str) -> list[Block]:
         elif m := REUSE_RE.match(line):
             flush()
             blocks.append(Block("reuse", m.group(1)))
+        elif m := IMAGE_RE.match(line):
+            flush()
+            blocks.append(Block("image", m.group(1)))
         elif line == REUSE_END:
             flush()
             blocks.append(Block("reuse_end", ""))

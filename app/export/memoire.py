@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -56,6 +58,7 @@ class MemoireInput:
     similar_references: list[int] = field(default_factory=list)
     today: date = field(default_factory=date.today)
     annex: bool = False  # the compliance annex (where each requirement is answered): on request only
+    image: Callable[[str], bytes | None] | None = None  # a library picture's content by its sha256
 
 
 @dataclass
@@ -144,6 +147,8 @@ def write_memoire(data: MemoireInput, path: Path) -> MemoireResult:
                 add_text_with_markers(styled.add("List Bullet"), block.text)
             elif block.kind == "paragraph":
                 add_text_with_markers(doc.add_paragraph(), block.text)
+            elif block.kind == "image":
+                _picture(doc, data.image, block.text)
             # "reuse" marks say where a text comes from: for the bid writer, not the buyer.
 
     annex_pages = 0.0
@@ -205,6 +210,23 @@ def write_memoire(data: MemoireInput, path: Path) -> MemoireResult:
         pages=count,
         repeated=repeated,
     )
+
+
+IMAGE_WIDTH_CM = 12.0
+
+
+def _picture(doc: object, image: Callable[[str], bytes | None] | None, sha256: str) -> None:
+    """A picture of a reused library block, 12 cm wide (left out when unknown or unreadable)."""
+    from docx.document import Document as DocumentObject
+
+    assert isinstance(doc, DocumentObject)
+    content = image(sha256) if image is not None else None
+    if not content:
+        return
+    try:
+        doc.add_picture(io.BytesIO(content), width=Cm(IMAGE_WIDTH_CM))
+    except Exception as exc:  # an unreadable picture must not stop the export
+        log.warning("library picture not inserted: %s", type(exc).__name__)
 
 
 def _where(r: Requirement) -> str:

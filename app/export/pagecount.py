@@ -146,6 +146,10 @@ class Layout:
             self.pt += tallest * line + self.m.para_after_pt + 2
         self.pt += self.m.para_after_pt + line  # the empty paragraph after it
 
+    def image(self, height_cm: float = 8.0) -> None:
+        """A picture 12 cm wide (about 8 cm high for a usual 3:2 photo or diagram)."""
+        self.pt += height_cm * PT_PER_CM + self.m.para_after_pt
+
     def page_break(self) -> None:
         """The next block starts on a new page: what is left of this one is used up."""
         page = self.m.text_height_pt
@@ -194,6 +198,8 @@ def body_pages(
                 layout.paragraph(text, bullet=True)
             elif block.kind == "paragraph":
                 layout.paragraph(text)
+            elif block.kind == "image":
+                layout.image()
     return layout.pages
 
 

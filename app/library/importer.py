@@ -33,7 +33,7 @@ class ImportedBlock:
     body: str
     tags: list[str]
     level: int = 1
-    images: int = 0  # pictures under this heading (not kept: see the report)
+    images: int = 0  # pictures under this heading ("[[IMAGE:sha256]]" lines of the body)
 
     @property
     def content_hash(self) -> str:
@@ -47,6 +47,7 @@ class ImportedDocument:
     date: date | None
     facts: dict[str, str] = field(default_factory=dict)  # buyer, object, site of the old consultation
     blocks: list[ImportedBlock] = field(default_factory=list)
+    images: dict[str, tuple[bytes, str]] = field(default_factory=dict)  # sha256 → (content, type)
 
 
 # --- lines: (kind, level, text) with kind heading / paragraph / bullet / row / image ----------------------
@@ -58,7 +59,19 @@ _NUMBER = re.compile(
 _HEADING_STYLE = re.compile(r"^(?:heading|titre)\s*(\d)", re.IGNORECASE)
 
 
-def _docx_lines(data: bytes) -> tuple[list[Line], date | None]:
+_IMAGE_TYPES = {"image/png": "png", "image/jpeg": "jpeg", "image/gif": "gif", "image/bmp": "bmp"}
+_Images = dict[str, tuple[bytes, str]]
+
+
+def _keep_image(images: _Images, blob: bytes, content_type: str) -> str | None:
+    if content_type not in _IMAGE_TYPES or not blob:
+        return None
+    sha = hashlib.sha256(blob).hexdigest()
+    images[sha] = (blob, content_type)
+    return sha
+
+
+def _docx_lines(data: bytes, images: _Images) -> tuple[list[Line], date | None]:
     import docx
     from docx.table import Table
     from docx.text.paragraph import Paragraph
@@ -72,9 +85,11 @@ def _docx_lines(data: bytes) -> tuple[list[Line], date | None]:
             para = Paragraph(child, document)
             style = para.style.name if para.style is not None else ""
             text = normalize_space(para.text)
-            has_image = bool(child.xpath(".//*[local-name()='drawing' or local-name()='pict']"))
-            if has_image:
-                lines.append(("image", 0, ""))
+            for rid in child.xpath(".//*[local-name()='blip']/@*[local-name()='embed']"):
+                part = document.part.related_parts.get(str(rid))
+                sha = _keep_image(images, part.blob, part.content_type) if part is not None else None
+                if sha:
+                    lines.append(("image", 0, sha))
             if not text:
                 continue
             m = _HEADING_STYLE.match(style)
@@ -115,12 +130,16 @@ def _odf_text(el: ET.Element) -> str:
     return normalize_space("".join(el.itertext()))
 
 
-def _odt_lines(data: bytes) -> tuple[list[Line], date | None]:
+def _odt_lines(data: bytes, images: _Images) -> tuple[list[Line], date | None]:
+    pictures: dict[str, bytes] = {}
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         info = zf.getinfo("content.xml")
         if info.file_size > MAX_FILE:
             raise InvalidInput("document trop volumineux.", field="fichier")
         root = ET.fromstring(zf.read(info))  # noqa: S314 - size-capped, expat refuses entity bombs
+        for item in zf.infolist():
+            if item.filename.startswith("Pictures/") and item.file_size <= MAX_FILE:
+                pictures[item.filename] = zf.read(item)
     t, tb, dr = (f"{{{_ODF[k]}}}" for k in ("text", "table", "draw"))
     lines: list[Line] = []
 
@@ -129,8 +148,13 @@ def _odt_lines(data: bytes) -> tuple[list[Line], date | None]:
             if child.tag == f"{t}h":
                 lines.append(("heading", int(child.get(f"{t}outline-level", "1")), _odf_text(child)))
             elif child.tag == f"{t}p":
-                if child.find(f".//{dr}frame") is not None:
-                    lines.append(("image", 0, ""))
+                for picture in child.iter(f"{dr}image"):
+                    href = picture.get("{http://www.w3.org/1999/xlink}href", "")
+                    kind = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "gif": "image/gif"}
+                    ext = href.rsplit(".", 1)[-1].lower()
+                    sha = _keep_image(images, pictures.get(href, b""), kind.get(ext, ""))
+                    if sha:
+                        lines.append(("image", 0, sha))
                 text = _odf_text(child)
                 if text:
                     lines.append(("bullet" if in_list else "paragraph", 0, text))
@@ -155,7 +179,7 @@ _PDF_HEADING = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2}){0,2})\s*[.)]?\s*[-–—]?
 _PDF_BULLET = re.compile(r"^\s*[-•▪➢*]\s+")
 
 
-def _pdf_lines(data: bytes) -> tuple[list[Line], date | None]:
+def _pdf_lines(data: bytes, images: _Images) -> tuple[list[Line], date | None]:
     from app.dce.extractors import extract
 
     extraction = extract("document.pdf", data)
@@ -252,6 +276,7 @@ def _blocks(lines: list[Line]) -> list[ImportedBlock]:
             continue  # the cover page
         elif kind == "image":
             images += 1
+            body.append(f"[[IMAGE:{text}]]")
         elif kind == "bullet":
             body.append(f"- {text}")
         elif kind == "row":
@@ -276,7 +301,8 @@ def read_document(name: str, data: bytes) -> ImportedDocument:
         raise InvalidInput("document trop volumineux (64 Mo au plus).", field="fichier")
     try:
         reader: Any = {".docx": _docx_lines, ".odt": _odt_lines, ".pdf": _pdf_lines}[suffix]
-        lines, created = reader(data)
+        pictures: _Images = {}
+        lines, created = reader(data, pictures)
     except InvalidInput:
         raise
     except Exception as exc:
@@ -290,4 +316,7 @@ def read_document(name: str, data: bytes) -> ImportedDocument:
             "Titre 2… ou parties numérotées).",
             field="fichier",
         )
-    return ImportedDocument(Path(name).name, day, facts, blocks)
+    used = {line[8:-2] for b in blocks for line in b.body.splitlines() if line.startswith("[[IMAGE:")}
+    return ImportedDocument(
+        Path(name).name, day, facts, blocks, {k: v for k, v in pictures.items() if k in used}
+    )

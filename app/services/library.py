@@ -79,7 +79,7 @@ class ImportReport:
     file_name: str
     added: list[LibraryBlock]
     already_there: int  # blocks of this file found in the library (same content): not added again
-    images: int  # pictures met under the headings (their text is imported, not the pictures)
+    images: int  # pictures kept with the blocks
 
 
 def new_blocks(document: ImportedDocument, reviewed_on: date | None = None) -> list[NewBlock]:
@@ -103,7 +103,7 @@ def import_file(store: Store, path: Path) -> ImportReport:
     if not path.is_file():
         raise InvalidInput(f"fichier introuvable : {path}", field="fichier")
     document = read_document(path.name, path.read_bytes())
-    added, skipped = repo_library.add_blocks(store, new_blocks(document))
+    added, skipped = repo_library.add_blocks(store, new_blocks(document), document.images)
     return ImportReport(document.file_name, added, skipped, sum(b.images for b in document.blocks))
 
 

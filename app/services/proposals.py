@@ -353,5 +353,8 @@ def draft_consultation(
 def export_consultation(
     store: Store, consultation_uuid: str, folder: Path, *, lot: int | None = None, **options: Any
 ) -> ExportResult:
+    from local_store import repo_library
+
     stored = open_answer(store, consultation_uuid, lot)
+    options.setdefault("image", lambda sha: repo_library.image_data(store, sha))
     return export_answer(stored.answer, folder, lot=lot, **options)

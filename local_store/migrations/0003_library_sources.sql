@@ -8,6 +8,13 @@ ALTER TABLE library_blocks ADD COLUMN source_facts TEXT;
 ALTER TABLE library_blocks ADD COLUMN content_hash TEXT;
 CREATE INDEX library_blocks_hash ON library_blocks(content_hash) WHERE content_hash IS NOT NULL;
 
+-- Pictures of imported blocks: their content is in blobs (once per SHA-256), the body says
+-- "[[IMAGE:sha256]]" where each one stands. Listed here so that the retention purge keeps them.
+CREATE TABLE library_images (
+    sha256 TEXT PRIMARY KEY,
+    content_type TEXT NOT NULL
+);
+
 -- Drafting index: the blocks' words folded and reduced to a light French stem (plural and common
 -- endings), so "interventions" meets "intervention" and "sécurité" meets "securite". Filled from
 -- Python (the stem is not SQL), kept in step with library_blocks by (rowid, updated_at).

@@ -94,3 +94,46 @@ def test_store_rank_is_accent_and_plural_insensitive(store: Store) -> None:
     repo_library.refresh_index(store)
     again = repo_library.rank(store, text_norm.query(["astreinte"]), 3)
     assert all(b.uuid != found[0][0].uuid for b, _ in again)
+
+
+def test_pictures_are_kept_with_their_block_and_exported(store: Store, tmp_path: Path) -> None:
+    import docx
+    from PIL import Image
+
+    from app.drafting.outline import Outline, OutlineSection, OutlineSource
+    from app.export.memoire import MemoireInput, write_memoire
+    from tests.drafting.builders import analysis, example_profile
+
+    png = tmp_path / "plan.png"
+    Image.new("RGB", (300, 200), (40, 90, 160)).save(png)
+    d = docx.Document()
+    d.add_paragraph("Acheteur : Ville de Test")
+    d.add_heading("Installation de chantier", 1)
+    d.add_paragraph("Le plan d'installation ci-dessous montre les accès, la base vie et les stockages.")
+    d.add_picture(str(png))
+    path = tmp_path / "ancien.docx"
+    d.save(str(path))
+
+    report = library.import_file(store, path)
+    assert report.images == 1
+    body = report.added[0].body
+    sha = next(line[8:-2] for line in body.splitlines() if line.startswith("[[IMAGE:"))
+    assert repo_library.image_data(store, sha) == png.read_bytes()
+    # Re-imported: nothing new, the picture is stored once.
+    assert library.import_file(store, path).added == []
+
+    outline = Outline(OutlineSource.CRITERIA, [OutlineSection(key="1", title="Installation", level=1)])
+    out = tmp_path / "memoire.docx"
+    write_memoire(
+        MemoireInput(
+            analysis(),
+            example_profile(),
+            outline,
+            {"1": body},
+            image=lambda h: repo_library.image_data(store, h),
+        ),
+        out,
+    )
+    exported = docx.Document(str(out))
+    assert len(exported.inline_shapes) == 1
+    assert "[[IMAGE" not in "\n".join(p.text for p in exported.paragraphs)

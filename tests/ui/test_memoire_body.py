@@ -35,7 +35,8 @@ def test_tables_and_reused_text_are_shown_not_their_markup(qapp: QApplication) -
     body = (
         "Les moyens mobilisés :\n\n[[TABLE:moyens_materiels]]\n\n"
         + reuse_start("ancien.docx (01/2025), « Moyens »")
-        + "\n\nTexte repris d'un ancien mémoire.\n\n| Matériel | Usage |\n| Grue | Levage |\n\n[[/REPRIS]]"
+        + "\n\nTexte repris d'un ancien mémoire.\n\n| Matériel | Usage |\n| Grue | Levage |\n\n"
+        + f"[[IMAGE:{'ab' * 32}]]\n\n[[/REPRIS]]"
     )
     profile = read_profile_file(EXAMPLE_PROFILE)
     doc = QTextDocument()
@@ -44,6 +45,7 @@ def test_tables_and_reused_text_are_shown_not_their_markup(qapp: QApplication) -
     assert "[[" not in shown and "| Grue" not in shown
     assert profile.moyens_materiels[0].designation in shown  # the table as the export builds it
     assert "Texte repris de ancien.docx (01/2025), « Moyens » — à relire" in shown
+    assert "Illustration du mémoire d'origine" in shown
     assert to_blocks(document_to_body(doc)) == to_blocks(body)  # saved back in the drafting format
     doc = QTextDocument()
     body_to_document(body, doc)  # profile not loaded yet: the table's title, never the token

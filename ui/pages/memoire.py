@@ -59,6 +59,7 @@ def count_words(text: str) -> int:
 # Table frames and reuse marks carry what they stand for in a user property of their format.
 TABLE_PROPERTY = QTextFormat.Property.UserProperty + 1  # "table:references" or "grid"
 REUSE_PROPERTY = QTextFormat.Property.UserProperty + 2  # origin of the reused text, "" for its end
+IMAGE_PROPERTY = QTextFormat.Property.UserProperty + 3  # sha256 of a library picture
 TABLE_LABELS = {
     "references": "Références",
     "moyens_humains": "Moyens humains",
@@ -125,6 +126,13 @@ def body_to_document(body: str, doc: QTextDocument, profile: CompanyProfile | No
                 _insert_table(cursor, header, rows or [["—"] * len(header)], f"table:{block.text}", True)
             cursor.movePosition(QTextCursor.MoveOperation.End)
             continue
+        if block.kind == "image":
+            fmt.setProperty(IMAGE_PROPERTY, block.text)
+            char.setForeground(REUSE_COLOR)
+            cursor.setBlockFormat(fmt)
+            cursor.setCharFormat(char)
+            cursor.insertText("▣ Illustration du mémoire d'origine (insérée à l'export)", char)
+            continue
         if block.kind in ("reuse", "reuse_end"):
             fmt.setProperty(REUSE_PROPERTY, block.text)
             char.setFontItalic(True)
@@ -177,6 +185,12 @@ def document_to_body(doc: QTextDocument) -> str:
                     )
                 out.append(("\n\n" if out else "") + line)
                 previous_bullet = False
+            block = block.next()
+            continue
+        picture = block.blockFormat().property(IMAGE_PROPERTY)
+        if picture and block.text().startswith("▣"):
+            out.append(("\n\n" if out else "") + f"[[IMAGE:{picture}]]")
+            previous_bullet = False
             block = block.next()
             continue
         origin = block.blockFormat().property(REUSE_PROPERTY)
