@@ -37,6 +37,7 @@ class LibraryPage(QWidget):
         self.local_ids: set[str] = set()
         self.current: BlockRow | None = None
         self._notice = ""  # shown above the list once it is refreshed (result of the last action)
+        self.last_import: tuple[int, int] | None = None  # blocks added, already there
         lay = QVBoxLayout(self)
         head = QHBoxLayout()
         head.addWidget(title_label(self.tr("Bibliothèque")))
@@ -216,6 +217,7 @@ class LibraryPage(QWidget):
 
         def done(result: tuple[int, int]) -> None:
             added, there = result
+            self.last_import = result
             self._notice = self.tr("%d bloc(s) ajouté(s), %d déjà dans la bibliothèque.") % (added, there)
             self.status.setText(self._notice)
             self.refresh()
