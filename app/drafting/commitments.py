@@ -31,6 +31,41 @@ _MANDATORY = re.compile(
     r"(?P<end>\s*(?:[;.]|$))",
     re.IGNORECASE,
 )
+# "<sujet> devra/devront <infinitif>" → the future tense ("se dérouleront"), the requirement's own verb.
+_MUST_VERB = re.compile(
+    r"\b(devra|devront|doit|doivent)\s+(?:impérativement\s+|obligatoirement\s+)?(se\s+|s['’])?"
+    r"([a-zà-ÿ]{2,}(?:er|ir|re))\b"
+)
+_IRREGULAR = {
+    "avoir": "aur",
+    "faire": "fer",
+    "aller": "ir",
+    "tenir": "tiendr",
+    "venir": "viendr",
+    "pouvoir": "pourr",
+    "voir": "verr",
+    "devoir": "devr",
+    "recevoir": "recevr",
+    "envoyer": "enverr",
+}
+
+
+_NOT_VERBS = frozenset({"notre", "votre", "entre", "autre", "contre", "outre", "premier", "dernier", "cher"})
+
+
+def _future(infinitive: str, plural: bool) -> str | None:
+    if infinitive in _NOT_VERBS:
+        return None
+    ending = "ont" if plural else "a"
+    if infinitive in _IRREGULAR:
+        return _IRREGULAR[infinitive] + ending
+    if infinitive.endswith(("er", "ir")):
+        return infinitive + ending
+    if infinitive.endswith("re"):
+        return infinitive[:-1] + ending
+    return None
+
+
 _POSSESSIVES = ((r"\bses\b", "nos"), (r"\bson\b", "notre"), (r"\bsa\b", "notre"), (r"\bleurs\b", "nos"))
 
 
@@ -59,6 +94,16 @@ def phrase(text: str) -> str:
         out = _MUST_BE.sub(lambda m: "seront" if m.group(1) in ("devront", "doivent") else "sera", out)
         changed = True
 
+    def future(m: re.Match[str]) -> str:
+        verb = _future(m.group(3), m.group(1) in ("devront", "doivent"))
+        if verb is None:
+            return m.group(0)
+        return f"{m.group(2) or ''}{verb}"
+
+    conjugated = _MUST_VERB.sub(future, out)
+    if conjugated != out:
+        out, changed = conjugated, True
+
     def mandatory(m: re.Match[str]) -> str:
         return f"{m.group('lead')}nous garantissons {_lower_first(m.group('np'))}{m.group('rest')}{m.group('end')}"
 
@@ -73,7 +118,9 @@ def phrase(text: str) -> str:
 
 def commitment(req: Requirement) -> str:
     """ "Conformément à l'article 4.2 du CCTP, nous nous engageons à …." """
-    return f"Conformément à {req.reference}, {phrase(req.text)}."
+    reference = req.reference
+    reference = "au " + reference[3:] if reference.startswith("le ") else "à " + reference
+    return f"Conformément {reference}, {phrase(req.text)}."
 
 
 def section_commitments(requirements: list[Requirement], key: str) -> list[str]:
