@@ -29,8 +29,15 @@ STOPWORDS: frozenset[str] = frozenset(
 )
 
 
+_ACCENTS = str.maketrans("àâäáãåçéèêëíìîïñóòôöõúùûüýÿ’", "aaaaaaceeeeiiiinooooouuuuyy'")
+
+
 def fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.lower().replace("œ", "oe").replace("æ", "ae"))
+    """Lower case without accents (a translation table for French letters; NFKD for the rest)."""
+    out = text.lower().replace("œ", "oe").replace("æ", "ae").translate(_ACCENTS)
+    if out.isascii():
+        return out
+    decomposed = unicodedata.normalize("NFKD", out)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
