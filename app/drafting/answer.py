@@ -11,7 +11,7 @@ from datetime import datetime
 from app.domain.analysis import Analysis
 from app.domain.document import PieceText
 from app.domain.profile import CompanyProfile
-from app.drafting.body import strip_markers, strip_reuse_marks
+from app.drafting.body import REUSE_RE, strip_markers, strip_reuse_marks
 from app.drafting.checklist import Checklist, build_checklist
 from app.drafting.gonogo import PARIS, GoNoGo, evaluate, is_works, similar_references
 from app.drafting.offline import DraftContext, LibraryText, draft_section, plan_reuse
@@ -109,6 +109,13 @@ def draft_missing(outline: Outline, ctx: DraftContext, bodies: dict[str, str]) -
     once); then, in the mémoire's order, a sentence already written in an earlier section is left out
     of a drafted one (no sentence twice in one mémoire)."""
     missing = [s for s in outline.sections if not bodies.get(s.key)]
+    # Blocks already reused in the sections kept (their marks) are not used a second time.
+    ctx.used_origins |= {
+        m.group(1)
+        for body in bodies.values()
+        for line in body.splitlines()
+        if (m := REUSE_RE.match(line.strip()))
+    }
     # A heading that introduces its sub-sections takes one block (its overview), a question two.
     plan_reuse([(s, 1 if outline.children(s) and not s.prompts else 2) for s in missing], ctx)
     for s in missing:

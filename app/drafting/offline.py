@@ -91,7 +91,7 @@ def plan_reuse(sections: Sequence[tuple[OutlineSection, int]], ctx: DraftContext
     chosen: dict[int, list[Proposal]] = {}
     for score, i, p in pairs:
         got = chosen.setdefault(i, [])
-        if p.ident in ctx.used or len(got) >= sections[i][1]:
+        if p.ident in ctx.used or p.origin in ctx.used_origins or len(got) >= sections[i][1]:
             continue
         if got and score < got[0].score * 0.75:
             continue  # a distant second says little more

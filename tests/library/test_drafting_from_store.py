@@ -44,3 +44,21 @@ def test_store_library_feeds_the_draft_and_a_moved_requirement_follows(store: St
     elsewhere = {line for k, body in again.answer.bodies.items() if k != "2.2" for line in body.splitlines()}
     marks = [line for line in text.splitlines() if line.startswith("[[REPRIS:")]
     assert marks and not set(marks) & elsewhere
+
+
+def test_sections_drafted_later_do_not_take_a_block_already_used(store: Store) -> None:
+    for path in sorted((EXAMPLE / "library").glob("*.docx")):
+        library.import_file(store, path)
+    uuid = consultations.import_dce(store, [EXAMPLE / "dce.zip"], workers=1).consultation_uuid
+    profile_service.import_file(store, EXAMPLE / "profile.json")
+    first = proposals.draft_consultation(store, uuid, "offline")
+    kept = first.answer.bodies["3.1"]
+    # The user empties every section but 3.1; drafting again must not reuse 3.1's block elsewhere.
+    for key in first.answer.bodies:
+        if key != "3.1":
+            proposals.save_section_text(store, first, key, "")
+    again = proposals.open_answer(store, uuid)
+    mark = next(line for line in kept.splitlines() if line.startswith("[[REPRIS:"))
+    others = [body for key, body in again.answer.bodies.items() if key != "3.1"]
+    assert again.answer.bodies["3.1"] == kept
+    assert not any(mark in body for body in others)
