@@ -58,6 +58,24 @@ def test_odt_and_pdf_are_read(tmp_path: Path) -> None:
     with pytest.raises(InvalidInput):
         read_document("notes.txt", b"hello")
 
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=11)
+    for line in (
+        "Acheteur : Ville de Test",
+        "1. Gestion des dechets",
+        "Les dechets sont tries sur le chantier dans des bennes par flux, puis valorises.",
+        "2. Planning des travaux",
+        "Le planning distingue la preparation, les travaux et la reception des ouvrages.",
+    ):
+        pdf.multi_cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
+    doc = read_document("ancien.pdf", bytes(pdf.output()))
+    assert doc.facts == {"buyer": "Ville de Test"}
+    assert [b.title for b in doc.blocks] == ["Gestion des dechets", "Planning des travaux"]
+    assert doc.blocks[1].tags[0] == "planning"
+
 
 def test_import_twice_adds_nothing_and_merge_split_retag(store: Store) -> None:
     first = library.import_file(store, WORKS)
