@@ -247,6 +247,44 @@ def move_requirement(
     refresh_coverage(answer)
 
 
+@dataclass(frozen=True)
+class LibraryProposal:
+    title: str
+    score: float
+    origin: str
+    body: str  # the block's text adapted to this consultation (buyer, object, site; dates to give)
+
+
+def library_proposals(
+    store: Store, consultation_uuid: str, key: str, lot: int | None = None, limit: int = 8
+) -> list[LibraryProposal]:
+    """The library blocks that best answer one section (its title, question, criterion and mapped
+    requirements), best first, with their score and origin: what the editor proposes to insert."""
+    from app.drafting.gonogo import is_works
+    from app.drafting.requirements import extract_requirements, map_requirements
+    from app.drafting.reuse import StoreIndex, adapt, propose
+    from local_store import repo_requirements
+
+    analysis, pieces, _company = _load_inputs(store, consultation_uuid)
+    plan = build_outline(analysis, pieces)
+    section = plan.find(key)
+    if section is None:
+        raise UserError(f"Section « {key} » introuvable dans le plan du mémoire.")
+    requirements = extract_requirements(pieces)
+    map_requirements(requirements, plan, repo_requirements.moves(store, consultation_uuid, lot))
+    texts = [r.text for r in requirements if r.section_key == key]
+    found = propose(section, StoreIndex(store), texts, works=is_works(analysis, pieces), limit=limit)
+    return [
+        LibraryProposal(
+            p.block.title,
+            p.score,
+            p.origin,
+            adapt(p.block.body, getattr(p.block, "source_facts", None), analysis).text,
+        )
+        for p in found
+    ]
+
+
 def outline_questions(store: Store, consultation_uuid: str) -> dict[str, str]:
     """Section key → the buyer's question, for the sections whose title was turned into a statement
     (or that carry questions): shown as a reminder under the title in the editor. No drafting."""

@@ -62,3 +62,16 @@ def test_sections_drafted_later_do_not_take_a_block_already_used(store: Store) -
     others = [body for key, body in again.answer.bodies.items() if key != "3.1"]
     assert again.answer.bodies["3.1"] == kept
     assert not any(mark in body for body in others)
+
+
+def test_the_editor_is_offered_the_blocks_that_fit_a_section(store: Store) -> None:
+    for path in sorted((EXAMPLE / "library").glob("*.docx")):
+        library.import_file(store, path)
+    uuid = consultations.import_dce(store, [EXAMPLE / "dce.zip"], workers=1).consultation_uuid
+    profile_service.import_file(store, EXAMPLE / "profile.json")
+    offered = proposals.library_proposals(store, uuid, "3.2")
+    assert offered[0].title == "Réduction des nuisances : bruit et poussière"
+    assert offered[0].score > offered[-1].score
+    assert offered[0].origin.startswith("memoire_travaux_groupe_scolaire_2025.docx (01/2025)")
+    people = proposals.library_proposals(store, uuid, "2.1")[0]
+    assert people.title == "Équipe affectée à l'opération"

@@ -44,7 +44,7 @@ from app.domain.profile import CompanyProfile
 from app.drafting.body import REUSE_END, TABLE_RE, reuse_start, table_token, to_blocks
 from app.drafting.markers import MARKER_RE
 from app.export import pagecount
-from ui.backend import BlockRow, SectionRow
+from ui.backend import SectionRow
 from ui.context import AppContext
 from ui.operations import Lane, Operation
 from ui.style import FRENCH, MARKER_BG
@@ -597,22 +597,37 @@ class MemoireTab(QWidget):
             self._draft_op.cancel()
 
     def insert_from_library(self) -> None:
-        backend = self.ctx.backend
+        backend, uuid = self.ctx.backend, self.uuid
+        key = self.current.uuid if self.current else ""
+
+        def work(_c: object) -> list[tuple[str, str]]:
+            from app.services import proposals
+
+            # The blocks that fit this section first (score and origin), then the whole library.
+            try:
+                best = proposals.library_proposals(backend._require_store(), uuid, key) if key else []
+            except Exception:  # no analysis or profile yet: the plain list still helps
+                best = []
+            out = [(f"★ {p.score:.1f} — {p.title} ({p.origin})".replace(".", ",", 1), p.body) for p in best]
+            shown = {p.title for p in best}
+            out += [(b.title, b.body) for b in backend.blocks("") if b.title not in shown]
+            return out
+
         self.ctx.runner.run(
             self.tr("Bibliothèque"),
-            lambda _c: backend.blocks(""),
+            work,
             on_success=self._pick_block,
             on_failure=lambda m: self.message.emit(m, "error"),
         )
 
-    def _pick_block(self, blocks: list[BlockRow]) -> None:
+    def _pick_block(self, blocks: list[tuple[str, str]]) -> None:
         if not blocks:
             self.message.emit(self.tr("La bibliothèque est vide."), "info")
             return
-        names = [b.title for b in blocks]
+        names = [label for label, _ in blocks]
         name, ok = QInputDialog.getItem(self, self.tr("Insérer un bloc"), self.tr("Bloc :"), names, 0, False)
         if ok:
-            self.insert_block(blocks[names.index(name)].body)
+            self.insert_block(blocks[names.index(name)][1])
 
     def insert_block(self, body: str) -> None:
         self.editor.textCursor().insertText(body)
