@@ -24,6 +24,7 @@ GROUP BY c.uuid ORDER BY c.analyzed_at
 _USED_SHAS = """
 SELECT sha256 FROM pieces WHERE sha256 IS NOT NULL
 UNION SELECT blob_sha256 FROM admin_documents WHERE blob_sha256 IS NOT NULL
+UNION SELECT sha256 FROM library_images
 """
 _ORPHAN_BLOBS = f"SELECT sha256, size FROM blobs WHERE sha256 NOT IN ({_USED_SHAS})"
 _ORPHAN_EXTRACTIONS = f"SELECT sha256 FROM extractions WHERE sha256 NOT IN ({_USED_SHAS})"

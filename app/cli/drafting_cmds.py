@@ -46,10 +46,14 @@ def _export_options(args: argparse.Namespace) -> dict[str, Any]:
         options["template"] = template
     if args.logo:
         options["logo"] = Path(args.logo)
+    if getattr(args, "annexe", False):
+        options["annex"] = True
     return options
 
 
 def _print_result(answer: Any, result: Any) -> None:
+    from app.export import pagecount
+
     g = answer.gonogo
     print(f"Go / no-go : {g.verdict.value}")
     for c in g.checks:
@@ -63,7 +67,9 @@ def _print_result(answer: Any, result: Any) -> None:
     print(f"Plan du mémoire ({answer.outline.source.value}) : {len(answer.outline.sections)} sections")
     if answer.outline.note:
         print(f"  ! {answer.outline.note}")
-    print(f"Mémoire : environ {result.memoire.estimated_pages} pages")
+    pages = result.memoire.pages
+    body = f" (corps du mémoire : {pagecount.describe(pages.body)})" if pages else ""
+    print(f"Mémoire : environ {result.memoire.estimated_pages} pages{body}")
     print(f"Fichiers écrits dans {result.folder} :")
     for f in result.files:
         print(f"  {f.name}")
@@ -81,7 +87,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from app.analysis.fiche import render_fiche
     from app.dce.reader import read_dce
     from app.domain.fsutil import atomic_write_text
-    from app.services import proposals
+    from app.services import library, proposals
     from app.services.consultations import run_engine
     from app.services.profile import read_profile_file
 
@@ -97,13 +103,25 @@ def cmd_demo(args: argparse.Namespace) -> int:
         out / "analysis.json", json.dumps(analysis.to_contract(), ensure_ascii=False, indent=2), mode=0o644
     )
     atomic_write_text(out / "fiche.txt", analysis.fiche or render_fiche(analysis), mode=0o644)
-    answer = proposals.answer_offline(analysis, outcome.pieces, profile)
+    blocks = library.example_blocks()
+    answer = proposals.answer_offline(analysis, outcome.pieces, profile, blocks)
     result = proposals.export_all(answer, out, lot=args.lot, **_export_options(args))
     print(
         f"Démonstration sur le DCE d'exemple ({analysis.reference or dce.name}) et le profil {profile.display_name}."
     )
     print("Fichiers : analysis.json, fiche.txt")
     _print_result(answer, result)
+    from app.export.memoire_figures import figures
+
+    used = sum(len(v) for v in answer.reused.values())
+    print(f"Bibliothèque d'exemple : {len(blocks)} blocs, {used} repris dans le mémoire (à relire)")
+    for key, chosen in answer.reused.items():
+        for p in chosen:
+            print(f"  § {key} ← {p.origin} (score {p.score:.2f})")
+    print("Mémoire remis à l'acheteur (memoire.docx) :")
+    keys = [s.key for s in answer.outline.sections]
+    for line in figures(result.folder / "memoire.docx", answer.requirements, keys).lines():
+        print(f"  {line}")
     return EXIT_OK
 
 
@@ -167,8 +185,16 @@ def cmd_export(args: argparse.Namespace) -> int:
     store = open_cli_store()
     try:
         uuid = _consultation(store, args.consultation)
+        from local_store import repo_library
+
         stored = proposals.open_answer(store, uuid, args.lot)
-        result = proposals.export_all(stored.answer, Path(args.out), lot=args.lot, **_export_options(args))
+        result = proposals.export_all(
+            stored.answer,
+            Path(args.out),
+            lot=args.lot,
+            image=lambda sha: repo_library.image_data(store, sha),
+            **_export_options(args),
+        )
         _print_result(stored.answer, result)
     finally:
         store.close()
@@ -187,6 +213,11 @@ def _add_export_options(p: argparse.ArgumentParser) -> None:
         "--template", metavar="PATH", help="modèle Word de l'entreprise (.docx ou .dotx) pour le mémoire"
     )
     p.add_argument("--logo", metavar="PATH", help="logo de l'entreprise pour la page de garde")
+    p.add_argument(
+        "--annexe",
+        action="store_true",
+        help="ajouter au mémoire l'annexe « matrice de conformité » (où chaque exigence est traitée)",
+    )
 
 
 def register(subparsers: Any) -> None:

@@ -23,6 +23,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "app.cli.dce_cmds",  # analyze, import, consultations, search
     "app.cli.claude_cmds",  # config set-api-key, usage
     "app.cli.drafting_cmds",  # demo, draft, export
+    "app.cli.library_cmds",  # library import
     "app.cli.account_cmds",  # login, logout, sync
 )
 

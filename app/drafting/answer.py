@@ -11,12 +11,14 @@ from datetime import datetime
 from app.domain.analysis import Analysis
 from app.domain.document import PieceText
 from app.domain.profile import CompanyProfile
-from app.drafting.body import strip_markers
+from app.drafting.body import REUSE_RE, strip_markers, strip_reuse_marks
 from app.drafting.checklist import Checklist, build_checklist
 from app.drafting.gonogo import PARIS, GoNoGo, evaluate, is_works, similar_references
-from app.drafting.offline import DraftContext, LibraryText, draft_section
+from app.drafting.offline import DraftContext, LibraryText, draft_section, plan_reuse
 from app.drafting.outline import Outline, build_outline
+from app.drafting.repetition import drop_repeats
 from app.drafting.requirements import Requirement, compute_coverage, extract_requirements, map_requirements
+from app.drafting.reuse import LibraryIndex, Proposal
 from app.drafting.tables import expand_tables
 
 
@@ -31,6 +33,7 @@ class Answer:
     checklist: Checklist
     similar_references: list[int] = field(default_factory=list)
     works: bool = False
+    reused: dict[str, list[Proposal]] = field(default_factory=dict)  # section key → library blocks used
 
 
 def section_texts(answer: Answer) -> dict[str, str]:
@@ -38,7 +41,7 @@ def section_texts(answer: Answer) -> dict[str, str]:
     by_key: dict[str, str] = {}
     for s in answer.outline.sections:
         body = answer.bodies.get(s.key, "")
-        by_key[s.key] = strip_markers(expand_tables(body, answer.profile))
+        by_key[s.key] = strip_markers(expand_tables(strip_reuse_marks(body), answer.profile))
     return by_key
 
 
@@ -53,11 +56,18 @@ def prepare_answer(
     library: Sequence[LibraryText] = (),
     now: datetime | None = None,
     bodies: dict[str, str] | None = None,
+    index: LibraryIndex | None = None,
+    moves: dict[str, str] | None = None,
 ) -> Answer:
-    """`bodies`: sections already written (kept); the others are drafted offline."""
+    """`bodies`: sections already written (kept); the others are drafted offline.
+
+    `index`: the library's search index (the store's); built from `library` when None.
+    `moves`: requirement key → section key where the user put it (Exigences)."""
     now = now or datetime.now(PARIS)
     outline = build_outline(analysis, pieces)
     similar = similar_references(analysis, pieces, profile)
+    requirements = extract_requirements(pieces)
+    map_requirements(requirements, outline, moves)
     ctx = DraftContext(
         profile=profile,
         analysis=analysis,
@@ -66,13 +76,11 @@ def prepare_answer(
         today=now.date(),
         primary_themes={s.theme for s in outline.sections if not outline.children(s)},
         works=is_works(analysis, pieces),
+        index=index,
+        requirements=requirements,
     )
     drafted = dict(bodies or {})
-    for s in outline.sections:
-        if not drafted.get(s.key):
-            drafted[s.key] = draft_section(s, ctx, outline.children(s))
-    requirements = extract_requirements(pieces)
-    map_requirements(requirements, outline)
+    new_keys = draft_missing(outline, ctx, drafted)
     gonogo = evaluate(analysis, pieces, profile, now=now)
     deadline_day = now.date()
     if analysis.deadline:
@@ -88,6 +96,36 @@ def prepare_answer(
         checklist=build_checklist(analysis, profile, on=deadline_day, today=now.date()),
         similar_references=similar,
         works=is_works(analysis, pieces),
+        reused={k: v for k, v in ctx.reused.items() if k in new_keys and v},
     )
     refresh_coverage(answer)
     return answer
+
+
+def draft_missing(outline: Outline, ctx: DraftContext, bodies: dict[str, str]) -> set[str]:
+    """Draft the sections without text into `bodies`; returns their keys.
+
+    The library blocks are chosen for all of them at once (plan_reuse: best pairs first, each block
+    once); then, in the mémoire's order, a sentence already written in an earlier section is left out
+    of a drafted one (no sentence twice in one mémoire)."""
+    missing = [s for s in outline.sections if not bodies.get(s.key)]
+    # Blocks already reused in the sections kept (their marks) are not used a second time.
+    ctx.used_origins |= {
+        m.group(1)
+        for body in bodies.values()
+        for line in body.splitlines()
+        if (m := REUSE_RE.match(line.strip()))
+    }
+    # A heading that introduces its sub-sections takes one block (its overview), a question two.
+    plan_reuse([(s, 1 if outline.children(s) and not s.prompts else 2) for s in missing], ctx)
+    for s in missing:
+        bodies[s.key] = draft_section(s, ctx, outline.children(s))
+    keys = {s.key for s in missing}
+    seen: set[str] = set()
+    for s in outline.sections:
+        body = bodies.get(s.key, "")
+        if s.key in keys:
+            bodies[s.key] = drop_repeats(body, seen)
+        else:
+            drop_repeats(body, seen)  # written by the user: kept as is, its sentences are known
+    return keys

@@ -6,30 +6,33 @@ profile (or a library block the company wrote); what is missing becomes a visibl
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Protocol
 
 from app.domain.analysis import Analysis
 from app.domain.profile import CompanyProfile, InsuranceKind
-from app.drafting.body import table_token
+from app.drafting.body import strip_markers, table_token
+from app.drafting.commitments import section_commitments
 from app.drafting.gonogo import is_works
 from app.drafting.markers import marker
 from app.drafting.outline import OutlineSection, is_question
-from app.drafting.text import fold, stems_of
+from app.drafting.requirements import Requirement
+from app.drafting.reuse import (
+    MAX_BLOCKS,
+    THRESHOLD,
+    LibraryIndex,
+    LibraryText,
+    ListIndex,
+    Proposal,
+    propose,
+    reused_text,
+)
+from app.drafting.text import fold
 from app.drafting.themes import Theme, themes_of
 
-
-class LibraryText(Protocol):
-    """A reusable block of the company's library (local_store.repo_library.LibraryBlock fits)."""
-
-    @property
-    def title(self) -> str: ...
-    @property
-    def tags(self) -> list[str]: ...
-    @property
-    def body(self) -> str: ...
+__all__ = ["DraftContext", "LibraryText", "draft_section", "plan_reuse"]
 
 
 @dataclass
@@ -41,6 +44,17 @@ class DraftContext:
     today: date = field(default_factory=date.today)
     primary_themes: set[Theme] = field(default_factory=set)  # themes some section of the outline answers
     works: bool | None = None  # marché de travaux; None: read from the object
+    index: LibraryIndex | None = None  # the library's search index (built from `library` when None)
+    requirements: list[Requirement] = field(default_factory=list)  # mapped to sections
+    used: set[str] = field(default_factory=set)  # library blocks already in this mémoire
+    reused: dict[str, list[Proposal]] = field(default_factory=dict)  # section key → blocks it took
+    planned: dict[str, list[Proposal]] | None = None  # plan_reuse(): blocks chosen for the whole outline
+    used_origins: set[str] = field(default_factory=set)  # reuse marks already in the other sections
+
+    def library_index(self) -> LibraryIndex | None:
+        if self.index is None and self.library:
+            self.index = ListIndex(self.library)
+        return self.index
 
     @property
     def deadline(self) -> date | None:
@@ -60,18 +74,48 @@ def _eur(value: float) -> str:
     return f"{value:,.0f} € HT".replace(",", "\u202f")
 
 
-def _library_for(section: OutlineSection, ctx: DraftContext, limit: int = 2) -> list[LibraryText]:
-    """Blocks tagged with the section's theme, or whose title shares words with the heading."""
-    heading = stems_of(f"{section.title} {section.criterion or ''}")
-    scored: list[tuple[int, int, LibraryText]] = []
-    for i, block in enumerate(ctx.library):
-        tags = {t.strip().lower() for t in block.tags}
-        score = 3 if section.theme.value in tags else 0
-        score += len(heading & stems_of(block.title))
-        if score >= 2:
-            scored.append((score, -i, block))
-    scored.sort(key=lambda t: (t[0], t[1]), reverse=True)
-    return [b for _, _, b in scored[:limit]]
+def _candidates(section: OutlineSection, ctx: DraftContext) -> list[Proposal]:
+    index = ctx.library_index()
+    if index is None:
+        return []
+    reqs = [r.text for r in ctx.requirements if r.section_key == section.key]
+    return [p for p in propose(section, index, reqs, works=ctx.is_works) if p.score >= THRESHOLD]
+
+
+def plan_reuse(sections: Sequence[tuple[OutlineSection, int]], ctx: DraftContext) -> None:
+    """Choose the library blocks of every section at once: the best (section, block) pairs first, each
+    block once in the mémoire, at most `limit` blocks per section (a second one only when it fits
+    nearly as well as the first). `sections`: (section, limit)."""
+    pairs = [(p.score, i, p) for i, (section, _) in enumerate(sections) for p in _candidates(section, ctx)]
+    pairs.sort(key=lambda t: (-t[0], t[1]))
+    chosen: dict[int, list[Proposal]] = {}
+    for score, i, p in pairs:
+        got = chosen.setdefault(i, [])
+        if p.ident in ctx.used or p.origin in ctx.used_origins or len(got) >= sections[i][1]:
+            continue
+        if got and score < got[0].score * 0.75:
+            continue  # a distant second says little more
+        got.append(p)
+        ctx.used.add(p.ident)
+    ctx.planned = {sections[i][0].key: got for i, got in chosen.items()}
+
+
+def _library_for(section: OutlineSection, ctx: DraftContext, limit: int = MAX_BLOCKS) -> list[Proposal]:
+    """The best library blocks for the section above the threshold, not used elsewhere in the mémoire."""
+    if ctx.planned is not None and section.key in ctx.planned:
+        chosen = ctx.planned[section.key]
+    else:
+        chosen = []
+        for p in _candidates(section, ctx):
+            if p.ident in ctx.used or p.origin in ctx.used_origins or len(chosen) >= limit:
+                continue
+            if chosen and p.score < chosen[0].score * 0.75:
+                break
+            chosen.append(p)
+        for p in chosen:
+            ctx.used.add(p.ident)
+    ctx.reused[section.key] = chosen
+    return chosen
 
 
 def _presentation(ctx: DraftContext, section: OutlineSection) -> list[str]:
@@ -167,9 +211,12 @@ def _materiels(ctx: DraftContext, section: OutlineSection) -> list[str]:
     return ["Les moyens matériels mobilisables sont les suivants :", table_token("moyens_materiels")]
 
 
+_PLANNING_FACT = "planning prévisionnel : durée de préparation, durée d'exécution par phase, jalons"
+
+
 def _planning(ctx: DraftContext, section: OutlineSection) -> list[str]:
     out = ["Planning prévisionnel, à ajuster avec l'acheteur pendant la période de préparation :"]
-    out.append(marker("planning prévisionnel : durée de préparation, durée d'exécution par phase, jalons"))
+    out.append(marker(_PLANNING_FACT))
     out.append("Moyens de respect des délais : " + marker("mesures de suivi et de rattrapage des délais"))
     return out
 
@@ -323,32 +370,56 @@ _COMBINABLE = (Theme.METHODOLOGIE, Theme.ORGANISATION, Theme.MOYENS_MATERIELS)
 def draft_section(section: OutlineSection, ctx: DraftContext, children: Sequence[OutlineSection] = ()) -> str:
     """The body of one section (plain-text form of app.drafting.body).
 
-    A heading whose sub-sections carry the answer only introduces them (no repeated content).
+    The profile's facts (templates), the company's past answers that fit (library, marked for review)
+    and the CCTP's requirements mapped to the section, each as a commitment with its reference.
+    A heading whose sub-sections carry the answer introduces them.
     """
     if children and not section.prompts:
         lines = [f"Cette partie répond à « {section.title} » et se décompose comme suit :"]
         for child in children:
             weight = f" ({child.weight_percent:g} %)" if child.weight_percent is not None else ""
             lines.append(f"- {child.title}{weight}")
+        lines.extend(reused_text(p, ctx.analysis) for p in _library_for(section, ctx, limit=1))
+        lines.extend(section_commitments(ctx.requirements, section.key))
         return "\n\n".join(lines)
-    themes = themes_of(section.title, " ".join(section.prompts))
+    asked = section.question or section.title
+    themes = themes_of(asked, " ".join(section.prompts))
     if themes[0] is not section.theme:
         themes = [section.theme]
     chosen = themes[:1]
     second = themes[1] if len(themes) > 1 else None
     if second and themes[0] in _COMBINABLE and second in _COMBINABLE and second not in ctx.primary_themes:
         chosen.append(second)  # not answered elsewhere in the outline: answered here
-    paragraphs: list[str] = []
+    template: list[str] = []
     for theme in chosen:
-        paragraphs.extend(_TEMPLATES[theme](ctx, section))
-    for block in _library_for(section, ctx):
-        paragraphs.append(block.body.strip())
+        template.extend(_TEMPLATES[theme](ctx, section))
+    reused = _library_for(section, ctx)
+    commitments = section_commitments(ctx.requirements, section.key)
+    paragraphs: list[str] = []
+    if reused:
+        # The past answer says how; the template's empty prompts ("Exécution : [à compléter…]") would only
+        # repeat the question. Facts from the profile (tables, certifications, names) stay.
+        # The durations of this job's phases are a fact only the company can give: that marker stays.
+        kept = [p for p in template if _has_facts(p) or _PLANNING_FACT in p]
+        # An introduction ("… s'organise en trois temps :") whose list went goes too.
+        paragraphs.extend(
+            p
+            for i, p in enumerate(kept)
+            if not p.endswith(":") or (i + 1 < len(kept) and kept[i + 1].startswith(("- ", "[[TABLE:")))
+        )
+        paragraphs.extend(reused_text(p, ctx.analysis) for p in reused)
+    else:
+        paragraphs.extend(template)
+    paragraphs.extend(commitments)
+    answered = bool(reused or commitments)
     for prompt in section.prompts:
-        paragraphs.append(marker(f"réponse à la question « {prompt.rstrip(' ?')} »"))
-    if not section.prompts and is_question(section.title):
-        paragraphs.append(marker(f"réponse précise à « {section.title.rstrip(' ?')} »"))
+        if not answered:
+            paragraphs.append(marker(f"réponse à la question « {prompt.rstrip(' ?')} »"))
+    if not answered and not section.prompts and is_question(asked):
+        paragraphs.append(marker(f"réponse précise à « {asked.rstrip(' ?')} »"))
     elif (
-        not section.prompts
+        not answered
+        and not section.prompts
         and section.criterion
         and fold(section.criterion) == fold(section.title)
         and theme_templates_only(chosen)
@@ -358,6 +429,15 @@ def draft_section(section: OutlineSection, ctx: DraftContext, children: Sequence
     if not paragraphs:
         paragraphs.append(marker(f"réponse sur « {section.title} »"))
     return "\n\n".join(paragraphs)
+
+
+def _has_facts(paragraph: str) -> bool:
+    """A template paragraph that says something once its markers are taken out (not "Contrôles : [..]")."""
+    if paragraph.startswith("[[TABLE:"):
+        return True
+    if re.match(r"^(?:- )?[^:\[]{0,60}:\s*\[à compléter", paragraph):
+        return False  # "Moyens de respect des délais : [à compléter : …]": a label over a blank
+    return len(strip_markers(paragraph).replace(":", " ").split()) >= 5
 
 
 def theme_templates_only(themes: Sequence[Theme]) -> bool:

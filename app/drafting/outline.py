@@ -33,6 +33,7 @@ class OutlineSection:
     prompts: list[str] = field(default_factory=list)  # the cadre's questions under this heading
     source_file: str | None = None
     source_page: int | None = None
+    question: str | None = None  # the buyer's wording when the title was turned into a statement
 
 
 @dataclass
@@ -81,6 +82,45 @@ def is_question(title: str) -> bool:
     return title.rstrip().endswith("?") or _IMPERATIVE.search(fold(title)) is not None
 
 
+# "Décrivez l'…", "Le candidat présentera les …", "Merci de préciser le …": the asking words, then an article.
+_ASKING = re.compile(
+    r"^(?:(?:le candidat|le soumissionnaire|vous)\s+)?(?:merci de\s+|veuillez\s+)?"
+    r"(?:d[ée]cri(?:vez|re|ra)|pr[ée]sente(?:z|r|ra)|liste(?:z|r|ra)|pr[ée]cise(?:z|r|ra)|indique(?:z|r|ra)|"
+    r"d[ée]taille(?:z|r|ra)|justifie(?:z|r|ra)|explique(?:z|r|ra)|fourni(?:ssez|r|ra)|joigne(?:z)?|propose(?:z|r|ra)|"
+    r"d[ée]montre(?:z|r|ra)|exposez?)\s+",
+    re.IGNORECASE,
+)
+_ARTICLE_START = re.compile(
+    r"^(?:l['’]|le\s+|la\s+|les\s+|un\s+|une\s+|des\s+|vos\s+|votre\s+)", re.IGNORECASE
+)
+_AND_ARTICLE = re.compile(r"\b(et|ainsi que)\s+(?:(?:les|le|la|vos|votre)\s+|l['’])", re.IGNORECASE)
+_NUMBER_PREFIX = re.compile(
+    r"^\s*(?:(?:question|q)\s*n?[°o]?\s*)?\d{1,2}(?:\.\d{1,2}){0,3}\s*[.)]?\s*(?:[-–—:]\s*)?", re.IGNORECASE
+)
+
+
+def statement_title(title: str) -> str:
+    """The buyer's question as a heading that states what the section holds:
+    "1.1 Décrivez l'organisation du chantier en site occupé et les mesures de sécurité des usagers."
+    → "1.1 Organisation du chantier en site occupé et mesures de sécurité des usagers".
+    A title that is not a question, or not one of the usual forms, is returned unchanged."""
+    prefix_match = _NUMBER_PREFIX.match(title)
+    prefix = prefix_match.group(0) if prefix_match else ""
+    text = title[len(prefix) :].strip()
+    asked = _ASKING.match(text)
+    if not asked:
+        return title
+    rest = _ARTICLE_START.sub("", text[asked.end() :].strip())
+    rest = _AND_ARTICLE.sub(lambda m: f"{m.group(1)} ", rest).rstrip(" .?;:")
+    # A detail in brackets at the end ("(CV du conducteur…)") stays in the question under the title.
+    shorter = re.sub(r"\s*\([^()]*\)$", "", rest)
+    if shorter != rest and len(shorter.split()) >= 3 and "," not in rest[len(shorter) :]:
+        rest = shorter
+    if len(rest.split()) < 2:
+        return title
+    return f"{prefix}{rest[:1].upper()}{rest[1:]}"
+
+
 def is_price_criterion(name: str) -> bool:
     """Price is answered in the DPGF/BPU, not in the mémoire."""
     folded = fold(name)
@@ -124,7 +164,10 @@ def cadre_outline(pieces: list[PieceText], analysis: Analysis | None = None) -> 
     _number(sections)
     parents: dict[int, OutlineSection] = {}
     for s in sections:
-        s.theme = theme_of(s.title, " ".join(s.prompts))
+        statement = statement_title(s.title)
+        if statement != s.title:
+            s.question, s.title = s.title, statement
+        s.theme = theme_of(s.question or s.title, " ".join(s.prompts))
         s.weight_percent = _weight_in(s.title)
         parent = parents.get(s.level - 1)
         # A question under a scored heading answers that heading's criterion.

@@ -6,6 +6,7 @@ it is mapped to. It is a reading aid for the bid writer, not a verdict.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -121,6 +122,24 @@ class Requirement:
     section_title: str | None = None
     coverage: Coverage = Coverage.NON_COUVERTE
     matched_terms: list[str] = field(default_factory=list)
+    article: str | None = None  # "4.2", "Article 3": the clause of the piece it is in
+    lot: str | None = None  # "lot n° 1" when the piece speaks per lot
+    moved: bool = False  # the user put it in this section (Exigences)
+
+    @property
+    def key(self) -> str:
+        """Stable across readings of the same DCE: the hash of the folded text."""
+        return requirement_key(self.text)
+
+    @property
+    def reference(self) -> str:
+        """ "l'article 4.2 du CCTP (lot n° 1)", "le CCTP (p. 3)": how the mémoire cites it."""
+        piece = {PieceKind.CCTP: "CCTP", PieceKind.CCP: "CCP"}.get(self.origin, "cadre de réponse")
+        lot = f" ({self.lot})" if self.lot else ""
+        if self.article:
+            return f"l'article {self.article} du {piece}{lot}"
+        page = f", p.\u00a0{self.page}" if self.page else ""
+        return f"le {piece}{lot}{page}"
 
     @property
     def section_label(self) -> str:
@@ -131,7 +150,16 @@ class Requirement:
         return title if title.startswith(self.section_key) else f"{self.section_key} {title}".strip()
 
 
+def requirement_key(text: str) -> str:
+    return hashlib.sha256(re.sub(r"\W+", " ", fold(text)).strip().encode()).hexdigest()[:16]
+
+
 _SOURCE_KINDS = (PieceKind.CADRE_REPONSE, PieceKind.CCTP, PieceKind.CCP)
+# A clause's title: "Article 4.2 – Horaires", "4.2 Horaires", "ARTICLE 3 :" → its number.
+_ARTICLE = re.compile(
+    r"^\s*(?:article\s+)?(\d{1,2}(?:\.\d{1,2}){0,3})\s*[.)]?\s*(?:[-–—:]\s*)?\S", re.IGNORECASE
+)
+_LOT_TITLE = re.compile(r"^\s*lot\s*n?\s*[°o]?\s*(\d{1,2})\b", re.IGNORECASE)
 
 
 def _sentences(text: str) -> list[str]:
@@ -209,9 +237,21 @@ def extract_requirements(pieces: list[PieceText]) -> list[Requirement]:
         (p for p in pieces if p.kind in _SOURCE_KINDS), key=lambda p: _SOURCE_KINDS.index(p.kind)
     )
     for piece in ordered:
+        article: str | None = None
+        lot: str | None = None
         for page in piece.pages:
             for sentence in _with_their_lists(_sentences(page.text)):
                 sentence = _LEADING_BULLET.sub("", normalize_space(sentence))
+                if len(sentence) < 100 and (m := _LOT_TITLE.match(sentence)):
+                    lot, article = f"lot n° {m.group(1)}", None
+                    continue
+                if (
+                    len(sentence) < 100
+                    and not sentence.endswith((".", ";"))
+                    and (m := _ARTICLE.match(sentence))
+                ):
+                    article = m.group(1)
+                    continue
                 if not (_MIN_LEN <= len(sentence) <= _MAX_LEN):
                     continue
                 folded = fold(sentence)
@@ -237,21 +277,34 @@ def extract_requirements(pieces: list[PieceText]) -> list[Requirement]:
                         page=page.number if piece.paged else None,
                         origin=piece.kind,
                         terms=terms,
+                        article=article,
+                        lot=lot,
                     )
                 )
     return found
 
 
 def _section_words(section: OutlineSection) -> set[str]:
-    return stems_of(" ".join([section.title, *section.prompts, section.criterion or ""]))
+    return stems_of(
+        " ".join([section.question or "", section.title, *section.prompts, section.criterion or ""])
+    )
 
 
-def map_requirements(requirements: list[Requirement], outline: Outline) -> None:
-    """Each requirement → the section that answers it (its own cadre question when it is one)."""
+def map_requirements(
+    requirements: list[Requirement], outline: Outline, moves: dict[str, str] | None = None
+) -> None:
+    """Each requirement → the section that answers it (its own cadre question when it is one).
+
+    `moves`: requirement key → section key the user chose (Exigences); kept when the section exists."""
     if not outline.sections:
         return
     words = {s.key: _section_words(s) for s in outline.sections}
     for req in requirements:
+        moved = (moves or {}).get(req.key)
+        target_section = outline.find(moved) if moved else None
+        if target_section is not None:
+            req.section_key, req.section_title, req.moved = target_section.key, target_section.title, True
+            continue
         folded = fold(req.text)
         if _ABOUT_MEMOIRE.search(folded) and _FORM_CONSTRAINT.search(folded):
             req.section_key, req.section_title = None, WHOLE_MEMOIRE
@@ -263,7 +316,11 @@ def map_requirements(requirements: list[Requirement], outline: Outline) -> None:
 def _own_section(req: Requirement, outline: Outline) -> OutlineSection | None:
     folded = fold(req.text)
     for s in outline.sections:
-        if any(fold(p) in folded or folded in fold(p) for p in s.prompts) or fold(s.title) in folded:
+        if (
+            any(fold(p) in folded or folded in fold(p) for p in s.prompts)
+            or fold(s.title) in folded
+            or (s.question and fold(s.question) in folded)
+        ):
             return s
     return None
 
@@ -274,17 +331,91 @@ def _best_section(req: Requirement, outline: Outline, words: dict[str, set[str]]
     leaves = [s for s in outline.sections if s.prompts or not outline.children(s)] or outline.sections
     best, best_score = leaves[0], -1.0
     asked = _aspects(req.text)
+    subjects = subjects_of(req.text)
     for s in leaves:
         score = float(len(set(req.terms) & words[s.key]))
         # Same theme; for "qualité, sécurité, environnement" the same side of it (an IT security
         # clause is not answered under "empreinte carbone").
         if s.theme is theme and (theme is not Theme.QSE or not asked or asked & _aspects(s.title)):
             score += 1.5
+        # What the requirement is about, against what the section is about: a lighting level is a
+        # prescription on the work delivered, not a staffing question.
+        shared = subjects & section_subjects(s)
+        if shared:
+            score += 4.0 if shared - {TECHNIQUE} else 1.5
+        elif subjects and section_subjects(s):
+            score -= 1.0
         if s.level > 1:
             score += 0.1  # the precise sub-section over its parent
         if score > best_score:
             best, best_score = s, score
     return best
+
+
+# Subjects of a requirement and of a section (folded word starts). A requirement with none of them is
+# a prescription on the work itself (TECHNIQUE): answered where the quality of the work is.
+TECHNIQUE = "technique"
+_SUBJECTS: dict[str, tuple[str, ...]] = {
+    "site": (
+        "site occupe",
+        "occupe",
+        "usager",
+        "horaire",
+        "riverain",
+        "circulation",
+        "acces au site",
+        "service des sports",
+        "en accord avec",
+        "organisation du chantier",
+        "securite des",
+    ),
+    "equipe": (
+        "chef de chantier",
+        "conducteur de travaux",
+        "equipe",
+        "encadrement",
+        "effectif",
+        "compagnon",
+        "cv ",
+        "interlocuteur",
+        "moyens humains",
+        "personnel affecte",
+        "present",
+    ),
+    "materiel": ("materiel", "engin", "grue", "outillage", "echafaudage", "provenance", "vehicule"),
+    "dechets": ("dechet", "gravat", "tri ", "filiere", "benne", "bordereau", "valoris", "propre"),
+    "environnement": ("carbone", "energ", "environnement", "durable", "emission", "eco-"),
+    "nuisances": ("bruit", "poussiere", "nuisance", "sonore", "vibration"),
+    "planning": ("planning", "delai", "phasage", "calendrier", "point d'arret", "duree", "jalon"),
+    TECHNIQUE: (
+        "qualite",
+        "controle",
+        "autocontrole",
+        "conform",
+        "dtu",
+        "norme",
+        "notes de calcul",
+        "certifi",
+        "classement",
+        "dossier des ouvrages",
+        "doe",
+        "mise en service",
+        "fiche",
+    ),
+}
+_SUBJECT_PATTERNS = {name: [re.compile(r"\b" + re.escape(w)) for w in ws] for name, ws in _SUBJECTS.items()}
+
+
+def subjects_of(text: str) -> set[str]:
+    folded = f" {fold(text)} "
+    found = {name for name, pats in _SUBJECT_PATTERNS.items() if any(p.search(folded) for p in pats)}
+    return found or {TECHNIQUE}
+
+
+def section_subjects(section: OutlineSection) -> set[str]:
+    text = " ".join([section.question or section.title, section.title, *section.prompts])
+    folded = f" {fold(text)} "
+    return {name for name, pats in _SUBJECT_PATTERNS.items() if any(p.search(folded) for p in pats)}
 
 
 _ASPECTS = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -38,6 +39,8 @@ def export_answer(
     dc1_form: Path | None = None,
     dc2_form: Path | None = None,
     today: date | None = None,
+    annex: bool = False,
+    image: Callable[[str], bytes | None] | None = None,
 ) -> ExportResult:
     """Writes FILES into `folder` (and dc1_formulaire.docx / dc2_formulaire.docx from blank forms)."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -54,6 +57,8 @@ def export_answer(
             template=template,
             similar_references=answer.similar_references,
             today=today,
+            annex=annex,
+            image=image,
         ),
         folder / "memoire.docx",
     )

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import logging
-import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -17,8 +18,10 @@ from app.domain.kinds import PieceKind
 from app.domain.profile import CompanyProfile
 from app.drafting.body import to_blocks
 from app.drafting.outline import Outline, OutlineSource
-from app.drafting.requirements import Requirement
+from app.drafting.repetition import repeated_sentences
+from app.drafting.requirements import WHOLE_MEMOIRE, Requirement
 from app.drafting.tables import profile_table
+from app.export import pagecount
 from app.export.docx_util import (
     StyledParagraphs,
     add_field,
@@ -34,38 +37,12 @@ from app.export.docx_util import (
 log = logging.getLogger(__name__)
 
 ANNEX_TITLE = "Annexe — Matrice de conformité"
-ANNEX_WIDTHS_CM = (1.5, 7.3, 2.4, 3.4, 2.4)
+ANNEX_WIDTHS_CM = (1.5, 9.0, 3.0, 3.5)
 _SHORT_NAMES = {
     PieceKind.CCTP: "CCTP",
     PieceKind.CCP: "CCP",
     PieceKind.CADRE_REPONSE: "Cadre de réponse",
 }
-
-# Page estimate before any render: an A4 page with 2 cm margins in 11 pt holds about 48 lines of
-# about 95 characters. LibreOffice gives the real count (app.export.render).
-CHARS_PER_LINE = 95
-LINES_PER_PAGE = 48
-
-
-class _PageEstimate:
-    def __init__(self) -> None:
-        self.lines = 0.0
-
-    def text(self, text: str, indent: int = 0, after: float = 0.6) -> None:
-        self.lines += max(1, math.ceil(len(text) / (CHARS_PER_LINE - indent))) + after
-
-    def heading(self, text: str, level: int) -> None:
-        self.lines += math.ceil(len(text) / 70) * (1.4 if level == 1 else 1.2) + 1.2
-
-    def table(self, header: list[str], rows: list[list[str]]) -> None:
-        width = CHARS_PER_LINE * 0.85 / len(header)
-        for row in [header, *rows]:
-            self.lines += max(math.ceil(len(c) / width) for c in row) + 0.3
-        self.lines += 1
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.lines / LINES_PER_PAGE))
 
 
 @dataclass
@@ -80,6 +57,8 @@ class MemoireInput:
     template: Path | None = None
     similar_references: list[int] = field(default_factory=list)
     today: date = field(default_factory=date.today)
+    annex: bool = False  # the compliance annex (where each requirement is answered): on request only
+    image: Callable[[str], bytes | None] | None = None  # a library picture's content by its sha256
 
 
 @dataclass
@@ -88,6 +67,8 @@ class MemoireResult:
     estimated_pages: int
     warnings: list[str]
     headings: list[str]
+    pages: pagecount.PageCount | None = None
+    repeated: list[tuple[str, list[str]]] = field(default_factory=list)  # sentence, sections where it is
 
 
 def section_heading(outline: Outline, key: str, title: str, weight: float | None) -> str:
@@ -104,7 +85,7 @@ def write_memoire(data: MemoireInput, path: Path) -> MemoireResult:
     if data.template is None:
         use_a4(doc)
     a, p = data.analysis, data.profile
-    body = _PageEstimate()
+    metrics = pagecount.metrics_of(doc)
     _cover(doc, data)
     # Body section: header and footer with company, reference and "Page X / Y".
     body_section = doc.add_section(WD_SECTION.NEW_PAGE)
@@ -126,7 +107,8 @@ def write_memoire(data: MemoireInput, path: Path) -> MemoireResult:
         section_heading(data.outline, s.key, s.title, s.weight_percent) for s in data.outline.sections
     ]
     entries = [(s.level, text) for s, text in zip(data.outline.sections, headings, strict=True)]
-    if data.requirements:
+    annex = data.annex and bool(data.requirements)
+    if annex:
         entries.append((1, ANNEX_TITLE))
     add_toc(doc, entries)
     update_fields_on_open(doc)
@@ -134,75 +116,124 @@ def write_memoire(data: MemoireInput, path: Path) -> MemoireResult:
     styled = StyledParagraphs(doc)
     # New pages start on the heading itself: a separate page-break paragraph that falls at the top of
     # a page leaves a blank page behind it.
+    cadre = data.outline.source is OutlineSource.CADRE_REPONSE
+    questions: list[str | None] = []
     for i, (s, text) in enumerate(zip(data.outline.sections, headings, strict=True)):
         heading = styled.heading(text, s.level)
         if i == 0:
             heading.paragraph_format.page_break_before = True
-        body.heading(text, s.level)
-        if s.prompts:
-            for prompt in s.prompts:
-                para = doc.add_paragraph()
-                run = para.add_run(f"Question de l'acheteur : {prompt}")
-                run.italic = True
-                run.font.color.rgb = RGBColor(0x44, 0x54, 0x6A)
-                body.text(prompt)
+        # The buyer's own question under the statement title, when the cadre's numbering is followed.
+        asked = [s.question] if cadre and s.question else []
+        asked += s.prompts
+        questions.append(" ".join(f"Question de l'acheteur : {q}" for q in asked) or None)
+        for prompt in asked:
+            para = doc.add_paragraph()
+            run = para.add_run(f"Question de l'acheteur : {prompt}")
+            run.italic = True
+            run.font.color.rgb = RGBColor(0x44, 0x54, 0x6A)
         for block in to_blocks(data.bodies.get(s.key, "")):
             if block.kind == "table":
                 header_row, rows = profile_table(block.text, p, data.similar_references)
                 if rows:
                     add_table(doc, header_row, rows)
                     doc.add_paragraph()
-                    body.table(header_row, rows)
+            elif block.kind == "grid":
+                grid = block.rows
+                add_table(doc, grid[0], grid[1:] or [[""] * len(grid[0])])
+                doc.add_paragraph()
             elif block.kind == "heading":
                 styled.heading(block.text, 3)
-                body.heading(block.text, 3)
             elif block.kind == "bullet":
                 add_text_with_markers(styled.add("List Bullet"), block.text)
-                body.text(block.text, indent=6, after=0.2)
-            else:
+            elif block.kind == "paragraph":
                 add_text_with_markers(doc.add_paragraph(), block.text)
-                body.text(block.text)
+            elif block.kind == "image":
+                _picture(doc, data.image, block.text)
+            # "reuse" marks say where a text comes from: for the bid writer, not the buyer.
 
-    annex = _PageEstimate()
-    if data.requirements:
+    annex_pages = 0.0
+    if annex:
         styled.heading(ANNEX_TITLE, 1).paragraph_format.page_break_before = True
         origins = {r.origin for r in data.requirements}
         named = [f"le {_SHORT_NAMES[k]}" for k in (PieceKind.CCTP, PieceKind.CCP) if k in origins]
         if PieceKind.CADRE_REPONSE in origins:
             named.append("le cadre de réponse")
         doc.add_paragraph(
-            f"Exigences relevées dans {' et '.join(named)}, section du mémoire qui y répond et couverture "
-            "estimée (termes de l'exigence présents dans la section)."
+            f"Exigences relevées dans {' et '.join(named)} et partie du mémoire où nous y répondons."
         )
         sources = _sources(data.requirements)
-        rows = [
-            [r.ident, r.text, sources[r.ident], _shorten(r.section_label), r.coverage.value]
-            for r in data.requirements
-        ]
-        annex_header = ["N°", "Exigence", "Source", "Section du mémoire", "Couverture"]
-        # The requirement's text gets the room; the file name is in the XLSX.
+        rows = [[r.ident, r.text, sources[r.ident], _where(r)] for r in data.requirements]
+        annex_header = ["N°", "Exigence", "Source", "Réponse"]
         add_table(doc, annex_header, rows, widths_cm=ANNEX_WIDTHS_CM, font_pt=9)
-        annex.heading(ANNEX_TITLE, 1)
-        annex.text("x" * 180)
-        annex.table(annex_header, rows)
+        layout = pagecount.Layout(metrics)
+        layout.heading(ANNEX_TITLE, 1)
+        layout.paragraph("x" * 120)
+        layout.table(annex_header, rows, font_pt=9, widths_cm=ANNEX_WIDTHS_CM)
+        annex_pages = layout.pages
 
-    contents_pages = max(1, math.ceil((len(entries) + 3) / LINES_PER_PAGE))
-    body_pages = body.pages
-    estimated = 1 + contents_pages + body_pages + (annex.pages if data.requirements else 0)
+    body_pages = pagecount.body_pages(
+        [
+            (s.level, text, data.bodies.get(s.key, ""))
+            for s, text in zip(data.outline.sections, headings, strict=True)
+        ],
+        p,
+        metrics,
+        questions=questions,
+        similar_references=data.similar_references,
+    )
+    count = pagecount.PageCount(
+        cover=1, contents=pagecount.contents_pages(len(entries), metrics), body=body_pages, annex=annex_pages
+    )
     warnings: list[str] = []
     limit = a.memoire_page_limit
     if limit is not None:
         # Cover, contents and annexes are usually not counted by the RC.
-        if body_pages > limit:
+        if count.body > limit:
             warnings.append(
-                f"Le règlement limite le mémoire à {limit} pages ; celui-ci en compte environ {body_pages} "
-                "(hors couverture, sommaire et annexes) : à réduire."
+                f"Le règlement limite le mémoire à {limit} pages ; celui-ci en compte environ "
+                f"{count.body_pages} (hors couverture, sommaire et annexes) : à réduire."
             )
-        elif body_pages > limit * 0.9:
+        elif count.body > limit * 0.9:
             warnings.append(f"Le mémoire approche la limite de {limit} pages fixée par le règlement.")
+    labels = {s.key: text for s, text in zip(data.outline.sections, headings, strict=True)}
+    repeated = repeated_sentences((labels[s.key], data.bodies.get(s.key, "")) for s in data.outline.sections)
+    for sentence, where in repeated:
+        short = sentence if len(sentence) <= 90 else sentence[:87] + "…"
+        warnings.append(f"Phrase répétée dans {len(where)} sections ({' ; '.join(where)}) : « {short} »")
     save(doc, path)
-    log.info("memoire written: %d sections, ~%d pages", len(data.outline.sections), estimated)
-    return MemoireResult(path=path, estimated_pages=estimated, warnings=warnings, headings=headings)
+    log.info("memoire written: %d sections, ~%d pages", len(data.outline.sections), count.total)
+    return MemoireResult(
+        path=path,
+        estimated_pages=count.total,
+        warnings=warnings,
+        headings=headings,
+        pages=count,
+        repeated=repeated,
+    )
+
+
+IMAGE_WIDTH_CM = 12.0
+
+
+def _picture(doc: object, image: Callable[[str], bytes | None] | None, sha256: str) -> None:
+    """A picture of a reused library block, 12 cm wide (left out when unknown or unreadable)."""
+    from docx.document import Document as DocumentObject
+
+    assert isinstance(doc, DocumentObject)
+    content = image(sha256) if image is not None else None
+    if not content:
+        return
+    try:
+        doc.add_picture(io.BytesIO(content), width=Cm(IMAGE_WIDTH_CM))
+    except Exception as exc:  # an unreadable picture must not stop the export
+        log.warning("library picture not inserted: %s", type(exc).__name__)
+
+
+def _where(r: Requirement) -> str:
+    """ "§ 2.1": the section of the mémoire that answers it."""
+    if not r.section_key:
+        return WHOLE_MEMOIRE if r.section_title == WHOLE_MEMOIRE else "—"
+    return f"§\u00a0{r.section_key}"
 
 
 def _shorten(text: str, limit: int = 48) -> str:

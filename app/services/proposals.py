@@ -53,8 +53,19 @@ def answer_offline(
     return prepare_answer(analysis, pieces, profile, library, now=now, bodies=bodies)
 
 
-def redraft_offline(answer: Answer, key: str, library: Sequence[LibraryText] = ()) -> str:
+def redraft_offline(answer: Answer, key: str, library: Sequence[LibraryText] = (), index: Any = None) -> str:
+    """Draft one section again: its requirements as commitments, library blocks not used by the other
+    sections of the mémoire (their reuse marks say which)."""
+    from app.drafting.body import REUSE_RE
+
     section = _section(answer, key)
+    used = {
+        m.group(1)
+        for k, body in answer.bodies.items()
+        if k != key
+        for line in body.splitlines()
+        if (m := REUSE_RE.match(line.strip()))
+    }
     ctx = DraftContext(
         profile=answer.profile,
         analysis=answer.analysis,
@@ -62,7 +73,10 @@ def redraft_offline(answer: Answer, key: str, library: Sequence[LibraryText] = (
         similar_references=answer.similar_references,
         primary_themes={s.theme for s in answer.outline.sections if not answer.outline.children(s)},
         works=answer.works,
+        index=index,
+        requirements=answer.requirements,
     )
+    ctx.used_origins = used
     text = draft_section(section, ctx, answer.outline.children(section))
     answer.bodies[key] = text
     refresh_coverage(answer)
@@ -111,7 +125,11 @@ def draft_with_claude(
     ctx = context or drafting_context(pieces)
     result = claude_draft(
         ctx,
-        SectionBrief(title=section.title, criterion=section.criterion, weight_percent=section.weight_percent),
+        SectionBrief(
+            title=section.question or section.title,
+            criterion=section.criterion,
+            weight_percent=section.weight_percent,
+        ),
         company_facts(answer.profile),
         section_requirements(answer, key),
         on_text,
@@ -178,12 +196,24 @@ def open_answer(
     rows = repo_proposals.save_outline(
         store,
         proposal.uuid,
-        [NewSection(s.title, s.level, s.criterion, s.weight_percent) for s in plan.sections],
+        # The buyer's wording is the stored title: sections saved before titles became statements keep
+        # their text.
+        [NewSection(s.question or s.title, s.level, s.criterion, s.weight_percent) for s in plan.sections],
     )
     stored = {s.key: row for s, row in zip(plan.sections, rows, strict=True)}
     bodies = {key: row.body for key, row in stored.items() if row.body}
+    from app.drafting.reuse import StoreIndex
+    from local_store import repo_requirements
+
     answer = prepare_answer(
-        analysis, pieces, company, library_service.all_blocks(store), now=now, bodies=bodies
+        analysis,
+        pieces,
+        company,
+        library_service.all_blocks(store),
+        now=now,
+        bodies=bodies,
+        index=StoreIndex(store),
+        moves=repo_requirements.moves(store, consultation_uuid, lot),
     )
     return StoredAnswer(
         consultation_uuid=consultation_uuid,
@@ -193,6 +223,89 @@ def open_answer(
         section_uuids={key: row.uuid for key, row in stored.items()},
         engines={key: row.engine for key, row in stored.items()},
     )
+
+
+def move_requirement(
+    store: Store, stored: StoredAnswer, requirement_key: str, section_key: str | None, lot: int | None = None
+) -> None:
+    """Put a requirement in another section (Exigences); None puts it back where the mapping put it.
+
+    Only the mapping and the coverage change: the sections' texts are the user's (redraft to see the
+    commitment appear in an offline draft)."""
+    from app.drafting.requirements import map_requirements
+    from local_store import repo_requirements
+
+    answer = stored.answer
+    if section_key is not None and answer.outline.find(section_key) is None:
+        raise UserError(f"Section « {section_key} » introuvable dans le plan du mémoire.")
+    if not any(r.key == requirement_key for r in answer.requirements):
+        raise UserError("Exigence introuvable.")
+    repo_requirements.move(store, stored.consultation_uuid, lot, requirement_key, section_key)
+    map_requirements(
+        answer.requirements, answer.outline, repo_requirements.moves(store, stored.consultation_uuid, lot)
+    )
+    refresh_coverage(answer)
+
+
+@dataclass(frozen=True)
+class LibraryProposal:
+    title: str
+    score: float
+    origin: str
+    body: str  # the block's text adapted to this consultation (buyer, object, site; dates to give)
+
+
+def library_proposals(
+    store: Store, consultation_uuid: str, key: str, lot: int | None = None, limit: int = 8
+) -> list[LibraryProposal]:
+    """The library blocks that best answer one section (its title, question, criterion and mapped
+    requirements), best first, with their score and origin: what the editor proposes to insert."""
+    from app.drafting.gonogo import is_works
+    from app.drafting.requirements import extract_requirements, map_requirements
+    from app.drafting.reuse import StoreIndex, adapt, propose
+    from local_store import repo_requirements
+
+    analysis, pieces, _company = _load_inputs(store, consultation_uuid)
+    plan = build_outline(analysis, pieces)
+    section = plan.find(key)
+    if section is None:
+        raise UserError(f"Section « {key} » introuvable dans le plan du mémoire.")
+    requirements = extract_requirements(pieces)
+    map_requirements(requirements, plan, repo_requirements.moves(store, consultation_uuid, lot))
+    texts = [r.text for r in requirements if r.section_key == key]
+    found = propose(section, StoreIndex(store), texts, works=is_works(analysis, pieces), limit=limit)
+    return [
+        LibraryProposal(
+            p.block.title,
+            p.score,
+            p.origin,
+            adapt(p.block.body, getattr(p.block, "source_facts", None), analysis).text,
+        )
+        for p in found
+    ]
+
+
+def outline_questions(store: Store, consultation_uuid: str) -> dict[str, str]:
+    """Section key → the buyer's question, for the sections whose title was turned into a statement
+    (or that carry questions): shown as a reminder under the title in the editor. No drafting."""
+    analysis, pieces, _company = _load_inputs(store, consultation_uuid)
+    out: dict[str, str] = {}
+    for s in build_outline(analysis, pieces).sections:
+        asked = [q for q in (s.question, *s.prompts) if q]
+        if asked:
+            out[s.key] = " ".join(asked)
+    return out
+
+
+def move_requirement_text(
+    store: Store, consultation_uuid: str, text: str, section_key: str | None, lot: int | None = None
+) -> None:
+    """The same as move_requirement, by the requirement's text (the Exigences tab), without opening the
+    answer: the next open_answer maps it there."""
+    from app.drafting.requirements import requirement_key
+    from local_store import repo_requirements
+
+    repo_requirements.move(store, consultation_uuid, lot, requirement_key(text), section_key)
 
 
 def save_section_text(
@@ -263,7 +376,9 @@ def draft_consultation(
             used = "claude"
         elif stored.engines.get(section.key):
             # Overwriting: open_answer kept the stored text, so the template is drafted again.
-            text = redraft_offline(answer, section.key)
+            from app.drafting.reuse import StoreIndex
+
+            text = redraft_offline(answer, section.key, index=StoreIndex(store))
             used = "offline"
         else:
             text = answer.bodies[section.key]  # drafted offline by open_answer
@@ -276,5 +391,8 @@ def draft_consultation(
 def export_consultation(
     store: Store, consultation_uuid: str, folder: Path, *, lot: int | None = None, **options: Any
 ) -> ExportResult:
+    from local_store import repo_library
+
     stored = open_answer(store, consultation_uuid, lot)
+    options.setdefault("image", lambda sha: repo_library.image_data(store, sha))
     return export_answer(stored.answer, folder, lot=lot, **options)

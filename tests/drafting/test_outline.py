@@ -13,12 +13,15 @@ def test_cadre_de_reponse_gives_the_plan_in_its_order_and_wording() -> None:
     assert outline.source is OutlineSource.CADRE_REPONSE
     assert [(s.key, s.level, s.title) for s in outline.sections] == [
         ("1", 1, "1. Organisation du chantier (30 %)"),
-        ("1.1", 2, "1.1 Présentez l'équipe affectée au chantier et le nom du conducteur de travaux."),
-        ("1.2", 2, "1.2 Listez les moyens matériels mobilisés."),
+        # The buyer's questions become statements; the question stays as a reminder.
+        ("1.1", 2, "1.1 Équipe affectée au chantier et nom du conducteur de travaux"),
+        ("1.2", 2, "1.2 Moyens matériels mobilisés"),
         ("2", 1, "2. Gestion des déchets et des nuisances (10 %)"),
         ("3", 1, "3. Références de travaux similaires"),
     ]
     by_key = {s.key: s for s in outline.sections}
+    assert by_key["1.2"].question == "1.2 Listez les moyens matériels mobilisés."
+    assert by_key["1"].question is None
     assert by_key["1"].weight_percent == 30
     assert by_key["2"].prompts == ["Comment le candidat assure-t-il la traçabilité des déchets ?"]
     assert by_key["1.1"].theme is Theme.ORGANISATION
@@ -95,3 +98,24 @@ def test_cadre_without_numbers_keeps_its_headings_and_questions() -> None:
         ),
         ("Moyens humains dédiés", ["Le candidat précisera la qualification de chaque intervenant."]),
     ]
+
+
+def test_statement_titles_are_derived_from_the_question() -> None:
+    from app.drafting.outline import statement_title
+
+    assert (
+        statement_title(
+            "1.1 Décrivez l'organisation du chantier en site occupé et les mesures de sécurité des usagers."
+        )
+        == "1.1 Organisation du chantier en site occupé et mesures de sécurité des usagers"
+    )
+    assert statement_title("2.2 Listez les moyens matériels mobilisés et leur provenance.") == (
+        "2.2 Moyens matériels mobilisés et leur provenance"
+    )
+    assert statement_title("Le candidat précisera les délais d'intervention.") == "Délais d'intervention"
+    # The detail in brackets stays in the question; a title that is not a question is kept.
+    assert (
+        statement_title("2.1 Présentez l'équipe affectée au chantier (CV du conducteur de travaux).")
+        == "2.1 Équipe affectée au chantier"
+    )
+    assert statement_title("1. Méthodologie (25 %)") == "1. Méthodologie (25 %)"

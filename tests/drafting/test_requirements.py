@@ -151,7 +151,7 @@ def test_a_constraint_on_the_memoire_concerns_the_whole_document() -> None:
     assert limit.section_key is None and limit.section_label == "Ensemble du mémoire"
     # A cadre question keeps its own number once ("1.2 1.2 Listez…" was shown before).
     listed = next(r for r in reqs if r.text.startswith("1.2 Listez"))
-    assert listed.section_label == "1.2 Listez les moyens matériels mobilisés."
+    assert listed.section_label == "1.2 Moyens matériels mobilisés"
 
 
 def test_a_security_clause_is_not_answered_under_carbon_footprint() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -35,16 +36,19 @@ def _write(answer: Answer, path: Path, **kw: object) -> Path:
 
 def test_headings_follow_the_cadre_de_reponse(cadre_answer: Answer, tmp_path: Path) -> None:
     doc = open_docx(_write(cadre_answer, tmp_path / "memoire.docx"))
+    # Statements derived from the buyer's questions; no annex unless asked for.
     assert headings(doc) == [
         (1, "1. Organisation du chantier (30 %)"),
-        (2, "1.1 Présentez l'équipe affectée au chantier et le nom du conducteur de travaux."),
-        (2, "1.2 Listez les moyens matériels mobilisés."),
+        (2, "1.1 Équipe affectée au chantier et nom du conducteur de travaux"),
+        (2, "1.2 Moyens matériels mobilisés"),
         (1, "2. Gestion des déchets et des nuisances (10 %)"),
         (1, "3. Références de travaux similaires"),
-        (1, "Annexe — Matrice de conformité"),
     ]
     text = all_text(doc)
     assert "Question de l'acheteur : Comment le candidat assure-t-il la traçabilité des déchets ?" in text
+    # The cadre's numbering is followed: its question stays under the statement.
+    assert "Question de l'acheteur : 1.2 Listez les moyens matériels mobilisés." in text
+    assert "non couverte" not in text and "Matrice de conformité" not in text
 
 
 def test_headings_follow_the_criteria_with_weights(criteria_answer: Answer, tmp_path: Path) -> None:
@@ -96,10 +100,14 @@ def test_references_and_moyens_tables_come_from_the_profile(cadre_answer: Answer
     assert staff and [row[0] for row in staff[0][1:]] == [m.role for m in profile.moyens_humains]
     tools = tables_with_header(doc, "Désignation")
     assert tools and [row[0] for row in tools[0][1:]] == [e.designation for e in profile.moyens_materiels]
+    assert tables_with_header(doc, "N°") == []  # the annex is off by default
+    doc = open_docx(_write(cadre_answer, tmp_path / "annexe.docx", annex=True))
     annex = tables_with_header(doc, "N°")
-    assert annex and annex[0][0] == ["N°", "Exigence", "Source", "Section du mémoire", "Couverture"]
-    assert {row[4] for row in annex[0][1:]} <= {"couverte", "partielle", "non couverte"}
+    # It says where each requirement is answered, never how well ("non couverte" is for the app).
+    assert annex and annex[0][0] == ["N°", "Exigence", "Source", "Réponse"]
+    assert all(re.fullmatch(r"§\s\d+(\.\d+)*|Ensemble du mémoire", row[3]) for row in annex[0][1:])
     assert any(row[2] == "CCTP, p. 1" for row in annex[0][1:])  # the short name of the piece
+    assert "couverte" not in all_text(doc)
 
 
 def test_no_reference_in_the_profile_means_no_reference_in_the_memoire(tmp_path: Path) -> None:
@@ -194,7 +202,7 @@ def _column_widths_cm(table: docx.table.Table) -> list[float]:
 
 
 def test_tables_are_sized_to_their_content_and_fit_the_page(cadre_answer: Answer, tmp_path: Path) -> None:
-    doc = open_docx(_write(cadre_answer, tmp_path / "memoire.docx"))
+    doc = open_docx(_write(cadre_answer, tmp_path / "memoire.docx", annex=True))
     by_first = {t.rows[0].cells[0].text: t for t in doc.tables}
     for table in doc.tables:
         widths = _column_widths_cm(table)
@@ -220,19 +228,17 @@ def test_tables_are_sized_to_their_content_and_fit_the_page(cadre_answer: Answer
 
 
 def test_annex_names_the_section_once_and_briefly(cadre_answer: Answer, tmp_path: Path) -> None:
-    doc = open_docx(_write(cadre_answer, tmp_path / "memoire.docx"))
+    doc = open_docx(_write(cadre_answer, tmp_path / "memoire.docx", annex=True))
     annex = tables_with_header(doc, "N°")[0]
     sections = [row[3] for row in annex[1:]]
-    for label in sections:
-        words = label.split(" ")
-        assert len(words) < 2 or words[0] != words[1]  # never "1.1 1.1 Décrivez…"
-    assert all(len(s) <= 49 for s in sections)
+    assert all(s.startswith("§") or s == "Ensemble du mémoire" for s in sections)
+    assert all(len(s) <= 20 for s in sections)
 
 
 def test_new_pages_start_on_their_heading(cadre_answer: Answer, tmp_path: Path) -> None:
     """A paragraph holding only a page break leaves a blank page when it falls at the top of a page
     (seen on the example DCE before the annex): the headings carry the page break themselves."""
-    doc = open_docx(_write(cadre_answer, tmp_path / "memoire.docx"))
+    doc = open_docx(_write(cadre_answer, tmp_path / "memoire.docx", annex=True))
     for para in doc.paragraphs:
         breaks = para._p.findall(".//" + docx.oxml.ns.qn("w:br"))
         assert not (breaks and not para.text.strip()), "a page-break-only paragraph"
@@ -244,10 +250,10 @@ def test_new_pages_start_on_their_heading(cadre_answer: Answer, tmp_path: Path) 
 def test_annex_names_only_the_pieces_it_read(
     criteria_answer: Answer, cadre_answer: Answer, tmp_path: Path
 ) -> None:
-    without_cadre = all_text(open_docx(_write(criteria_answer, tmp_path / "a.docx")))
-    assert "Exigences relevées dans le CCTP, section du mémoire" in without_cadre
-    with_cadre = all_text(open_docx(_write(cadre_answer, tmp_path / "b.docx")))
-    assert "Exigences relevées dans le CCTP et le cadre de réponse, section du mémoire" in with_cadre
+    without_cadre = all_text(open_docx(_write(criteria_answer, tmp_path / "a.docx", annex=True)))
+    assert "Exigences relevées dans le CCTP et partie du mémoire" in without_cadre
+    with_cadre = all_text(open_docx(_write(cadre_answer, tmp_path / "b.docx", annex=True)))
+    assert "Exigences relevées dans le CCTP et le cadre de réponse et partie du mémoire" in with_cadre
 
 
 def test_an_amount_column_holds_its_amounts_on_one_line(cadre_answer: Answer, tmp_path: Path) -> None:
@@ -257,3 +263,37 @@ def test_an_amount_column_holds_its_amounts_on_one_line(cadre_answer: Answer, tm
     width = _column_widths_cm(refs)[header.index("Montant HT")]
     longest = max(len(r.cells[header.index("Montant HT")].text) for r in refs.rows[1:])  # "1 560 000 €"
     assert width >= longest * 0.22 + 0.45 - 0.01  # (twips rounding)
+
+
+def test_a_sentence_written_twice_is_reported_with_its_places(cadre_answer: Answer, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    sentence = "Notre conducteur de travaux visite le chantier chaque matin avec le chef de chantier."
+    bodies = dict(cadre_answer.bodies)
+    bodies["1.1"] = f"{bodies['1.1']}\n\n{sentence}"
+    bodies["2"] = f"{sentence}\n\n{bodies['2']}"
+    answer = replace(cadre_answer, bodies=bodies)
+    result = write_memoire(
+        MemoireInput(
+            answer.analysis, answer.profile, answer.outline, bodies, answer.requirements, today=TODAY
+        ),
+        tmp_path / "memoire.docx",
+    )
+    assert result.repeated and result.repeated[0][0] == sentence
+    warning = next(w for w in result.warnings if w.startswith("Phrase répétée"))
+    assert "1.1 Équipe affectée au chantier" in warning and "2. Gestion des déchets" in warning
+
+
+def test_the_drafted_memoire_has_no_sentence_twice(cadre_answer: Answer, tmp_path: Path) -> None:
+    result = write_memoire(
+        MemoireInput(
+            cadre_answer.analysis,
+            cadre_answer.profile,
+            cadre_answer.outline,
+            cadre_answer.bodies,
+            cadre_answer.requirements,
+            today=TODAY,
+        ),
+        tmp_path / "memoire.docx",
+    )
+    assert result.repeated == []

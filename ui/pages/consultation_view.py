@@ -111,6 +111,7 @@ class ConsultationView(QWidget):
         self.synthese.source_requested.connect(self.open_source)
         self.gonogo.source_requested.connect(self.open_source)
         self.exigences.source_requested.connect(self.open_source)
+        self.exigences.move_requested.connect(self.move_requirement)
         self.pieces.page_requested.connect(self.open_source)
         self.pieces.kind_changed.connect(self._kind_changed)
         self.synthese.correction_requested.connect(self._correct)
@@ -270,10 +271,33 @@ class ConsultationView(QWidget):
         backend, uuid = self.ctx.backend, self.uuid
         if not uuid:
             return
+
+        def shown(rows: list[Any]) -> None:
+            # The mémoire tab's outline (its rows carry the section key).
+            self.exigences.set_sections([(s.uuid, s.title) for s in self.memoire.sections])
+            self.exigences.set_rows(rows)
+
         self.ctx.runner.run(
             self.tr("Matrice des exigences"),
             lambda _c: backend.requirements(uuid),
-            on_success=self.exigences.set_rows,
+            on_success=shown,
+            on_failure=self.exigences.show_message,
+        )
+
+    def move_requirement(self, text: str, section_key: str) -> None:
+        """The user puts a requirement in the section that answers it (kept for this consultation)."""
+        from app.services import proposals
+
+        backend, uuid = self.ctx.backend, self.uuid
+
+        def work(_c: object) -> None:
+            proposals.move_requirement_text(backend._require_store(), uuid, text, section_key)
+            backend.forget_answer(uuid)  # the next reading maps it there
+
+        self.ctx.runner.run(
+            self.tr("Déplacement de l'exigence"),
+            work,
+            on_success=lambda _r: self._refresh_requirements(),
             on_failure=self.exigences.show_message,
         )
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -31,10 +36,20 @@ class LibraryPage(QWidget):
         self.blocks: list[BlockRow] = []
         self.local_ids: set[str] = set()
         self.current: BlockRow | None = None
+        self._notice = ""  # shown above the list once it is refreshed (result of the last action)
+        self.last_import: tuple[int, int] | None = None  # blocks added, already there
         lay = QVBoxLayout(self)
         head = QHBoxLayout()
         head.addWidget(title_label(self.tr("Bibliothèque")))
         head.addStretch()
+        imp = QPushButton(self.tr("Importer un mémoire passé…"))
+        imp.setToolTip(
+            self.tr(
+                "Découpe un mémoire (DOCX, ODT, PDF) en blocs à ses titres ; un fichier déjà importé n'ajoute rien."
+            )
+        )
+        imp.clicked.connect(self.import_files)
+        head.addWidget(imp)
         new = QPushButton(self.tr("Nouveau bloc"))
         new.clicked.connect(self.new_block)
         head.addWidget(new)
@@ -50,6 +65,8 @@ class LibraryPage(QWidget):
         split = QSplitter()
         self.list = QListWidget()
         self.list.setAccessibleName(self.tr("Blocs"))
+        # Several blocks can be selected (Ctrl/Maj + clic) to merge them.
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.list.currentRowChanged.connect(self._select)
         split.addWidget(self.list)
         editor = QWidget()
@@ -63,10 +80,13 @@ class LibraryPage(QWidget):
         self.body.setAcceptRichText(False)
         self.body.setAccessibleName(self.tr("Texte du bloc"))
         self.review = QLabel()
+        self.source = QLabel()
+        self.source.setWordWrap(True)
         form.addRow(self.tr("Titre :"), self.title)
         form.addRow(self.tr("Étiquettes :"), self.tags)
         form.addRow(self.tr("Texte :"), self.body)
         form.addRow(self.tr("Revue :"), self.review)
+        form.addRow(self.tr("Source :"), self.source)
         # Per-record opt-out: this block stays on this computer whatever the account syncs.
         self.local_only = QCheckBox(self.tr("Ne pas synchroniser (garder ce bloc sur cet ordinateur)"))
         self.local_only.setAccessibleName(self.tr("Ne pas synchroniser ce bloc"))
@@ -83,6 +103,18 @@ class LibraryPage(QWidget):
         for b in (save, reviewed, delete):
             buttons.addWidget(b)
         form.addRow(buttons)
+        edit = QHBoxLayout()
+        merge = QPushButton(self.tr("Fusionner la sélection"))
+        merge.setToolTip(
+            self.tr("Réunit les blocs sélectionnés (Ctrl + clic) en un seul, dans l'ordre de la liste.")
+        )
+        merge.clicked.connect(self.merge_selected)
+        split_here = QPushButton(self.tr("Couper au curseur"))
+        split_here.setToolTip(self.tr("Coupe le bloc en deux au paragraphe où se trouve le curseur."))
+        split_here.clicked.connect(self.split_at_cursor)
+        edit.addWidget(merge)
+        edit.addWidget(split_here)
+        form.addRow(edit)
         split.addWidget(editor)
         split.setSizes([320, 700])
         lay.addWidget(split, 1)
@@ -110,10 +142,14 @@ class LibraryPage(QWidget):
         self.blocks = blocks
         self.local_ids = local_ids or set()
         self.status.setText(
-            ""
+            self._notice
             if blocks
-            else self.tr("Aucun bloc. Créez vos textes réutilisables (présentation, QSE, méthodologie…).")
+            else self.tr(
+                "Aucun bloc. Importez vos mémoires passés ou créez vos textes réutilisables "
+                "(présentation, QSE, méthodologie…)."
+            )
         )
+        self._notice = ""
         self.list.blockSignals(True)
         self.list.clear()
         for b in blocks:
@@ -147,6 +183,80 @@ class LibraryPage(QWidget):
         self.review.setText(text)
         self.local_only.setEnabled(Backend.has("account", "set_record_sync"))
         self.local_only.setChecked(b.uuid in self.local_ids)
+        self.source.setText("")
+        uuid = b.uuid
+
+        def shown(text: str) -> None:
+            if self.current is not None and self.current.uuid == uuid:
+                self.source.setText(text)
+
+        self.ctx.runner.run(
+            self.tr("Source du bloc"), lambda _c: _source_text(self._store(), uuid), on_success=shown
+        )
+
+    # --- past mémoires, merge and split (app.services.library, called directly) ----------------------
+    def _store(self) -> Any:
+        """The open store (held by the window's backend until issue 17 gives pages their own handle)."""
+        return self.ctx.backend._require_store()
+
+    def import_files(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(
+            self,
+            self.tr("Importer des mémoires passés"),
+            str(Path.home()),
+            self.tr("Mémoires (*.docx *.odt *.pdf)"),
+        )
+        if not paths:
+            return
+        from app.services import library
+
+        def work(_c: object) -> tuple[int, int]:
+            store = self._store()
+            reports = [library.import_file(store, Path(p)) for p in paths]
+            return sum(len(r.added) for r in reports), sum(r.already_there for r in reports)
+
+        def done(result: tuple[int, int]) -> None:
+            added, there = result
+            self.last_import = result
+            self._notice = self.tr("%d bloc(s) ajouté(s), %d déjà dans la bibliothèque.") % (added, there)
+            self.status.setText(self._notice)
+            self.refresh()
+
+        self.ctx.runner.run(
+            self.tr("Import de mémoires passés"), work, on_success=done, on_failure=self.status.setText
+        )
+
+    def merge_selected(self) -> None:
+        rows = sorted(i.row() for i in self.list.selectedIndexes())
+        uuids = [self.blocks[r].uuid for r in rows if 0 <= r < len(self.blocks)]
+        if len(uuids) < 2:
+            self.status.setText(self.tr("Sélectionnez au moins deux blocs (Ctrl + clic) pour les fusionner."))
+            return
+        from app.services import library
+
+        self.current = None
+        self.ctx.runner.run(
+            self.tr("Fusion des blocs"),
+            lambda _c: library.merge(self._store(), uuids),
+            on_success=chain(lambda: self.status.setText(self.tr("Blocs fusionnés.")), self.refresh),
+            on_failure=self.status.setText,
+        )
+
+    def split_at_cursor(self) -> None:
+        if not (self.current and self.current.uuid):
+            return
+        before = self.body.toPlainText()[: self.body.textCursor().position()]
+        # The paragraphs before the cursor's stay; the cursor's paragraph starts the second block.
+        at = len([p for p in before.split("\n\n")[:-1] if p.strip()])
+        from app.services import library
+
+        uuid = self.current.uuid
+        self.ctx.runner.run(
+            self.tr("Découpe du bloc"),
+            lambda _c: library.split(self._store(), uuid, at),
+            on_success=chain(lambda: self.status.setText(self.tr("Bloc coupé en deux.")), self.refresh),
+            on_failure=self.status.setText,
+        )
 
     def new_block(self) -> None:
         self.current = BlockRow(uuid="", title="")
@@ -212,3 +322,15 @@ class LibraryPage(QWidget):
             on_success=chain(lambda: self.status.setText(done), self.refresh),
             on_failure=self.status.setText,
         )
+
+
+def _source_text(store: Any, block_uuid: str) -> str:
+    """ "memoire_2024.docx (mémoire du 12/03/2024) — Ville de Chessy": where an imported block comes from."""
+    from app.services import library
+
+    block = library.get(store, block_uuid)
+    if not block.source_file:
+        return ""
+    day = f" (mémoire du {block.source_date:%d/%m/%Y})" if block.source_date else ""
+    buyer = (block.source_facts or {}).get("buyer")
+    return f"{block.source_file}{day}" + (f" — {buyer}" if buyer else "")

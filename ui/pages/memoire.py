@@ -21,7 +21,9 @@ from PySide6.QtGui import (
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
+    QTextFormat,
     QTextListFormat,
+    QTextTableFormat,
 )
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -38,14 +40,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.drafting.body import TABLE_RE, table_token, to_blocks
+from app.domain.profile import CompanyProfile
+from app.drafting.body import REUSE_END, TABLE_RE, reuse_start, table_token, to_blocks
 from app.drafting.markers import MARKER_RE
-from ui.backend import BlockRow, SectionRow
+from app.export import pagecount
+from ui.backend import SectionRow
 from ui.context import AppContext
 from ui.operations import Lane, Operation
 from ui.style import FRENCH, MARKER_BG
 
-WORDS_PER_PAGE = 450  # a typical mémoire page in 11 pt with headings
 AUTOSAVE_MS = 700
 
 
@@ -53,8 +56,51 @@ def count_words(text: str) -> int:
     return len(re.findall(r"\w+(?:['’-]\w+)*", text))
 
 
-def body_to_document(body: str, doc: QTextDocument) -> None:
-    """Show a section body (the drafting format of app.drafting.body) as editable rich text."""
+# Table frames and reuse marks carry what they stand for in a user property of their format.
+TABLE_PROPERTY = QTextFormat.Property.UserProperty + 1  # "table:references" or "grid"
+REUSE_PROPERTY = QTextFormat.Property.UserProperty + 2  # origin of the reused text, "" for its end
+IMAGE_PROPERTY = QTextFormat.Property.UserProperty + 3  # sha256 of a library picture
+TABLE_LABELS = {
+    "references": "Références",
+    "moyens_humains": "Moyens humains",
+    "moyens_materiels": "Moyens matériels",
+    "chiffre_affaires": "Chiffre d'affaires",
+    "certifications": "Certifications et qualifications",
+}
+REUSE_COLOR = QColor("#6a4c93")
+
+
+def _insert_table(
+    cursor: QTextCursor, header: list[str], rows: list[list[str]], kind: str, read_only: bool
+) -> None:
+    fmt = QTextTableFormat()
+    fmt.setProperty(TABLE_PROPERTY, kind)
+    fmt.setBorder(0.5)
+    fmt.setCellPadding(3)
+    fmt.setCellSpacing(0)
+    fmt.setHeaderRowCount(1)
+    width = max(1, max(len(r) for r in [header, *rows]))
+    table = cursor.insertTable(len(rows) + 1, width, fmt)
+    head = QTextCharFormat()
+    head.setFontWeight(QFont.Weight.Bold)
+    body = QTextCharFormat()
+    if read_only:  # filled from the profile at export: shown as it will be, edits are not kept
+        body.setForeground(QColor("#2f4f7f"))
+        head.setForeground(QColor("#2f4f7f"))
+    for r, row in enumerate([header, *rows]):
+        for c in range(width):
+            text = row[c] if c < len(row) else ""
+            table.cellAt(r, c).firstCursorPosition().insertText(text, head if r == 0 else body)
+
+
+def body_to_document(body: str, doc: QTextDocument, profile: CompanyProfile | None = None) -> None:
+    """Show a section body (the drafting format of app.drafting.body) as editable rich text.
+
+    A profile table ([[TABLE:…]]) is shown as the table the export will build (from `profile`, or
+    its title when the profile is not known yet); a table of text is an editable table; the text
+    reused from the library is framed by two notes saying where it comes from."""
+    from app.drafting.tables import profile_table
+
     doc.clear()
     cursor = QTextCursor(doc)
     first = True
@@ -65,6 +111,41 @@ def body_to_document(body: str, doc: QTextDocument) -> None:
         fmt = QTextBlockFormat()
         fmt.setBottomMargin(6)
         char = QTextCharFormat()
+        if block.kind in ("table", "grid"):
+            cursor.setBlockFormat(fmt)
+            if block.kind == "grid":
+                rows = block.rows
+                _insert_table(cursor, rows[0], rows[1:], "grid", read_only=False)
+            else:
+                label = TABLE_LABELS.get(block.text, block.text)
+                header, rows = (
+                    profile_table(block.text, profile)
+                    if profile is not None
+                    else ([f"Tableau « {label} »"], [["rempli depuis le profil de l'entreprise à l'export"]])
+                )
+                _insert_table(cursor, header, rows or [["—"] * len(header)], f"table:{block.text}", True)
+            cursor.movePosition(QTextCursor.MoveOperation.End)
+            continue
+        if block.kind == "image":
+            fmt.setProperty(IMAGE_PROPERTY, block.text)
+            char.setForeground(REUSE_COLOR)
+            cursor.setBlockFormat(fmt)
+            cursor.setCharFormat(char)
+            cursor.insertText("▣ Illustration du mémoire d'origine (insérée à l'export)", char)
+            continue
+        if block.kind in ("reuse", "reuse_end"):
+            fmt.setProperty(REUSE_PROPERTY, block.text)
+            char.setFontItalic(True)
+            char.setForeground(REUSE_COLOR)
+            text = (
+                f"▸ Texte repris de {block.text} — à relire et adapter"
+                if block.kind == "reuse"
+                else "◂ Fin du texte repris"
+            )
+            cursor.setBlockFormat(fmt)
+            cursor.setCharFormat(char)
+            cursor.insertText(text, char)
+            continue
         if block.kind == "heading":
             fmt.setHeadingLevel(3)
             char.setFontWeight(QFont.Weight.Bold)
@@ -79,11 +160,46 @@ def body_to_document(body: str, doc: QTextDocument) -> None:
 
 def document_to_body(doc: QTextDocument) -> str:
     """The editor's text in the drafting format the exporter reads (paragraphs, "- " bullets,
-    "### " sub-headings, table tokens): what the user sees is what the DOCX gets."""
+    "### " sub-headings, table tokens, reuse marks): what the user sees is what the DOCX gets."""
     out: list[str] = []
     previous_bullet = False
+    done_tables: set[int] = set()
     block = doc.begin()
     while block.isValid():
+        table = QTextCursor(block).currentTable()
+        if table is not None:
+            if id(table) not in done_tables and table.firstPosition() not in done_tables:
+                done_tables.add(table.firstPosition())
+                kind = str(table.format().property(TABLE_PROPERTY) or "grid")
+                if kind.startswith("table:"):
+                    line = table_token(kind[6:])
+                else:
+                    line = "\n".join(
+                        "| "
+                        + " | ".join(
+                            table.cellAt(r, c).firstCursorPosition().block().text().replace("|", "/").strip()
+                            for c in range(table.columns())
+                        )
+                        + " |"
+                        for r in range(table.rows())
+                    )
+                out.append(("\n\n" if out else "") + line)
+                previous_bullet = False
+            block = block.next()
+            continue
+        picture = block.blockFormat().property(IMAGE_PROPERTY)
+        if picture and block.text().startswith("▣"):
+            out.append(("\n\n" if out else "") + f"[[IMAGE:{picture}]]")
+            previous_bullet = False
+            block = block.next()
+            continue
+        origin = block.blockFormat().property(REUSE_PROPERTY)
+        if origin is not None and block.text().startswith(("▸", "◂")):
+            line = reuse_start(str(origin)) if origin else REUSE_END
+            out.append(("\n\n" if out else "") + line)
+            previous_bullet = False
+            block = block.next()
+            continue
         text = block.text().strip()
         if text:
             bullet = block.textList() is not None
@@ -135,6 +251,8 @@ class MemoireTab(QWidget):
         self.sections: list[SectionRow] = []
         self.current: SectionRow | None = None
         self.page_limit: int | None = None
+        self.profile: CompanyProfile | None = None  # the tables' rows, for the page count
+        self.questions: dict[str, str] = {}  # section key → the buyer's question
         self._dirty = False
         self._loading = False
         self._draft_op: Operation | None = None
@@ -160,6 +278,12 @@ class MemoireTab(QWidget):
         self.section_title.setStyleSheet("font-size: 16px; font-weight: 600")
         self.section_title.setWordWrap(True)
         rl.addWidget(self.section_title)
+        # The buyer's own question, kept as a reminder under the statement title.
+        self.question = QLabel()
+        self.question.setObjectName("muted")
+        self.question.setWordWrap(True)
+        self.question.setAccessibleName(self.tr("Question de l'acheteur"))
+        rl.addWidget(self.question)
         self.toolbar = QToolBar()
         self.editor = SectionEditor()
         self.editor.setAccessibleName(self.tr("Texte de la section"))
@@ -225,11 +349,20 @@ class MemoireTab(QWidget):
         self.uuid = uuid
         self.page_limit = page_limit
         backend = self.ctx.backend
+
+        def work(_c: object) -> tuple[list[SectionRow], CompanyProfile | None, dict[str, str]]:
+            from app.services import profile, proposals
+
+            store = backend._require_store()
+            # The profile fills the tables shown in the editor and counted in its pages.
+            return backend.outline(uuid), profile.load(store), proposals.outline_questions(store, uuid)
+
+        def done(result: tuple[list[SectionRow], CompanyProfile | None, dict[str, str]]) -> None:
+            self.profile, self.questions = result[1], result[2]
+            self._fill(result[0])
+
         self.ctx.runner.run(
-            self.tr("Plan du mémoire"),
-            lambda _c: backend.outline(uuid),
-            on_success=self._fill,
-            on_failure=self._outline_failed,
+            self.tr("Plan du mémoire"), work, on_success=done, on_failure=self._outline_failed
         )
 
     def _outline_failed(self, message: str) -> None:
@@ -274,9 +407,12 @@ class MemoireTab(QWidget):
         if self.current is None:
             return
         self._loading = True
-        body_to_document(self.current.body, self.editor.document())
+        body_to_document(self.current.body, self.editor.document(), self.profile)
         self._loading = False
         self.section_title.setText(self.current.title)
+        asked = self.questions.get(self.current.uuid, "")
+        self.question.setText(self.tr("Question de l'acheteur : %s") % asked if asked else "")
+        self.question.setVisible(bool(asked))
         self._set_enabled(True)
         self._update_counts()
 
@@ -344,7 +480,12 @@ class MemoireTab(QWidget):
     def _update_counts(self) -> None:
         words = count_words(self.editor.toPlainText())
         total = sum(count_words(s.body) for s in self.sections if s is not self.current) + words
-        pages = total / WORDS_PER_PAGE
+        # The export's own page count (app.export.pagecount): text, tables and styles, body only.
+        current = document_to_body(self.editor.document()) if self.current is not None else ""
+        pages = pagecount.body_pages(
+            [(s.level, s.title, current if s is self.current else s.body) for s in self.sections],
+            self.profile,
+        )
         text = self.tr("%s mots dans la section · mémoire : %s mots ≈ %s pages") % (
             FRENCH.toString(words),
             FRENCH.toString(total),
@@ -412,7 +553,7 @@ class MemoireTab(QWidget):
         )
 
     def _replace_text(self, body: str) -> None:
-        body_to_document(body, self.editor.document())  # textChanged → autosave
+        body_to_document(body, self.editor.document(), self.profile)  # textChanged → autosave
 
     def draft_claude(self) -> None:
         if self.current is None:
@@ -456,22 +597,37 @@ class MemoireTab(QWidget):
             self._draft_op.cancel()
 
     def insert_from_library(self) -> None:
-        backend = self.ctx.backend
+        backend, uuid = self.ctx.backend, self.uuid
+        key = self.current.uuid if self.current else ""
+
+        def work(_c: object) -> list[tuple[str, str]]:
+            from app.services import proposals
+
+            # The blocks that fit this section first (score and origin), then the whole library.
+            try:
+                best = proposals.library_proposals(backend._require_store(), uuid, key) if key else []
+            except Exception:  # no analysis or profile yet: the plain list still helps
+                best = []
+            out = [(f"★ {p.score:.1f} — {p.title} ({p.origin})".replace(".", ",", 1), p.body) for p in best]
+            shown = {p.title for p in best}
+            out += [(b.title, b.body) for b in backend.blocks("") if b.title not in shown]
+            return out
+
         self.ctx.runner.run(
             self.tr("Bibliothèque"),
-            lambda _c: backend.blocks(""),
+            work,
             on_success=self._pick_block,
             on_failure=lambda m: self.message.emit(m, "error"),
         )
 
-    def _pick_block(self, blocks: list[BlockRow]) -> None:
+    def _pick_block(self, blocks: list[tuple[str, str]]) -> None:
         if not blocks:
             self.message.emit(self.tr("La bibliothèque est vide."), "info")
             return
-        names = [b.title for b in blocks]
+        names = [label for label, _ in blocks]
         name, ok = QInputDialog.getItem(self, self.tr("Insérer un bloc"), self.tr("Bloc :"), names, 0, False)
         if ok:
-            self.insert_block(blocks[names.index(name)].body)
+            self.insert_block(blocks[names.index(name)][1])
 
     def insert_block(self, body: str) -> None:
         self.editor.textCursor().insertText(body)

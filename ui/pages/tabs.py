@@ -258,6 +258,7 @@ COVERAGE = {
 
 class ExigencesTab(QWidget):
     source_requested = Signal(str, object, str)
+    move_requested = Signal(str, str)  # requirement text, section key
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -288,8 +289,30 @@ class ExigencesTab(QWidget):
         self.table.setWordWrap(False)
         self.table.cellClicked.connect(self._clicked)
         lay.addWidget(self.table, 1)
+        # A requirement put under the wrong section moves to the one that answers it.
+        move = QHBoxLayout()
+        move.addWidget(QLabel(self.tr("Traiter l'exigence sélectionnée dans la section :")))
+        self.target = QComboBox()
+        self.target.setAccessibleName(self.tr("Section où traiter l'exigence"))
+        move.addWidget(self.target, 1)
+        self.move_button = QPushButton(self.tr("Déplacer"))
+        self.move_button.clicked.connect(self._move)
+        move.addWidget(self.move_button)
+        lay.addLayout(move)
         self.rows: list[RequirementRow] = []
         self.shown: list[RequirementRow] = []
+
+    def set_sections(self, sections: list[tuple[str, str]]) -> None:
+        """(key, label) of the mémoire's sections, in order."""
+        self.target.clear()
+        for key, label in sections:
+            self.target.addItem(label, key)
+
+    def _move(self) -> None:
+        row = self.table.currentRow()
+        key = self.target.currentData()
+        if 0 <= row < len(self.shown) and key:
+            self.move_requested.emit(self.shown[row].text, str(key))
 
     def set_rows(self, rows: list[RequirementRow]) -> None:
         self.rows = rows
