@@ -11,26 +11,11 @@ import uuid as uuid_mod
 from dataclasses import dataclass
 from typing import Any
 
+from app.domain.rows import ConsultationRow, ConsultationStatus
 from local_store.clock import utc_now_iso as _now
 from local_store.store import Connection, Store
 
-STATUSES: tuple[str, ...] = ("a_analyser", "en_cours", "deposee", "gagnee", "perdue")
-
-
-@dataclass(frozen=True, slots=True)
-class ConsultationRow:
-    uuid: str
-    title: str
-    buyer: str | None
-    reference: str | None
-    deadline: str | None
-    questions_deadline: str | None
-    site_visit_date: str | None
-    status: str
-    source_name: str | None
-    created_at: str
-    analyzed_at: str | None
-    pieces: int
+STATUSES: tuple[str, ...] = tuple(s.value for s in ConsultationStatus)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +51,7 @@ def _row(r: Any) -> ConsultationRow:
         deadline=r["deadline"],
         questions_deadline=r["questions_deadline"],
         site_visit_date=r["site_visit_date"],
-        status=str(r["status"]),
+        status=ConsultationStatus.parse(r["status"]),
         source_name=r["source_name"],
         created_at=str(r["created_at"]),
         analyzed_at=r["analyzed_at"],
