@@ -8,7 +8,7 @@ endif
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 LOCK := requirements/requirements.lock
-CHECKED := app local_store sync server
+CHECKED := app local_store sync server ui
 
 .PHONY: install run test lint typecheck pytest bench server fuzz render tour package lock clean
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -40,6 +39,7 @@ from ui.widgets import OperationBar, run_in_turns
 
 if TYPE_CHECKING:
     from app.domain.analysis import Analysis
+    from app.services.account import AccountStatus
     from ui.pages.consultation_view import ConsultationView
     from ui.pages.consultations import ConsultationsPage
     from ui.pages.library import LibraryPage
@@ -50,14 +50,30 @@ log = logging.getLogger(__name__)
 
 # Service modules loaded on the DB worker soon after start: their first import (python-docx, lxml,
 # openpyxl…) holds the GIL for tens of ms, better spent before the user's first drop than during it.
-WARM_UP_MODULES = (
-    "app.domain.analysis",
-    "app.domain.profile",
-    "app.drafting.body",
-    "app.services.consultations",
-    "app.services.proposals",
-    "app.services.library",
-)
+
+
+def _warm_up_services() -> None:
+    """Load what the first import and the consultation view need (on the DB lane, at start)."""
+    import app.domain.analysis
+    import app.domain.profile
+    import app.drafting.body
+    import app.services.consultations
+    import app.services.library
+    import app.services.proposals  # noqa: F401
+
+
+def _load_synthese() -> None:
+    import ui.pages.synthese  # noqa: F401
+
+
+def _load_memoire() -> None:
+    import ui.pages.memoire  # noqa: F401
+
+
+def _load_consultation_view() -> None:
+    import ui.pages.consultation_view  # noqa: F401
+
+
 WARM_UP_DELAY_MS = 300
 
 SECTIONS = ("Tableau de bord", "Consultations", "Profil entreprise", "Bibliothèque", "Paramètres")
@@ -305,26 +321,26 @@ class MainWindow(QMainWindow):
         self.refresh_status()
 
     def refresh_status(self) -> None:
-        backend, settings = self.ctx.backend, self.ctx.settings
+        backend = self.ctx.backend
 
-        def show(parts: tuple[str, dict[str, object] | None]) -> None:
+        def show(parts: tuple[str, AccountStatus | None]) -> None:
             claude, account = parts
             self.claude_label.setText(claude)
             if account is None:
                 return
             last = self.sync.last
-            if last is not None and last.state in ("offline", "error") and account.get("logged_in"):
+            if last is not None and last.state in ("offline", "error") and account.logged_in:
                 return  # "Hors ligne — nouvelle tentative…" stays until a sync succeeds
             report = SyncReport(
-                "ok" if account.get("logged_in") else "off",
-                last_sync=account.get("last_sync"),  # type: ignore[arg-type]
-                to_send=int(account.get("to_send") or 0),  # type: ignore[call-overload]
-                conflicts=int(account.get("open_conflicts") or 0),  # type: ignore[call-overload]
+                "ok" if account.logged_in else "off",
+                last_sync=account.last_sync,
+                to_send=account.to_send,
+                conflicts=account.open_conflicts,
             )
             self.sync_label.setText(state_text(report))
             self._show_conflicts(report.conflicts)
 
-        self.ctx.runner.run(self.tr("État"), lambda _c: status_parts(backend, settings), on_success=show)
+        self.ctx.runner.run(self.tr("État"), lambda _c: status_parts(backend), on_success=show)
 
     def _sync_state(self, text: str, tooltip: str) -> None:
         self.sync_label.setText(text)
@@ -354,22 +370,19 @@ class MainWindow(QMainWindow):
         self.store_erased.emit()
 
     def _warm_up(self) -> None:
-        def work(_c: object) -> None:
-            for name in WARM_UP_MODULES:
-                try:
-                    importlib.import_module(name)
-                except ImportError:
-                    log.info("warm-up: %s not available", name)
-
         # Then the consultation view is built while nothing else runs (GIL free): a first import
         # does not pay for its construction.
         steps: list[Callable[[], object]] = [
-            lambda: importlib.import_module("ui.pages.synthese"),
-            lambda: importlib.import_module("ui.pages.memoire"),
-            lambda: importlib.import_module("ui.pages.consultation_view"),
+            _load_synthese,
+            _load_memoire,
+            _load_consultation_view,
             lambda: self.page(5),
         ]
-        self.ctx.runner.run(self.tr("Préparation"), work, on_success=lambda _r: run_in_turns(self, steps))
+        self.ctx.runner.run(
+            self.tr("Préparation"),
+            lambda _c: _warm_up_services(),
+            on_success=lambda _r: run_in_turns(self, steps),
+        )
 
     def _theme_changed(self, _theme: str) -> None:
         if 5 in self._pages:

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from app.settings import SYNC_INTERVAL_MIN
-from ui.backend import SyncReport
+from ui.backend import Changed, SyncReport
 from ui.context import AppContext
 from ui.operations import Lane
 
@@ -72,7 +72,7 @@ class SyncController(QObject):
     state_changed = Signal(str, str)  # status-bar text, tooltip
     conflicts_changed = Signal(int)
     synced = Signal(object)  # SyncReport, after each attempt
-    _local_change = Signal()  # emitted from the DB worker, delivered on the UI thread
+    _local_change = Signal(object)  # Changed, emitted from the DB worker, delivered on the UI thread
 
     def __init__(self, ctx: AppContext, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -109,7 +109,7 @@ class SyncController(QObject):
         if self.ctx.backend.on_change is self._notify:
             self.ctx.backend.on_change = None
 
-    def local_change(self) -> None:
+    def local_change(self, _what: Changed = Changed.NOTHING) -> None:
         """Rows were marked to sync: sync a few seconds later (restarted by each new edit)."""
         if self.enabled and not self.retry.isActive():
             self.debounce.start(DEBOUNCE_MS)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ui.backend import ConflictRow
+    from app.services.account import ConflictRow
 
 
 def _prepare_environment(home: Path) -> None:
@@ -169,7 +169,7 @@ def run_tour(out: Path) -> list[Path]:
 
 
 def _sample_conflict() -> ConflictRow:
-    from ui.backend import ConflictRow
+    from app.services.account import ConflictRow
 
     return ConflictRow(
         id=0,

@@ -12,7 +12,7 @@ import contextlib
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import httpx
 
@@ -22,7 +22,7 @@ from local_store import keychain
 from local_store import repo_sync as rs
 from local_store.store import Store, keymode_path, sidecar_paths
 from sync import policy
-from sync.client import AccountClient, KeychainTokens, SyncError, check_server_url
+from sync.client import AccountClient, KeychainTokens, Offline, SyncError, check_server_url
 from sync.engine import SyncEngine, SyncSummary
 
 log = logging.getLogger(__name__)
@@ -49,13 +49,25 @@ def _client(store: Store, server_url: str, transport: httpx.BaseTransport | None
     return AccountClient(server_url, _tokens(store), transport=transport)
 
 
+class SyncOffline(UserError):
+    """The account server could not be reached: every edit stays queued."""
+
+
+class SyncFailed(UserError):
+    """The account server refused or failed the request (its French message)."""
+
+
 @contextlib.contextmanager
 def _user_errors() -> Iterator[None]:
-    """The client's French messages, as the app's user errors."""
+    """The client's French messages, as the app's user errors (offline told apart)."""
     try:
         yield
+    except Offline as exc:
+        log.info("account server unreachable (%s)", type(exc).__name__)
+        raise SyncOffline(exc.message) from exc
     except SyncError as exc:
-        raise UserError(exc.message) from None
+        log.info("account server request failed (%s)", type(exc).__name__)
+        raise SyncFailed(exc.message) from exc
 
 
 def _server_url(store: Store) -> str:
@@ -70,7 +82,13 @@ def _server_url(store: Store) -> str:
 
 # --- session ----------------------------------------------------------------------------------------------
 def login(
-    store: Store, server_url: str, email: str, password: str, *, transport: httpx.BaseTransport | None = None
+    store: Store,
+    server_url: str,
+    email: str,
+    password: str,
+    *,
+    transport: httpx.BaseTransport | None = None,
+    settings: Settings | None = None,
 ) -> str:
     """Open a session; returns the account's e-mail. Tokens go to the keychain only."""
     email = email.strip()
@@ -95,7 +113,7 @@ def login(
         rs.kv_set(tx, rs.ACCOUNT_EMAIL_KEY, str(me["email"]))
         rs.kv_set(tx, rs.ACCOUNT_ID_KEY, str(me["id"]))
     # The Claude proxy is reached through the same account: its client reads these settings.
-    settings = Settings.load()
+    settings = settings or Settings.load()
     settings.set(ACCOUNT_SERVER_URL, url)
     settings.set(ACCOUNT_EMAIL, str(me["email"]))
     log.info("logged in (new account on this store: %s)", not same_account)
@@ -161,6 +179,11 @@ class AccountStatus:
     held_back: int
     open_conflicts: int
 
+    @property
+    def line(self) -> str:
+        """One short French line for the status bar."""
+        return status_line(self)
+
 
 def status(store: Store) -> AccountStatus:
     conn = store.read()
@@ -197,7 +220,53 @@ def list_conflicts(store: Store) -> list[rs.ConflictCopy]:
     return rs.list_conflicts(store)
 
 
-def resolve_conflict(store: Store, conflict_id: int, keep: Literal["local", "server"]) -> None:
+@dataclass(frozen=True)
+class ConflictRow:
+    """A conflict copy as shown: this computer's text kept aside while the server's version was applied."""
+
+    id: int
+    kind: str  # "bloc de bibliothèque", "section de mémoire"
+    title: str
+    local_text: str
+    server_text: str | None  # None: deleted on another device
+    created_at: str = ""
+
+
+def _record_text(data: dict[str, Any] | None) -> str:
+    """A record's user-visible text (its body, else its fields one per line)."""
+    if data is None:
+        return ""
+    body = data.get("body")
+    if isinstance(body, str):
+        return body
+    return "\n".join(f"{k} : {v}" for k, v in sorted(data.items()) if not k.startswith("_"))
+
+
+def conflict_rows(store: Store) -> list[ConflictRow]:
+    """The open conflicts, with the words a user knows (kind of record, title, both texts)."""
+    rows = []
+    for c in rs.list_conflicts(store):
+        spec = policy.BY_TABLE.get(str(c.table_name))
+        kind = TYPE_LABELS.get(spec.record_type, (c.table_name, ""))[0] if spec else str(c.table_name)
+        local, server = dict(c.local_data), c.server_data
+        title = str(local.get("title") or (server or {}).get("title") or kind)
+        rows.append(
+            ConflictRow(
+                id=int(c.id),
+                kind=kind,
+                title=title,
+                local_text=_record_text(local),
+                server_text=None if server is None else _record_text(dict(server)),
+                created_at=str(c.created_at or ""),
+            )
+        )
+    return rows
+
+
+Keep = Literal["local", "server"]
+
+
+def resolve_conflict(store: Store, conflict_id: int, keep: Keep) -> None:
     """Keep the local copy (it becomes an edit, synced next time) or the shared version."""
     if keep not in ("local", "server"):
         raise InvalidInput("choisissez « local » ou « server ».", field="version")

@@ -104,11 +104,16 @@ def status(settings: Settings | None = None) -> ClaudeStatus:
     )
 
 
-def check_connection(store: Store | None = None, on_status: Callable[[str], None] | None = None) -> str:
+def check_connection(
+    store: Store | None = None,
+    on_status: Callable[[str], None] | None = None,
+    *,
+    settings: Settings | None = None,
+) -> str:
     """A one-token call to check the key or the account; returns a French confirmation."""
     from app.analysis.claude.retry import with_retries  # imports the SDK (slow)
 
-    settings = Settings.load()
+    settings = settings or Settings.load()
     access = resolve_access(settings)
     client = make_client(access)
     model = settings.get(CLAUDE_EXTRACTION_MODEL)

@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
 
 from app.domain.analysis import Analysis
 from app.domain.paths import exports_dir
-from ui.backend import Backend, CheckRow, ConsultationRow, PieceRow
+from app.domain.rows import ConsultationRow, PieceRow
+from ui.backend import CheckRow
 from ui.context import AppContext
 from ui.operations import OpContext
 from ui.pages.dashboard import STATUSES
@@ -217,7 +218,7 @@ class ConsultationView(QWidget):
 
     def _load_sync_switch(self) -> None:
         backend, uuid = self.ctx.backend, self.uuid
-        if not uuid or not Backend.has("account", "memoire_sync"):
+        if not uuid:
             return
 
         def show(on: bool) -> None:

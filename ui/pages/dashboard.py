@@ -20,18 +20,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.backend import ConsultationRow
+from app.domain.rows import ConsultationRow, ConsultationStatus
 from ui.context import AppContext
 from ui.style import FRENCH, countdown, fr_date, fr_short_date, parse_when
 from ui.widgets import title_label
 
-STATUSES = {
-    "a_analyser": "À analyser",
-    "en_cours": "En cours",
-    "deposee": "Déposée",
-    "gagnee": "Gagnée",
-    "perdue": "Perdue",
-}
+STATUSES = {s.value: s.label for s in ConsultationStatus}
 DEADLINE_KINDS = (
     ("deadline", "Remise des offres"),
     ("questions_deadline", "Questions"),

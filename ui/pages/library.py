@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.backend import Backend, BlockRow
+from ui.backend import BlockRow
 from ui.context import AppContext
 from ui.style import WARN, fr_short_date
 from ui.widgets import chain, title_label
@@ -96,8 +96,7 @@ class LibraryPage(QWidget):
         query, backend = self.search.text().strip(), self.ctx.backend
 
         def work(_c: object) -> tuple[list[BlockRow], set[str]]:
-            local = backend.local_only("library_blocks") if Backend.has("account", "local_only") else set()
-            return backend.blocks(query), local
+            return backend.blocks(query), backend.local_only("library_blocks")
 
         self.ctx.runner.run(
             self.tr("Bibliothèque"),
@@ -145,7 +144,7 @@ class LibraryPage(QWidget):
         if b.needs_review:
             text += self.tr(" — à revoir")
         self.review.setText(text)
-        self.local_only.setEnabled(Backend.has("account", "set_record_sync"))
+        self.local_only.setEnabled(True)
         self.local_only.setChecked(b.uuid in self.local_ids)
 
     def new_block(self) -> None:

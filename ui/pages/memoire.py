@@ -9,6 +9,8 @@ at most the last debounce interval; no plaintext copy of the mémoire is left ou
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMimeData, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -40,10 +42,13 @@ from PySide6.QtWidgets import (
 
 from app.drafting.body import TABLE_RE, table_token, to_blocks
 from app.drafting.markers import MARKER_RE
-from ui.backend import BlockRow, SectionRow
+from ui.backend import Backend, BlockRow, ClaudeDraftJob, OutlineRow
 from ui.context import AppContext
-from ui.operations import Lane, Operation
+from ui.operations import Lane, OpContext, Operation
 from ui.style import FRENCH, MARKER_BG
+
+if TYPE_CHECKING:
+    from app.analysis.claude.usage import CallUsage
 
 WORDS_PER_PAGE = 450  # a typical mémoire page in 11 pt with headings
 AUTOSAVE_MS = 700
@@ -125,15 +130,16 @@ class SectionEditor(QTextEdit):
 
 
 class MemoireTab(QWidget):
-    saved = Signal(str)  # section uuid, after an autosave reached the store
+    saved = Signal(str)  # section key, after an autosave reached the store
+    streamed = Signal(str)  # each piece of text Claude streams into the editor
     message = Signal(str, str)
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
         self.uuid = ""
-        self.sections: list[SectionRow] = []
-        self.current: SectionRow | None = None
+        self.sections: list[OutlineRow] = []
+        self.current: OutlineRow | None = None
         self.page_limit: int | None = None
         self._dirty = False
         self._loading = False
@@ -237,26 +243,26 @@ class MemoireTab(QWidget):
         self.section_title.setText(message)
         self._set_enabled(False)
 
-    def _fill(self, sections: list[SectionRow]) -> None:
+    def _fill(self, sections: list[OutlineRow]) -> None:
         self.sections = sections
         self.tree.blockSignals(True)
         self.tree.clear()
         items: dict[str, QTreeWidgetItem] = {}
         for s in sections:
-            parent = items.get(s.parent_uuid or "")
+            parent = items.get(s.parent_key or "")
             weight = f"{FRENCH.toString(s.weight_percent, 'f', 0)} %" if s.weight_percent is not None else ""
             item = QTreeWidgetItem([s.title, weight])
-            item.setData(0, Qt.ItemDataRole.UserRole, s.uuid)
+            item.setData(0, Qt.ItemDataRole.UserRole, s.key)
             if parent is not None:
                 parent.addChild(item)
             else:
                 self.tree.addTopLevelItem(item)
-            items[s.uuid] = item
+            items[s.key] = item
         self.tree.expandAll()
         self.tree.blockSignals(False)
         self._update_counts()
         if sections:
-            keep = self.current.uuid if self.current else None
+            keep = self.current.key if self.current else None
             target = items.get(keep or "") or self.tree.topLevelItem(0)
             self.current = None
             # The editor fills on the next turn: tree and text never freeze the window together.
@@ -270,7 +276,7 @@ class MemoireTab(QWidget):
             return
         self.flush()
         uuid = item.data(0, Qt.ItemDataRole.UserRole)
-        self.current = next((s for s in self.sections if s.uuid == uuid), None)
+        self.current = next((s for s in self.sections if s.key == uuid), None)
         if self.current is None:
             return
         self._loading = True
@@ -321,8 +327,10 @@ class MemoireTab(QWidget):
             return
         self._dirty = False
         body = document_to_body(self.editor.document())
-        self.current.body = body
-        uuid, section = self.uuid, self.current.uuid
+        updated = replace(self.current, body=body)
+        self.sections = [updated if s is self.current else s for s in self.sections]
+        self.current = updated
+        uuid, section = self.uuid, self.current.key
         backend = self.ctx.backend
 
         def ok(_r: object) -> None:
@@ -392,7 +400,7 @@ class MemoireTab(QWidget):
     def draft_offline(self) -> None:
         if self.current is None:
             return
-        uuid, section = self.uuid, self.current.uuid
+        uuid, section = self.uuid, self.current.key
         backend = self.ctx.backend
         self.offline_button.setEnabled(False)
 
@@ -417,7 +425,7 @@ class MemoireTab(QWidget):
     def draft_claude(self) -> None:
         if self.current is None:
             return
-        uuid, section = self.uuid, self.current.uuid
+        uuid, section = self.uuid, self.current.key
         backend = self.ctx.backend
         self.editor.clear()
         self._streaming(True)
@@ -426,6 +434,7 @@ class MemoireTab(QWidget):
             cursor = self.editor.textCursor()
             cursor.movePosition(cursor.MoveOperation.End)
             cursor.insertText(text)
+            self.streamed.emit(text)
 
         def end() -> None:
             self._streaming(False)
@@ -435,15 +444,46 @@ class MemoireTab(QWidget):
         def fail(message: str) -> None:
             self.message.emit(message, "error")
 
-        op = self.ctx.runner.run(
+        def saved(_r: object) -> None:
+            self.saved.emit(section)
+
+        def keep(result: tuple[ClaudeDraftJob, str, list[CallUsage]]) -> None:
+            job, text, usage = result
+            self.ctx.runner.run(
+                self.tr("Enregistrement de la section"),
+                lambda _c: backend.save_claude_draft(job, text, usage),
+                on_success=saved,
+                on_failure=fail,
+            )
+
+        def stream(job: ClaudeDraftJob) -> None:
+            # The network lane only talks to Claude; the DB lane then keeps the text and its usage.
+            def work(c: OpContext) -> tuple[ClaudeDraftJob, str, list[CallUsage]]:
+                text, usage = Backend.draft_claude(job, c.emit_text, c.cancel)
+                return job, text, usage
+
+            op = self.ctx.runner.run(
+                self.tr("Rédaction avec Claude"),
+                work,
+                on_text=chunk,
+                on_success=keep,
+                on_failure=fail,
+                lane=Lane.NET,
+            )
+            op.finished.connect(end)
+            self._draft_op = op
+
+        def not_started(message: str) -> None:
+            fail(message)
+            end()
+
+        self._draft_op = self.ctx.runner.run(
             self.tr("Rédaction avec Claude"),
-            lambda c: backend.draft_claude(uuid, section, c.emit_text, c.cancel),
-            on_text=chunk,
-            on_failure=fail,
-            lane=Lane.NET,
+            lambda _c: backend.claude_job(uuid, section),
+            on_success=stream,
+            on_failure=not_started,
+            on_cancel=end,
         )
-        op.finished.connect(end)
-        self._draft_op = op
 
     def _streaming(self, on: bool) -> None:
         self._actions[self.claude_button].setVisible(not on)

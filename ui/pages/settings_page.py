@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import platform
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import Signal, qVersion
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services import about
 from app.settings import (
     ACCOUNT_EMAIL,
     ACCOUNT_SERVER_URL,
@@ -37,13 +37,16 @@ from app.settings import (
     CLAUDE_PRICES_EUR,
     THEME,
 )
-from ui.backend import Backend, ConflictRow, SyncReport
+from ui.backend import SyncReport
 from ui.context import AppContext
 from ui.operations import Lane
 from ui.pages.account_dialogs import ConflictDialog, ConflictList, DeleteAccountDialog, delete_confirmed
 from ui.style import THEMES, apply_theme, fr_money
 from ui.sync_controller import state_text
 from ui.widgets import chain, title_label
+
+if TYPE_CHECKING:
+    from app.services.account import AccountStatus, ConflictRow, Keep
 
 SECTIONS = ("Claude", "Compte et synchronisation", "Apparence", "Données", "À propos")
 CLAUDE_MODES = (
@@ -69,24 +72,13 @@ LICENCES = (
 )
 
 
-def _version(name: str) -> str:
-    try:
-        return version(name)
-    except PackageNotFoundError:
-        return "—"
-
-
 def versions() -> list[tuple[str, str]]:
     return [
-        ("Maître AO", _version("maitre-ao")),
+        ("Maître AO", about.app_version()),
         ("Python", platform.python_version()),
         ("Qt", qVersion()),
         ("PySide6", pyside_version),
-        ("pypdf", _version("pypdf")),
-        ("python-docx", _version("python-docx")),
-        ("openpyxl", _version("openpyxl")),
-        ("anthropic", _version("anthropic")),
-        ("Système", f"{platform.system()} {platform.release()}"),
+        *about.library_versions(),
     ]
 
 
@@ -175,15 +167,9 @@ class SettingsPage(QWidget):
         mode = str(button.property("mode"))
         backend = self.ctx.backend
 
-        def work(_c: object) -> None:
-            if Backend.has("claude", "set_mode"):
-                backend.set_claude_mode(mode)
-            else:
-                self.ctx.settings.set(CLAUDE_MODE, mode)
-
         self.ctx.runner.run(
             self.tr("Mode Claude"),
-            work,
+            lambda _c: backend.set_claude_mode(mode),
             on_success=lambda _r: self.data_changed.emit(),
             on_failure=self.claude_status.setText,
         )
@@ -325,7 +311,7 @@ class SettingsPage(QWidget):
 
         self.ctx.runner.run(
             self.tr("Conflits"),
-            lambda _c: backend.conflicts() if Backend.has("account", "list_conflicts") else [],
+            lambda _c: backend.conflicts(),
             on_success=show,
             on_failure=self.account_state.setText,
         )
@@ -336,7 +322,7 @@ class SettingsPage(QWidget):
         dlg.accepted.connect(lambda: self.resolve(conflict.id, dlg.choice))
         dlg.open()
 
-    def resolve(self, conflict_id: int, keep: str) -> None:
+    def resolve(self, conflict_id: int, keep: Keep) -> None:
         backend = self.ctx.backend
         done = (
             self.tr("Votre version est gardée ; elle sera envoyée à la prochaine synchronisation.")
@@ -424,9 +410,9 @@ class SettingsPage(QWidget):
         self._sync_asked = True
         self.sync_requested.emit()
 
-    def _show_account(self, st: dict[str, Any] | None) -> None:
+    def _show_account(self, st: AccountStatus | None) -> None:
         available = st is not None
-        logged = bool(st and st.get("logged_in"))
+        logged = bool(st and st.logged_in)
         self.login_button.setEnabled(available and not logged)
         self.logout_button.setEnabled(logged)
         self.sync_button.setEnabled(logged)
@@ -436,18 +422,13 @@ class SettingsPage(QWidget):
         if st is None:
             self.account_state.setText(self.tr("La synchronisation n'est pas disponible dans cette version."))
         elif logged:
-            self.email.setText(str(st.get("email") or ""))
-            self.server.setText(str(st.get("server_url") or ""))
-            report = SyncReport(
-                "ok",
-                last_sync=st.get("last_sync"),
-                to_send=int(st.get("to_send") or 0),
-                conflicts=int(st.get("open_conflicts") or 0),
-            )
+            self.email.setText(st.email or "")
+            self.server.setText(st.server_url or "")
+            report = SyncReport("ok", last_sync=st.last_sync, to_send=st.to_send, conflicts=st.open_conflicts)
             line = state_text(report)
             if report.to_send:
                 line += self.tr(" · %d modification(s) à envoyer") % report.to_send
-            self.account_state.setText(self.tr("Connecté : %s\n%s") % (st.get("email") or "", line))
+            self.account_state.setText(self.tr("Connecté : %s\n%s") % (st.email or "", line))
         else:
             self.account_state.setText(
                 self.tr(
@@ -646,12 +627,10 @@ class SettingsPage(QWidget):
         """Reload the Claude and account states; `notice` is shown over the account state."""
         backend = self.ctx.backend
 
-        def work(_c: object) -> tuple[float | None, dict[str, Any] | None]:
-            spend = backend.monthly_spend() if Backend.has("claude", "usage_summary") else None
-            account = backend.account_status() if Backend.has("account", "status") else None
-            return spend, account
+        def work(_c: object) -> tuple[float | None, AccountStatus | None]:
+            return backend.monthly_spend(), backend.account_status()
 
-        def show(result: tuple[float | None, dict[str, Any] | None]) -> None:
+        def show(result: tuple[float | None, AccountStatus | None]) -> None:
             spend, account = result
             self.spend.setText(fr_money(spend) if spend is not None else self.tr("indisponible"))
             self._show_account(account)
