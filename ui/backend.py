@@ -33,7 +33,7 @@ if TYPE_CHECKING:  # pydantic models and the services load with the first screen
     from app.services.claude import ClaudeStatus
     from app.services.proposals import StoredAnswer
     from app.settings import Settings
-    from local_store.store import Store
+    from app.services.store import Store
 
 log = logging.getLogger(__name__)
 
