@@ -57,6 +57,7 @@ def _warm_up_services() -> None:
     import app.domain.analysis
     import app.domain.profile
     import app.drafting.body
+    import app.services.account
     import app.services.consultations
     import app.services.library
     import app.services.proposals  # noqa: F401
