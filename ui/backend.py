@@ -32,8 +32,8 @@ if TYPE_CHECKING:  # pydantic models and the services load with the first screen
     from app.services.account import AccountStatus, ConflictRow, Keep
     from app.services.claude import ClaudeStatus
     from app.services.proposals import StoredAnswer
-    from app.settings import Settings
     from app.services.store import Store
+    from app.settings import Settings
 
 log = logging.getLogger(__name__)
 

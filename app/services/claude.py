@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 
 from app.analysis.claude.client import (
     API_KEY_SECRET,
-    MODES,
     account_token,
     make_client,
     resolve_access,
@@ -24,6 +23,7 @@ from app.settings import (
     CLAUDE_EXTRACTION_MODEL,
     CLAUDE_INPUT_BUDGET,
     CLAUDE_MODE,
+    ClaudeMode,
     Settings,
 )
 from local_store import repo_usage
@@ -50,27 +50,30 @@ def set_api_key(key: str, settings: Settings | None = None) -> None:
     if not key.startswith("sk-ant-"):
         raise InvalidInput("Une clé API Anthropic commence par « sk-ant- ».", field="clé API")
     set_secret_verified(API_KEY_SECRET, key)
-    (settings or Settings.load()).set(CLAUDE_MODE, "own_key")
+    (settings or Settings.load()).set(CLAUDE_MODE, ClaudeMode.OWN_KEY)
     log.info("anthropic api key stored in the keychain")
 
 
 def delete_api_key(settings: Settings | None = None) -> None:
     delete_secret(API_KEY_SECRET)
     settings = settings or Settings.load()
-    if settings.get(CLAUDE_MODE) == "own_key":
-        settings.set(CLAUDE_MODE, "off")
+    if settings.get(CLAUDE_MODE) is ClaudeMode.OWN_KEY:
+        settings.set(CLAUDE_MODE, ClaudeMode.OFF)
     log.info("anthropic api key deleted")
 
 
-def set_mode(mode: str, settings: Settings | None = None) -> None:
-    if mode not in MODES:
-        raise UsageError(f"Mode inconnu : « {mode} ». Choisissez parmi : {', '.join(MODES)}.", field="mode")
+def set_mode(mode: str | ClaudeMode, settings: Settings | None = None) -> None:
+    try:
+        new_mode = ClaudeMode(mode)
+    except ValueError:
+        choices = ", ".join(m.value for m in ClaudeMode)
+        raise UsageError(f"Mode inconnu : « {mode} ». Choisissez parmi : {choices}.", field="mode") from None
     settings = settings or Settings.load()
-    if mode == "own_key" and not get_secret(API_KEY_SECRET):
+    if new_mode is ClaudeMode.OWN_KEY and not get_secret(API_KEY_SECRET):
         raise UsageError("Aucune clé API enregistrée : maitre-ao config set-api-key")
-    if mode == "account" and not (settings.get(ACCOUNT_SERVER_URL) and account_token()):
+    if new_mode is ClaudeMode.ACCOUNT and not (settings.get(ACCOUNT_SERVER_URL) and account_token()):
         raise UsageError("Aucun compte Maître AO connecté : connectez-vous d'abord (maitre-ao login).")
-    settings.set(CLAUDE_MODE, mode)
+    settings.set(CLAUDE_MODE, new_mode)
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ from app.settings import (
     CLAUDE_MODE,
     CLAUDE_PRICES_EUR,
     THEME,
+    Theme,
 )
 from ui.backend import SyncReport
 from ui.context import AppContext
@@ -116,11 +117,11 @@ class SettingsPage(QWidget):
         form = QFormLayout(w)
         self.mode_group = QButtonGroup(w)
         box = QVBoxLayout()
-        current = self.ctx.settings.get(CLAUDE_MODE)
+        mode = self.ctx.settings.get(CLAUDE_MODE)
         for i, (key, label) in enumerate(CLAUDE_MODES):
             rb = QRadioButton(self.tr(label))
             rb.setProperty("mode", key)
-            rb.setChecked(key == current)
+            rb.setChecked(key == mode)
             self.mode_group.addButton(rb, i)
             box.addWidget(rb)
         self.mode_group.buttonClicked.connect(self._mode_changed)
@@ -451,7 +452,7 @@ class SettingsPage(QWidget):
         return w
 
     def set_theme(self, theme: str) -> None:
-        self.ctx.settings.set(THEME, theme)
+        self.ctx.settings.set(THEME, Theme(theme))
         app = QApplication.instance()
         if isinstance(app, QApplication):
             apply_theme(app, theme)
