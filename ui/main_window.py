@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -77,7 +78,19 @@ def _load_consultation_view() -> None:
 
 WARM_UP_DELAY_MS = 300
 
-SECTIONS = ("Tableau de bord", "Consultations", "Profil entreprise", "Bibliothèque", "Paramètres")
+
+class Page(Enum):
+    """The window's pages, addressed by name; the value is the sidebar label ("" when not listed)."""
+
+    DASHBOARD = "Tableau de bord"
+    CONSULTATIONS = "Consultations"
+    PROFILE = "Profil entreprise"
+    LIBRARY = "Bibliothèque"
+    SETTINGS = "Paramètres"
+    CONSULTATION = ""  # one consultation, opened from a list (the sidebar shows "Consultations")
+
+
+SIDEBAR = (Page.DASHBOARD, Page.CONSULTATIONS, Page.PROFILE, Page.LIBRARY, Page.SETTINGS)
 
 
 def _local_files(mime: QMimeData) -> list[Path]:
@@ -136,17 +149,15 @@ class MainWindow(QMainWindow):
         self.sidebar.setObjectName("sidebar")
         self.sidebar.setFixedWidth(210)
         self.sidebar.setAccessibleName(self.tr("Navigation"))
-        for name in SECTIONS:
-            QListWidgetItem(self.tr(name), self.sidebar)
+        for listed in SIDEBAR:
+            QListWidgetItem(self.tr(listed.value), self.sidebar)
         body.addWidget(self.sidebar)
 
         # Pages are built when first shown: the window appears sooner, imports stay lazy.
         self.stack = QStackedWidget()
-        self._pages: dict[int, QWidget] = {}
-        for _ in range(len(SECTIONS) + 1):
-            self.stack.addWidget(QWidget())
+        self._pages: dict[Page, QWidget] = {}
         self.dashboard = DashboardPage(ctx)
-        self._install(0, self.dashboard)
+        self._install(Page.DASHBOARD, self.dashboard)
         self.dashboard.open_requested.connect(self.open_consultation)
         body.addWidget(self.stack, 1)
         self.setCentralWidget(central)
@@ -161,7 +172,7 @@ class MainWindow(QMainWindow):
         self._shortcuts()
         self._restore_state()
         self._store_open = False
-        self.sidebar.setCurrentRow(0)
+        self.show_page(Page.DASHBOARD)
         if load:
             QTimer.singleShot(0, self.store_ready)
         QTimer.singleShot(0, self._prepare_workers)
@@ -189,35 +200,46 @@ class MainWindow(QMainWindow):
         ):
             field.installEventFilter(self)
 
-    def _install(self, index: int, page: QWidget) -> None:
+    def _install(self, name: Page, page: QWidget) -> None:
         self._watch_drops(page)
-        placeholder = self.stack.widget(index)
-        self.stack.insertWidget(index, page)
-        if placeholder is not None:
-            self.stack.removeWidget(placeholder)
-            placeholder.deleteLater()
-        self._pages[index] = page
+        self.stack.addWidget(page)
+        self._pages[name] = page
 
-    def page(self, index: int) -> QWidget:
-        if index in self._pages:
-            return self._pages[index]
+    def show_page(self, name: Page) -> None:
+        """Select a sidebar page (its `refresh` runs), or show the consultation view."""
+        if name in SIDEBAR:
+            self.sidebar.setCurrentRow(SIDEBAR.index(name))
+        else:
+            self.stack.setCurrentWidget(self.page(name))
+
+    def _select_quietly(self, name: Page) -> None:
+        """The sidebar shows `name` without navigating (the consultation view stays on screen)."""
+        self.sidebar.blockSignals(True)
+        self.sidebar.setCurrentRow(SIDEBAR.index(name))
+        self.sidebar.blockSignals(False)
+
+    def page(self, name: Page) -> QWidget:
+        if name in self._pages:
+            return self._pages[name]
         page: QWidget
-        if index == 1:
+        if name is Page.DASHBOARD:
+            return self.dashboard
+        if name is Page.CONSULTATIONS:
             from ui.pages.consultations import ConsultationsPage
 
             page = ConsultationsPage(self.ctx)
             page.open_requested.connect(self.open_consultation)
             page.import_requested.connect(self.choose_import)
-        elif index == 2:
+        elif name is Page.PROFILE:
             from ui.pages.profile import ProfilePage
 
             page = ProfilePage(self.ctx)
             page.message.connect(self.banner.show_message)
-        elif index == 3:
+        elif name is Page.LIBRARY:
             from ui.pages.library import LibraryPage
 
             page = LibraryPage(self.ctx)
-        elif index == 4:
+        elif name is Page.SETTINGS:
             from ui.pages.settings_page import SettingsPage
 
             page = SettingsPage(self.ctx)
@@ -231,30 +253,30 @@ class MainWindow(QMainWindow):
             from ui.pages.consultation_view import ConsultationView
 
             page = ConsultationView(self.ctx)
-            page.back_requested.connect(lambda: self.sidebar.setCurrentRow(1))
+            page.back_requested.connect(lambda: self.show_page(Page.CONSULTATIONS))
             page.message.connect(self.banner.show_message)
-        self._install(index, page)
+        self._install(name, page)
         return page
 
     @property
     def consultations(self) -> ConsultationsPage:
-        return self.page(1)  # type: ignore[return-value]
+        return cast("ConsultationsPage", self.page(Page.CONSULTATIONS))
 
     @property
     def profile(self) -> ProfilePage:
-        return self.page(2)  # type: ignore[return-value]
+        return cast("ProfilePage", self.page(Page.PROFILE))
 
     @property
     def library(self) -> LibraryPage:
-        return self.page(3)  # type: ignore[return-value]
+        return cast("LibraryPage", self.page(Page.LIBRARY))
 
     @property
     def settings_page(self) -> SettingsPage:
-        return self.page(4)  # type: ignore[return-value]
+        return cast("SettingsPage", self.page(Page.SETTINGS))
 
     @property
     def consultation_view(self) -> ConsultationView:
-        return self.page(5)  # type: ignore[return-value]
+        return cast("ConsultationView", self.page(Page.CONSULTATION))
 
     def _status_bar(self) -> None:
         bar = QStatusBar()
@@ -286,10 +308,10 @@ class MainWindow(QMainWindow):
         self.ops_label.setText(self.tr("En cours : %s") % ", ".join(titles) if titles else "")
 
     def _shortcuts(self) -> None:
-        for i, _name in enumerate(SECTIONS):
+        for i, listed in enumerate(SIDEBAR):
             act = QAction(self)
             act.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
-            act.triggered.connect(lambda _c=False, row=i: self.sidebar.setCurrentRow(row))
+            act.triggered.connect(lambda _c=False, name=listed: self.show_page(name))
             self.addAction(act)
         imp = QAction(self.tr("Importer un DCE…"), self)
         imp.setShortcut(QKeySequence.StandardKey.Open)
@@ -305,13 +327,13 @@ class MainWindow(QMainWindow):
         self.addAction(quit_)
 
     def _focus_search(self) -> None:
-        self.sidebar.setCurrentRow(1)
+        self.show_page(Page.CONSULTATIONS)
         self.consultations.search.setFocus()
 
     def _navigate(self, row: int) -> None:
-        if row < 0:
+        if not 0 <= row < len(SIDEBAR):
             return
-        page = self.page(row)
+        page = self.page(SIDEBAR[row])
         self.stack.setCurrentWidget(page)
         refresh = getattr(page, "refresh", None)
         if callable(refresh) and self._store_open:
@@ -354,16 +376,16 @@ class MainWindow(QMainWindow):
     def _synced(self, report: SyncReport) -> None:
         """Records came from another device: the page on screen shows them (not the open
         consultation, whose editor the user may be typing in)."""
-        if report.received and self.stack.currentWidget() is not self._pages.get(5):
+        if report.received and self.stack.currentWidget() is not self._pages.get(Page.CONSULTATION):
             page = self.stack.currentWidget()
             refresh = getattr(page, "refresh", None)
             if callable(refresh):
                 refresh()
-        if 4 in self._pages:
+        if Page.SETTINGS in self._pages:
             self.settings_page.sync_finished(report)
 
     def show_conflicts(self) -> None:
-        self.sidebar.setCurrentRow(4)
+        self.show_page(Page.SETTINGS)
         self.settings_page.show_account()
 
     def _erased(self) -> None:
@@ -377,7 +399,7 @@ class MainWindow(QMainWindow):
             _load_synthese,
             _load_memoire,
             _load_consultation_view,
-            lambda: self.page(5),
+            lambda: self.page(Page.CONSULTATION),
         ]
         self.ctx.runner.run(
             self.tr("Préparation"),
@@ -386,7 +408,7 @@ class MainWindow(QMainWindow):
         )
 
     def _theme_changed(self, _theme: str) -> None:
-        if 5 in self._pages:
+        if Page.CONSULTATION in self._pages:
             self.consultation_view.theme_changed()
 
     # --- window state ---------------------------------------------------------------------
@@ -404,16 +426,14 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.sync.stop()
-        if 5 in self._pages:
+        if Page.CONSULTATION in self._pages:
             self.consultation_view.flush()
         self.save_state()
         super().closeEvent(event)
 
     # --- consultations --------------------------------------------------------------------
     def open_consultation(self, uuid: str) -> None:
-        self.sidebar.blockSignals(True)
-        self.sidebar.setCurrentRow(1)
-        self.sidebar.blockSignals(False)
+        self._select_quietly(Page.CONSULTATIONS)
         view = self.consultation_view
         self.stack.setCurrentWidget(view)
         view.load(uuid)
@@ -470,9 +490,7 @@ class MainWindow(QMainWindow):
         def first_analysis(value: tuple[str, Analysis]) -> None:
             uuid, analysis = value
             shown.append(uuid)
-            self.sidebar.blockSignals(True)
-            self.sidebar.setCurrentRow(1)
-            self.sidebar.blockSignals(False)
+            self._select_quietly(Page.CONSULTATIONS)
             view = self.consultation_view
             self.stack.setCurrentWidget(view)
             view.preview(uuid, analysis)
@@ -498,7 +516,7 @@ class MainWindow(QMainWindow):
             self.banner.show_message(self.tr("Import annulé."), "info")
             if shown:  # the pieces read before the cancel are kept
                 self.open_consultation(shown[-1])
-            if 1 in self._pages:
+            if Page.CONSULTATIONS in self._pages:
                 self.consultations.refresh()
             self.import_finished.emit(None)
 

@@ -27,7 +27,7 @@ from tests.sync.conftest import (  # noqa: F401  (session fixtures: one server f
 from tests.ui.helpers import EXAMPLE_PROFILE
 from ui.backend import BlockRow, SyncReport
 from ui.context import AppContext
-from ui.main_window import MainWindow
+from ui.main_window import MainWindow, Page
 from ui.pages.account_dialogs import DELETE_WORD, DeleteAccountDialog, delete_confirmed, diff_html
 from ui.sync_controller import state_text
 
@@ -89,7 +89,7 @@ def test_an_edit_schedules_a_background_sync_and_the_status_bar_says_when(
     logged_in_app(ctx, live, account)
     window = window_for(ctx, qtbot)
 
-    window.sidebar.setCurrentRow(3)
+    window.show_page(Page.LIBRARY)
     lib = window.library
     lib.new_block()
     lib.title.setText("Plan d'assurance qualité")
@@ -184,7 +184,7 @@ def test_delete_account_needs_the_email_or_the_word_then_erases_on_the_server(
 
     logged_in_app(ctx, live, account)
     window = window_for(ctx, qtbot)
-    window.sidebar.setCurrentRow(4)
+    window.show_page(Page.SETTINGS)
     page = window.settings_page
     page.show_account()
     # The e-mail field is filled from the settings at once; the account state comes a moment later.
@@ -279,7 +279,7 @@ def test_library_block_and_profile_row_can_stay_on_this_computer(qtbot: QtBot, c
         lambda: ctx.backend.save_block(BlockRow("", "Tarifs internes", body="Confidentiel."))
     )
     window = window_for(ctx, qtbot)
-    window.sidebar.setCurrentRow(3)
+    window.show_page(Page.LIBRARY)
     lib = window.library
     qtbot.waitUntil(lambda: lib.local_only.isEnabled(), timeout=WAIT_MS)
     assert not lib.local_only.isChecked()
@@ -288,7 +288,7 @@ def test_library_block_and_profile_row_can_stay_on_this_computer(qtbot: QtBot, c
     assert ctx.runner.call(lambda: ctx.backend.local_only("library_blocks")) == {uuid}
     assert "non synchronisé" in lib.list.item(0).text()
 
-    window.sidebar.setCurrentRow(2)
+    window.show_page(Page.PROFILE)
     certs = window.profile.certifications
     qtbot.waitUntil(lambda: certs.table.rowCount() > 0, timeout=WAIT_MS)
     col = len(certs.columns)

@@ -9,7 +9,7 @@ from pytestqt.qtbot import QtBot
 from app.settings import THEME, WINDOW_STATE
 from tests.ui.helpers import ready_window
 from ui.context import AppContext
-from ui.main_window import MainWindow
+from ui.main_window import SIDEBAR, MainWindow
 from ui.style import FRENCH, fr_date
 
 
@@ -52,8 +52,8 @@ def test_french_buttons_dates_and_shortcuts(qtbot: QtBot, ctx: AppContext) -> No
 def test_every_input_and_button_can_be_named_by_a_screen_reader(qtbot: QtBot, ctx: AppContext) -> None:
     window = ready_window(ctx)
     qtbot.addWidget(window)
-    for row in range(5):
-        window.sidebar.setCurrentRow(row)
+    for page in SIDEBAR:
+        window.show_page(page)
     ctx.runner.wait_idle(20)
     window.open_consultation("")  # builds the consultation view (empty)
     ctx.runner.wait_idle(20)
