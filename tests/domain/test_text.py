@@ -11,7 +11,7 @@ def test_fold_keeps_the_length_so_positions_slice_the_original() -> None:
     text = "Règlement de la Consultation – L’acheteur « ÉCOLE »"
     folded = fold(text)
     assert len(folded) == len(text)
-    assert folded == "reglement de la consultation - l'acheteur \" ecole \""
+    assert folded == 'reglement de la consultation - l\'acheteur " ecole "'
 
 
 def test_the_quote_verified_is_the_quote_highlighted() -> None:
