@@ -78,6 +78,11 @@ def list_all(store: Store, *, query: str = "", status: str = "") -> list[Consult
     return [_row(r) for r in store.read().execute(sql, params)]
 
 
+def delete(conn: Connection, consultation_uuid: str) -> None:
+    """Remove a consultation row for good (an import that stored nothing)."""
+    conn.execute("DELETE FROM consultations WHERE uuid = ?", (consultation_uuid,))
+
+
 def update_metadata(conn: Connection, consultation_uuid: str, **fields: str | None) -> None:
     """title, buyer, reference, deadline, questions_deadline, site_visit_date, analyzed_at."""
     allowed = {

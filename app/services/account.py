@@ -18,9 +18,9 @@ import httpx
 
 from app.domain.errors import InvalidInput, UserError
 from app.settings import ACCOUNT_EMAIL, ACCOUNT_SERVER_URL, Settings
-from local_store import keychain
+from local_store import keychain, portability
 from local_store import repo_sync as rs
-from local_store.store import Store, keymode_path, sidecar_paths
+from local_store.store import Store
 from sync import policy
 from sync.client import AccountClient, KeychainTokens, Offline, SyncError, check_server_url
 from sync.engine import SyncEngine, SyncSummary
@@ -325,24 +325,15 @@ def delete_account(
     if wipe_local:
         path = store.path
         store.close()
-        for file in [*sidecar_paths(path), keymode_path(path)]:
-            with contextlib.suppress(FileNotFoundError):
-                file.unlink()
-        keychain.delete_secret(keychain.store_key_name(path))
+        portability.erase_store(path)
 
 
 def memoire_sync(store: Store, consultation_uuid: str) -> bool:
     """Whether the mémoire of this consultation syncs (the switch's current state)."""
-    row = (
-        store.read()
-        .execute(
-            "SELECT sync_sections FROM consultations WHERE uuid = ? AND deleted = 0", (consultation_uuid,)
-        )
-        .fetchone()
-    )
-    if row is None:
+    on = rs.sync_sections(store.read(), consultation_uuid)
+    if on is None:
         raise InvalidInput("Consultation introuvable.", field="consultation")
-    return bool(row[0])
+    return on
 
 
 def local_only(store: Store, table: str) -> set[str]:
@@ -350,5 +341,4 @@ def local_only(store: Store, table: str) -> set[str]:
     spec = policy.BY_TABLE.get(table)
     if spec is None:
         raise InvalidInput(f"« {table} » ne se synchronise pas.", field="type")
-    rows = store.read().execute(f"SELECT uuid FROM {spec.table} WHERE sync_opt_out = 1 AND deleted = 0")
-    return {str(r[0]) for r in rows}
+    return rs.opted_out(store.read(), spec)

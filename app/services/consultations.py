@@ -224,7 +224,7 @@ def import_dce(
     )
     if not outcome.pieces:
         with store.transaction() as tx:
-            tx.execute("DELETE FROM consultations WHERE uuid = ?", (consultation_uuid,))
+            repo_c.delete(tx, consultation_uuid)
         raise InvalidInput(_nothing_readable(outcome), field="PATH")
 
     result.errors = [FileError(p.path, p.message) for p in outcome.problems]

@@ -131,14 +131,9 @@ class CheckReport:
 
 
 def check(store: Store) -> CheckReport:
-    conn = store.read()
     report = CheckReport(store.path, store.user_version, store.path.stat().st_size)
-    for table, label in COUNTED_TABLES:
-        columns = {r["name"] for r in conn.execute(f"PRAGMA table_info({table})")}
-        if not columns:
-            continue
-        where = " WHERE deleted = 0" if "deleted" in columns else ""
-        report.counts.append((label, int(conn.execute(f"SELECT count(*) FROM {table}{where}").fetchone()[0])))
+    counts = portability.count_rows(store, [table for table, _label in COUNTED_TABLES])
+    report.counts = [(label, counts[table]) for table, label in COUNTED_TABLES if table in counts]
     report.problems = store.integrity_errors()
     return report
 
