@@ -10,10 +10,11 @@ from datetime import datetime
 
 from app.domain.analysis import Analysis
 from app.domain.document import PieceText
+from app.domain.french import PARIS
 from app.domain.profile import CompanyProfile
 from app.drafting.body import strip_markers
 from app.drafting.checklist import Checklist, build_checklist
-from app.drafting.gonogo import PARIS, GoNoGo, evaluate, is_works, similar_references
+from app.drafting.gonogo import GoNoGo, evaluate, is_works, similar_references
 from app.drafting.offline import DraftContext, LibraryText, draft_section
 from app.drafting.outline import Outline, build_outline
 from app.drafting.requirements import Requirement, compute_coverage, extract_requirements, map_requirements

@@ -6,7 +6,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 from app.analysis.claude.client import (
     API_KEY_SECRET,
@@ -17,6 +16,7 @@ from app.analysis.claude.client import (
 from app.analysis.claude.ledger import UsageSink, record_call, store_sink
 from app.analysis.claude.usage import usage_from_response
 from app.domain.errors import InvalidInput, UsageError
+from app.domain.french import PARIS
 from app.settings import (
     ACCOUNT_SERVER_URL,
     CLAUDE_DRAFTING_MODEL,
@@ -32,7 +32,6 @@ from local_store.store import Store
 
 log = logging.getLogger(__name__)
 
-PARIS = ZoneInfo("Europe/Paris")
 MODE_LABELS = {
     "off": "désactivé (analyse hors ligne seule)",
     "own_key": "votre propre clé API",
