@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-from app.domain.errors import StoreLocked
+from app.domain.errors import KeychainUnavailable, StoreLocked
 from app.domain.paths import example_dir
 from app.logging_setup import setup_logging
 from app.settings import FIRST_RUN_DONE, THEME, Settings
@@ -84,7 +84,9 @@ class AppFlow(QObject):
                 return "passphrase", "", True
             try:
                 backend.open()
-            except StoreLocked as exc:
+            except (StoreLocked, KeychainUnavailable) as exc:
+                # The recovery key opens the store whatever the keychain does.
+                log.info("store not opened at start: %s", type(exc).__name__)
                 return "locked", exc.message, True
             return "open", "", True
 

@@ -208,13 +208,20 @@ class OperationRunner(QObject):
         except Cancelled:
             log.info("operation cancelled: %s", op.title)
             op._outcome.emit("cancelled", None)
-        except BaseException as exc:
-            if isinstance(exc, UserError):
-                log.info("operation failed (user error): %s", op.title)
-            else:
-                log.exception("operation failed: %s", op.title)
+        except UserError as exc:
+            log.info("operation failed (user error %s): %s", type(exc).__name__, op.title, exc_info=True)
             op.error = exc
             op._outcome.emit("failed", user_message(exc))
+        except Exception as exc:
+            log.exception("operation failed: %s", op.title)
+            op.error = exc
+            op._outcome.emit("failed", user_message(exc))
+        except BaseException:
+            # SystemExit, KeyboardInterrupt…: not the operation's failure; the window is told it
+            # stopped, and the exception goes on.
+            log.warning("operation interrupted: %s", op.title)
+            op._outcome.emit("cancelled", None)
+            raise
         else:
             op._outcome.emit("ok", result)
 
