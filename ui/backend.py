@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # pydantic models and the services load with the first screen
     from app.domain.analysis import Analysis
     from app.domain.profile import CompanyProfile
     from app.domain.rows import ConsultationRow, PieceRow
-    from app.services.account import AccountStatus, ConflictRow, Keep
+    from app.services.account import AccountStatus, ConflictRow, Keep, Session
     from app.services.claude import ClaudeStatus
     from app.services.proposals import StoredAnswer
     from app.services.store import Store
@@ -526,10 +526,17 @@ class Backend:
 
         claude.set_mode(mode, self.settings)
 
-    def test_claude(self) -> str:
+    def test_claude(self) -> tuple[str, list[CallUsage]]:
+        """Network lane: a one-token call; its usage is handed to `record_usage` on the DB lane."""
         from app.services import claude
 
-        return claude.check_connection(self.store, settings=self.settings)
+        usage: list[CallUsage] = []
+        return claude.check_connection(settings=self.settings, usage_sink=usage.append), usage
+
+    def record_usage(self, usage: list[CallUsage]) -> None:
+        from app.services import claude
+
+        claude.record_usage(self.require_store(), usage, self.settings)
 
     def monthly_spend(self) -> float:
         from app.services import claude
@@ -541,15 +548,39 @@ class Backend:
 
         return account.status(self.require_store())
 
-    def login(self, server_url: str, email: str, password: str) -> str:
+    @staticmethod
+    def open_session(server_url: str, email: str, password: str) -> Session:
+        """Network lane: log in (tokens to the keychain); `remember_session` then runs on the DB lane."""
+        from app.services import account
+        from app.services import store as store_service
+
+        return account.open_session(store_service.current_path(), server_url, email, password)
+
+    def remember_session(self, session: Session) -> str:
         from app.services import account
 
-        return account.login(self.require_store(), server_url, email, password, settings=self.settings)
+        return account.remember_session(self.require_store(), session, settings=self.settings)
+
+    def login(self, server_url: str, email: str, password: str) -> str:
+        """Both halves in one call (tests, scripts): network then store."""
+        return self.remember_session(self.open_session(server_url, email, password))
+
+    def session_server(self) -> str | None:
+        """DB lane: the server to log out from (handed to `close_session` on the network lane)."""
+        from app.services import account
+
+        return account.session_server(self.require_store())
+
+    @staticmethod
+    def close_session(server_url: str | None) -> None:
+        """Network lane: revoke the session and forget the tokens."""
+        from app.services import account
+        from app.services import store as store_service
+
+        account.close_session(store_service.current_path(), server_url)
 
     def logout(self) -> None:
-        from app.services import account
-
-        account.logout(self.require_store())
+        self.close_session(self.session_server())
 
     def sync_now(self) -> list[str]:
         """Push local edits and pull the others; French lines saying what moved."""

@@ -12,6 +12,7 @@ import contextlib
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 
 import httpx
@@ -42,7 +43,7 @@ TYPE_LABELS: dict[str, tuple[str, str]] = {
 
 
 def _tokens(store: Store) -> KeychainTokens:
-    return KeychainTokens(scope=keychain.store_key_name(store.path).removeprefix("store-key-"))
+    return _tokens_at(store.path)
 
 
 def _client(store: Store, server_url: str, transport: httpx.BaseTransport | None) -> AccountClient:
@@ -81,6 +82,66 @@ def _server_url(store: Store) -> str:
 
 
 # --- session ----------------------------------------------------------------------------------------------
+# The desktop app runs the network half (open_session / close_session: no store access, only the
+# keychain tokens of the store file) on its network lane and hands the result to the DB lane
+# (remember_session / session_server). The CLI calls login / logout, which do both.
+@dataclass(frozen=True)
+class Session:
+    """What the server said at login."""
+
+    server_url: str
+    email: str
+    account_id: str
+
+
+def _tokens_at(store_path: Path) -> KeychainTokens:
+    return KeychainTokens(scope=keychain.store_key_name(store_path).removeprefix("store-key-"))
+
+
+def open_session(
+    store_path: Path,
+    server_url: str,
+    email: str,
+    password: str,
+    *,
+    transport: httpx.BaseTransport | None = None,
+) -> Session:
+    """Network only: log in (tokens go to the keychain, scoped to the store file) and ask who we are."""
+    email = email.strip()
+    if "@" not in email:
+        raise InvalidInput("adresse e-mail invalide.", field="e-mail")
+    if not password:
+        raise InvalidInput("le mot de passe est vide.", field="mot de passe")
+    with _user_errors():
+        url = check_server_url(server_url)
+        with AccountClient(url, _tokens_at(store_path), transport=transport) as client:
+            client.login(email, password)
+            me = client.me()
+    return Session(url, str(me["email"]), str(me["id"]))
+
+
+def remember_session(store: Store, session: Session, *, settings: Settings | None = None) -> str:
+    """Store only: keep the account this store is logged into; returns its e-mail."""
+    conn = store.read()
+    same_account = (
+        rs.kv_get(conn, rs.ACCOUNT_ID_KEY) == session.account_id
+        and rs.kv_get(conn, rs.ACCOUNT_SERVER_KEY) == session.server_url
+    )
+    with store.transaction() as tx:
+        if not same_account:
+            # Another account or server: its cursor and revisions mean nothing here; everything goes again.
+            rs.reset_sync_state(tx, policy.SPECS)
+        rs.kv_set(tx, rs.ACCOUNT_SERVER_KEY, session.server_url)
+        rs.kv_set(tx, rs.ACCOUNT_EMAIL_KEY, session.email)
+        rs.kv_set(tx, rs.ACCOUNT_ID_KEY, session.account_id)
+    # The Claude proxy is reached through the same account: its client reads these settings.
+    settings = settings or Settings.load()
+    settings.set(ACCOUNT_SERVER_URL, session.server_url)
+    settings.set(ACCOUNT_EMAIL, session.email)
+    log.info("logged in (new account on this store: %s)", not same_account)
+    return session.email
+
+
 def login(
     store: Store,
     server_url: str,
@@ -91,43 +152,29 @@ def login(
     settings: Settings | None = None,
 ) -> str:
     """Open a session; returns the account's e-mail. Tokens go to the keychain only."""
-    email = email.strip()
-    if "@" not in email:
-        raise InvalidInput("adresse e-mail invalide.", field="e-mail")
-    if not password:
-        raise InvalidInput("le mot de passe est vide.", field="mot de passe")
-    with _user_errors():
-        url = check_server_url(server_url)
-        with _client(store, url, transport) as client:
-            client.login(email, password)
-            me = client.me()
-    conn = store.read()
-    same_account = (
-        rs.kv_get(conn, rs.ACCOUNT_ID_KEY) == me["id"] and rs.kv_get(conn, rs.ACCOUNT_SERVER_KEY) == url
-    )
-    with store.transaction() as tx:
-        if not same_account:
-            # Another account or server: its cursor and revisions mean nothing here; everything goes again.
-            rs.reset_sync_state(tx, policy.SPECS)
-        rs.kv_set(tx, rs.ACCOUNT_SERVER_KEY, url)
-        rs.kv_set(tx, rs.ACCOUNT_EMAIL_KEY, str(me["email"]))
-        rs.kv_set(tx, rs.ACCOUNT_ID_KEY, str(me["id"]))
-    # The Claude proxy is reached through the same account: its client reads these settings.
-    settings = settings or Settings.load()
-    settings.set(ACCOUNT_SERVER_URL, url)
-    settings.set(ACCOUNT_EMAIL, str(me["email"]))
-    log.info("logged in (new account on this store: %s)", not same_account)
-    return str(me["email"])
+    session = open_session(store.path, server_url, email, password, transport=transport)
+    return remember_session(store, session, settings=settings)
+
+
+def session_server(store: Store) -> str | None:
+    """Store only: the server this store is logged into (None: never logged in)."""
+    return rs.kv_get(store.read(), rs.ACCOUNT_SERVER_KEY)
+
+
+def close_session(
+    store_path: Path, server_url: str | None, *, transport: httpx.BaseTransport | None = None
+) -> None:
+    """Network only: revoke the session (best effort offline) and forget the tokens. Local data stays."""
+    tokens = _tokens_at(store_path)
+    if server_url:
+        with _user_errors(), AccountClient(server_url, tokens, transport=transport) as client:
+            client.logout()
+    tokens.clear()
 
 
 def logout(store: Store, *, transport: httpx.BaseTransport | None = None) -> None:
     """Revoke the session (best effort offline) and forget the tokens. Local data stays."""
-    url = rs.kv_get(store.read(), rs.ACCOUNT_SERVER_KEY)
-    tokens = _tokens(store)
-    if url:
-        with _user_errors(), _client(store, url, transport) as client:
-            client.logout()
-    tokens.clear()
+    close_session(store.path, session_server(store), transport=transport)
 
 
 # --- sync ----------------------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from app.analysis.claude.client import (
     resolve_access,
 )
 from app.analysis.claude.ledger import UsageSink, record_call, store_sink
-from app.analysis.claude.usage import usage_from_response
+from app.analysis.claude.usage import CallUsage, usage_from_response
 from app.domain.errors import InvalidInput, UsageError
 from app.domain.french import PARIS
 from app.settings import (
@@ -111,8 +111,11 @@ def check_connection(
     on_status: Callable[[str], None] | None = None,
     *,
     settings: Settings | None = None,
+    usage_sink: UsageSink | None = None,
 ) -> str:
-    """A one-token call to check the key or the account; returns a French confirmation."""
+    """A one-token call to check the key or the account; returns a French confirmation.
+
+    Its usage goes to `store`, or to `usage_sink` (the desktop app's network lane hands it to the DB lane)."""
     from app.analysis.claude.retry import with_retries  # imports the SDK (slow)
 
     settings = settings or Settings.load()
@@ -125,12 +128,19 @@ def check_connection(
         ),
         on_status=on_status,
     )
-    if store is not None:
-        record_call(
-            store, usage_from_response(message.usage, purpose="test", model=model, consultation_uuid=None)
-        )
+    usage = usage_from_response(message.usage, purpose="test", model=model, consultation_uuid=None)
+    if usage_sink is not None:
+        usage_sink(usage)
+    elif store is not None:
+        record_call(store, usage)
     assert access is not None
     return f"Connexion à Claude réussie ({access.describe()}, modèle {model})."
+
+
+def record_usage(store: Store, calls: list[CallUsage], settings: Settings | None = None) -> None:
+    """Keep usage records made on the network lane."""
+    for call in calls:
+        record_call(store, call, settings)
 
 
 def ledger_sink(store: Store, consultation_uuid: str | None = None) -> UsageSink:

@@ -38,7 +38,7 @@ from app.settings import (
     THEME,
     Theme,
 )
-from ui.backend import SyncReport
+from ui.backend import Backend, SyncReport
 from ui.context import AppContext
 from ui.operations import Lane
 from ui.pages.account_dialogs import ConflictDialog, ConflictList, DeleteAccountDialog, delete_confirmed
@@ -47,7 +47,8 @@ from ui.sync_controller import state_text
 from ui.widgets import chain, title_label
 
 if TYPE_CHECKING:
-    from app.services.account import AccountStatus, ConflictRow, Keep
+    from app.analysis.claude.usage import CallUsage
+    from app.services.account import AccountStatus, ConflictRow, Keep, Session
 
 SECTIONS = ("Claude", "Compte et synchronisation", "Apparence", "Données", "À propos")
 CLAUDE_MODES = (
@@ -206,10 +207,17 @@ class SettingsPage(QWidget):
     def _test(self) -> None:
         backend = self.ctx.backend
         self.claude_status.setText(self.tr("Test en cours…"))
+
+        def tested(result: tuple[str, list[CallUsage]]) -> None:
+            message, usage = result
+            self.claude_status.setText(message)
+            # The network lane only talked to Claude; the DB lane keeps the call in the ledger.
+            self.ctx.runner.run(self.tr("Coût de Claude"), lambda _c: backend.record_usage(usage))
+
         self.ctx.runner.run(
             self.tr("Test de Claude"),
             lambda _c: backend.test_claude(),
-            on_success=self.claude_status.setText,
+            on_success=tested,
             on_failure=self.claude_status.setText,
             lane=Lane.NET,
         )
@@ -387,22 +395,41 @@ class SettingsPage(QWidget):
         self.password.clear()
         self.ctx.settings.set(ACCOUNT_SERVER_URL, server)
         self.ctx.settings.set(ACCOUNT_EMAIL, email)
+
+        def remember(session: Session) -> None:
+            self.ctx.runner.run(
+                self.tr("Connexion"),
+                lambda _c: backend.remember_session(session),
+                on_success=chain(self.refresh, self.data_changed.emit, self.sync_requested.emit),
+                on_failure=self.account_state.setText,
+            )
+
+        # The network lane talks to the server; the DB lane then keeps the account in the store.
         self.ctx.runner.run(
             self.tr("Connexion"),
-            lambda _c: backend.login(server, email, password),
-            on_success=chain(self.refresh, self.data_changed.emit, self.sync_requested.emit),
+            lambda _c: Backend.open_session(server, email, password),
+            on_success=remember,
             on_failure=self.account_state.setText,
             lane=Lane.NET,
         )
 
     def _logout(self) -> None:
         backend = self.ctx.backend
+
+        def close(server_url: str | None) -> None:
+            self.ctx.runner.run(
+                self.tr("Déconnexion"),
+                lambda _c: Backend.close_session(server_url),
+                on_success=chain(self.refresh, self.data_changed.emit),
+                on_failure=self.account_state.setText,
+                lane=Lane.NET,
+            )
+
         self.ctx.runner.run(
             self.tr("Déconnexion"),
-            lambda _c: backend.logout(),
-            on_success=chain(self.refresh, self.data_changed.emit),
+            lambda _c: backend.session_server(),
+            on_success=close,
             on_failure=self.account_state.setText,
-            lane=Lane.NET,
         )
 
     def _sync(self) -> None:
