@@ -125,8 +125,8 @@ def run_tour(out: Path) -> list[Path]:
             shot(window, f"{theme}-parametres-{i + 1}-{_slug(window.settings_page.nav.item(i).text())}")
         # Conflicts come from a sync with another device; the tour runs without a server, so the
         # list, the status-bar indicator and the resolve view are shown with a sample copy.
-        page = window.settings_page
-        page.show_account()
+        window.settings_page.show_account()
+        page = window.settings_page.account
         settle()
         page.conflict_list.set_rows([_sample_conflict()])
         window._show_conflicts(1)
@@ -143,7 +143,7 @@ def run_tour(out: Path) -> list[Path]:
             page.delete_dialog.password.setText("mot-de-passe-exemple")
             shot(page.delete_dialog, f"{theme}-parametres-supprimer-mon-compte")
             page.delete_dialog.reject()
-        page.nav.setCurrentRow(0)
+        window.settings_page.nav.setCurrentRow(0)
 
     screens("light")
     screens("dark")

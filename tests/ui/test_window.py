@@ -76,13 +76,15 @@ def test_claude_key_saved_from_settings_turns_own_key_mode_on(qtbot: QtBot, ctx:
     qtbot.addWidget(window)
     window.sidebar.setCurrentRow(4)
     page = window.settings_page
-    page.api_key.setText("sk-ant-api03-une-cle-de-test-0123456789")
-    page._save_key()
-    qtbot.waitUntil(lambda: "trousseau" in page.claude_status.text(), timeout=20000)
-    assert page.api_key.text() == ""  # never left on screen
-    mode_of_checked = {b.property("mode") for b in page.mode_group.buttons() if b.isChecked()}
+    page.claude.api_key.setText("sk-ant-api03-une-cle-de-test-0123456789")
+    page.claude._save_key()
+    qtbot.waitUntil(lambda: "trousseau" in page.claude.claude_status.text(), timeout=20000)
+    assert page.claude.api_key.text() == ""  # never left on screen
+    mode_of_checked = {b.property("mode") for b in page.claude.mode_group.buttons() if b.isChecked()}
     qtbot.waitUntil(
-        lambda: {b.property("mode") for b in page.mode_group.buttons() if b.isChecked()} == {"own_key"},
+        lambda: (
+            {b.property("mode") for b in page.claude.mode_group.buttons() if b.isChecked()} == {"own_key"}
+        ),
         timeout=10000,
     )
     assert mode_of_checked <= {"own_key", "off"}

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import platform
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import Signal, qVersion
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
@@ -50,7 +52,6 @@ if TYPE_CHECKING:
     from app.analysis.claude.usage import CallUsage
     from app.services.account import AccountStatus, ConflictRow, Keep, Session
 
-SECTIONS = ("Claude", "Compte et synchronisation", "Apparence", "Données", "À propos")
 CLAUDE_MODES = (
     ("off", "Désactivé (tout hors ligne)"),
     ("own_key", "Ma propre clé d'API"),
@@ -84,39 +85,16 @@ def versions() -> list[tuple[str, str]]:
     ]
 
 
-class SettingsPage(QWidget):
-    theme_changed = Signal(str)
+class ClaudeTab(QWidget):
+    """Paramètres › Claude: access mode, API key, models, this month's spend."""
+
     data_changed = Signal()
-    store_erased = Signal()
-    sync_requested = Signal()
-    conflicts_changed = Signal(int)
-    account_deleted = Signal(bool)  # wiped locally too
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
-        lay = QVBoxLayout(self)
-        lay.addWidget(title_label(self.tr("Paramètres")))
-        body = QHBoxLayout()
-        self.nav = QListWidget()
-        self.nav.setMaximumWidth(230)
-        self.nav.setAccessibleName(self.tr("Rubriques des paramètres"))
-        for s in SECTIONS:
-            self.nav.addItem(self.tr(s))
-        self.stack = QStackedWidget()
-        for page in (self._claude(), self._account(), self._appearance(), self._data(), self._about()):
-            self.stack.addWidget(page)
-        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
-        self.nav.setCurrentRow(0)
-        body.addWidget(self.nav)
-        body.addWidget(self.stack, 1)
-        lay.addLayout(body, 1)
-
-    # --- Claude ---------------------------------------------------------------------------
-    def _claude(self) -> QWidget:
-        w = QWidget()
-        form = QFormLayout(w)
-        self.mode_group = QButtonGroup(w)
+        form = QFormLayout(self)
+        self.mode_group = QButtonGroup(self)
         box = QVBoxLayout()
         mode = self.ctx.settings.get(CLAUDE_MODE)
         for i, (key, label) in enumerate(CLAUDE_MODES):
@@ -163,7 +141,6 @@ class SettingsPage(QWidget):
         self.claude_status = QLabel()
         self.claude_status.setWordWrap(True)
         form.addRow(self.claude_status)
-        return w
 
     def _mode_changed(self, button: QRadioButton) -> None:
         mode = str(button.property("mode"))
@@ -222,10 +199,37 @@ class SettingsPage(QWidget):
             lane=Lane.NET,
         )
 
-    # --- account --------------------------------------------------------------------------
-    def _account(self) -> QWidget:
-        w = QWidget()
-        outer = QVBoxLayout(w)
+    def refresh(self) -> None:
+        """This month's spend, and the mode (a service may have changed it: key saved)."""
+        backend = self.ctx.backend
+
+        def show(spend: float) -> None:
+            self.spend.setText(fr_money(spend))
+            mode = self.ctx.settings.get(CLAUDE_MODE)
+            for button in self.mode_group.buttons():
+                button.setChecked(button.property("mode") == mode)
+
+        self.ctx.runner.run(
+            self.tr("Paramètres"),
+            lambda _c: backend.monthly_spend(),
+            on_success=show,
+            on_failure=self.claude_status.setText,
+        )
+
+
+class AccountTab(QWidget):
+    """Paramètres › Compte et synchronisation: login, sync, conflicts, "Supprimer mon compte"."""
+
+    data_changed = Signal()
+    store_erased = Signal()
+    sync_requested = Signal()
+    conflicts_changed = Signal(int)
+    account_deleted = Signal(bool)  # wiped locally too
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        outer = QVBoxLayout(self)
         form = QFormLayout()
         outer.addLayout(form)
         self.server = QLineEdit(self.ctx.settings.get(ACCOUNT_SERVER_URL))
@@ -288,12 +292,6 @@ class SettingsPage(QWidget):
         self._sync_asked = False
         self.conflict_dialog: ConflictDialog | None = None
         self.delete_dialog: DeleteAccountDialog | None = None
-        return w
-
-    def show_account(self) -> None:
-        """Paramètres › Compte et synchronisation, its conflicts list up to date."""
-        self.nav.setCurrentRow(SECTIONS.index("Compte et synchronisation"))
-        self.refresh()
 
     def sync_finished(self, report: SyncReport) -> None:
         """A sync ended: what moved when the user asked for it; the conflicts list follows."""
@@ -465,10 +463,33 @@ class SettingsPage(QWidget):
                 )
             )
 
-    # --- appearance -----------------------------------------------------------------------
-    def _appearance(self) -> QWidget:
-        w = QWidget()
-        form = QFormLayout(w)
+    def refresh(self, notice: str = "") -> None:
+        """Reload the account state; `notice` is shown over it."""
+        backend = self.ctx.backend
+
+        def show(account: AccountStatus) -> None:
+            self._show_account(account)
+            self.refresh_conflicts()
+            if notice:
+                self.account_state.setText(notice)
+
+        self.ctx.runner.run(
+            self.tr("Paramètres"),
+            lambda _c: backend.account_status(),
+            on_success=show,
+            on_failure=self.account_state.setText,
+        )
+
+
+class AppearanceTab(QWidget):
+    """Paramètres › Apparence."""
+
+    theme_changed = Signal(str)
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        form = QFormLayout(self)
         self.theme = QComboBox()
         self.theme.setAccessibleName(self.tr("Apparence"))
         for key, label in THEMES.items():
@@ -476,7 +497,6 @@ class SettingsPage(QWidget):
         self.theme.setCurrentIndex(max(0, self.theme.findData(self.ctx.settings.get(THEME))))
         self.theme.currentIndexChanged.connect(lambda _i: self.set_theme(self.theme.currentData()))
         form.addRow(self.tr("Apparence :"), self.theme)
-        return w
 
     def set_theme(self, theme: str) -> None:
         self.ctx.settings.set(THEME, Theme(theme))
@@ -488,10 +508,17 @@ class SettingsPage(QWidget):
         self.theme.blockSignals(False)
         self.theme_changed.emit(theme)
 
-    # --- data -----------------------------------------------------------------------------
-    def _data(self) -> QWidget:
-        w = QWidget()
-        lay = QVBoxLayout(w)
+
+class DataTab(QWidget):
+    """Paramètres › Données: backup, restore, purge, export, erase."""
+
+    data_changed = Signal()
+    store_erased = Signal()
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        lay = QVBoxLayout(self)
         for label, tip, slot in (
             ("Sauvegarder…", "Une copie chiffrée de toutes vos données.", self._backup),
             (
@@ -531,7 +558,6 @@ class SettingsPage(QWidget):
         self.data_status.setWordWrap(True)
         lay.addWidget(self.data_status)
         lay.addStretch()
-        return w
 
     def _backup(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
@@ -629,20 +655,23 @@ class SettingsPage(QWidget):
             on_failure=self.data_status.setText,
         )
 
-    # --- about ----------------------------------------------------------------------------
-    def _about(self) -> QWidget:
-        # Filled when first shown: reading the packages' metadata takes tens of ms.
-        self.about = QTextBrowser()
-        self.about.setOpenExternalLinks(True)
-        self.nav.currentRowChanged.connect(self._fill_about)
-        return self.about
 
-    def _fill_about(self, row: int) -> None:
-        if SECTIONS[row] != "À propos" or self.about.toPlainText():
-            return
+class AboutTab(QTextBrowser):
+    """Paramètres › À propos: versions and licences, read when first shown (tens of ms)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setOpenExternalLinks(True)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if not self.toPlainText():
+            self.fill()
+        super().showEvent(event)
+
+    def fill(self) -> None:
         rows = "".join(f"<tr><td>{n}</td><td>{v}</td></tr>" for n, v in versions())
         lic = "".join(f"<tr><td>{n}</td><td>{lic}</td></tr>" for n, lic in LICENCES)
-        self.about.setHtml(
+        self.setHtml(
             "<h2>Maître AO</h2><p>Répondre aux appels d'offres publics, hors ligne, avec les sources.</p>"
             f"<h3>Versions</h3><table cellpadding='3'>{rows}</table>"
             f"<h3>Licences des composants</h3><table cellpadding='3'>{lic}</table>"
@@ -650,26 +679,81 @@ class SettingsPage(QWidget):
             "fournies par une version modifiée.</p>"
         )
 
-    # --- status bar -----------------------------------------------------------------------
+
+class SettingsTab(Enum):
+    """The settings' tabs, addressed by name; the value is the label in the list."""
+
+    CLAUDE = "Claude"
+    ACCOUNT = "Compte et synchronisation"
+    APPEARANCE = "Apparence"
+    DATA = "Données"
+    ABOUT = "À propos"
+
+
+class SettingsPage(QWidget):
+    """The list of tabs and one widget per tab."""
+
+    theme_changed = Signal(str)
+    data_changed = Signal()
+    store_erased = Signal()
+    sync_requested = Signal()
+    conflicts_changed = Signal(int)
+    account_deleted = Signal(bool)  # wiped locally too
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        lay = QVBoxLayout(self)
+        lay.addWidget(title_label(self.tr("Paramètres")))
+        body = QHBoxLayout()
+        self.nav = QListWidget()
+        self.nav.setMaximumWidth(230)
+        self.nav.setAccessibleName(self.tr("Rubriques des paramètres"))
+        self.claude = ClaudeTab(ctx)
+        self.account = AccountTab(ctx)
+        self.appearance = AppearanceTab(ctx)
+        self.data = DataTab(ctx)
+        self.about = AboutTab()
+        self.tabs: dict[SettingsTab, QWidget] = {
+            SettingsTab.CLAUDE: self.claude,
+            SettingsTab.ACCOUNT: self.account,
+            SettingsTab.APPEARANCE: self.appearance,
+            SettingsTab.DATA: self.data,
+            SettingsTab.ABOUT: self.about,
+        }
+        self.stack = QStackedWidget()
+        for tab, widget in self.tabs.items():
+            self.nav.addItem(self.tr(tab.value))
+            self.stack.addWidget(widget)
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.setCurrentRow(0)
+        body.addWidget(self.nav)
+        body.addWidget(self.stack, 1)
+        lay.addLayout(body, 1)
+        for source in (self.claude, self.account, self.data):
+            source.data_changed.connect(self.data_changed)
+        for erasing in (self.account, self.data):
+            erasing.store_erased.connect(self.store_erased)
+        self.account.sync_requested.connect(self.sync_requested)
+        self.account.conflicts_changed.connect(self.conflicts_changed)
+        self.account.account_deleted.connect(self.account_deleted)
+        self.appearance.theme_changed.connect(self.theme_changed)
+
+    def show_tab(self, tab: SettingsTab) -> None:
+        self.nav.setCurrentRow(list(self.tabs).index(tab))
+
+    def show_account(self) -> None:
+        """Paramètres › Compte et synchronisation, its conflicts list up to date."""
+        self.show_tab(SettingsTab.ACCOUNT)
+        self.account.refresh()
+
+    def sync_finished(self, report: SyncReport) -> None:
+        self.account.sync_finished(report)
+
+    def set_theme(self, theme: str) -> None:
+        self.appearance.set_theme(theme)
+
     def refresh(self, notice: str = "") -> None:
         """Reload the Claude and account states; `notice` is shown over the account state."""
-        backend = self.ctx.backend
-
-        def work(_c: object) -> tuple[float | None, AccountStatus | None]:
-            return backend.monthly_spend(), backend.account_status()
-
-        def show(result: tuple[float | None, AccountStatus | None]) -> None:
-            spend, account = result
-            self.spend.setText(fr_money(spend) if spend is not None else self.tr("indisponible"))
-            self._show_account(account)
-            if account is not None:
-                self.refresh_conflicts()
-            if notice:
-                self.account_state.setText(notice)
-            mode = self.ctx.settings.get(CLAUDE_MODE)  # a service may have changed it (key saved)
-            for button in self.mode_group.buttons():
-                button.setChecked(button.property("mode") == mode)
-
-        self.ctx.runner.run(
-            self.tr("Paramètres"), work, on_success=show, on_failure=self.claude_status.setText
-        )
+        self.claude.refresh()
+        self.account.refresh(notice)
