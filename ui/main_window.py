@@ -243,12 +243,14 @@ class MainWindow(QMainWindow):
             from ui.pages.settings_page import SettingsPage
 
             page = SettingsPage(self.ctx)
-            page.theme_changed.connect(self._theme_changed)
-            page.data_changed.connect(self.refresh)
-            page.store_erased.connect(self._erased)
-            page.sync_requested.connect(self.sync.sync_now)
-            page.conflicts_changed.connect(self._show_conflicts)
-            page.account_deleted.connect(lambda _wiped: self.refresh_status())
+            page.appearance.theme_changed.connect(self._theme_changed)
+            for tab in (page.claude, page.account, page.data):
+                tab.data_changed.connect(self.refresh)
+            page.account.store_erased.connect(self._erased)
+            page.data.store_erased.connect(self._erased)
+            page.account.sync_requested.connect(self.sync.sync_now)
+            page.account.conflicts_changed.connect(self._show_conflicts)
+            page.account.account_deleted.connect(lambda _wiped: self.refresh_status())
         else:
             from ui.pages.consultation_view import ConsultationView
 

@@ -691,14 +691,7 @@ class SettingsTab(Enum):
 
 
 class SettingsPage(QWidget):
-    """The list of tabs and one widget per tab."""
-
-    theme_changed = Signal(str)
-    data_changed = Signal()
-    store_erased = Signal()
-    sync_requested = Signal()
-    conflicts_changed = Signal(int)
-    account_deleted = Signal(bool)  # wiped locally too
+    """The list of tabs and one widget per tab (the window listens to each tab's signals)."""
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
@@ -730,14 +723,6 @@ class SettingsPage(QWidget):
         body.addWidget(self.nav)
         body.addWidget(self.stack, 1)
         lay.addLayout(body, 1)
-        for source in (self.claude, self.account, self.data):
-            source.data_changed.connect(self.data_changed)
-        for erasing in (self.account, self.data):
-            erasing.store_erased.connect(self.store_erased)
-        self.account.sync_requested.connect(self.sync_requested)
-        self.account.conflicts_changed.connect(self.conflicts_changed)
-        self.account.account_deleted.connect(self.account_deleted)
-        self.appearance.theme_changed.connect(self.theme_changed)
 
     def show_tab(self, tab: SettingsTab) -> None:
         self.nav.setCurrentRow(list(self.tabs).index(tab))
