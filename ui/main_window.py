@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.settings import WINDOW_STATE
-from ui.backend import ImportOutcome, SyncReport
+from ui.backend import Changed, ImportOutcome, SyncReport
 from ui.context import AppContext
 from ui.operations import Lane, OpContext
 from ui.pages.dashboard import DashboardPage
@@ -125,6 +125,9 @@ class MainWindow(QMainWindow):
     consultation_opened = Signal(str)
     store_erased = Signal()
     import_finished = Signal(object)  # ImportOutcome or None on failure
+    # What an edit changed (Changed flags), told by the backend on the DB lane and delivered here:
+    # the sync controller schedules a sync, the read-only views on screen refresh.
+    changed = Signal(object)
 
     def __init__(self, ctx: AppContext, *, load: bool = True) -> None:
         """`load=False`: the store is not open yet; `store_ready()` loads the data when it is."""
@@ -165,6 +168,10 @@ class MainWindow(QMainWindow):
 
         # Background sync while logged in (the account service decides what leaves the machine).
         self.sync = SyncController(ctx, self)
+        self.changed.connect(self.sync.local_change)
+        self.changed.connect(self._refresh_views)
+        self._notify = self.changed.emit
+        ctx.backend.on_change = self._notify
         self._status_bar()
         self.sync.state_changed.connect(self._sync_state)
         self.sync.conflicts_changed.connect(self._show_conflicts)
@@ -390,8 +397,22 @@ class MainWindow(QMainWindow):
         self.show_page(Page.SETTINGS)
         self.settings_page.show_account()
 
+    def _refresh_views(self, what: Changed) -> None:
+        """The dashboard and the consultations list show what an edit changed (editors are left alone)."""
+        current = self.stack.currentWidget()
+        views = (self.dashboard, self._pages.get(Page.CONSULTATIONS))
+        if what & (Changed.CONSULTATIONS | Changed.PROFILE) and current in views and self._store_open:
+            refresh = getattr(current, "refresh", None)
+            if callable(refresh):
+                refresh()
+
+    def _stop_listening(self) -> None:
+        if self.ctx.backend.on_change is self._notify:
+            self.ctx.backend.on_change = None
+
     def _erased(self) -> None:
         self.sync.stop()
+        self._stop_listening()
         self.store_erased.emit()
 
     def _warm_up(self) -> None:
@@ -428,6 +449,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.sync.stop()
+        self._stop_listening()
         if Page.CONSULTATION in self._pages:
             self.consultation_view.flush()
         self.save_state()
