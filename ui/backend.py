@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import Flag, auto
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 from app.domain.errors import UserError
 from app.domain.progress import CancelToken, ProgressFn
@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # pydantic models and the services load with the first screen
     from app.domain.analysis import Analysis
     from app.domain.profile import CompanyProfile
     from app.domain.rows import ConsultationRow, PieceRow
-    from app.services.account import AccountStatus, ConflictRow, Keep, Session
+    from app.services.account import AccountStatus, ConflictRow, DbLane, Keep, Session
     from app.services.claude import ClaudeStatus
     from app.services.proposals import StoredAnswer
     from app.services.store import Store
@@ -121,6 +121,13 @@ class ClaudeDraftJob:
     stored: StoredAnswer
 
 
+T = TypeVar("T")
+
+
+def _run_here(step: Callable[[], T]) -> T:
+    return step()
+
+
 class Backend:
     """Holds the open store (on the DB lane) and calls app.services with it."""
 
@@ -134,6 +141,9 @@ class Backend:
         # Called (on the DB lane) after an edit with what changed: the window refreshes its pages
         # and its sync controller schedules a background sync a few seconds later.
         self.on_change: Callable[[Changed], None] | None = None
+        # How the network lane hands store steps to the DB lane (the window's runner sets it; the
+        # default runs them in the calling thread, for scripts and tests without a runner).
+        self.on_db_lane: DbLane = _run_here
 
     def changed(self, what: Changed) -> None:
         if self.on_change is not None:
@@ -590,17 +600,18 @@ class Backend:
 
     # --- sync -----------------------------------------------------------------------------
     def sync_background(self) -> SyncReport:
-        """One background sync (timer or edit): never raises; the report says what happened."""
+        """One background sync (timer or edit), on the network lane: every store step is handed to
+        the DB lane (`on_db_lane`). Never raises; the report says what happened."""
         from app.services import account
 
         if self.store is None:
             return SyncReport("off")
-        store = self.store
+        store, db = self.store, self.on_db_lane
         try:
-            before = account.status(store)
+            before = db(lambda: account.status(store))
             if not before.logged_in:
                 return SyncReport("off", conflicts=before.open_conflicts)
-            summary = account.sync_now(store)
+            summary = account.sync_now(store, db=db)
             report = SyncReport("ok", lines=account.describe(summary), received=summary.total_received)
         except account.SyncOffline as exc:
             report = SyncReport("offline", message=exc.message)
@@ -613,7 +624,7 @@ class Backend:
                 "error", message="La synchronisation a échoué ; vos modifications restent sur cet ordinateur."
             )
         try:
-            st = account.status(store)
+            st = db(lambda: account.status(store))
         except Exception:
             log.exception("sync status unavailable")
             return report

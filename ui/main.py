@@ -51,7 +51,9 @@ def create_application(argv: list[str] | None = None) -> QApplication:
 def make_context(app: QApplication) -> AppContext:
     settings = Settings.load()
     apply_theme(app, settings.get(THEME))
-    return AppContext(backend=Backend(settings), runner=OperationRunner(app), settings=settings)
+    backend, runner = Backend(settings), OperationRunner(app)
+    backend.on_db_lane = runner.on_db_lane  # the network lane hands store steps to the DB lane
+    return AppContext(backend=backend, runner=runner, settings=settings)
 
 
 class AppFlow(QObject):

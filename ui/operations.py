@@ -16,7 +16,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QMetaObject, QObject, Qt, QTimer, Signal
 
@@ -28,6 +28,9 @@ log = logging.getLogger(__name__)
 # Progress updates closer together than this are coalesced: the UI thread must never be flooded.
 PROGRESS_INTERVAL_S = 0.05
 
+
+DB_THREAD_PREFIX = "maitre-ao-db"
+T = TypeVar("T")
 
 # A callback on the UI thread longer than this is logged: it is a visible freeze.
 SLOW_CALLBACK_S = 0.03
@@ -142,7 +145,7 @@ class OperationRunner(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="maitre-ao-db")
+        self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix=DB_THREAD_PREFIX)
         self._net = ThreadPoolExecutor(max_workers=2, thread_name_prefix="maitre-ao-net")
         self._running: list[Operation] = []
         self._lock = threading.Lock()
@@ -187,6 +190,13 @@ class OperationRunner(QObject):
             op.future = pool.submit(self._work, op, fn)
         except RuntimeError:  # the runner is shutting down (window closed)
             op._deliver("cancelled", None)
+
+    def on_db_lane(self, step: Callable[[], T]) -> T:
+        """From another lane: run a store step on the DB lane and wait for its result (the network
+        lane hands its results over this way). On the DB lane itself, the step runs at once."""
+        if threading.current_thread().name.startswith(DB_THREAD_PREFIX):
+            return step()
+        return self._db.submit(step).result()
 
     def call(self, fn: Callable[[], Any], lane: Lane = Lane.DB) -> Any:
         """Run `fn` on the worker and wait for it (start-up, tests): the UI stays responsive."""

@@ -24,7 +24,7 @@ from local_store import repo_sync as rs
 from local_store.store import Store
 from sync import policy
 from sync.client import AccountClient, KeychainTokens, Offline, SyncError, check_server_url
-from sync.engine import SyncEngine, SyncSummary
+from sync.engine import DbLane, SyncEngine, SyncSummary, run_here
 
 log = logging.getLogger(__name__)
 
@@ -178,11 +178,16 @@ def logout(store: Store, *, transport: httpx.BaseTransport | None = None) -> Non
 
 
 # --- sync ----------------------------------------------------------------------------------------------------
-def sync_now(store: Store, *, transport: httpx.BaseTransport | None = None) -> SyncSummary:
-    """Push local edits, pull the others. Offline: a French error, and every edit stays queued."""
-    url = _server_url(store)
+def sync_now(
+    store: Store, *, transport: httpx.BaseTransport | None = None, db: DbLane = run_here
+) -> SyncSummary:
+    """Push local edits, pull the others. Offline: a French error, and every edit stays queued.
+
+    `db` runs each store step where the store lives: the desktop app calls this from its network
+    lane and hands the store reads and writes to its DB lane."""
+    url = db(lambda: _server_url(store))
     with _user_errors(), _client(store, url, transport) as client:
-        return SyncEngine(store, client).sync()
+        return SyncEngine(store, client, db=db).sync()
 
 
 def _count(n: int, type_: str) -> str:

@@ -5,9 +5,11 @@ the per-consultation mémoire switch and the per-record opt-out."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from PySide6.QtCore import Qt
@@ -30,6 +32,8 @@ from ui.context import AppContext
 from ui.main_window import MainWindow, Page
 from ui.pages.account_dialogs import DELETE_WORD, DeleteAccountDialog, delete_confirmed, diff_html
 from ui.sync_controller import state_text
+
+T = TypeVar("T")
 
 WAIT_MS = 20000
 
@@ -88,6 +92,18 @@ def test_an_edit_schedules_a_background_sync_and_the_status_bar_says_when(
 ) -> None:
     logged_in_app(ctx, live, account)
     window = window_for(ctx, qtbot)
+    # The sync runs on the network lane and hands every store step to the DB lane.
+    hand_over = ctx.backend.on_db_lane
+    store_threads: set[str] = set()
+
+    def on_db_lane(step: Callable[[], T]) -> T:
+        def where() -> T:
+            store_threads.add(threading.current_thread().name)
+            return step()
+
+        return hand_over(where)
+
+    ctx.backend.on_db_lane = on_db_lane
 
     window.show_page(Page.LIBRARY)
     lib = window.library
@@ -102,6 +118,7 @@ def test_an_edit_schedules_a_background_sync_and_the_status_bar_says_when(
     assert report.state == "ok", report.message
     assert report.to_send == 0
     assert re.fullmatch(r"Synchronisé à \d\d:\d\d", window.sync_label.text())
+    assert store_threads and all(name.startswith("maitre-ao-db") for name in store_threads)
     # The other computer receives the block.
     other_device.sync()
     titles = {b.title for b in repo_library.list_blocks(other_device.store)}
