@@ -644,14 +644,19 @@ class Backend:
         self.changed(Changed.SYNC)
 
     def delete_account(self, wipe_local: bool, password: str) -> None:
-        """Erase the account on the server (after a fresh login with `password`); with `wipe_local`,
-        this computer's store too."""
+        """Network lane: erase the account on the server (after a fresh login with `password`); with
+        `wipe_local`, this computer's store too (the store steps are handed to the DB lane)."""
         from app.services import account
 
-        account.delete_account(self.require_store(), password=password, wipe_local=wipe_local)
+        store, db = self.on_db_lane(self.require_store), self.on_db_lane
+        account.delete_account(store, password=password, wipe_local=wipe_local, db=db)
         if wipe_local:
-            self.forget_answer()
-            self.store = None  # closed and deleted by the service
+            db(self._forget_store)
+
+    def _forget_store(self) -> None:
+        """DB lane: the store was closed and deleted by the service."""
+        self.forget_answer()
+        self.store = None
 
     def memoire_sync(self, uuid: str) -> bool:
         from app.services import account

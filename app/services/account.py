@@ -352,28 +352,38 @@ def set_record_sync(store: Store, table: str, record_uuid: str, *, keep_local: b
 
 # --- "Supprimer mon compte" ---------------------------------------------------------------------------------------
 def delete_account(
-    store: Store, *, password: str, wipe_local: bool, transport: httpx.BaseTransport | None = None
+    store: Store,
+    *,
+    password: str,
+    wipe_local: bool,
+    transport: httpx.BaseTransport | None = None,
+    db: DbLane = run_here,
 ) -> None:
     """Erase the account on the server, then forget it here; with `wipe_local`, also delete this
     computer's store (file and key): the store is closed and must not be used afterwards.
 
     The server erases only for a session opened with the password minutes ago, so the password is asked
-    again and a fresh session opened first: a token left open on this computer is not enough."""
+    again and a fresh session opened first: a token left open on this computer is not enough.
+    `db` runs the store steps where the store lives (see sync_now)."""
     if not password:
         raise InvalidInput("le mot de passe est vide.", field="mot de passe")
-    url = _server_url(store)
-    email = rs.kv_get(store.read(), rs.ACCOUNT_EMAIL_KEY)
+    url, email = db(lambda: (_server_url(store), rs.kv_get(store.read(), rs.ACCOUNT_EMAIL_KEY)))
     if not email:
         raise InvalidInput("aucun compte n'est connecté sur cet ordinateur.", field="compte")
     with _user_errors(), _client(store, url, transport) as client:
         client.login(email, password)
         client.delete_account()
     _tokens(store).clear()
+    db(lambda: _forget_account(store, wipe_local))
+    log.info("account erased on the server (local wipe: %s)", wipe_local)
+
+
+def _forget_account(store: Store, wipe_local: bool) -> None:
+    """Store only: no account here any more; with `wipe_local`, the store itself goes."""
     with store.transaction() as tx:
         rs.reset_sync_state(tx, policy.SPECS)
         for key in (rs.ACCOUNT_SERVER_KEY, rs.ACCOUNT_EMAIL_KEY, rs.ACCOUNT_ID_KEY):
             rs.kv_delete(tx, key)
-    log.info("account erased on the server (local wipe: %s)", wipe_local)
     if wipe_local:
         path = store.path
         store.close()

@@ -379,12 +379,14 @@ class AccountTab(QWidget):
             )
 
         self.account_state.setText(self.tr("Suppression du compte en cours…"))
-        # On the store's worker: a local wipe must not race another access to the store.
+        # The server is asked on the network lane; the store steps (and a local wipe) run on the DB
+        # lane, so a wipe never races another access to the store.
         self.ctx.runner.run(
             self.tr("Suppression du compte"),
             lambda _c: backend.delete_account(wipe_local, password),
             on_success=ok,
             on_failure=fail,
+            lane=Lane.NET,
         )
 
     def _login(self) -> None:
