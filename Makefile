@@ -8,9 +8,9 @@ endif
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 LOCK := requirements/requirements.lock
-CHECKED := app local_store sync server
+CHECKED := app local_store sync server ui
 
-.PHONY: install run test lint typecheck pytest bench score server fuzz render tour package lock clean
+.PHONY: install run test lint imports typecheck pytest bench score server fuzz render tour package lock clean
 
 install: $(STAMP)
 
@@ -30,10 +30,14 @@ lint: install
 typecheck: install
 	$(BIN)/mypy $(CHECKED)
 
+# The house walls of ARCHITECTURE.md (contracts in pyproject.toml, [tool.importlinter]).
+imports: install
+	$(BIN)/lint-imports
+
 pytest: install
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q $(PYTEST_ARGS)
 
-test: lint typecheck pytest
+test: lint imports typecheck pytest
 
 bench: install
 	@for b in bench/*.py; do echo "== $$b"; QT_QPA_PLATFORM=offscreen $(PY) $$b || exit 1; done
@@ -66,4 +70,4 @@ lock:
 	  --generate-hashes requirements/requirements.in -o $(LOCK)
 
 clean:
-	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache .import_linter_cache

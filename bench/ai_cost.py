@@ -56,10 +56,10 @@ def measure(name: str, path: Path, engine: str) -> dict[str, Any]:
 
     from app.analysis.claude import prompts
     from app.analysis.claude.context import DceContext, _candidates
-    from app.analysis.claude.drafting import SectionBrief, build_messages, draft_section, drafting_context
     from app.analysis.claude.extraction import MAX_OUTPUT_TOKENS, output_format_param
     from app.analysis.engines import analyze
     from app.dce.reader import read_dce
+    from app.drafting.claude import SectionBrief, build_messages, draft_section, drafting_context
     from app.drafting.outline import build_outline
     from app.drafting.requirements import extract_requirements, map_requirements
     from tests.support.fake_claude import FakeClaude

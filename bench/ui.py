@@ -102,9 +102,10 @@ def prepare_store(env: dict[str, str]) -> None:
     """A store with the example profile and consultation, as after a first run."""
     code = (
         "from app.domain.paths import example_dir\n"
+        "from app.settings import Settings\n"
         "from ui.backend import Backend\n"
         "from app.domain.progress import CancelToken, no_progress\n"
-        "b = Backend(); b.create_store(); b.import_profile(example_dir() / 'profile.json')\n"
+        "b = Backend(Settings.load()); b.create_store(); b.import_profile(example_dir() / 'profile.json')\n"
         "b.import_dce([example_dir() / 'dce.zip'], no_progress, CancelToken()); b.close()\n"
     )
     wrapped = "if __name__ == '__main__':\n" + "".join(f"    {line}\n" for line in code.splitlines())

@@ -16,27 +16,13 @@ import secrets
 from pathlib import Path
 
 import keyring
-from keyring.errors import KeyringError, PasswordDeleteError
+from keyring.errors import KeyringError, KeyringLocked, PasswordDeleteError
 
-from app.domain.errors import UserError
+from app.domain.errors import KeychainRefused, KeychainUnavailable, KeychainUnreachable
 
 log = logging.getLogger(__name__)
 
 SERVICE = "Maître AO"
-
-
-class KeychainUnavailable(UserError):
-    """The OS keychain does not keep secrets: the store key would be lost."""
-
-    def __init__(self, message: str | None = None) -> None:
-        super().__init__(
-            message
-            or (
-                "Le trousseau du système ne conserve pas les secrets (aucun trousseau disponible "
-                "ou trousseau verrouillé) : la clé du coffre serait perdue. Déverrouillez le trousseau, "
-                "ou protégez le coffre par une phrase secrète : maitre-ao store init --passphrase"
-            )
-        )
 
 
 def _backend_name() -> str:
@@ -44,12 +30,27 @@ def _backend_name() -> str:
     return f"{type(backend).__module__}.{type(backend).__name__}"
 
 
-def get_secret(name: str) -> str | None:
-    """The secret, or None when absent or when the keychain cannot be read."""
+def read_secret(name: str) -> str | None:
+    """The secret, or None when the keychain answered that there is none.
+
+    Raises KeychainRefused when the keychain is locked and stays so, KeychainUnreachable when no
+    keychain answers: the caller tells the user which, instead of "the key is missing"."""
     try:
         return keyring.get_password(SERVICE, name)
-    except Exception as exc:  # any backend failure (D-Bus, locked keychain…) reads as "absent"
-        log.warning("keychain read failed for %s (%s): %s", name, _backend_name(), type(exc).__name__)
+    except KeyringLocked as exc:
+        log.warning("keychain read refused for %s (%s)", name, _backend_name(), exc_info=True)
+        raise KeychainRefused() from exc
+    except Exception as exc:  # NoKeyringError, InitError, D-Bus errors…
+        log.warning("keychain unreachable for %s (%s)", name, _backend_name(), exc_info=True)
+        raise KeychainUnreachable() from exc
+
+
+def get_secret(name: str) -> str | None:
+    """The secret, or None when absent or when the keychain cannot be read (optional secrets: an API
+    key, session tokens). The store key is read with `read_secret`, which tells the failures apart."""
+    try:
+        return read_secret(name)
+    except KeychainUnavailable:
         return None
 
 

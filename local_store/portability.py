@@ -64,3 +64,16 @@ def erase_store(path: Path) -> list[Path]:
     keychain.delete_secret(name + "-pending")
     log.info("local store erased (%d files)", len(removed))
     return removed
+
+
+def count_rows(store: Store, tables: list[str]) -> dict[str, int]:
+    """Rows of each table that exists (tombstones excluded), for `store check`."""
+    conn = store.read()
+    counts: dict[str, int] = {}
+    for table in tables:
+        columns = {r["name"] for r in conn.execute(f"PRAGMA table_info({table})")}
+        if not columns:
+            continue
+        where = " WHERE deleted = 0" if "deleted" in columns else ""
+        counts[table] = int(conn.execute(f"SELECT count(*) FROM {table}{where}").fetchone()[0])
+    return counts

@@ -11,26 +11,11 @@ import uuid as uuid_mod
 from dataclasses import dataclass
 from typing import Any
 
+from app.domain.rows import ConsultationRow, ConsultationStatus
 from local_store.clock import utc_now_iso as _now
 from local_store.store import Connection, Store
 
-STATUSES: tuple[str, ...] = ("a_analyser", "en_cours", "deposee", "gagnee", "perdue")
-
-
-@dataclass(frozen=True, slots=True)
-class ConsultationRow:
-    uuid: str
-    title: str
-    buyer: str | None
-    reference: str | None
-    deadline: str | None
-    questions_deadline: str | None
-    site_visit_date: str | None
-    status: str
-    source_name: str | None
-    created_at: str
-    analyzed_at: str | None
-    pieces: int
+STATUSES: tuple[str, ...] = tuple(s.value for s in ConsultationStatus)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +51,7 @@ def _row(r: Any) -> ConsultationRow:
         deadline=r["deadline"],
         questions_deadline=r["questions_deadline"],
         site_visit_date=r["site_visit_date"],
-        status=str(r["status"]),
+        status=ConsultationStatus.parse(r["status"]),
         source_name=r["source_name"],
         created_at=str(r["created_at"]),
         analyzed_at=r["analyzed_at"],
@@ -91,6 +76,11 @@ def list_all(store: Store, *, query: str = "", status: str = "") -> list[Consult
         params += [like, like, like, like]
     sql += " ORDER BY coalesce(c.deadline, '9999') , c.created_at DESC"
     return [_row(r) for r in store.read().execute(sql, params)]
+
+
+def delete(conn: Connection, consultation_uuid: str) -> None:
+    """Remove a consultation row for good (an import that stored nothing)."""
+    conn.execute("DELETE FROM consultations WHERE uuid = ?", (consultation_uuid,))
 
 
 def update_metadata(conn: Connection, consultation_uuid: str, **fields: str | None) -> None:

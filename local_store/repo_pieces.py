@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from app.domain.document import PageText, PieceText
 from app.domain.kinds import PieceKind
+from app.domain.rows import PieceRow
 from local_store.clock import utc_now_iso as _now
 from local_store.store import Connection, Store
 
@@ -24,25 +25,6 @@ class StoredExtraction:
     pages: list[PageText]
     unread_reason: str | None
     error: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class PieceRow:
-    consultation_uuid: str
-    path: str
-    kind: PieceKind
-    kind_manual: bool
-    sha256: str | None  # None once the retention rule removed the file
-    size: int
-    pages: int | None
-    ocr_pages: int
-    unread_reason: str | None
-    error: str | None
-    format: str | None
-
-    @property
-    def needs_ocr(self) -> bool:
-        return self.ocr_pages > 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,9 +28,30 @@ class TableSpec(Protocol):
     @property
     def parent(self) -> tuple[str, str] | None: ...
     def select_columns(self) -> str: ...
-    def outgoing_condition(self, alias: str = "t") -> str: ...
     def outgoing_data(self, row: Mapping[str, Any]) -> dict[str, Any]: ...
     def incoming_columns(self, data: Mapping[str, Any]) -> dict[str, Any]: ...
+
+
+# Which rows may leave, for the children of a consultation (see outgoing_condition).
+_SECTIONS_ON = (
+    "EXISTS (SELECT 1 FROM consultations c WHERE c.uuid = {consultation} "
+    "AND c.sync_sections = 1 AND c.sync_opt_out = 0)"
+)
+
+
+def outgoing_condition(table: str, alias: str = "t") -> str:
+    """SQL condition (table aliased `alias`) of the rows allowed to leave the machine: opted-out rows
+    never; proposals and sections only for consultations where the user turned mémoire sync on."""
+    condition = f"{alias}.sync_opt_out = 0"
+    if table == "proposals":
+        condition += " AND " + _SECTIONS_ON.format(consultation=f"{alias}.consultation_uuid")
+    elif table == "sections":
+        condition += (
+            f" AND EXISTS (SELECT 1 FROM proposals p WHERE p.uuid = {alias}.proposal_uuid AND "
+            + _SECTIONS_ON.format(consultation="p.consultation_uuid")
+            + ")"
+        )
+    return condition
 
 
 CURSOR_KEY = "sync.cursor"
@@ -117,7 +138,7 @@ def outbox(conn: Connection, specs: Sequence[TableSpec], limit: int | None = Non
     for spec in specs:
         sql = (
             f"SELECT {spec.select_columns()} FROM {spec.table} t "
-            f"WHERE t.dirty = 1 AND {spec.outgoing_condition()} "
+            f"WHERE t.dirty = 1 AND {outgoing_condition(spec.table)} "
             # A tombstone the server never saw needs no message: nobody else knows the record.
             "AND NOT (t.deleted = 1 AND t.server_rev = 0) "
             "ORDER BY t.updated_at, t.uuid"
@@ -134,7 +155,7 @@ def count_outbox(conn: Connection, specs: Sequence[TableSpec]) -> int:
     total = 0
     for spec in specs:
         row = conn.execute(
-            f"SELECT count(*) FROM {spec.table} t WHERE t.dirty = 1 AND {spec.outgoing_condition()} "
+            f"SELECT count(*) FROM {spec.table} t WHERE t.dirty = 1 AND {outgoing_condition(spec.table)} "
             "AND NOT (t.deleted = 1 AND t.server_rev = 0)"
         ).fetchone()
         total += int(row[0])
@@ -146,7 +167,7 @@ def count_held_back(conn: Connection, specs: Sequence[TableSpec]) -> int:
     total = 0
     for spec in specs:
         row = conn.execute(
-            f"SELECT count(*) FROM {spec.table} t WHERE t.dirty = 1 AND NOT ({spec.outgoing_condition()})"
+            f"SELECT count(*) FROM {spec.table} t WHERE t.dirty = 1 AND NOT ({outgoing_condition(spec.table)})"
         ).fetchone()
         total += int(row[0])
     return total
@@ -326,7 +347,8 @@ def withdrawn(conn: Connection, spec: TableSpec, record_uuid: str, server_rev: i
 def held_back(conn: Connection, spec: TableSpec, record_uuid: str) -> bool:
     """True when the policy keeps this existing row on this machine (mémoire sync off, opt-out)."""
     row = conn.execute(
-        f"SELECT 1 FROM {spec.table} t WHERE t.uuid = ? AND NOT ({spec.outgoing_condition()})", (record_uuid,)
+        f"SELECT 1 FROM {spec.table} t WHERE t.uuid = ? AND NOT ({outgoing_condition(spec.table)})",
+        (record_uuid,),
     ).fetchone()
     return row is not None
 
@@ -338,6 +360,20 @@ def set_opt_out(conn: Connection, spec: TableSpec, record_uuid: str, opt_out: bo
         (1 if opt_out else 0, 0 if opt_out else 1, record_uuid),
     )
     return bool(cur.rowcount)
+
+
+def sync_sections(conn: Connection, consultation_uuid: str) -> bool | None:
+    """Whether the mémoire of a consultation syncs (None: no such consultation)."""
+    row = conn.execute(
+        "SELECT sync_sections FROM consultations WHERE uuid = ? AND deleted = 0", (consultation_uuid,)
+    ).fetchone()
+    return None if row is None else bool(row[0])
+
+
+def opted_out(conn: Connection, spec: TableSpec) -> set[str]:
+    """Ids of the records of a table kept on this machine only."""
+    rows = conn.execute(f"SELECT uuid FROM {spec.table} WHERE sync_opt_out = 1 AND deleted = 0")
+    return {str(r[0]) for r in rows}
 
 
 # --- conflicts ------------------------------------------------------------------------------------------

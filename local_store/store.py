@@ -417,7 +417,9 @@ def open_store(path: Path | None = None, *, passphrase: str | None = None) -> St
                 f"Cette phrase secrète n'ouvre pas le coffre ({path}). Vos données sont intactes."
             ) from None
     name = keychain.store_key_name(path)
-    main_hex, pending_hex = keychain.get_secret(name), keychain.get_secret(name + "-pending")
+    # An unreachable or refusing keychain is said as such (KeychainUnreachable / KeychainRefused),
+    # never as a missing key.
+    main_hex, pending_hex = keychain.read_secret(name), keychain.read_secret(name + "-pending")
     for candidate in (main_hex, pending_hex):
         key = _key_from_hex(candidate)
         if key is None:

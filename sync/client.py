@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 import httpx
 from pydantic import ValidationError
 
+from app.domain.retry import RetryPolicy, call_with_retries
 from local_store import keychain
 from sync.protocol import (
     ERROR_CURSOR_EXPIRED,
@@ -233,29 +234,35 @@ class AccountClient:
         return base + random.uniform(0, base / 2)
 
     def _send_with_retries(self, request: httpx.Request, *, retry_statuses: bool = True) -> httpx.Response:
-        attempt = 0
-        while True:
-            response: httpx.Response | None = None
+        def send() -> httpx.Response:
             try:
                 response = self.http.send(request)
                 response.read()
-                self.traffic.add(request, response)
-            except httpx.TransportError as exc:
+            except httpx.TransportError:
                 self.traffic.add(request, None)
-                if attempt >= self.retries:
-                    log.info("account API unreachable after %d attempts: %s", attempt + 1, type(exc).__name__)
-                    raise Offline(
-                        "Le serveur Maître AO est injoignable. Vos modifications restent enregistrées sur "
-                        "cet ordinateur et partiront à la prochaine synchronisation."
-                    ) from None
-            else:
-                transient = retry_statuses and response.status_code in RETRY_STATUSES
-                if not transient or attempt >= self.retries:
-                    return response
-            delay = self._delay(attempt, response)
+                raise
+            self.traffic.add(request, response)
+            return response
+
+        def announce(_n: int, delay: float, _e: BaseException | None, _r: httpx.Response | None) -> None:
             log.info("retrying %s %s in %.2fs", request.method, request.url.path, delay)
-            self.sleep(delay)
-            attempt += 1
+
+        policy = RetryPolicy[httpx.Response](
+            max_attempts=self.retries + 1,
+            delay=lambda attempt, _error, response: self._delay(attempt, response),
+            retry_error=lambda exc: isinstance(exc, httpx.TransportError),
+            retry_result=lambda response: retry_statuses and response.status_code in RETRY_STATUSES,
+            sleep=self.sleep,
+            on_retry=announce,
+        )
+        try:
+            return call_with_retries(send, policy)
+        except httpx.TransportError as exc:
+            log.info("account API unreachable after %d attempts: %s", self.retries + 1, type(exc).__name__)
+            raise Offline(
+                "Le serveur Maître AO est injoignable. Vos modifications restent enregistrées sur "
+                "cet ordinateur et partiront à la prochaine synchronisation."
+            ) from None
 
     def _request(
         self,

@@ -23,9 +23,10 @@ import logging
 import threading
 import uuid as uuid_mod
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Protocol, TypeVar
 
 from pydantic import ValidationError
 
@@ -40,6 +41,8 @@ from sync.protocol import (
     ERROR_IDEMPOTENCY_REUSED,
     MAX_PUSH_RECORDS,
     MAX_RECORD_DATA_BYTES,
+    Conflict,
+    PullPage,
     PushBatch,
     PushResult,
     Record,
@@ -51,6 +54,21 @@ log = logging.getLogger(__name__)
 
 MAX_BATCH_BYTES = 2 * 1024 * 1024  # well under the server's 4 MiB body limit
 MAX_CONFLICT_ROUNDS = 5
+
+T = TypeVar("T")
+
+
+class DbLane(Protocol):
+    """Runs one store step where the store lives (the desktop app's DB lane) and returns its result:
+    the engine talks to the server from its own thread and hands every store read and write over."""
+
+    def __call__(self, step: Callable[[], T]) -> T: ...
+
+
+def run_here(step: Callable[[], T]) -> T:
+    """The CLI and the tests: the store is used from the calling thread."""
+    return step()
+
 
 _LOCKS: dict[str, threading.Lock] = {}
 _LOCKS_GUARD = threading.Lock()
@@ -98,8 +116,10 @@ class SyncEngine:
         specs: Sequence[TableSpec] = policy.SPECS,
         pull_limit: int = DEFAULT_PULL_LIMIT,
         batch_records: int = MAX_PUSH_RECORDS,
+        db: DbLane = run_here,
     ) -> None:
         self.store = store
+        self.db = db
         self.client = client
         self.specs = tuple(specs)
         self.by_type = {s.record_type: s for s in self.specs}
@@ -115,18 +135,17 @@ class SyncEngine:
             try:
                 self.push(summary)
                 self.pull(summary)
-                if rs.count_outbox(self.store.read(), self.specs):
+                if self.db(lambda: rs.count_outbox(self.store.read(), self.specs)):
                     # Merged rows, or rows a full compare found missing on the server, still have to go.
                     self.push(summary)
                     self.pull(summary)
-                with self.store.transaction() as conn:
-                    rs.kv_set(conn, rs.LAST_SYNC_KEY, datetime.now(UTC).isoformat(timespec="seconds"))
+                self.db(self._mark_synced)
             finally:
                 t = self.client.traffic
                 summary.bytes_sent = t.sent - before[0]
                 summary.bytes_received = t.received - before[1]
                 summary.requests = t.requests - before[2]
-        summary.held_back = rs.count_held_back(self.store.read(), self.specs)
+        summary.held_back = self.db(lambda: rs.count_held_back(self.store.read(), self.specs))
         log.info(
             "sync done: sent %d, received %d, conflicts %d, %d bytes out, %d bytes in",
             summary.total_sent,
@@ -136,6 +155,22 @@ class SyncEngine:
             summary.bytes_received,
         )
         return summary
+
+    # --- store steps (run on the DB lane) -----------------------------------------------------------------
+    def _mark_synced(self) -> None:
+        with self.store.transaction() as conn:
+            rs.kv_set(conn, rs.LAST_SYNC_KEY, datetime.now(UTC).isoformat(timespec="seconds"))
+
+    def _pending(self) -> str | None:
+        return rs.kv_get(self.store.read(), rs.PENDING_PUSH_KEY)
+
+    def _save_pending(self, batch: PushBatch) -> None:
+        with self.store.transaction() as conn:
+            rs.kv_set(conn, rs.PENDING_PUSH_KEY, batch.model_dump_json())
+
+    def _drop_pending(self) -> None:
+        with self.store.transaction() as conn:
+            rs.kv_delete(conn, rs.PENDING_PUSH_KEY)
 
     # --- push ---------------------------------------------------------------------------------------------
     def _batches(self, summary: SyncSummary) -> list[list[RecordChange]]:
@@ -187,23 +222,21 @@ class SyncEngine:
         return batches
 
     def push(self, summary: SyncSummary) -> None:
-        pending = rs.kv_get(self.store.read(), rs.PENDING_PUSH_KEY)
+        pending = self.db(self._pending)
         if pending is not None:
             # A batch whose answer never came: the same key and content, so it is applied at most once.
             try:
                 saved = PushBatch.model_validate_json(pending)
             except ValidationError:
                 log.warning("unreadable pending push batch dropped (its rows are still dirty)")
-                with self.store.transaction() as conn:
-                    rs.kv_delete(conn, rs.PENDING_PUSH_KEY)
+                self.db(self._drop_pending)
             else:
                 self._send(saved, summary)
         for _ in range(MAX_CONFLICT_ROUNDS):
             conflicted = False
-            for changes in self._batches(summary):
+            for changes in self.db(lambda: self._batches(summary)):
                 batch = PushBatch(idempotency_key=uuid_mod.uuid4().hex, changes=changes)
-                with self.store.transaction() as conn:
-                    rs.kv_set(conn, rs.PENDING_PUSH_KEY, batch.model_dump_json())
+                self.db(lambda: self._save_pending(batch))  # noqa: B023 (run at once)
                 conflicted = not self._send(batch, summary) or conflicted
             if not conflicted:
                 return
@@ -213,31 +246,35 @@ class SyncEngine:
         try:
             result = self.client.push(batch)
         except PushConflict as exc:
-            with self.store.transaction() as conn:
-                for conflict in exc.body.conflicts:
-                    spec = self.by_type.get(conflict.type)
-                    rid = str(conflict.id)
-                    if spec is None:
-                        continue
-                    if rs.is_withdrawal(conn, rid):
-                        # Changed elsewhere before the switch arrived there: take that version, then
-                        # withdraw it again from the new base (next round).
-                        if conflict.server is None:
-                            rs.withdrawn(conn, spec, rid, 0)
-                        else:
-                            self._apply(conn, conflict.server, summary, full=False)
-                        continue
-                    self._reconcile(conn, spec, rid, conflict.server, summary)
-                rs.kv_delete(conn, rs.PENDING_PUSH_KEY)
+            conflicts = exc.body.conflicts
+            self.db(lambda: self._merge_conflicts(conflicts, summary))
             return False
         except SyncError as exc:
             if exc.code == ERROR_IDEMPOTENCY_REUSED or exc.status in {400, 413, 422}:
                 # The server will never accept this exact batch: drop it, the rows are still dirty.
-                with self.store.transaction() as conn:
-                    rs.kv_delete(conn, rs.PENDING_PUSH_KEY)
+                self.db(self._drop_pending)
             raise
-        self._acknowledge(batch, result, summary)
+        self.db(lambda: self._acknowledge(batch, result, summary))
         return True
+
+    def _merge_conflicts(self, conflicts: list[Conflict], summary: SyncSummary) -> None:
+        """The server refused a batch for conflicts: each is merged here (DB lane)."""
+        with self.store.transaction() as conn:
+            for conflict in conflicts:
+                spec = self.by_type.get(conflict.type)
+                rid = str(conflict.id)
+                if spec is None:
+                    continue
+                if rs.is_withdrawal(conn, rid):
+                    # Changed elsewhere before the switch arrived there: take that version, then
+                    # withdraw it again from the new base (next round).
+                    if conflict.server is None:
+                        rs.withdrawn(conn, spec, rid, 0)
+                    else:
+                        self._apply(conn, conflict.server, summary, full=False)
+                    continue
+                self._reconcile(conn, spec, rid, conflict.server, summary)
+            rs.kv_delete(conn, rs.PENDING_PUSH_KEY)
 
     def _acknowledge(self, batch: PushBatch, result: PushResult, summary: SyncSummary) -> None:
         by_id = {str(r.id): r for r in result.records}
@@ -264,10 +301,32 @@ class SyncEngine:
             rs.kv_delete(conn, rs.PENDING_PUSH_KEY)
 
     # --- pull ---------------------------------------------------------------------------------------------
-    def pull(self, summary: SyncSummary) -> None:
+    def _pull_start(self) -> tuple[bool, str | None]:
         conn = self.store.read()
         full = rs.kv_get(conn, rs.FULL_COMPARE_KEY) is not None
-        cursor = None if full else rs.kv_get(conn, rs.CURSOR_KEY)
+        return full, None if full else rs.kv_get(conn, rs.CURSOR_KEY)
+
+    def _start_full_compare(self) -> None:
+        with self.store.transaction() as tx:
+            rs.kv_set(tx, rs.FULL_COMPARE_KEY, "1")
+            rs.kv_delete(tx, rs.CURSOR_KEY)
+
+    def _apply_page(self, page: PullPage, summary: SyncSummary, seen: dict[str, int] | None) -> None:
+        with self.store.transaction() as tx:
+            for record in page.records:
+                self._apply(tx, record, summary, full=seen is not None)
+                if seen is not None:
+                    seen[str(record.id)] = record.revision
+            self._retry_orphans(tx, summary)
+            rs.kv_set(tx, rs.CURSOR_KEY, page.next_cursor)
+
+    def _end_full_compare(self, seen: dict[str, int], head: int, summary: SyncSummary) -> None:
+        with self.store.transaction() as tx:
+            self._finish_full_compare(tx, seen, head, summary)
+            rs.kv_delete(tx, rs.FULL_COMPARE_KEY)
+
+    def pull(self, summary: SyncSummary) -> None:
+        full, cursor = self.db(self._pull_start)
         seen: dict[str, int] | None = {} if full else None
         head = 0
         while True:
@@ -278,26 +337,18 @@ class SyncEngine:
                 if not expired or cursor is None:
                     raise
                 log.info("sync cursor expired or unreadable: full compare")
-                with self.store.transaction() as tx:
-                    rs.kv_set(tx, rs.FULL_COMPARE_KEY, "1")
-                    rs.kv_delete(tx, rs.CURSOR_KEY)
+                self.db(self._start_full_compare)
                 cursor, seen = None, {}
                 continue
-            with self.store.transaction() as tx:
-                for record in page.records:
-                    self._apply(tx, record, summary, full=seen is not None)
-                    if seen is not None:
-                        seen[str(record.id)] = record.revision
-                self._retry_orphans(tx, summary)
-                rs.kv_set(tx, rs.CURSOR_KEY, page.next_cursor)
+            pulled, page_seen = page, seen
+            self.db(lambda: self._apply_page(pulled, summary, page_seen))  # noqa: B023 (run at once)
             cursor, head = page.next_cursor, page.revision
             if not page.has_more:
                 break
         if seen is not None:
             summary.full_compare = True
-            with self.store.transaction() as tx:
-                self._finish_full_compare(tx, seen, head, summary)
-                rs.kv_delete(tx, rs.FULL_COMPARE_KEY)
+            compared, last = seen, head
+            self.db(lambda: self._end_full_compare(compared, last, summary))
 
     def _apply(self, conn: Connection, record: Record, summary: SyncSummary, *, full: bool) -> None:
         spec = self.by_type.get(record.type)

@@ -56,20 +56,6 @@ class TableSpec:
         cols += list(self.columns)
         return ", ".join(dict.fromkeys(cols))
 
-    def outgoing_condition(self, alias: str = "t") -> str:
-        """SQL condition (table aliased `alias`) of the rows allowed to leave the machine: opted-out rows
-        never; proposals and sections only for consultations where the user turned mémoire sync on."""
-        condition = f"{alias}.sync_opt_out = 0"
-        if self.table == "proposals":
-            condition += " AND " + _SECTIONS_ON.format(consultation=f"{alias}.consultation_uuid")
-        elif self.table == "sections":
-            condition += (
-                f" AND EXISTS (SELECT 1 FROM proposals p WHERE p.uuid = {alias}.proposal_uuid AND "
-                + _SECTIONS_ON.format(consultation="p.consultation_uuid")
-                + ")"
-            )
-        return condition
-
     def outgoing_data(self, row: Mapping[str, Any]) -> dict[str, Any]:
         """The `data` of a record as sent: only the listed fields of the row."""
         data: dict[str, Any] = {}
@@ -105,13 +91,6 @@ class TableSpec:
             if values.get(col) is None:
                 values[col] = default
         return values
-
-
-# Which rows may leave, for the children of a consultation (see TableSpec.outgoing_condition).
-_SECTIONS_ON = (
-    "EXISTS (SELECT 1 FROM consultations c WHERE c.uuid = {consultation} "
-    "AND c.sync_sections = 1 AND c.sync_opt_out = 0)"
-)
 
 
 # Order matters: parents before children (a push batch and a pull page apply in this order).

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-from app.domain.errors import StoreLocked
+from app.domain.errors import KeychainUnavailable, StoreLocked
 from app.domain.paths import example_dir
 from app.logging_setup import setup_logging
 from app.settings import FIRST_RUN_DONE, THEME, Settings
@@ -51,7 +51,9 @@ def create_application(argv: list[str] | None = None) -> QApplication:
 def make_context(app: QApplication) -> AppContext:
     settings = Settings.load()
     apply_theme(app, settings.get(THEME))
-    return AppContext(backend=Backend(settings), runner=OperationRunner(app), settings=settings)
+    backend, runner = Backend(settings), OperationRunner(app)
+    backend.on_db_lane = runner.on_db_lane  # the network lane hands store steps to the DB lane
+    return AppContext(backend=backend, runner=runner, settings=settings)
 
 
 class AppFlow(QObject):
@@ -84,7 +86,9 @@ class AppFlow(QObject):
                 return "passphrase", "", True
             try:
                 backend.open()
-            except StoreLocked as exc:
+            except (StoreLocked, KeychainUnavailable) as exc:
+                # The recovery key opens the store whatever the keychain does.
+                log.info("store not opened at start: %s", type(exc).__name__)
                 return "locked", exc.message, True
             return "open", "", True
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Callable
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.settings import WINDOW_STATE
-from ui.backend import ImportOutcome, SyncReport
+from ui.backend import Changed, ImportOutcome, SyncReport
 from ui.context import AppContext
 from ui.operations import Lane, OpContext
 from ui.pages.dashboard import DashboardPage
@@ -40,6 +40,7 @@ from ui.widgets import OperationBar, run_in_turns
 
 if TYPE_CHECKING:
     from app.domain.analysis import Analysis
+    from app.services.account import AccountStatus
     from ui.pages.consultation_view import ConsultationView
     from ui.pages.consultations import ConsultationsPage
     from ui.pages.library import LibraryPage
@@ -50,17 +51,46 @@ log = logging.getLogger(__name__)
 
 # Service modules loaded on the DB worker soon after start: their first import (python-docx, lxml,
 # openpyxl…) holds the GIL for tens of ms, better spent before the user's first drop than during it.
-WARM_UP_MODULES = (
-    "app.domain.analysis",
-    "app.domain.profile",
-    "app.drafting.body",
-    "app.services.consultations",
-    "app.services.proposals",
-    "app.services.library",
-)
+
+
+def _warm_up_services() -> None:
+    """Load what the first import and the consultation view need (on the DB lane, at start)."""
+    import app.domain.analysis
+    import app.domain.profile
+    import app.drafting.body
+    import app.services.account
+    import app.services.consultations
+    import app.services.library
+    import app.services.proposals  # noqa: F401
+
+
+def _load_synthese() -> None:
+    import ui.pages.synthese  # noqa: F401
+
+
+def _load_memoire() -> None:
+    import ui.pages.memoire  # noqa: F401
+
+
+def _load_consultation_view() -> None:
+    import ui.pages.consultation_view  # noqa: F401
+
+
 WARM_UP_DELAY_MS = 300
 
-SECTIONS = ("Tableau de bord", "Consultations", "Profil entreprise", "Bibliothèque", "Paramètres")
+
+class Page(Enum):
+    """The window's pages, addressed by name; the value is the sidebar label ("" when not listed)."""
+
+    DASHBOARD = "Tableau de bord"
+    CONSULTATIONS = "Consultations"
+    PROFILE = "Profil entreprise"
+    LIBRARY = "Bibliothèque"
+    SETTINGS = "Paramètres"
+    CONSULTATION = ""  # one consultation, opened from a list (the sidebar shows "Consultations")
+
+
+SIDEBAR = (Page.DASHBOARD, Page.CONSULTATIONS, Page.PROFILE, Page.LIBRARY, Page.SETTINGS)
 
 
 def _local_files(mime: QMimeData) -> list[Path]:
@@ -95,6 +125,9 @@ class MainWindow(QMainWindow):
     consultation_opened = Signal(str)
     store_erased = Signal()
     import_finished = Signal(object)  # ImportOutcome or None on failure
+    # What an edit changed (Changed flags), told by the backend on the DB lane and delivered here:
+    # the sync controller schedules a sync, the read-only views on screen refresh.
+    changed = Signal(object)
 
     def __init__(self, ctx: AppContext, *, load: bool = True) -> None:
         """`load=False`: the store is not open yet; `store_ready()` loads the data when it is."""
@@ -119,17 +152,15 @@ class MainWindow(QMainWindow):
         self.sidebar.setObjectName("sidebar")
         self.sidebar.setFixedWidth(210)
         self.sidebar.setAccessibleName(self.tr("Navigation"))
-        for name in SECTIONS:
-            QListWidgetItem(self.tr(name), self.sidebar)
+        for listed in SIDEBAR:
+            QListWidgetItem(self.tr(listed.value), self.sidebar)
         body.addWidget(self.sidebar)
 
         # Pages are built when first shown: the window appears sooner, imports stay lazy.
         self.stack = QStackedWidget()
-        self._pages: dict[int, QWidget] = {}
-        for _ in range(len(SECTIONS) + 1):
-            self.stack.addWidget(QWidget())
+        self._pages: dict[Page, QWidget] = {}
         self.dashboard = DashboardPage(ctx)
-        self._install(0, self.dashboard)
+        self._install(Page.DASHBOARD, self.dashboard)
         self.dashboard.open_requested.connect(self.open_consultation)
         body.addWidget(self.stack, 1)
         self.setCentralWidget(central)
@@ -137,6 +168,10 @@ class MainWindow(QMainWindow):
 
         # Background sync while logged in (the account service decides what leaves the machine).
         self.sync = SyncController(ctx, self)
+        self.changed.connect(self.sync.local_change)
+        self.changed.connect(self._refresh_views)
+        self._notify = self.changed.emit
+        ctx.backend.on_change = self._notify
         self._status_bar()
         self.sync.state_changed.connect(self._sync_state)
         self.sync.conflicts_changed.connect(self._show_conflicts)
@@ -144,7 +179,7 @@ class MainWindow(QMainWindow):
         self._shortcuts()
         self._restore_state()
         self._store_open = False
-        self.sidebar.setCurrentRow(0)
+        self.show_page(Page.DASHBOARD)
         if load:
             QTimer.singleShot(0, self.store_ready)
         QTimer.singleShot(0, self._prepare_workers)
@@ -172,72 +207,85 @@ class MainWindow(QMainWindow):
         ):
             field.installEventFilter(self)
 
-    def _install(self, index: int, page: QWidget) -> None:
+    def _install(self, name: Page, page: QWidget) -> None:
         self._watch_drops(page)
-        placeholder = self.stack.widget(index)
-        self.stack.insertWidget(index, page)
-        if placeholder is not None:
-            self.stack.removeWidget(placeholder)
-            placeholder.deleteLater()
-        self._pages[index] = page
+        self.stack.addWidget(page)
+        self._pages[name] = page
 
-    def page(self, index: int) -> QWidget:
-        if index in self._pages:
-            return self._pages[index]
+    def show_page(self, name: Page) -> None:
+        """Select a sidebar page (its `refresh` runs), or show the consultation view."""
+        if name in SIDEBAR:
+            self.sidebar.setCurrentRow(SIDEBAR.index(name))
+        else:
+            self.stack.setCurrentWidget(self.page(name))
+
+    def _select_quietly(self, name: Page) -> None:
+        """The sidebar shows `name` without navigating (the consultation view stays on screen)."""
+        self.sidebar.blockSignals(True)
+        self.sidebar.setCurrentRow(SIDEBAR.index(name))
+        self.sidebar.blockSignals(False)
+
+    def page(self, name: Page) -> QWidget:
+        if name in self._pages:
+            return self._pages[name]
         page: QWidget
-        if index == 1:
+        if name is Page.DASHBOARD:
+            return self.dashboard
+        if name is Page.CONSULTATIONS:
             from ui.pages.consultations import ConsultationsPage
 
             page = ConsultationsPage(self.ctx)
             page.open_requested.connect(self.open_consultation)
             page.import_requested.connect(self.choose_import)
-        elif index == 2:
+        elif name is Page.PROFILE:
             from ui.pages.profile import ProfilePage
 
             page = ProfilePage(self.ctx)
             page.message.connect(self.banner.show_message)
-        elif index == 3:
+        elif name is Page.LIBRARY:
             from ui.pages.library import LibraryPage
 
             page = LibraryPage(self.ctx)
-        elif index == 4:
+        elif name is Page.SETTINGS:
             from ui.pages.settings_page import SettingsPage
 
             page = SettingsPage(self.ctx)
-            page.theme_changed.connect(self._theme_changed)
-            page.data_changed.connect(self.refresh)
-            page.store_erased.connect(self._erased)
-            page.sync_requested.connect(self.sync.sync_now)
-            page.conflicts_changed.connect(self._show_conflicts)
-            page.account_deleted.connect(lambda _wiped: self.refresh_status())
+            page.appearance.theme_changed.connect(self._theme_changed)
+            for tab in (page.claude, page.account, page.data):
+                tab.data_changed.connect(self.refresh)
+            page.account.store_erased.connect(self._erased)
+            page.data.store_erased.connect(self._erased)
+            page.account.sync_requested.connect(self.sync.sync_now)
+            page.account.conflicts_changed.connect(self._show_conflicts)
+            page.account.account_deleted.connect(lambda _wiped: self.refresh_status())
         else:
             from ui.pages.consultation_view import ConsultationView
 
             page = ConsultationView(self.ctx)
-            page.back_requested.connect(lambda: self.sidebar.setCurrentRow(1))
+            page.back_requested.connect(lambda: self.show_page(Page.CONSULTATIONS))
             page.message.connect(self.banner.show_message)
-        self._install(index, page)
+        self._install(name, page)
         return page
 
     @property
     def consultations(self) -> ConsultationsPage:
-        return self.page(1)  # type: ignore[return-value]
+        return cast("ConsultationsPage", self.page(Page.CONSULTATIONS))
 
     @property
     def profile(self) -> ProfilePage:
-        return self.page(2)  # type: ignore[return-value]
+        return cast("ProfilePage", self.page(Page.PROFILE))
 
     @property
     def library(self) -> LibraryPage:
-        return self.page(3)  # type: ignore[return-value]
+        return cast("LibraryPage", self.page(Page.LIBRARY))
 
     @property
     def settings_page(self) -> SettingsPage:
-        return self.page(4)  # type: ignore[return-value]
+        return cast("SettingsPage", self.page(Page.SETTINGS))
 
     @property
     def consultation_view(self) -> ConsultationView:
-        return self.page(5)  # type: ignore[return-value]
+        return cast("ConsultationView", self.page(Page.CONSULTATION))
 
     def _status_bar(self) -> None:
         bar = QStatusBar()
@@ -269,10 +317,10 @@ class MainWindow(QMainWindow):
         self.ops_label.setText(self.tr("En cours : %s") % ", ".join(titles) if titles else "")
 
     def _shortcuts(self) -> None:
-        for i, _name in enumerate(SECTIONS):
+        for i, listed in enumerate(SIDEBAR):
             act = QAction(self)
             act.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
-            act.triggered.connect(lambda _c=False, row=i: self.sidebar.setCurrentRow(row))
+            act.triggered.connect(lambda _c=False, name=listed: self.show_page(name))
             self.addAction(act)
         imp = QAction(self.tr("Importer un DCE…"), self)
         imp.setShortcut(QKeySequence.StandardKey.Open)
@@ -288,13 +336,13 @@ class MainWindow(QMainWindow):
         self.addAction(quit_)
 
     def _focus_search(self) -> None:
-        self.sidebar.setCurrentRow(1)
+        self.show_page(Page.CONSULTATIONS)
         self.consultations.search.setFocus()
 
     def _navigate(self, row: int) -> None:
-        if row < 0:
+        if not 0 <= row < len(SIDEBAR):
             return
-        page = self.page(row)
+        page = self.page(SIDEBAR[row])
         self.stack.setCurrentWidget(page)
         refresh = getattr(page, "refresh", None)
         if callable(refresh) and self._store_open:
@@ -305,26 +353,26 @@ class MainWindow(QMainWindow):
         self.refresh_status()
 
     def refresh_status(self) -> None:
-        backend, settings = self.ctx.backend, self.ctx.settings
+        backend = self.ctx.backend
 
-        def show(parts: tuple[str, dict[str, object] | None]) -> None:
+        def show(parts: tuple[str, AccountStatus | None]) -> None:
             claude, account = parts
             self.claude_label.setText(claude)
             if account is None:
                 return
             last = self.sync.last
-            if last is not None and last.state in ("offline", "error") and account.get("logged_in"):
+            if last is not None and last.state in ("offline", "error") and account.logged_in:
                 return  # "Hors ligne — nouvelle tentative…" stays until a sync succeeds
             report = SyncReport(
-                "ok" if account.get("logged_in") else "off",
-                last_sync=account.get("last_sync"),  # type: ignore[arg-type]
-                to_send=int(account.get("to_send") or 0),  # type: ignore[call-overload]
-                conflicts=int(account.get("open_conflicts") or 0),  # type: ignore[call-overload]
+                "ok" if account.logged_in else "off",
+                last_sync=account.last_sync,
+                to_send=account.to_send,
+                conflicts=account.open_conflicts,
             )
             self.sync_label.setText(state_text(report))
             self._show_conflicts(report.conflicts)
 
-        self.ctx.runner.run(self.tr("État"), lambda _c: status_parts(backend, settings), on_success=show)
+        self.ctx.runner.run(self.tr("État"), lambda _c: status_parts(backend), on_success=show)
 
     def _sync_state(self, text: str, tooltip: str) -> None:
         self.sync_label.setText(text)
@@ -337,42 +385,53 @@ class MainWindow(QMainWindow):
     def _synced(self, report: SyncReport) -> None:
         """Records came from another device: the page on screen shows them (not the open
         consultation, whose editor the user may be typing in)."""
-        if report.received and self.stack.currentWidget() is not self._pages.get(5):
+        if report.received and self.stack.currentWidget() is not self._pages.get(Page.CONSULTATION):
             page = self.stack.currentWidget()
             refresh = getattr(page, "refresh", None)
             if callable(refresh):
                 refresh()
-        if 4 in self._pages:
+        if Page.SETTINGS in self._pages:
             self.settings_page.sync_finished(report)
 
     def show_conflicts(self) -> None:
-        self.sidebar.setCurrentRow(4)
+        self.show_page(Page.SETTINGS)
         self.settings_page.show_account()
+
+    def _refresh_views(self, what: Changed) -> None:
+        """The dashboard and the consultations list show what an edit changed (editors are left alone)."""
+        current = self.stack.currentWidget()
+        views = (self.dashboard, self._pages.get(Page.CONSULTATIONS))
+        if what & (Changed.CONSULTATIONS | Changed.PROFILE) and current in views and self._store_open:
+            refresh = getattr(current, "refresh", None)
+            if callable(refresh):
+                refresh()
+
+    def _stop_listening(self) -> None:
+        if self.ctx.backend.on_change is self._notify:
+            self.ctx.backend.on_change = None
 
     def _erased(self) -> None:
         self.sync.stop()
+        self._stop_listening()
         self.store_erased.emit()
 
     def _warm_up(self) -> None:
-        def work(_c: object) -> None:
-            for name in WARM_UP_MODULES:
-                try:
-                    importlib.import_module(name)
-                except ImportError:
-                    log.info("warm-up: %s not available", name)
-
         # Then the consultation view is built while nothing else runs (GIL free): a first import
         # does not pay for its construction.
         steps: list[Callable[[], object]] = [
-            lambda: importlib.import_module("ui.pages.synthese"),
-            lambda: importlib.import_module("ui.pages.memoire"),
-            lambda: importlib.import_module("ui.pages.consultation_view"),
-            lambda: self.page(5),
+            _load_synthese,
+            _load_memoire,
+            _load_consultation_view,
+            lambda: self.page(Page.CONSULTATION),
         ]
-        self.ctx.runner.run(self.tr("Préparation"), work, on_success=lambda _r: run_in_turns(self, steps))
+        self.ctx.runner.run(
+            self.tr("Préparation"),
+            lambda _c: _warm_up_services(),
+            on_success=lambda _r: run_in_turns(self, steps),
+        )
 
     def _theme_changed(self, _theme: str) -> None:
-        if 5 in self._pages:
+        if Page.CONSULTATION in self._pages:
             self.consultation_view.theme_changed()
 
     # --- window state ---------------------------------------------------------------------
@@ -390,16 +449,15 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.sync.stop()
-        if 5 in self._pages:
+        self._stop_listening()
+        if Page.CONSULTATION in self._pages:
             self.consultation_view.flush()
         self.save_state()
         super().closeEvent(event)
 
     # --- consultations --------------------------------------------------------------------
     def open_consultation(self, uuid: str) -> None:
-        self.sidebar.blockSignals(True)
-        self.sidebar.setCurrentRow(1)
-        self.sidebar.blockSignals(False)
+        self._select_quietly(Page.CONSULTATIONS)
         view = self.consultation_view
         self.stack.setCurrentWidget(view)
         view.load(uuid)
@@ -456,9 +514,7 @@ class MainWindow(QMainWindow):
         def first_analysis(value: tuple[str, Analysis]) -> None:
             uuid, analysis = value
             shown.append(uuid)
-            self.sidebar.blockSignals(True)
-            self.sidebar.setCurrentRow(1)
-            self.sidebar.blockSignals(False)
+            self._select_quietly(Page.CONSULTATIONS)
             view = self.consultation_view
             self.stack.setCurrentWidget(view)
             view.preview(uuid, analysis)
@@ -484,7 +540,7 @@ class MainWindow(QMainWindow):
             self.banner.show_message(self.tr("Import annulé."), "info")
             if shown:  # the pieces read before the cancel are kept
                 self.open_consultation(shown[-1])
-            if 1 in self._pages:
+            if Page.CONSULTATIONS in self._pages:
                 self.consultations.refresh()
             self.import_finished.emit(None)
 

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QMetaObject, QObject, Qt, QTimer, Signal
 
@@ -28,6 +28,9 @@ log = logging.getLogger(__name__)
 # Progress updates closer together than this are coalesced: the UI thread must never be flooded.
 PROGRESS_INTERVAL_S = 0.05
 
+
+DB_THREAD_PREFIX = "maitre-ao-db"
+T = TypeVar("T")
 
 # A callback on the UI thread longer than this is logged: it is a visible freeze.
 SLOW_CALLBACK_S = 0.03
@@ -142,7 +145,7 @@ class OperationRunner(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="maitre-ao-db")
+        self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix=DB_THREAD_PREFIX)
         self._net = ThreadPoolExecutor(max_workers=2, thread_name_prefix="maitre-ao-net")
         self._running: list[Operation] = []
         self._lock = threading.Lock()
@@ -188,6 +191,13 @@ class OperationRunner(QObject):
         except RuntimeError:  # the runner is shutting down (window closed)
             op._deliver("cancelled", None)
 
+    def on_db_lane(self, step: Callable[[], T]) -> T:
+        """From another lane: run a store step on the DB lane and wait for its result (the network
+        lane hands its results over this way). On the DB lane itself, the step runs at once."""
+        if threading.current_thread().name.startswith(DB_THREAD_PREFIX):
+            return step()
+        return self._db.submit(step).result()
+
     def call(self, fn: Callable[[], Any], lane: Lane = Lane.DB) -> Any:
         """Run `fn` on the worker and wait for it (start-up, tests): the UI stays responsive."""
         pool = self._db if lane is Lane.DB else self._net
@@ -208,13 +218,20 @@ class OperationRunner(QObject):
         except Cancelled:
             log.info("operation cancelled: %s", op.title)
             op._outcome.emit("cancelled", None)
-        except BaseException as exc:
-            if isinstance(exc, UserError):
-                log.info("operation failed (user error): %s", op.title)
-            else:
-                log.exception("operation failed: %s", op.title)
+        except UserError as exc:
+            log.info("operation failed (user error %s): %s", type(exc).__name__, op.title, exc_info=True)
             op.error = exc
             op._outcome.emit("failed", user_message(exc))
+        except Exception as exc:
+            log.exception("operation failed: %s", op.title)
+            op.error = exc
+            op._outcome.emit("failed", user_message(exc))
+        except BaseException:
+            # SystemExit, KeyboardInterrupt…: not the operation's failure; the window is told it
+            # stopped, and the exception goes on.
+            log.warning("operation interrupted: %s", op.title)
+            op._outcome.emit("cancelled", None)
+            raise
         else:
             op._outcome.emit("ok", result)
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from PySide6.QtCore import QDate, QLibraryInfo, QLocale, Qt, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTranslator
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
+
+from app.domain.french import long_date, parse_when, short_date
 
 FRENCH = QLocale(QLocale.Language.French, QLocale.Country.France)
 
@@ -102,35 +104,22 @@ def is_dark(app: QApplication | None = None) -> bool:
     return bool(app is not None and app.property("maitre_ao_theme") == "dark")
 
 
-def parse_when(value: str | None) -> datetime | date | None:
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        try:
-            return date.fromisoformat(value[:10])
-        except ValueError:
-            return None
-
-
 def fr_date(value: str | date | datetime | None, with_time: bool = True) -> str:
     """'mercredi 15 juillet 2026 à 12:00' — French long format; '—' when absent."""
     when = parse_when(value) if isinstance(value, str) or value is None else value
     if when is None:
         return str(value) if value else "—"
     if isinstance(when, datetime):
-        day = FRENCH.toString(QDate(when.date()), "dddd d MMMM yyyy")
+        day = long_date(when.date())
         return f"{day} à {when:%H:%M}" if with_time else day
-    return FRENCH.toString(QDate(when), "dddd d MMMM yyyy")
+    return long_date(when)
 
 
 def fr_short_date(value: str | date | None) -> str:
     when = parse_when(value) if isinstance(value, str) or value is None else value
     if when is None:
         return "—"
-    d = when.date() if isinstance(when, datetime) else when
-    return FRENCH.toString(QDate(d), "dd/MM/yyyy")
+    return short_date(when.date() if isinstance(when, datetime) else when)
 
 
 def fr_number(value: float, decimals: int = 0) -> str:

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from app.settings import SYNC_INTERVAL_MIN
-from ui.backend import SyncReport
+from ui.backend import Changed, SyncReport
 from ui.context import AppContext
 from ui.operations import Lane
 
@@ -72,7 +72,6 @@ class SyncController(QObject):
     state_changed = Signal(str, str)  # status-bar text, tooltip
     conflicts_changed = Signal(int)
     synced = Signal(object)  # SyncReport, after each attempt
-    _local_change = Signal()  # emitted from the DB worker, delivered on the UI thread
 
     def __init__(self, ctx: AppContext, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -92,9 +91,6 @@ class SyncController(QObject):
         self.retry = QTimer(self)
         self.retry.setSingleShot(True)
         self.retry.timeout.connect(self.sync_now)
-        self._local_change.connect(self.local_change)
-        self._notify = self._local_change.emit
-        ctx.backend.on_change = self._notify
 
     def start(self, first_delay_ms: int = 1500) -> None:
         self.enabled = True
@@ -106,11 +102,10 @@ class SyncController(QObject):
         self.enabled = False
         for timer in (self.debounce, self.periodic, self.retry):
             timer.stop()
-        if self.ctx.backend.on_change is self._notify:
-            self.ctx.backend.on_change = None
 
-    def local_change(self) -> None:
-        """Rows were marked to sync: sync a few seconds later (restarted by each new edit)."""
+    def local_change(self, _what: Changed = Changed.NOTHING) -> None:
+        """Rows were marked to sync (the window's "what changed" notice): sync a few seconds later
+        (restarted by each new edit)."""
         if self.enabled and not self.retry.isActive():
             self.debounce.start(DEBOUNCE_MS)
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ui.backend import ConflictRow
+    from app.services.account import ConflictRow
 
 
 def _prepare_environment(home: Path) -> None:
@@ -33,7 +33,7 @@ def run_tour(out: Path) -> list[Path]:
     from ui.backend import BlockRow
     from ui.first_run import FirstRunDialog
     from ui.main import create_application, example_zip, make_context
-    from ui.main_window import MainWindow
+    from ui.main_window import MainWindow, Page
     from ui.style import apply_theme
 
     out.mkdir(parents=True, exist_ok=True)
@@ -99,8 +99,8 @@ def run_tour(out: Path) -> list[Path]:
     def screens(theme: str) -> None:
         window.settings_page.set_theme(theme)
         settle()
-        for row, name in enumerate(("tableau-de-bord", "consultations")):
-            window.sidebar.setCurrentRow(row)
+        for listed, name in ((Page.DASHBOARD, "tableau-de-bord"), (Page.CONSULTATIONS, "consultations")):
+            window.show_page(listed)
             shot(window, f"{theme}-{name}")
         window.open_consultation(view.uuid)
         settle()
@@ -113,20 +113,20 @@ def run_tour(out: Path) -> list[Path]:
             view.viewer.resize(760, 600)
             shot(view.viewer, f"{theme}-source-surlignee")
             view.viewer.close()
-        window.sidebar.setCurrentRow(2)
+        window.show_page(Page.PROFILE)
         for i in range(window.profile.tabs.count()):
             window.profile.tabs.setCurrentIndex(i)
             shot(window, f"{theme}-profil-{i + 1}-{_slug(window.profile.tabs.tabText(i))}")
-        window.sidebar.setCurrentRow(3)
+        window.show_page(Page.LIBRARY)
         shot(window, f"{theme}-bibliotheque")
-        window.sidebar.setCurrentRow(4)
+        window.show_page(Page.SETTINGS)
         for i in range(window.settings_page.stack.count()):
             window.settings_page.nav.setCurrentRow(i)
             shot(window, f"{theme}-parametres-{i + 1}-{_slug(window.settings_page.nav.item(i).text())}")
         # Conflicts come from a sync with another device; the tour runs without a server, so the
         # list, the status-bar indicator and the resolve view are shown with a sample copy.
-        page = window.settings_page
-        page.show_account()
+        window.settings_page.show_account()
+        page = window.settings_page.account
         settle()
         page.conflict_list.set_rows([_sample_conflict()])
         window._show_conflicts(1)
@@ -143,7 +143,7 @@ def run_tour(out: Path) -> list[Path]:
             page.delete_dialog.password.setText("mot-de-passe-exemple")
             shot(page.delete_dialog, f"{theme}-parametres-supprimer-mon-compte")
             page.delete_dialog.reject()
-        page.nav.setCurrentRow(0)
+        window.settings_page.nav.setCurrentRow(0)
 
     screens("light")
     screens("dark")
@@ -169,7 +169,7 @@ def run_tour(out: Path) -> list[Path]:
 
 
 def _sample_conflict() -> ConflictRow:
-    from ui.backend import ConflictRow
+    from app.services.account import ConflictRow
 
     return ConflictRow(
         id=0,

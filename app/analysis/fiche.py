@@ -5,23 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from app.domain.analysis import PROCEDURE_LABELS, Analysis, Criterion, Evidence, SiteVisit, lots_label
+from app.domain.french import hour_h, long_date
 from app.domain.kinds import PIECE_KIND_LABELS, REQUIRED_DOCUMENT_LABELS
 
-_MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
-_DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 _VISIT = {
     SiteVisit.MANDATORY: "obligatoire",
     SiteVisit.OPTIONAL: "facultative",
@@ -39,7 +25,7 @@ def french_datetime(value: str | None) -> str:
         if "T" in value:
             moment = datetime.fromisoformat(value)
             day: date = moment.date()
-            at = f" à {moment.hour}h{moment.minute:02d}"
+            at = f" à {hour_h(moment)}"
         else:
             day = date.fromisoformat(value)
             at = ""
@@ -47,7 +33,7 @@ def french_datetime(value: str | None) -> str:
         if value.startswith("J-"):
             return f"{value[2:]} jours avant la date limite ({value})"
         return value
-    return f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}{at}"
+    return f"{long_date(day)}{at}"
 
 
 def _source(evidence: Evidence | None) -> str:

@@ -76,7 +76,8 @@ def run_task(task: Task) -> Extraction:
         log.warning("extraction timed out after %d s", TASK_TIMEOUT_S)
         return Extraction("unread", paged=False, error=TOO_LONG)
     except Exception as exc:  # one broken piece never stops the others
-        log.warning("extraction failed unexpectedly: %s", type(exc).__name__)
+        # The trace says where it broke (file name and page text never go to the log).
+        log.warning("extraction failed unexpectedly: %s", type(exc).__name__, exc_info=True)
         return Extraction("unread", paged=False, error=UNEXPECTED)
 
 

@@ -37,3 +37,38 @@ class InvalidInput(UserError):
 
 class UsageError(UserError):
     exit_code = EXIT_USAGE
+
+
+class KeychainUnavailable(UserError):
+    """The OS keychain does not keep secrets: the store key would be lost."""
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(
+            message
+            or (
+                "Le trousseau du système ne conserve pas les secrets (aucun trousseau disponible "
+                "ou trousseau verrouillé) : la clé du coffre serait perdue. Déverrouillez le trousseau, "
+                "ou protégez le coffre par une phrase secrète : maitre-ao store init --passphrase"
+            )
+        )
+
+
+class KeychainUnreachable(KeychainUnavailable):
+    """No keychain answered (no Secret Service, D-Bus down, no backend): not the same as "no key"."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Le trousseau du système est injoignable (service absent ou arrêté) : la clé du coffre "
+            "ne peut pas être lue. Vos données sont intactes ; redémarrez la session ou ouvrez le coffre "
+            "avec votre clé de secours (maitre-ao store unlock)."
+        )
+
+
+class KeychainRefused(KeychainUnavailable):
+    """The keychain is locked and the user (or the system) refused to unlock it."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Le trousseau du système a refusé l'accès (trousseau verrouillé ou autorisation refusée). "
+            "Déverrouillez-le puis réessayez ; vos données sont intactes."
+        )

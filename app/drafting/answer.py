@@ -10,10 +10,11 @@ from datetime import datetime
 
 from app.domain.analysis import Analysis
 from app.domain.document import PieceText
+from app.domain.french import PARIS
 from app.domain.profile import CompanyProfile
 from app.drafting.body import REUSE_RE, strip_markers, strip_reuse_marks
 from app.drafting.checklist import Checklist, build_checklist
-from app.drafting.gonogo import PARIS, GoNoGo, evaluate, is_works, similar_references
+from app.drafting.gonogo import GoNoGo, evaluate, is_works, similar_references
 from app.drafting.offline import DraftContext, LibraryText, draft_section, plan_reuse
 from app.drafting.outline import Outline, build_outline
 from app.drafting.repetition import drop_repeats

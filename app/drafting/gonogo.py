@@ -8,15 +8,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
 from app.domain.analysis import Analysis, SiteVisit
 from app.domain.document import PieceText
+from app.domain.french import PARIS, short_datetime
 from app.domain.kinds import REQUIRED_DOCUMENT_LABELS, PieceKind, RequiredDocument
 from app.domain.profile import AdminDocKind, AdminDocument, CompanyProfile, InsuranceKind
 from app.drafting.text import fold, key_terms, stems_of
-
-PARIS = ZoneInfo("Europe/Paris")
 
 
 class CheckStatus(StrEnum):
@@ -185,7 +183,7 @@ def _check_deadline(
         )
         return None
     days = (deadline.date() - now.astimezone(deadline.tzinfo).date()).days
-    when = deadline.strftime("%d/%m/%Y à %Hh%M")
+    when = short_datetime(deadline)
     if deadline <= now:
         checks.append(
             Check("Date limite", CheckStatus.BLOQUANT, f"date limite dépassée ({when})", file, page)

@@ -12,18 +12,19 @@ import contextlib
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Literal
+from pathlib import Path
+from typing import Any, Literal
 
 import httpx
 
 from app.domain.errors import InvalidInput, UserError
 from app.settings import ACCOUNT_EMAIL, ACCOUNT_SERVER_URL, Settings
-from local_store import keychain
+from local_store import keychain, portability
 from local_store import repo_sync as rs
-from local_store.store import Store, keymode_path, sidecar_paths
+from local_store.store import Store
 from sync import policy
-from sync.client import AccountClient, KeychainTokens, SyncError, check_server_url
-from sync.engine import SyncEngine, SyncSummary
+from sync.client import AccountClient, KeychainTokens, Offline, SyncError, check_server_url
+from sync.engine import DbLane, SyncEngine, SyncSummary, run_here
 
 log = logging.getLogger(__name__)
 
@@ -42,20 +43,32 @@ TYPE_LABELS: dict[str, tuple[str, str]] = {
 
 
 def _tokens(store: Store) -> KeychainTokens:
-    return KeychainTokens(scope=keychain.store_key_name(store.path).removeprefix("store-key-"))
+    return _tokens_at(store.path)
 
 
 def _client(store: Store, server_url: str, transport: httpx.BaseTransport | None) -> AccountClient:
     return AccountClient(server_url, _tokens(store), transport=transport)
 
 
+class SyncOffline(UserError):
+    """The account server could not be reached: every edit stays queued."""
+
+
+class SyncFailed(UserError):
+    """The account server refused or failed the request (its French message)."""
+
+
 @contextlib.contextmanager
 def _user_errors() -> Iterator[None]:
-    """The client's French messages, as the app's user errors."""
+    """The client's French messages, as the app's user errors (offline told apart)."""
     try:
         yield
+    except Offline as exc:
+        log.info("account server unreachable (%s)", type(exc).__name__)
+        raise SyncOffline(exc.message) from exc
     except SyncError as exc:
-        raise UserError(exc.message) from None
+        log.info("account server request failed (%s)", type(exc).__name__)
+        raise SyncFailed(exc.message) from exc
 
 
 def _server_url(store: Store) -> str:
@@ -69,10 +82,31 @@ def _server_url(store: Store) -> str:
 
 
 # --- session ----------------------------------------------------------------------------------------------
-def login(
-    store: Store, server_url: str, email: str, password: str, *, transport: httpx.BaseTransport | None = None
-) -> str:
-    """Open a session; returns the account's e-mail. Tokens go to the keychain only."""
+# The desktop app runs the network half (open_session / close_session: no store access, only the
+# keychain tokens of the store file) on its network lane and hands the result to the DB lane
+# (remember_session / session_server). The CLI calls login / logout, which do both.
+@dataclass(frozen=True)
+class Session:
+    """What the server said at login."""
+
+    server_url: str
+    email: str
+    account_id: str
+
+
+def _tokens_at(store_path: Path) -> KeychainTokens:
+    return KeychainTokens(scope=keychain.store_key_name(store_path).removeprefix("store-key-"))
+
+
+def open_session(
+    store_path: Path,
+    server_url: str,
+    email: str,
+    password: str,
+    *,
+    transport: httpx.BaseTransport | None = None,
+) -> Session:
+    """Network only: log in (tokens go to the keychain, scoped to the store file) and ask who we are."""
     email = email.strip()
     if "@" not in email:
         raise InvalidInput("adresse e-mail invalide.", field="e-mail")
@@ -80,44 +114,80 @@ def login(
         raise InvalidInput("le mot de passe est vide.", field="mot de passe")
     with _user_errors():
         url = check_server_url(server_url)
-        with _client(store, url, transport) as client:
+        with AccountClient(url, _tokens_at(store_path), transport=transport) as client:
             client.login(email, password)
             me = client.me()
+    return Session(url, str(me["email"]), str(me["id"]))
+
+
+def remember_session(store: Store, session: Session, *, settings: Settings | None = None) -> str:
+    """Store only: keep the account this store is logged into; returns its e-mail."""
     conn = store.read()
     same_account = (
-        rs.kv_get(conn, rs.ACCOUNT_ID_KEY) == me["id"] and rs.kv_get(conn, rs.ACCOUNT_SERVER_KEY) == url
+        rs.kv_get(conn, rs.ACCOUNT_ID_KEY) == session.account_id
+        and rs.kv_get(conn, rs.ACCOUNT_SERVER_KEY) == session.server_url
     )
     with store.transaction() as tx:
         if not same_account:
             # Another account or server: its cursor and revisions mean nothing here; everything goes again.
             rs.reset_sync_state(tx, policy.SPECS)
-        rs.kv_set(tx, rs.ACCOUNT_SERVER_KEY, url)
-        rs.kv_set(tx, rs.ACCOUNT_EMAIL_KEY, str(me["email"]))
-        rs.kv_set(tx, rs.ACCOUNT_ID_KEY, str(me["id"]))
+        rs.kv_set(tx, rs.ACCOUNT_SERVER_KEY, session.server_url)
+        rs.kv_set(tx, rs.ACCOUNT_EMAIL_KEY, session.email)
+        rs.kv_set(tx, rs.ACCOUNT_ID_KEY, session.account_id)
     # The Claude proxy is reached through the same account: its client reads these settings.
-    settings = Settings.load()
-    settings.set(ACCOUNT_SERVER_URL, url)
-    settings.set(ACCOUNT_EMAIL, str(me["email"]))
+    settings = settings or Settings.load()
+    settings.set(ACCOUNT_SERVER_URL, session.server_url)
+    settings.set(ACCOUNT_EMAIL, session.email)
     log.info("logged in (new account on this store: %s)", not same_account)
-    return str(me["email"])
+    return session.email
 
 
-def logout(store: Store, *, transport: httpx.BaseTransport | None = None) -> None:
-    """Revoke the session (best effort offline) and forget the tokens. Local data stays."""
-    url = rs.kv_get(store.read(), rs.ACCOUNT_SERVER_KEY)
-    tokens = _tokens(store)
-    if url:
-        with _user_errors(), _client(store, url, transport) as client:
+def login(
+    store: Store,
+    server_url: str,
+    email: str,
+    password: str,
+    *,
+    transport: httpx.BaseTransport | None = None,
+    settings: Settings | None = None,
+) -> str:
+    """Open a session; returns the account's e-mail. Tokens go to the keychain only."""
+    session = open_session(store.path, server_url, email, password, transport=transport)
+    return remember_session(store, session, settings=settings)
+
+
+def session_server(store: Store) -> str | None:
+    """Store only: the server this store is logged into (None: never logged in)."""
+    return rs.kv_get(store.read(), rs.ACCOUNT_SERVER_KEY)
+
+
+def close_session(
+    store_path: Path, server_url: str | None, *, transport: httpx.BaseTransport | None = None
+) -> None:
+    """Network only: revoke the session (best effort offline) and forget the tokens. Local data stays."""
+    tokens = _tokens_at(store_path)
+    if server_url:
+        with _user_errors(), AccountClient(server_url, tokens, transport=transport) as client:
             client.logout()
     tokens.clear()
 
 
+def logout(store: Store, *, transport: httpx.BaseTransport | None = None) -> None:
+    """Revoke the session (best effort offline) and forget the tokens. Local data stays."""
+    close_session(store.path, session_server(store), transport=transport)
+
+
 # --- sync ----------------------------------------------------------------------------------------------------
-def sync_now(store: Store, *, transport: httpx.BaseTransport | None = None) -> SyncSummary:
-    """Push local edits, pull the others. Offline: a French error, and every edit stays queued."""
-    url = _server_url(store)
+def sync_now(
+    store: Store, *, transport: httpx.BaseTransport | None = None, db: DbLane = run_here
+) -> SyncSummary:
+    """Push local edits, pull the others. Offline: a French error, and every edit stays queued.
+
+    `db` runs each store step where the store lives: the desktop app calls this from its network
+    lane and hands the store reads and writes to its DB lane."""
+    url = db(lambda: _server_url(store))
     with _user_errors(), _client(store, url, transport) as client:
-        return SyncEngine(store, client).sync()
+        return SyncEngine(store, client, db=db).sync()
 
 
 def _count(n: int, type_: str) -> str:
@@ -161,6 +231,11 @@ class AccountStatus:
     held_back: int
     open_conflicts: int
 
+    @property
+    def line(self) -> str:
+        """One short French line for the status bar."""
+        return status_line(self)
+
 
 def status(store: Store) -> AccountStatus:
     conn = store.read()
@@ -197,7 +272,53 @@ def list_conflicts(store: Store) -> list[rs.ConflictCopy]:
     return rs.list_conflicts(store)
 
 
-def resolve_conflict(store: Store, conflict_id: int, keep: Literal["local", "server"]) -> None:
+@dataclass(frozen=True)
+class ConflictRow:
+    """A conflict copy as shown: this computer's text kept aside while the server's version was applied."""
+
+    id: int
+    kind: str  # "bloc de bibliothèque", "section de mémoire"
+    title: str
+    local_text: str
+    server_text: str | None  # None: deleted on another device
+    created_at: str = ""
+
+
+def _record_text(data: dict[str, Any] | None) -> str:
+    """A record's user-visible text (its body, else its fields one per line)."""
+    if data is None:
+        return ""
+    body = data.get("body")
+    if isinstance(body, str):
+        return body
+    return "\n".join(f"{k} : {v}" for k, v in sorted(data.items()) if not k.startswith("_"))
+
+
+def conflict_rows(store: Store) -> list[ConflictRow]:
+    """The open conflicts, with the words a user knows (kind of record, title, both texts)."""
+    rows = []
+    for c in rs.list_conflicts(store):
+        spec = policy.BY_TABLE.get(str(c.table_name))
+        kind = TYPE_LABELS.get(spec.record_type, (c.table_name, ""))[0] if spec else str(c.table_name)
+        local, server = dict(c.local_data), c.server_data
+        title = str(local.get("title") or (server or {}).get("title") or kind)
+        rows.append(
+            ConflictRow(
+                id=int(c.id),
+                kind=kind,
+                title=title,
+                local_text=_record_text(local),
+                server_text=None if server is None else _record_text(dict(server)),
+                created_at=str(c.created_at or ""),
+            )
+        )
+    return rows
+
+
+Keep = Literal["local", "server"]
+
+
+def resolve_conflict(store: Store, conflict_id: int, keep: Keep) -> None:
     """Keep the local copy (it becomes an edit, synced next time) or the shared version."""
     if keep not in ("local", "server"):
         raise InvalidInput("choisissez « local » ou « server ».", field="version")
@@ -231,49 +352,50 @@ def set_record_sync(store: Store, table: str, record_uuid: str, *, keep_local: b
 
 # --- "Supprimer mon compte" ---------------------------------------------------------------------------------------
 def delete_account(
-    store: Store, *, password: str, wipe_local: bool, transport: httpx.BaseTransport | None = None
+    store: Store,
+    *,
+    password: str,
+    wipe_local: bool,
+    transport: httpx.BaseTransport | None = None,
+    db: DbLane = run_here,
 ) -> None:
     """Erase the account on the server, then forget it here; with `wipe_local`, also delete this
     computer's store (file and key): the store is closed and must not be used afterwards.
 
     The server erases only for a session opened with the password minutes ago, so the password is asked
-    again and a fresh session opened first: a token left open on this computer is not enough."""
+    again and a fresh session opened first: a token left open on this computer is not enough.
+    `db` runs the store steps where the store lives (see sync_now)."""
     if not password:
         raise InvalidInput("le mot de passe est vide.", field="mot de passe")
-    url = _server_url(store)
-    email = rs.kv_get(store.read(), rs.ACCOUNT_EMAIL_KEY)
+    url, email = db(lambda: (_server_url(store), rs.kv_get(store.read(), rs.ACCOUNT_EMAIL_KEY)))
     if not email:
         raise InvalidInput("aucun compte n'est connecté sur cet ordinateur.", field="compte")
     with _user_errors(), _client(store, url, transport) as client:
         client.login(email, password)
         client.delete_account()
     _tokens(store).clear()
+    db(lambda: _forget_account(store, wipe_local))
+    log.info("account erased on the server (local wipe: %s)", wipe_local)
+
+
+def _forget_account(store: Store, wipe_local: bool) -> None:
+    """Store only: no account here any more; with `wipe_local`, the store itself goes."""
     with store.transaction() as tx:
         rs.reset_sync_state(tx, policy.SPECS)
         for key in (rs.ACCOUNT_SERVER_KEY, rs.ACCOUNT_EMAIL_KEY, rs.ACCOUNT_ID_KEY):
             rs.kv_delete(tx, key)
-    log.info("account erased on the server (local wipe: %s)", wipe_local)
     if wipe_local:
         path = store.path
         store.close()
-        for file in [*sidecar_paths(path), keymode_path(path)]:
-            with contextlib.suppress(FileNotFoundError):
-                file.unlink()
-        keychain.delete_secret(keychain.store_key_name(path))
+        portability.erase_store(path)
 
 
 def memoire_sync(store: Store, consultation_uuid: str) -> bool:
     """Whether the mémoire of this consultation syncs (the switch's current state)."""
-    row = (
-        store.read()
-        .execute(
-            "SELECT sync_sections FROM consultations WHERE uuid = ? AND deleted = 0", (consultation_uuid,)
-        )
-        .fetchone()
-    )
-    if row is None:
+    on = rs.sync_sections(store.read(), consultation_uuid)
+    if on is None:
         raise InvalidInput("Consultation introuvable.", field="consultation")
-    return bool(row[0])
+    return on
 
 
 def local_only(store: Store, table: str) -> set[str]:
@@ -281,5 +403,4 @@ def local_only(store: Store, table: str) -> set[str]:
     spec = policy.BY_TABLE.get(table)
     if spec is None:
         raise InvalidInput(f"« {table} » ne se synchronise pas.", field="type")
-    rows = store.read().execute(f"SELECT uuid FROM {spec.table} WHERE sync_opt_out = 1 AND deleted = 0")
-    return {str(r[0]) for r in rows}
+    return rs.opted_out(store.read(), spec)

@@ -6,24 +6,24 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 from app.analysis.claude.client import (
     API_KEY_SECRET,
-    MODES,
     account_token,
     make_client,
     resolve_access,
 )
 from app.analysis.claude.ledger import UsageSink, record_call, store_sink
-from app.analysis.claude.usage import usage_from_response
+from app.analysis.claude.usage import CallUsage, usage_from_response
 from app.domain.errors import InvalidInput, UsageError
+from app.domain.french import PARIS
 from app.settings import (
     ACCOUNT_SERVER_URL,
     CLAUDE_DRAFTING_MODEL,
     CLAUDE_EXTRACTION_MODEL,
     CLAUDE_INPUT_BUDGET,
     CLAUDE_MODE,
+    ClaudeMode,
     Settings,
 )
 from local_store import repo_usage
@@ -32,7 +32,6 @@ from local_store.store import Store
 
 log = logging.getLogger(__name__)
 
-PARIS = ZoneInfo("Europe/Paris")
 MODE_LABELS = {
     "off": "désactivé (analyse hors ligne seule)",
     "own_key": "votre propre clé API",
@@ -50,27 +49,30 @@ def set_api_key(key: str, settings: Settings | None = None) -> None:
     if not key.startswith("sk-ant-"):
         raise InvalidInput("Une clé API Anthropic commence par « sk-ant- ».", field="clé API")
     set_secret_verified(API_KEY_SECRET, key)
-    (settings or Settings.load()).set(CLAUDE_MODE, "own_key")
+    (settings or Settings.load()).set(CLAUDE_MODE, ClaudeMode.OWN_KEY)
     log.info("anthropic api key stored in the keychain")
 
 
 def delete_api_key(settings: Settings | None = None) -> None:
     delete_secret(API_KEY_SECRET)
     settings = settings or Settings.load()
-    if settings.get(CLAUDE_MODE) == "own_key":
-        settings.set(CLAUDE_MODE, "off")
+    if settings.get(CLAUDE_MODE) is ClaudeMode.OWN_KEY:
+        settings.set(CLAUDE_MODE, ClaudeMode.OFF)
     log.info("anthropic api key deleted")
 
 
-def set_mode(mode: str, settings: Settings | None = None) -> None:
-    if mode not in MODES:
-        raise UsageError(f"Mode inconnu : « {mode} ». Choisissez parmi : {', '.join(MODES)}.", field="mode")
+def set_mode(mode: str | ClaudeMode, settings: Settings | None = None) -> None:
+    try:
+        new_mode = ClaudeMode(mode)
+    except ValueError:
+        choices = ", ".join(m.value for m in ClaudeMode)
+        raise UsageError(f"Mode inconnu : « {mode} ». Choisissez parmi : {choices}.", field="mode") from None
     settings = settings or Settings.load()
-    if mode == "own_key" and not get_secret(API_KEY_SECRET):
+    if new_mode is ClaudeMode.OWN_KEY and not get_secret(API_KEY_SECRET):
         raise UsageError("Aucune clé API enregistrée : maitre-ao config set-api-key")
-    if mode == "account" and not (settings.get(ACCOUNT_SERVER_URL) and account_token()):
+    if new_mode is ClaudeMode.ACCOUNT and not (settings.get(ACCOUNT_SERVER_URL) and account_token()):
         raise UsageError("Aucun compte Maître AO connecté : connectez-vous d'abord (maitre-ao login).")
-    settings.set(CLAUDE_MODE, mode)
+    settings.set(CLAUDE_MODE, new_mode)
 
 
 @dataclass(frozen=True)
@@ -104,11 +106,19 @@ def status(settings: Settings | None = None) -> ClaudeStatus:
     )
 
 
-def check_connection(store: Store | None = None, on_status: Callable[[str], None] | None = None) -> str:
-    """A one-token call to check the key or the account; returns a French confirmation."""
+def check_connection(
+    store: Store | None = None,
+    on_status: Callable[[str], None] | None = None,
+    *,
+    settings: Settings | None = None,
+    usage_sink: UsageSink | None = None,
+) -> str:
+    """A one-token call to check the key or the account; returns a French confirmation.
+
+    Its usage goes to `store`, or to `usage_sink` (the desktop app's network lane hands it to the DB lane)."""
     from app.analysis.claude.retry import with_retries  # imports the SDK (slow)
 
-    settings = Settings.load()
+    settings = settings or Settings.load()
     access = resolve_access(settings)
     client = make_client(access)
     model = settings.get(CLAUDE_EXTRACTION_MODEL)
@@ -118,12 +128,19 @@ def check_connection(store: Store | None = None, on_status: Callable[[str], None
         ),
         on_status=on_status,
     )
-    if store is not None:
-        record_call(
-            store, usage_from_response(message.usage, purpose="test", model=model, consultation_uuid=None)
-        )
+    usage = usage_from_response(message.usage, purpose="test", model=model, consultation_uuid=None)
+    if usage_sink is not None:
+        usage_sink(usage)
+    elif store is not None:
+        record_call(store, usage)
     assert access is not None
     return f"Connexion à Claude réussie ({access.describe()}, modèle {model})."
+
+
+def record_usage(store: Store, calls: list[CallUsage], settings: Settings | None = None) -> None:
+    """Keep usage records made on the network lane."""
+    for call in calls:
+        record_call(store, call, settings)
 
 
 def ledger_sink(store: Store, consultation_uuid: str | None = None) -> UsageSink:

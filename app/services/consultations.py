@@ -25,10 +25,10 @@ from app.domain.document import PieceText
 from app.domain.errors import InvalidInput, UserError
 from app.domain.kinds import PieceKind
 from app.domain.progress import CancelToken, ProgressFn, no_progress
+from app.domain.rows import ConsultationRow, ConsultationStatus, PieceRow
 from local_store import repo_consultations as repo_c
 from local_store import repo_pieces as repo_p
-from local_store.repo_consultations import ConsultationRow
-from local_store.repo_pieces import PieceRow, SearchHit
+from local_store.repo_pieces import SearchHit
 from local_store.store import Store
 
 log = logging.getLogger(__name__)
@@ -124,6 +124,13 @@ def _preload_engines() -> None:
         pass
 
 
+def prepare_workers() -> None:
+    """Start the DCE reader's worker processes ahead of the first import (the desktop app, at start)."""
+    from app.dce.reader import prepare_workers as start
+
+    start()
+
+
 def _cache(store: Store) -> Callable[[str], Extraction | None]:
     def lookup(sha256: str) -> Extraction | None:
         stored = repo_p.load_extraction(store, sha256)
@@ -142,6 +149,7 @@ def import_dce(
     cancel: CancelToken | None = None,
     analyze: bool = True,
     on_analysis: AnalysisFn | None = None,
+    on_consultation: Callable[[str], None] | None = None,
     workers: int | None = None,
     limits: ArchiveLimits | None = None,
 ) -> ImportResult:
@@ -150,7 +158,8 @@ def import_dce(
     Each piece is stored as soon as it is read (one transaction per piece), so a cancelled import
     keeps what was done. With `analyze`, the offline analysis runs as soon as the decisive pieces
     (RC, cadre de réponse, CCAP) are read — `on_analysis` gets it while the rest is still being
-    read — and once more at the end over every piece.
+    read — and once more at the end over every piece. `on_consultation` gets the new consultation's
+    uuid as soon as it is created.
     """
     paths = [Path(p) for p in paths]
     started = datetime.now(UTC)
@@ -159,6 +168,8 @@ def import_dce(
     title = paths[0].stem if len(paths) == 1 else source_name
     with store.transaction() as tx:
         consultation_uuid = repo_c.create(tx, title=title, source_name=source_name)
+    if on_consultation is not None:
+        on_consultation(consultation_uuid)
     result = ImportResult(consultation_uuid)
 
     def on_piece(piece: PieceText, extraction: Extraction, fresh: bool, data: bytes) -> None:
@@ -213,7 +224,7 @@ def import_dce(
     )
     if not outcome.pieces:
         with store.transaction() as tx:
-            tx.execute("DELETE FROM consultations WHERE uuid = ?", (consultation_uuid,))
+            repo_c.delete(tx, consultation_uuid)
         raise InvalidInput(_nothing_readable(outcome), field="PATH")
 
     result.errors = [FileError(p.path, p.message) for p in outcome.problems]
@@ -246,14 +257,15 @@ def get_consultation(store: Store, uuid: str) -> ConsultationRow:
     return row
 
 
-def set_status(store: Store, uuid: str, status: str) -> None:
-    if status not in repo_c.STATUSES:
-        raise InvalidInput(
-            f"Statut inconnu : « {status} » (attendu : {', '.join(repo_c.STATUSES)}).", field="status"
-        )
+def set_status(store: Store, uuid: str, status: str | ConsultationStatus) -> None:
+    try:
+        new_status = ConsultationStatus(status)
+    except ValueError:
+        expected = ", ".join(s.value for s in ConsultationStatus)
+        raise InvalidInput(f"Statut inconnu : « {status} » (attendu : {expected}).", field="status") from None
     get_consultation(store, uuid)
     with store.transaction() as tx:
-        repo_c.update_metadata(tx, uuid, status=status)
+        repo_c.update_metadata(tx, uuid, status=new_status.value)
 
 
 def list_pieces(store: Store, uuid: str) -> list[PieceRow]:

@@ -85,7 +85,7 @@ def redraft_offline(answer: Answer, key: str, library: Sequence[LibraryText] = (
 
 def claude_available() -> bool:
     try:
-        import app.analysis.claude.drafting  # noqa: F401
+        import app.drafting.claude  # noqa: F401
     except ImportError:
         return False
     return True
@@ -118,8 +118,8 @@ def draft_with_claude(
         raise UserError(
             "La rédaction avec Claude n'est pas disponible dans cette version : utilisez --engine offline."
         )
-    from app.analysis.claude.drafting import SectionBrief, drafting_context
-    from app.analysis.claude.drafting import draft_section as claude_draft
+    from app.drafting.claude import SectionBrief, drafting_context
+    from app.drafting.claude import draft_section as claude_draft
 
     section = _section(answer, key)
     ctx = context or drafting_context(pieces)
@@ -361,7 +361,7 @@ def draft_consultation(
             on_section(section)
         if engine == "claude" and not answer.outline.children(section):
             if context is None:
-                from app.analysis.claude.drafting import drafting_context
+                from app.drafting.claude import drafting_context
 
                 context = drafting_context(stored.pieces)
             text = draft_with_claude(

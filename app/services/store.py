@@ -69,12 +69,12 @@ def open_current(passphrase: str | None = None, path: Path | None = None) -> Sto
 
 
 def open_at_start(
-    passphrase: str | None = None, path: Path | None = None
+    passphrase: str | None = None, path: Path | None = None, *, settings: Settings | None = None
 ) -> tuple[Store, retention.PurgeReport]:
     """What the app does at start: open the store, then apply the retention rule."""
     store = open_current(passphrase, path)
     try:
-        report = purge(store)
+        report = purge(store, settings=settings)
     except Exception:
         log.exception("retention purge at start failed")  # never blocks opening the store
         report = retention.PurgeReport(cutoff="")
@@ -107,12 +107,14 @@ def restore(
     )
 
 
-def retention_days() -> int:
-    return max(0, Settings.load().get(RETENTION_DAYS))
+def retention_days(settings: Settings | None = None) -> int:
+    return max(0, (settings or Settings.load()).get(RETENTION_DAYS))
 
 
-def purge(store: Store, *, dry_run: bool = False, now: datetime | None = None) -> retention.PurgeReport:
-    return retention.purge(store, days=retention_days(), now=now, dry_run=dry_run)
+def purge(
+    store: Store, *, dry_run: bool = False, now: datetime | None = None, settings: Settings | None = None
+) -> retention.PurgeReport:
+    return retention.purge(store, days=retention_days(settings), now=now, dry_run=dry_run)
 
 
 @dataclass
@@ -129,14 +131,9 @@ class CheckReport:
 
 
 def check(store: Store) -> CheckReport:
-    conn = store.read()
     report = CheckReport(store.path, store.user_version, store.path.stat().st_size)
-    for table, label in COUNTED_TABLES:
-        columns = {r["name"] for r in conn.execute(f"PRAGMA table_info({table})")}
-        if not columns:
-            continue
-        where = " WHERE deleted = 0" if "deleted" in columns else ""
-        report.counts.append((label, int(conn.execute(f"SELECT count(*) FROM {table}{where}").fetchone()[0])))
+    counts = portability.count_rows(store, [table for table, _label in COUNTED_TABLES])
+    report.counts = [(label, counts[table]) for table, label in COUNTED_TABLES if table in counts]
     report.problems = store.integrity_errors()
     return report
 

@@ -50,15 +50,19 @@ def assert_evidence_honest(analysis: Analysis, pieces: list[PieceText]) -> None:
 
 
 def assert_contract_valid(data: dict[str, object]) -> None:
-    """The JSON matches ../shared/contracts/analysis.schema.json (checked when the file is present)."""
+    """The JSON matches ../shared/contracts/analysis.schema.json; the test is skipped, saying why, when
+    the schema is not beside the repository (jsonschema-rs is a declared test dependency)."""
     import json
     from pathlib import Path
 
     import jsonschema_rs
+    import pytest
 
-    schema_path = Path(__file__).resolve().parents[2] / ".." / "shared" / "contracts" / "analysis.schema.json"
+    schema_path = (
+        Path(__file__).resolve().parents[2] / ".." / "shared" / "contracts" / "analysis.schema.json"
+    ).resolve()
     if not schema_path.exists():
-        return
+        pytest.skip(f"analysis contract schema missing ({schema_path}): the JSON output is not checked")
     validator = jsonschema_rs.validator_for(json.loads(schema_path.read_text(encoding="utf-8")))
     errors = [str(e) for e in validator.iter_errors(data)]
     assert not errors, errors

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import anthropic
 
-from app.analysis.claude.drafting import SectionBrief, draft_section, drafting_context
 from app.domain.document import PieceText
 from app.domain.kinds import PieceKind
 from app.domain.progress import CancelToken
+from app.drafting.claude import SectionBrief, draft_section, drafting_context
 from tests.claude.conftest import RC_PAGES, piece
 from tests.support.fake_claude import FakeClaude, Reply
 

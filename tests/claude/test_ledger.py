@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 import anthropic
 import pytest
 
-from app.analysis.claude.drafting import draft_section, drafting_context
 from app.analysis.engines import analyze
 from app.domain.document import PieceText
+from app.drafting.claude import draft_section, drafting_context
 from app.services import claude as claude_service
 from app.settings import CLAUDE_DRAFTING_MODEL, CLAUDE_EXTRACTION_MODEL, CLAUDE_PRICES_EUR, Settings
 from local_store import repo_usage

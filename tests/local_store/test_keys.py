@@ -148,3 +148,35 @@ def test_threads_keep_working_after_rekey(store: Store) -> None:
     thread.join(10)
     assert errors == []
     assert store.read().execute("SELECT count(*) FROM kv WHERE key IN ('avant', 'après')").fetchone()[0] == 2
+
+
+class _FailingKeyring(ForgetfulKeyring):
+    """A keychain whose reads fail the way a locked one or an absent service fails."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__()
+        self.error = error
+
+    def get_password(self, service: str, username: str) -> str | None:
+        raise self.error
+
+
+def test_keychain_locked_unreachable_or_without_the_key_are_told_apart(tmp_path: Path) -> None:
+    from keyring.errors import KeyringLocked, NoKeyringError
+
+    path = tmp_path / "coffre.db"
+    store, _recovery = create_store(path)
+    store.close()
+    previous = keyring.get_keyring()
+    try:
+        keyring.set_keyring(_FailingKeyring(KeyringLocked("locked")))
+        with pytest.raises(keychain.KeychainRefused, match="refusé l'accès"):
+            open_store(path)
+        keyring.set_keyring(_FailingKeyring(NoKeyringError("no backend")))
+        with pytest.raises(keychain.KeychainUnreachable, match="injoignable"):
+            open_store(path)
+        keyring.set_keyring(ForgetfulKeyring())  # answers, but holds no key: the store is locked
+        with pytest.raises(StoreLocked):
+            open_store(path)
+    finally:
+        keyring.set_keyring(previous)

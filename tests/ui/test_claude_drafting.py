@@ -39,14 +39,14 @@ def test_claude_streams_into_the_editor_and_stop_keeps_the_start(
     mem = view.memoire
     qtbot.waitUntil(lambda: mem.current is not None, timeout=20000)
     mem.select_section(1)
-    key = mem.current.uuid if mem.current else ""
+    key = mem.current.key if mem.current else ""
 
     text = "Notre chef de chantier coordonne les équipes. [à compléter : nom du chef de chantier]"
     fake.push(Reply(text=text, chunks=6, delay=0.02))
     seen: list[str] = []
+    mem.streamed.connect(seen.append)
     qtbot.mouseClick(mem.claude_button, Qt.MouseButton.LeftButton)
     assert mem._draft_op is not None
-    mem._draft_op.text.connect(seen.append)
     qtbot.waitUntil(lambda: mem._draft_op is None, timeout=30000)
     assert mem.editor.toPlainText().strip() == text
     assert len(seen) > 1, "the text came in several pieces"
@@ -62,5 +62,5 @@ def test_claude_streams_into_the_editor_and_stop_keeps_the_start(
     assert kept and long_text.startswith(kept) and len(kept) < len(long_text)
 
     ctx.runner.wait_idle(20)
-    stored = {s.uuid: s.body for s in ctx.runner.call(lambda: backend.outline(uuid))}
+    stored = {s.key: s.body for s in ctx.runner.call(lambda: backend.outline(uuid))}
     assert stored[key].strip() == kept

@@ -22,23 +22,23 @@ def test_backup_export_and_erase(qtbot: QtBot, ctx: AppContext, tmp_path: Path) 
     page = window.settings_page
 
     backup = tmp_path / "sauvegarde.db"
-    page.backup_to(backup)
-    qtbot.waitUntil(lambda: "Sauvegarde enregistrée" in page.data_status.text(), timeout=20000)
+    page.data.backup_to(backup)
+    qtbot.waitUntil(lambda: "Sauvegarde enregistrée" in page.data.data_status.text(), timeout=20000)
     assert backup.stat().st_size > 0
     assert b"BRV Construction" not in backup.read_bytes()  # the backup is encrypted too
 
     exported = tmp_path / "mes-donnees.json"
-    page.export_data_to(exported)
-    qtbot.waitUntil(lambda: "Données exportées" in page.data_status.text(), timeout=20000)
+    page.data.export_data_to(exported)
+    qtbot.waitUntil(lambda: "Données exportées" in page.data.data_status.text(), timeout=20000)
     assert "BRV Construction" in json.dumps(
         json.loads(exported.read_text(encoding="utf-8")), ensure_ascii=False
     )
 
-    page.erase_confirmed("effacer ?")
-    assert "Rien n'a été effacé" in page.data_status.text()
+    page.data.erase_confirmed("effacer ?")
+    assert "Rien n'a été effacé" in page.data.data_status.text()
     assert store_path().exists()
 
-    page.erase_confirmed("EFFACER")
+    page.data.erase_confirmed("EFFACER")
     qtbot.waitUntil(lambda: flow.first_run is not None, timeout=20000)
     assert not store_path().exists()
     assert isinstance(flow.first_run, FirstRunDialog)

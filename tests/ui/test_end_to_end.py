@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from tests.ui.helpers import EXAMPLE_ZIP, drop_files, ready_window
 from ui.context import AppContext
-from ui.main_window import MainWindow
+from ui.main_window import MainWindow, Page
 
 
 def test_drop_analyse_source_draft_export(qtbot: QtBot, ctx: AppContext) -> None:
@@ -146,7 +146,7 @@ def test_per_file_errors_are_listed_and_cancel_is_clean(
         qtbot.waitSignal(view.loaded, timeout=60000),
     ):
         # Dropped on the search field: the files are imported, not typed into the field.
-        window.sidebar.setCurrentRow(1)
+        window.show_page(Page.CONSULTATIONS)
         drop_files(window, [EXAMPLE_ZIP, broken], target=window.consultations.search)
     assert sig.args[0] is not None and sig.args[0].errors
     assert window.consultations.search.text() == ""

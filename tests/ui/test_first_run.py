@@ -13,7 +13,7 @@ from app.domain.paths import store_path
 from ui.context import AppContext
 from ui.first_run import FirstRunDialog, print_to_pdf
 from ui.main import AppFlow
-from ui.main_window import MainWindow
+from ui.main_window import MainWindow, Page
 
 VALID_SIRET = "732 829 320 00074"
 
@@ -72,6 +72,6 @@ def test_first_run_creates_store_shows_key_and_saves_profile(
     profile = ctx.runner.call(ctx.backend.load_profile)
     assert profile is not None and profile.siret == "73282932000074"
     assert profile.raison_sociale == "Bâtiments Exemple SARL"
-    window.sidebar.setCurrentRow(2)
+    window.show_page(Page.PROFILE)
     qtbot.waitUntil(lambda: window.profile.f_siret.text() == "73282932000074", timeout=10000)
     ctx.runner.wait_idle(30)

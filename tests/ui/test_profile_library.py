@@ -8,12 +8,13 @@ from pytestqt.qtbot import QtBot
 
 from tests.ui.helpers import ready_window
 from ui.context import AppContext
+from ui.main_window import Page
 
 
 def test_profile_edit_is_saved_and_a_bad_siret_is_refused(qtbot: QtBot, ctx: AppContext) -> None:
     window = ready_window(ctx)
     qtbot.addWidget(window)
-    window.sidebar.setCurrentRow(2)
+    window.show_page(Page.PROFILE)
     page = window.profile
     qtbot.waitUntil(lambda: page.f_siret.text() != "", timeout=20000)
 
@@ -39,7 +40,7 @@ def test_profile_edit_is_saved_and_a_bad_siret_is_refused(qtbot: QtBot, ctx: App
 def test_library_block_found_and_inserted(qtbot: QtBot, ctx: AppContext) -> None:
     window = ready_window(ctx)
     qtbot.addWidget(window)
-    window.sidebar.setCurrentRow(3)
+    window.show_page(Page.LIBRARY)
     lib = window.library
     lib.new_block()
     lib.title.setText("Gestion des déchets de chantier")

@@ -5,9 +5,11 @@ the per-consultation mémoire switch and the per-record opt-out."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from PySide6.QtCore import Qt
@@ -27,9 +29,11 @@ from tests.sync.conftest import (  # noqa: F401  (session fixtures: one server f
 from tests.ui.helpers import EXAMPLE_PROFILE
 from ui.backend import BlockRow, SyncReport
 from ui.context import AppContext
-from ui.main_window import MainWindow
+from ui.main_window import MainWindow, Page
 from ui.pages.account_dialogs import DELETE_WORD, DeleteAccountDialog, delete_confirmed, diff_html
 from ui.sync_controller import state_text
+
+T = TypeVar("T")
 
 WAIT_MS = 20000
 
@@ -88,8 +92,20 @@ def test_an_edit_schedules_a_background_sync_and_the_status_bar_says_when(
 ) -> None:
     logged_in_app(ctx, live, account)
     window = window_for(ctx, qtbot)
+    # The sync runs on the network lane and hands every store step to the DB lane.
+    hand_over = ctx.backend.on_db_lane
+    store_threads: set[str] = set()
 
-    window.sidebar.setCurrentRow(3)
+    def on_db_lane(step: Callable[[], T]) -> T:
+        def where() -> T:
+            store_threads.add(threading.current_thread().name)
+            return step()
+
+        return hand_over(where)
+
+    ctx.backend.on_db_lane = on_db_lane
+
+    window.show_page(Page.LIBRARY)
     lib = window.library
     lib.new_block()
     lib.title.setText("Plan d'assurance qualité")
@@ -102,6 +118,7 @@ def test_an_edit_schedules_a_background_sync_and_the_status_bar_says_when(
     assert report.state == "ok", report.message
     assert report.to_send == 0
     assert re.fullmatch(r"Synchronisé à \d\d:\d\d", window.sync_label.text())
+    assert store_threads and all(name.startswith("maitre-ao-db") for name in store_threads)
     # The other computer receives the block.
     other_device.sync()
     titles = {b.title for b in repo_library.list_blocks(other_device.store)}
@@ -112,10 +129,12 @@ def test_an_edit_schedules_a_background_sync_and_the_status_bar_says_when(
     other_device.sync()
     page = window.settings_page
     page.show_account()
-    qtbot.waitUntil(page.sync_button.isEnabled, timeout=WAIT_MS)
-    qtbot.mouseClick(page.sync_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "Reçu : 1 (1 bloc de bibliothèque)" in page.account_state.text(), timeout=WAIT_MS)
-    assert "Envoyé : 0" in page.account_state.text()
+    qtbot.waitUntil(page.account.sync_button.isEnabled, timeout=WAIT_MS)
+    qtbot.mouseClick(page.account.sync_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: "Reçu : 1 (1 bloc de bibliothèque)" in page.account.account_state.text(), timeout=WAIT_MS
+    )
+    assert "Envoyé : 0" in page.account.account_state.text()
 
 
 def test_conflict_listed_compared_side_by_side_and_resolved(
@@ -140,13 +159,13 @@ def test_conflict_listed_compared_side_by_side_and_resolved(
 
     qtbot.mouseClick(window.conflicts_button, Qt.MouseButton.LeftButton)
     page = window.settings_page
-    assert page.stack.currentIndex() == 1  # Compte et synchronisation
-    qtbot.waitUntil(lambda: len(page.conflict_list.rows) == 1, timeout=WAIT_MS)
-    assert page.conflict_list.list.count() == 1
-    assert "Méthodologie" in page.conflict_list.list.item(0).text()
+    assert page.stack.currentWidget() is page.account
+    qtbot.waitUntil(lambda: len(page.account.conflict_list.rows) == 1, timeout=WAIT_MS)
+    assert page.account.conflict_list.list.count() == 1
+    assert "Méthodologie" in page.account.conflict_list.list.item(0).text()
 
-    page.conflict_list.open_button.click()
-    dlg = page.conflict_dialog
+    page.account.conflict_list.open_button.click()
+    dlg = page.account.conflict_dialog
     assert dlg is not None and dlg.isVisible()
     assert dlg.local_text.toPlainText() == "Version écrite sur ce poste."
     assert dlg.server_text.toPlainText() == "Version écrite sur l'autre poste."
@@ -155,10 +174,10 @@ def test_conflict_listed_compared_side_by_side_and_resolved(
     assert repo_library.get_block(ctx.backend.store, uuid).body == "Version écrite sur l'autre poste."
 
     qtbot.mouseClick(dlg.keep_local, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: page.conflict_list.rows == [], timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: page.account.conflict_list.rows == [], timeout=WAIT_MS)
     qtbot.waitUntil(lambda: not window.conflicts_button.isVisible(), timeout=WAIT_MS)
-    assert "Aucun conflit" in page.conflict_list.heading.text()
-    assert "Votre version est gardée" in page.account_state.text()
+    assert "Aucun conflit" in page.account.conflict_list.heading.text()
+    assert "Votre version est gardée" in page.account.account_state.text()
     assert ctx.runner.call(lambda: repo_library.get_block(ctx.backend.store, uuid).body) == (
         "Version écrite sur ce poste."
     )
@@ -184,14 +203,16 @@ def test_delete_account_needs_the_email_or_the_word_then_erases_on_the_server(
 
     logged_in_app(ctx, live, account)
     window = window_for(ctx, qtbot)
-    window.sidebar.setCurrentRow(4)
+    window.show_page(Page.SETTINGS)
     page = window.settings_page
     page.show_account()
-    qtbot.waitUntil(lambda: page.email.text() == account.email, timeout=WAIT_MS)
-    assert page.delete_account_button.isEnabled()
+    # The e-mail field is filled from the settings at once; the account state comes a moment later.
+    qtbot.waitUntil(lambda: page.account.delete_account_button.isEnabled(), timeout=WAIT_MS)
+    assert page.account.email.text() == account.email
+    assert page.account.delete_account_button.isEnabled()
 
-    page.delete_account_button.click()
-    dlg = page.delete_dialog
+    page.account.delete_account_button.click()
+    dlg = page.account.delete_dialog
     assert isinstance(dlg, DeleteAccountDialog) and dlg.isVisible()
     assert not dlg.confirm.isEnabled()
     dlg.typed.setText("oui")
@@ -201,25 +222,27 @@ def test_delete_account_needs_the_email_or_the_word_then_erases_on_the_server(
     dlg.password.setText(account.password)
     assert dlg.confirm.isEnabled() and not dlg.wipe.isChecked()  # the local wipe is a choice
 
-    page.delete_account("oui", wipe_local=False, password=account.password)  # never reaches the server
-    assert "pas été supprimé" in page.account_state.text()
+    page.account.delete_account(
+        "oui", wipe_local=False, password=account.password
+    )  # never reaches the server
+    assert "pas été supprimé" in page.account.account_state.text()
     # A wrong password: the server keeps the account, this computer keeps everything.
-    page.delete_account(account.email, wipe_local=False, password="pas-le-bon-mot-de-passe")
-    qtbot.waitUntil(lambda: "n'a pas pu être supprimé" in page.account_state.text(), timeout=WAIT_MS)
-    assert "mot de passe incorrect" in page.account_state.text()
+    page.account.delete_account(account.email, wipe_local=False, password="pas-le-bon-mot-de-passe")
+    qtbot.waitUntil(lambda: "n'a pas pu être supprimé" in page.account.account_state.text(), timeout=WAIT_MS)
+    assert "mot de passe incorrect" in page.account.account_state.text()
     with AccountClient(live.url) as client:
         client.login(account.email, account.password)
 
     qtbot.mouseClick(dlg.confirm, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "supprimé du serveur" in page.account_state.text(), timeout=WAIT_MS)
-    assert "restent sur cet ordinateur" in page.account_state.text()
+    qtbot.waitUntil(lambda: "supprimé du serveur" in page.account.account_state.text(), timeout=WAIT_MS)
+    assert "restent sur cet ordinateur" in page.account.account_state.text()
     with pytest.raises(AuthRequired), AccountClient(live.url) as client:
         client.login(account.email, account.password)
     # Local data stay and the app works without an account.
     st = ctx.runner.call(ctx.backend.account_status)
-    assert not st["logged_in"]
+    assert not st.logged_in
     assert ctx.runner.call(ctx.backend.load_profile) is not None
-    qtbot.waitUntil(lambda: not page.delete_account_button.isEnabled(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not page.account.delete_account_button.isEnabled(), timeout=WAIT_MS)
 
 
 def test_delete_account_with_local_wipe_erases_this_computer_too(
@@ -230,9 +253,11 @@ def test_delete_account_with_local_wipe_erases_this_computer_too(
     window = window_for(ctx, qtbot)
     page = window.settings_page
     page.show_account()
-    qtbot.waitUntil(lambda: page.email.text() == account.email, timeout=WAIT_MS)
+    # The e-mail field is filled from the settings at once; the account state comes a moment later.
+    qtbot.waitUntil(lambda: page.account.delete_account_button.isEnabled(), timeout=WAIT_MS)
+    assert page.account.email.text() == account.email
     with qtbot.waitSignal(window.store_erased, timeout=WAIT_MS):
-        page.delete_account(DELETE_WORD, wipe_local=True, password=account.password)
+        page.account.delete_account(DELETE_WORD, wipe_local=True, password=account.password)
     assert not store_path.exists()
     assert not window.sync.enabled
     with pytest.raises(AuthRequired), AccountClient(live.url) as client:
@@ -275,7 +300,7 @@ def test_library_block_and_profile_row_can_stay_on_this_computer(qtbot: QtBot, c
         lambda: ctx.backend.save_block(BlockRow("", "Tarifs internes", body="Confidentiel."))
     )
     window = window_for(ctx, qtbot)
-    window.sidebar.setCurrentRow(3)
+    window.show_page(Page.LIBRARY)
     lib = window.library
     qtbot.waitUntil(lambda: lib.local_only.isEnabled(), timeout=WAIT_MS)
     assert not lib.local_only.isChecked()
@@ -284,7 +309,7 @@ def test_library_block_and_profile_row_can_stay_on_this_computer(qtbot: QtBot, c
     assert ctx.runner.call(lambda: ctx.backend.local_only("library_blocks")) == {uuid}
     assert "non synchronisé" in lib.list.item(0).text()
 
-    window.sidebar.setCurrentRow(2)
+    window.show_page(Page.PROFILE)
     certs = window.profile.certifications
     qtbot.waitUntil(lambda: certs.table.rowCount() > 0, timeout=WAIT_MS)
     col = len(certs.columns)

@@ -9,7 +9,7 @@ from pytestqt.qtbot import QtBot
 from app.settings import THEME, WINDOW_STATE
 from tests.ui.helpers import ready_window
 from ui.context import AppContext
-from ui.main_window import MainWindow
+from ui.main_window import SIDEBAR, MainWindow
 from ui.style import FRENCH, fr_date
 
 
@@ -52,8 +52,8 @@ def test_french_buttons_dates_and_shortcuts(qtbot: QtBot, ctx: AppContext) -> No
 def test_every_input_and_button_can_be_named_by_a_screen_reader(qtbot: QtBot, ctx: AppContext) -> None:
     window = ready_window(ctx)
     qtbot.addWidget(window)
-    for row in range(5):
-        window.sidebar.setCurrentRow(row)
+    for page in SIDEBAR:
+        window.show_page(page)
     ctx.runner.wait_idle(20)
     window.open_consultation("")  # builds the consultation view (empty)
     ctx.runner.wait_idle(20)
@@ -76,13 +76,15 @@ def test_claude_key_saved_from_settings_turns_own_key_mode_on(qtbot: QtBot, ctx:
     qtbot.addWidget(window)
     window.sidebar.setCurrentRow(4)
     page = window.settings_page
-    page.api_key.setText("sk-ant-api03-une-cle-de-test-0123456789")
-    page._save_key()
-    qtbot.waitUntil(lambda: "trousseau" in page.claude_status.text(), timeout=20000)
-    assert page.api_key.text() == ""  # never left on screen
-    mode_of_checked = {b.property("mode") for b in page.mode_group.buttons() if b.isChecked()}
+    page.claude.api_key.setText("sk-ant-api03-une-cle-de-test-0123456789")
+    page.claude._save_key()
+    qtbot.waitUntil(lambda: "trousseau" in page.claude.claude_status.text(), timeout=20000)
+    assert page.claude.api_key.text() == ""  # never left on screen
+    mode_of_checked = {b.property("mode") for b in page.claude.mode_group.buttons() if b.isChecked()}
     qtbot.waitUntil(
-        lambda: {b.property("mode") for b in page.mode_group.buttons() if b.isChecked()} == {"own_key"},
+        lambda: (
+            {b.property("mode") for b in page.claude.mode_group.buttons() if b.isChecked()} == {"own_key"}
+        ),
         timeout=10000,
     )
     assert mode_of_checked <= {"own_key", "off"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import html
 import re
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -22,8 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.backend import ConflictRow
 from ui.style import fr_short_date
+
+if TYPE_CHECKING:
+    from app.services.account import ConflictRow, Keep
 
 DELETE_WORD = "SUPPRIMER"
 
@@ -128,7 +131,7 @@ class ConflictDialog(QDialog):
     def __init__(self, conflict: ConflictRow, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.conflict = conflict
-        self.choice = ""
+        self.choice: Keep = "server"
         self.setWindowTitle(self.tr("Départager un conflit"))
         self.resize(900, 520)
         lay = QVBoxLayout(self)
@@ -179,7 +182,7 @@ class ConflictDialog(QDialog):
         buttons.addWidget(self.keep_server)
         lay.addLayout(buttons)
 
-    def _choose(self, keep: str) -> None:
+    def _choose(self, keep: Keep) -> None:
         self.choice = keep
         self.accept()
 

@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
 
 from app.domain.analysis import Analysis
 from app.domain.paths import exports_dir
-from ui.backend import Backend, CheckRow, ConsultationRow, PieceRow
+from app.domain.rows import ConsultationRow, PieceRow
+from ui.backend import CheckRow
 from ui.context import AppContext
 from ui.operations import OpContext
 from ui.pages.dashboard import STATUSES
@@ -218,7 +219,7 @@ class ConsultationView(QWidget):
 
     def _load_sync_switch(self) -> None:
         backend, uuid = self.ctx.backend, self.uuid
-        if not uuid or not Backend.has("account", "memoire_sync"):
+        if not uuid:
             return
 
         def show(on: bool) -> None:
@@ -274,7 +275,7 @@ class ConsultationView(QWidget):
 
         def shown(rows: list[Any]) -> None:
             # The mémoire tab's outline (its rows carry the section key).
-            self.exigences.set_sections([(s.uuid, s.title) for s in self.memoire.sections])
+            self.exigences.set_sections([(s.key, s.title) for s in self.memoire.sections])
             self.exigences.set_rows(rows)
 
         self.ctx.runner.run(
@@ -291,7 +292,7 @@ class ConsultationView(QWidget):
         backend, uuid = self.ctx.backend, self.uuid
 
         def work(_c: object) -> None:
-            proposals.move_requirement_text(backend._require_store(), uuid, text, section_key)
+            proposals.move_requirement_text(backend.require_store(), uuid, text, section_key)
             backend.forget_answer(uuid)  # the next reading maps it there
 
         self.ctx.runner.run(

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.backend import ConsultationRow
+from app.domain.rows import ConsultationRow
 from ui.context import AppContext
 from ui.pages.dashboard import STATUSES
 from ui.style import countdown, fr_date
@@ -105,7 +105,13 @@ class ConsultationsPage(QWidget):
             if r.deadline:
                 deadline += f" ({countdown(r.deadline)})"
             for col, text in enumerate(
-                (r.title, r.buyer, r.reference, deadline, self.tr(STATUSES.get(r.status, r.status)))
+                (
+                    r.title,
+                    r.buyer or "",
+                    r.reference or "",
+                    deadline,
+                    self.tr(STATUSES.get(r.status, r.status)),
+                )
             ):
                 self.table.setItem(i, col, QTableWidgetItem(text))
         self.empty.setVisible(not rows)

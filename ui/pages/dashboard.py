@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 from typing import ClassVar
 
@@ -20,18 +21,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.backend import ConsultationRow
+from app.domain.rows import ConsultationRow, ConsultationStatus
 from ui.context import AppContext
+from ui.operations import user_message
 from ui.style import FRENCH, countdown, fr_date, fr_short_date, parse_when
 from ui.widgets import title_label
 
-STATUSES = {
-    "a_analyser": "À analyser",
-    "en_cours": "En cours",
-    "deposee": "Déposée",
-    "gagnee": "Gagnée",
-    "perdue": "Perdue",
-}
+log = logging.getLogger(__name__)
+
+STATUSES = {s.value: s.label for s in ConsultationStatus}
 DEADLINE_KINDS = (
     ("deadline", "Remise des offres"),
     ("questions_deadline", "Questions"),
@@ -156,7 +154,8 @@ class DashboardPage(QWidget):
             try:
                 expiring = backend.expiring(60)
             except Exception as exc:
-                expiring, note = [], str(exc)
+                log.warning("expiring documents unavailable", exc_info=True)
+                expiring, note = [], user_message(exc)
             return rows, expiring, note
 
         self.ctx.runner.run(

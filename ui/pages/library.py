@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.backend import Backend, BlockRow
+from ui.backend import BlockRow
 from ui.context import AppContext
 from ui.style import WARN, fr_short_date
 from ui.widgets import chain, title_label
@@ -128,8 +128,7 @@ class LibraryPage(QWidget):
         query, backend = self.search.text().strip(), self.ctx.backend
 
         def work(_c: object) -> tuple[list[BlockRow], set[str]]:
-            local = backend.local_only("library_blocks") if Backend.has("account", "local_only") else set()
-            return backend.blocks(query), local
+            return backend.blocks(query), backend.local_only("library_blocks")
 
         self.ctx.runner.run(
             self.tr("Bibliothèque"),
@@ -181,7 +180,7 @@ class LibraryPage(QWidget):
         if b.needs_review:
             text += self.tr(" — à revoir")
         self.review.setText(text)
-        self.local_only.setEnabled(Backend.has("account", "set_record_sync"))
+        self.local_only.setEnabled(True)
         self.local_only.setChecked(b.uuid in self.local_ids)
         self.source.setText("")
         uuid = b.uuid
@@ -197,7 +196,7 @@ class LibraryPage(QWidget):
     # --- past mémoires, merge and split (app.services.library, called directly) ----------------------
     def _store(self) -> Any:
         """The open store (held by the window's backend until issue 17 gives pages their own handle)."""
-        return self.ctx.backend._require_store()
+        return self.ctx.backend.require_store()
 
     def import_files(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(

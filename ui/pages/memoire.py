@@ -9,6 +9,8 @@ at most the last debounce interval; no plaintext copy of the mémoire is left ou
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMimeData, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -44,10 +46,13 @@ from app.domain.profile import CompanyProfile
 from app.drafting.body import REUSE_END, TABLE_RE, reuse_start, table_token, to_blocks
 from app.drafting.markers import MARKER_RE
 from app.export import pagecount
-from ui.backend import SectionRow
+from ui.backend import Backend, BlockRow, ClaudeDraftJob, OutlineRow
 from ui.context import AppContext
-from ui.operations import Lane, Operation
+from ui.operations import Lane, OpContext, Operation
 from ui.style import FRENCH, MARKER_BG
+
+if TYPE_CHECKING:
+    from app.analysis.claude.usage import CallUsage
 
 AUTOSAVE_MS = 700
 
@@ -241,15 +246,16 @@ class SectionEditor(QTextEdit):
 
 
 class MemoireTab(QWidget):
-    saved = Signal(str)  # section uuid, after an autosave reached the store
+    saved = Signal(str)  # section key, after an autosave reached the store
+    streamed = Signal(str)  # each piece of text Claude streams into the editor
     message = Signal(str, str)
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
         self.uuid = ""
-        self.sections: list[SectionRow] = []
-        self.current: SectionRow | None = None
+        self.sections: list[OutlineRow] = []
+        self.current: OutlineRow | None = None
         self.page_limit: int | None = None
         self.profile: CompanyProfile | None = None  # the tables' rows, for the page count
         self.questions: dict[str, str] = {}  # section key → the buyer's question
@@ -350,14 +356,14 @@ class MemoireTab(QWidget):
         self.page_limit = page_limit
         backend = self.ctx.backend
 
-        def work(_c: object) -> tuple[list[SectionRow], CompanyProfile | None, dict[str, str]]:
+        def work(_c: object) -> tuple[list[OutlineRow], CompanyProfile | None, dict[str, str]]:
             from app.services import profile, proposals
 
-            store = backend._require_store()
+            store = backend.require_store()
             # The profile fills the tables shown in the editor and counted in its pages.
             return backend.outline(uuid), profile.load(store), proposals.outline_questions(store, uuid)
 
-        def done(result: tuple[list[SectionRow], CompanyProfile | None, dict[str, str]]) -> None:
+        def done(result: tuple[list[OutlineRow], CompanyProfile | None, dict[str, str]]) -> None:
             self.profile, self.questions = result[1], result[2]
             self._fill(result[0])
 
@@ -370,26 +376,26 @@ class MemoireTab(QWidget):
         self.section_title.setText(message)
         self._set_enabled(False)
 
-    def _fill(self, sections: list[SectionRow]) -> None:
+    def _fill(self, sections: list[OutlineRow]) -> None:
         self.sections = sections
         self.tree.blockSignals(True)
         self.tree.clear()
         items: dict[str, QTreeWidgetItem] = {}
         for s in sections:
-            parent = items.get(s.parent_uuid or "")
+            parent = items.get(s.parent_key or "")
             weight = f"{FRENCH.toString(s.weight_percent, 'f', 0)} %" if s.weight_percent is not None else ""
             item = QTreeWidgetItem([s.title, weight])
-            item.setData(0, Qt.ItemDataRole.UserRole, s.uuid)
+            item.setData(0, Qt.ItemDataRole.UserRole, s.key)
             if parent is not None:
                 parent.addChild(item)
             else:
                 self.tree.addTopLevelItem(item)
-            items[s.uuid] = item
+            items[s.key] = item
         self.tree.expandAll()
         self.tree.blockSignals(False)
         self._update_counts()
         if sections:
-            keep = self.current.uuid if self.current else None
+            keep = self.current.key if self.current else None
             target = items.get(keep or "") or self.tree.topLevelItem(0)
             self.current = None
             # The editor fills on the next turn: tree and text never freeze the window together.
@@ -403,14 +409,14 @@ class MemoireTab(QWidget):
             return
         self.flush()
         uuid = item.data(0, Qt.ItemDataRole.UserRole)
-        self.current = next((s for s in self.sections if s.uuid == uuid), None)
+        self.current = next((s for s in self.sections if s.key == uuid), None)
         if self.current is None:
             return
         self._loading = True
         body_to_document(self.current.body, self.editor.document(), self.profile)
         self._loading = False
         self.section_title.setText(self.current.title)
-        asked = self.questions.get(self.current.uuid, "")
+        asked = self.questions.get(self.current.key, "")
         self.question.setText(self.tr("Question de l'acheteur : %s") % asked if asked else "")
         self.question.setVisible(bool(asked))
         self._set_enabled(True)
@@ -457,8 +463,10 @@ class MemoireTab(QWidget):
             return
         self._dirty = False
         body = document_to_body(self.editor.document())
-        self.current.body = body
-        uuid, section = self.uuid, self.current.uuid
+        updated = replace(self.current, body=body)
+        self.sections = [updated if s is self.current else s for s in self.sections]
+        self.current = updated
+        uuid, section = self.uuid, self.current.key
         backend = self.ctx.backend
 
         def ok(_r: object) -> None:
@@ -533,7 +541,7 @@ class MemoireTab(QWidget):
     def draft_offline(self) -> None:
         if self.current is None:
             return
-        uuid, section = self.uuid, self.current.uuid
+        uuid, section = self.uuid, self.current.key
         backend = self.ctx.backend
         self.offline_button.setEnabled(False)
 
@@ -558,7 +566,7 @@ class MemoireTab(QWidget):
     def draft_claude(self) -> None:
         if self.current is None:
             return
-        uuid, section = self.uuid, self.current.uuid
+        uuid, section = self.uuid, self.current.key
         backend = self.ctx.backend
         self.editor.clear()
         self._streaming(True)
@@ -567,6 +575,7 @@ class MemoireTab(QWidget):
             cursor = self.editor.textCursor()
             cursor.movePosition(cursor.MoveOperation.End)
             cursor.insertText(text)
+            self.streamed.emit(text)
 
         def end() -> None:
             self._streaming(False)
@@ -576,15 +585,46 @@ class MemoireTab(QWidget):
         def fail(message: str) -> None:
             self.message.emit(message, "error")
 
-        op = self.ctx.runner.run(
+        def saved(_r: object) -> None:
+            self.saved.emit(section)
+
+        def keep(result: tuple[ClaudeDraftJob, str, list[CallUsage]]) -> None:
+            job, text, usage = result
+            self.ctx.runner.run(
+                self.tr("Enregistrement de la section"),
+                lambda _c: backend.save_claude_draft(job, text, usage),
+                on_success=saved,
+                on_failure=fail,
+            )
+
+        def stream(job: ClaudeDraftJob) -> None:
+            # The network lane only talks to Claude; the DB lane then keeps the text and its usage.
+            def work(c: OpContext) -> tuple[ClaudeDraftJob, str, list[CallUsage]]:
+                text, usage = Backend.draft_claude(job, c.emit_text, c.cancel)
+                return job, text, usage
+
+            op = self.ctx.runner.run(
+                self.tr("Rédaction avec Claude"),
+                work,
+                on_text=chunk,
+                on_success=keep,
+                on_failure=fail,
+                lane=Lane.NET,
+            )
+            op.finished.connect(end)
+            self._draft_op = op
+
+        def not_started(message: str) -> None:
+            fail(message)
+            end()
+
+        self._draft_op = self.ctx.runner.run(
             self.tr("Rédaction avec Claude"),
-            lambda c: backend.draft_claude(uuid, section, c.emit_text, c.cancel),
-            on_text=chunk,
-            on_failure=fail,
-            lane=Lane.NET,
+            lambda _c: backend.claude_job(uuid, section),
+            on_success=stream,
+            on_failure=not_started,
+            on_cancel=end,
         )
-        op.finished.connect(end)
-        self._draft_op = op
 
     def _streaming(self, on: bool) -> None:
         self._actions[self.claude_button].setVisible(not on)
@@ -598,14 +638,14 @@ class MemoireTab(QWidget):
 
     def insert_from_library(self) -> None:
         backend, uuid = self.ctx.backend, self.uuid
-        key = self.current.uuid if self.current else ""
+        key = self.current.key if self.current else ""
 
         def work(_c: object) -> list[tuple[str, str]]:
             from app.services import proposals
 
             # The blocks that fit this section first (score and origin), then the whole library.
             try:
-                best = proposals.library_proposals(backend._require_store(), uuid, key) if key else []
+                best = proposals.library_proposals(backend.require_store(), uuid, key) if key else []
             except Exception:  # no analysis or profile yet: the plain list still helps
                 best = []
             out = [(f"★ {p.score:.1f} — {p.title} ({p.origin})".replace(".", ",", 1), p.body) for p in best]

@@ -41,7 +41,6 @@ from app.domain.profile import (
     StaffMember,
     Turnover,
 )
-from ui.backend import Backend
 from ui.context import AppContext
 from ui.style import BAD, FRENCH, WARN, fr_short_date
 from ui.widgets import SiretEdit, title_label
@@ -390,9 +389,7 @@ class ProfilePage(QWidget):
         tables = [t for t in self.sync_tables() if t.sync_table]
 
         def work(_c: object) -> tuple[CompanyProfile | None, dict[str, set[str]]]:
-            local: dict[str, set[str]] = {}
-            if Backend.has("account", "local_only"):
-                local = {str(t.sync_table): backend.local_only(str(t.sync_table)) for t in tables}
+            local = {str(t.sync_table): backend.local_only(str(t.sync_table)) for t in tables}
             return backend.load_profile(), local
 
         def show(result: tuple[CompanyProfile | None, dict[str, set[str]]]) -> None:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import platform
-from importlib.metadata import PackageNotFoundError, version
+from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import Signal, qVersion
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services import about
 from app.settings import (
     ACCOUNT_EMAIL,
     ACCOUNT_SERVER_URL,
@@ -36,8 +38,9 @@ from app.settings import (
     CLAUDE_MODE,
     CLAUDE_PRICES_EUR,
     THEME,
+    Theme,
 )
-from ui.backend import Backend, ConflictRow, SyncReport
+from ui.backend import Backend, SyncReport
 from ui.context import AppContext
 from ui.operations import Lane
 from ui.pages.account_dialogs import ConflictDialog, ConflictList, DeleteAccountDialog, delete_confirmed
@@ -45,7 +48,10 @@ from ui.style import THEMES, apply_theme, fr_money
 from ui.sync_controller import state_text
 from ui.widgets import chain, title_label
 
-SECTIONS = ("Claude", "Compte et synchronisation", "Apparence", "Données", "À propos")
+if TYPE_CHECKING:
+    from app.analysis.claude.usage import CallUsage
+    from app.services.account import AccountStatus, ConflictRow, Keep, Session
+
 CLAUDE_MODES = (
     ("off", "Désactivé (tout hors ligne)"),
     ("own_key", "Ma propre clé d'API"),
@@ -69,66 +75,32 @@ LICENCES = (
 )
 
 
-def _version(name: str) -> str:
-    try:
-        return version(name)
-    except PackageNotFoundError:
-        return "—"
-
-
 def versions() -> list[tuple[str, str]]:
     return [
-        ("Maître AO", _version("maitre-ao")),
+        ("Maître AO", about.app_version()),
         ("Python", platform.python_version()),
         ("Qt", qVersion()),
         ("PySide6", pyside_version),
-        ("pypdf", _version("pypdf")),
-        ("python-docx", _version("python-docx")),
-        ("openpyxl", _version("openpyxl")),
-        ("anthropic", _version("anthropic")),
-        ("Système", f"{platform.system()} {platform.release()}"),
+        *about.library_versions(),
     ]
 
 
-class SettingsPage(QWidget):
-    theme_changed = Signal(str)
+class ClaudeTab(QWidget):
+    """Paramètres › Claude: access mode, API key, models, this month's spend."""
+
     data_changed = Signal()
-    store_erased = Signal()
-    sync_requested = Signal()
-    conflicts_changed = Signal(int)
-    account_deleted = Signal(bool)  # wiped locally too
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
-        lay = QVBoxLayout(self)
-        lay.addWidget(title_label(self.tr("Paramètres")))
-        body = QHBoxLayout()
-        self.nav = QListWidget()
-        self.nav.setMaximumWidth(230)
-        self.nav.setAccessibleName(self.tr("Rubriques des paramètres"))
-        for s in SECTIONS:
-            self.nav.addItem(self.tr(s))
-        self.stack = QStackedWidget()
-        for page in (self._claude(), self._account(), self._appearance(), self._data(), self._about()):
-            self.stack.addWidget(page)
-        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
-        self.nav.setCurrentRow(0)
-        body.addWidget(self.nav)
-        body.addWidget(self.stack, 1)
-        lay.addLayout(body, 1)
-
-    # --- Claude ---------------------------------------------------------------------------
-    def _claude(self) -> QWidget:
-        w = QWidget()
-        form = QFormLayout(w)
-        self.mode_group = QButtonGroup(w)
+        form = QFormLayout(self)
+        self.mode_group = QButtonGroup(self)
         box = QVBoxLayout()
-        current = self.ctx.settings.get(CLAUDE_MODE)
+        mode = self.ctx.settings.get(CLAUDE_MODE)
         for i, (key, label) in enumerate(CLAUDE_MODES):
             rb = QRadioButton(self.tr(label))
             rb.setProperty("mode", key)
-            rb.setChecked(key == current)
+            rb.setChecked(key == mode)
             self.mode_group.addButton(rb, i)
             box.addWidget(rb)
         self.mode_group.buttonClicked.connect(self._mode_changed)
@@ -169,21 +141,14 @@ class SettingsPage(QWidget):
         self.claude_status = QLabel()
         self.claude_status.setWordWrap(True)
         form.addRow(self.claude_status)
-        return w
 
     def _mode_changed(self, button: QRadioButton) -> None:
         mode = str(button.property("mode"))
         backend = self.ctx.backend
 
-        def work(_c: object) -> None:
-            if Backend.has("claude", "set_mode"):
-                backend.set_claude_mode(mode)
-            else:
-                self.ctx.settings.set(CLAUDE_MODE, mode)
-
         self.ctx.runner.run(
             self.tr("Mode Claude"),
-            work,
+            lambda _c: backend.set_claude_mode(mode),
             on_success=lambda _r: self.data_changed.emit(),
             on_failure=self.claude_status.setText,
         )
@@ -219,18 +184,52 @@ class SettingsPage(QWidget):
     def _test(self) -> None:
         backend = self.ctx.backend
         self.claude_status.setText(self.tr("Test en cours…"))
+
+        def tested(result: tuple[str, list[CallUsage]]) -> None:
+            message, usage = result
+            self.claude_status.setText(message)
+            # The network lane only talked to Claude; the DB lane keeps the call in the ledger.
+            self.ctx.runner.run(self.tr("Coût de Claude"), lambda _c: backend.record_usage(usage))
+
         self.ctx.runner.run(
             self.tr("Test de Claude"),
             lambda _c: backend.test_claude(),
-            on_success=self.claude_status.setText,
+            on_success=tested,
             on_failure=self.claude_status.setText,
             lane=Lane.NET,
         )
 
-    # --- account --------------------------------------------------------------------------
-    def _account(self) -> QWidget:
-        w = QWidget()
-        outer = QVBoxLayout(w)
+    def refresh(self) -> None:
+        """This month's spend, and the mode (a service may have changed it: key saved)."""
+        backend = self.ctx.backend
+
+        def show(spend: float) -> None:
+            self.spend.setText(fr_money(spend))
+            mode = self.ctx.settings.get(CLAUDE_MODE)
+            for button in self.mode_group.buttons():
+                button.setChecked(button.property("mode") == mode)
+
+        self.ctx.runner.run(
+            self.tr("Paramètres"),
+            lambda _c: backend.monthly_spend(),
+            on_success=show,
+            on_failure=self.claude_status.setText,
+        )
+
+
+class AccountTab(QWidget):
+    """Paramètres › Compte et synchronisation: login, sync, conflicts, "Supprimer mon compte"."""
+
+    data_changed = Signal()
+    store_erased = Signal()
+    sync_requested = Signal()
+    conflicts_changed = Signal(int)
+    account_deleted = Signal(bool)  # wiped locally too
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        outer = QVBoxLayout(self)
         form = QFormLayout()
         outer.addLayout(form)
         self.server = QLineEdit(self.ctx.settings.get(ACCOUNT_SERVER_URL))
@@ -293,12 +292,6 @@ class SettingsPage(QWidget):
         self._sync_asked = False
         self.conflict_dialog: ConflictDialog | None = None
         self.delete_dialog: DeleteAccountDialog | None = None
-        return w
-
-    def show_account(self) -> None:
-        """Paramètres › Compte et synchronisation, its conflicts list up to date."""
-        self.nav.setCurrentRow(SECTIONS.index("Compte et synchronisation"))
-        self.refresh()
 
     def sync_finished(self, report: SyncReport) -> None:
         """A sync ended: what moved when the user asked for it; the conflicts list follows."""
@@ -325,7 +318,7 @@ class SettingsPage(QWidget):
 
         self.ctx.runner.run(
             self.tr("Conflits"),
-            lambda _c: backend.conflicts() if Backend.has("account", "list_conflicts") else [],
+            lambda _c: backend.conflicts(),
             on_success=show,
             on_failure=self.account_state.setText,
         )
@@ -336,7 +329,7 @@ class SettingsPage(QWidget):
         dlg.accepted.connect(lambda: self.resolve(conflict.id, dlg.choice))
         dlg.open()
 
-    def resolve(self, conflict_id: int, keep: str) -> None:
+    def resolve(self, conflict_id: int, keep: Keep) -> None:
         backend = self.ctx.backend
         done = (
             self.tr("Votre version est gardée ; elle sera envoyée à la prochaine synchronisation.")
@@ -386,12 +379,14 @@ class SettingsPage(QWidget):
             )
 
         self.account_state.setText(self.tr("Suppression du compte en cours…"))
-        # On the store's worker: a local wipe must not race another access to the store.
+        # The server is asked on the network lane; the store steps (and a local wipe) run on the DB
+        # lane, so a wipe never races another access to the store.
         self.ctx.runner.run(
             self.tr("Suppression du compte"),
             lambda _c: backend.delete_account(wipe_local, password),
             on_success=ok,
             on_failure=fail,
+            lane=Lane.NET,
         )
 
     def _login(self) -> None:
@@ -400,22 +395,41 @@ class SettingsPage(QWidget):
         self.password.clear()
         self.ctx.settings.set(ACCOUNT_SERVER_URL, server)
         self.ctx.settings.set(ACCOUNT_EMAIL, email)
+
+        def remember(session: Session) -> None:
+            self.ctx.runner.run(
+                self.tr("Connexion"),
+                lambda _c: backend.remember_session(session),
+                on_success=chain(self.refresh, self.data_changed.emit, self.sync_requested.emit),
+                on_failure=self.account_state.setText,
+            )
+
+        # The network lane talks to the server; the DB lane then keeps the account in the store.
         self.ctx.runner.run(
             self.tr("Connexion"),
-            lambda _c: backend.login(server, email, password),
-            on_success=chain(self.refresh, self.data_changed.emit, self.sync_requested.emit),
+            lambda _c: Backend.open_session(server, email, password),
+            on_success=remember,
             on_failure=self.account_state.setText,
             lane=Lane.NET,
         )
 
     def _logout(self) -> None:
         backend = self.ctx.backend
+
+        def close(server_url: str | None) -> None:
+            self.ctx.runner.run(
+                self.tr("Déconnexion"),
+                lambda _c: Backend.close_session(server_url),
+                on_success=chain(self.refresh, self.data_changed.emit),
+                on_failure=self.account_state.setText,
+                lane=Lane.NET,
+            )
+
         self.ctx.runner.run(
             self.tr("Déconnexion"),
-            lambda _c: backend.logout(),
-            on_success=chain(self.refresh, self.data_changed.emit),
+            lambda _c: backend.session_server(),
+            on_success=close,
             on_failure=self.account_state.setText,
-            lane=Lane.NET,
         )
 
     def _sync(self) -> None:
@@ -424,9 +438,9 @@ class SettingsPage(QWidget):
         self._sync_asked = True
         self.sync_requested.emit()
 
-    def _show_account(self, st: dict[str, Any] | None) -> None:
+    def _show_account(self, st: AccountStatus | None) -> None:
         available = st is not None
-        logged = bool(st and st.get("logged_in"))
+        logged = bool(st and st.logged_in)
         self.login_button.setEnabled(available and not logged)
         self.logout_button.setEnabled(logged)
         self.sync_button.setEnabled(logged)
@@ -436,18 +450,13 @@ class SettingsPage(QWidget):
         if st is None:
             self.account_state.setText(self.tr("La synchronisation n'est pas disponible dans cette version."))
         elif logged:
-            self.email.setText(str(st.get("email") or ""))
-            self.server.setText(str(st.get("server_url") or ""))
-            report = SyncReport(
-                "ok",
-                last_sync=st.get("last_sync"),
-                to_send=int(st.get("to_send") or 0),
-                conflicts=int(st.get("open_conflicts") or 0),
-            )
+            self.email.setText(st.email or "")
+            self.server.setText(st.server_url or "")
+            report = SyncReport("ok", last_sync=st.last_sync, to_send=st.to_send, conflicts=st.open_conflicts)
             line = state_text(report)
             if report.to_send:
                 line += self.tr(" · %d modification(s) à envoyer") % report.to_send
-            self.account_state.setText(self.tr("Connecté : %s\n%s") % (st.get("email") or "", line))
+            self.account_state.setText(self.tr("Connecté : %s\n%s") % (st.email or "", line))
         else:
             self.account_state.setText(
                 self.tr(
@@ -456,10 +465,33 @@ class SettingsPage(QWidget):
                 )
             )
 
-    # --- appearance -----------------------------------------------------------------------
-    def _appearance(self) -> QWidget:
-        w = QWidget()
-        form = QFormLayout(w)
+    def refresh(self, notice: str = "") -> None:
+        """Reload the account state; `notice` is shown over it."""
+        backend = self.ctx.backend
+
+        def show(account: AccountStatus) -> None:
+            self._show_account(account)
+            self.refresh_conflicts()
+            if notice:
+                self.account_state.setText(notice)
+
+        self.ctx.runner.run(
+            self.tr("Paramètres"),
+            lambda _c: backend.account_status(),
+            on_success=show,
+            on_failure=self.account_state.setText,
+        )
+
+
+class AppearanceTab(QWidget):
+    """Paramètres › Apparence."""
+
+    theme_changed = Signal(str)
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        form = QFormLayout(self)
         self.theme = QComboBox()
         self.theme.setAccessibleName(self.tr("Apparence"))
         for key, label in THEMES.items():
@@ -467,10 +499,9 @@ class SettingsPage(QWidget):
         self.theme.setCurrentIndex(max(0, self.theme.findData(self.ctx.settings.get(THEME))))
         self.theme.currentIndexChanged.connect(lambda _i: self.set_theme(self.theme.currentData()))
         form.addRow(self.tr("Apparence :"), self.theme)
-        return w
 
     def set_theme(self, theme: str) -> None:
-        self.ctx.settings.set(THEME, theme)
+        self.ctx.settings.set(THEME, Theme(theme))
         app = QApplication.instance()
         if isinstance(app, QApplication):
             apply_theme(app, theme)
@@ -479,10 +510,17 @@ class SettingsPage(QWidget):
         self.theme.blockSignals(False)
         self.theme_changed.emit(theme)
 
-    # --- data -----------------------------------------------------------------------------
-    def _data(self) -> QWidget:
-        w = QWidget()
-        lay = QVBoxLayout(w)
+
+class DataTab(QWidget):
+    """Paramètres › Données: backup, restore, purge, export, erase."""
+
+    data_changed = Signal()
+    store_erased = Signal()
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        lay = QVBoxLayout(self)
         for label, tip, slot in (
             ("Sauvegarder…", "Une copie chiffrée de toutes vos données.", self._backup),
             (
@@ -522,7 +560,6 @@ class SettingsPage(QWidget):
         self.data_status.setWordWrap(True)
         lay.addWidget(self.data_status)
         lay.addStretch()
-        return w
 
     def _backup(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
@@ -620,20 +657,23 @@ class SettingsPage(QWidget):
             on_failure=self.data_status.setText,
         )
 
-    # --- about ----------------------------------------------------------------------------
-    def _about(self) -> QWidget:
-        # Filled when first shown: reading the packages' metadata takes tens of ms.
-        self.about = QTextBrowser()
-        self.about.setOpenExternalLinks(True)
-        self.nav.currentRowChanged.connect(self._fill_about)
-        return self.about
 
-    def _fill_about(self, row: int) -> None:
-        if SECTIONS[row] != "À propos" or self.about.toPlainText():
-            return
+class AboutTab(QTextBrowser):
+    """Paramètres › À propos: versions and licences, read when first shown (tens of ms)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setOpenExternalLinks(True)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if not self.toPlainText():
+            self.fill()
+        super().showEvent(event)
+
+    def fill(self) -> None:
         rows = "".join(f"<tr><td>{n}</td><td>{v}</td></tr>" for n, v in versions())
         lic = "".join(f"<tr><td>{n}</td><td>{lic}</td></tr>" for n, lic in LICENCES)
-        self.about.setHtml(
+        self.setHtml(
             "<h2>Maître AO</h2><p>Répondre aux appels d'offres publics, hors ligne, avec les sources.</p>"
             f"<h3>Versions</h3><table cellpadding='3'>{rows}</table>"
             f"<h3>Licences des composants</h3><table cellpadding='3'>{lic}</table>"
@@ -641,28 +681,66 @@ class SettingsPage(QWidget):
             "fournies par une version modifiée.</p>"
         )
 
-    # --- status bar -----------------------------------------------------------------------
+
+class SettingsTab(Enum):
+    """The settings' tabs, addressed by name; the value is the label in the list."""
+
+    CLAUDE = "Claude"
+    ACCOUNT = "Compte et synchronisation"
+    APPEARANCE = "Apparence"
+    DATA = "Données"
+    ABOUT = "À propos"
+
+
+class SettingsPage(QWidget):
+    """The list of tabs and one widget per tab (the window listens to each tab's signals)."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        lay = QVBoxLayout(self)
+        lay.addWidget(title_label(self.tr("Paramètres")))
+        body = QHBoxLayout()
+        self.nav = QListWidget()
+        self.nav.setMaximumWidth(230)
+        self.nav.setAccessibleName(self.tr("Rubriques des paramètres"))
+        self.claude = ClaudeTab(ctx)
+        self.account = AccountTab(ctx)
+        self.appearance = AppearanceTab(ctx)
+        self.data = DataTab(ctx)
+        self.about = AboutTab()
+        self.tabs: dict[SettingsTab, QWidget] = {
+            SettingsTab.CLAUDE: self.claude,
+            SettingsTab.ACCOUNT: self.account,
+            SettingsTab.APPEARANCE: self.appearance,
+            SettingsTab.DATA: self.data,
+            SettingsTab.ABOUT: self.about,
+        }
+        self.stack = QStackedWidget()
+        for tab, widget in self.tabs.items():
+            self.nav.addItem(self.tr(tab.value))
+            self.stack.addWidget(widget)
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.setCurrentRow(0)
+        body.addWidget(self.nav)
+        body.addWidget(self.stack, 1)
+        lay.addLayout(body, 1)
+
+    def show_tab(self, tab: SettingsTab) -> None:
+        self.nav.setCurrentRow(list(self.tabs).index(tab))
+
+    def show_account(self) -> None:
+        """Paramètres › Compte et synchronisation, its conflicts list up to date."""
+        self.show_tab(SettingsTab.ACCOUNT)
+        self.account.refresh()
+
+    def sync_finished(self, report: SyncReport) -> None:
+        self.account.sync_finished(report)
+
+    def set_theme(self, theme: str) -> None:
+        self.appearance.set_theme(theme)
+
     def refresh(self, notice: str = "") -> None:
         """Reload the Claude and account states; `notice` is shown over the account state."""
-        backend = self.ctx.backend
-
-        def work(_c: object) -> tuple[float | None, dict[str, Any] | None]:
-            spend = backend.monthly_spend() if Backend.has("claude", "usage_summary") else None
-            account = backend.account_status() if Backend.has("account", "status") else None
-            return spend, account
-
-        def show(result: tuple[float | None, dict[str, Any] | None]) -> None:
-            spend, account = result
-            self.spend.setText(fr_money(spend) if spend is not None else self.tr("indisponible"))
-            self._show_account(account)
-            if account is not None:
-                self.refresh_conflicts()
-            if notice:
-                self.account_state.setText(notice)
-            mode = self.ctx.settings.get(CLAUDE_MODE)  # a service may have changed it (key saved)
-            for button in self.mode_group.buttons():
-                button.setChecked(button.property("mode") == mode)
-
-        self.ctx.runner.run(
-            self.tr("Paramètres"), work, on_success=show, on_failure=self.claude_status.setText
-        )
+        self.claude.refresh()
+        self.account.refresh(notice)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
@@ -17,20 +15,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.text import find_quote
 from ui.context import AppContext
 from ui.style import MARKER_BG
 
 
 def quote_span(text: str, quote: str) -> tuple[int, int] | None:
-    """Where `quote` sits in `text`, ignoring case and differences in spaces/line breaks."""
+    """Where `quote` sits in `text`, found as the grounding check finds it (app.domain.text)."""
+    span = find_quote(text, quote)
     words = quote.split()
-    if not words:
-        return None
-    pattern = r"\s+".join(re.escape(w) for w in words)
-    m = re.search(pattern, text, flags=re.IGNORECASE)
-    if m is None and len(words) > 6:  # long quotes: fall back to their first words
-        m = re.search(r"\s+".join(re.escape(w) for w in words[:6]), text, flags=re.IGNORECASE)
-    return (m.start(), m.end()) if m else None
+    if span is None and len(words) > 6:  # an unverified long quote: its first words, to show where
+        span = find_quote(text, " ".join(words[:6]))
+    return span
 
 
 class SourceViewer(QDialog):

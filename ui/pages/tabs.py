@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, QUrl, Signal
@@ -24,7 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.kinds import PIECE_KIND_LABELS, PieceKind
-from ui.backend import CheckRow, PieceRow, RequirementRow
+from app.domain.rows import PieceRow
+from ui.backend import CheckRow, RequirementRow
 from ui.style import BAD, GOOD, WARN
 
 
@@ -167,7 +169,7 @@ class PiecesTab(QWidget):
         kind = item.data(Qt.ItemDataRole.UserRole)
         piece = self.pieces[item.row()]
         if kind and kind != piece.kind:
-            piece.kind = kind
+            self.pieces[item.row()] = replace(piece, kind=PieceKind(kind))
             self.kind_changed.emit(piece.path, kind)
 
     def _open(self, row: int, col: int) -> None:

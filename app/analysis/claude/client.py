@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from app.domain.errors import UserError
-from app.settings import ACCOUNT_SERVER_URL, CLAUDE_MODE, Settings
+from app.settings import ACCOUNT_SERVER_URL, CLAUDE_MODE, ClaudeMode, Settings
 
 if TYPE_CHECKING:
     import anthropic
@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 API_KEY_SECRET = "anthropic-api-key"  # noqa: S105 (keychain entry name)
 SESSION_TOKEN_SECRET = "session-token"  # noqa: S105 (keychain entry name)
 PROXY_PATH = "/v1/analysis"
-MODES: tuple[str, ...] = ("off", "own_key", "account")
+MODES: tuple[str, ...] = tuple(m.value for m in ClaudeMode)
 TIMEOUT_S = 120.0
 
 

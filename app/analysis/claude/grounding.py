@@ -2,58 +2,11 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
-
 from app.domain.analysis import Evidence
 from app.domain.document import PieceText
+from app.domain.text import quote_in_text
 
-_SPACES = re.compile(r"\s+")
-_ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…|\[\.\.\.\]|\[…\]|\(\.\.\.\)|\(…\))\s*")
-# Typographic variants that PDF extraction and the model disagree on.
-_TRANSLATE = str.maketrans(
-    {
-        "\u2019": "'",
-        "\u2018": "'",
-        "\u02bc": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u00ab": '"',
-        "\u00bb": '"',
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u2011": "-",
-        "\u00a0": " ",
-        "\u202f": " ",
-        "\u0153": "oe",
-        "\u0152": "oe",
-        "\u00e6": "ae",
-    }
-)
-
-
-def normalize(text: str) -> str:
-    """Lower case, no accents, unified quotes/dashes, all whitespace removed."""
-    text = unicodedata.normalize("NFKD", text.translate(_TRANSLATE))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.translate(_TRANSLATE).casefold()
-    return _SPACES.sub("", text)
-
-
-def quote_in_text(quote: str, text: str) -> bool:
-    """True when every part of the quote (split on ellipses) appears in order in the text."""
-    parts = [normalize(p) for p in _ELLIPSIS.split(quote)]
-    parts = [p for p in parts if p]
-    if not parts:
-        return False
-    haystack = normalize(text)
-    pos = 0
-    for part in parts:
-        found = haystack.find(part, pos)
-        if found < 0:
-            return False
-        pos = found + len(part)
-    return True
+__all__ = ["find_piece", "quote_in_text", "verify"]
 
 
 def find_piece(pieces: list[PieceText], file: str) -> PieceText | None:

@@ -15,7 +15,8 @@ from typing import TypeVar
 import anthropic
 
 from app.domain.errors import UserError
-from app.domain.progress import Cancelled, CancelToken
+from app.domain.progress import CancelToken
+from app.domain.retry import RetryPolicy, call_with_retries
 
 log = logging.getLogger(__name__)
 
@@ -155,24 +156,37 @@ def with_retries(
     max_attempts: int = MAX_ATTEMPTS,
 ) -> T:
     """Run `call`, retrying transient failures; raise ClaudeUnavailable when it gives up."""
-    attempt = 0
-    while True:
+
+    def attempt() -> T:
         if cancel is not None:
             cancel.raise_if_cancelled()
-        try:
-            return call()
-        except Cancelled:
-            raise
-        except anthropic.APIError as exc:
-            reason = classify(exc)
-            attempt += 1
-            hinted = retry_after_seconds(exc)
-            too_long = hinted is not None and hinted > MAX_WAIT_S  # e.g. a monthly quota
-            if reason is None or too_long or attempt >= max_attempts:
-                log.warning("claude call failed (%s), attempt %d", type(exc).__name__, attempt)
-                raise ClaudeUnavailable(final_message(exc)) from exc
-            wait = backoff_seconds(attempt - 1, exc)
-            log.info("claude transient error %s, retry in %.1f s", type(exc).__name__, wait)
-            if on_status is not None:
-                on_status(status_text(reason, wait))
-            wait_with_cancel(wait, cancel)
+        return call()
+
+    def transient(exc: BaseException) -> bool:
+        if not isinstance(exc, anthropic.APIError) or classify(exc) is None:
+            return False
+        hinted = retry_after_seconds(exc)
+        return hinted is None or hinted <= MAX_WAIT_S  # a longer wait is a quota, not a hiccup
+
+    def delay(number: int, exc: BaseException | None, _result: T | None) -> float:
+        assert exc is not None
+        return backoff_seconds(number, exc)
+
+    def announce(_number: int, wait: float, exc: BaseException | None, _result: T | None) -> None:
+        assert exc is not None
+        log.info("claude transient error %s, retry in %.1f s", type(exc).__name__, wait)
+        if on_status is not None:
+            on_status(status_text(classify(exc) or "", wait))
+
+    policy = RetryPolicy[T](
+        max_attempts=max_attempts,
+        delay=delay,
+        retry_error=transient,
+        sleep=lambda seconds: wait_with_cancel(seconds, cancel),
+        on_retry=announce,
+    )
+    try:
+        return call_with_retries(attempt, policy)
+    except anthropic.APIError as exc:
+        log.warning("claude call failed (%s)", type(exc).__name__)
+        raise ClaudeUnavailable(final_message(exc)) from exc

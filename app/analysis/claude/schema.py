@@ -7,7 +7,6 @@ Kept separate from app.domain.analysis so that the wire schema can stay small an
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field
 
@@ -21,9 +20,8 @@ from app.domain.analysis import (
     SiteVisit,
     SubCriterion,
 )
+from app.domain.french import PARIS
 from app.domain.kinds import RequiredDocument
-
-PARIS = ZoneInfo("Europe/Paris")
 
 
 class Source(BaseModel):
