@@ -1,0 +1,15 @@
+-- Schema 3: the candidate's prices typed for the buyer's price schedules (BPU, DPGF, DQE).
+-- One row per priced cell of a schedule piece of a consultation; the buyer's file itself stays in
+-- `blobs` untouched (the export writes a filled copy). Prices never leave the machine (not synced).
+
+CREATE TABLE price_entries (
+    consultation_uuid TEXT NOT NULL REFERENCES consultations(uuid) ON DELETE CASCADE,
+    piece_path TEXT NOT NULL,         -- the schedule's path inside the DCE (pieces.path)
+    line_key TEXT NOT NULL,           -- "Sheet!C20": the cell where the price goes
+    designation TEXT NOT NULL,        -- kept to reuse prices in another consultation
+    price_label TEXT NOT NULL DEFAULT '',
+    price REAL NOT NULL,              -- € HT
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (consultation_uuid, piece_path, line_key)
+);
+CREATE INDEX price_entries_designation ON price_entries(designation);
