@@ -50,6 +50,8 @@ def _export_options(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _print_result(answer: Any, result: Any) -> None:
+    from app.export.schedule import euros
+
     g = answer.gonogo
     print(f"Go / no-go : {g.verdict.value}")
     for c in g.checks:
@@ -71,6 +73,18 @@ def _print_result(answer: Any, result: Any) -> None:
         )
         if report.missing:
             print(f"  non trouvés dans ce formulaire : {', '.join(report.missing)}", file=sys.stderr)
+    buyer = result.buyer
+    if buyer is not None:
+        for s in buyer.schedules:
+            total = f", total {euros(s.total)} HT" if s.total is not None else ""
+            print(f"Bordereau {s.file_name} : {s.written} prix écrits sur {s.lines} lignes{total}")
+        for ae in buyer.ae:
+            amount = (
+                f", montant {euros(buyer.amount)} HT repris de {buyer.amount_source}" if buyer.amount else ""
+            )
+            print(f"Acte d'engagement {ae.file_name} : {len(ae.filled)} rubrique(s) remplie(s){amount}")
+        if buyer.to_sign:
+            print(f"À signer par le représentant habilité : {', '.join(buyer.to_sign)}")
     for w in result.warnings:
         print(f"Attention : {w}", file=sys.stderr)
 
@@ -96,13 +110,44 @@ def cmd_demo(args: argparse.Namespace) -> int:
     )
     atomic_write_text(out / "fiche.txt", analysis.fiche or render_fiche(analysis), mode=0o644)
     answer = proposals.answer_offline(analysis, outcome.pieces, profile)
-    result = proposals.export_all(answer, out, lot=args.lot, **_export_options(args))
+    files, prices = _example_buyer_files(dce, outcome.pieces)
+    result = proposals.export_all(
+        answer, out, lot=args.lot, buyer_files=files, prices=prices, **_export_options(args)
+    )
     print(
         f"Démonstration sur le DCE d'exemple ({analysis.reference or dce.name}) et le profil {profile.display_name}."
     )
     print("Fichiers : analysis.json, fiche.txt")
     _print_result(answer, result)
     return EXIT_OK
+
+
+def _example_buyer_files(dce: Path, pieces: list[Any]) -> tuple[list[Any], dict[str, dict[str, float]]]:
+    """The example DCE's AE and schedules, with the example company's prices (prices.json, by
+    designation) — what a user gets after typing them in the Prix tab."""
+    import tempfile
+    import zipfile
+
+    from app.export.buyer_docs import BuyerFile, prices_by_designation, safe_name
+    from app.export.schedule import read_schedule
+    from app.services.prices import BUYER_KINDS
+
+    known = json.loads((EXAMPLE_DIR / "prices.json").read_text(encoding="utf-8"))
+    files: list[Any] = []
+    prices: dict[str, dict[str, float]] = {}
+    with zipfile.ZipFile(dce) as zf, tempfile.TemporaryDirectory(prefix="maitre-ao-demo-") as tmp:
+        names = set(zf.namelist())
+        for piece in pieces:
+            if piece.kind not in BUYER_KINDS or piece.path not in names:
+                continue
+            name = safe_name(piece.path)
+            data = zf.read(piece.path)
+            files.append(BuyerFile(name, piece.kind, data))
+            if name.lower().endswith((".xlsx", ".xlsm")):
+                source = Path(tmp) / name
+                source.write_bytes(data)
+                prices[name] = prices_by_designation(read_schedule(source, name), known)
+    return files, prices
 
 
 def _consultation(store: Any, value: str) -> str:
@@ -166,7 +211,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     try:
         uuid = _consultation(store, args.consultation)
         stored = proposals.open_answer(store, uuid, args.lot)
-        result = proposals.export_all(stored.answer, Path(args.out), lot=args.lot, **_export_options(args))
+        result = proposals.export_consultation(
+            store, uuid, Path(args.out), lot=args.lot, **_export_options(args)
+        )
         _print_result(stored.answer, result)
     finally:
         store.close()

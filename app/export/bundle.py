@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from app.drafting.answer import Answer
+from app.export.buyer_docs import BuyerDocsResult, BuyerFile, fill_buyer_documents
 from app.export.checklist_docx import write_checklist
 from app.export.dc_fill import FillReport, fill_form
 from app.export.dc_forms import FormInput, write_dc1, write_dc2
@@ -26,6 +28,7 @@ class ExportResult:
     memoire: MemoireResult
     warnings: list[str] = field(default_factory=list)
     forms: dict[str, FillReport] = field(default_factory=dict)
+    buyer: BuyerDocsResult | None = None  # the buyer's documents filled (schedules, AE)
 
 
 def export_answer(
@@ -38,8 +41,12 @@ def export_answer(
     dc1_form: Path | None = None,
     dc2_form: Path | None = None,
     today: date | None = None,
+    buyer_files: Sequence[BuyerFile] = (),
+    prices: Mapping[str, Mapping[str, float]] | None = None,
 ) -> ExportResult:
-    """Writes FILES into `folder` (and dc1_formulaire.docx / dc2_formulaire.docx from blank forms)."""
+    """Writes FILES into `folder` (and dc1_formulaire.docx / dc2_formulaire.docx from blank forms),
+    and a filled copy of each buyer's document of `buyer_files` under its own name (`prices`: file
+    name → line key → € HT for the price schedules)."""
     folder.mkdir(parents=True, exist_ok=True)
     today = today or date.today()
     memoire = write_memoire(
@@ -72,6 +79,12 @@ def export_answer(
             result.forms[kind] = fill_form(blank, kind, form, out)
             result.warnings += result.forms[kind].warnings
             files.append(out)
+    if buyer_files:
+        result.buyer = fill_buyer_documents(
+            buyer_files, prices or {}, answer.profile, answer.analysis, folder, lot=lot
+        )
+        files += result.buyer.files
+        result.warnings += result.buyer.warnings
     result.warnings += answer.checklist.warnings
     log.info("answer exported: %d files", len(files))
     return result

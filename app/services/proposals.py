@@ -276,5 +276,8 @@ def draft_consultation(
 def export_consultation(
     store: Store, consultation_uuid: str, folder: Path, *, lot: int | None = None, **options: Any
 ) -> ExportResult:
+    from app.services import prices
+
     stored = open_answer(store, consultation_uuid, lot)
-    return export_answer(stored.answer, folder, lot=lot, **options)
+    files, typed = prices.buyer_files(store, consultation_uuid)
+    return export_answer(stored.answer, folder, lot=lot, buyer_files=files, prices=typed, **options)

@@ -428,7 +428,9 @@ def make_ae() -> bytes:
     d.add_paragraph(f"Acheteur : {BUYER}")
     d.add_paragraph("Adresse : 2 place de la Mairie, 36300 Saint-Aubin-sur-Brenne")
     d.add_paragraph(f"Objet du marché : {OBJECT}")
-    d.add_paragraph(f"Consultation n° {REF} – procédure adaptée (article R. 2123-1 du Code de la commande publique)")
+    d.add_paragraph(
+        f"Consultation n° {REF} – procédure adaptée (article R. 2123-1 du Code de la commande publique)"
+    )
     d.add_heading("B – Identification du candidat", 1)
     d.add_paragraph(
         "Après avoir pris connaissance des pièces constitutives du marché, le signataire s'engage, sans "
@@ -436,11 +438,17 @@ def make_ae() -> bytes:
     )
     d.add_paragraph("Nom, prénom et qualité du signataire : ..............................................")
     d.add_paragraph("Nom commercial et dénomination sociale du candidat :")
-    d.add_paragraph("...................................................................................................")
+    d.add_paragraph(
+        "..................................................................................................."
+    )
     d.add_paragraph("Forme juridique : ..................................................")
     d.add_paragraph("Adresse de l'établissement :")
-    d.add_paragraph("...................................................................................................")
-    d.add_paragraph("...................................................................................................")
+    d.add_paragraph(
+        "..................................................................................................."
+    )
+    d.add_paragraph(
+        "..................................................................................................."
+    )
     d.add_paragraph("Adresse électronique : ..................................................")
     d.add_paragraph("Téléphone : ..........................")
     d.add_paragraph("SIRET : .......................................  Code APE : ................")
@@ -455,7 +463,9 @@ def make_ae() -> bytes:
     d.add_paragraph("Montant TTC (en chiffres) : .............................. € TTC")
     d.add_paragraph("PSE n° 1 (lot 2 uniquement) : ........... € HT.")
     d.add_heading("D – Paiement", 1)
-    d.add_paragraph("Le pouvoir adjudicateur se libérera des sommes dues en faisant porter le montant au crédit du compte :")
+    d.add_paragraph(
+        "Le pouvoir adjudicateur se libérera des sommes dues en faisant porter le montant au crédit du compte :"
+    )
     d.add_paragraph("Titulaire du compte : ..................................................")
     d.add_paragraph("IBAN : ..................................................")
     d.add_paragraph("BIC : ..........................")
