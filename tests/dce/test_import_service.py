@@ -29,13 +29,13 @@ def test_import_example_stores_pieces_and_analysis(store: Store) -> None:
     kinds = {p.path: p.kind for p in result.pieces}
     assert kinds["Règlement de consultation.pdf"] == PieceKind.RC
     assert kinds["2026-TRV-014_CCTP_Indice-A.pdf"] == PieceKind.CCTP
-    assert len(result.pieces) == 8
+    assert len(result.pieces) == 9
     assert result.analysis is not None and result.analysis_ready_seconds is not None
 
     [row] = svc.list_consultations(store)
     assert row.uuid == result.consultation_uuid
     assert row.buyer == result.analysis.buyer
-    assert row.pieces == 8
+    assert row.pieces == 9
     text = svc.page_text(store, row.uuid, "Règlement de consultation.pdf", 1)
     assert "RÈGLEMENT DE LA CONSULTATION" in text
     assert svc.get_analysis(store, row.uuid) == result.analysis

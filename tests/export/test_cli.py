@@ -27,6 +27,9 @@ def test_demo_writes_every_file(tmp_path: Path, cli_env: dict[str, str]) -> None
         "dc2.docx",
         "matrice.xlsx",
         "checklist.docx",
+        "2026-TRV-014_AE.docx",
+        "2026-TRV-014_DQE_LOT-01.xlsx",
+        "2026-TRV-014_DPGF_LOT-01-03.xlsx",
     }
     if (forms / "DC2.docx").is_file():  # the official blank form, when this clone has the corpus
         args += ["--form", str(forms / "DC2.docx")]
@@ -50,6 +53,19 @@ def test_demo_writes_every_file(tmp_path: Path, cli_env: dict[str, str]) -> None
     ws = openpyxl.load_workbook(out / "matrice.xlsx")["Exigences"]
     assert ws.max_row > 5
     assert "Go / no-go :" in stdout and "memoire.docx" in stdout
+    # The buyer's documents come back filled: the DQE with the example prices, the AE with its total.
+    dqe = openpyxl.load_workbook(out / "2026-TRV-014_DQE_LOT-01.xlsx")["DQE Lot 1"]
+    prices = json.loads((EXAMPLE_DIR / "prices.json").read_text(encoding="utf-8"))
+    rows = [r for r in dqe.iter_rows(min_row=6) if isinstance(r[1].value, str) and r[1].value in prices]
+    assert len(rows) == len(prices) and all(r[4].value == prices[r[1].value] for r in rows)
+    total = sum(r[3].value * r[4].value for r in rows)
+    ae = all_text(open_docx(out / "2026-TRV-014_AE.docx"))
+    amount = f"{total:,.2f}".replace(",", " ").replace(".", ",")
+    assert f"Montant hors taxes (en chiffres) : {amount} € HT" in ae
+    assert "SIRET : 81247563000016" in ae and "Signature du candidat" in ae
+    assert f"montant {amount} € HT repris de 2026-TRV-014_DQE_LOT-01.xlsx" in stdout.replace(
+        "\u202f", " "
+    ).replace("\u00a0", " ")
     if "dc2_formulaire.docx" in expected:
         assert "81247563000016" in all_text(open_docx(out / "dc2_formulaire.docx"))
         assert "Formulaire DC2 officiel" in stdout
