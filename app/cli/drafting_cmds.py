@@ -83,6 +83,9 @@ def _print_result(answer: Any, result: Any) -> None:
                 f", montant {euros(buyer.amount)} HT repris de {buyer.amount_source}" if buyer.amount else ""
             )
             print(f"Acte d'engagement {ae.file_name} : {len(ae.filled)} rubrique(s) remplie(s){amount}")
+        for c in buyer.cadres:
+            unplaced = f", {len(c.unplaced)} en annexe" if c.unplaced else ""
+            print(f"Cadre de réponse {c.file_name} : {len(c.placed)} réponse(s) à leur place{unplaced}")
         if buyer.to_sign:
             print(f"À signer par le représentant habilité : {', '.join(buyer.to_sign)}")
     for w in result.warnings:

@@ -9,7 +9,8 @@ from datetime import date
 from pathlib import Path
 
 from app.drafting.answer import Answer
-from app.export.buyer_docs import BuyerDocsResult, BuyerFile, fill_buyer_documents
+from app.export.buyer_docs import BuyerDocsResult, BuyerFile, fill_buyer_documents, safe_name
+from app.export.cadre_fill import CadreAnswer
 from app.export.checklist_docx import write_checklist
 from app.export.dc_fill import FillReport, fill_form
 from app.export.dc_forms import FormInput, write_dc1, write_dc2
@@ -29,6 +30,20 @@ class ExportResult:
     warnings: list[str] = field(default_factory=list)
     forms: dict[str, FillReport] = field(default_factory=dict)
     buyer: BuyerDocsResult | None = None  # the buyer's documents filled (schedules, AE)
+
+
+def cadre_answers(answer: Answer) -> dict[str, list[CadreAnswer]]:
+    """The mémoire's answer to each question of the cadre (file name → answers, in outline order):
+    the sections without sub-sections, whose title came from the cadre."""
+    from app.drafting.tables import expand_tables
+
+    out: dict[str, list[CadreAnswer]] = {}
+    for s in answer.outline.sections:
+        if not s.source_file or answer.outline.children(s):
+            continue
+        body = expand_tables(answer.bodies.get(s.key, ""), answer.profile)
+        out.setdefault(safe_name(s.source_file), []).append(CadreAnswer(s.key, s.title, body))
+    return out
 
 
 def export_answer(
@@ -81,7 +96,13 @@ def export_answer(
             files.append(out)
     if buyer_files:
         result.buyer = fill_buyer_documents(
-            buyer_files, prices or {}, answer.profile, answer.analysis, folder, lot=lot
+            buyer_files,
+            prices or {},
+            answer.profile,
+            answer.analysis,
+            folder,
+            lot=lot,
+            cadre_answers=cadre_answers(answer),
         )
         files += result.buyer.files
         result.warnings += result.buyer.warnings

@@ -16,6 +16,7 @@ from app.domain.errors import UserError
 from app.domain.kinds import PieceKind
 from app.domain.profile import CompanyProfile
 from app.export.ae_fill import AeReport, fill_ae, vat_number
+from app.export.cadre_fill import CadreAnswer, CadreReport, fill_cadre, write_annex
 from app.export.schedule import TOLERANCE, Schedule, euros, norm, read_schedule
 from app.export.schedule_fill import ScheduleReport, fill_schedule
 
@@ -37,6 +38,7 @@ class BuyerDocsResult:
     files: list[Path] = field(default_factory=list)
     schedules: list[ScheduleReport] = field(default_factory=list)
     ae: list[AeReport] = field(default_factory=list)
+    cadres: list[CadreReport] = field(default_factory=list)
     amount: float | None = None  # € HT written in the AE
     amount_source: str = ""  # the schedule it comes from
     warnings: list[str] = field(default_factory=list)
@@ -63,8 +65,10 @@ def fill_buyer_documents(
     folder: Path,
     *,
     lot: int | None = None,
+    cadre_answers: Mapping[str, Sequence[CadreAnswer]] | None = None,
 ) -> BuyerDocsResult:
-    """Fill every schedule, then every AE, into `folder`; `prices`: file name → line key → € HT."""
+    """Fill every schedule, then every AE and cadre de réponse, into `folder`; `prices`: file name →
+    line key → € HT; `cadre_answers`: file name → the mémoire's answers to its questions."""
     result = BuyerDocsResult()
     folder.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="maitre-ao-buyer-") as tmp:
@@ -121,8 +125,41 @@ def fill_buyer_documents(
             result.files.append(folder / f.name)
             result.to_sign.append(f.name)
             result.warnings += ae.warnings
+        for f in files:
+            if f.kind is PieceKind.CADRE_REPONSE:
+                _fill_one_cadre(f, (cadre_answers or {}).get(f.name, ()), Path(tmp), folder, result)
     log.info("buyer documents filled: %d files", len(result.files))
     return result
+
+
+def _fill_one_cadre(
+    f: BuyerFile, answers: Sequence[CadreAnswer], tmp: Path, folder: Path, result: BuyerDocsResult
+) -> None:
+    suffix = Path(f.name).suffix.lower()
+    if suffix != ".docx":
+        if answers:
+            result.warnings.append(
+                f"{f.name} : cadre de réponse au format {suffix or 'inconnu'} : Maître AO remplit les cadres "
+                "Word (.docx) ; les réponses sont dans le mémoire, à reporter dans ce cadre."
+            )
+        return
+    if not answers:
+        result.warnings.append(
+            f"{f.name} : aucune question de ce cadre n'est reliée au mémoire : joint tel quel, à remplir."
+        )
+        return
+    source = tmp / f"cadre-{len(result.cadres)}.docx"
+    source.write_bytes(f.data)
+    try:
+        report = fill_cadre(source, folder / f.name, answers, name=f.name)
+    except UserError as exc:
+        result.warnings.append(str(exc.message))
+        return
+    result.cadres.append(report)
+    result.files.append(folder / f.name)
+    result.warnings += report.warnings
+    if report.unplaced:
+        result.files.append(write_annex(report, folder / "annexe_reponses_non_placees.docx"))
 
 
 def _choose_amount(result: BuyerDocsResult, by_kind: Mapping[PieceKind, list[ScheduleReport]]) -> None:

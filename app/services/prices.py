@@ -20,7 +20,7 @@ from local_store.store import Store
 
 log = logging.getLogger(__name__)
 
-BUYER_KINDS = (*SCHEDULE_KINDS, PieceKind.AE)
+BUYER_KINDS = (*SCHEDULE_KINDS, PieceKind.AE, PieceKind.CADRE_REPONSE)
 
 
 @dataclass

@@ -404,6 +404,8 @@ def make_cadre() -> bytes:
         for item in items:
             d.add_paragraph(item)
             d.add_paragraph("Réponse du candidat :")
+            for _ in range(3):  # the answer zone: empty lines left by the buyer
+                d.add_paragraph("")
     d.add_page_break()
     d.add_heading("Annexe – Tableau de synthèse des moyens", 1)
     table = d.add_table(rows=1, cols=3)
