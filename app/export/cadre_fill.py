@@ -229,11 +229,10 @@ def fill_cadre(
             break
         if zone:
             _write_into(zone[0], lines[0])
-            last = zone[0]
             if len(lines) > 1:
-                last = _insert_after(zone[0], lines[1:], zone[0])
+                _insert_after(zone[0], lines[1:], zone[0])
         else:
-            _insert_after(anchor, lines, anchor if anchor is not par else par)
+            _insert_after(anchor, lines, anchor)
             if anchor is par:  # the question's own style (a heading) must not carry the answer
                 inserted = par._p.getnext()
                 for _ in lines:

@@ -28,6 +28,7 @@ def test_demo_writes_every_file(tmp_path: Path, cli_env: dict[str, str]) -> None
         "matrice.xlsx",
         "checklist.docx",
         "2026-TRV-014_AE.docx",
+        "2026-TRV-014_Cadre_de_réponse_technique.docx",
         "2026-TRV-014_DQE_LOT-01.xlsx",
         "2026-TRV-014_DPGF_LOT-01-03.xlsx",
     }
@@ -63,6 +64,14 @@ def test_demo_writes_every_file(tmp_path: Path, cli_env: dict[str, str]) -> None
     amount = f"{total:,.2f}".replace(",", " ").replace(".", ",")
     assert f"Montant hors taxes (en chiffres) : {amount} € HT" in ae
     assert "SIRET : 81247563000016" in ae and "Signature du candidat" in ae
+    cadre = [p.text for p in open_docx(out / "2026-TRV-014_Cadre_de_réponse_technique.docx").paragraphs]
+    question = cadre.index(
+        "2.1 Présentez l'équipe affectée au chantier (CV du conducteur de travaux et du chef de chantier)."
+    )
+    assert cadre[question + 1] == "Réponse du candidat :" and cadre[question + 2].strip()
+    assert (
+        "Cadre de réponse 2026-TRV-014_Cadre_de_réponse_technique.docx : 7 réponse(s) à leur place" in stdout
+    )
     assert f"montant {amount} € HT repris de 2026-TRV-014_DQE_LOT-01.xlsx" in stdout.replace(
         "\u202f", " "
     ).replace("\u00a0", " ")
