@@ -106,6 +106,11 @@ def export_answer(
         )
         files += result.buyer.files
         result.warnings += result.buyer.warnings
+    if answer.analysis.lots and lot is None:
+        result.warnings.append(
+            "Aucun lot choisi : le DC1 laisse la case du lot à cocher (utilisez --lot ou choisissez le lot "
+            "dans la consultation)."
+        )
     result.warnings += answer.checklist.warnings
     log.info("answer exported: %d files", len(files))
     return result

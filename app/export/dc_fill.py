@@ -196,11 +196,18 @@ def _dc1_boxes(para: Paragraph, text: str, data: FormInput, report: FillReport) 
     lots = data.analysis.lots
     wanted = (
         ("pour le marche public (en cas de non allotissement)", not lots),
-        ("pour tous les lots de la procedure", bool(lots) and data.lot is None),
+        ("pour tous les lots de la procedure", bool(lots) and data.all_lots),
         ("pour le lot n", data.lot is not None),
         ("le candidat se presente seul", True),
         ("le formulaire dc2", True),
     )
+    if (
+        lots
+        and data.lot is None
+        and not data.all_lots
+        and text.startswith("pour tous les lots de la procedure")
+    ):
+        report.warnings.append("DC1 : lot(s) auquel(s) la candidature répond à cocher (aucun lot choisi).")
     for start, tick in wanted:
         if tick and text.startswith(start) and set_checkbox(para):
             report.ticked.append(start)

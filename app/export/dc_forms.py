@@ -27,6 +27,7 @@ class FormInput:
     profile: CompanyProfile
     lot: int | None = None
     works: bool = False  # marché de travaux: décennale declaration (DC2 F3)
+    all_lots: bool = False  # the candidate chose to answer every lot (never assumed)
     today: date = field(default_factory=date.today)
 
 
@@ -114,9 +115,11 @@ def write_dc1(data: FormInput, path: Path, template: Path | None = None) -> None
     _section(doc, "C - Objet de la candidature")
     doc.add_paragraph("La candidature est présentée :")
     doc.add_paragraph(f"{_box(not a.lots)} pour le marché public (en cas de non allotissement) ;")
-    doc.add_paragraph(f"{_box(bool(a.lots) and data.lot is None)} pour tous les lots de la procédure ;")
+    doc.add_paragraph(f"{_box(bool(a.lots) and data.all_lots)} pour tous les lots de la procédure ;")
     lot_text = f"{data.lot}" if data.lot is not None else "……"
     doc.add_paragraph(f"{_box(data.lot is not None)} pour le lot n° {lot_text} de la procédure.")
+    if a.lots and data.lot is None and not data.all_lots:
+        add_text_with_markers(doc.add_paragraph(), marker("lot(s) auquel(s) la candidature répond"))
     _section(doc, "D - Présentation du candidat")
     doc.add_paragraph(f"{CHECKED} Le candidat se présente seul :")
     _identity(doc, p)
@@ -214,10 +217,13 @@ def write_dc2(data: FormInput, path: Path, template: Path | None = None) -> None
     doc.add_paragraph("Sans objet.")
     doc.add_heading("F3 – Pour les marchés publics de travaux", level=2)
     has_dec = any(i.kind is InsuranceKind.DECENNALE for i in p.assurances)
-    doc.add_paragraph(
-        f"{_box(data.works and has_dec)} Le candidat déclare qu’il aura souscrit un contrat d’assurance le couvrant "
-        "au regard de la responsabilité décennale."
-    )
+    if data.works:
+        doc.add_paragraph(
+            f"{_box(has_dec)} Le candidat déclare qu’il aura souscrit un contrat d’assurance le couvrant "
+            "au regard de la responsabilité décennale."
+        )
+    else:
+        doc.add_paragraph("Sans objet : marché de services ou de fournitures.")
     due = _deadline_day(a)
     if data.works:
         _line(doc, "Assurance décennale", insurance_line(p, InsuranceKind.DECENNALE, due))

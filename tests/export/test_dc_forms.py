@@ -209,3 +209,22 @@ def test_insurance_expiring_before_the_deadline_is_flagged_in_dc2(tmp_path: Path
         "valide jusqu'au 31/12/2026 [à compléter : attestation renouvelée (expire avant le 16/07/2027)]"
         in text
     )
+
+
+def test_dc1_never_ticks_every_lot_by_default(tmp_path: Path) -> None:
+    a = analysis(lots=[Lot(number=1, title="Gros œuvre"), Lot(number=2, title="Couverture")])
+    write_dc1(FormInput(analysis=a, profile=example_profile(), today=TODAY), tmp_path / "dc1.docx")
+    text = all_text(open_docx(tmp_path / "dc1.docx"))
+    assert "☐ pour tous les lots de la procédure ;" in text
+    assert "☐ pour le lot n° …… de la procédure." in text
+    assert "[à compléter : lot(s) auquel(s) la candidature répond]" in text
+    chosen = FormInput(analysis=a, profile=example_profile(), all_lots=True, today=TODAY)
+    write_dc1(chosen, tmp_path / "all.docx")
+    assert "☒ pour tous les lots de la procédure ;" in all_text(open_docx(tmp_path / "all.docx"))
+
+
+def test_dc2_works_only_part_is_sans_objet_for_services(tmp_path: Path) -> None:
+    write_dc2(FormInput(analysis=analysis(), profile=example_profile(), today=TODAY), tmp_path / "dc2.docx")
+    text = all_text(open_docx(tmp_path / "dc2.docx"))
+    assert "Sans objet : marché de services ou de fournitures." in text
+    assert "responsabilité décennale" not in text and "Assurance décennale" not in text
