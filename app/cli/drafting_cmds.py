@@ -88,6 +88,14 @@ def _print_result(answer: Any, result: Any) -> None:
             print(f"Cadre de réponse {c.file_name} : {len(c.placed)} réponse(s) à leur place{unplaced}")
         if buyer.to_sign:
             print(f"À signer par le représentant habilité : {', '.join(buyer.to_sign)}")
+    sub = result.submission
+    if sub is not None:
+        signing = sum(1 for e in sub.entries if e.status == "à signer")
+        missing = sum(1 for e in sub.entries if e.status == "manquant")
+        print(
+            f"Dossier de remise : {sub.folder.name}/{sub.layout.candidature}, {sub.folder.name}/{sub.layout.offre} "
+            f"et {sub.archive.name} ({signing} pièce(s) à signer, {missing} manquante(s), voir checklist.docx)"
+        )
     for w in result.warnings:
         print(f"Attention : {w}", file=sys.stderr)
 
@@ -115,7 +123,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
     answer = proposals.answer_offline(analysis, outcome.pieces, profile)
     files, prices = _example_buyer_files(dce, outcome.pieces)
     result = proposals.export_all(
-        answer, out, lot=args.lot, buyer_files=files, prices=prices, **_export_options(args)
+        answer,
+        out,
+        lot=args.lot,
+        buyer_files=files,
+        prices=prices,
+        rc_text=proposals.rc_text(outcome.pieces),
+        **_export_options(args),
     )
     print(
         f"Démonstration sur le DCE d'exemple ({analysis.reference or dce.name}) et le profil {profile.display_name}."

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from app.drafting.answer import Answer
+from app.drafting.checklist import ItemStatus, Part
 from app.export.buyer_docs import BuyerDocsResult, BuyerFile, fill_buyer_documents, safe_name
 from app.export.cadre_fill import CadreAnswer
 from app.export.checklist_docx import write_checklist
@@ -16,6 +17,7 @@ from app.export.dc_fill import FillReport, fill_form
 from app.export.dc_forms import FormInput, write_dc1, write_dc2
 from app.export.matrix_xlsx import write_matrix
 from app.export.memoire import MemoireInput, MemoireResult, write_memoire
+from app.export.submission import Layout, Submission, build_submission, layout_from_rc
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +32,7 @@ class ExportResult:
     warnings: list[str] = field(default_factory=list)
     forms: dict[str, FillReport] = field(default_factory=dict)
     buyer: BuyerDocsResult | None = None  # the buyer's documents filled (schedules, AE)
+    submission: Submission | None = None  # the folder (and ZIP) to upload
 
 
 def cadre_answers(answer: Answer) -> dict[str, list[CadreAnswer]]:
@@ -58,6 +61,7 @@ def export_answer(
     today: date | None = None,
     buyer_files: Sequence[BuyerFile] = (),
     prices: Mapping[str, Mapping[str, float]] | None = None,
+    rc_text: str = "",
 ) -> ExportResult:
     """Writes FILES into `folder` (and dc1_formulaire.docx / dc2_formulaire.docx from blank forms),
     and a filled copy of each buyer's document of `buyer_files` under its own name (`prices`: file
@@ -85,7 +89,6 @@ def export_answer(
     write_dc1(form, folder / "dc1.docx")
     write_dc2(form, folder / "dc2.docx")
     write_matrix(answer.requirements, folder / "matrice.xlsx", answer.gonogo)
-    write_checklist(answer.checklist, answer.analysis, answer.profile, folder / "checklist.docx", today)
     files = [folder / name for name in FILES]
     result = ExportResult(folder=folder, files=files, memoire=memoire, warnings=list(memoire.warnings))
     for kind, blank in (("DC1", dc1_form), ("DC2", dc2_form)):
@@ -112,5 +115,42 @@ def export_answer(
             "dans la consultation)."
         )
     result.warnings += answer.checklist.warnings
+    result.submission = _submission(answer, result, folder, layout_from_rc(rc_text))
+    write_checklist(
+        answer.checklist,
+        answer.analysis,
+        answer.profile,
+        folder / "checklist.docx",
+        today,
+        submission=result.submission,
+    )
+    files += [result.submission.archive]
     log.info("answer exported: %d files", len(files))
     return result
+
+
+def _submission(answer: Answer, result: ExportResult, folder: Path, layout: Layout) -> Submission:
+    """Candidature: DC1, DC2 (the official forms when filled); offre: the buyer's documents filled,
+    and our mémoire when no cadre de réponse was filled (else it stays beside, for reference)."""
+    dc1 = folder / "dc1_formulaire.docx" if "DC1" in result.forms else folder / "dc1.docx"
+    dc2 = folder / "dc2_formulaire.docx" if "DC2" in result.forms else folder / "dc2.docx"
+    candidature: list[tuple[Path, str]] = [(dc1, "à signer"), (dc2, "présent")]
+    offre: list[tuple[Path, str]] = []
+    buyer = result.buyer
+    if buyer is not None:
+        for path in buyer.files:
+            if path.name == "valeurs_acte_engagement.docx":
+                continue  # a help to copy by hand, not a piece of the bid
+            offre.append((path, "à signer" if path.name in buyer.to_sign else "présent"))
+    if buyer is None or not buyer.cadres:
+        offre.append((folder / "memoire.docx", "présent"))
+    missing: list[tuple[str, str]] = []
+    for item in answer.checklist.items:
+        if item.status is ItemStatus.A_FOURNIR:
+            part = layout.candidature if item.part is Part.CANDIDATURE else layout.offre
+            missing.append((part, item.label))
+    if buyer is not None:
+        for name in buyer.to_sign:
+            if not (folder / name).is_file():
+                missing.append((layout.offre, f"{name} (à remplir à la main et signer)"))
+    return build_submission(folder, layout, candidature, offre, missing)

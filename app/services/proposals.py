@@ -280,4 +280,19 @@ def export_consultation(
 
     stored = open_answer(store, consultation_uuid, lot)
     files, typed = prices.buyer_files(store, consultation_uuid)
-    return export_answer(stored.answer, folder, lot=lot, buyer_files=files, prices=typed, **options)
+    return export_answer(
+        stored.answer,
+        folder,
+        lot=lot,
+        buyer_files=files,
+        prices=typed,
+        rc_text=rc_text(stored.pieces),
+        **options,
+    )
+
+
+def rc_text(pieces: Sequence[PieceText]) -> str:
+    """The RC's text (where the submission folder's layout is asked for)."""
+    from app.domain.kinds import PieceKind
+
+    return "\n".join(p.full_text() for p in pieces if p.kind is PieceKind.RC)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -31,6 +32,8 @@ def test_demo_writes_every_file(tmp_path: Path, cli_env: dict[str, str]) -> None
         "2026-TRV-014_Cadre_de_réponse_technique.docx",
         "2026-TRV-014_DQE_LOT-01.xlsx",
         "2026-TRV-014_DPGF_LOT-01-03.xlsx",
+        "dossier_de_remise",
+        "dossier_de_remise.zip",
     }
     if (forms / "DC2.docx").is_file():  # the official blank form, when this clone has the corpus
         args += ["--form", str(forms / "DC2.docx")]
@@ -72,6 +75,15 @@ def test_demo_writes_every_file(tmp_path: Path, cli_env: dict[str, str]) -> None
     assert (
         "Cadre de réponse 2026-TRV-014_Cadre_de_réponse_technique.docx : 7 réponse(s) à leur place" in stdout
     )
+    with zipfile.ZipFile(out / "dossier_de_remise.zip") as zf:
+        names = set(zf.namelist())
+    assert {"offre/2026-TRV-014_AE.docx", "offre/2026-TRV-014_DQE_LOT-01.xlsx"} <= names
+    dc2 = "candidature/dc2_formulaire.docx" if "dc2_formulaire.docx" in expected else "candidature/dc2.docx"
+    assert dc2 in names and "candidature/dc1.docx" in names
+    assert "offre/2026-TRV-014_Cadre_de_réponse_technique.docx" in names
+    assert "offre/memoire.docx" not in names  # the cadre carries the answers
+    checklist = all_text(open_docx(out / "checklist.docx"))
+    assert "Dossier de remise" in checklist and "2026-TRV-014_AE.docx | à signer" in checklist
     assert f"montant {amount} € HT repris de 2026-TRV-014_DQE_LOT-01.xlsx" in stdout.replace(
         "\u202f", " "
     ).replace("\u00a0", " ")
