@@ -195,5 +195,6 @@ NEVER_SYNCED: frozenset[str] = frozenset(
         "analysis_overrides",
         "ai_usage",
         "price_entries",
+        "subcontractors",
     }
 )

@@ -237,6 +237,53 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_subcontract(args: argparse.Namespace) -> int:
+    from app.cli.store_cmds import open_cli_store
+    from app.export.schedule import euros
+    from app.services import subcontractors
+
+    store = open_cli_store()
+    try:
+        uuid = _consultation(store, args.consultation)
+        if args.action == "add":
+            missing = [
+                opt
+                for opt, v in (("--name", args.name), ("--siret", args.siret), ("--services", args.services))
+                if not v
+            ]
+            if missing:
+                raise InvalidInput(f"précisez {', '.join(missing)}.", field=missing[0])
+            sub = subcontractors.declare(
+                store,
+                uuid,
+                {
+                    "raison_sociale": args.name,
+                    "siret": args.siret,
+                    "prestations": args.services,
+                    "montant_ht": args.amount,
+                    "paiement_direct": not args.no_direct_payment,
+                    "adresse": args.address or "",
+                    "representant": args.representative or "",
+                },
+            )
+            print(f"Sous-traitant enregistré ({sub.uuid}) : un DC4 sera joint à l'export.")
+        elif args.action == "remove":
+            if not args.id:
+                raise InvalidInput("précisez --id (voir maitre-ao subcontract list).", field="--id")
+            subcontractors.remove(store, uuid, args.id)
+            print("Sous-traitant retiré.")
+        else:
+            for sub in subcontractors.list_for(store, uuid):
+                amount = euros(sub.montant_ht) + " HT" if sub.montant_ht is not None else "montant à préciser"
+                direct = "paiement direct" if sub.paiement_direct else "sans paiement direct"
+                print(
+                    f"{sub.uuid}  {sub.raison_sociale}  SIRET {sub.siret}  {sub.prestations} — {amount}, {direct}"
+                )
+    finally:
+        store.close()
+    return EXIT_OK
+
+
 def _add_export_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lot", type=int, default=None, help="numéro du lot auquel répondre")
     p.add_argument(
@@ -263,6 +310,23 @@ def register(subparsers: Any) -> None:
     p.add_argument("--lot", type=int, default=None, help="numéro du lot")
     p.add_argument("--overwrite", action="store_true", help="rédiger à nouveau les sections déjà écrites")
     p.set_defaults(func=cmd_draft)
+
+    p = subparsers.add_parser(
+        "subcontract", help="déclarer les sous-traitants d'une consultation (un DC4 chacun)"
+    )
+    p.add_argument("action", choices=("add", "list", "remove"))
+    p.add_argument("consultation", metavar="CONSULTATION", help="identifiant de la consultation")
+    p.add_argument("--name", help="dénomination sociale du sous-traitant")
+    p.add_argument("--siret", help="SIRET du sous-traitant")
+    p.add_argument("--services", help="nature des prestations sous-traitées")
+    p.add_argument("--amount", type=float, default=None, help="montant HT en euros")
+    p.add_argument(
+        "--no-direct-payment", action="store_true", help="le sous-traitant n'est pas payé en direct"
+    )
+    p.add_argument("--address", help="adresse du sous-traitant")
+    p.add_argument("--representative", help="nom et qualité de la personne qui engage le sous-traitant")
+    p.add_argument("--id", help="identifiant du sous-traitant à retirer")
+    p.set_defaults(func=cmd_subcontract)
 
     p = subparsers.add_parser("export", help="exporter mémoire, DC1, DC2, matrice et liste des pièces")
     p.add_argument("consultation", metavar="CONSULTATION", help="identifiant de la consultation")

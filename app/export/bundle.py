@@ -8,13 +8,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from app.domain.subcontracting import Subcontractor
 from app.drafting.answer import Answer
 from app.drafting.checklist import ItemStatus, Part
 from app.export.buyer_docs import BuyerDocsResult, BuyerFile, fill_buyer_documents, safe_name
 from app.export.cadre_fill import CadreAnswer
 from app.export.checklist_docx import write_checklist
 from app.export.dc_fill import FillReport, fill_form
-from app.export.dc_forms import FormInput, write_dc1, write_dc2
+from app.export.dc_forms import FormInput, write_dc1, write_dc2, write_dc4
 from app.export.matrix_xlsx import write_matrix
 from app.export.memoire import MemoireInput, MemoireResult, write_memoire
 from app.export.submission import Layout, Submission, build_submission, layout_from_rc
@@ -33,6 +34,7 @@ class ExportResult:
     forms: dict[str, FillReport] = field(default_factory=dict)
     buyer: BuyerDocsResult | None = None  # the buyer's documents filled (schedules, AE)
     submission: Submission | None = None  # the folder (and ZIP) to upload
+    dc4: list[Path] = field(default_factory=list)  # one per sub-contractor
 
 
 def cadre_answers(answer: Answer) -> dict[str, list[CadreAnswer]]:
@@ -62,6 +64,7 @@ def export_answer(
     buyer_files: Sequence[BuyerFile] = (),
     prices: Mapping[str, Mapping[str, float]] | None = None,
     rc_text: str = "",
+    subcontractors: Sequence[Subcontractor] = (),
 ) -> ExportResult:
     """Writes FILES into `folder` (and dc1_formulaire.docx / dc2_formulaire.docx from blank forms),
     and a filled copy of each buyer's document of `buyer_files` under its own name (`prices`: file
@@ -88,9 +91,16 @@ def export_answer(
     )
     write_dc1(form, folder / "dc1.docx")
     write_dc2(form, folder / "dc2.docx")
+    dc4s: list[Path] = []
+    for n, sub in enumerate(subcontractors, start=1):
+        dc4 = folder / f"dc4_{n}_{safe_name(sub.raison_sociale).replace(' ', '_')[:40]}.docx"
+        write_dc4(form, sub, dc4)
+        dc4s.append(dc4)
     write_matrix(answer.requirements, folder / "matrice.xlsx", answer.gonogo)
-    files = [folder / name for name in FILES]
-    result = ExportResult(folder=folder, files=files, memoire=memoire, warnings=list(memoire.warnings))
+    files = [folder / name for name in FILES] + dc4s
+    result = ExportResult(
+        folder=folder, files=files, memoire=memoire, warnings=list(memoire.warnings), dc4=dc4s
+    )
     for kind, blank in (("DC1", dc1_form), ("DC2", dc2_form)):
         if blank is not None:
             out = folder / f"{kind.lower()}_formulaire.docx"
@@ -144,6 +154,7 @@ def _submission(answer: Answer, result: ExportResult, folder: Path, layout: Layo
             offre.append((path, "à signer" if path.name in buyer.to_sign else "présent"))
     if buyer is None or not buyer.cadres:
         offre.append((folder / "memoire.docx", "présent"))
+    offre += [(p, "à signer") for p in result.dc4]  # annexed to the offer, signed by both companies
     missing: list[tuple[str, str]] = []
     for item in answer.checklist.items:
         if item.status is ItemStatus.A_FOURNIR:

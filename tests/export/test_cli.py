@@ -191,3 +191,27 @@ def test_draft_with_claude_streams_and_saves_each_section(
         in text
     )
     assert "[à compléter : durée de la phase 1]" in text
+
+
+def test_subcontractor_declared_gets_its_dc4_in_the_offer(
+    store: Store, tmp_path: Path, cli_env: dict[str, str]
+) -> None:
+    uuid = _imported(store)
+    store.close()
+    add = ["subcontract", "add", uuid[:8], "--name", "Étanchéité Moderne SARL", "--siret", "73282932000074"]
+    code, _, stderr = run_cli([*add, "--services", "Étanchéité de la toiture", "--amount", "42500"], cli_env)
+    assert code == 0, stderr
+    code, _, stderr = run_cli(
+        ["subcontract", "add", uuid, "--name", "X", "--siret", "123", "--services", "Y"], cli_env
+    )
+    assert code == 4 and "siret" in stderr.lower()
+    code, stdout, _ = run_cli(["subcontract", "list", uuid], cli_env)
+    assert "Étanchéité Moderne SARL" in stdout and "42\u202f500,00\u00a0€ HT" in stdout
+    out = tmp_path / "export"
+    code, stdout, stderr = run_cli(["export", uuid, "--out", str(out), "--lot", "1"], cli_env)
+    assert code == 0, stderr
+    [dc4] = list(out.glob("dc4_*.docx"))
+    assert "Étanchéité Moderne SARL" in all_text(open_docx(dc4))
+    with zipfile.ZipFile(out / "dossier_de_remise.zip") as zf:
+        assert f"offre/{dc4.name}" in zf.namelist()
+    assert f"{dc4.name} | à signer" in all_text(open_docx(out / "checklist.docx"))

@@ -1,4 +1,5 @@
--- Schema 3: the candidate's prices typed for the buyer's price schedules (BPU, DPGF, DQE).
+-- Schema 3: the candidate's prices for the buyer's price schedules (BPU, DPGF, DQE) and the
+-- sub-contractors declared for a consultation.
 -- One row per priced cell of a schedule piece of a consultation; the buyer's file itself stays in
 -- `blobs` untouched (the export writes a filled copy). Prices never leave the machine (not synced).
 
@@ -13,3 +14,13 @@ CREATE TABLE price_entries (
     PRIMARY KEY (consultation_uuid, piece_path, line_key)
 );
 CREATE INDEX price_entries_designation ON price_entries(designation);
+
+-- Sub-contractors declared for a consultation (one DC4 each). Never synced either.
+CREATE TABLE subcontractors (
+    uuid TEXT PRIMARY KEY,
+    consultation_uuid TEXT NOT NULL REFERENCES consultations(uuid) ON DELETE CASCADE,
+    data TEXT NOT NULL,               -- JSON of app.domain.subcontracting.Subcontractor
+    position INTEGER NOT NULL DEFAULT 0,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX subcontractors_consultation ON subcontractors(consultation_uuid, position);
