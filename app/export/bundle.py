@@ -18,7 +18,7 @@ from app.export.dc_fill import FillReport, fill_form
 from app.export.dc_forms import FormInput, write_dc1, write_dc2, write_dc4
 from app.export.matrix_xlsx import write_matrix
 from app.export.memoire import MemoireInput, MemoireResult, write_memoire
-from app.export.submission import Layout, Submission, build_submission, layout_from_rc
+from app.export.submission import Layout, Submission, SupportingFile, build_submission, layout_from_rc
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +35,13 @@ class ExportResult:
     buyer: BuyerDocsResult | None = None  # the buyer's documents filled (schedules, AE)
     submission: Submission | None = None  # the folder (and ZIP) to upload
     dc4: list[Path] = field(default_factory=list)  # one per sub-contractor
+
+
+def _deadline(answer: Answer) -> date | None:
+    try:
+        return date.fromisoformat((answer.analysis.deadline or "")[:10])
+    except ValueError:
+        return None
 
 
 def cadre_answers(answer: Answer) -> dict[str, list[CadreAnswer]]:
@@ -65,6 +72,7 @@ def export_answer(
     prices: Mapping[str, Mapping[str, float]] | None = None,
     rc_text: str = "",
     subcontractors: Sequence[Subcontractor] = (),
+    supporting: Sequence[SupportingFile] = (),
 ) -> ExportResult:
     """Writes FILES into `folder` (and dc1_formulaire.docx / dc2_formulaire.docx from blank forms),
     and a filled copy of each buyer's document of `buyer_files` under its own name (`prices`: file
@@ -125,7 +133,7 @@ def export_answer(
             "dans la consultation)."
         )
     result.warnings += answer.checklist.warnings
-    result.submission = _submission(answer, result, folder, layout_from_rc(rc_text))
+    result.submission = _submission(answer, result, folder, layout_from_rc(rc_text), supporting, today)
     write_checklist(
         answer.checklist,
         answer.analysis,
@@ -139,12 +147,29 @@ def export_answer(
     return result
 
 
-def _submission(answer: Answer, result: ExportResult, folder: Path, layout: Layout) -> Submission:
+def _submission(
+    answer: Answer,
+    result: ExportResult,
+    folder: Path,
+    layout: Layout,
+    supporting: Sequence[SupportingFile] = (),
+    today: date | None = None,
+) -> Submission:
     """Candidature: DC1, DC2 (the official forms when filled); offre: the buyer's documents filled,
     and our mémoire when no cadre de réponse was filled (else it stays beside, for reference)."""
     dc1 = folder / "dc1_formulaire.docx" if "DC1" in result.forms else folder / "dc1.docx"
     dc2 = folder / "dc2_formulaire.docx" if "DC2" in result.forms else folder / "dc2.docx"
     candidature: list[tuple[Path, str]] = [(dc1, "à signer"), (dc2, "présent")]
+    deadline = _deadline(answer)
+    if supporting:
+        pieces = folder / "pieces_administratives"
+        pieces.mkdir(exist_ok=True)
+        for f in supporting:
+            (pieces / f.name).write_bytes(f.data)
+            status = f.status(deadline, today or date.today())
+            candidature.append((pieces / f.name, status))
+            if status.startswith("expir"):
+                result.warnings.append(f"{f.label} ({f.name}) : {status}.")
     offre: list[tuple[Path, str]] = []
     buyer = result.buyer
     if buyer is not None:

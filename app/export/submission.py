@@ -11,6 +11,7 @@ import unicodedata
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 DOSSIER = "dossier_de_remise"
@@ -21,6 +22,25 @@ _NAMED = re.compile(
     re.IGNORECASE,
 )
 _LITERAL = re.compile(r"[«\"“]\s*(?P<n>\d)\s*[-_ ]\s*(?P<what>candidature|offre)\s*[»\"”]", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class SupportingFile:
+    name: str  # file name in the submission folder
+    label: str
+    data: bytes
+    expires_on: date | None
+
+    def status(self, deadline: date | None, today: date) -> str:
+        """ "présent", or the expiry said plainly."""
+        if self.expires_on is None:
+            return "présent"
+        when = self.expires_on.strftime("%d/%m/%Y")
+        if self.expires_on < today:
+            return f"expiré le {when} : à renouveler"
+        if deadline is not None and self.expires_on < deadline:
+            return f"expire le {when}, avant la date limite : à renouveler"
+        return f"présent (valable jusqu'au {when})"
 
 
 @dataclass(frozen=True)

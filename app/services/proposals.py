@@ -276,7 +276,7 @@ def draft_consultation(
 def export_consultation(
     store: Store, consultation_uuid: str, folder: Path, *, lot: int | None = None, **options: Any
 ) -> ExportResult:
-    from app.services import prices, subcontractors
+    from app.services import documents, prices, subcontractors
 
     stored = open_answer(store, consultation_uuid, lot)
     files, typed = prices.buyer_files(store, consultation_uuid)
@@ -288,6 +288,7 @@ def export_consultation(
         prices=typed,
         rc_text=rc_text(stored.pieces),
         subcontractors=subcontractors.list_for(store, consultation_uuid),
+        supporting=documents.supporting_files(store),
         **options,
     )
 
