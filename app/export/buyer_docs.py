@@ -17,6 +17,7 @@ from app.domain.kinds import PieceKind
 from app.domain.profile import CompanyProfile
 from app.export.ae_fill import AeReport, fill_ae, vat_number
 from app.export.cadre_fill import CadreAnswer, CadreReport, fill_cadre, write_annex
+from app.export.cadre_xlsx import fill_cadre_xlsx
 from app.export.schedule import TOLERANCE, Schedule, euros, norm, read_schedule
 from app.export.schedule_fill import ScheduleReport, fill_schedule
 
@@ -136,7 +137,7 @@ def _fill_one_cadre(
     f: BuyerFile, answers: Sequence[CadreAnswer], tmp: Path, folder: Path, result: BuyerDocsResult
 ) -> None:
     suffix = Path(f.name).suffix.lower()
-    if suffix != ".docx":
+    if suffix not in (".docx", *SPREADSHEETS):
         if answers:
             result.warnings.append(
                 f"{f.name} : cadre de réponse au format {suffix or 'inconnu'} : Maître AO remplit les cadres "
@@ -148,10 +149,13 @@ def _fill_one_cadre(
             f"{f.name} : aucune question de ce cadre n'est reliée au mémoire : joint tel quel, à remplir."
         )
         return
-    source = tmp / f"cadre-{len(result.cadres)}.docx"
+    source = tmp / f"cadre-{len(result.cadres)}{suffix}"
     source.write_bytes(f.data)
     try:
-        report = fill_cadre(source, folder / f.name, answers, name=f.name)
+        if suffix == ".docx":
+            report = fill_cadre(source, folder / f.name, answers, name=f.name)
+        else:
+            report = fill_cadre_xlsx(source, folder / f.name, answers, name=f.name)
     except UserError as exc:
         result.warnings.append(str(exc.message))
         return
