@@ -168,3 +168,22 @@ def test_prices_typed_in_the_store_reach_the_buyer_files(store: Store, tmp_path:
     assert prices.import_prices(store, second, first) >= len(typed)
     again = {v.schedule.kind: v for v in prices.schedules(store, second)}["DQE"]
     assert again.prices == typed
+
+
+def test_libreoffice_renders_the_filled_ae_and_cadre(tmp_path: Path) -> None:
+    from app.export.cadre_fill import CadreAnswer, fill_cadre
+    from app.export.render import page_count, render_pdf, soffice
+    from app.resources.example.make_example_dce import make_cadre
+
+    if soffice() is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    (tmp_path / "ae.docx").write_bytes(make_ae())
+    (tmp_path / "cadre.docx").write_bytes(make_cadre())
+    out = tmp_path / "out"
+    fill_ae(tmp_path / "ae.docx", out / "AE.docx", _profile(), Analysis(), lot=1, amount=1000.0)
+    question = (
+        "1.1 Décrivez l'organisation du chantier en site occupé et les mesures de sécurité des usagers."
+    )
+    fill_cadre(tmp_path / "cadre.docx", out / "Cadre.docx", [CadreAnswer("1.1", question, "Palissades.")])
+    for name in ("AE.docx", "Cadre.docx"):
+        assert page_count(render_pdf(out / name)) >= 1
