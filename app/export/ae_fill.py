@@ -205,7 +205,8 @@ def fill_ae(
     report.filled.reverse()
     if amount is None:
         report.warnings.append(
-            f"{report.file_name} : aucun montant repris (pas de DQE ni de DPGF chiffré) : à écrire à la main."
+            f"{report.file_name} : montant non repris d'un bordereau (voir les alertes des bordereaux) : "
+            "à écrire à la main."
         )
     if profile.banque is None:
         report.warnings.append(

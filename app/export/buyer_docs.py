@@ -100,7 +100,7 @@ def fill_buyer_documents(
             result.schedules.append(report)
             result.warnings += report.warnings
             by_kind.setdefault(f.kind, []).append(report)
-        _choose_amount(result, by_kind)
+        _choose_amount(result, by_kind, ae_basis(files))
         for f in files:
             if f.kind is not PieceKind.AE:
                 continue
@@ -166,12 +166,50 @@ def _fill_one_cadre(
         result.files.append(write_annex(report, folder / "annexe_reponses_non_placees.docx"))
 
 
-def _choose_amount(result: BuyerDocsResult, by_kind: Mapping[PieceKind, list[ScheduleReport]]) -> None:
-    """The AE amount is our total of the DQE (else the DPGF); the other schedules must agree."""
-    totals = [(k, r) for k in SCHEDULE_KINDS for r in by_kind.get(k, []) if r.total is not None]
+def ae_basis(files: Sequence[BuyerFile]) -> PieceKind | None:
+    """The schedule the AE's amount refers to, from its own words (DPGF or DQE named first)."""
+    import io
+
+    import docx
+
+    for f in files:
+        if f.kind is not PieceKind.AE or not f.name.lower().endswith(".docx"):
+            continue
+        try:
+            text = norm("\n".join(p.text for p in docx.Document(io.BytesIO(f.data)).paragraphs))
+        except Exception as exc:  # unreadable: fill_ae reports it to the user
+            log.info("AE not readable for its amount basis: %s", type(exc).__name__)
+            continue
+        found = {
+            PieceKind.DPGF: re.search(r"\bdpgf\b|prix global et forfaitaire", text),
+            PieceKind.DQE: re.search(r"\bdqe\b|detail quantitatif", text),
+        }
+        hits = sorted((m.start(), k) for k, m in found.items() if m)
+        if hits:
+            return hits[0][1]
+    return None
+
+
+def _choose_amount(
+    result: BuyerDocsResult,
+    by_kind: Mapping[PieceKind, list[ScheduleReport]],
+    basis: PieceKind | None = None,
+) -> None:
+    """The AE amount is our total of the schedule the AE names (else the DQE, else the DPGF); the other
+    schedules must agree. A schedule whose totals are monthly or yearly gives no amount."""
+    order = [basis] if basis else []
+    order += [k for k in SCHEDULE_KINDS if k not in order]
+    totals = [(k, r) for k in order for r in by_kind.get(k, []) if r.total is not None]
     if not totals:
         return
     kind, chosen = totals[0]
+    if chosen.periodic:
+        result.warnings.append(
+            f"Montant de l'acte d'engagement non repris : les totaux de {chosen.file_name} sont mensuels ou "
+            "annuels (durée, reconductions et coefficients propres au bordereau) : reportez le montant total "
+            "vous-même."
+        )
+        return
     if chosen.missing:
         result.warnings.append(
             f"Montant de l'acte d'engagement non repris : {chosen.file_name} a encore "
@@ -181,7 +219,7 @@ def _choose_amount(result: BuyerDocsResult, by_kind: Mapping[PieceKind, list[Sch
     result.amount = round(chosen.total or 0.0, 2)
     result.amount_source = chosen.file_name
     for other_kind, other in totals[1:]:
-        if other.missing or (other_kind is kind and other is chosen):
+        if other.missing or other.periodic or (other_kind is kind and other is chosen):
             continue
         if abs((other.total or 0.0) - result.amount) > TOLERANCE:
             result.warnings.append(

@@ -65,6 +65,7 @@ _DESIG = re.compile(
     r"designation|libelle|profil|\btype\b|prestation|intitule|article|description|nature|ouvrage|poste"
 )
 _MONTHS = re.compile(r"(\d+)\s*mois")
+_PERIODIC = re.compile(r"\b(mensuel(le)?|par mois|annuel(le)?|par an|trimestriel(le)?)\b")
 _EURO_LABEL = re.compile(r"^(€|eur|euros?)\s*h\.?\s*t\.?$")
 _TOTAL_ROW = re.compile(r"^(sous[- ])?total\b|^montant total")
 
@@ -105,6 +106,7 @@ class PriceLine:
     lump_sum: bool = False
     section: str = ""  # title of the table the line belongs to
     current: float | None = None  # the value already in the buyer's file
+    periodic: bool = False  # its total is per month or per year ("Prix total € HT mensuel")
 
     @property
     def key(self) -> str:
@@ -375,8 +377,14 @@ class _SheetReader:
         price_label = header.labels[col]
         monthly = "mensuel" in norm(price_label)
         with_factor: list[Quantity] = []
+        periodic = False
         for q in quantities:
             factor = 1.0
+            if q.total_cell:
+                label = header.labels.get(
+                    column_index_from_string(coordinate_from_string(q.total_cell)[0]), ""
+                )
+                periodic = periodic or bool(_PERIODIC.search(norm(label)))
             if q.total_cell and monthly:
                 tcol = column_index_from_string(coordinate_from_string(q.total_cell)[0])
                 m = _MONTHS.search(norm(header.labels.get(tcol, "")))
@@ -392,6 +400,7 @@ class _SheetReader:
             quantities=tuple(with_factor),
             section=section,
             current=float(raw) if isinstance(raw, (int, float)) and not isinstance(raw, bool) else None,
+            periodic=periodic,
         )
         self.lines.append(line)
         for q in with_factor:

@@ -43,6 +43,7 @@ class ScheduleReport:
     written: int = 0
     lines: int = 0
     total: float | None = None  # our total (None for a BPU: no quantities)
+    periodic: bool = False  # some totals are per month/year: the sum is not the contract's amount
     missing: list[PriceLine] = field(default_factory=list)
     line_differences: list[LineCheck] = field(default_factory=list)
     total_checks: list[TotalCheck] = field(default_factory=list)
@@ -226,6 +227,7 @@ def fill_schedule(
     report.line_differences = [c for c in computation.lines if c.differs]
     report.total_checks = computation.totals
     report.total = computation.total if schedule.has_quantities else None
+    report.periodic = any(ln.periodic for ln in schedule.lines)
     if report.missing:
         report.warnings.append(
             f"{schedule.file_name} : {len(report.missing)} ligne(s) sans prix sur {len(schedule.lines)} "

@@ -187,3 +187,25 @@ def test_libreoffice_renders_the_filled_ae_and_cadre(tmp_path: Path) -> None:
     fill_cadre(tmp_path / "cadre.docx", out / "Cadre.docx", [CadreAnswer("1.1", question, "Palissades.")])
     for name in ("AE.docx", "Cadre.docx"):
         assert page_count(render_pdf(out / name)) >= 1
+
+
+def test_vsgp_buyer_documents_with_a_monthly_dpgf(corpus: Path, tmp_path: Path) -> None:
+    from app.export.schedule import read_schedule
+
+    vsgp = corpus / "vsgp"
+    kinds = {
+        "AE.docx": PieceKind.AE,
+        "BPU.xlsx": PieceKind.BPU,
+        "DPGF.xlsx": PieceKind.DPGF,
+        "DQE.xlsx": PieceKind.DQE,
+    }
+    files = [BuyerFile(name, kind, (vsgp / name).read_bytes()) for name, kind in kinds.items()]
+    typed = {n: {ln.key: 100.0 for ln in read_schedule(vsgp / n).lines} for n in kinds if n.endswith(".xlsx")}
+    result = fill_buyer_documents(files, typed, _profile(), Analysis(), tmp_path)
+    assert {p.name for p in result.files} == set(kinds)
+    # The AE's amount is the DPGF's (its own words), whose totals are monthly: never a made-up amount.
+    assert result.amount is None
+    assert any("DPGF.xlsx sont mensuels ou annuels" in w for w in result.warnings)
+    text = plain(all_text(open_docx(tmp_path / "AE.docx")))
+    assert "Montant Hors taxe (en chiffres) (€) : \t………" in text and "SIRET : 81247563000016" in text
+    assert [r.written for r in result.schedules] == [len(typed[r.file_name]) for r in result.schedules]
