@@ -196,5 +196,6 @@ NEVER_SYNCED: frozenset[str] = frozenset(
         "ai_usage",
         "price_entries",
         "subcontractors",
+        "lot_choices",
     }
 )

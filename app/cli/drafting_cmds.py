@@ -237,6 +237,26 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_lots(args: argparse.Namespace) -> int:
+    from app.cli.store_cmds import open_cli_store
+    from app.services import lots
+
+    store = open_cli_store()
+    try:
+        uuid = _consultation(store, args.consultation)
+        if args.lots or args.clear:
+            chosen = lots.choose_lots(store, uuid, [] if args.clear else args.lots)
+        else:
+            chosen = lots.chosen_lots(store, uuid)
+        if chosen:
+            print(f"Lot(s) auxquels vous répondez : {', '.join(str(n) for n in chosen)}")
+        else:
+            print("Aucun lot choisi : le DC1 laissera la case du lot à cocher.")
+    finally:
+        store.close()
+    return EXIT_OK
+
+
 def cmd_subcontract(args: argparse.Namespace) -> int:
     from app.cli.store_cmds import open_cli_store
     from app.export.schedule import euros
@@ -327,6 +347,14 @@ def register(subparsers: Any) -> None:
     p.add_argument("--representative", help="nom et qualité de la personne qui engage le sous-traitant")
     p.add_argument("--id", help="identifiant du sous-traitant à retirer")
     p.set_defaults(func=cmd_subcontract)
+
+    p = subparsers.add_parser("lots", help="choisir les lots auxquels l'entreprise répond (DC1, export)")
+    p.add_argument("consultation", metavar="CONSULTATION", help="identifiant de la consultation")
+    p.add_argument(
+        "lots", metavar="LOT", type=int, nargs="*", help="numéros des lots (aucun : afficher le choix)"
+    )
+    p.add_argument("--clear", action="store_true", help="effacer le choix")
+    p.set_defaults(func=cmd_lots)
 
     p = subparsers.add_parser("export", help="exporter mémoire, DC1, DC2, matrice et liste des pièces")
     p.add_argument("consultation", metavar="CONSULTATION", help="identifiant de la consultation")

@@ -73,6 +73,7 @@ def export_answer(
     rc_text: str = "",
     subcontractors: Sequence[Subcontractor] = (),
     supporting: Sequence[SupportingFile] = (),
+    lots: Sequence[int] = (),
 ) -> ExportResult:
     """Writes FILES into `folder` (and dc1_formulaire.docx / dc2_formulaire.docx from blank forms),
     and a filled copy of each buyer's document of `buyer_files` under its own name (`prices`: file
@@ -95,7 +96,12 @@ def export_answer(
         folder / "memoire.docx",
     )
     form = FormInput(
-        analysis=answer.analysis, profile=answer.profile, lot=lot, works=answer.works, today=today
+        analysis=answer.analysis,
+        profile=answer.profile,
+        lot=lot,
+        works=answer.works,
+        today=today,
+        lots=tuple(lots),
     )
     write_dc1(form, folder / "dc1.docx")
     write_dc2(form, folder / "dc2.docx")
@@ -127,7 +133,7 @@ def export_answer(
         )
         files += result.buyer.files
         result.warnings += result.buyer.warnings
-    if answer.analysis.lots and lot is None:
+    if answer.analysis.lots and lot is None and not lots:
         result.warnings.append(
             "Aucun lot choisi : le DC1 laisse la case du lot à cocher (utilisez --lot ou choisissez le lot "
             "dans la consultation)."

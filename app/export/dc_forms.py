@@ -30,6 +30,17 @@ class FormInput:
     lot: int | None = None
     works: bool = False  # marché de travaux: décennale declaration (DC2 F3)
     all_lots: bool = False  # the candidate chose to answer every lot (never assumed)
+    lots: tuple[int, ...] = ()  # the lots answered, as chosen for the consultation
+
+    @property
+    def answered_lots(self) -> tuple[int, ...]:
+        return self.lots or ((self.lot,) if self.lot is not None else ())
+
+    @property
+    def every_lot(self) -> bool:
+        numbers = {lot.number for lot in self.analysis.lots}
+        return self.all_lots or (len(numbers) > 1 and set(self.answered_lots) == numbers)
+
     today: date = field(default_factory=date.today)
 
 
@@ -117,10 +128,16 @@ def write_dc1(data: FormInput, path: Path, template: Path | None = None) -> None
     _section(doc, "C - Objet de la candidature")
     doc.add_paragraph("La candidature est présentée :")
     doc.add_paragraph(f"{_box(not a.lots)} pour le marché public (en cas de non allotissement) ;")
-    doc.add_paragraph(f"{_box(bool(a.lots) and data.all_lots)} pour tous les lots de la procédure ;")
-    lot_text = f"{data.lot}" if data.lot is not None else "……"
-    doc.add_paragraph(f"{_box(data.lot is not None)} pour le lot n° {lot_text} de la procédure.")
-    if a.lots and data.lot is None and not data.all_lots:
+    answered = data.answered_lots
+    every = bool(a.lots) and data.every_lot
+    doc.add_paragraph(f"{_box(every)} pour tous les lots de la procédure ;")
+    if len(answered) > 1 and not every:
+        numbers = ", ".join(str(n) for n in answered)
+        doc.add_paragraph(f"{CHECKED} pour les lots n° {numbers} de la procédure.")
+    else:
+        lot_text = f"{answered[0]}" if len(answered) == 1 else "……"
+        doc.add_paragraph(f"{_box(len(answered) == 1)} pour le lot n° {lot_text} de la procédure.")
+    if a.lots and not answered and not data.all_lots:
         add_text_with_markers(doc.add_paragraph(), marker("lot(s) auquel(s) la candidature répond"))
     _section(doc, "D - Présentation du candidat")
     doc.add_paragraph(f"{CHECKED} Le candidat se présente seul :")

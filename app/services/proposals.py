@@ -276,8 +276,11 @@ def draft_consultation(
 def export_consultation(
     store: Store, consultation_uuid: str, folder: Path, *, lot: int | None = None, **options: Any
 ) -> ExportResult:
-    from app.services import documents, prices, subcontractors
+    from app.services import documents, lots, prices, subcontractors
 
+    chosen = [lot] if lot is not None else lots.chosen_lots(store, consultation_uuid)
+    if lot is None and len(chosen) == 1:
+        lot = chosen[0]  # one lot answered: the mémoire and DC2 name it too
     stored = open_answer(store, consultation_uuid, lot)
     files, typed = prices.buyer_files(store, consultation_uuid)
     return export_answer(
@@ -289,6 +292,7 @@ def export_consultation(
         rc_text=rc_text(stored.pieces),
         subcontractors=subcontractors.list_for(store, consultation_uuid),
         supporting=documents.supporting_files(store),
+        lots=chosen,
         **options,
     )
 

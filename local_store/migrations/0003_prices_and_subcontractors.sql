@@ -24,3 +24,11 @@ CREATE TABLE subcontractors (
     updated_at TEXT NOT NULL
 );
 CREATE INDEX subcontractors_consultation ON subcontractors(consultation_uuid, position);
+
+-- The lots the company answers in a consultation, chosen by the user (DC1 never assumes "tous les
+-- lots"). Kept on this machine only.
+CREATE TABLE lot_choices (
+    consultation_uuid TEXT PRIMARY KEY REFERENCES consultations(uuid) ON DELETE CASCADE,
+    lots TEXT NOT NULL,               -- JSON list of lot numbers
+    updated_at TEXT NOT NULL
+);

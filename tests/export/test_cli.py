@@ -215,3 +215,28 @@ def test_subcontractor_declared_gets_its_dc4_in_the_offer(
     with zipfile.ZipFile(out / "dossier_de_remise.zip") as zf:
         assert f"offre/{dc4.name}" in zf.namelist()
     assert f"{dc4.name} | à signer" in all_text(open_docx(out / "checklist.docx"))
+
+
+def test_lots_chosen_for_the_consultation_reach_dc1(
+    store: Store, tmp_path: Path, cli_env: dict[str, str]
+) -> None:
+    uuid = _imported(store)
+    store.close()
+    code, stdout, _ = run_cli(["lots", uuid], cli_env)
+    assert code == 0 and "Aucun lot choisi" in stdout
+    code, _, stderr = run_cli(["lots", uuid, "7"], cli_env)
+    assert code == 4 and "inconnu" in stderr
+    code, stdout, stderr = run_cli(["lots", uuid, "1", "3"], cli_env)
+    assert code == 0 and "1, 3" in stdout, stderr
+    out = tmp_path / "two"
+    code, _, stderr = run_cli(["export", uuid, "--out", str(out)], cli_env)
+    assert code == 0, stderr
+    dc1 = all_text(open_docx(out / "dc1.docx"))
+    assert (
+        "☐ pour tous les lots de la procédure ;" in dc1 and "☒ pour les lots n° 1, 3 de la procédure." in dc1
+    )
+    run_cli(["lots", uuid, "2"], cli_env)
+    out = tmp_path / "one"
+    code, _, stderr = run_cli(["export", uuid, "--out", str(out)], cli_env)
+    assert code == 0 and "Aucun lot choisi" not in stderr
+    assert "☒ pour le lot n° 2 de la procédure." in all_text(open_docx(out / "dc1.docx"))
