@@ -72,8 +72,8 @@ _TOTAL_ROW = re.compile(r"^(sous[- ])?total\b|^montant total")
 
 def _classify(text: str) -> str | None:
     t = norm(text)
-    if not t or len(t) > MAX_HEADER_LEN:
-        return None
+    if not t or len(t) > MAX_HEADER_LEN or "lettre" in t:
+        return None  # "Prix en lettres": words written by hand, never a number
     if _TOTAL.search(t):
         return "total"
     if _PRICE.search(t):

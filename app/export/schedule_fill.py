@@ -19,7 +19,7 @@ from pathlib import Path
 from lxml import etree
 
 from app.domain.errors import InvalidInput
-from app.export.formula import Unsupported, split_cell
+from app.export.formula import Unsupported, cell_name, split_cell
 from app.export.ooxml import rewrite_package
 from app.export.schedule import Computation, LineCheck, PriceLine, Schedule, TotalCheck, compute, euros
 
@@ -79,8 +79,17 @@ class _SheetXml:
         if self.data is None:
             self.data = etree.SubElement(self.root, f"{{{MAIN}}}sheetData")
         self.rows: dict[int, etree._Element] = {}
+        last = 0
         for row in self.data.iter(_ROW):
-            self.rows[int(row.get("r", "0"))] = row
+            if not row.get("r"):  # optional in the format: the next row number
+                row.set("r", str(last + 1))
+            last = int(row.get("r", "0"))
+            self.rows[last] = row
+            col = 0
+            for c in row.iter(_C):
+                if not c.get("r"):
+                    c.set("r", cell_name(last, col + 1))
+                col = split_cell(c.get("r", "A1"))[1]
         self._cells: dict[int, dict[str, etree._Element]] = {}
         self.col_styles: list[tuple[int, int, str]] = []
         cols = self.root.find(f"{{{MAIN}}}cols")

@@ -3,6 +3,7 @@ installed), every price cell written, the buyer's cells, formulas and formats un
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import zipfile
@@ -222,3 +223,28 @@ def test_libreoffice_recalculates_vsgp_dqe_to_our_total(corpus: Path, tmp_path: 
     converted = _recalculated(tmp_path / "DQE.xlsx", tmp_path / "lo")
     ws = openpyxl.load_workbook(converted, data_only=True)["DQE (2)"]
     assert sum(ws[c].value for c in ("D113", "F113", "H113", "J113")) == pytest.approx(report.total)
+
+
+def test_rows_and_cells_without_references_and_a_prix_en_lettres_column(tmp_path: Path) -> None:
+    """Some generators omit the optional r="…" attributes; BPUs of works ask prices in words too."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["Désignation", "U", "Prix unitaire en lettres", "P.U. HT en chiffres"])
+    ws.append(["Enduit monocouche", "m²", None, None])
+    path = tmp_path / "BPU.xlsx"
+    wb.save(path)
+    with zipfile.ZipFile(path) as zf:
+        sheet = zf.read("xl/worksheets/sheet1.xml")
+    stripped = re.sub(rb' r="[A-Z]*[0-9]+"', b"", sheet)
+    assert b' r="' not in stripped
+    from app.export.ooxml import rewrite_package
+
+    bare = tmp_path / "bare.xlsx"
+    rewrite_package(path, bare, {"xl/worksheets/sheet1.xml": stripped})
+    schedule = read_schedule(bare)
+    [line] = schedule.lines
+    assert (line.key, line.designation, line.unit) == ("Sheet!D2", "Enduit monocouche", "m²")
+    fill_schedule(bare, tmp_path / "out.xlsx", schedule, {"Sheet!D2": 24.0})
+    ws2 = openpyxl.load_workbook(tmp_path / "out.xlsx")["Sheet"]
+    assert ws2["D2"].value == 24 and ws2["C2"].value is None and ws2["A2"].value == "Enduit monocouche"
