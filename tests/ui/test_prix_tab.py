@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.domain.progress import CancelToken, no_progress
-from app.services import prices
+from app.services import lots, prices
 from tests.ui.helpers import EXAMPLE_ZIP, ready_window
 from ui.context import AppContext
 
@@ -34,5 +34,12 @@ def test_prices_typed_in_the_prix_tab_are_kept(ctx: AppContext, qtbot: object) -
     stored = ctx.runner.call(lambda: prices.schedules(backend.store, uuid))
     dqe = next(v for v in stored if v.schedule.kind == "DQE")
     assert list(dqe.prices.values()) == [1234.5]
+    # The lots answered: none ticked until the user chooses, then kept for DC1 and the export.
+    assert [b.text() for b in tab.lot_boxes] == ["Lot 1", "Lot 2", "Lot 3"]
+    assert tab.chosen_lots() == []
+    tab.lot_boxes[0].setChecked(True)
+    qtbot.waitUntil(
+        lambda: ctx.runner.call(lambda: lots.chosen_lots(backend.store, uuid)) == [1], timeout=WAIT_MS
+    )  # type: ignore[attr-defined]
     tab.table.item(3, 4).setText("douze euros")
     assert tab.table.item(3, 4).text() == ""  # refused, the grid shows the stored value again

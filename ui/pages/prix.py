@@ -9,6 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from app.export.schedule import euros, parse_euros
 from app.services import consultations as consultations_service
+from app.services import lots as lots_service
 from app.services import prices as prices_service
 from app.services.prices import ScheduleView
 from ui.operations import OperationRunner
@@ -51,6 +53,12 @@ class PrixTab(QWidget):
         self.views: list[ScheduleView] = []
         self._filling = False
         lay = QVBoxLayout(self)
+        self.lots_row = QHBoxLayout()
+        self.lots_label = QLabel(self.tr("Lots auxquels vous répondez :"))
+        self.lots_row.addWidget(self.lots_label)
+        self.lot_boxes: list[QCheckBox] = []
+        self.lots_row.addStretch()
+        lay.addLayout(self.lots_row)
         top = QHBoxLayout()
         top.addWidget(QLabel(self.tr("Bordereau :")))
         self.choice = QComboBox()
@@ -85,11 +93,49 @@ class PrixTab(QWidget):
     def load(self, uuid: str) -> None:
         self.uuid = uuid
         store = self.store()
+
+        def work(_c: object) -> tuple[list[ScheduleView], list[tuple[int, str]], list[int]]:
+            analysis = consultations_service.get_analysis(store, uuid)
+            lots = [(lot.number, lot.title) for lot in analysis.lots] if analysis else []
+            return prices_service.schedules(store, uuid), lots, lots_service.chosen_lots(store, uuid)
+
+        def done(result: tuple[list[ScheduleView], list[tuple[int, str]], list[int]]) -> None:
+            views, lots, chosen = result
+            self.set_lots(lots, chosen)
+            self.set_views(views)
+
         self.runner.run(
             self.tr("Lecture des bordereaux de prix"),
-            lambda _c: prices_service.schedules(store, uuid),
-            on_success=self.set_views,
+            work,
+            on_success=done,
             on_failure=lambda m: self.summary.setText(m),
+        )
+
+    def set_lots(self, lots: list[tuple[int, str]], chosen: list[int]) -> None:
+        """One box per lot of the consultation; nothing ticked until the user chooses (DC1)."""
+        for box in self.lot_boxes:
+            self.lots_row.removeWidget(box)
+            box.deleteLater()
+        self.lot_boxes = []
+        for number, title in lots:
+            box = QCheckBox(self.tr("Lot %d") % number)
+            box.setToolTip(title)
+            box.setChecked(number in chosen)
+            box.setProperty("lot", number)
+            box.toggled.connect(self._lots_changed)
+            self.lots_row.insertWidget(self.lots_row.count() - 1, box)
+            self.lot_boxes.append(box)
+        self.lots_label.setVisible(bool(lots))
+
+    def chosen_lots(self) -> list[int]:
+        return [int(b.property("lot")) for b in self.lot_boxes if b.isChecked()]
+
+    def _lots_changed(self, _checked: bool) -> None:
+        store, uuid, lots = self.store(), self.uuid, self.chosen_lots()
+        self.runner.run(
+            self.tr("Choix des lots"),
+            lambda _c: lots_service.choose_lots(store, uuid, lots),
+            on_failure=lambda m: self.message.emit(m, "error"),
         )
 
     def set_views(self, views: list[ScheduleView]) -> None:
