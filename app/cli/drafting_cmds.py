@@ -80,7 +80,9 @@ def _print_result(answer: Any, result: Any) -> None:
             print(f"Bordereau {s.file_name} : {s.written} prix écrits sur {s.lines} lignes{total}")
         for ae in buyer.ae:
             amount = (
-                f", montant {euros(buyer.amount)} HT repris de {buyer.amount_source}" if buyer.amount else ""
+                f", montant {euros(ae.amount)} HT repris de {buyer.amount_source}"
+                if ae.amount is not None
+                else ""
             )
             print(f"Acte d'engagement {ae.file_name} : {len(ae.filled)} rubrique(s) remplie(s){amount}")
         for c in buyer.cadres:

@@ -203,6 +203,12 @@ def fill_ae(
             replace_span(par, z.start(), z.end(), filled)
             report.filled.append(label)
     report.filled.reverse()
+    if amount is not None and not any(re.search(r"montant|\bht\b", norm(label)) for label in report.filled):
+        report.warnings.append(
+            f"{report.file_name} : aucune ligne « Montant HT » à compléter n'a été trouvée : reportez "
+            f"{euros(amount)} HT à la main à l'endroit prévu par l'acheteur."
+        )
+        report.amount = None
     if amount is None:
         report.warnings.append(
             f"{report.file_name} : montant non repris d'un bordereau (voir les alertes des bordereaux) : "
