@@ -163,11 +163,12 @@ class PrixTab(QWidget):
             return
         self._filling = True
         lines = view.schedule.lines
+        several_sheets = len({line.sheet for line in lines}) > 1
         self.table.setRowCount(len(lines))
         for row, line in enumerate(lines):
             price = view.price(line)
             cells = (
-                line.designation,
+                f"{line.sheet} — {line.designation}" if several_sheets else line.designation,
                 line.unit or "—",
                 quantity_text(line.quantity),
                 line.price_label,
