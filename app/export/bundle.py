@@ -147,6 +147,7 @@ def export_answer(
         folder / "checklist.docx",
         today,
         submission=result.submission,
+        cadres=result.buyer.cadres if result.buyer else (),
     )
     files += [result.submission.archive]
     log.info("answer exported: %d files", len(files))

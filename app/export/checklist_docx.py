@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,6 +15,7 @@ from app.drafting.checklist import Checklist, Part
 from app.export.docx_util import add_table, open_template, save, use_a4
 
 if TYPE_CHECKING:
+    from app.export.cadre_fill import CadreReport
     from app.export.submission import Submission
 
 
@@ -25,6 +27,7 @@ def write_checklist(
     today: date | None = None,
     *,
     submission: Submission | None = None,
+    cadres: Sequence[CadreReport] = (),
 ) -> None:
     doc = open_template(None)
     use_a4(doc)
@@ -66,6 +69,14 @@ def write_checklist(
             [["☐", e.part, e.name, e.status] for e in submission.entries],
             widths_cm=(0.9, 3.2, 9.6, 3.3),
         )
+    for report in cadres:
+        doc.add_heading(f"Cadre de réponse « {report.file_name} »", level=1)
+        rows = [[key, "réponse écrite à sa place dans le cadre"] for key in report.placed]
+        rows += [
+            [a.key, f"non retrouvée dans le cadre : réponse dans l'annexe, à reporter ({a.question[:80]})"]
+            for a in report.unplaced
+        ]
+        add_table(doc, ["Section du mémoire", "Où est la réponse"], rows, widths_cm=(3.5, 13.5))
     doc.add_heading("Alertes d'expiration", level=1)
     if checklist.warnings:
         for w in checklist.warnings:
