@@ -1,4 +1,5 @@
-"""Time to export a 60-page mémoire (target ≤ 1 s) and to draft every section offline. Prints only.
+"""Time to export a 60-page mémoire (target ≤ 1 s), to draft every section offline, and to fill a
+20,000-line DQE next to openpyxl loading and saving the same file bare (target ≤ 2×). Prints only.
 
 Run: `.venv/bin/python bench/export.py` (also part of `make bench`).
 """
@@ -94,7 +95,66 @@ def big_memoire_input() -> MemoireInput:
     )
 
 
+def big_dqe(path: Path, lines: int = 20_000) -> None:
+    """A DQE like the buyers' ones: header, sections every 50 lines with sub-totals, TOTAL HT."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "DQE"
+    ws.append(["N°", "Désignation", "Unité", "Quantité", "Prix unitaire € HT", "Montant € HT"])
+    subtotals = []
+    first = 2
+    for n in range(1, lines + 1):
+        row = ws.max_row + 1
+        ws.append([f"{n}", f"Ouvrage n° {n}", "u", 1 + n % 7, None, f"=D{row}*E{row}"])
+        ws.cell(row, 5).number_format = '#,##0.00\\ "€"'
+        if n % 50 == 0:
+            ws.append(["", f"Sous-total {n // 50}", "", "", "", f"=SUM(F{first}:F{row})"])
+            subtotals.append(f"F{ws.max_row}")
+            first = ws.max_row + 1
+    ws.append(["", "TOTAL HT", "", "", "", f"=SUM({','.join(subtotals[:200])})"])
+    wb.save(path)
+
+
+def bench_dqe() -> None:
+    import openpyxl
+
+    from app.export.schedule import read_schedule
+    from app.export.schedule_fill import fill_schedule
+
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "DQE.xlsx"
+        big_dqe(source)
+
+        def bare() -> None:
+            wb = openpyxl.load_workbook(source)
+            wb.save(Path(tmp) / "bare.xlsx")
+
+        def fill() -> None:
+            schedule = read_schedule(source)
+            fill_schedule(
+                source, Path(tmp) / "filled.xlsx", schedule, {ln.key: 12.5 for ln in schedule.lines}
+            )
+
+        runs = 3
+        baseline = statistics.median(_timed(bare) for _ in range(runs))
+        filled = statistics.median(_timed(fill) for _ in range(runs))
+    print(
+        f"fill a 20,000-line DQE (read lines, check totals, write a copy): median {filled * 1000:.0f} ms; "
+        f"openpyxl load+save of the same file: {baseline * 1000:.0f} ms (ratio {filled / baseline:.2f}×, target ≤ 2×)"
+    )
+
+
+def _timed(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
 def main() -> int:
+    bench_dqe()
     data = big_memoire_input()
     words = sum(len(b.split()) for b in data.bodies.values())
     with tempfile.TemporaryDirectory() as tmp:

@@ -164,5 +164,17 @@ BY_TYPE: dict[str, TableSpec] = {s.record_type: s for s in SPECS}
 
 # Tables whose content never leaves the machine, whatever the settings (checked by the tests).
 NEVER_SYNCED: frozenset[str] = frozenset(
-    {"blobs", "extractions", "page_texts", "page_fts", "pieces", "analyses", "analysis_overrides", "ai_usage"}
+    {
+        "blobs",
+        "extractions",
+        "page_texts",
+        "page_fts",
+        "pieces",
+        "analyses",
+        "analysis_overrides",
+        "ai_usage",
+        "price_entries",
+        "subcontractors",
+        "lot_choices",
+    }
 )

@@ -53,6 +53,7 @@ def _export_options(args: argparse.Namespace) -> dict[str, Any]:
 
 def _print_result(answer: Any, result: Any) -> None:
     from app.export import pagecount
+    from app.export.schedule import euros
 
     g = answer.gonogo
     print(f"Go / no-go : {g.verdict.value}")
@@ -79,6 +80,31 @@ def _print_result(answer: Any, result: Any) -> None:
         )
         if report.missing:
             print(f"  non trouvés dans ce formulaire : {', '.join(report.missing)}", file=sys.stderr)
+    buyer = result.buyer
+    if buyer is not None:
+        for s in buyer.schedules:
+            total = f", total {euros(s.total)} HT" if s.total is not None else ""
+            print(f"Bordereau {s.file_name} : {s.written} prix écrits sur {s.lines} lignes{total}")
+        for ae in buyer.ae:
+            amount = (
+                f", montant {euros(ae.amount)} HT repris de {buyer.amount_source}"
+                if ae.amount is not None
+                else ""
+            )
+            print(f"Acte d'engagement {ae.file_name} : {len(ae.filled)} rubrique(s) remplie(s){amount}")
+        for c in buyer.cadres:
+            unplaced = f", {len(c.unplaced)} en annexe" if c.unplaced else ""
+            print(f"Cadre de réponse {c.file_name} : {len(c.placed)} réponse(s) à leur place{unplaced}")
+        if buyer.to_sign:
+            print(f"À signer par le représentant habilité : {', '.join(buyer.to_sign)}")
+    sub = result.submission
+    if sub is not None:
+        signing = sum(1 for e in sub.entries if e.status == "à signer")
+        missing = sum(1 for e in sub.entries if e.status == "manquant")
+        print(
+            f"Dossier de remise : {sub.folder.name}/{sub.layout.candidature}, {sub.folder.name}/{sub.layout.offre} "
+            f"et {sub.archive.name} ({signing} pièce(s) à signer, {missing} manquante(s), voir checklist.docx)"
+        )
     for w in result.warnings:
         print(f"Attention : {w}", file=sys.stderr)
 
@@ -105,7 +131,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
     atomic_write_text(out / "fiche.txt", analysis.fiche or render_fiche(analysis), mode=0o644)
     blocks = library.example_blocks()
     answer = proposals.answer_offline(analysis, outcome.pieces, profile, blocks)
-    result = proposals.export_all(answer, out, lot=args.lot, **_export_options(args))
+    files, prices = _example_buyer_files(dce, outcome.pieces)
+    result = proposals.export_all(
+        answer,
+        out,
+        lot=args.lot,
+        buyer_files=files,
+        prices=prices,
+        rc_text=proposals.rc_text(outcome.pieces),
+        **_export_options(args),
+    )
     print(
         f"Démonstration sur le DCE d'exemple ({analysis.reference or dce.name}) et le profil {profile.display_name}."
     )
@@ -123,6 +158,34 @@ def cmd_demo(args: argparse.Namespace) -> int:
     for line in figures(result.folder / "memoire.docx", answer.requirements, keys).lines():
         print(f"  {line}")
     return EXIT_OK
+
+
+def _example_buyer_files(dce: Path, pieces: list[Any]) -> tuple[list[Any], dict[str, dict[str, float]]]:
+    """The example DCE's AE and schedules, with the example company's prices (prices.json, by
+    designation) — what a user gets after typing them in the Prix tab."""
+    import tempfile
+    import zipfile
+
+    from app.export.buyer_docs import BuyerFile, prices_by_designation, safe_name
+    from app.export.schedule import read_schedule
+    from app.services.prices import BUYER_KINDS
+
+    known = json.loads((EXAMPLE_DIR / "prices.json").read_text(encoding="utf-8"))
+    files: list[Any] = []
+    prices: dict[str, dict[str, float]] = {}
+    with zipfile.ZipFile(dce) as zf, tempfile.TemporaryDirectory(prefix="maitre-ao-demo-") as tmp:
+        names = set(zf.namelist())
+        for piece in pieces:
+            if piece.kind not in BUYER_KINDS or piece.path not in names:
+                continue
+            name = safe_name(piece.path)
+            data = zf.read(piece.path)
+            files.append(BuyerFile(name, piece.kind, data))
+            if name.lower().endswith((".xlsx", ".xlsm")):
+                source = Path(tmp) / name
+                source.write_bytes(data)
+                prices[name] = prices_by_designation(read_schedule(source, name), known)
+    return files, prices
 
 
 def _consultation(store: Any, value: str) -> str:
@@ -188,14 +251,77 @@ def cmd_export(args: argparse.Namespace) -> int:
         from local_store import repo_library
 
         stored = proposals.open_answer(store, uuid, args.lot)
-        result = proposals.export_all(
-            stored.answer,
-            Path(args.out),
-            lot=args.lot,
-            image=lambda sha: repo_library.image_data(store, sha),
-            **_export_options(args),
+        result = proposals.export_consultation(
+            store, uuid, Path(args.out), lot=args.lot, **_export_options(args)
         )
         _print_result(stored.answer, result)
+    finally:
+        store.close()
+    return EXIT_OK
+
+
+def cmd_lots(args: argparse.Namespace) -> int:
+    from app.cli.store_cmds import open_cli_store
+    from app.services import lots
+
+    store = open_cli_store()
+    try:
+        uuid = _consultation(store, args.consultation)
+        if args.lots or args.clear:
+            chosen = lots.choose_lots(store, uuid, [] if args.clear else args.lots)
+        else:
+            chosen = lots.chosen_lots(store, uuid)
+        if chosen:
+            print(f"Lot(s) auxquels vous répondez : {', '.join(str(n) for n in chosen)}")
+        else:
+            print("Aucun lot choisi : le DC1 laissera la case du lot à cocher.")
+    finally:
+        store.close()
+    return EXIT_OK
+
+
+def cmd_subcontract(args: argparse.Namespace) -> int:
+    from app.cli.store_cmds import open_cli_store
+    from app.export.schedule import euros
+    from app.services import subcontractors
+
+    store = open_cli_store()
+    try:
+        uuid = _consultation(store, args.consultation)
+        if args.action == "add":
+            missing = [
+                opt
+                for opt, v in (("--name", args.name), ("--siret", args.siret), ("--services", args.services))
+                if not v
+            ]
+            if missing:
+                raise InvalidInput(f"précisez {', '.join(missing)}.", field=missing[0])
+            sub = subcontractors.declare(
+                store,
+                uuid,
+                {
+                    "raison_sociale": args.name,
+                    "siret": args.siret,
+                    "prestations": args.services,
+                    "montant_ht": args.amount,
+                    "paiement_direct": not args.no_direct_payment,
+                    "adresse": args.address or "",
+                    "representant": args.representative or "",
+                },
+            )
+            print(f"Sous-traitant enregistré ({sub.uuid}) : un DC4 sera joint à l'export.")
+        elif args.action == "remove":
+            if not args.id:
+                raise InvalidInput("précisez --id (voir maitre-ao subcontract list).", field="--id")
+            subcontractors.remove(store, uuid, args.id)
+            print("Sous-traitant retiré.")
+        else:
+            for sub in subcontractors.list_for(store, uuid):
+                amount = euros(sub.montant_ht) + " HT" if sub.montant_ht is not None else "montant à préciser"
+                direct = "paiement direct" if sub.paiement_direct else "sans paiement direct"
+                print(
+                    f"{sub.uuid}  {sub.raison_sociale}  SIRET {sub.siret}  {sub.prestations} — {amount}, {direct}"
+                )
     finally:
         store.close()
     return EXIT_OK
@@ -232,6 +358,31 @@ def register(subparsers: Any) -> None:
     p.add_argument("--lot", type=int, default=None, help="numéro du lot")
     p.add_argument("--overwrite", action="store_true", help="rédiger à nouveau les sections déjà écrites")
     p.set_defaults(func=cmd_draft)
+
+    p = subparsers.add_parser(
+        "subcontract", help="déclarer les sous-traitants d'une consultation (un DC4 chacun)"
+    )
+    p.add_argument("action", choices=("add", "list", "remove"))
+    p.add_argument("consultation", metavar="CONSULTATION", help="identifiant de la consultation")
+    p.add_argument("--name", help="dénomination sociale du sous-traitant")
+    p.add_argument("--siret", help="SIRET du sous-traitant")
+    p.add_argument("--services", help="nature des prestations sous-traitées")
+    p.add_argument("--amount", type=float, default=None, help="montant HT en euros")
+    p.add_argument(
+        "--no-direct-payment", action="store_true", help="le sous-traitant n'est pas payé en direct"
+    )
+    p.add_argument("--address", help="adresse du sous-traitant")
+    p.add_argument("--representative", help="nom et qualité de la personne qui engage le sous-traitant")
+    p.add_argument("--id", help="identifiant du sous-traitant à retirer")
+    p.set_defaults(func=cmd_subcontract)
+
+    p = subparsers.add_parser("lots", help="choisir les lots auxquels l'entreprise répond (DC1, export)")
+    p.add_argument("consultation", metavar="CONSULTATION", help="identifiant de la consultation")
+    p.add_argument(
+        "lots", metavar="LOT", type=int, nargs="*", help="numéros des lots (aucun : afficher le choix)"
+    )
+    p.add_argument("--clear", action="store_true", help="effacer le choix")
+    p.set_defaults(func=cmd_lots)
 
     p = subparsers.add_parser("export", help="exporter mémoire, DC1, DC2, matrice et liste des pièces")
     p.add_argument("consultation", metavar="CONSULTATION", help="identifiant de la consultation")

@@ -74,6 +74,33 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_attach(args: argparse.Namespace) -> int:
+    """Keep the file (PDF, PNG, JPEG) of an administrative document in the encrypted store."""
+    from app.domain.errors import InvalidInput
+    from app.services import documents
+
+    store = open_cli_store()
+    try:
+        profile = profile_service.load(store)
+        docs = profile.documents_administratifs if profile else []
+        wanted = args.document.casefold()
+        matches = [d for d in docs if d.uuid == args.document or wanted in d.label.casefold()]
+        if len(matches) != 1:
+            names = ", ".join(f"« {d.label} »" for d in docs) or "aucun"
+            raise InvalidInput(
+                f"document « {args.document} » {'ambigu' if matches else 'introuvable'} (documents : {names}).",
+                field="DOCUMENT",
+            )
+        doc = matches[0]
+        assert doc.uuid is not None
+        documents.attach_file(store, doc.uuid, Path(args.file))
+        expiry = f", valable jusqu'au {doc.expires_on:%d/%m/%Y}" if doc.expires_on else ""
+        print(f"Fichier {Path(args.file).name} rangé dans le coffre pour « {doc.label} »{expiry}.")
+    finally:
+        store.close()
+    return EXIT_OK
+
+
 def register(subparsers: Any) -> None:
     profile = subparsers.add_parser("profile", help="profil de l'entreprise (identité, références, moyens…)")
     actions = profile.add_subparsers(dest="profile_command", metavar="ACTION", required=True)
@@ -89,3 +116,8 @@ def register(subparsers: Any) -> None:
     validate = actions.add_parser("validate", help="vérifier un fichier de profil sans l'enregistrer")
     validate.add_argument("file", metavar="FICHIER.json")
     validate.set_defaults(func=cmd_validate)
+
+    attach = actions.add_parser("attach", help="ranger le fichier d'un document administratif dans le coffre")
+    attach.add_argument("document", metavar="DOCUMENT", help="libellé (ou début) ou identifiant du document")
+    attach.add_argument("file", metavar="FICHIER", help="PDF, PNG ou JPEG")
+    attach.set_defaults(func=cmd_attach)

@@ -104,6 +104,14 @@ class AdminDocument(BaseModel):
     file_name: str = ""
 
 
+class BankDetails(BaseModel):
+    """Relevé d'identité bancaire, written into the acte d'engagement when given."""
+
+    titulaire: str = ""
+    iban: str
+    bic: str = ""
+
+
 class Signatory(BaseModel):
     name: str
     role: str
@@ -130,6 +138,7 @@ class CompanyProfile(BaseModel):
     moyens_materiels: list[Equipment] = Field(default_factory=list)
     documents_administratifs: list[AdminDocument] = Field(default_factory=list)
     signataire: Signatory | None = None
+    banque: BankDetails | None = None
     presentation: str = ""  # a few lines on the company, reused in the mémoire
 
     @field_validator("siret")

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.analysis.fiche import french_datetime
 from app.domain.analysis import Analysis
 from app.domain.profile import CompanyProfile
 from app.drafting.checklist import Checklist, Part
 from app.export.docx_util import add_table, open_template, save, use_a4
+
+if TYPE_CHECKING:
+    from app.export.cadre_fill import CadreReport
+    from app.export.submission import Submission
 
 
 def write_checklist(
@@ -19,6 +25,9 @@ def write_checklist(
     profile: CompanyProfile,
     path: Path,
     today: date | None = None,
+    *,
+    submission: Submission | None = None,
+    cadres: Sequence[CadreReport] = (),
 ) -> None:
     doc = open_template(None)
     use_a4(doc)
@@ -46,6 +55,28 @@ def write_checklist(
             [["☐", i.label, i.status.value, i.note or "—"] for i in items],
             widths_cm=(0.9, 5.6, 2.6, 7.9),
         )
+    if submission is not None:
+        doc.add_heading("Dossier de remise", level=1)
+        where = "comme le demande le RC" if submission.layout.from_rc else "candidature et offre séparées"
+        doc.add_paragraph(
+            f"Le dossier « {submission.folder.name} » et son archive « {submission.archive.name} » sont "
+            f"rangés {where}. Les pièces « à signer » attendent la signature du représentant habilité : "
+            "Maître AO ne signe jamais à sa place."
+        )
+        add_table(
+            doc,
+            ["", "Dossier", "Pièce", "Statut"],
+            [["☐", e.part, e.name, e.status] for e in submission.entries],
+            widths_cm=(0.9, 3.2, 9.6, 3.3),
+        )
+    for report in cadres:
+        doc.add_heading(f"Cadre de réponse « {report.file_name} »", level=1)
+        rows = [[key, "réponse écrite à sa place dans le cadre"] for key in report.placed]
+        rows += [
+            [a.key, f"non retrouvée dans le cadre : réponse dans l'annexe, à reporter ({a.question[:80]})"]
+            for a in report.unplaced
+        ]
+        add_table(doc, ["Section du mémoire", "Où est la réponse"], rows, widths_cm=(3.5, 13.5))
     doc.add_heading("Alertes d'expiration", level=1)
     if checklist.warnings:
         for w in checklist.warnings:

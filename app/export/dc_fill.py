@@ -194,18 +194,23 @@ def fill_form(form: Path, kind: str, data: FormInput, out: Path) -> FillReport:
 
 def _dc1_boxes(para: Paragraph, text: str, data: FormInput, report: FillReport) -> None:
     lots = data.analysis.lots
+    answered = data.answered_lots
+    every = bool(lots) and data.every_lot
     wanted = (
         ("pour le marche public (en cas de non allotissement)", not lots),
-        ("pour tous les lots de la procedure", bool(lots) and data.lot is None),
-        ("pour le lot n", data.lot is not None),
+        ("pour tous les lots de la procedure", every),
+        ("pour le lot n", bool(answered) and not every),
         ("le candidat se presente seul", True),
         ("le formulaire dc2", True),
     )
+    if lots and not answered and not data.all_lots and text.startswith("pour tous les lots de la procedure"):
+        report.warnings.append("DC1 : lot(s) auquel(s) la candidature répond à cocher (aucun lot choisi).")
     for start, tick in wanted:
         if tick and text.startswith(start) and set_checkbox(para):
             report.ticked.append(start)
-            if start == "pour le lot n" and data.lot is not None:
-                _insert_after(para, f"Lot n° {data.lot}")
+            if start == "pour le lot n" and answered:
+                label = "Lot" if len(answered) == 1 else "Lots"
+                _insert_after(para, f"{label} n° {', '.join(str(n) for n in answered)}")
 
 
 def _capacities(data: FormInput) -> str:

@@ -13,10 +13,12 @@ from docx.shared import Pt
 
 from app.domain.analysis import Analysis
 from app.domain.profile import CompanyProfile, InsuranceKind
+from app.domain.subcontracting import Subcontractor
 from app.drafting.markers import marker
 from app.drafting.offline import insurance_line
 from app.drafting.tables import profile_table
 from app.export.docx_util import add_field, add_table, add_text_with_markers, open_template, save, use_a4
+from app.export.schedule import euros
 
 CHECKED, UNCHECKED = "☒", "☐"
 
@@ -27,6 +29,18 @@ class FormInput:
     profile: CompanyProfile
     lot: int | None = None
     works: bool = False  # marché de travaux: décennale declaration (DC2 F3)
+    all_lots: bool = False  # the candidate chose to answer every lot (never assumed)
+    lots: tuple[int, ...] = ()  # the lots answered, as chosen for the consultation
+
+    @property
+    def answered_lots(self) -> tuple[int, ...]:
+        return self.lots or ((self.lot,) if self.lot is not None else ())
+
+    @property
+    def every_lot(self) -> bool:
+        numbers = {lot.number for lot in self.analysis.lots}
+        return self.all_lots or (len(numbers) > 1 and set(self.answered_lots) == numbers)
+
     today: date = field(default_factory=date.today)
 
 
@@ -114,9 +128,17 @@ def write_dc1(data: FormInput, path: Path, template: Path | None = None) -> None
     _section(doc, "C - Objet de la candidature")
     doc.add_paragraph("La candidature est présentée :")
     doc.add_paragraph(f"{_box(not a.lots)} pour le marché public (en cas de non allotissement) ;")
-    doc.add_paragraph(f"{_box(bool(a.lots) and data.lot is None)} pour tous les lots de la procédure ;")
-    lot_text = f"{data.lot}" if data.lot is not None else "……"
-    doc.add_paragraph(f"{_box(data.lot is not None)} pour le lot n° {lot_text} de la procédure.")
+    answered = data.answered_lots
+    every = bool(a.lots) and data.every_lot
+    doc.add_paragraph(f"{_box(every)} pour tous les lots de la procédure ;")
+    if len(answered) > 1 and not every:
+        numbers = ", ".join(str(n) for n in answered)
+        doc.add_paragraph(f"{CHECKED} pour les lots n° {numbers} de la procédure.")
+    else:
+        lot_text = f"{answered[0]}" if len(answered) == 1 else "……"
+        doc.add_paragraph(f"{_box(len(answered) == 1)} pour le lot n° {lot_text} de la procédure.")
+    if a.lots and not answered and not data.all_lots:
+        add_text_with_markers(doc.add_paragraph(), marker("lot(s) auquel(s) la candidature répond"))
     _section(doc, "D - Présentation du candidat")
     doc.add_paragraph(f"{CHECKED} Le candidat se présente seul :")
     _identity(doc, p)
@@ -214,10 +236,13 @@ def write_dc2(data: FormInput, path: Path, template: Path | None = None) -> None
     doc.add_paragraph("Sans objet.")
     doc.add_heading("F3 – Pour les marchés publics de travaux", level=2)
     has_dec = any(i.kind is InsuranceKind.DECENNALE for i in p.assurances)
-    doc.add_paragraph(
-        f"{_box(data.works and has_dec)} Le candidat déclare qu’il aura souscrit un contrat d’assurance le couvrant "
-        "au regard de la responsabilité décennale."
-    )
+    if data.works:
+        doc.add_paragraph(
+            f"{_box(has_dec)} Le candidat déclare qu’il aura souscrit un contrat d’assurance le couvrant "
+            "au regard de la responsabilité décennale."
+        )
+    else:
+        doc.add_paragraph("Sans objet : marché de services ou de fournitures.")
     due = _deadline_day(a)
     if data.works:
         _line(doc, "Assurance décennale", insurance_line(p, InsuranceKind.DECENNALE, due))
@@ -253,4 +278,103 @@ def write_dc2(data: FormInput, path: Path, template: Path | None = None) -> None
     _section(doc, "I - Renseignements spécifiques aux marchés publics de défense ou de sécurité")
     doc.add_paragraph("Sans objet.")
     _signature(doc, p, data.today)
+    save(doc, path)
+
+
+def write_dc4(data: FormInput, sub: Subcontractor, path: Path, template: Path | None = None) -> None:
+    """DC4 (déclaration de sous-traitance, 2023) for one sub-contractor, annexed to the offer: sections
+    A to N of the official form; the sworn statements and signatures are left to the signatories."""
+    a, p = data.analysis, data.profile
+    doc = open_template(template)
+    if template is None:
+        use_a4(doc)
+    _title(doc, "DC4", "Déclaration de sous-traitance")
+    _footer(doc, "DC4", "Déclaration de sous-traitance", p)
+    _section(doc, "A - Identification de l’acheteur")
+    add_text_with_markers(doc.add_paragraph(), a.buyer or marker("nom et adresse de l'acheteur"))
+    _line(
+        doc,
+        "Personne habilitée à donner les renseignements prévus à l’article R. 2191-59",
+        marker("personne habilitée désignée par l'acheteur"),
+    )
+    _section(doc, "B - Objet du marché public")
+    add_text_with_markers(doc.add_paragraph(), a.object or marker("objet du marché public"))
+    if a.reference:
+        _line(doc, "Référence de la consultation", a.reference)
+    if data.lot is not None:
+        _line(doc, "Lot", str(data.lot))
+    _section(doc, "C - Objet de la déclaration du sous-traitant")
+    doc.add_paragraph("La présente déclaration de sous-traitance constitue :")
+    doc.add_paragraph(f"{CHECKED} un document annexé à l’offre du soumissionnaire ;")
+    doc.add_paragraph(
+        f"{UNCHECKED} un acte spécial portant acceptation du sous-traitant et agrément de ses conditions de "
+        "paiement (sous-traitant présenté après le dépôt de l’offre) ;"
+    )
+    doc.add_paragraph(f"{UNCHECKED} un acte spécial modificatif.")
+    _section(doc, "D - Identification du soumissionnaire ou du titulaire du marché public")
+    _identity(doc, p)
+    _line(doc, "Forme juridique", p.forme_juridique)
+    _section(doc, "E - Identification du sous-traitant")
+    _line(doc, "Nom commercial et dénomination sociale", sub.raison_sociale)
+    _line(doc, "Adresse postale et du siège social", sub.adresse)
+    _line(doc, "Adresse électronique", sub.email)
+    _line(doc, "Numéros de téléphone et de télécopie", sub.telephone)
+    _line(doc, "Numéro SIRET", sub.siret)
+    _line(doc, "Forme juridique", sub.forme_juridique)
+    _line(doc, "Personne(s) ayant le pouvoir d’engager le sous-traitant", sub.representant)
+    if sub.pme is None:
+        add_text_with_markers(
+            doc.add_paragraph(), "Micro, petite ou moyenne entreprise : " + marker("statut PME")
+        )
+    else:
+        doc.add_paragraph(
+            "Le sous-traitant est-il une micro, une petite ou une moyenne entreprise : "
+            f"{_box(sub.pme)} Oui   {_box(not sub.pme)} Non"
+        )
+    _section(doc, "F - Nature des prestations sous-traitées")
+    _line(doc, "Nature des prestations sous-traitées", sub.prestations)
+    _section(doc, "G - Prix des prestations sous-traitées")
+    if sub.montant_ht is None:
+        _line(doc, "Montant HT", "")
+    else:
+        rate = f"{sub.taux_tva * 100:.1f}".rstrip("0").rstrip(".").replace(".", ",")
+        _line(doc, "Taux de la TVA", f"{rate} %")
+        _line(doc, "Montant HT", euros(sub.montant_ht))
+        _line(doc, "Montant TTC", euros(sub.montant_ht * (1 + sub.taux_tva)))
+    _line(
+        doc,
+        "Modalités de variation des prix",
+        marker("modalités de variation des prix du contrat de sous-traitance"),
+    )
+    doc.add_paragraph(
+        "Le titulaire déclare que son sous-traitant remplit les conditions pour avoir droit au paiement direct : "
+        f"{_box(sub.paiement_direct)} Oui   {_box(not sub.paiement_direct)} Non"
+    )
+    _section(doc, "H - Conditions de paiement")
+    _line(doc, "Compte à créditer", marker("RIB du sous-traitant à joindre"))
+    doc.add_paragraph(
+        f"Le sous-traitant demande à bénéficier d’une avance : {UNCHECKED} Oui   {UNCHECKED} Non"
+    )
+    _section(doc, "I – Durée du contrat de sous-traitance en nombre de mois")
+    _line(doc, "Durée en mois", str(sub.duree_mois) if sub.duree_mois else "")
+    _section(doc, "J - Capacités du sous-traitant")
+    doc.add_paragraph(
+        "Renseignements et documents demandés par l’acheteur : voir les pièces jointes du sous-traitant."
+    )
+    _section(doc, "K - Attestations sur l’honneur du sous-traitant au regard des exclusions de la procédure")
+    doc.add_paragraph(
+        f"{UNCHECKED} Le sous-traitant déclare sur l’honneur ne pas entrer dans l’un des cas d’exclusion prévus "
+        "aux articles L. 2141-1 à L. 2141-5 ou L. 2141-7 à L. 2141-10 du code de la commande publique "
+        "(case à cocher par le sous-traitant)."
+    )
+    _section(doc, "L - Cession ou nantissement des créances résultant du marché public")
+    doc.add_paragraph("Sans objet pour un document annexé à l’offre.")
+    _section(doc, "M - Acceptation et agrément des conditions de paiement du sous-traitant")
+    doc.add_paragraph("Le sous-traitant : (signature du représentant habilité du sous-traitant)")
+    doc.add_paragraph("Le soumissionnaire : (signature du représentant habilité du soumissionnaire)")
+    doc.add_paragraph(
+        "Le représentant de l’acheteur, compétent pour signer le marché public : (réservé à l’acheteur)"
+    )
+    _section(doc, "N - Notification de l’acte spécial au titulaire")
+    doc.add_paragraph("Réservé à l’acheteur.")
     save(doc, path)

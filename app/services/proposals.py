@@ -391,8 +391,31 @@ def draft_consultation(
 def export_consultation(
     store: Store, consultation_uuid: str, folder: Path, *, lot: int | None = None, **options: Any
 ) -> ExportResult:
+    from app.services import documents, lots, prices, subcontractors
     from local_store import repo_library
 
+    chosen = [lot] if lot is not None else lots.chosen_lots(store, consultation_uuid)
+    if lot is None and len(chosen) == 1:
+        lot = chosen[0]  # one lot answered: the mémoire and DC2 name it too
     stored = open_answer(store, consultation_uuid, lot)
     options.setdefault("image", lambda sha: repo_library.image_data(store, sha))
-    return export_answer(stored.answer, folder, lot=lot, **options)
+    files, typed = prices.buyer_files(store, consultation_uuid)
+    return export_answer(
+        stored.answer,
+        folder,
+        lot=lot,
+        buyer_files=files,
+        prices=typed,
+        rc_text=rc_text(stored.pieces),
+        subcontractors=subcontractors.list_for(store, consultation_uuid),
+        supporting=documents.supporting_files(store),
+        lots=chosen,
+        **options,
+    )
+
+
+def rc_text(pieces: Sequence[PieceText]) -> str:
+    """The RC's text (where the submission folder's layout is asked for)."""
+    from app.domain.kinds import PieceKind
+
+    return "\n".join(p.full_text() for p in pieces if p.kind is PieceKind.RC)

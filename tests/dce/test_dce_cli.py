@@ -41,7 +41,7 @@ def test_import_list_and_search(cli_env: dict[str, str]) -> None:
     code, out, err = run_cli(["consultations", "list", "--format", "json"], cli_env)
     assert code == 0, err
     [row] = json.loads(out)
-    assert row["buyer"] == "Communauté de communes du Val de Brenne" and row["pieces"] == 8
+    assert row["buyer"] == "Communauté de communes du Val de Brenne" and row["pieces"] == 9
     code, out, err = run_cli(["search", "demolition", "vestiaires", "--format", "json"], cli_env)
     assert code == 0, err
     hits = json.loads(out)

@@ -29,13 +29,13 @@ def test_import_example_stores_pieces_and_analysis(store: Store) -> None:
     kinds = {p.path: p.kind for p in result.pieces}
     assert kinds["Règlement de consultation.pdf"] == PieceKind.RC
     assert kinds["2026-TRV-014_CCTP_Indice-A.pdf"] == PieceKind.CCTP
-    assert len(result.pieces) == 8
+    assert len(result.pieces) == 9
     assert result.analysis is not None and result.analysis_ready_seconds is not None
 
     [row] = svc.list_consultations(store)
     assert row.uuid == result.consultation_uuid
     assert row.buyer == result.analysis.buyer
-    assert row.pieces == 8
+    assert row.pieces == 9
     text = svc.page_text(store, row.uuid, "Règlement de consultation.pdf", 1)
     assert "RÈGLEMENT DE LA CONSULTATION" in text
     assert svc.get_analysis(store, row.uuid) == result.analysis
@@ -52,7 +52,7 @@ def test_reimport_extracts_nothing_and_stores_each_file_once(
 
     monkeypatch.setattr(reader, "run_task", no_extraction)
     second = svc.import_dce(store, [EXAMPLE], workers=1)
-    assert second.extracted == 0 and second.reused == first.extracted == 8
+    assert second.extracted == 0 and second.reused == first.extracted == 9
     assert second.consultation_uuid != first.consultation_uuid
     assert (_count(store, "blobs"), _count(store, "page_texts")) == (blobs, pages)
     assert [(p.path, p.pages) for p in second.pieces] == [(p.path, p.pages) for p in first.pieces]
@@ -159,4 +159,4 @@ def test_a_failing_analysis_does_not_lose_the_import(store: Store, monkeypatch: 
     result = svc.import_dce(store, [EXAMPLE], workers=1)
     assert result.analysis is None
     assert any("analyse automatique a échoué" in w for w in result.warnings)
-    assert len(svc.list_pieces(store, result.consultation_uuid)) == 8
+    assert len(svc.list_pieces(store, result.consultation_uuid)) == 9

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -27,6 +28,12 @@ def test_demo_writes_every_file(tmp_path: Path, cli_env: dict[str, str]) -> None
         "dc2.docx",
         "matrice.xlsx",
         "checklist.docx",
+        "2026-TRV-014_AE.docx",
+        "2026-TRV-014_Cadre_de_réponse_technique.docx",
+        "2026-TRV-014_DQE_LOT-01.xlsx",
+        "2026-TRV-014_DPGF_LOT-01-03.xlsx",
+        "dossier_de_remise",
+        "dossier_de_remise.zip",
     }
     if (forms / "DC2.docx").is_file():  # the official blank form, when this clone has the corpus
         args += ["--form", str(forms / "DC2.docx")]
@@ -50,6 +57,37 @@ def test_demo_writes_every_file(tmp_path: Path, cli_env: dict[str, str]) -> None
     ws = openpyxl.load_workbook(out / "matrice.xlsx")["Exigences"]
     assert ws.max_row > 5
     assert "Go / no-go :" in stdout and "memoire.docx" in stdout
+    # The buyer's documents come back filled: the DQE with the example prices, the AE with its total.
+    dqe = openpyxl.load_workbook(out / "2026-TRV-014_DQE_LOT-01.xlsx")["DQE Lot 1"]
+    prices = json.loads((EXAMPLE_DIR / "prices.json").read_text(encoding="utf-8"))
+    rows = [r for r in dqe.iter_rows(min_row=6) if isinstance(r[1].value, str) and r[1].value in prices]
+    assert len(rows) == len(prices) and all(r[4].value == prices[r[1].value] for r in rows)
+    total = sum(r[3].value * r[4].value for r in rows)
+    ae = all_text(open_docx(out / "2026-TRV-014_AE.docx"))
+    amount = f"{total:,.2f}".replace(",", " ").replace(".", ",")
+    assert f"Montant hors taxes (en chiffres) : {amount} € HT" in ae
+    assert "SIRET : 81247563000016" in ae and "Signature du candidat" in ae
+    cadre = [p.text for p in open_docx(out / "2026-TRV-014_Cadre_de_réponse_technique.docx").paragraphs]
+    question = cadre.index(
+        "2.1 Présentez l'équipe affectée au chantier (CV du conducteur de travaux et du chef de chantier)."
+    )
+    assert cadre[question + 1] == "Réponse du candidat :" and cadre[question + 2].strip()
+    assert (
+        "Cadre de réponse 2026-TRV-014_Cadre_de_réponse_technique.docx : 7 réponse(s) à leur place" in stdout
+    )
+    with zipfile.ZipFile(out / "dossier_de_remise.zip") as zf:
+        names = set(zf.namelist())
+    assert {"offre/2026-TRV-014_AE.docx", "offre/2026-TRV-014_DQE_LOT-01.xlsx"} <= names
+    dc2 = "candidature/dc2_formulaire.docx" if "dc2_formulaire.docx" in expected else "candidature/dc2.docx"
+    assert dc2 in names and "candidature/dc1.docx" in names
+    assert "offre/2026-TRV-014_Cadre_de_réponse_technique.docx" in names
+    assert "offre/memoire.docx" not in names  # the cadre carries the answers
+    checklist = all_text(open_docx(out / "checklist.docx"))
+    assert "Dossier de remise" in checklist and "2026-TRV-014_AE.docx | à signer" in checklist
+    assert "2.1 | réponse écrite à sa place dans le cadre" in checklist  # question → section link shown
+    assert f"montant {amount} € HT repris de 2026-TRV-014_DQE_LOT-01.xlsx" in stdout.replace(
+        "\u202f", " "
+    ).replace("\u00a0", " ")
     if "dc2_formulaire.docx" in expected:
         assert "81247563000016" in all_text(open_docx(out / "dc2_formulaire.docx"))
         assert "Formulaire DC2 officiel" in stdout
@@ -154,3 +192,52 @@ def test_draft_with_claude_streams_and_saves_each_section(
         in text
     )
     assert "[à compléter : durée de la phase 1]" in text
+
+
+def test_subcontractor_declared_gets_its_dc4_in_the_offer(
+    store: Store, tmp_path: Path, cli_env: dict[str, str]
+) -> None:
+    uuid = _imported(store)
+    store.close()
+    add = ["subcontract", "add", uuid[:8], "--name", "Étanchéité Moderne SARL", "--siret", "73282932000074"]
+    code, _, stderr = run_cli([*add, "--services", "Étanchéité de la toiture", "--amount", "42500"], cli_env)
+    assert code == 0, stderr
+    code, _, stderr = run_cli(
+        ["subcontract", "add", uuid, "--name", "X", "--siret", "123", "--services", "Y"], cli_env
+    )
+    assert code == 4 and "siret" in stderr.lower()
+    code, stdout, _ = run_cli(["subcontract", "list", uuid], cli_env)
+    assert "Étanchéité Moderne SARL" in stdout and "42\u202f500,00\u00a0€ HT" in stdout
+    out = tmp_path / "export"
+    code, stdout, stderr = run_cli(["export", uuid, "--out", str(out), "--lot", "1"], cli_env)
+    assert code == 0, stderr
+    [dc4] = list(out.glob("dc4_*.docx"))
+    assert "Étanchéité Moderne SARL" in all_text(open_docx(dc4))
+    with zipfile.ZipFile(out / "dossier_de_remise.zip") as zf:
+        assert f"offre/{dc4.name}" in zf.namelist()
+    assert f"{dc4.name} | à signer" in all_text(open_docx(out / "checklist.docx"))
+
+
+def test_lots_chosen_for_the_consultation_reach_dc1(
+    store: Store, tmp_path: Path, cli_env: dict[str, str]
+) -> None:
+    uuid = _imported(store)
+    store.close()
+    code, stdout, _ = run_cli(["lots", uuid], cli_env)
+    assert code == 0 and "Aucun lot choisi" in stdout
+    code, _, stderr = run_cli(["lots", uuid, "7"], cli_env)
+    assert code == 4 and "inconnu" in stderr
+    code, stdout, stderr = run_cli(["lots", uuid, "1", "3"], cli_env)
+    assert code == 0 and "1, 3" in stdout, stderr
+    out = tmp_path / "two"
+    code, _, stderr = run_cli(["export", uuid, "--out", str(out)], cli_env)
+    assert code == 0, stderr
+    dc1 = all_text(open_docx(out / "dc1.docx"))
+    assert (
+        "☐ pour tous les lots de la procédure ;" in dc1 and "☒ pour les lots n° 1, 3 de la procédure." in dc1
+    )
+    run_cli(["lots", uuid, "2"], cli_env)
+    out = tmp_path / "one"
+    code, _, stderr = run_cli(["export", uuid, "--out", str(out)], cli_env)
+    assert code == 0 and "Aucun lot choisi" not in stderr
+    assert "☒ pour le lot n° 2 de la procédure." in all_text(open_docx(out / "dc1.docx"))

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 
 from app.domain.analysis import Lot
+from app.domain.subcontracting import Subcontractor
 from app.export.dc_fill import fill_form
-from app.export.dc_forms import FormInput, write_dc1, write_dc2
+from app.export.dc_forms import FormInput, write_dc1, write_dc2, write_dc4
 from tests.drafting.builders import analysis, example_profile
 from tests.export.conftest import TODAY
-from tests.export.helpers import all_text, headings, open_docx, tables_with_header
+from tests.export.helpers import all_text, headings, open_docx, plain, tables_with_header
 
 
 def _form(**kw: object) -> FormInput:
@@ -209,3 +211,54 @@ def test_insurance_expiring_before_the_deadline_is_flagged_in_dc2(tmp_path: Path
         "valide jusqu'au 31/12/2026 [à compléter : attestation renouvelée (expire avant le 16/07/2027)]"
         in text
     )
+
+
+def test_dc1_never_ticks_every_lot_by_default(tmp_path: Path) -> None:
+    a = analysis(lots=[Lot(number=1, title="Gros œuvre"), Lot(number=2, title="Couverture")])
+    write_dc1(FormInput(analysis=a, profile=example_profile(), today=TODAY), tmp_path / "dc1.docx")
+    text = all_text(open_docx(tmp_path / "dc1.docx"))
+    assert "☐ pour tous les lots de la procédure ;" in text
+    assert "☐ pour le lot n° …… de la procédure." in text
+    assert "[à compléter : lot(s) auquel(s) la candidature répond]" in text
+    chosen = FormInput(analysis=a, profile=example_profile(), all_lots=True, today=TODAY)
+    write_dc1(chosen, tmp_path / "all.docx")
+    assert "☒ pour tous les lots de la procédure ;" in all_text(open_docx(tmp_path / "all.docx"))
+
+
+def test_dc2_works_only_part_is_sans_objet_for_services(tmp_path: Path) -> None:
+    write_dc2(FormInput(analysis=analysis(), profile=example_profile(), today=TODAY), tmp_path / "dc2.docx")
+    text = all_text(open_docx(tmp_path / "dc2.docx"))
+    assert "Sans objet : marché de services ou de fournitures." in text
+    assert "responsabilité décennale" not in text and "Assurance décennale" not in text
+
+
+def _sub() -> Subcontractor:
+    return Subcontractor(
+        raison_sociale="Étanchéité Moderne SARL",
+        siret="73282932000074",
+        adresse="3 rue des Couvreurs, 21000 Dijon",
+        prestations="Étanchéité de la toiture-terrasse de l'extension",
+        montant_ht=42500.0,
+        paiement_direct=True,
+    )
+
+
+def test_dc4_follows_the_official_sections(tmp_path: Path) -> None:
+    write_dc4(_form(lot=1), _sub(), tmp_path / "dc4.docx")
+    doc = open_docx(tmp_path / "dc4.docx")
+    letters = [h[:1] for level, h in headings(doc) if level == 1]
+    assert letters == list("ABCDEFGHIJKLMN")
+    blank = (
+        Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus" / "forms" / "blank" / "DC4-2023.docx"
+    )
+    if blank.is_file():  # the same sections as the Ministry's blank form
+        titles = [re.match(r"\s*([A-Z])\s[-–]\s\S", p.text) for p in open_docx(blank).paragraphs]
+        official = [m.group(1) for m in titles if m]
+        assert letters == official
+    text = plain(all_text(doc))
+    assert "☒ un document annexé à l’offre du soumissionnaire ;" in text
+    assert "Nom commercial et dénomination sociale : Étanchéité Moderne SARL" in text
+    assert "Numéro SIRET : 73282932000074" in text and "Numéro SIRET : 81247563000016" in text
+    assert "Montant HT : 42 500,00 €" in text and "Montant TTC : 51 000,00 €" in text
+    assert "paiement direct : ☒ Oui   ☐ Non" in text
+    assert "☐ Le sous-traitant déclare sur l’honneur" in text  # the sub-contractor's own act

@@ -1,5 +1,5 @@
 """One consultation: header (deadline, status, analysis) and the tabs Pièces, Synthèse, Go/No-Go,
-Exigences, Mémoire, Documents."""
+Exigences, Mémoire, Prix, Documents."""
 
 from __future__ import annotations
 
@@ -30,13 +30,14 @@ from ui.context import AppContext
 from ui.operations import OpContext
 from ui.pages.dashboard import STATUSES
 from ui.pages.memoire import MemoireTab
+from ui.pages.prix import PrixTab
 from ui.pages.source_viewer import SourceViewer
 from ui.pages.synthese import SyntheseTab
 from ui.pages.tabs import DocumentsTab, ExigencesTab, GoNoGoTab, PiecesTab
 from ui.style import countdown, fr_date
 from ui.widgets import OperationBar, run_in_turns
 
-TABS = ("Pièces", "Synthèse", "Go/No-Go", "Exigences", "Mémoire", "Documents")
+TABS = ("Pièces", "Synthèse", "Go/No-Go", "Exigences", "Mémoire", "Prix", "Documents")
 
 
 def export_folder(row: ConsultationRow) -> Path:
@@ -98,9 +99,18 @@ class ConsultationView(QWidget):
         self.gonogo = GoNoGoTab()
         self.exigences = ExigencesTab()
         self.memoire = MemoireTab(ctx)
+        self.prix = PrixTab(ctx.runner, lambda: ctx.backend.store)
         self.documents = DocumentsTab()
         for w, name in zip(
-            (self.pieces, self.synthese, self.gonogo, self.exigences, self.memoire, self.documents),
+            (
+                self.pieces,
+                self.synthese,
+                self.gonogo,
+                self.exigences,
+                self.memoire,
+                self.prix,
+                self.documents,
+            ),
             TABS,
             strict=True,
         ):
@@ -118,6 +128,7 @@ class ConsultationView(QWidget):
         self.synthese.correction_requested.connect(self._correct)
         self.documents.export_requested.connect(self.export)
         self.memoire.message.connect(self.message)
+        self.prix.message.connect(self.message)
         self.memoire.saved.connect(lambda _s: self._refresh_requirements())
         self.tabs.currentChanged.connect(self._tab_changed)
 
@@ -186,6 +197,7 @@ class ConsultationView(QWidget):
             lambda: self.memoire.load(uuid, analysis.memoire_page_limit if analysis else None),
             self._load_sync_switch,
             self._refresh_checks,
+            lambda: self.prix.load(uuid) if self.tabs.currentWidget() is self.prix else None,
             lambda: self.loaded.emit(uuid),
         ]
         run_in_turns(self, steps, lambda: self.uuid == uuid)
@@ -253,6 +265,8 @@ class ConsultationView(QWidget):
     def _tab_changed(self, index: int) -> None:
         if self.tabs.widget(index) is self.exigences:
             self._refresh_requirements()
+        elif self.tabs.widget(index) is self.prix and self.prix.uuid != self.uuid:
+            self.prix.load(self.uuid)  # read when first shown: opening a consultation stays quick
 
     def _refresh_checks(self) -> None:
         backend, uuid = self.ctx.backend, self.uuid

@@ -364,6 +364,9 @@ EXPORT_LABELS = {
     "dc2.docx": "DC2 — Déclaration du candidat",
     "matrice.xlsx": "Matrice des exigences (XLSX)",
     "checklist.docx": "Liste des pièces à remettre",
+    "dossier_de_remise.zip": "Dossier de remise (ZIP à déposer)",
+    "annexe_reponses_non_placees.docx": "Réponses à reporter à la main dans le cadre",
+    "valeurs_acte_engagement.docx": "Valeurs à recopier dans l'acte d'engagement",
 }
 
 
@@ -376,9 +379,11 @@ class DocumentsTab(QWidget):
         lay = QVBoxLayout(self)
         info = QLabel(
             self.tr(
-                "Produisez les documents de votre réponse : mémoire technique (DOCX), DC1, DC2, "
-                "matrice des exigences (XLSX) et liste des pièces à remettre. Ce qui est saisi dans "
-                "le mémoire est enregistré avant l'export."
+                "Produisez les documents de votre réponse : mémoire technique (DOCX), DC1, DC2, DC4, "
+                "matrice des exigences (XLSX), liste des pièces à remettre, et les documents de l'acheteur "
+                "remplis sous leur nom d'origine (cadre de réponse, acte d'engagement, bordereaux de prix "
+                "de l'onglet Prix), rangés dans un dossier de remise et son ZIP. Ce qui est saisi dans "
+                "le mémoire est enregistré avant l'export ; les pièces à signer restent à signer par vous."
             )
         )
         info.setWordWrap(True)

@@ -404,6 +404,8 @@ def make_cadre() -> bytes:
         for item in items:
             d.add_paragraph(item)
             d.add_paragraph("Réponse du candidat :")
+            for _ in range(3):  # the answer zone: empty lines left by the buyer
+                d.add_paragraph("")
     d.add_page_break()
     d.add_heading("Annexe – Tableau de synthèse des moyens", 1)
     table = d.add_table(rows=1, cols=3)
@@ -417,24 +419,68 @@ def make_cadre() -> bytes:
 
 
 def make_ae() -> bytes:
+    """An acte d'engagement laid out like the ones buyers publish: the buyer's part filled, the
+    candidate's part as labels followed by dotted lines, the price, the signature and acceptance zones."""
     d = docx.Document()
+    d.styles["Normal"].font.size = Pt(10)
+    section = d.sections[0]
+    section.header.paragraphs[0].text = f"{BUYER} – Consultation n° {REF} – Acte d'engagement"
     d.add_heading("ACTE D'ENGAGEMENT (AE)", 0)
+    d.add_heading("A – Identification de l'acheteur", 1)
     d.add_paragraph(f"Acheteur : {BUYER}")
+    d.add_paragraph("Adresse : 2 place de la Mairie, 36300 Saint-Aubin-sur-Brenne")
     d.add_paragraph(f"Objet du marché : {OBJECT}")
-    d.add_paragraph(f"Consultation n° {REF} – Lot n° ..... : .............................")
-    d.add_heading("Article 1 – Contractant", 1)
-    d.add_paragraph("Nom, prénom et qualité du signataire : ..............................")
-    d.add_paragraph("Raison sociale : ......................... SIRET : .........................")
-    d.add_heading("Article 2 – Prix", 1)
     d.add_paragraph(
-        "Le montant global et forfaitaire de l'offre est de : ........... € HT, soit ........... € TTC."
+        f"Consultation n° {REF} – procédure adaptée (article R. 2123-1 du Code de la commande publique)"
     )
-    d.add_paragraph("PSE n° 1 (lot 2) : ........... € HT.")
-    d.add_heading("Article 3 – Délai d'exécution", 1)
-    d.add_paragraph("Le délai d'exécution est celui fixé au CCAP : 8 mois, préparation comprise.")
-    d.add_heading("Article 4 – Avance", 1)
+    d.add_heading("B – Identification du candidat", 1)
+    d.add_paragraph(
+        "Après avoir pris connaissance des pièces constitutives du marché, le signataire s'engage, sans "
+        "réserve, à exécuter les prestations demandées aux prix indiqués ci-dessous."
+    )
+    d.add_paragraph("Nom, prénom et qualité du signataire : ..............................................")
+    d.add_paragraph("Nom commercial et dénomination sociale du candidat :")
+    d.add_paragraph(
+        "..................................................................................................."
+    )
+    d.add_paragraph("Forme juridique : ..................................................")
+    d.add_paragraph("Adresse de l'établissement :")
+    d.add_paragraph(
+        "..................................................................................................."
+    )
+    d.add_paragraph(
+        "..................................................................................................."
+    )
+    d.add_paragraph("Adresse électronique : ..................................................")
+    d.add_paragraph("Téléphone : ..........................")
+    d.add_paragraph("SIRET : .......................................  Code APE : ................")
+    d.add_paragraph("Numéro de TVA intracommunautaire : ..................................................")
+    d.add_heading("C – Lot(s) et prix", 1)
+    d.add_paragraph("Lot n° : ..... – intitulé : ...................................................")
+    d.add_paragraph(
+        "Le montant de l'offre, établi sur la base du détail quantitatif estimatif (DQE), est de :"
+    )
+    d.add_paragraph("Montant hors taxes (en chiffres) : .............................. € HT")
+    d.add_paragraph("TVA au taux de 20 % : .............................. €")
+    d.add_paragraph("Montant TTC (en chiffres) : .............................. € TTC")
+    d.add_paragraph("PSE n° 1 (lot 2 uniquement) : ........... € HT.")
+    d.add_heading("D – Paiement", 1)
+    d.add_paragraph(
+        "Le pouvoir adjudicateur se libérera des sommes dues en faisant porter le montant au crédit du compte :"
+    )
+    d.add_paragraph("Titulaire du compte : ..................................................")
+    d.add_paragraph("IBAN : ..................................................")
+    d.add_paragraph("BIC : ..........................")
+    d.add_heading("E – Avance", 1)
     d.add_paragraph("Je renonce au bénéfice de l'avance : ☐ Non  ☐ Oui")
-    d.add_paragraph("Fait à ..................., le ...................  Signature :")
+    d.add_heading("F – Signature du candidat", 1)
+    d.add_paragraph("Fait à ..................., le ...................")
+    d.add_paragraph("Signature du candidat (représentant habilité) :")
+    d.add_paragraph("")
+    d.add_heading("G – Acceptation de l'offre par l'acheteur", 1)
+    d.add_paragraph("Est acceptée la présente offre pour valoir acte d'engagement.")
+    d.add_paragraph("À Saint-Aubin-sur-Brenne, le ...................")
+    d.add_paragraph("Le représentant du pouvoir adjudicateur :")
     return _docx_bytes(d)
 
 
@@ -472,6 +518,114 @@ def make_dpgf() -> bytes:
         for row, (code, label, unit, qty) in enumerate(items[number], start=3):
             ws.append([code, label, unit, qty, None, f"=D{row}*E{row}"])
         ws.append(["", "Total HT", "", "", "", f"=SUM(F3:F{2 + len(items[number])})"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return _fixed_zip(buf.getvalue())
+
+
+DQE_SECTIONS = (
+    (
+        "1 – Installation et préparation de chantier",
+        [
+            ("1.1", "Installation de chantier, clôtures et base vie", "ft", 1),
+            ("1.2", "Constat d'huissier et état des lieux", "ft", 1),
+            ("1.3", "Protection des ouvrages conservés", "m²", 180),
+        ],
+    ),
+    (
+        "2 – Démolition",
+        [
+            ("2.1", "Démolition des vestiaires existants", "m²", 120),
+            ("2.2", "Évacuation des gravats en filière agréée", "t", 45.5),
+        ],
+    ),
+    (
+        "3 – Gros œuvre",
+        [
+            ("3.1", "Fondations en béton armé", "m³", 35),
+            ("3.2", "Dallage béton 15 cm sur terre-plein", "m²", 210),
+            ("3.3", "Maçonnerie blocs béton 20 cm", "m²", 260),
+            ("3.4", "Linteaux et chaînages béton armé", "ml", 84),
+        ],
+    ),
+)
+
+
+def make_dqe() -> bytes:
+    """A DQE laid out like the ones buyers publish: cover sheet, title block, blue input cells left
+    unlocked on a protected sheet, sections with sub-totals, total HT, TVA and TTC formulas."""
+    from openpyxl.styles import Alignment, Font, PatternFill, Protection
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    wb = openpyxl.Workbook()
+    wb.properties.creator = BUYER
+    wb.properties.created = wb.properties.modified = FIXED.replace(tzinfo=None)
+    cover = wb.active
+    assert cover is not None
+    cover.title = "PG"
+    cover.merge_cells("A2:G2")
+    cover["A2"] = BUYER.upper()
+    cover.merge_cells("A5:G7")
+    cover["A5"] = f"{OBJECT}\nConsultation n° {REF}"
+    cover["A5"].alignment = Alignment(wrap_text=True, horizontal="center")
+    cover.merge_cells("A10:G10")
+    cover["A10"] = "Détail Quantitatif Estimatif (D.Q.E.) – Lot n° 1 – Gros œuvre – Maçonnerie – Démolition"
+
+    ws = wb.create_sheet("DQE Lot 1")
+    money = '#,##0.00\\ "€"'
+    blue = PatternFill("solid", fgColor="DDEBF7")
+    green = PatternFill("solid", fgColor="E2EFDA")
+    ws.merge_cells("A1:F1")
+    ws["A1"] = "DÉTAIL QUANTITATIF ESTIMATIF (D.Q.E.) – LOT N° 1"
+    ws["A1"].font = Font(bold=True, size=13)
+    ws.merge_cells("A3:F4")
+    ws["A3"] = (
+        "Notice : le candidat renseigne uniquement les cellules en fond bleu. Les cellules en fond vert "
+        "sont des formules de calcul – ne pas modifier. Les prix doivent être identiques à ceux de l'offre."
+    )
+    ws["A3"].alignment = Alignment(wrap_text=True)
+    for col, width in zip("ABCDEF", (8, 52, 8, 11, 16, 18), strict=True):
+        ws.column_dimensions[col].width = width
+    ws.append([])
+    ws.append(["N°", "Désignation des ouvrages", "Unité", "Quantité", "Prix unitaire € HT", "Montant € HT"])
+    header_row = ws.max_row
+    for cell in ws[header_row]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, horizontal="center")
+    validation = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
+    validation.error = "Saisissez un prix positif en euros HT."
+    ws.add_data_validation(validation)
+    subtotals: list[str] = []
+    for title, items in DQE_SECTIONS:
+        ws.append(["", title])
+        ws.cell(ws.max_row, 2).font = Font(bold=True)
+        first = ws.max_row + 1
+        for code, label, unit, qty in items:
+            ws.append([code, label, unit, qty, None, None])
+            row = ws.max_row
+            ws.cell(row, 6).value = f"=D{row}*E{row}"
+            price = ws.cell(row, 5)
+            price.number_format = money
+            price.fill = blue
+            price.protection = Protection(locked=False)
+            validation.add(price.coordinate)
+            ws.cell(row, 6).number_format = money
+            ws.cell(row, 6).fill = green
+        last = ws.max_row
+        ws.append(["", f"Sous-total {title.split(' – ')[1].lower()}", "", "", "", f"=SUM(F{first}:F{last})"])
+        subtotals.append(f"F{ws.max_row}")
+        ws.cell(ws.max_row, 6).number_format = money
+        ws.cell(ws.max_row, 6).fill = green
+    ws.append(["", "TOTAL HT", "", "", "", "=" + "+".join(subtotals)])
+    total_row = ws.max_row
+    ws.append(["", "TVA 20 %", "", "", "", f"=ROUND(F{total_row}*20%,2)"])
+    ws.append(["", "TOTAL TTC", "", "", "", f"=F{total_row}+F{total_row + 1}"])
+    for row in range(total_row, total_row + 3):
+        ws.cell(row, 2).font = Font(bold=True)
+        ws.cell(row, 6).number_format = money
+        ws.cell(row, 6).fill = green
+    ws.freeze_panes = ws.cell(header_row + 1, 1)
+    ws.protection.sheet = True  # no password: real DQEs often lock the formulas this way
     buf = io.BytesIO()
     wb.save(buf)
     return _fixed_zip(buf.getvalue())
@@ -527,6 +681,7 @@ def build() -> bytes:
             (f"{REF}_Cadre_de_réponse_technique.docx", make_cadre(), False),
             (f"{REF}_AE.docx", make_ae(), False),
             (f"{REF}_DPGF_LOT-01-03.xlsx", make_dpgf(), False),
+            (f"{REF}_DQE_LOT-01.xlsx", make_dqe(), False),
             ("Plans.zip", plans, False),
         ]
     )
