@@ -248,7 +248,6 @@ def cmd_export(args: argparse.Namespace) -> int:
     store = open_cli_store()
     try:
         uuid = _consultation(store, args.consultation)
-        from local_store import repo_library
 
         stored = proposals.open_answer(store, uuid, args.lot)
         result = proposals.export_consultation(

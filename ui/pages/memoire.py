@@ -46,7 +46,7 @@ from app.domain.profile import CompanyProfile
 from app.drafting.body import REUSE_END, TABLE_RE, reuse_start, table_token, to_blocks
 from app.drafting.markers import MARKER_RE
 from app.export import pagecount
-from ui.backend import Backend, BlockRow, ClaudeDraftJob, OutlineRow
+from ui.backend import Backend, ClaudeDraftJob, OutlineRow
 from ui.context import AppContext
 from ui.operations import Lane, OpContext, Operation
 from ui.style import FRENCH, MARKER_BG

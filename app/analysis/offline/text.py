@@ -7,59 +7,8 @@ exactly the same length as the original, so a match position slices the original
 from __future__ import annotations
 
 import re
-import unicodedata
-from functools import lru_cache
 
-_QUOTES = {
-    "’": "'",
-    "‘": "'",
-    "ʼ": "'",
-    "`": "'",
-    "«": '"',
-    "»": '"',
-    "“": '"',
-    "”": '"',
-    "–": "-",
-    "—": "-",
-    "−": "-",
-    "‑": "-",
-    "‐": "-",
-}
-
-
-@lru_cache(maxsize=4096)
-def _fold_char(char: str) -> str:
-    if char in _QUOTES:
-        return _QUOTES[char]
-    low = char.lower()
-    if len(low) != 1:
-        low = char
-    base = unicodedata.normalize("NFD", low)[0]
-    return base if len(base) == 1 else low
-
-
-# Built once: every Latin, Greek, punctuation and symbol character mapped to exactly one character.
-_TABLE = {code: _fold_char(chr(code)) for code in (*range(0x41, 0x5B), *range(0x80, 0x2C00))}
-_TABLE = {code: value for code, value in _TABLE.items() if value != chr(code)}
-
-
-def fold(text: str) -> str:
-    """Lower case, accents removed, typographic quotes/dashes made ASCII; same length as `text`."""
-    if text.isascii():
-        return text.lower()
-    low = text.lower()
-    if len(low) != len(text):  # a rare letter whose lower case is longer: fold char by char
-        return text.translate(_TABLE)
-    # Only the few non-ASCII characters need the table (far faster than translating every char).
-    return _NON_ASCII.sub(_fold_match, low)
-
-
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
-
-
-def _fold_match(m: re.Match[str]) -> str:
-    char = m.group()
-    return _TABLE.get(ord(char), char)
+from app.domain.text import fold as fold  # one home for folding (grounding and the source viewer)
 
 
 def squash(text: str) -> str:
