@@ -18,7 +18,7 @@ import shutil
 from datetime import datetime
 from pathlib import Path
 
-from app.domain.errors import InvalidInput, StoreLocked, UserError
+from app.domain.errors import BackupRefused, InvalidInput, StoreLocked
 from app.domain.fsutil import fsync_dir
 from local_store import keychain, migrate, recovery
 from local_store.store import (
@@ -79,7 +79,7 @@ def backup_key(*, recovery_text: str | None = None, passphrase: str | None = Non
     if passphrase is not None:
         return StoreKey(passphrase=passphrase)
     if recovery_text is None:
-        raise UserError("La clé de secours est nécessaire pour lire la sauvegarde.")
+        raise BackupRefused("La clé de secours est nécessaire pour lire la sauvegarde.")
     return StoreKey(raw=recovery.store_key_from_secret(recovery.parse_key(recovery_text)))
 
 
@@ -102,9 +102,11 @@ def check_backup(backup: Path, key: StoreKey) -> int:
     finally:
         conn.close()
     if problems:
-        raise UserError(f"La sauvegarde {backup.name} est endommagée ({problems[0]}) : rien n'a été modifié.")
+        raise BackupRefused(
+            f"La sauvegarde {backup.name} est endommagée ({problems[0]}) : rien n'a été modifié."
+        )
     if version < 1 or "company_profile" not in tables:
-        raise UserError(f"{backup.name} n'est pas une sauvegarde Maître AO : rien n'a été modifié.")
+        raise BackupRefused(f"{backup.name} n'est pas une sauvegarde Maître AO : rien n'a été modifié.")
     if version > migrate.latest():
         raise migrate.StoreTooNew(version, migrate.latest())
     return version

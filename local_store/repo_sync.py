@@ -454,6 +454,6 @@ def write_local_edit(conn: Connection, spec: TableSpec, record_uuid: str, data: 
     current = local_record(conn, spec, record_uuid)
     server_rev = current.server_rev if current else 0
     if not write_record(conn, spec, record_uuid, data, deleted=False, server_rev=server_rev, dirty=True):
-        from app.domain.errors import UserError
+        from app.domain.errors import NotPossible
 
-        raise UserError("Impossible de rétablir cette version : l'élément dont elle dépend a été supprimé.")
+        raise NotPossible("Impossible de rétablir cette version : l'élément dont elle dépend a été supprimé.")

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 import sqlcipher3
 from sqlcipher3 import dbapi2
 
-from app.domain.errors import StoreLocked, UserError
+from app.domain.errors import NotPossible, NotReady, StoreLocked, UserError
 from app.domain.fsutil import fsync_dir
 from local_store import keychain, migrate, recovery
 
@@ -272,7 +272,7 @@ class Store:
         conn = self.read()
         if self.passphrase_mode:
             if not new_passphrase:
-                raise UserError("Une nouvelle phrase secrète est nécessaire pour changer la clé.")
+                raise NotReady("Une nouvelle phrase secrète est nécessaire pour changer la clé.")
             check_passphrase(new_passphrase)
             new_key = StoreKey(passphrase=new_passphrase)
             text = ""
@@ -456,7 +456,7 @@ def unlock_store(path: Path | None, recovery_text: str) -> Store:
     if not path.exists():
         raise StoreMissing(path)
     if uses_passphrase(path):
-        raise UserError(
+        raise NotPossible(
             "Ce coffre est protégé par une phrase secrète, pas par une clé de secours : "
             "ouvrez-le avec sa phrase secrète."
         )

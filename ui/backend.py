@@ -21,7 +21,7 @@ from enum import Flag, auto
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, TypeVar
 
-from app.domain.errors import UserError
+from app.domain.errors import NotReady, UserError
 from app.domain.progress import CancelToken, ProgressFn
 
 if TYPE_CHECKING:  # pydantic models and the services load with the first screen that needs them
@@ -348,7 +348,7 @@ class Backend:
         self.forget_answer(uuid)
         analysis = consultations.set_override(self.require_store(), uuid, field_name, value)
         if analysis is None:
-            raise UserError("Cette consultation n'a pas encore été analysée : lancez d'abord l'analyse.")
+            raise NotReady("Cette consultation n'a pas encore été analysée : lancez d'abord l'analyse.")
         return analysis
 
     # --- proposals ------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from app.domain.errors import EXIT_OK, InvalidInput, UserError
+from app.domain.errors import EXIT_OK, InvalidInput, NotFound
 
 EXAMPLE_DIR = Path(__file__).resolve().parents[1] / "resources" / "example"
 
@@ -120,7 +120,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     out = Path(args.out)
     dce = EXAMPLE_DIR / "dce.zip"
     if not dce.is_file():
-        raise UserError("Le DCE d'exemple est absent de cette installation.")
+        raise NotFound("Le DCE d'exemple est absent de cette installation.")
     profile = read_profile_file(EXAMPLE_DIR / "profile.json")
     outcome = read_dce([dce], workers=1)
     analysis = run_engine(outcome.pieces, "offline")

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from app.cli.store_cmds import open_cli_store
-from app.domain.errors import EXIT_OK, UserError
+from app.domain.errors import EXIT_OK, NotReady
 from app.domain.profile import CompanyProfile
 from app.services import profile as profile_service
 
@@ -47,7 +47,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if profile is None:
-        raise UserError(
+        raise NotReady(
             "Aucun profil d'entreprise enregistré. Importez-en un : maitre-ao profile import FICHIER.json"
         )
     if args.format == "json":

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from app.domain.errors import EXIT_FAILURE, EXIT_OK, UsageError, UserError
+from app.domain.errors import EXIT_FAILURE, EXIT_OK, NotFound, UsageError
 from app.services import store as store_service
 from local_store.store import Store, StoreExists
 
@@ -150,7 +150,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     path = Path(args.file)
     if not path.is_file():
-        raise UserError(f"Fichier introuvable : {path}")
+        raise NotFound(f"Fichier introuvable : {path}")
     if args.passphrase:
         store, moved = store_service.restore(
             path, passphrase=read_secret("Phrase secrète de la sauvegarde : ")

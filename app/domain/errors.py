@@ -72,3 +72,25 @@ class KeychainRefused(KeychainUnavailable):
             "Le trousseau du système a refusé l'accès (trousseau verrouillé ou autorisation refusée). "
             "Déverrouillez-le puis réessayez ; vos données sont intactes."
         )
+
+
+# Families of what a user can meet, so callers (and tests) tell them apart without reading the
+# French text. Each keeps UserError's exit code unless said otherwise.
+class NotFound(UserError):
+    """Something the user named does not exist (a file, a section, a block, a document…)."""
+
+
+class NotReady(UserError):
+    """A step must come first: the analysis, the company profile, the login, the passphrase…"""
+
+
+class NotPossible(UserError):
+    """The action cannot be done in this state or version (nothing the user typed is wrong)."""
+
+
+class BackupRefused(UserError):
+    """A backup that cannot be read or restored; nothing was changed."""
+
+
+class ExternalToolFailed(UserError):
+    """A program the app relies on (LibreOffice) is missing or failed."""

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from app.domain.errors import UserError
+from app.domain.errors import ExternalToolFailed, UserError
 
 
 def soffice() -> str | None:
@@ -24,7 +24,7 @@ def render_pdf(docx: Path, out_dir: Path | None = None, timeout: float = 180) ->
     """Convert with a throw-away LibreOffice profile (a user's open LibreOffice must not block it)."""
     exe = soffice()
     if exe is None:
-        raise UserError("LibreOffice (soffice) n'est pas installé : rendu PDF impossible.")
+        raise ExternalToolFailed("LibreOffice (soffice) n'est pas installé : rendu PDF impossible.")
     out_dir = out_dir or docx.parent
     with tempfile.TemporaryDirectory(prefix="maitre-ao-lo-") as profile:
         proc = subprocess.run(
@@ -44,7 +44,7 @@ def render_pdf(docx: Path, out_dir: Path | None = None, timeout: float = 180) ->
         )
     pdf = out_dir / (docx.stem + ".pdf")
     if proc.returncode != 0 or not pdf.is_file():
-        raise UserError(f"La conversion PDF par LibreOffice a échoué (code {proc.returncode}).")
+        raise ExternalToolFailed(f"La conversion PDF par LibreOffice a échoué (code {proc.returncode}).")
     return pdf
 
 

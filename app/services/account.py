@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 import httpx
 
-from app.domain.errors import InvalidInput, UserError
+from app.domain.errors import InvalidInput, NotReady, UserError
 from app.settings import ACCOUNT_EMAIL, ACCOUNT_SERVER_URL, Settings
 from local_store import keychain, portability
 from local_store import repo_sync as rs
@@ -75,7 +75,7 @@ def _server_url(store: Store) -> str:
     url = rs.kv_get(store.read(), rs.ACCOUNT_SERVER_KEY)
     access, _ = _tokens(store).load()
     if not url or not access:
-        raise UserError(
+        raise NotReady(
             "Vous n'êtes pas connecté à votre compte Maître AO : maitre-ao login --server URL --email ADRESSE"
         )
     return url

@@ -22,7 +22,7 @@ from app.dce.extractors import Extraction
 from app.dce.reader import ReadOutcome, read_dce
 from app.domain.analysis import Analysis, Engine, Evidence
 from app.domain.document import PieceText
-from app.domain.errors import InvalidInput, UserError
+from app.domain.errors import InvalidInput, NotReady, UserError
 from app.domain.kinds import PieceKind
 from app.domain.progress import CancelToken, ProgressFn, no_progress
 from app.domain.rows import ConsultationRow, ConsultationStatus, PieceRow
@@ -337,7 +337,7 @@ def analyze_consultation(
     get_consultation(store, uuid)
     pieces = repo_p.piece_texts(store, uuid)
     if not any(p.pages for p in pieces):
-        raise UserError(
+        raise NotReady(
             "Le texte des pièces n'est plus disponible (supprimé après la durée de conservation) : "
             "importez le DCE à nouveau pour l'analyser."
         )

@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from app.domain.errors import InvalidInput, UserError
+from app.domain.errors import InvalidInput, NotFound
 from app.export.submission import SupportingFile
 from local_store import repo_documents
 from local_store.store import Store
@@ -28,7 +28,7 @@ def attach_file(store: Store, doc_uuid: str, path: Path) -> None:
         raise InvalidInput(f"{path.name} : seuls les PDF, PNG et JPEG sont acceptés.", field="fichier")
     sha = hashlib.sha256(data).hexdigest()
     if not repo_documents.attach(store, doc_uuid, path.name, sha, data):
-        raise UserError("Document administratif introuvable dans le profil.")
+        raise NotFound("Document administratif introuvable dans le profil.")
 
 
 def supporting_files(store: Store) -> list[SupportingFile]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.domain.errors import InvalidInput, UserError
+from app.domain.errors import InvalidInput, NotReady
 from local_store import repo_lots
 from local_store.store import Store
 
@@ -14,9 +14,7 @@ def choose_lots(store: Store, consultation_uuid: str, lots: list[int]) -> list[i
     analysis = consultations.get_analysis(store, consultation_uuid)
     known = {lot.number for lot in analysis.lots} if analysis else set()
     if lots and not known:
-        raise UserError(
-            "Cette consultation n'est pas allotie (ou pas encore analysée) : aucun lot à choisir."
-        )
+        raise NotReady("Cette consultation n'est pas allotie (ou pas encore analysée) : aucun lot à choisir.")
     unknown = sorted(set(lots) - known)
     if unknown:
         listed = ", ".join(str(n) for n in sorted(known))

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.domain.errors import UserError
+from app.domain.errors import InvalidInput, NotFound
 from app.domain.kinds import PieceKind
 from app.export.buyer_docs import SCHEDULE_KINDS, SPREADSHEETS, BuyerFile, safe_name
 from app.export.schedule import Computation, PriceLine, Schedule, compute, norm, read_schedule
@@ -71,9 +71,9 @@ def set_prices(
     for key, price in values.items():
         line = view.schedule.line(key)
         if line is None:
-            raise UserError(f"Ligne de prix inconnue : {key}.")
+            raise NotFound(f"Ligne de prix inconnue : {key}.")
         if price is not None and (price < 0 or price != price):
-            raise UserError(f"Prix invalide pour « {line.designation} » : il doit être positif.")
+            raise InvalidInput(f"Prix invalide pour « {line.designation} » : il doit être positif.")
         rows.append((key, line.designation, line.price_label, price))
     repo_prices.set_prices(store, consultation_uuid, view.piece_path, rows)
     for key, price in values.items():

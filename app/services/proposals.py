@@ -16,7 +16,7 @@ from typing import Any
 
 from app.domain.analysis import Analysis
 from app.domain.document import PieceText
-from app.domain.errors import UserError
+from app.domain.errors import NotFound, NotPossible, NotReady
 from app.domain.profile import CompanyProfile
 from app.domain.progress import CancelToken
 from app.drafting.answer import Answer, prepare_answer, refresh_coverage
@@ -115,7 +115,7 @@ def draft_with_claude(
 ) -> str:
     """Stream one section from Claude into `on_text`; returns the text kept (partial when cancelled)."""
     if not claude_available():
-        raise UserError(
+        raise NotPossible(
             "La rédaction avec Claude n'est pas disponible dans cette version : utilisez --engine offline."
         )
     from app.drafting.claude import SectionBrief, drafting_context
@@ -152,7 +152,7 @@ def export_all(answer: Answer, folder: Path, **options: Any) -> ExportResult:
 def _section(answer: Answer, key: str) -> OutlineSection:
     section = answer.outline.find(key)
     if section is None:
-        raise UserError(f"Section « {key} » introuvable dans le plan du mémoire.")
+        raise NotFound(f"Section « {key} » introuvable dans le plan du mémoire.")
     return section
 
 
@@ -173,10 +173,10 @@ def _load_inputs(store: Store, consultation_uuid: str) -> tuple[Analysis, list[P
     consultations.get_consultation(store, consultation_uuid)
     analysis = consultations.get_analysis(store, consultation_uuid)
     if analysis is None:
-        raise UserError("Cette consultation n'a pas encore été analysée : lancez d'abord l'analyse.")
+        raise NotReady("Cette consultation n'a pas encore été analysée : lancez d'abord l'analyse.")
     company = profile.load(store)
     if company is None:
-        raise UserError("Aucun profil d'entreprise : importez-le d'abord (maitre-ao profile import FICHIER).")
+        raise NotReady("Aucun profil d'entreprise : importez-le d'abord (maitre-ao profile import FICHIER).")
     from local_store import repo_pieces
 
     return analysis, repo_pieces.piece_texts(store, consultation_uuid), company
@@ -237,9 +237,9 @@ def move_requirement(
 
     answer = stored.answer
     if section_key is not None and answer.outline.find(section_key) is None:
-        raise UserError(f"Section « {section_key} » introuvable dans le plan du mémoire.")
+        raise NotFound(f"Section « {section_key} » introuvable dans le plan du mémoire.")
     if not any(r.key == requirement_key for r in answer.requirements):
-        raise UserError("Exigence introuvable.")
+        raise NotFound("Exigence introuvable.")
     repo_requirements.move(store, stored.consultation_uuid, lot, requirement_key, section_key)
     map_requirements(
         answer.requirements, answer.outline, repo_requirements.moves(store, stored.consultation_uuid, lot)
@@ -269,7 +269,7 @@ def library_proposals(
     plan = build_outline(analysis, pieces)
     section = plan.find(key)
     if section is None:
-        raise UserError(f"Section « {key} » introuvable dans le plan du mémoire.")
+        raise NotFound(f"Section « {key} » introuvable dans le plan du mémoire.")
     requirements = extract_requirements(pieces)
     map_requirements(requirements, plan, repo_requirements.moves(store, consultation_uuid, lot))
     texts = [r.text for r in requirements if r.section_key == key]
@@ -314,7 +314,7 @@ def save_section_text(
     from local_store import repo_proposals
 
     if key not in stored.section_uuids:
-        raise UserError(f"Section « {key} » introuvable dans le plan du mémoire.")
+        raise NotFound(f"Section « {key} » introuvable dans le plan du mémoire.")
     repo_proposals.save_section_body(store, stored.section_uuids[key], body, engine)
     stored.answer.bodies[key] = body
     stored.engines[key] = engine
@@ -328,7 +328,7 @@ def insert_library_block(store: Store, stored: StoredAnswer, key: str, block_uui
     try:
         block = repo_library.get_block(store, block_uuid)
     except KeyError:
-        raise UserError("Bloc de bibliothèque introuvable.") from None
+        raise NotFound("Bloc de bibliothèque introuvable.") from None
     current = stored.answer.bodies.get(key, "").rstrip()
     body = f"{current}\n\n{block.body.strip()}" if current else block.body.strip()
     save_section_text(store, stored, key, body, "manual")
@@ -348,7 +348,7 @@ def draft_consultation(
 ) -> StoredAnswer:
     """Draft every section without text (every section with `overwrite`) and save them."""
     if engine not in ENGINES:
-        raise UserError(f"Moteur de rédaction inconnu : « {engine} » (attendu : offline ou claude).")
+        raise NotPossible(f"Moteur de rédaction inconnu : « {engine} » (attendu : offline ou claude).")
     stored = open_answer(store, consultation_uuid, lot)
     answer = stored.answer
     context: Any = None

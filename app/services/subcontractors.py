@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 
-from app.domain.errors import InvalidInput, UserError
+from app.domain.errors import InvalidInput, NotFound
 from app.domain.subcontracting import Subcontractor
 from local_store import repo_subcontractors
 from local_store.store import Store
@@ -30,4 +30,4 @@ def list_for(store: Store, consultation_uuid: str) -> list[Subcontractor]:
 
 def remove(store: Store, consultation_uuid: str, sub_uuid: str) -> None:
     if not repo_subcontractors.remove(store, consultation_uuid, sub_uuid):
-        raise UserError("Sous-traitant introuvable pour cette consultation.")
+        raise NotFound("Sous-traitant introuvable pour cette consultation.")
