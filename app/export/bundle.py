@@ -54,7 +54,8 @@ def cadre_answers(answer: Answer) -> dict[str, list[CadreAnswer]]:
         if not s.source_file or answer.outline.children(s):
             continue
         body = expand_tables(answer.bodies.get(s.key, ""), answer.profile)
-        out.setdefault(safe_name(s.source_file), []).append(CadreAnswer(s.key, s.title, body))
+        # The buyer's own wording is what stands in the cadre (the title may be a statement of it).
+        out.setdefault(safe_name(s.source_file), []).append(CadreAnswer(s.key, s.question or s.title, body))
     return out
 
 

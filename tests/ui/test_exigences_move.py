@@ -29,13 +29,13 @@ def test_move_a_requirement_to_another_section(
     # The editor shows the statement title with the buyer's question under it.
     mem = view.memoire
     mem.select_section(1)
-    qtbot.waitUntil(lambda: mem.current is not None and mem.current.uuid == "1.1", timeout=10000)
+    qtbot.waitUntil(lambda: mem.current is not None and mem.current.key == "1.1", timeout=10000)
     assert mem.section_title.text().startswith("1.1 Organisation du chantier en site occupé")
     assert mem.question.text().startswith("Question de l'acheteur : 1.1 Décrivez l'organisation")
     # Insert from the library: the blocks that fit the section come first, with score and origin.
     from app.services import library
 
-    ctx.runner.call(lambda: library.import_file(ctx.backend._require_store(), WORKS))
+    ctx.runner.call(lambda: library.import_file(ctx.backend.require_store(), WORKS))
     offered: list[list[str]] = []
 
     def pick(_parent: object, _title: str, _label: str, items: list[str], *_a: object) -> tuple[str, bool]:
