@@ -18,6 +18,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import random
+import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -65,6 +66,10 @@ class Offline(SyncError):
     """The server could not be reached (after the retries): edits stay queued."""
 
 
+class CertificateRefused(SyncError):
+    """The server's TLS certificate did not verify (self-signed, expired, wrong host, interception)."""
+
+
 class AuthRequired(SyncError):
     pass
 
@@ -87,6 +92,11 @@ NOT_LOGGED_IN = (
     "Vous n'êtes pas connecté à votre compte Maître AO : maitre-ao login --server URL --email ADRESSE"
 )
 SESSION_EXPIRED = "Votre session a expiré ou a été révoquée : reconnectez-vous (maitre-ao login)."
+CERTIFICATE_REFUSED = (
+    "Connexion refusée : certificat du serveur refusé (non reconnu, expiré ou établi pour une autre "
+    "adresse). Vérifiez l'adresse du serveur ; un proxy d'entreprise qui inspecte le trafic peut aussi "
+    "en être la cause. Rien n'a été envoyé."
+)
 UPDATE_REQUIRED = (
     "Cette version de Maître AO ne peut plus synchroniser avec le serveur : mettez à jour l'application."
 )
@@ -103,6 +113,20 @@ def check_server_url(url: str) -> str:
             "(http:// n'est accepté que pour un serveur sur cet ordinateur)."
         )
     return url.strip().rstrip("/")
+
+
+def _certificate_problem(exc: BaseException) -> bool:
+    """True when a transport error comes from a TLS certificate that did not verify."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, ssl.SSLCertVerificationError):
+            return True
+        if "CERTIFICATE_VERIFY_FAILED" in str(current):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
 
 
 def _loopback(host: str) -> bool:
@@ -242,6 +266,10 @@ class AccountClient:
                 self.traffic.add(request, response)
             except httpx.TransportError as exc:
                 self.traffic.add(request, None)
+                if _certificate_problem(exc):
+                    # Retrying will not make the certificate valid; it is not "unreachable" either.
+                    log.warning("account API certificate refused")
+                    raise CertificateRefused(CERTIFICATE_REFUSED) from None
                 if attempt >= self.retries:
                     log.info("account API unreachable after %d attempts: %s", attempt + 1, type(exc).__name__)
                     raise Offline(
