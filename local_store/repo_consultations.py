@@ -15,6 +15,7 @@ from local_store.clock import utc_now_iso as _now
 from local_store.store import Connection, Store
 
 STATUSES: tuple[str, ...] = ("a_analyser", "en_cours", "deposee", "gagnee", "perdue")
+IMPORTING, IMPORT_DONE = "importing", "done"
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +32,9 @@ class ConsultationRow:
     created_at: str
     analyzed_at: str | None
     pieces: int
+    import_state: str = IMPORT_DONE  # "importing" until the import committed
+    import_pid: int | None = None
+    claude_consent: str | None = None  # None (never asked), "granted" or "refused"
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,14 +45,75 @@ class AnalysisRow:
     result: dict[str, Any]
 
 
-def create(conn: Connection, *, title: str, source_name: str | None) -> str:
+def create(
+    conn: Connection,
+    *,
+    title: str,
+    source_name: str | None,
+    importing: bool = False,
+    import_pid: int | None = None,
+    import_sources: list[str] | None = None,
+) -> str:
+    """A new consultation; `importing` ones are not synced nor listed as done until `finish_import`."""
     new_uuid = str(uuid_mod.uuid4())
     now = _now()
     conn.execute(
-        "INSERT INTO consultations(uuid, title, source_name, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
-        (new_uuid, title, source_name, now, now),
+        "INSERT INTO consultations(uuid, title, source_name, created_at, updated_at, import_state,"
+        " import_pid, import_sources, dirty) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            new_uuid,
+            title,
+            source_name,
+            now,
+            now,
+            IMPORTING if importing else IMPORT_DONE,
+            import_pid,
+            json.dumps(import_sources, ensure_ascii=False) if import_sources is not None else None,
+            0 if importing else 1,
+        ),
     )
     return new_uuid
+
+
+def claim_import(conn: Connection, consultation_uuid: str, pid: int) -> None:
+    """An interrupted import is taken up again by process `pid`."""
+    conn.execute(
+        "UPDATE consultations SET import_state = ?, import_pid = ? WHERE uuid = ?",
+        (IMPORTING, pid, consultation_uuid),
+    )
+
+
+def finish_import(conn: Connection, consultation_uuid: str) -> None:
+    """The import committed: the consultation becomes an ordinary one (and may sync)."""
+    conn.execute(
+        "UPDATE consultations SET import_state = ?, import_pid = NULL, dirty = 1, updated_at = ?"
+        " WHERE uuid = ?",
+        (IMPORT_DONE, _now(), consultation_uuid),
+    )
+
+
+def import_sources(store: Store, consultation_uuid: str) -> list[str]:
+    row = (
+        store.read()
+        .execute("SELECT import_sources FROM consultations WHERE uuid = ?", (consultation_uuid,))
+        .fetchone()
+    )
+    if row is None or not row["import_sources"]:
+        return []
+    value = json.loads(row["import_sources"])
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def delete(conn: Connection, consultation_uuid: str) -> None:
+    """Remove a consultation that never finished importing (never synced: no tombstone needed)."""
+    conn.execute("DELETE FROM consultations WHERE uuid = ?", (consultation_uuid,))
+
+
+def set_claude_consent(conn: Connection, consultation_uuid: str, value: str | None) -> None:
+    conn.execute(
+        "UPDATE consultations SET claude_consent = ?, claude_consent_at = ? WHERE uuid = ?",
+        (value, _now() if value else None, consultation_uuid),
+    )
 
 
 _SELECT = """
@@ -71,6 +136,9 @@ def _row(r: Any) -> ConsultationRow:
         created_at=str(r["created_at"]),
         analyzed_at=r["analyzed_at"],
         pieces=int(r["piece_count"]),
+        import_state=str(r["import_state"]),
+        import_pid=r["import_pid"],
+        claude_consent=r["claude_consent"],
     )
 
 

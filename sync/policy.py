@@ -60,7 +60,9 @@ class TableSpec:
         """SQL condition (table aliased `alias`) of the rows allowed to leave the machine: opted-out rows
         never; proposals and sections only for consultations where the user turned mémoire sync on."""
         condition = f"{alias}.sync_opt_out = 0"
-        if self.table == "proposals":
+        if self.table == "consultations":  # an import that has not committed stays on this machine
+            condition += f" AND {alias}.import_state = 'done'"
+        elif self.table == "proposals":
             condition += " AND " + _SECTIONS_ON.format(consultation=f"{alias}.consultation_uuid")
         elif self.table == "sections":
             condition += (

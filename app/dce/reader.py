@@ -92,8 +92,13 @@ class _Content:
     files: list[SourceFile]
     priority: int
     decisive: bool
+    fmt: str = ""  # the same bytes under two formats' names (e.g. empty .docx and .xlsx) are two contents
     chunks: dict[int, Extraction] = field(default_factory=dict)
     expected: int = 1
+
+    @property
+    def key(self) -> str:
+        return f"{self.sha256}:{self.fmt}"
 
 
 def _plan(
@@ -104,9 +109,9 @@ def _plan(
     immediate: dict[str, Extraction] = {}
     for content in contents:
         first = content.files[0]
-        fmt = detect_format(first.name, first.data)
-        if fmt == "unread":
-            immediate[content.sha256] = run_task(Task(content.sha256, first.name, b""))
+        fmt = content.fmt or detect_format(first.name, first.data)
+        if fmt in ("unread", "empty"):
+            immediate[content.key] = run_task(Task(content.sha256, first.name, first.data))
             continue
         if fmt != "pdf" or workers <= 1:
             tasks.append((content, 0, Task(content.sha256, first.name, first.data, pdf=fmt == "pdf")))
@@ -114,7 +119,7 @@ def _plan(
         try:
             count = pdf_page_count(first.data)
         except ExtractionError as exc:
-            immediate[content.sha256] = Extraction("pdf", error=exc.message)
+            immediate[content.key] = Extraction("pdf", error=exc.message)
             continue
         floor = DECISIVE_MIN_CHUNK if content.decisive else MIN_CHUNK
         size = max(floor, math.ceil(count / (workers * RANGES_PER_WORKER)))
@@ -131,15 +136,16 @@ def _plan(
 
 def _contents(files: list[SourceFile]) -> tuple[list[_Content], dict[str, PieceKind | None]]:
     """Distinct contents in reading order (decisive first), and each file's kind from its name."""
-    by_sha: dict[str, _Content] = {}
+    by_sha: dict[tuple[str, str], _Content] = {}
     name_kinds: dict[str, PieceKind | None] = {}
     for f in files:
         kind = classify_name(f.path)
         name_kinds[f.path] = kind
         prio = READ_PRIORITY[kind] if kind else READ_PRIORITY[PieceKind.AUTRE]
-        content = by_sha.get(f.sha256)
+        fmt = detect_format(f.name, f.data)
+        content = by_sha.get((f.sha256, fmt))
         if content is None:
-            by_sha[f.sha256] = _Content(f.sha256, [f], prio, kind in DECISIVE)
+            by_sha[(f.sha256, fmt)] = _Content(f.sha256, [f], prio, kind in DECISIVE, fmt)
         else:
             content.files.append(f)
             content.priority = min(content.priority, prio)
@@ -238,7 +244,7 @@ def _read(
     contents, name_kinds = _contents(files)
 
     pieces: dict[str, PieceText] = {}
-    pending_decisive = {c.sha256 for c in contents if c.decisive}
+    pending_decisive = {c.key for c in contents if c.decisive}
     decisive_fired = False
 
     def finish(content: _Content, extraction: Extraction, fresh: bool) -> None:
@@ -256,11 +262,12 @@ def _read(
                 extraction.unread_reason,
                 extraction.error,
                 extraction.paged,
+                f.meta,
             )
             pieces[f.path] = piece
             if on_piece is not None:
                 on_piece(piece, extraction, fresh, f.data)
-        pending_decisive.discard(content.sha256)
+        pending_decisive.discard(content.key)
         if not decisive_fired and not pending_decisive and pieces_needed_done():
             decisive_fired = True
             outcome.decisive_at = time.perf_counter() - started
@@ -275,6 +282,12 @@ def _read(
     for content in contents:
         cancel.raise_if_cancelled()
         cached = cache(content.sha256) if cache is not None else None
+        if (
+            cached is not None
+            and cached.format != content.fmt
+            and "unread" not in (cached.format, content.fmt)
+        ):
+            cached = None  # read under another format's name before: read it as what it is now
         if cached is not None:
             outcome.reused += 1
             finish(content, cached, False)
@@ -299,8 +312,8 @@ def _read(
 
     def run_immediate(immediate: dict[str, Extraction]) -> None:
         for content in to_extract:
-            if content.sha256 in immediate:
-                complete(content, 0, immediate[content.sha256])
+            if content.key in immediate:
+                complete(content, 0, immediate[content.key])
 
     progress(done, total, "Lecture des pièces")
     if executor is None:
