@@ -84,6 +84,13 @@ def prepare_workers() -> None:
         forkserver.ensure_running()
 
 
+def new_pool(workers: int, ctx: Any, stop: Any) -> cf.ProcessPoolExecutor:
+    """Extraction processes that stop between pages on `stop` and die with this process."""
+    return cf.ProcessPoolExecutor(
+        max_workers=workers, mp_context=ctx, initializer=init_worker, initargs=(stop, os.getpid())
+    )
+
+
 @dataclass(slots=True)
 class _Content:
     """One distinct content (sha256) and the files that carry it."""
@@ -191,9 +198,7 @@ def read_dce(
     if workers > 1:
         ctx = _mp_context()
         stop = ctx.Event()
-        executor = cf.ProcessPoolExecutor(
-            max_workers=workers, mp_context=ctx, initializer=init_worker, initargs=(stop,)
-        )
+        executor = new_pool(workers, ctx, stop)
         executor.submit(warm_up)  # processes start while the archive is being read
     try:
         progress(0, 0, "Ouverture du DCE")
@@ -378,7 +383,7 @@ def _wait_all(
         log.warning("extraction pool broke; retrying %d tasks", len(retry))
         for content, index, task in retry:
             cancel.raise_if_cancelled()
-            with cf.ProcessPoolExecutor(max_workers=1, mp_context=_mp_context()) as solo:
+            with new_pool(1, _mp_context(), None) as solo:
                 try:
                     result = solo.submit(run_task, task).result()
                 except Exception:

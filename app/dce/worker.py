@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
+import sys
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -38,10 +42,107 @@ _stop: Any = None  # multiprocessing Event shared with the importing process
 _in_worker = False
 
 
-def init_worker(stop: Any) -> None:
+PARENT_POLL_S = 0.25
+
+
+def init_worker(stop: Any, parent_pid: int | None = None) -> None:
+    """Pool initializer: the shared stop event, and death with the importing process."""
     global _stop, _in_worker
     _stop = stop
     _in_worker = True
+    if parent_pid is not None:
+        die_with_parent(parent_pid)
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """End this process as soon as `parent_pid` (the importing process) is gone, whatever killed it.
+
+    Linux: the kernel sends SIGKILL when our parent dies (prctl PR_SET_PDEATHSIG); the parent may be
+    the fork server, which itself exits when the app dies. Every OS: a daemon thread watches the
+    importing process (a wait on its handle on Windows, a poll elsewhere) and exits at once."""
+    if sys.platform.startswith("linux"):
+        _linux_death_signal()
+    if sys.platform == "win32":
+        target = _windows_waiter(parent_pid)
+    else:
+        target = _posix_poller(parent_pid)
+    threading.Thread(target=target, name="parent-watch", daemon=True).start()
+
+
+def _linux_death_signal() -> None:
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        log.info("prctl unavailable; parent watch thread only")
+
+
+def _posix_poller(parent_pid: int) -> Any:
+    first_ppid = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(PARENT_POLL_S)
+            if os.getppid() != first_ppid or not _alive(parent_pid):
+                os._exit(1)
+
+    return watch
+
+
+def process_alive(pid: int) -> bool:
+    """True while process `pid` runs (any OS; a zombie counts as gone)."""
+    if pid <= 0:
+        return False
+    if sys.platform == "win32":
+        import ctypes
+
+        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return False
+        try:
+            code = ctypes.c_ulong()
+            kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
+            return bool(code.value == 259)  # STILL_ACTIVE
+        finally:
+            kernel32.CloseHandle(handle)
+    return _alive(pid)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return _not_zombie(pid)
+
+
+def _not_zombie(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            return fh.read().rsplit(b")", 1)[-1].split()[0] != b"Z"
+    except OSError:
+        return True  # no /proc (macOS): kill(pid, 0) said it exists
+
+
+def _windows_waiter(parent_pid: int) -> Any:
+    def watch() -> None:
+        import ctypes
+
+        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        synchronize = 0x00100000
+        handle = kernel32.OpenProcess(synchronize, False, parent_pid)
+        if not handle:
+            os._exit(1)
+        kernel32.WaitForSingleObject(handle, 0xFFFFFFFF)  # INFINITE: returns when the parent ends
+        os._exit(1)
+
+    return watch
 
 
 def _stopped() -> bool:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import os
-import sys
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from app.analysis.claude.ledger import store_sink
 from app.dce.archive import ArchiveLimits, safe_name
 from app.dce.extractors import Extraction
 from app.dce.reader import ReadOutcome, read_dce
+from app.dce.worker import process_alive
 from app.domain.analysis import Analysis, Engine, Evidence
 from app.domain.document import PieceText
 from app.domain.errors import InvalidInput, UserError
@@ -144,32 +144,6 @@ _RUNNING_LOCK = threading.Lock()
 IMPORT_INTERRUPTED = "import interrompu"
 
 
-def _pid_alive(pid: int) -> bool:
-    """True when process `pid` still runs (any OS)."""
-    if pid <= 0:
-        return False
-    if sys.platform == "win32":
-        import ctypes
-
-        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
-        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
-        if not handle:
-            return False
-        try:
-            code = ctypes.c_ulong()
-            kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
-            return bool(code.value == 259)  # STILL_ACTIVE
-        finally:
-            kernel32.CloseHandle(handle)
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def import_running(row: ConsultationRow) -> bool:
     """True while an import of this consultation is running (in this process or another)."""
     if row.import_state == repo_c.IMPORT_DONE:
@@ -179,7 +153,7 @@ def import_running(row: ConsultationRow) -> bool:
     if row.import_pid == os.getpid():
         with _RUNNING_LOCK:
             return row.uuid in _RUNNING
-    return _pid_alive(int(row.import_pid))
+    return process_alive(int(row.import_pid))
 
 
 def is_interrupted(row: ConsultationRow) -> bool:
