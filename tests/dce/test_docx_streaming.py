@@ -178,3 +178,33 @@ def test_an_over_budget_docx_is_non_lu_while_the_rest_imports(
 def test_a_docx_that_is_not_a_zip_names_word_not_pdf() -> None:
     result = extract("CCTP.docx", b"not a zip at all")
     assert result.error and "docx" in result.error.lower() and "PDF" not in result.error
+
+
+def test_odt_ods_and_xlsx_over_their_budget_are_non_lu_with_the_format_named() -> None:
+    import openpyxl
+
+    from app.dce.extractors.odf import extract_ods, extract_odt
+    from app.dce.extractors.xlsx import extract_xlsx
+    from tests.dce.builders import odt, ods
+
+    text = odt(["Règlement de la consultation"] * 50, [["Critère", "Pondération"], ["Prix", "40 %"]])
+    assert extract_odt(text).pages and extract_odt(text).unread_reason is None
+    over = extract_odt(text, max_xml=1024)
+    assert over.unread_reason and "ODT" in over.unread_reason and "trop volumineux" in over.unread_reason
+    assert not over.pages and over.error is None
+    slow = extract_odt(text, max_seconds=0.0)
+    assert slow.unread_reason and "trop long" in slow.unread_reason
+
+    sheet = ods({"BPU": [["Désignation", "Prix"], ["Tonte", "12"]] * 40})
+    assert extract_ods(sheet).pages
+    over = extract_ods(sheet, max_xml=1024)
+    assert over.unread_reason and "ODS" in over.unread_reason
+
+    wb = openpyxl.Workbook()
+    for i in range(200):
+        wb.active.append([f"Ligne {i}", i])
+    out = io.BytesIO()
+    wb.save(out)
+    assert extract_xlsx(out.getvalue()).pages
+    over = extract_xlsx(out.getvalue(), max_xml_bytes=1024)
+    assert over.unread_reason and "XLSX" in over.unread_reason and not over.pages
