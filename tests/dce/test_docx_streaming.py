@@ -185,7 +185,7 @@ def test_odt_ods_and_xlsx_over_their_budget_are_non_lu_with_the_format_named() -
 
     from app.dce.extractors.odf import extract_ods, extract_odt
     from app.dce.extractors.xlsx import extract_xlsx
-    from tests.dce.builders import odt, ods
+    from tests.dce.builders import ods, odt
 
     text = odt(["Règlement de la consultation"] * 50, [["Critère", "Pondération"], ["Prix", "40 %"]])
     assert extract_odt(text).pages and extract_odt(text).unread_reason is None
