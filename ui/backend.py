@@ -330,7 +330,7 @@ class Backend:
 
             def first(analysis: Analysis) -> None:
                 # The service names the new consultation after its source: the newest such row.
-                rows = self._call("consultations", ("list_consultations",))
+                rows = self._call("consultations", ("list_consultations",), include_importing=True)
                 mine = [r for r in rows or [] if get(r, "source_name") == source]
                 if mine:
                     newest = max(mine, key=lambda r: str(get(r, "created_at") or ""))

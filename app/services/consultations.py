@@ -376,10 +376,13 @@ def delete_import(store: Store, uuid: str) -> None:
 
 
 # --- consultations and pieces -----------------------------------------------------------------------
-def list_consultations(store: Store, query: str = "", status: str = "") -> list[ConsultationRow]:
+def list_consultations(
+    store: Store, query: str = "", status: str = "", *, include_importing: bool = False
+) -> list[ConsultationRow]:
     """Consultations whose import committed, and interrupted imports (see `is_interrupted`);
-    never one still being imported."""
-    return [r for r in repo_c.list_all(store, query=query, status=status) if not import_running(r)]
+    one still being imported only with `include_importing` (the window showing that import)."""
+    rows = repo_c.list_all(store, query=query, status=status)
+    return rows if include_importing else [r for r in rows if not import_running(r)]
 
 
 def get_consultation(store: Store, uuid: str) -> ConsultationRow:

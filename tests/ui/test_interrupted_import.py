@@ -41,11 +41,11 @@ def test_interrupted_import_is_listed_apart_and_resumed(qtbot: QtBot, ctx: AppCo
     _interrupt(ctx)
     page = window.consultations
     page.refresh()
-    qtbot.waitUntil(lambda: (not page.interrupted_box.isHidden()), timeout=10_000)
+    qtbot.waitUntil(lambda: not page.interrupted_box.isHidden(), timeout=10_000)
     assert page.rows == []  # not among the finished consultations
     [resume] = _buttons(page, "Reprendre")
     resume.click()
-    qtbot.waitUntil(lambda: not (not page.interrupted_box.isHidden()) and len(page.rows) == 1, timeout=60_000)
+    qtbot.waitUntil(lambda: bool(page.interrupted_box.isHidden()) and len(page.rows) == 1, timeout=60_000)
     [row] = ctx.runner.call(lambda: svc.list_consultations(ctx.backend.store))
     assert row.pieces == 8 and not svc.is_interrupted(row)
 
@@ -58,9 +58,9 @@ def test_interrupted_import_is_deleted_after_confirmation(
     _interrupt(ctx)
     page = window.consultations
     page.refresh()
-    qtbot.waitUntil(lambda: (not page.interrupted_box.isHidden()), timeout=10_000)
+    qtbot.waitUntil(lambda: not page.interrupted_box.isHidden(), timeout=10_000)
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     [delete] = _buttons(page, "Supprimer")
     delete.click()
-    qtbot.waitUntil(lambda: not (not page.interrupted_box.isHidden()), timeout=10_000)
+    qtbot.waitUntil(lambda: bool(page.interrupted_box.isHidden()), timeout=10_000)
     assert ctx.runner.call(lambda: svc.list_consultations(ctx.backend.store)) == []

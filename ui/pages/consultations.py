@@ -107,7 +107,9 @@ class ConsultationsPage(QWidget):
         def load(_c: Any) -> tuple[list[ConsultationRow], list[StoredConsultation]]:
             rows = backend.consultations(query, status)
             stopped = [
-                r for r in consultations_svc.list_consultations(backend.store) if consultations_svc.is_interrupted(r)
+                r
+                for r in consultations_svc.list_consultations(backend.store)
+                if consultations_svc.is_interrupted(r)
             ]
             return rows, stopped
 
@@ -146,7 +148,9 @@ class ConsultationsPage(QWidget):
             resume.setAccessibleName(self.tr("Reprendre l'import de {title}").format(title=row.title))
             resume.clicked.connect(lambda _=False, u=row.uuid: self.resume_import(u))
             delete = QPushButton(self.tr("Supprimer"))
-            delete.setAccessibleName(self.tr("Supprimer l'import interrompu de {title}").format(title=row.title))
+            delete.setAccessibleName(
+                self.tr("Supprimer l'import interrompu de {title}").format(title=row.title)
+            )
             delete.clicked.connect(lambda _=False, u=row.uuid: self.delete_import(u))
             h.addWidget(resume)
             h.addWidget(delete)
