@@ -60,6 +60,10 @@ CLAUDE_INPUT_BUDGET = SettingVar(
     "claude.input_budget_tokens", int, 60_000, "Budget de jetons d'entrée par analyse"
 )
 CLAUDE_MODE = SettingVar("claude.mode", str, "off", "Accès à Claude : off, own_key ou account")
+# Sending DCE text to Claude: "ask" (once per consultation), "always" or "never" (see services.consent).
+CLAUDE_SEND_DCE = SettingVar(
+    "claude.send_dce", str, "ask", "Envoi du texte des DCE à Claude : ask, always ou never"
+)
 # € per million tokens: input, output, cache write, cache read (configurable: prices change).
 CLAUDE_PRICES_EUR = SettingVar(
     "claude.prices_eur_per_mtok",

@@ -35,6 +35,30 @@ def _end_progress() -> None:
         print("\r\033[K", end="", file=sys.stderr, flush=True)
 
 
+def claude_confirmation(send_to_claude: bool) -> Any:
+    """How the CLI gets the agreement before DCE text goes to Claude: `--send-to-claude`, else a
+    question on the terminal; with neither (not interactive), no agreement: exit 2, nothing sent."""
+    if send_to_claude:
+        return lambda _notice: True
+    if not (sys.stdin.isatty() and sys.stderr.isatty()):
+        return None
+
+    def ask(notice: Any) -> bool:
+        _end_progress()
+        print("\n" + notice.text() + "\n", file=sys.stderr)
+        print("Envoyer ce texte à Claude ? [o/N] ", end="", file=sys.stderr, flush=True)
+        answer = sys.stdin.readline().strip().lower()
+        return answer in ("o", "oui", "y", "yes")
+
+    return ask
+
+
+SEND_TO_CLAUDE_HELP = (
+    "accepter l'envoi d'extraits du texte du DCE à Claude (Anthropic, États-Unis) sans question ; "
+    "indispensable hors d'un terminal avec les moteurs claude et hybrid"
+)
+
+
 def _paths(values: list[str]) -> list[Path]:
     paths = [Path(v).expanduser() for v in values]
     missing = [str(p) for p in paths if not p.exists()]
@@ -65,7 +89,12 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
     paths = _paths(args.paths)
     try:
-        analysis = analyze_files(paths, args.engine or default_engine(), progress=_progress_printer())
+        analysis = analyze_files(
+            paths,
+            args.engine or default_engine(),
+            progress=_progress_printer(),
+            confirm=claude_confirmation(args.send_to_claude),
+        )
     finally:
         _end_progress()
     if args.format == "json":
@@ -288,6 +317,7 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("--format", choices=("json", "text"), default="json", help="json (défaut) ou text")
     p.add_argument("--out", metavar="FILE", help="écrire le résultat dans FILE")
+    p.add_argument("--send-to-claude", action="store_true", help=SEND_TO_CLAUDE_HELP)
     p.set_defaults(func=cmd_analyze)
 
     p = subparsers.add_parser(

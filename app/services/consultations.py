@@ -28,6 +28,7 @@ from app.domain.document import PieceText
 from app.domain.errors import InvalidInput, UserError
 from app.domain.kinds import PieceKind
 from app.domain.progress import CancelToken, ProgressFn, no_progress
+from app.services import consent
 from local_store import repo_consultations as repo_c
 from local_store import repo_pieces as repo_p
 from local_store.repo_consultations import ConsultationRow
@@ -104,13 +105,21 @@ def analyze_files(
     progress: ProgressFn = no_progress,
     cancel: CancelToken | None = None,
     workers: int | None = None,
+    confirm: ConfirmFn | None = None,
 ) -> Analysis:
-    """Analyse a ZIP, a folder or files without touching the store (`maitre-ao analyze`)."""
+    """Analyse a ZIP, a folder or files without touching the store (`maitre-ao analyze`).
+
+    With a Claude engine, `confirm(disclosure) -> bool` is asked before any DCE text leaves (the
+    CLI asks on a terminal); without an agreement, ConsentRequired and nothing is sent."""
     outcome = read_dce(paths, progress=progress, cancel=cancel, workers=workers)
     if not outcome.pieces:
         raise InvalidInput(_nothing_readable(outcome), field="PATH")
+    consent.agree(None, None, engine, outcome.pieces, "analyse", confirm)
     analysis = run_engine(outcome.pieces, engine, progress=progress, cancel=cancel)
     return _with_read_notes(analysis, outcome)
+
+
+ConfirmFn = consent.ConfirmFn
 
 
 def _nothing_readable(outcome: ReadOutcome) -> str:
@@ -466,8 +475,12 @@ def analyze_consultation(
     *,
     progress: ProgressFn | None = None,
     cancel: CancelToken | None = None,
+    confirm: ConfirmFn | None = None,
 ) -> Analysis:
-    """(Re-)analyse the stored pieces; values corrected by hand stay as corrected."""
+    """(Re-)analyse the stored pieces; values corrected by hand stay as corrected.
+
+    With a Claude engine, the DCE text is sent only after the user agreed for this consultation
+    (or globally); `confirm` asks when nothing was decided yet, else ConsentRequired."""
     get_consultation(store, uuid)
     pieces = repo_p.piece_texts(store, uuid)
     if not any(p.pages for p in pieces):
@@ -475,6 +488,7 @@ def analyze_consultation(
             "Le texte des pièces n'est plus disponible (supprimé après la durée de conservation) : "
             "importez le DCE à nouveau pour l'analyser."
         )
+    consent.agree(store, uuid, engine, pieces, "analyse", confirm)
     return _analyze_and_store(store, uuid, pieces, engine, progress=progress, cancel=cancel)
 
 
