@@ -42,7 +42,9 @@ RETENTION = (
     "Avec l'abonnement Maître AO, les requêtes passent par le serveur Maître AO (hébergé en France), "
     "qui compte les jetons et ne garde aucun contenu."
 )
-OFFLINE = "Le moteur hors ligne n'envoie rien : l'analyse et la rédaction hors ligne restent sur cet ordinateur."
+OFFLINE = (
+    "Le moteur hors ligne n'envoie rien : l'analyse et la rédaction hors ligne restent sur cet ordinateur."
+)
 
 
 @dataclass(frozen=True)

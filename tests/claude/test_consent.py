@@ -45,7 +45,7 @@ def test_analyze_without_claude_configured_or_offline_never_asks(
     cli_env: dict[str, str], tmp_path: Path
 ) -> None:
     folder = _dce(tmp_path)
-    code, out, err = run_cli(["analyze", str(folder), "--format", "text"], cli_env)
+    code, _out, err = run_cli(["analyze", str(folder), "--format", "text"], cli_env)
     assert code == 0, err
     code, _out, err = run_cli(["analyze", str(folder), "--engine", "offline"], cli_env)
     assert code == 0, err
@@ -97,7 +97,13 @@ def test_analyze_asks_on_a_terminal_what_is_sent_and_to_whom(
     folder = _dce(tmp_path)
     code, screen = _run_on_a_terminal(["analyze", str(folder), "--engine", "claude"], env, b"n\n")
     assert code == 2, screen
-    for words in ("Anthropic", "États-Unis", "Data Privacy Framework", "clauses contractuelles types", "30 jours"):
+    for words in (
+        "Anthropic",
+        "États-Unis",
+        "Data Privacy Framework",
+        "clauses contractuelles types",
+        "30 jours",
+    ):
         assert words in screen.replace("\r\n", " ").replace("\n", " ")
     assert "hors ligne n'envoie rien" in screen
     assert "pièce(s)" in screen and "page(s)" in screen
@@ -169,7 +175,7 @@ def test_drafting_with_claude_needs_the_agreement_too(
     uuid = _imported(store)
     store.close()
     env = _env(cli_env, fake)
-    code, out, err = run_cli(["draft", uuid, "--engine", "claude"], env)
+    code, _out, err = run_cli(["draft", uuid, "--engine", "claude"], env)
     assert code == 2 and "--send-to-claude" in err
     assert fake.message_calls == []
     from app.services import proposals
@@ -190,6 +196,7 @@ def test_drafting_with_claude_needs_the_agreement_too(
     code, _out, err = run_cli(["draft", uuid, "--engine", "claude"], env)  # agreed for this consultation
     assert code == 0, err
     assert fake.message_calls
+
 
 def test_the_privacy_list_names_every_recipient() -> None:
     recipients = " ".join(f.to_whom for f in consent.WHAT_LEAVES)
