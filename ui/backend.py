@@ -530,7 +530,14 @@ class Backend:
         sink = self._call("claude", ("ledger_sink",), uuid)
         text = str(
             self._fn("proposals", "draft_with_claude")(
-                stored.answer, key, stored.pieces, on_text, cancel, consultation_uuid=uuid, usage_sink=sink
+                stored.answer,
+                key,
+                stored.pieces,
+                on_text,
+                cancel,
+                consultation_uuid=uuid,
+                usage_sink=sink,
+                store=self.store,  # the consent kept for this consultation (issue 18)
             )
         )
         if text.strip():

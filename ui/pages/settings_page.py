@@ -45,7 +45,7 @@ from ui.style import THEMES, apply_theme, fr_money
 from ui.sync_controller import state_text
 from ui.widgets import chain, title_label
 
-SECTIONS = ("Claude", "Compte et synchronisation", "Apparence", "Données", "À propos")
+SECTIONS = ("Claude", "Compte et synchronisation", "Apparence", "Données", "À propos / Confidentialité")
 CLAUDE_MODES = (
     ("off", "Désactivé (tout hors ligne)"),
     ("own_key", "Ma propre clé d'API"),
@@ -88,6 +88,26 @@ def versions() -> list[tuple[str, str]]:
         ("anthropic", _version("anthropic")),
         ("Système", f"{platform.system()} {platform.release()}"),
     ]
+
+
+def privacy_html() -> str:
+    """Confidentialité: exactly what leaves the computer, when and to whom (app.services.consent)."""
+    from html import escape
+
+    from app.services import consent
+
+    rows = "".join(
+        f"<tr><td>{escape(f.what)}</td><td>{escape(f.when)}</td><td>{escape(f.to_whom)}</td></tr>"
+        for f in consent.WHAT_LEAVES
+    )
+    return (
+        "<h3>Confidentialité : ce qui quitte cet ordinateur</h3>"
+        "<table cellpadding='3' border='1' cellspacing='0'>"
+        "<tr><th>Quoi</th><th>Quand</th><th>À qui</th></tr>"
+        f"{rows}</table>"
+        f"<p>{escape(consent.NEVER_LEAVES)}</p>"
+        f"<p><b>Claude :</b> {escape(consent.RECIPIENT)} {escape(consent.RETENTION)}</p>"
+    )
 
 
 class SettingsPage(QWidget):
@@ -267,7 +287,7 @@ class SettingsPage(QWidget):
         form.addRow(self.account_state)
         note = QLabel(
             self.tr(
-                "Ne quittent jamais cet ordinateur : les pièces des DCE et leur texte. Les mémoires ne sont synchronisés que pour les consultations où vous l'activez."
+                "Jamais synchronisés : les pièces des DCE et leur texte (des extraits ne vont à Claude qu'avec votre accord, voir À propos / Confidentialité). Les mémoires ne sont synchronisés que pour les consultations où vous l'activez."
             )
         )
         note.setWordWrap(True)
@@ -629,13 +649,14 @@ class SettingsPage(QWidget):
         return self.about
 
     def _fill_about(self, row: int) -> None:
-        if SECTIONS[row] != "À propos" or self.about.toPlainText():
+        if SECTIONS[row] != "À propos / Confidentialité" or self.about.toPlainText():
             return
         rows = "".join(f"<tr><td>{n}</td><td>{v}</td></tr>" for n, v in versions())
         lic = "".join(f"<tr><td>{n}</td><td>{lic}</td></tr>" for n, lic in LICENCES)
         self.about.setHtml(
             "<h2>Maître AO</h2><p>Répondre aux appels d'offres publics, hors ligne, avec les sources.</p>"
-            f"<h3>Versions</h3><table cellpadding='3'>{rows}</table>"
+            + privacy_html()
+            + f"<h3>Versions</h3><table cellpadding='3'>{rows}</table>"
             f"<h3>Licences des composants</h3><table cellpadding='3'>{lic}</table>"
             "<p>Qt est utilisé sous licence LGPL v3 : vous pouvez remplacer les bibliothèques Qt "
             "fournies par une version modifiée.</p>"
