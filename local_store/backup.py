@@ -43,8 +43,10 @@ def _fsync_file(path: Path) -> None:
         os.close(fd)
 
 
-def backup_store(store: Store, dest: Path) -> Path:
-    """Write an encrypted copy of `store` to `dest` (crash-safe). Returns `dest`."""
+def backup_store(store: Store, dest: Path, *, metadata: dict[str, str] | None = None) -> Path:
+    """Write an encrypted copy of `store` to `dest` (crash-safe). Returns `dest`.
+
+    `metadata` goes into the copy's `kv` table (e.g. the date after which it holds expired DCEs)."""
     dest = Path(dest)
     if dest.resolve() == store.path.resolve():
         raise InvalidInput("la sauvegarde ne peut pas remplacer le coffre lui-même.", field="FICHIER")
@@ -60,6 +62,12 @@ def backup_store(store: Store, dest: Path) -> Path:
         try:
             conn.execute("SELECT sqlcipher_export('backup')")
             conn.execute(f"PRAGMA backup.user_version = {int(version)}")
+            for key, value in (metadata or {}).items():
+                conn.execute(
+                    "INSERT INTO backup.kv(key, value) VALUES (?, ?)"
+                    " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    (key, value),
+                )
         finally:
             conn.execute("DETACH DATABASE backup")
         os.chmod(tmp, 0o600)
