@@ -91,6 +91,9 @@ class MessageBanner(QWidget):
         self.show()
 
 
+RETENTION_INTERVAL_MS = 24 * 60 * 60 * 1000  # the DCE purge, daily while the app runs
+
+
 class MainWindow(QMainWindow):
     consultation_opened = Signal(str)
     store_erased = Signal()
@@ -144,6 +147,9 @@ class MainWindow(QMainWindow):
         self._shortcuts()
         self._restore_state()
         self._store_open = False
+        self.retention_timer = QTimer(self)
+        self.retention_timer.setInterval(RETENTION_INTERVAL_MS)
+        self.retention_timer.timeout.connect(self.run_retention)
         self.sidebar.setCurrentRow(0)
         if load:
             QTimer.singleShot(0, self.store_ready)
@@ -162,6 +168,25 @@ class MainWindow(QMainWindow):
         self.refresh()
         QTimer.singleShot(WARM_UP_DELAY_MS, self._warm_up)
         self.sync.start()
+        self.retention_timer.start()
+
+    def run_retention(self) -> None:
+        """The DCE retention rule, once a day while the app runs (it also runs at every store open)."""
+        from app.services import store as store_service
+
+        if not self._store_open:
+            return
+        backend = self.ctx.backend
+
+        def done(report: object) -> None:
+            if getattr(report, "applied", False):
+                self.refresh()
+
+        self.ctx.runner.run(
+            self.tr("Conservation des DCE"),
+            lambda _c: store_service.purge_quietly(backend.store),
+            on_success=done,
+        )
 
     # --- chrome ---------------------------------------------------------------------------
     # --- lazily built pages ---------------------------------------------------------------
