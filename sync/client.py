@@ -386,6 +386,18 @@ class AccountClient:
         result: dict[str, Any] = self._ok(self._request("GET", "/v1/me")).json()
         return result
 
+    def policy(self) -> dict[str, Any]:
+        """The privacy policy in force: {"version", "url"} (and "changes" when the server says them)."""
+        result: dict[str, Any] = self._ok(self._request("GET", "/v1/policy", auth=False)).json()
+        return result
+
+    def acknowledge_policy(self, version: str) -> dict[str, Any]:
+        """Record that the user was shown `version`; returns the account (GET /v1/me's shape)."""
+        result: dict[str, Any] = self._ok(
+            self._request("POST", "/v1/me/policy-acknowledgement", json={"version": version})
+        ).json()
+        return result
+
     def delete_account(self) -> None:
         """GDPR erasure of the account and of everything synced."""
         self._ok(self._request("DELETE", "/v1/me"), 204)

@@ -9,10 +9,11 @@ the account on the server (GDPR erasure), then optionally wipes this computer's 
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import httpx
 
@@ -83,6 +84,7 @@ def login(
         with _client(store, url, transport) as client:
             client.login(email, password)
             me = client.me()
+            _check_policy(client, store, me)  # a privacy policy version not yet acknowledged
     conn = store.read()
     same_account = (
         rs.kv_get(conn, rs.ACCOUNT_ID_KEY) == me["id"] and rs.kv_get(conn, rs.ACCOUNT_SERVER_KEY) == url
@@ -117,7 +119,109 @@ def sync_now(store: Store, *, transport: httpx.BaseTransport | None = None) -> S
     """Push local edits, pull the others. Offline: a French error, and every edit stays queued."""
     url = _server_url(store)
     with _user_errors(), _client(store, url, transport) as client:
-        return SyncEngine(store, client).sync()
+        summary = SyncEngine(store, client).sync()
+        _check_policy(client, store)
+        return summary
+
+
+# --- privacy policy versions -------------------------------------------------------------------------------
+POLICY_PENDING_KEY = "policy.pending"  # JSON of the PolicyNotice to show (until acknowledged)
+POLICY_SEEN_KEY = "policy.acknowledged_version"
+
+
+@dataclass(frozen=True)
+class PolicyNotice:
+    """A privacy policy version the account has not acknowledged yet."""
+
+    version: str
+    url: str
+    changes: list[str]
+    acknowledged_version: str | None  # the one the user saw before (None: never)
+
+    def text(self) -> str:
+        head = (
+            f"La politique de confidentialité de Maître AO a changé (version du {self.version}"
+            + (
+                f", vous aviez pris connaissance de celle du {self.acknowledged_version}"
+                if self.acknowledged_version
+                else ""
+            )
+            + ")."
+        )
+        changes = (
+            "Ce qui change :\n" + "\n".join(f"- {c}" for c in self.changes)
+            if self.changes
+            else "Les changements sont décrits dans le texte de la politique."
+        )
+        return f"{head}\n\n{changes}\n\nTexte complet : {self.url}"
+
+
+def _changes(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [line.strip("-• ").strip() for line in value.splitlines() if line.strip()]
+    if isinstance(value, list):
+        return [str(v) for v in value if str(v).strip()]
+    return []
+
+
+def _check_policy(
+    client: AccountClient, store: Store, me: dict[str, Any] | None = None
+) -> PolicyNotice | None:
+    """At login and sync: read GET /v1/policy; a version this account has not acknowledged is kept
+    to be shown (pending_policy) until acknowledge_policy. Best effort: never fails the sync."""
+    try:
+        current = client.policy()
+        version = str(current.get("version") or "")
+        if not version:
+            return None
+        conn = store.read()
+        if me is None and rs.kv_get(conn, POLICY_SEEN_KEY) == version:
+            return None  # acknowledged here before: no extra request
+        me = me or client.me()
+        status = me.get("policy") or {}
+        acknowledged = status.get("acknowledged_version")
+        with store.transaction() as tx:
+            if acknowledged == version:
+                rs.kv_set(tx, POLICY_SEEN_KEY, version)
+                tx.execute("DELETE FROM kv WHERE key = ?", (POLICY_PENDING_KEY,))
+                return None
+            notice = PolicyNotice(
+                version, str(current.get("url") or ""), _changes(current.get("changes")), acknowledged
+            )
+            rs.kv_set(tx, POLICY_PENDING_KEY, json.dumps(notice.__dict__, ensure_ascii=False))
+        log.info("privacy policy version not yet acknowledged by this account")
+        return notice
+    except (SyncError, ValueError, KeyError, TypeError, AttributeError):
+        log.info("privacy policy check skipped")
+        return None
+
+
+def pending_policy(store: Store) -> PolicyNotice | None:
+    """The privacy policy version to show the user, if any (found at the last login or sync)."""
+    value = rs.kv_get(store.read(), POLICY_PENDING_KEY)
+    if not value:
+        return None
+    try:
+        data = json.loads(value)
+        return PolicyNotice(
+            str(data["version"]), str(data["url"]), list(data["changes"]), data.get("acknowledged_version")
+        )
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def acknowledge_policy(store: Store, *, transport: httpx.BaseTransport | None = None) -> None:
+    """Tell the server the user has seen the pending version (POST /v1/me/policy-acknowledgement)."""
+    notice = pending_policy(store)
+    if notice is None:
+        return
+    url = _server_url(store)
+    with _user_errors(), _client(store, url, transport) as client:
+        client.acknowledge_policy(notice.version)
+    with store.transaction() as tx:
+        rs.kv_set(tx, POLICY_SEEN_KEY, notice.version)
+        tx.execute("DELETE FROM kv WHERE key = ?", (POLICY_PENDING_KEY,))
+    log.info("privacy policy acknowledged")
 
 
 def _count(n: int, type_: str) -> str:
