@@ -144,6 +144,9 @@ class MainWindow(QMainWindow):
         self.sync.state_changed.connect(self._sync_state)
         self.sync.conflicts_changed.connect(self._show_conflicts)
         self.sync.synced.connect(self._synced)
+        from ui.pages.policy_dialog import PolicyWatcher
+
+        self.policy = PolicyWatcher(ctx, self)
         self._shortcuts()
         self._restore_state()
         self._store_open = False
@@ -369,6 +372,7 @@ class MainWindow(QMainWindow):
                 refresh()
         if 4 in self._pages:
             self.settings_page.sync_finished(report)
+        self.policy.check()  # a privacy policy version not acknowledged yet (found by this sync)
 
     def show_conflicts(self) -> None:
         self.sidebar.setCurrentRow(4)
