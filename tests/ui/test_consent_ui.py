@@ -104,3 +104,13 @@ def test_about_page_lists_what_leaves_and_no_label_claims_the_dce_never_leaves(
     for text in labels:
         assert "ne quittent jamais cet ordinateur" not in text.replace("\n", " "), text
         assert "Ne quittent jamais cet ordinateur : les pièces" not in text, text
+
+
+def test_the_global_choice_is_a_setting_in_the_claude_section(qtbot: QtBot, ctx: AppContext) -> None:
+    window = ready_window(ctx)
+    qtbot.addWidget(window)
+    combo = window.settings_page.send_dce
+    assert combo.currentData() == "ask"
+    combo.setCurrentIndex(combo.findData("never"))
+    assert consent.global_choice() == consent.NEVER
+    assert consent.decided(None, None) is False

@@ -65,7 +65,7 @@ def with_consent(
         store = backend.store
         if not consent.needed(engine):
             return None, True
-        decided = consent.decided(store, uuid)
+        decided = consent.decided(store, uuid, ctx.settings)
         if decided is True:
             return None, True
         return consent.disclosure(repo_pieces.piece_texts(store, uuid), purpose), decided
@@ -85,6 +85,6 @@ def with_consent(
         return
     granted, remember = ask(notice, parent)
     store = backend.store
-    ctx.runner.call(lambda: consent.record(store, uuid, granted, remember=remember))
+    ctx.runner.call(lambda: consent.record(store, uuid, granted, remember=remember, settings=ctx.settings))
     if granted:
         then()

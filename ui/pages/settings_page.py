@@ -35,6 +35,7 @@ from app.settings import (
     CLAUDE_EXTRACTION_MODEL,
     CLAUDE_MODE,
     CLAUDE_PRICES_EUR,
+    CLAUDE_SEND_DCE,
     THEME,
 )
 from ui.backend import Backend, ConflictRow, SyncReport
@@ -184,6 +185,20 @@ class SettingsPage(QWidget):
             combo.setAccessibleName(self.tr(var.label))
         form.addRow(self.tr("Modèle pour l'analyse :"), self.extraction_model)
         form.addRow(self.tr("Modèle pour la rédaction :"), self.drafting_model)
+        # Sending DCE text to Claude: asked once per consultation unless decided here (issue 18).
+        self.send_dce = QComboBox()
+        self.send_dce.setAccessibleName(self.tr("Envoi du texte des DCE à Claude"))
+        for key, label in (
+            ("ask", self.tr("Demander pour chaque consultation")),
+            ("always", self.tr("Toujours, sans demander")),
+            ("never", self.tr("Jamais (Claude ne reçoit rien des DCE)")),
+        ):
+            self.send_dce.addItem(label, key)
+        self.send_dce.setCurrentIndex(max(0, self.send_dce.findData(self.ctx.settings.get(CLAUDE_SEND_DCE))))
+        self.send_dce.currentIndexChanged.connect(
+            lambda _i: self.ctx.settings.set(CLAUDE_SEND_DCE, str(self.send_dce.currentData()))
+        )
+        form.addRow(self.tr("Envoi du texte des DCE à Claude :"), self.send_dce)
         self.spend = QLabel("—")
         form.addRow(self.tr("Dépense du mois :"), self.spend)
         self.claude_status = QLabel()
