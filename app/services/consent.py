@@ -125,6 +125,11 @@ WHAT_LEAVES: tuple[Flow, ...] = (
         "Serveur Maître AO (hébergé en France)",
     ),
     Flow(
+        "Adresse IP, version de l'application (User-Agent) et heure de chaque connexion",
+        "À chaque échange avec le serveur (connexion, synchronisation, Claude par l'abonnement)",
+        "Serveur Maître AO (hébergé en France ; journal des connexions gardé 12 mois)",
+    ),
+    Flow(
         "Nombre de jetons consommés par Claude (pas le contenu)",
         "À chaque appel à Claude avec l'abonnement",
         "Serveur Maître AO (hébergé en France)",
