@@ -244,6 +244,22 @@ def pending(
     return disclosure(pieces, purpose)
 
 
+def for_consultation(
+    store: Store, uuid: str, engine: str, purpose: str = "analyse", settings: Settings | None = None
+) -> tuple[Disclosure | None, bool | None]:
+    """For the desktop, before it runs: (the notice to show or None, what was decided before).
+
+    The pieces' texts are read only when the question has to be asked."""
+    if not needed(engine):
+        return None, True
+    answer = decided(store, uuid, settings)
+    if answer is True:
+        return None, True
+    from local_store import repo_pieces
+
+    return disclosure(repo_pieces.piece_texts(store, uuid), purpose), answer
+
+
 def require(
     store: Store | None,
     uuid: str | None,

@@ -13,7 +13,6 @@ from collections.abc import Callable
 from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from app.services import consent
-from local_store import repo_pieces
 from ui.context import AppContext
 from ui.operations import user_message
 
@@ -62,13 +61,7 @@ def with_consent(
     backend = ctx.backend
 
     def check() -> tuple[consent.Disclosure | None, bool | None]:
-        store = backend.store
-        if not consent.needed(engine):
-            return None, True
-        decided = consent.decided(store, uuid, ctx.settings)
-        if decided is True:
-            return None, True
-        return consent.disclosure(repo_pieces.piece_texts(store, uuid), purpose), decided
+        return consent.for_consultation(backend.store, uuid, engine, purpose, ctx.settings)
 
     try:
         notice, decided = ctx.runner.call(check)

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services import consultations as consultations_svc
-from local_store.repo_consultations import ConsultationRow as StoredConsultation
+from app.services.consultations import ConsultationRow as StoredConsultation
 from ui.backend import ConsultationRow
 from ui.context import AppContext
 from ui.pages.dashboard import STATUSES
