@@ -108,8 +108,13 @@ _MEASURE = textwrap.dedent(
     data = Path(sys.argv[1]).read_bytes()
     t = time.perf_counter()
     r = extract("huge.docx", data)
-    print(json.dumps([time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
-                      r.unread_reason, len(r.pages)]))
+    seconds = time.perf_counter() - t
+    try:  # this process's own peak (ru_maxrss also counts the parent's size at fork on Linux)
+        status = Path("/proc/self/status").read_text()
+        peak = int(next(l for l in status.splitlines() if l.startswith("VmHWM:")).split()[1]) // 1024
+    except (OSError, StopIteration):
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    print(json.dumps([seconds, peak, r.unread_reason, len(r.pages)]))
     """
 )
 
@@ -133,7 +138,7 @@ def test_a_docx_with_200_mib_of_xml_is_non_lu_quickly_and_in_little_memory(tmp_p
     assert reason is not None and "trop volumineux" in reason and "DOCX" in reason
     assert pages == 0
     assert seconds < 10, seconds
-    assert rss_mib < 400, rss_mib
+    assert rss_mib < 200, rss_mib
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="ru_maxrss")
@@ -142,7 +147,7 @@ def test_a_large_docx_under_budget_is_read_in_bounded_memory(tmp_path: Path) -> 
     _huge_docx(path, 16)
     _seconds, rss_mib, reason, pages = _measure(path)
     assert reason is None and pages >= 1
-    assert rss_mib < 600, rss_mib  # the text itself is ~20 MiB; the tree is never whole
+    assert rss_mib < 300, rss_mib  # the tree is never whole: one block at a time
 
 
 def test_reading_time_is_bounded() -> None:
