@@ -25,7 +25,7 @@ from typing import Any
 from app.dce.archive import ArchiveLimits, SourceFile, SourceProblem, collect_sources
 from app.dce.classify import classify_name, classify_text
 from app.dce.extractors import Extraction, ExtractionError, detect_format, pdf_page_count
-from app.dce.worker import UNEXPECTED, Task, init_worker, run_task, warm_up
+from app.dce.worker import Task, init_worker, run_task, unexpected, warm_up
 from app.domain.document import PageText, PieceText
 from app.domain.kinds import READ_PRIORITY, PieceKind
 from app.domain.progress import Cancelled, CancelToken, ProgressFn, no_progress
@@ -375,7 +375,7 @@ def _wait_all(
                 continue
             except Exception:
                 log.exception("extraction task failed")
-                result = Extraction("unread", paged=False, error=UNEXPECTED)
+                result = Extraction("unread", paged=False, error=unexpected(task.name, task.pdf))
             complete(content, index, result)
     if retry:
         # A worker died (crash, memory): read what it took down again, one by one in a fresh pool,
@@ -387,7 +387,7 @@ def _wait_all(
                 try:
                     result = solo.submit(run_task, task).result()
                 except Exception:
-                    result = Extraction("unread", paged=False, error=UNEXPECTED)
+                    result = Extraction("unread", paged=False, error=unexpected(task.name, task.pdf))
             complete(content, index, result)
 
 

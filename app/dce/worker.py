@@ -19,6 +19,32 @@ log = logging.getLogger(__name__)
 
 UNEXPECTED = "Erreur inattendue pendant la lecture de ce fichier : il est stocké mais son texte n'est pas lu."
 TOO_LONG = "Lecture abandonnée : ce fichier prend anormalement longtemps à lire (fichier malformé ?)."
+# The real format, named in every error (an empty or broken .docx is never "PDF illisible").
+FORMAT_LABELS = {
+    "pdf": "PDF",
+    "docx": "Document Word (DOCX)",
+    "xlsx": "Classeur Excel (XLSX)",
+    "odt": "Document OpenDocument (ODT)",
+    "ods": "Classeur OpenDocument (ODS)",
+    "txt": "Texte (TXT)",
+}
+
+
+def unexpected(name: str, pdf: bool = False) -> str:
+    """UNEXPECTED, naming the format read."""
+    from app.dce.extractors import detect_format
+
+    label = FORMAT_LABELS.get("pdf" if pdf else detect_format(name, b"x"))
+    return f"{label} : {UNEXPECTED[0].lower()}{UNEXPECTED[1:]}" if label else UNEXPECTED
+
+
+def too_long(name: str, pdf: bool = False) -> str:
+    from app.dce.extractors import detect_format
+
+    label = FORMAT_LABELS.get("pdf" if pdf else detect_format(name, b"x"))
+    return f"{label} : {TOO_LONG[0].lower()}{TOO_LONG[1:]}" if label else TOO_LONG
+
+
 # A damaged file can send a parser into an endless loop: past this, the task gives up (worker
 # processes on POSIX only; a page range of a sane PDF takes seconds).
 TASK_TIMEOUT_S = 300
@@ -175,10 +201,10 @@ def run_task(task: Task) -> Extraction:
             return extract(task.name, task.data)
     except _TooLong:
         log.warning("extraction timed out after %d s", TASK_TIMEOUT_S)
-        return Extraction("unread", paged=False, error=TOO_LONG)
+        return Extraction("unread", paged=False, error=too_long(task.name, task.pdf))
     except Exception as exc:  # one broken piece never stops the others
         log.warning("extraction failed unexpectedly: %s", type(exc).__name__)
-        return Extraction("unread", paged=False, error=UNEXPECTED)
+        return Extraction("unread", paged=False, error=unexpected(task.name, task.pdf))
 
 
 def warm_up() -> int:

@@ -177,3 +177,17 @@ def test_the_store_survives_a_reopen_of_an_interrupted_import(store: Store, tmp_
         assert again.integrity_errors() == []
     finally:
         again.close()
+
+
+def test_an_extractor_crash_names_the_real_format(monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.dce import worker
+    from app.dce.worker import Task, run_task
+
+    def boom(*_a: object, **_k: object) -> object:
+        raise RuntimeError("parser bug")
+
+    monkeypatch.setattr(worker, "extract", boom)
+    monkeypatch.setattr(worker, "extract_pdf", boom)
+    assert (run_task(Task("x", "BPU.xlsx", b"PK")).error or "").startswith("Classeur Excel (XLSX) :")
+    assert (run_task(Task("x", "CCTP.docx", b"PK")).error or "").startswith("Document Word (DOCX) :")
+    assert (run_task(Task("x", "RC.pdf", b"%PDF", pdf=True)).error or "").startswith("PDF :")
