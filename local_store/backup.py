@@ -22,7 +22,6 @@ from app.domain.errors import InvalidInput, StoreLocked, UserError
 from app.domain.fsutil import fsync_dir
 from local_store import keychain, migrate, recovery
 from local_store.store import (
-    PASSPHRASE_MODE,
     Store,
     StoreKey,
     connect,
@@ -30,6 +29,7 @@ from local_store.store import (
     new_temp_path,
     open_store,
     sidecar_paths,
+    write_keymode,
 )
 
 log = logging.getLogger(__name__)
@@ -158,7 +158,7 @@ def restore_backup(
             os.replace(old_mode, keymode_path(moved_to))
     os.replace(tmp, dest)
     if key.passphrase is not None:
-        keymode_path(dest).write_text(PASSPHRASE_MODE + "\n", encoding="utf-8")
+        write_keymode(dest)
     fsync_dir(dest.parent)
     if key.raw is not None:
         keychain.set_secret_verified(keychain.store_key_name(dest), key.raw.hex())

@@ -129,3 +129,13 @@ def test_data_folder_and_files_are_private(tmp_path: Path, cli_env: dict[str, st
         expected = 0o700 if path.is_dir() else 0o600
         assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0, (path, oct(path.stat().st_mode))
         assert stat.S_IMODE(path.stat().st_mode) & expected == stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX modes")
+def test_passphrase_mode_files_are_private(tmp_path: Path, cli_env: dict[str, str]) -> None:
+    home = tmp_path / "phrase"
+    env = {**cli_env, "MAITRE_AO_HOME": str(home)}
+    code, _out, err = run_cli(["store", "init", "--passphrase"], env, stdin="une phrase assez longue\n")
+    assert code == 0, err
+    keymode = home / "maitre-ao.db.keymode"
+    assert keymode.exists() and stat.S_IMODE(keymode.stat().st_mode) == 0o600
