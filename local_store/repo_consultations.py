@@ -34,6 +34,7 @@ class ConsultationRow:
     pieces: int
     import_state: str = IMPORT_DONE  # "importing" until the import committed
     import_pid: int | None = None
+    import_owner: str | None = None
     claude_consent: str | None = None  # None (never asked), "granted" or "refused"
 
 
@@ -52,6 +53,7 @@ def create(
     source_name: str | None,
     importing: bool = False,
     import_pid: int | None = None,
+    import_owner: str | None = None,
     import_sources: list[str] | None = None,
 ) -> str:
     """A new consultation; `importing` ones are not synced nor listed as done until `finish_import`."""
@@ -59,7 +61,7 @@ def create(
     now = _now()
     conn.execute(
         "INSERT INTO consultations(uuid, title, source_name, created_at, updated_at, import_state,"
-        " import_pid, import_sources, dirty) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " import_pid, import_owner, import_sources, dirty) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             new_uuid,
             title,
@@ -68,6 +70,7 @@ def create(
             now,
             IMPORTING if importing else IMPORT_DONE,
             import_pid,
+            import_owner,
             json.dumps(import_sources, ensure_ascii=False) if import_sources is not None else None,
             0 if importing else 1,
         ),
@@ -75,18 +78,19 @@ def create(
     return new_uuid
 
 
-def claim_import(conn: Connection, consultation_uuid: str, pid: int) -> None:
-    """An interrupted import is taken up again by process `pid`."""
+def claim_import(conn: Connection, consultation_uuid: str, pid: int, owner: str | None = None) -> None:
+    """An interrupted import is taken up again by process `pid` (`owner`: its identity)."""
     conn.execute(
-        "UPDATE consultations SET import_state = ?, import_pid = ? WHERE uuid = ?",
-        (IMPORTING, pid, consultation_uuid),
+        "UPDATE consultations SET import_state = ?, import_pid = ?, import_owner = ? WHERE uuid = ?",
+        (IMPORTING, pid, owner, consultation_uuid),
     )
 
 
 def finish_import(conn: Connection, consultation_uuid: str) -> None:
     """The import committed: the consultation becomes an ordinary one (and may sync)."""
     conn.execute(
-        "UPDATE consultations SET import_state = ?, import_pid = NULL, dirty = 1, updated_at = ?"
+        "UPDATE consultations SET import_state = ?, import_pid = NULL, import_owner = NULL, dirty = 1,"
+        " updated_at = ?"
         " WHERE uuid = ?",
         (IMPORT_DONE, _now(), consultation_uuid),
     )
@@ -138,6 +142,7 @@ def _row(r: Any) -> ConsultationRow:
         pieces=int(r["piece_count"]),
         import_state=str(r["import_state"]),
         import_pid=r["import_pid"],
+        import_owner=r["import_owner"],
         claude_consent=r["claude_consent"],
     )
 

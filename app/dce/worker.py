@@ -138,6 +138,36 @@ def process_alive(pid: int) -> bool:
     return _alive(pid)
 
 
+def _linux_start(pid: int) -> str:
+    """Boot id and start time of process `pid` (Linux), "" elsewhere: a pid reused later differs."""
+    try:
+        with open("/proc/sys/kernel/random/boot_id", encoding="ascii") as fh:
+            boot = fh.read().strip()
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            start = fh.read().rsplit(b")", 1)[-1].split()[19].decode()
+    except (OSError, IndexError):
+        return ""
+    return f"{boot}/{start}"
+
+
+def process_identity(pid: int | None = None) -> str:
+    """What tells this process apart from a later one given the same pid."""
+    pid = os.getpid() if pid is None else pid
+    return f"{pid}@{_linux_start(pid)}"
+
+
+def identity_alive(identity: str) -> bool:
+    """True while the process `identity` (from process_identity) runs."""
+    pid_text, _, start = identity.partition("@")
+    try:
+        pid = int(pid_text)
+    except ValueError:
+        return False
+    if not process_alive(pid):
+        return False
+    return not start or _linux_start(pid) == start
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)

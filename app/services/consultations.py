@@ -22,7 +22,7 @@ from app.analysis.claude.ledger import store_sink
 from app.dce.archive import ArchiveLimits, safe_name
 from app.dce.extractors import Extraction
 from app.dce.reader import ReadOutcome, read_dce
-from app.dce.worker import process_alive
+from app.dce.worker import identity_alive, process_alive, process_identity
 from app.domain.analysis import Analysis, Engine, Evidence
 from app.domain.document import PieceText
 from app.domain.errors import InvalidInput, UserError
@@ -151,6 +151,7 @@ _RUNNING: set[str] = set()
 _RUNNING_LOCK = threading.Lock()
 
 IMPORT_INTERRUPTED = "import interrompu"
+_ME = process_identity()
 
 
 def import_running(row: ConsultationRow) -> bool:
@@ -159,9 +160,11 @@ def import_running(row: ConsultationRow) -> bool:
         return False
     if row.import_pid is None:
         return False
-    if row.import_pid == os.getpid():
+    if row.import_pid == os.getpid() and (row.import_owner or _ME) == _ME:
         with _RUNNING_LOCK:
             return row.uuid in _RUNNING
+    if row.import_owner:
+        return identity_alive(row.import_owner)  # a pid reused by another process does not count
     return process_alive(int(row.import_pid))
 
 
@@ -209,11 +212,12 @@ def import_dce(
                 source_name=source_name,
                 importing=True,
                 import_pid=os.getpid(),
+                import_owner=_ME,
                 import_sources=[_safe_label(str(p.absolute())) for p in paths],
             )
         else:
             consultation_uuid = resume
-            repo_c.claim_import(tx, consultation_uuid, os.getpid())
+            repo_c.claim_import(tx, consultation_uuid, os.getpid(), _ME)
     with _RUNNING_LOCK:
         _RUNNING.add(consultation_uuid)
     try:

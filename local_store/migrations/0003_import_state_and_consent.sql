@@ -4,6 +4,7 @@
 -- one still 'importing' with no live import is shown "import interrompu" (Reprendre / Supprimer).
 ALTER TABLE consultations ADD COLUMN import_state TEXT NOT NULL DEFAULT 'done';
 ALTER TABLE consultations ADD COLUMN import_pid INTEGER;      -- process running the import
+ALTER TABLE consultations ADD COLUMN import_owner TEXT;       -- that process's identity (pid reuse proof)
 ALTER TABLE consultations ADD COLUMN import_sources TEXT;     -- JSON list of the paths imported (to resume)
 
 -- Whether DCE text of this consultation may be sent to Claude: NULL (never asked), 'granted', 'refused'.

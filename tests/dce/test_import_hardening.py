@@ -191,3 +191,16 @@ def test_an_extractor_crash_names_the_real_format(monkeypatch: pytest.MonkeyPatc
     assert (run_task(Task("x", "BPU.xlsx", b"PK")).error or "").startswith("Classeur Excel (XLSX) :")
     assert (run_task(Task("x", "CCTP.docx", b"PK")).error or "").startswith("Document Word (DOCX) :")
     assert (run_task(Task("x", "RC.pdf", b"%PDF", pdf=True)).error or "").startswith("PDF :")
+
+
+def test_a_pid_reused_by_another_process_does_not_hide_an_interrupted_import(store: Store) -> None:
+    result = svc.import_dce(store, [EXAMPLE], workers=1, analyze=False)
+    living = os.getppid()  # a process that runs, but is not the one that imported
+    with store.transaction() as tx:
+        tx.execute(
+            "UPDATE consultations SET import_state = 'importing', import_pid = ?, import_owner = ?"
+            " WHERE uuid = ?",
+            (living, f"{living}@another-boot/1", result.consultation_uuid),
+        )
+    [row] = svc.list_consultations(store)
+    assert svc.is_interrupted(row)
