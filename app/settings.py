@@ -91,6 +91,19 @@ class Theme(StrEnum):
 CLAUDE_MODE: SettingVar[ClaudeMode] = SettingVar(
     "claude.mode", ClaudeMode, ClaudeMode.OFF, "Accès à Claude : off, own_key ou account"
 )
+
+
+class SendDce(StrEnum):
+    """Sending DCE text to Claude (see services.consent): ask once per consultation, or always, or never."""
+
+    ASK = "ask"
+    ALWAYS = "always"
+    NEVER = "never"
+
+
+CLAUDE_SEND_DCE: SettingVar[SendDce] = SettingVar(
+    "claude.send_dce", SendDce, SendDce.ASK, "Envoi du texte des DCE à Claude : ask, always ou never"
+)
 # € per million tokens: input, output, cache write, cache read (configurable: prices change).
 CLAUDE_PRICES_EUR = SettingVar(
     "claude.prices_eur_per_mtok",

@@ -22,7 +22,6 @@ from app.domain.errors import BackupRefused, InvalidInput, StoreLocked
 from app.domain.fsutil import fsync_dir
 from local_store import keychain, migrate, recovery
 from local_store.store import (
-    PASSPHRASE_MODE,
     Store,
     StoreKey,
     connect,
@@ -30,6 +29,7 @@ from local_store.store import (
     new_temp_path,
     open_store,
     sidecar_paths,
+    write_keymode,
 )
 
 log = logging.getLogger(__name__)
@@ -43,8 +43,10 @@ def _fsync_file(path: Path) -> None:
         os.close(fd)
 
 
-def backup_store(store: Store, dest: Path) -> Path:
-    """Write an encrypted copy of `store` to `dest` (crash-safe). Returns `dest`."""
+def backup_store(store: Store, dest: Path, *, metadata: dict[str, str] | None = None) -> Path:
+    """Write an encrypted copy of `store` to `dest` (crash-safe). Returns `dest`.
+
+    `metadata` goes into the copy's `kv` table (e.g. the date after which it holds expired DCEs)."""
     dest = Path(dest)
     if dest.resolve() == store.path.resolve():
         raise InvalidInput("la sauvegarde ne peut pas remplacer le coffre lui-même.", field="FICHIER")
@@ -60,6 +62,12 @@ def backup_store(store: Store, dest: Path) -> Path:
         try:
             conn.execute("SELECT sqlcipher_export('backup')")
             conn.execute(f"PRAGMA backup.user_version = {int(version)}")
+            for key, value in (metadata or {}).items():
+                conn.execute(
+                    "INSERT INTO backup.kv(key, value) VALUES (?, ?)"
+                    " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    (key, value),
+                )
         finally:
             conn.execute("DETACH DATABASE backup")
         os.chmod(tmp, 0o600)
@@ -152,7 +160,7 @@ def restore_backup(
             os.replace(old_mode, keymode_path(moved_to))
     os.replace(tmp, dest)
     if key.passphrase is not None:
-        keymode_path(dest).write_text(PASSPHRASE_MODE + "\n", encoding="utf-8")
+        write_keymode(dest)
     fsync_dir(dest.parent)
     if key.raw is not None:
         keychain.set_secret_verified(keychain.store_key_name(dest), key.raw.hex())

@@ -16,6 +16,7 @@ from local_store.clock import utc_now_iso as _now
 from local_store.store import Connection, Store
 
 STATUSES: tuple[str, ...] = tuple(s.value for s in ConsultationStatus)
+IMPORTING, IMPORT_DONE = "importing", "done"
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,14 +27,78 @@ class AnalysisRow:
     result: dict[str, Any]
 
 
-def create(conn: Connection, *, title: str, source_name: str | None) -> str:
+def create(
+    conn: Connection,
+    *,
+    title: str,
+    source_name: str | None,
+    importing: bool = False,
+    import_pid: int | None = None,
+    import_owner: str | None = None,
+    import_sources: list[str] | None = None,
+) -> str:
+    """A new consultation; `importing` ones are not synced nor listed as done until `finish_import`."""
     new_uuid = str(uuid_mod.uuid4())
     now = _now()
     conn.execute(
-        "INSERT INTO consultations(uuid, title, source_name, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
-        (new_uuid, title, source_name, now, now),
+        "INSERT INTO consultations(uuid, title, source_name, created_at, updated_at, import_state,"
+        " import_pid, import_owner, import_sources, dirty) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            new_uuid,
+            title,
+            source_name,
+            now,
+            now,
+            IMPORTING if importing else IMPORT_DONE,
+            import_pid,
+            import_owner,
+            json.dumps(import_sources, ensure_ascii=False) if import_sources is not None else None,
+            0 if importing else 1,
+        ),
     )
     return new_uuid
+
+
+def claim_import(conn: Connection, consultation_uuid: str, pid: int, owner: str | None = None) -> None:
+    """An interrupted import is taken up again by process `pid` (`owner`: its identity)."""
+    conn.execute(
+        "UPDATE consultations SET import_state = ?, import_pid = ?, import_owner = ? WHERE uuid = ?",
+        (IMPORTING, pid, owner, consultation_uuid),
+    )
+
+
+def finish_import(conn: Connection, consultation_uuid: str) -> None:
+    """The import committed: the consultation becomes an ordinary one (and may sync)."""
+    conn.execute(
+        "UPDATE consultations SET import_state = ?, import_pid = NULL, import_owner = NULL, dirty = 1,"
+        " updated_at = ?"
+        " WHERE uuid = ?",
+        (IMPORT_DONE, _now(), consultation_uuid),
+    )
+
+
+def import_sources(store: Store, consultation_uuid: str) -> list[str]:
+    row = (
+        store.read()
+        .execute("SELECT import_sources FROM consultations WHERE uuid = ?", (consultation_uuid,))
+        .fetchone()
+    )
+    if row is None or not row["import_sources"]:
+        return []
+    value = json.loads(row["import_sources"])
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def delete(conn: Connection, consultation_uuid: str) -> None:
+    """Remove a consultation that never finished importing (never synced: no tombstone needed)."""
+    conn.execute("DELETE FROM consultations WHERE uuid = ?", (consultation_uuid,))
+
+
+def set_claude_consent(conn: Connection, consultation_uuid: str, value: str | None) -> None:
+    conn.execute(
+        "UPDATE consultations SET claude_consent = ?, claude_consent_at = ? WHERE uuid = ?",
+        (value, _now() if value else None, consultation_uuid),
+    )
 
 
 _SELECT = """
@@ -56,6 +121,10 @@ def _row(r: Any) -> ConsultationRow:
         created_at=str(r["created_at"]),
         analyzed_at=r["analyzed_at"],
         pieces=int(r["piece_count"]),
+        import_state=str(r["import_state"]),
+        import_pid=r["import_pid"],
+        import_owner=r["import_owner"],
+        claude_consent=r["claude_consent"],
     )
 
 
@@ -76,11 +145,6 @@ def list_all(store: Store, *, query: str = "", status: str = "") -> list[Consult
         params += [like, like, like, like]
     sql += " ORDER BY coalesce(c.deadline, '9999') , c.created_at DESC"
     return [_row(r) for r in store.read().execute(sql, params)]
-
-
-def delete(conn: Connection, consultation_uuid: str) -> None:
-    """Remove a consultation row for good (an import that stored nothing)."""
-    conn.execute("DELETE FROM consultations WHERE uuid = ?", (consultation_uuid,))
 
 
 def update_metadata(conn: Connection, consultation_uuid: str, **fields: str | None) -> None:

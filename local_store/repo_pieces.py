@@ -5,6 +5,7 @@ each consultation (path inside the DCE, kind, content hash).
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 
@@ -115,16 +116,48 @@ def page_text(store: Store, sha256: str, page: int) -> str | None:
 
 # --- pieces of a consultation -------------------------------------------------------------------
 def add_piece(
-    conn: Connection, consultation_uuid: str, path: str, kind: PieceKind, sha256: str, size: int
+    conn: Connection,
+    consultation_uuid: str,
+    path: str,
+    kind: PieceKind,
+    sha256: str,
+    size: int,
+    meta: dict[str, str] | None = None,
 ) -> None:
+    """`meta`: facts about the file kept with the piece (e.g. the bytes of an undecodable name)."""
     conn.execute(
-        "INSERT INTO pieces(consultation_uuid, path, kind, sha256, size, imported_at)"
-        " VALUES (?, ?, ?, ?, ?, ?)"
+        "INSERT INTO pieces(consultation_uuid, path, kind, sha256, size, imported_at, meta)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT(consultation_uuid, path) DO UPDATE SET"
         "   kind = CASE WHEN pieces.kind_manual THEN pieces.kind ELSE excluded.kind END,"
-        "   sha256 = excluded.sha256, size = excluded.size, imported_at = excluded.imported_at",
-        (consultation_uuid, path, kind.value, sha256, size, _now()),
+        "   sha256 = excluded.sha256, size = excluded.size, imported_at = excluded.imported_at,"
+        "   meta = excluded.meta",
+        (consultation_uuid, path, kind.value, sha256, size, _now(), json.dumps(meta) if meta else None),
     )
+
+
+def delete_unused_contents(conn: Connection) -> None:
+    """Blobs and extracted texts no piece nor administrative document uses any more."""
+    used = (
+        "SELECT sha256 FROM pieces WHERE sha256 IS NOT NULL"
+        " UNION SELECT blob_sha256 FROM admin_documents WHERE blob_sha256 IS NOT NULL"
+    )
+    conn.execute(f"DELETE FROM extractions WHERE sha256 NOT IN ({used})")
+    conn.execute(f"DELETE FROM blobs WHERE sha256 NOT IN ({used})")
+
+
+def piece_meta(store: Store, consultation_uuid: str, path: str) -> dict[str, str]:
+    row = (
+        store.read()
+        .execute(
+            "SELECT meta FROM pieces WHERE consultation_uuid = ? AND path = ?", (consultation_uuid, path)
+        )
+        .fetchone()
+    )
+    if row is None or not row["meta"]:
+        return {}
+    value = json.loads(row["meta"])
+    return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
 
 
 _PIECES = """

@@ -43,7 +43,9 @@ def outgoing_condition(table: str, alias: str = "t") -> str:
     """SQL condition (table aliased `alias`) of the rows allowed to leave the machine: opted-out rows
     never; proposals and sections only for consultations where the user turned mémoire sync on."""
     condition = f"{alias}.sync_opt_out = 0"
-    if table == "proposals":
+    if table == "consultations":  # an import that has not committed stays on this machine
+        condition += f" AND {alias}.import_state = 'done'"
+    elif table == "proposals":
         condition += " AND " + _SECTIONS_ON.format(consultation=f"{alias}.consultation_uuid")
     elif table == "sections":
         condition += (

@@ -1,7 +1,8 @@
 """Retention, as the privacy policy promises: DCE pieces go 30 days after their analysis.
 
-A consultation whose analysis is older than the retention period, and whose pieces the user did not
-ask to keep, loses its pieces' files (blobs) and extracted texts; the consultation, its analysis and
+The clock starts at the analysis, or at the import for a DCE never analysed (an import never
+analysed, or interrupted, is not kept forever). A consultation past the retention period, whose
+pieces the user did not ask to keep, loses its pieces' files (blobs) and extracted texts; the consultation, its analysis and
 the list of piece names stay. Blobs and extractions that no piece or administrative document uses
 any more are removed too. Deleted pages are overwritten (secure_delete) and the WAL is checkpointed,
 so the content does not linger in the file.
@@ -14,12 +15,26 @@ from datetime import UTC, datetime, timedelta
 
 from local_store.store import Connection, Store
 
-_DUE = """
-SELECT c.uuid, c.title, c.analyzed_at,
+# The retention clock of a consultation's pieces: its analysis, else its import.
+CLOCK = "coalesce(c.analyzed_at, c.created_at)"
+_DUE = f"""
+SELECT c.uuid, c.title, {CLOCK} AS since,
        count(p.id) AS pieces, coalesce(sum(p.size), 0) AS bytes
 FROM consultations c JOIN pieces p ON p.consultation_uuid = c.uuid AND p.sha256 IS NOT NULL
-WHERE c.keep_pieces = 0 AND c.analyzed_at IS NOT NULL AND julianday(c.analyzed_at) <= julianday(?)
-GROUP BY c.uuid ORDER BY c.analyzed_at
+WHERE c.keep_pieces = 0 AND julianday({CLOCK}) <= julianday(?)
+GROUP BY c.uuid ORDER BY since
+"""
+_ANY_DUE = f"""
+SELECT 1 FROM consultations c
+WHERE c.keep_pieces = 0 AND julianday({CLOCK}) <= julianday(?)
+  AND EXISTS (SELECT 1 FROM pieces p WHERE p.consultation_uuid = c.uuid AND p.sha256 IS NOT NULL)
+LIMIT 1
+"""
+# The earliest moment a piece still held becomes due (what a backup made now holds).
+_NEXT_DUE = f"""
+SELECT min({CLOCK}) FROM consultations c
+WHERE c.keep_pieces = 0
+  AND EXISTS (SELECT 1 FROM pieces p WHERE p.consultation_uuid = c.uuid AND p.sha256 IS NOT NULL)
 """
 _USED_SHAS = """
 SELECT sha256 FROM pieces WHERE sha256 IS NOT NULL
@@ -34,7 +49,7 @@ _ORPHAN_EXTRACTIONS = f"SELECT sha256 FROM extractions WHERE sha256 NOT IN ({_US
 class DueConsultation:
     uuid: str
     title: str
-    analyzed_at: str
+    analyzed_at: str  # when the retention clock started: the analysis, else the import
     pieces: int
     bytes: int
 
@@ -63,7 +78,7 @@ def _plan(conn: Connection, cutoff: str) -> PurgeReport:
     report = PurgeReport(cutoff=cutoff)
     for r in conn.execute(_DUE, (cutoff,)):
         report.consultations.append(
-            DueConsultation(r["uuid"], r["title"], r["analyzed_at"], int(r["pieces"]), int(r["bytes"]))
+            DueConsultation(r["uuid"], r["title"], r["since"], int(r["pieces"]), int(r["bytes"]))
         )
     due = [c.uuid for c in report.consultations]
     # What would no longer be used once the due consultations' pieces are detached.
@@ -90,6 +105,8 @@ def purge(store: Store, *, days: int, now: datetime | None = None, dry_run: bool
     cutoff = cutoff_for(now, days)
     if dry_run:
         return _plan(store.read(), cutoff)
+    if store.read().execute(_ANY_DUE, (cutoff,)).fetchone() is None:
+        return PurgeReport(cutoff=cutoff)  # the common case, on every store open: one indexed query
     # Connections run with secure_delete on (see store.connect): freed pages are zeroed.
     with store.transaction() as tx:
         report = _plan(tx, cutoff)
@@ -107,3 +124,14 @@ def purge(store: Store, *, days: int, now: datetime | None = None, dry_run: bool
         report.applied = True
     store.checkpoint()
     return report
+
+
+def expiry_of_held_pieces(conn: Connection, *, days: int) -> datetime | None:
+    """When the DCE pieces held now start to be past retention (None: no piece held)."""
+    row = conn.execute(_NEXT_DUE).fetchone()
+    if row is None or row[0] is None:
+        return None
+    since = datetime.fromisoformat(str(row[0]))
+    if since.tzinfo is None:
+        since = since.replace(tzinfo=UTC)
+    return since + timedelta(days=days)

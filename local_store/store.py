@@ -108,6 +108,13 @@ def keymode_path(path: Path) -> Path:
     return Path(f"{path}{KEYMODE_SUFFIX}")
 
 
+def write_keymode(path: Path) -> None:
+    """The small file saying "passphrase mode" (no secret), private like the store (0600)."""
+    fd = os.open(keymode_path(path), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(PASSPHRASE_MODE + "\n")
+
+
 def uses_passphrase(path: Path | None = None) -> bool:
     path = _resolve(path)
     try:
@@ -372,7 +379,7 @@ def create_store(path: Path | None = None, *, passphrase: str | None = None) -> 
             keychain.set_secret_verified(name, key.raw.hex())
             keychain.delete_secret(name + "-pending")
         else:
-            keymode_path(path).write_text(PASSPHRASE_MODE + "\n", encoding="utf-8")
+            write_keymode(path)
         conn = connect(path, key)
         migrate.migrate(conn)
         conn.execute(

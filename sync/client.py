@@ -18,6 +18,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import random
+import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -66,6 +67,10 @@ class Offline(SyncError):
     """The server could not be reached (after the retries): edits stay queued."""
 
 
+class CertificateRefused(SyncError):
+    """The server's TLS certificate did not verify (self-signed, expired, wrong host, interception)."""
+
+
 class AuthRequired(SyncError):
     pass
 
@@ -88,6 +93,11 @@ NOT_LOGGED_IN = (
     "Vous n'êtes pas connecté à votre compte Maître AO : maitre-ao login --server URL --email ADRESSE"
 )
 SESSION_EXPIRED = "Votre session a expiré ou a été révoquée : reconnectez-vous (maitre-ao login)."
+CERTIFICATE_REFUSED = (
+    "Connexion refusée : certificat du serveur refusé (non reconnu, expiré ou établi pour une autre "
+    "adresse). Vérifiez l'adresse du serveur ; un proxy d'entreprise qui inspecte le trafic peut aussi "
+    "en être la cause. Rien n'a été envoyé."
+)
 UPDATE_REQUIRED = (
     "Cette version de Maître AO ne peut plus synchroniser avec le serveur : mettez à jour l'application."
 )
@@ -104,6 +114,20 @@ def check_server_url(url: str) -> str:
             "(http:// n'est accepté que pour un serveur sur cet ordinateur)."
         )
     return url.strip().rstrip("/")
+
+
+def _certificate_problem(exc: BaseException) -> bool:
+    """True when a transport error comes from a TLS certificate that did not verify."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, ssl.SSLCertVerificationError):
+            return True
+        if "CERTIFICATE_VERIFY_FAILED" in str(current):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
 
 
 def _loopback(host: str) -> bool:
@@ -238,8 +262,12 @@ class AccountClient:
             try:
                 response = self.http.send(request)
                 response.read()
-            except httpx.TransportError:
+            except httpx.TransportError as exc:
                 self.traffic.add(request, None)
+                if _certificate_problem(exc):
+                    # Retrying will not make the certificate valid; it is not "unreachable" either.
+                    log.warning("account API certificate refused")
+                    raise CertificateRefused(CERTIFICATE_REFUSED) from None
                 raise
             self.traffic.add(request, response)
             return response
@@ -363,6 +391,18 @@ class AccountClient:
 
     def me(self) -> dict[str, Any]:
         result: dict[str, Any] = self._ok(self._request("GET", "/v1/me")).json()
+        return result
+
+    def policy(self) -> dict[str, Any]:
+        """The privacy policy in force: {"version", "url"} (and "changes" when the server says them)."""
+        result: dict[str, Any] = self._ok(self._request("GET", "/v1/policy", auth=False)).json()
+        return result
+
+    def acknowledge_policy(self, version: str) -> dict[str, Any]:
+        """Record that the user was shown `version`; returns the account (GET /v1/me's shape)."""
+        result: dict[str, Any] = self._ok(
+            self._request("POST", "/v1/me/policy-acknowledgement", json={"version": version})
+        ).json()
         return result
 
     def delete_account(self) -> None:

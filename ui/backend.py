@@ -424,8 +424,13 @@ class Backend:
         return text
 
     def claude_job(self, uuid: str, key: str) -> ClaudeDraftJob:
-        """DB lane: what drafting one section with Claude needs (the answer, the DCE texts)."""
-        return ClaudeDraftJob(uuid, key, self._answer(uuid))
+        """DB lane: what drafting one section with Claude needs (the answer, the DCE texts), once the
+        user agreed that this consultation's DCE text may be sent (else ConsentRequired)."""
+        from app.services import consent
+
+        job = ClaudeDraftJob(uuid, key, self._answer(uuid))
+        consent.require(self.store, uuid, "claude", job.stored.pieces, "rédaction", settings=self.settings)
+        return job
 
     @staticmethod
     def draft_claude(
@@ -444,6 +449,7 @@ class Backend:
             cancel,
             consultation_uuid=job.uuid,
             usage_sink=usage.append,
+            consented=True,  # checked on the DB lane by claude_job
         )
         return text, usage
 

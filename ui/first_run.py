@@ -97,7 +97,8 @@ class FirstRunDialog(QDialog):
                 "Maître AO lit le dossier de consultation (DCE), en extrait ce qui décide de votre "
                 "réponse avec la page d'où cela vient, vérifie votre adéquation, rédige le mémoire "
                 "technique et remplit le DC1 et le DC2.\n\nTout fonctionne hors ligne, sur cet "
-                "ordinateur. Vos données sont chiffrées."
+                "ordinateur. Vos données sont chiffrées. Si vous activez Claude, rien du DCE ne lui est "
+                "envoyé sans votre accord."
             )
         )
         text.setWordWrap(True)

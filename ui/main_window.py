@@ -121,6 +121,9 @@ class MessageBanner(QWidget):
         self.show()
 
 
+RETENTION_INTERVAL_MS = 24 * 60 * 60 * 1000  # the DCE purge, daily while the app runs
+
+
 class MainWindow(QMainWindow):
     consultation_opened = Signal(str)
     store_erased = Signal()
@@ -176,9 +179,15 @@ class MainWindow(QMainWindow):
         self.sync.state_changed.connect(self._sync_state)
         self.sync.conflicts_changed.connect(self._show_conflicts)
         self.sync.synced.connect(self._synced)
+        from ui.pages.policy_dialog import PolicyWatcher
+
+        self.policy = PolicyWatcher(ctx, self)
         self._shortcuts()
         self._restore_state()
         self._store_open = False
+        self.retention_timer = QTimer(self)
+        self.retention_timer.setInterval(RETENTION_INTERVAL_MS)
+        self.retention_timer.timeout.connect(self.run_retention)
         self.show_page(Page.DASHBOARD)
         if load:
             QTimer.singleShot(0, self.store_ready)
@@ -197,6 +206,25 @@ class MainWindow(QMainWindow):
         self.refresh()
         QTimer.singleShot(WARM_UP_DELAY_MS, self._warm_up)
         self.sync.start()
+        self.retention_timer.start()
+
+    def run_retention(self) -> None:
+        """The DCE retention rule, once a day while the app runs (it also runs at every store open)."""
+        from app.services import store as store_service
+
+        if not self._store_open:
+            return
+        backend = self.ctx.backend
+
+        def done(report: object) -> None:
+            if getattr(report, "applied", False):
+                self.refresh()
+
+        self.ctx.runner.run(
+            self.tr("Conservation des DCE"),
+            lambda _c: store_service.purge_quietly(backend.require_store()),
+            on_success=done,
+        )
 
     # --- chrome ---------------------------------------------------------------------------
     # --- lazily built pages ---------------------------------------------------------------
@@ -392,6 +420,7 @@ class MainWindow(QMainWindow):
                 refresh()
         if Page.SETTINGS in self._pages:
             self.settings_page.sync_finished(report)
+        self.policy.check()  # a privacy policy version not acknowledged yet (found by this sync)
 
     def show_conflicts(self) -> None:
         self.show_page(Page.SETTINGS)

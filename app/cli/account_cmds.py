@@ -24,12 +24,39 @@ def cmd_login(args: argparse.Namespace) -> int:
     try:
         password = read_secret("Mot de passe du compte Maître AO : ")
         email = account.login(store, server, args.email, password)
+        notice = account.pending_policy(store)
     finally:
         store.close()
     settings.set(ACCOUNT_SERVER_URL, server)  # the default for the next login
     settings.set(ACCOUNT_EMAIL, email)
     print(f"Connecté au compte {email} ({server}).")
     print("Synchronisez avec : maitre-ao sync")
+    _print_policy(notice)
+    return EXIT_OK
+
+
+def _print_policy(notice: account.PolicyNotice | None) -> None:
+    if notice is None:
+        return
+    print()
+    print(notice.text())
+    print("Pour indiquer que vous en avez pris connaissance : maitre-ao policy accept")
+
+
+def cmd_policy(args: argparse.Namespace) -> int:
+    store = open_cli_store()
+    try:
+        notice = account.pending_policy(store)
+        if notice is None:
+            print("Vous avez pris connaissance de la politique de confidentialité en vigueur.")
+            return EXIT_OK
+        if args.policy_command == "show":
+            _print_policy(notice)
+            return EXIT_OK
+        account.acknowledge_policy(store)
+    finally:
+        store.close()
+    print(f"Politique de confidentialité du {notice.version} : prise de connaissance enregistrée.")
     return EXIT_OK
 
 
@@ -55,10 +82,12 @@ def cmd_sync(args: argparse.Namespace) -> int:
             print(f"Conflits à départager : {st.open_conflicts}")
             return EXIT_OK
         summary = account.sync_now(store)
+        notice = account.pending_policy(store)
     finally:
         store.close()
     for line in account.describe(summary):
         print(line)
+    _print_policy(notice)
     return EXIT_OK
 
 
@@ -128,6 +157,13 @@ def register(subparsers: Any) -> None:
         "--keep", choices=("local", "server"), default="server", help="version à garder (défaut : server)"
     )
     conflicts.set_defaults(func=cmd_conflicts)
+
+    pol = subparsers.add_parser("policy", help="politique de confidentialité : nouvelle version à lire")
+    pol_actions = pol.add_subparsers(dest="policy_command", metavar="ACTION", required=True)
+    pol_actions.add_parser("show", help="afficher la nouvelle version et ses changements").set_defaults(
+        func=cmd_policy
+    )
+    pol_actions.add_parser("accept", help="indiquer en avoir pris connaissance").set_defaults(func=cmd_policy)
 
     acct = subparsers.add_parser("account", help="compte Maître AO")
     actions = acct.add_subparsers(dest="account_command", metavar="ACTION", required=True)

@@ -35,6 +35,30 @@ def _end_progress() -> None:
         print("\r\033[K", end="", file=sys.stderr, flush=True)
 
 
+def claude_confirmation(send_to_claude: bool) -> Any:
+    """How the CLI gets the agreement before DCE text goes to Claude: `--send-to-claude`, else a
+    question on the terminal; with neither (not interactive), no agreement: exit 2, nothing sent."""
+    if send_to_claude:
+        return lambda _notice: True
+    if not (sys.stdin.isatty() and sys.stderr.isatty()):
+        return None
+
+    def ask(notice: Any) -> bool:
+        _end_progress()
+        print("\n" + notice.text() + "\n", file=sys.stderr)
+        print("Envoyer ce texte à Claude ? [o/N] ", end="", file=sys.stderr, flush=True)
+        answer = sys.stdin.readline().strip().lower()
+        return answer in ("o", "oui", "y", "yes")
+
+    return ask
+
+
+SEND_TO_CLAUDE_HELP = (
+    "accepter l'envoi d'extraits du texte du DCE à Claude (Anthropic, États-Unis) sans question ; "
+    "indispensable hors d'un terminal avec les moteurs claude et hybrid"
+)
+
+
 def _paths(values: list[str]) -> list[Path]:
     paths = [Path(v).expanduser() for v in values]
     missing = [str(p) for p in paths if not p.exists()]
@@ -65,7 +89,12 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
     paths = _paths(args.paths)
     try:
-        analysis = analyze_files(paths, args.engine or default_engine(), progress=_progress_printer())
+        analysis = analyze_files(
+            paths,
+            args.engine or default_engine(),
+            progress=_progress_printer(),
+            confirm=claude_confirmation(args.send_to_claude),
+        )
     finally:
         _end_progress()
     if args.format == "json":
@@ -86,6 +115,45 @@ def _piece_note(p: Any) -> str:
     return ""
 
 
+def _print_import(result: Any, fmt: str) -> None:
+    if fmt == "json":
+        data = {
+            "consultation_uuid": result.consultation_uuid,
+            "pieces": [
+                {
+                    "file": p.path,
+                    "kind": p.kind.value,
+                    "pages": p.pages,
+                    "ocr_pages": p.ocr_pages,
+                    "unread_reason": p.unread_reason,
+                    "error": p.error,
+                }
+                for p in result.pieces
+            ],
+            "errors": [{"file": e.file, "message": e.message} for e in result.errors],
+            "warnings": result.warnings,
+            "extracted": result.extracted,
+            "reused": result.reused,
+        }
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    print(f"Consultation importée : {result.consultation_uuid}")
+    print(f"{len(result.pieces)} pièce(s) :")
+    for p in result.pieces:
+        pages = f"{p.pages} p." if p.pages else "—"
+        note = _piece_note(p)
+        print(f"  {p.kind.value:<14} {pages:>7}  {p.path}" + (f"  ({note})" if note else ""))
+    if result.reused:
+        print(f"{result.reused} fichier(s) déjà lus lors d'un import précédent : texte réutilisé.")
+    for e in result.errors:
+        print(f"Fichier refusé ou illisible : {e.file} : {e.message}", file=sys.stderr)
+    for w in result.warnings:
+        print(f"Attention : {w}", file=sys.stderr)
+    if result.analysis is not None:
+        print()
+        print(_fiche(result.analysis))
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from app.cli.store_cmds import open_cli_store
     from app.services.consultations import import_dce
@@ -97,50 +165,60 @@ def cmd_import(args: argparse.Namespace) -> int:
             result = import_dce(store, paths, progress=_progress_printer())
         finally:
             _end_progress()
-        if args.format == "json":
-            data = {
-                "consultation_uuid": result.consultation_uuid,
-                "pieces": [
-                    {
-                        "file": p.path,
-                        "kind": p.kind.value,
-                        "pages": p.pages,
-                        "ocr_pages": p.ocr_pages,
-                        "unread_reason": p.unread_reason,
-                        "error": p.error,
-                    }
-                    for p in result.pieces
-                ],
-                "errors": [{"file": e.file, "message": e.message} for e in result.errors],
-                "warnings": result.warnings,
-                "extracted": result.extracted,
-                "reused": result.reused,
-            }
-            print(json.dumps(data, ensure_ascii=False, indent=2))
-            return EXIT_OK
-        print(f"Consultation importée : {result.consultation_uuid}")
-        print(f"{len(result.pieces)} pièce(s) :")
-        for p in result.pieces:
-            pages = f"{p.pages} p." if p.pages else "—"
-            note = _piece_note(p)
-            print(f"  {p.kind.value:<14} {pages:>7}  {p.path}" + (f"  ({note})" if note else ""))
-        if result.reused:
-            print(f"{result.reused} fichier(s) déjà lus lors d'un import précédent : texte réutilisé.")
-        for e in result.errors:
-            print(f"Fichier refusé ou illisible : {e.file} : {e.message}", file=sys.stderr)
-        for w in result.warnings:
-            print(f"Attention : {w}", file=sys.stderr)
-        if result.analysis is not None:
-            print()
-            print(_fiche(result.analysis))
+        _print_import(result, args.format)
     finally:
         store.close()
     return EXIT_OK
 
 
+def _interrupted_uuid(store: Any, value: str) -> str:
+    """The uuid (or an unambiguous start of one) of a consultation, interrupted or not."""
+    from app.services.consultations import list_consultations
+
+    rows = list_consultations(store)
+    matches = [r.uuid for r in rows if r.uuid == value] or [r.uuid for r in rows if r.uuid.startswith(value)]
+    if len(matches) != 1:
+        raise InvalidInput(
+            f"aucune consultation « {value} » ou plusieurs (voir maitre-ao consultations list).",
+            field="CONSULTATION",
+        )
+    return matches[0]
+
+
+def cmd_consultations_resume(args: argparse.Namespace) -> int:
+    from app.cli.store_cmds import open_cli_store
+    from app.services.consultations import resume_import
+
+    store = open_cli_store()
+    try:
+        uuid = _interrupted_uuid(store, args.consultation)
+        try:
+            result = resume_import(store, uuid, progress=_progress_printer())
+        finally:
+            _end_progress()
+        _print_import(result, args.format)
+    finally:
+        store.close()
+    return EXIT_OK
+
+
+def cmd_consultations_delete(args: argparse.Namespace) -> int:
+    from app.cli.store_cmds import open_cli_store
+    from app.services.consultations import delete_import
+
+    store = open_cli_store()
+    try:
+        uuid = _interrupted_uuid(store, args.consultation)
+        delete_import(store, uuid)
+    finally:
+        store.close()
+    print(f"Import interrompu supprimé : {uuid}")
+    return EXIT_OK
+
+
 def cmd_consultations_list(args: argparse.Namespace) -> int:
     from app.cli.store_cmds import open_cli_store
-    from app.services.consultations import list_consultations
+    from app.services.consultations import is_interrupted, list_consultations
 
     store = open_cli_store()
     try:
@@ -159,6 +237,7 @@ def cmd_consultations_list(args: argparse.Namespace) -> int:
                         "deadline": r.deadline,
                         "status": r.status,
                         "pieces": r.pieces,
+                        "import_interrupted": is_interrupted(r),
                     }
                     for r in rows
                 ],
@@ -174,6 +253,11 @@ def cmd_consultations_list(args: argparse.Namespace) -> int:
         deadline = r.deadline or "date limite inconnue"
         buyer = f" — {r.buyer}" if r.buyer else ""
         print(f"{r.uuid}  {r.status:<10} {deadline:<25} {r.title}{buyer} ({r.pieces} pièces)")
+        if is_interrupted(r):
+            print(
+                f"    import interrompu : reprendre avec « maitre-ao consultations resume {r.uuid[:8]} » "
+                f"ou supprimer avec « maitre-ao consultations delete {r.uuid[:8]} »"
+            )
     return EXIT_OK
 
 
@@ -233,6 +317,7 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("--format", choices=("json", "text"), default="json", help="json (défaut) ou text")
     p.add_argument("--out", metavar="FILE", help="écrire le résultat dans FILE")
+    p.add_argument("--send-to-claude", action="store_true", help=SEND_TO_CLAUDE_HELP)
     p.set_defaults(func=cmd_analyze)
 
     p = subparsers.add_parser(
@@ -249,6 +334,13 @@ def register(subparsers: Any) -> None:
     q.add_argument("--status", help="a_analyser, en_cours, deposee, gagnee ou perdue")
     q.add_argument("--format", choices=("text", "json"), default="text")
     q.set_defaults(func=cmd_consultations_list)
+    q = sub.add_parser("resume", help="reprendre un import interrompu (mêmes fichiers)")
+    q.add_argument("consultation", metavar="CONSULTATION", help="identifiant (ou son début)")
+    q.add_argument("--format", choices=("text", "json"), default="text")
+    q.set_defaults(func=cmd_consultations_resume)
+    q = sub.add_parser("delete", help="supprimer un import interrompu et ses fichiers")
+    q.add_argument("consultation", metavar="CONSULTATION", help="identifiant (ou son début)")
+    q.set_defaults(func=cmd_consultations_delete)
 
     p = subparsers.add_parser("search", help="chercher dans le texte des DCE importés (accents ignorés)")
     p.add_argument("text", nargs="+", metavar="TEXT")

@@ -206,6 +206,7 @@ def _consultation(store: Any, value: str) -> str:
 
 
 def cmd_draft(args: argparse.Namespace) -> int:
+    from app.cli.dce_cmds import claude_confirmation
     from app.cli.store_cmds import open_cli_store
     from app.services import proposals
 
@@ -227,6 +228,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
             overwrite=args.overwrite,
             on_section=on_section,
             on_text=on_text if args.engine == "claude" else None,
+            confirm=claude_confirmation(args.send_to_claude),
         )
         answer = stored.answer
         print()
@@ -356,6 +358,9 @@ def register(subparsers: Any) -> None:
     p.add_argument("--engine", choices=("offline", "claude"), default="offline", help="moteur de rédaction")
     p.add_argument("--lot", type=int, default=None, help="numéro du lot")
     p.add_argument("--overwrite", action="store_true", help="rédiger à nouveau les sections déjà écrites")
+    from app.cli.dce_cmds import SEND_TO_CLAUDE_HELP
+
+    p.add_argument("--send-to-claude", action="store_true", help=SEND_TO_CLAUDE_HELP)
     p.set_defaults(func=cmd_draft)
 
     p = subparsers.add_parser(

@@ -31,10 +31,11 @@ def read_secret(prompt: str, *, hidden: bool = True, confirm: bool = False) -> s
     return value
 
 
-def open_cli_store() -> Store:
-    """The store for a CLI command (asks for the passphrase when the store uses one)."""
+def open_cli_store(*, apply_retention: bool = True) -> Store:
+    """The store for a CLI command (asks for the passphrase when the store uses one); the retention
+    rule is applied on opening, as the app does."""
     passphrase = read_secret("Phrase secrète du coffre : ") if store_service.needs_passphrase() else None
-    return store_service.open_current(passphrase)
+    return store_service.open_current(passphrase, apply_retention=apply_retention)
 
 
 def _print_recovery_key(text: str) -> None:
@@ -115,18 +116,27 @@ def _size(n: int) -> str:
 
 
 def cmd_purge(args: argparse.Namespace) -> int:
-    store = open_cli_store()
+    store = open_cli_store(apply_retention=False)
     try:
         report = store_service.purge(store, dry_run=args.dry_run)
+        old_backups = store_service.expired_backups(store)
     finally:
         store.close()
+    for b in old_backups:
+        print(
+            f"Sauvegarde contenant des pièces de DCE au-delà de la durée de conservation (depuis le "
+            f"{b.dce_expire_after}) : {b.path} — supprimez-la quand vous n'en avez plus besoin "
+            "(les sauvegardes ne sont jamais modifiées)."
+        )
     days = store_service.retention_days()
     verb = "seraient supprimées" if args.dry_run else "supprimées"
     if report.empty:
-        print(f"Rien à supprimer (pièces de DCE analysées il y a plus de {days} jours : aucune).")
+        print(
+            f"Rien à supprimer (pièces de DCE analysées ou importées il y a plus de {days} jours : aucune)."
+        )
         return EXIT_OK
     for c in report.consultations:
-        print(f"  {c.title} — analysée le {c.analyzed_at[:10]} : {c.pieces} pièce(s) {verb}")
+        print(f"  {c.title} — analysée ou importée le {c.analyzed_at[:10]} : {c.pieces} pièce(s) {verb}")
     print(
         f"{len(report.consultations)} consultation(s) ; {report.blobs} fichier(s) ({_size(report.blob_bytes)}) "
         f"et {report.extractions} texte(s) extrait(s) {verb}."

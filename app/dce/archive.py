@@ -42,6 +42,11 @@ class SourceFile:
     path: str  # '/'-separated path inside the DCE
     data: bytes
     sha256: str
+    raw_name: bytes | None = None  # the name's bytes on disk when they were not valid UTF-8
+
+    @property
+    def meta(self) -> dict[str, str] | None:
+        return None if self.raw_name is None else {"original_name_hex": self.raw_name.hex()}
 
     @property
     def size(self) -> int:
@@ -108,7 +113,7 @@ class _Collector:
 
     def problem(self, path: str, message: str) -> None:
         log.info("import refused an entry: %s", message)
-        self.problems.append(SourceProblem(path, message))
+        self.problems.append(SourceProblem(safe_name(path)[0], message))
 
     def _budget(self, size: int) -> None:
         if self.total + size > self.limits.max_total_size:
@@ -116,7 +121,7 @@ class _Collector:
                 f"taille totale du DCE dépassée (plus de {self.limits.max_total_size // MIB} Mo) : fichier ignoré"
             )
 
-    def add(self, path: str, data: bytes, depth: int) -> None:
+    def add(self, path: str, data: bytes, depth: int, raw_name: bytes | None = None) -> None:
         if self.cancel is not None:
             self.cancel.raise_if_cancelled()
         if _is_zip_name(path):
@@ -131,7 +136,7 @@ class _Collector:
             unique = f"{stem} ({counter}).{ext}" if dot else f"{path} ({counter})"
             counter += 1
         self._paths.add(unique)
-        self.files.append(SourceFile(unique, data, hashlib.sha256(data).hexdigest()))
+        self.files.append(SourceFile(unique, data, hashlib.sha256(data).hexdigest(), raw_name))
 
     def add_zip(self, path: str, data: bytes, depth: int, label: str = "") -> None:
         """Read a ZIP found at `path` ("" for the imported archive itself: its content is the root)."""
@@ -219,7 +224,7 @@ def collect_sources(
     limits = limits or ArchiveLimits()
     collector = _Collector(limits, cancel)
     paths = [Path(p) for p in paths]
-    name = paths[0].name if len(paths) == 1 else f"{len(paths)} fichiers"
+    name = safe_name(paths[0].name)[0] if len(paths) == 1 else f"{len(paths)} fichiers"
     for p in paths:
         if p.is_symlink():
             collector.problem(p.name, "lien symbolique refusé")
@@ -240,9 +245,25 @@ def collect_sources(
     return Sources(name, collector.files, collector.problems)
 
 
-def _add_safely(collector: _Collector, path: str, data: bytes) -> None:
+def safe_name(name: str) -> tuple[str, bytes | None]:
+    """A name that can be stored and shown, and the original bytes when they were not valid UTF-8.
+
+    File names are bytes on POSIX: Python hands undecodable ones over with surrogates, which no
+    database or screen takes. Such bytes become "_" in the name shown; the bytes are kept."""
     try:
-        collector.add(path, data, 0)
+        name.encode("utf-8")
+        return name, None
+    except UnicodeEncodeError:
+        raw = os.fsencode(name)
+        return raw.decode("utf-8", errors="replace").replace("\ufffd", "_"), raw
+
+
+def _add_safely(collector: _Collector, path: str, data: bytes) -> None:
+    path, raw = safe_name(path)
+    if raw is not None:
+        log.info("file name not valid UTF-8: imported under a replacement name")
+    try:
+        collector.add(path, data, 0, raw)
     except _Refused as exc:
         collector.problem(path, exc.message)
 

@@ -25,7 +25,7 @@ from typing import Any
 from app.dce.archive import ArchiveLimits, SourceFile, SourceProblem, collect_sources
 from app.dce.classify import classify_name, classify_text
 from app.dce.extractors import Extraction, ExtractionError, detect_format, pdf_page_count
-from app.dce.worker import UNEXPECTED, Task, init_worker, run_task, warm_up
+from app.dce.worker import Task, init_worker, run_task, unexpected, warm_up
 from app.domain.document import PageText, PieceText
 from app.domain.kinds import READ_PRIORITY, PieceKind
 from app.domain.progress import Cancelled, CancelToken, ProgressFn, no_progress
@@ -84,6 +84,13 @@ def prepare_workers() -> None:
         forkserver.ensure_running()
 
 
+def new_pool(workers: int, ctx: Any, stop: Any) -> cf.ProcessPoolExecutor:
+    """Extraction processes that stop between pages on `stop` and die with this process."""
+    return cf.ProcessPoolExecutor(
+        max_workers=workers, mp_context=ctx, initializer=init_worker, initargs=(stop, os.getpid())
+    )
+
+
 @dataclass(slots=True)
 class _Content:
     """One distinct content (sha256) and the files that carry it."""
@@ -92,8 +99,13 @@ class _Content:
     files: list[SourceFile]
     priority: int
     decisive: bool
+    fmt: str = ""  # the same bytes under two formats' names (e.g. empty .docx and .xlsx) are two contents
     chunks: dict[int, Extraction] = field(default_factory=dict)
     expected: int = 1
+
+    @property
+    def key(self) -> str:
+        return f"{self.sha256}:{self.fmt}"
 
 
 def _plan(
@@ -104,9 +116,9 @@ def _plan(
     immediate: dict[str, Extraction] = {}
     for content in contents:
         first = content.files[0]
-        fmt = detect_format(first.name, first.data)
-        if fmt == "unread":
-            immediate[content.sha256] = run_task(Task(content.sha256, first.name, b""))
+        fmt = content.fmt or detect_format(first.name, first.data)
+        if fmt in ("unread", "empty"):
+            immediate[content.key] = run_task(Task(content.sha256, first.name, first.data))
             continue
         if fmt != "pdf" or workers <= 1:
             tasks.append((content, 0, Task(content.sha256, first.name, first.data, pdf=fmt == "pdf")))
@@ -114,7 +126,7 @@ def _plan(
         try:
             count = pdf_page_count(first.data)
         except ExtractionError as exc:
-            immediate[content.sha256] = Extraction("pdf", error=exc.message)
+            immediate[content.key] = Extraction("pdf", error=exc.message)
             continue
         floor = DECISIVE_MIN_CHUNK if content.decisive else MIN_CHUNK
         size = max(floor, math.ceil(count / (workers * RANGES_PER_WORKER)))
@@ -131,15 +143,16 @@ def _plan(
 
 def _contents(files: list[SourceFile]) -> tuple[list[_Content], dict[str, PieceKind | None]]:
     """Distinct contents in reading order (decisive first), and each file's kind from its name."""
-    by_sha: dict[str, _Content] = {}
+    by_sha: dict[tuple[str, str], _Content] = {}
     name_kinds: dict[str, PieceKind | None] = {}
     for f in files:
         kind = classify_name(f.path)
         name_kinds[f.path] = kind
         prio = READ_PRIORITY[kind] if kind else READ_PRIORITY[PieceKind.AUTRE]
-        content = by_sha.get(f.sha256)
+        fmt = detect_format(f.name, f.data)
+        content = by_sha.get((f.sha256, fmt))
         if content is None:
-            by_sha[f.sha256] = _Content(f.sha256, [f], prio, kind in DECISIVE)
+            by_sha[(f.sha256, fmt)] = _Content(f.sha256, [f], prio, kind in DECISIVE, fmt)
         else:
             content.files.append(f)
             content.priority = min(content.priority, prio)
@@ -185,9 +198,7 @@ def read_dce(
     if workers > 1:
         ctx = _mp_context()
         stop = ctx.Event()
-        executor = cf.ProcessPoolExecutor(
-            max_workers=workers, mp_context=ctx, initializer=init_worker, initargs=(stop,)
-        )
+        executor = new_pool(workers, ctx, stop)
         executor.submit(warm_up)  # processes start while the archive is being read
     try:
         progress(0, 0, "Ouverture du DCE")
@@ -238,7 +249,7 @@ def _read(
     contents, name_kinds = _contents(files)
 
     pieces: dict[str, PieceText] = {}
-    pending_decisive = {c.sha256 for c in contents if c.decisive}
+    pending_decisive = {c.key for c in contents if c.decisive}
     decisive_fired = False
 
     def finish(content: _Content, extraction: Extraction, fresh: bool) -> None:
@@ -256,11 +267,12 @@ def _read(
                 extraction.unread_reason,
                 extraction.error,
                 extraction.paged,
+                f.meta,
             )
             pieces[f.path] = piece
             if on_piece is not None:
                 on_piece(piece, extraction, fresh, f.data)
-        pending_decisive.discard(content.sha256)
+        pending_decisive.discard(content.key)
         if not decisive_fired and not pending_decisive and pieces_needed_done():
             decisive_fired = True
             outcome.decisive_at = time.perf_counter() - started
@@ -275,6 +287,12 @@ def _read(
     for content in contents:
         cancel.raise_if_cancelled()
         cached = cache(content.sha256) if cache is not None else None
+        if (
+            cached is not None
+            and cached.format != content.fmt
+            and "unread" not in (cached.format, content.fmt)
+        ):
+            cached = None  # read under another format's name before: read it as what it is now
         if cached is not None:
             outcome.reused += 1
             finish(content, cached, False)
@@ -299,8 +317,8 @@ def _read(
 
     def run_immediate(immediate: dict[str, Extraction]) -> None:
         for content in to_extract:
-            if content.sha256 in immediate:
-                complete(content, 0, immediate[content.sha256])
+            if content.key in immediate:
+                complete(content, 0, immediate[content.key])
 
     progress(done, total, "Lecture des pièces")
     if executor is None:
@@ -357,7 +375,7 @@ def _wait_all(
                 continue
             except Exception:
                 log.exception("extraction task failed")
-                result = Extraction("unread", paged=False, error=UNEXPECTED)
+                result = Extraction("unread", paged=False, error=unexpected(task.name, task.pdf))
             complete(content, index, result)
     if retry:
         # A worker died (crash, memory): read what it took down again, one by one in a fresh pool,
@@ -365,11 +383,11 @@ def _wait_all(
         log.warning("extraction pool broke; retrying %d tasks", len(retry))
         for content, index, task in retry:
             cancel.raise_if_cancelled()
-            with cf.ProcessPoolExecutor(max_workers=1, mp_context=_mp_context()) as solo:
+            with new_pool(1, _mp_context(), None) as solo:
                 try:
                     result = solo.submit(run_task, task).result()
                 except Exception:
-                    result = Extraction("unread", paged=False, error=UNEXPECTED)
+                    result = Extraction("unread", paged=False, error=unexpected(task.name, task.pdf))
             complete(content, index, result)
 
 

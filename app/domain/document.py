@@ -38,6 +38,9 @@ class PieceText:
     unread_reason: str | None = None
     error: str | None = None  # French message when extraction failed (piece kept, text empty)
     paged: bool = True  # False for formats without real pages (DOCX, XLSX): evidence page is None
+    # Facts about the file kept with the piece, e.g. {"original_name_hex": …} for a name that was not
+    # valid UTF-8 (the piece is then listed under a safe replacement name).
+    meta: dict[str, str] | None = None
 
     @property
     def name(self) -> str:

@@ -11,11 +11,21 @@ APP_NAME = "MaitreAO"
 APP_AUTHOR = "LuminaSystemes"
 
 
+def private_dir(path: Path) -> Path:
+    """`path` created if needed, readable by its owner only (0700) where the OS has modes."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if os.name == "posix":
+        try:
+            if path.stat().st_mode & 0o077:
+                path.chmod(0o700)  # made before this rule, or by another tool: ours, so private
+        except OSError:
+            pass
+    return path
+
+
 def data_dir() -> Path:
     override = os.environ.get("MAITRE_AO_HOME")
-    path = Path(override) if override else user_data_path(APP_NAME, APP_AUTHOR)
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_dir(Path(override) if override else user_data_path(APP_NAME, APP_AUTHOR))
 
 
 def store_path() -> Path:
@@ -27,15 +37,11 @@ def settings_path() -> Path:
 
 
 def log_dir() -> Path:
-    path = data_dir() / "logs"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_dir(data_dir() / "logs")
 
 
 def exports_dir() -> Path:
-    path = data_dir() / "exports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_dir(data_dir() / "exports")
 
 
 def resources_dir() -> Path:

@@ -54,6 +54,10 @@ class ConsultationRow:
     created_at: str
     analyzed_at: str | None
     pieces: int
+    import_state: str = "done"  # "importing" until the import committed
+    import_pid: int | None = None
+    import_owner: str | None = None
+    claude_consent: str | None = None  # None (never asked), "granted" or "refused"
 
 
 @dataclass(frozen=True, slots=True)

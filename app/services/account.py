@@ -9,6 +9,7 @@ the account on the server (GDPR erasure), then optionally wipes this computer's 
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -92,6 +93,7 @@ class Session:
     server_url: str
     email: str
     account_id: str
+    policy: PolicyInfo | None = None  # its privacy policy, kept by remember_session
 
 
 def _tokens_at(store_path: Path) -> KeychainTokens:
@@ -117,7 +119,8 @@ def open_session(
         with AccountClient(url, _tokens_at(store_path), transport=transport) as client:
             client.login(email, password)
             me = client.me()
-    return Session(url, str(me["email"]), str(me["id"]))
+            policy_info = _fetch_policy(client, me)  # a privacy policy version not yet acknowledged
+    return Session(url, str(me["email"]), str(me["id"]), policy_info)
 
 
 def remember_session(store: Store, session: Session, *, settings: Settings | None = None) -> str:
@@ -138,6 +141,7 @@ def remember_session(store: Store, session: Session, *, settings: Settings | Non
     settings = settings or Settings.load()
     settings.set(ACCOUNT_SERVER_URL, session.server_url)
     settings.set(ACCOUNT_EMAIL, session.email)
+    _keep_policy(store, session.policy)  # a privacy policy version not yet acknowledged
     log.info("logged in (new account on this store: %s)", not same_account)
     return session.email
 
@@ -187,7 +191,138 @@ def sync_now(
     lane and hands the store reads and writes to its DB lane."""
     url = db(lambda: _server_url(store))
     with _user_errors(), _client(store, url, transport) as client:
-        return SyncEngine(store, client, db=db).sync()
+        summary = SyncEngine(store, client, db=db).sync()
+        _check_policy(client, store, db=db)
+        return summary
+
+
+# --- privacy policy versions -------------------------------------------------------------------------------
+POLICY_PENDING_KEY = "policy.pending"  # JSON of the PolicyNotice to show (until acknowledged)
+POLICY_SEEN_KEY = "policy.acknowledged_version"
+
+
+@dataclass(frozen=True)
+class PolicyInfo:
+    """What the server says of its privacy policy and of this account's acknowledgement."""
+
+    version: str
+    url: str
+    changes: list[str]
+    acknowledged_version: str | None
+
+
+@dataclass(frozen=True)
+class PolicyNotice:
+    """A privacy policy version the account has not acknowledged yet."""
+
+    version: str
+    url: str
+    changes: list[str]
+    acknowledged_version: str | None  # the one the user saw before (None: never)
+
+    def text(self) -> str:
+        head = (
+            f"La politique de confidentialité de Maître AO a changé (version du {self.version}"
+            + (
+                f", vous aviez pris connaissance de celle du {self.acknowledged_version}"
+                if self.acknowledged_version
+                else ""
+            )
+            + ")."
+        )
+        changes = (
+            "Ce qui change :\n" + "\n".join(f"- {c}" for c in self.changes)
+            if self.changes
+            else "Les changements sont décrits dans le texte de la politique."
+        )
+        return f"{head}\n\n{changes}\n\nTexte complet : {self.url}"
+
+
+def _changes(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [line.strip("-• ").strip() for line in value.splitlines() if line.strip()]
+    if isinstance(value, list):
+        return [str(v) for v in value if str(v).strip()]
+    return []
+
+
+def _fetch_policy(client: AccountClient, me: dict[str, Any] | None = None) -> PolicyInfo | None:
+    """Network only: the server's current policy version and the one this account acknowledged."""
+    try:
+        current = client.policy()
+        version = str(current.get("version") or "")
+        if not version:
+            return None
+        me = me or client.me()
+        status = me.get("policy") or {}
+        return PolicyInfo(
+            version,
+            str(current.get("url") or ""),
+            _changes(current.get("changes")),
+            status.get("acknowledged_version"),
+        )
+    except (SyncError, ValueError, KeyError, TypeError, AttributeError):
+        log.info("privacy policy check skipped")
+        return None
+
+
+def _keep_policy(store: Store, info: PolicyInfo | None) -> PolicyNotice | None:
+    """Store only: a version this account has not acknowledged is kept to be shown (pending_policy)
+    until acknowledge_policy."""
+    if info is None:
+        return None
+    with store.transaction() as tx:
+        if info.acknowledged_version == info.version:
+            rs.kv_set(tx, POLICY_SEEN_KEY, info.version)
+            tx.execute("DELETE FROM kv WHERE key = ?", (POLICY_PENDING_KEY,))
+            return None
+        notice = PolicyNotice(info.version, info.url, info.changes, info.acknowledged_version)
+        rs.kv_set(tx, POLICY_PENDING_KEY, json.dumps(notice.__dict__, ensure_ascii=False))
+    log.info("privacy policy version not yet acknowledged by this account")
+    return notice
+
+
+def _check_policy(client: AccountClient, store: Store, *, db: DbLane = run_here) -> PolicyNotice | None:
+    """At sync: read GET /v1/policy (network) and keep a version not yet acknowledged (store, on
+    the DB lane). Best effort: never fails the sync."""
+    try:
+        current = client.policy()
+        version = str(current.get("version") or "")
+        if not version or db(lambda: rs.kv_get(store.read(), POLICY_SEEN_KEY)) == version:
+            return None  # acknowledged here before: no extra request
+    except (SyncError, ValueError, KeyError, TypeError, AttributeError):
+        log.info("privacy policy check skipped")
+        return None
+    info = _fetch_policy(client)
+    return db(lambda: _keep_policy(store, info))
+
+
+def pending_policy(store: Store) -> PolicyNotice | None:
+    """The privacy policy version to show the user, if any (found at the last login or sync)."""
+    value = rs.kv_get(store.read(), POLICY_PENDING_KEY)
+    if not value:
+        return None
+    try:
+        data = json.loads(value)
+        return PolicyNotice(
+            str(data["version"]), str(data["url"]), list(data["changes"]), data.get("acknowledged_version")
+        )
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def acknowledge_policy(store: Store, *, transport: httpx.BaseTransport | None = None) -> None:
+    """Tell the server the user has seen the pending version (POST /v1/me/policy-acknowledgement)."""
+    notice = pending_policy(store)
+    if notice is None:
+        return
+    url = _server_url(store)
+    with _user_errors(), _client(store, url, transport) as client:
+        client.acknowledge_policy(notice.version)
+    with store.transaction() as tx:
+        rs.kv_set(tx, POLICY_SEEN_KEY, notice.version)
+        tx.execute("DELETE FROM kv WHERE key = ?", (POLICY_PENDING_KEY,))
+    log.info("privacy policy acknowledged")
 
 
 def _count(n: int, type_: str) -> str:

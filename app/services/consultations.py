@@ -8,6 +8,8 @@ run an analysis and keep the values corrected by hand over any re-analysis.
 from __future__ import annotations
 
 import logging
+import os
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -17,15 +19,17 @@ from typing import Any
 from pydantic import ValidationError
 
 from app.analysis.claude.ledger import store_sink
-from app.dce.archive import ArchiveLimits
+from app.dce.archive import ArchiveLimits, safe_name
 from app.dce.extractors import Extraction
 from app.dce.reader import ReadOutcome, read_dce
+from app.dce.worker import identity_alive, process_alive, process_identity
 from app.domain.analysis import Analysis, Engine, Evidence
 from app.domain.document import PieceText
 from app.domain.errors import InvalidInput, NotReady, UserError
 from app.domain.kinds import PieceKind
 from app.domain.progress import CancelToken, ProgressFn, no_progress
 from app.domain.rows import ConsultationRow, ConsultationStatus, PieceRow
+from app.services import consent
 from local_store import repo_consultations as repo_c
 from local_store import repo_pieces as repo_p
 from local_store.repo_pieces import SearchHit
@@ -101,13 +105,21 @@ def analyze_files(
     progress: ProgressFn = no_progress,
     cancel: CancelToken | None = None,
     workers: int | None = None,
+    confirm: ConfirmFn | None = None,
 ) -> Analysis:
-    """Analyse a ZIP, a folder or files without touching the store (`maitre-ao analyze`)."""
+    """Analyse a ZIP, a folder or files without touching the store (`maitre-ao analyze`).
+
+    With a Claude engine, `confirm(disclosure) -> bool` is asked before any DCE text leaves (the
+    CLI asks on a terminal); without an agreement, ConsentRequired and nothing is sent."""
     outcome = read_dce(paths, progress=progress, cancel=cancel, workers=workers)
     if not outcome.pieces:
         raise InvalidInput(_nothing_readable(outcome), field="PATH")
+    consent.agree(None, None, engine, outcome.pieces, "analyse", confirm)
     analysis = run_engine(outcome.pieces, engine, progress=progress, cancel=cancel)
     return _with_read_notes(analysis, outcome)
+
+
+ConfirmFn = consent.ConfirmFn
 
 
 def _nothing_readable(outcome: ReadOutcome) -> str:
@@ -141,6 +153,37 @@ def _cache(store: Store) -> Callable[[str], Extraction | None]:
     return lookup
 
 
+# Consultations this process is importing right now (others are told apart by their process id).
+_RUNNING: set[str] = set()
+_RUNNING_LOCK = threading.Lock()
+
+IMPORT_INTERRUPTED = "import interrompu"
+_ME = process_identity()
+
+
+def import_running(row: ConsultationRow) -> bool:
+    """True while an import of this consultation is running (in this process or another)."""
+    if row.import_state == repo_c.IMPORT_DONE:
+        return False
+    if row.import_pid is None:
+        return False
+    if row.import_pid == os.getpid() and (row.import_owner or _ME) == _ME:
+        with _RUNNING_LOCK:
+            return row.uuid in _RUNNING
+    if row.import_owner:
+        return identity_alive(row.import_owner)  # a pid reused by another process does not count
+    return process_alive(int(row.import_pid))
+
+
+def is_interrupted(row: ConsultationRow) -> bool:
+    """An import that stopped before committing (killed, crashed, cancelled): Reprendre / Supprimer."""
+    return row.import_state != repo_c.IMPORT_DONE and not import_running(row)
+
+
+def _safe_label(text: str) -> str:
+    return safe_name(text)[0]
+
+
 def import_dce(
     store: Store,
     paths: Sequence[Path],
@@ -152,24 +195,75 @@ def import_dce(
     on_consultation: Callable[[str], None] | None = None,
     workers: int | None = None,
     limits: ArchiveLimits | None = None,
+    resume: str | None = None,
 ) -> ImportResult:
-    """Import a DCE into a new consultation.
+    """Import a DCE into a new consultation (or, with `resume`, finish an interrupted one).
 
-    Each piece is stored as soon as it is read (one transaction per piece), so a cancelled import
-    keeps what was done. With `analyze`, the offline analysis runs as soon as the decisive pieces
-    (RC, cadre de réponse, CCAP) are read — `on_analysis` gets it while the rest is still being
-    read — and once more at the end over every piece. `on_consultation` gets the new consultation's
+    The consultation is created *importing*: it is listed, and synced, only once the import
+    committed (the final transaction marks it done). Pieces are stored as they are read (one
+    transaction each), so an import killed or cancelled half-way leaves a consultation shown
+    *import interrompu*, which `resume_import` completes (files already stored are not read again)
+    or `delete_import` removes. With `analyze`, the offline analysis runs as soon as the decisive
+    pieces (RC, cadre de réponse, CCAP) are read — `on_analysis` gets it while the rest is still
+    being read — and once more at the end over every piece. `on_consultation` gets the new consultation's
     uuid as soon as it is created.
     """
     paths = [Path(p) for p in paths]
     started = datetime.now(UTC)
 
-    source_name = paths[0].name if len(paths) == 1 else f"{len(paths)} fichiers"
-    title = paths[0].stem if len(paths) == 1 else source_name
+    source_name = _safe_label(paths[0].name if len(paths) == 1 else f"{len(paths)} fichiers")
+    title = _safe_label(paths[0].stem) if len(paths) == 1 else source_name
     with store.transaction() as tx:
-        consultation_uuid = repo_c.create(tx, title=title, source_name=source_name)
+        if resume is None:
+            consultation_uuid = repo_c.create(
+                tx,
+                title=title,
+                source_name=source_name,
+                importing=True,
+                import_pid=os.getpid(),
+                import_owner=_ME,
+                import_sources=[_safe_label(str(p.absolute())) for p in paths],
+            )
+        else:
+            consultation_uuid = resume
+            repo_c.claim_import(tx, consultation_uuid, os.getpid(), _ME)
     if on_consultation is not None:
         on_consultation(consultation_uuid)
+    with _RUNNING_LOCK:
+        _RUNNING.add(consultation_uuid)
+    try:
+        return _import_into(
+            store,
+            consultation_uuid,
+            paths,
+            started,
+            progress=progress,
+            cancel=cancel,
+            analyze=analyze,
+            on_analysis=on_analysis,
+            workers=workers,
+            limits=limits,
+            fresh=resume is None,
+        )
+    finally:
+        with _RUNNING_LOCK:
+            _RUNNING.discard(consultation_uuid)
+
+
+def _import_into(
+    store: Store,
+    consultation_uuid: str,
+    paths: list[Path],
+    started: datetime,
+    *,
+    progress: ProgressFn,
+    cancel: CancelToken | None,
+    analyze: bool,
+    on_analysis: AnalysisFn | None,
+    workers: int | None,
+    limits: ArchiveLimits | None,
+    fresh: bool,
+) -> ImportResult:
     result = ImportResult(consultation_uuid)
 
     def on_piece(piece: PieceText, extraction: Extraction, fresh: bool, data: bytes) -> None:
@@ -185,7 +279,9 @@ def import_dce(
                     unread_reason=extraction.unread_reason,
                     error=extraction.error,
                 )
-            repo_p.add_piece(tx, consultation_uuid, piece.path, piece.kind, piece.sha256, piece.size)
+            repo_p.add_piece(
+                tx, consultation_uuid, piece.path, piece.kind, piece.sha256, piece.size, piece.meta
+            )
 
     def safe_analysis(pieces: list[PieceText]) -> Analysis | None:
         # The pieces are stored whatever happens: a failing analysis must not lose the import.
@@ -222,7 +318,7 @@ def import_dce(
         workers=workers,
         limits=limits,
     )
-    if not outcome.pieces:
+    if not outcome.pieces and fresh:
         with store.transaction() as tx:
             repo_c.delete(tx, consultation_uuid)
         raise InvalidInput(_nothing_readable(outcome), field="PATH")
@@ -234,6 +330,8 @@ def import_dce(
     if analyze:
         final = safe_analysis(outcome.pieces)
         result.analysis = None if final is None else _with_read_notes(final, outcome)
+    with store.transaction() as tx:
+        repo_c.finish_import(tx, consultation_uuid)
     result.pieces = repo_p.list_pieces(store, consultation_uuid)
     log.info(
         "import done: %d pieces, %d refused, %d extracted, %d reused",
@@ -245,9 +343,70 @@ def import_dce(
     return result
 
 
+def _interrupted(store: Store, uuid: str) -> ConsultationRow:
+    row = repo_c.get(store, uuid)
+    if row is None:
+        raise InvalidInput("Consultation introuvable.", field="consultation")
+    if row.import_state == repo_c.IMPORT_DONE:
+        raise InvalidInput(
+            "L'import de cette consultation est terminé : rien à reprendre.", field="consultation"
+        )
+    if import_running(row):
+        raise InvalidInput("Cette consultation est en cours d'import.", field="consultation")
+    return row
+
+
+def resume_import(
+    store: Store,
+    uuid: str,
+    *,
+    progress: ProgressFn = no_progress,
+    cancel: CancelToken | None = None,
+    analyze: bool = True,
+    on_analysis: AnalysisFn | None = None,
+    workers: int | None = None,
+) -> ImportResult:
+    """Finish an interrupted import from the same files (those already stored are not read again)."""
+    _interrupted(store, uuid)
+    paths = [Path(p) for p in repo_c.import_sources(store, uuid)]
+    missing = [str(p) for p in paths if not p.exists()]
+    if not paths or missing:
+        raise InvalidInput(
+            "Les fichiers de cet import ne sont plus à leur place"
+            + (f" ({', '.join(missing)})" if missing else "")
+            + " : supprimez la consultation et importez le DCE à nouveau.",
+            field="consultation",
+        )
+    return import_dce(
+        store,
+        paths,
+        progress=progress,
+        cancel=cancel,
+        analyze=analyze,
+        on_analysis=on_analysis,
+        workers=workers,
+        resume=uuid,
+    )
+
+
+def delete_import(store: Store, uuid: str) -> None:
+    """Remove an interrupted import: the consultation, its pieces, and the files only it used."""
+    _interrupted(store, uuid)
+    with store.transaction() as tx:
+        repo_c.delete(tx, uuid)
+        repo_p.delete_unused_contents(tx)
+    store.checkpoint()
+    log.info("interrupted import deleted")
+
+
 # --- consultations and pieces -----------------------------------------------------------------------
-def list_consultations(store: Store, query: str = "", status: str = "") -> list[ConsultationRow]:
-    return repo_c.list_all(store, query=query, status=status)
+def list_consultations(
+    store: Store, query: str = "", status: str = "", *, include_importing: bool = False
+) -> list[ConsultationRow]:
+    """Consultations whose import committed, and interrupted imports (see `is_interrupted`);
+    one still being imported only with `include_importing` (the window showing that import)."""
+    rows = repo_c.list_all(store, query=query, status=status)
+    return rows if include_importing else [r for r in rows if not import_running(r)]
 
 
 def get_consultation(store: Store, uuid: str) -> ConsultationRow:
@@ -332,8 +491,12 @@ def analyze_consultation(
     *,
     progress: ProgressFn | None = None,
     cancel: CancelToken | None = None,
+    confirm: ConfirmFn | None = None,
 ) -> Analysis:
-    """(Re-)analyse the stored pieces; values corrected by hand stay as corrected."""
+    """(Re-)analyse the stored pieces; values corrected by hand stay as corrected.
+
+    With a Claude engine, the DCE text is sent only after the user agreed for this consultation
+    (or globally); `confirm` asks when nothing was decided yet, else ConsentRequired."""
     get_consultation(store, uuid)
     pieces = repo_p.piece_texts(store, uuid)
     if not any(p.pages for p in pieces):
@@ -341,6 +504,7 @@ def analyze_consultation(
             "Le texte des pièces n'est plus disponible (supprimé après la durée de conservation) : "
             "importez le DCE à nouveau pour l'analyser."
         )
+    consent.agree(store, uuid, engine, pieces, "analyse", confirm)
     return _analyze_and_store(store, uuid, pieces, engine, progress=progress, cancel=cancel)
 
 

@@ -24,6 +24,7 @@ from app.drafting.gonogo import GoNoGo, evaluate
 from app.drafting.offline import DraftContext, LibraryText, draft_section
 from app.drafting.outline import Outline, OutlineSection, build_outline
 from app.export.bundle import ExportResult, export_answer
+from app.services import consent
 from local_store.store import Store
 
 log = logging.getLogger(__name__)
@@ -112,12 +113,20 @@ def draft_with_claude(
     consultation_uuid: str | None = None,
     usage_sink: Callable[[Any], None] | None = None,
     context: Any = None,
+    store: Store | None = None,
+    consented: bool = False,
 ) -> str:
-    """Stream one section from Claude into `on_text`; returns the text kept (partial when cancelled)."""
+    """Stream one section from Claude into `on_text`; returns the text kept (partial when cancelled).
+
+    DCE text leaves only once the user agreed (for this consultation in `store`, or globally):
+    else ConsentRequired and nothing is sent. `consented`: the caller checked it already (the
+    desktop does on its DB lane, then streams on the network lane without the store)."""
     if not claude_available():
         raise NotPossible(
             "La rédaction avec Claude n'est pas disponible dans cette version : utilisez --engine offline."
         )
+    if not consented:
+        consent.require(store, consultation_uuid, "claude", pieces, "rédaction")
     from app.drafting.claude import SectionBrief, drafting_context
     from app.drafting.claude import draft_section as claude_draft
 
@@ -345,11 +354,17 @@ def draft_consultation(
     on_section: Callable[[OutlineSection], None] | None = None,
     on_text: Callable[[str], None] | None = None,
     cancel: CancelToken | None = None,
+    confirm: consent.ConfirmFn | None = None,
 ) -> StoredAnswer:
-    """Draft every section without text (every section with `overwrite`) and save them."""
+    """Draft every section without text (every section with `overwrite`) and save them.
+
+    With Claude, `confirm(notice)` is asked first when the user has not decided yet for this
+    consultation; without an agreement, ConsentRequired and nothing is sent."""
     if engine not in ENGINES:
         raise NotPossible(f"Moteur de rédaction inconnu : « {engine} » (attendu : offline ou claude).")
     stored = open_answer(store, consultation_uuid, lot)
+    if engine == "claude":
+        consent.agree(store, consultation_uuid, engine, stored.pieces, "rédaction", confirm)
     answer = stored.answer
     context: Any = None
     for section in answer.outline.sections:
@@ -372,6 +387,7 @@ def draft_consultation(
                 cancel,
                 consultation_uuid=consultation_uuid,
                 context=context,
+                store=store,
             )
             used = "claude"
         elif stored.engines.get(section.key):

@@ -56,7 +56,9 @@ def _answer(body: dict[str, object]) -> Reply:
 def test_analyze_engine_claude_end_to_end(fake: FakeClaude, cli_env: dict[str, str], tmp_path: Path) -> None:
     fake.default = _answer
     env = {**cli_env, "ANTHROPIC_API_KEY": KEY, "ANTHROPIC_BASE_URL": fake.url}
-    code, out, err = run_cli(["analyze", str(_dce(tmp_path)), "--engine", "claude", "--format", "json"], env)
+    code, out, err = run_cli(
+        ["analyze", str(_dce(tmp_path)), "--engine", "claude", "--format", "json", "--send-to-claude"], env
+    )
     assert code == 0, err
     data = json.loads(out)
     assert data["engine"] == "claude"
@@ -80,7 +82,9 @@ def test_analyze_engine_hybrid_end_to_end(fake: FakeClaude, cli_env: dict[str, s
     fake.default = _answer
     folder = _dce(tmp_path)
     env = {**cli_env, "ANTHROPIC_API_KEY": KEY, "ANTHROPIC_BASE_URL": fake.url}
-    code, out, err = run_cli(["analyze", str(folder), "--engine", "hybrid", "--format", "json"], env)
+    code, out, err = run_cli(
+        ["analyze", str(folder), "--engine", "hybrid", "--format", "json", "--send-to-claude"], env
+    )
     assert code == 0, err
     data = json.loads(out)
     offline = analyze(read_dce([folder]).pieces, "offline").to_contract()
@@ -119,7 +123,9 @@ def test_set_api_key_from_stdin_then_usage(fake: FakeClaude, cli_env: dict[str, 
     assert "votre clé API" in out and "hybrid" in out
 
     fake.default = _answer
-    code, out, err = run_cli(["analyze", str(_dce(tmp_path)), "--engine", "claude", "--format", "json"], env)
+    code, out, err = run_cli(
+        ["analyze", str(_dce(tmp_path)), "--engine", "claude", "--format", "json", "--send-to-claude"], env
+    )
     assert code == 0, err
     assert fake.message_calls[-1].headers["authorization"] == f"Bearer {KEY}"  # the keychain's key was used
 

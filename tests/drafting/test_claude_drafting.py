@@ -12,7 +12,7 @@ from app.analysis.claude import retry
 from app.domain.progress import CancelToken
 from app.drafting.answer import prepare_answer
 from app.drafting.gonogo import PARIS
-from app.services import proposals
+from app.services import consent, proposals
 from tests.drafting.builders import analysis, cadre, cctp, example_profile, rc
 from tests.support.fake_claude import FakeClaude, Reply
 
@@ -23,6 +23,7 @@ def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeClaude]:
         monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test-key")
         monkeypatch.setenv("ANTHROPIC_BASE_URL", server.url)
         monkeypatch.setattr(retry, "sleep", lambda _s: None)
+        consent.set_global_choice(consent.ALWAYS)  # these tests are about drafting, not the question
         yield server
 
 

@@ -177,7 +177,7 @@ def test_draft_with_claude_streams_and_saves_each_section(
 
         fake.default = reply
         env = dict(cli_env, ANTHROPIC_API_KEY="sk-ant-test-key", ANTHROPIC_BASE_URL=fake.url)
-        code, stdout, stderr = run_cli(["draft", uuid, "--engine", "claude"], env)
+        code, stdout, stderr = run_cli(["draft", uuid, "--engine", "claude", "--send-to-claude"], env)
         assert code == 0, stderr
         calls = len(fake.message_calls)
     assert "Réponse rédigée pour « 2.1 Présentez l'équipe affectée au chantier" in stdout

@@ -13,6 +13,7 @@ from app.domain.progress import CancelToken, no_progress
 from tests.support.fake_claude import FakeClaude, Reply
 from tests.ui.helpers import EXAMPLE_ZIP, ready_window
 from ui.context import AppContext
+from ui.pages import consent_dialog
 
 
 @pytest.fixture
@@ -23,8 +24,15 @@ def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeClaude]:
 
 
 def test_claude_streams_into_the_editor_and_stop_keeps_the_start(
-    qtbot: QtBot, ctx: AppContext, fake: FakeClaude
+    qtbot: QtBot, ctx: AppContext, fake: FakeClaude, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    asked: list[object] = []
+
+    def agree(notice: object, _parent: object) -> tuple[bool, bool]:
+        asked.append(notice)
+        return True, False
+
+    monkeypatch.setattr(consent_dialog, "ask", agree)
     window = ready_window(ctx)
     qtbot.addWidget(window)
     backend = ctx.backend
@@ -46,6 +54,7 @@ def test_claude_streams_into_the_editor_and_stop_keeps_the_start(
     seen: list[str] = []
     mem.streamed.connect(seen.append)
     qtbot.mouseClick(mem.claude_button, Qt.MouseButton.LeftButton)
+    assert len(asked) == 1  # the first drafting of this consultation asks before anything is sent
     assert mem._draft_op is not None
     qtbot.waitUntil(lambda: mem._draft_op is None, timeout=30000)
     assert mem.editor.toPlainText().strip() == text
@@ -60,6 +69,7 @@ def test_claude_streams_into_the_editor_and_stop_keeps_the_start(
     qtbot.waitUntil(lambda: mem._draft_op is None, timeout=20000)
     kept = mem.editor.toPlainText().strip()
     assert kept and long_text.startswith(kept) and len(kept) < len(long_text)
+    assert len(asked) == 1  # asked once: the answer is kept for the consultation
 
     ctx.runner.wait_idle(20)
     stored = {s.key: s.body for s in ctx.runner.call(lambda: backend.outline(uuid))}

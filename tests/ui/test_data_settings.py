@@ -44,3 +44,34 @@ def test_backup_export_and_erase(qtbot: QtBot, ctx: AppContext, tmp_path: Path) 
     assert isinstance(flow.first_run, FirstRunDialog)
     assert flow.window is not None and flow.window is not window  # a fresh window behind the wizard
     qtbot.addWidget(flow.window)
+
+
+def test_the_dce_purge_runs_daily_while_the_app_runs(qtbot: QtBot, ctx: AppContext) -> None:
+    """Issue 18, item 6: a store left open for days still loses its expired DCE pieces."""
+    from datetime import UTC, datetime, timedelta
+
+    from app.domain.progress import CancelToken, no_progress
+    from tests.ui.helpers import EXAMPLE_ZIP
+    from ui.main_window import RETENTION_INTERVAL_MS
+
+    window = ready_window(ctx)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(window.retention_timer.isActive, timeout=10_000)
+    assert window.retention_timer.interval() == RETENTION_INTERVAL_MS == 86_400_000
+    backend = ctx.backend
+    uuid = ctx.runner.call(
+        lambda: backend.import_dce([EXAMPLE_ZIP], no_progress, CancelToken())
+    ).consultation_uuid
+
+    def age() -> None:
+        then = (datetime.now(UTC) - timedelta(days=45)).isoformat(timespec="seconds")
+        with backend.store.transaction() as tx:
+            tx.execute("UPDATE consultations SET analyzed_at = ? WHERE uuid = ?", (then, uuid))
+
+    def blobs() -> int:
+        return int(backend.store.read().execute("SELECT count(*) FROM blobs").fetchone()[0])
+
+    ctx.runner.call(age)
+    assert ctx.runner.call(blobs) > 0
+    window.retention_timer.timeout.emit()  # a day later
+    qtbot.waitUntil(lambda: ctx.runner.call(blobs) == 0, timeout=20_000)

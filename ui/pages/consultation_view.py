@@ -215,8 +215,9 @@ class ConsultationView(QWidget):
         self.memoire_sync.clicked.connect(self._memoire_sync_clicked)
         note = QLabel(
             self.tr(
-                "Vos autres appareils retrouvent ce mémoire. Les pièces du DCE et leur texte ne quittent "
-                "jamais cet ordinateur."
+                "Vos autres appareils retrouvent ce mémoire. Les pièces du DCE et leur texte ne sont "
+                "jamais synchronisés ; des extraits de leur texte ne vont à Claude (Anthropic) que pour "
+                "une analyse ou une rédaction avec Claude que vous avez acceptée."
             )
         )
         note.setObjectName("muted")
@@ -328,6 +329,20 @@ class ConsultationView(QWidget):
         self.viewer.show_source(self.uuid, file, page if isinstance(page, int) else None, quote)
 
     def run_analysis(self) -> None:
+        """Analyse again; with Claude, once sending this DCE's text is agreed (asked once)."""
+        from ui.pages.consent_dialog import with_consent
+
+        with_consent(
+            self.ctx,
+            self,
+            self.uuid,
+            self.engine.currentData(),
+            "analyse",
+            self._run_analysis_now,
+            on_refused=lambda m: self.message.emit(m, "error"),
+        )
+
+    def _run_analysis_now(self) -> None:
         backend, uuid, engine = self.ctx.backend, self.uuid, self.engine.currentData()
 
         def work(ctx: OpContext) -> Analysis:

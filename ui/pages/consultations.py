@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -17,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.rows import ConsultationRow
+from app.services import consultations as consultations_svc
 from ui.context import AppContext
 from ui.pages.dashboard import STATUSES
 from ui.style import countdown, fr_date
@@ -52,6 +57,13 @@ class ConsultationsPage(QWidget):
         filters.addWidget(self.search, 1)
         filters.addWidget(self.status)
         lay.addLayout(filters)
+        # Imports that stopped before committing (app killed, crash, cancel): Reprendre / Supprimer.
+        self.interrupted_box = QFrame()
+        self.interrupted_box.setObjectName("card")
+        self.interrupted_lay = QVBoxLayout(self.interrupted_box)
+        self.interrupted_box.hide()
+        lay.addWidget(self.interrupted_box)
+        self.interrupted: list[ConsultationRow] = []
         self.table = QTableWidget(0, 5)
         self.table.setHorizontalHeaderLabels(
             [
@@ -90,12 +102,90 @@ class ConsultationsPage(QWidget):
     def refresh(self) -> None:
         query, status = self.search.text().strip(), self.status.currentData() or ""
         backend = self.ctx.backend
+
+        def load(_c: Any) -> tuple[list[ConsultationRow], list[ConsultationRow]]:
+            rows = backend.consultations(query, status)
+            stopped = [
+                r
+                for r in consultations_svc.list_consultations(backend.require_store())
+                if consultations_svc.is_interrupted(r)
+            ]
+            return rows, stopped
+
         self.ctx.runner.run(
             self.tr("Liste des consultations"),
-            lambda _c: backend.consultations(query, status),
-            on_success=self._fill,
+            load,
+            on_success=self._fill_all,
             on_failure=self.empty.setText,
         )
+
+    def _fill_all(self, result: tuple[list[ConsultationRow], list[ConsultationRow]]) -> None:
+        rows, stopped = result
+        self._fill_interrupted(stopped)
+        stopped_ids = {r.uuid for r in stopped}
+        self._fill([r for r in rows if r.uuid not in stopped_ids])
+
+    def _fill_interrupted(self, stopped: list[ConsultationRow]) -> None:
+        self.interrupted = stopped
+        while self.interrupted_lay.count():
+            item = self.interrupted_lay.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        for row in stopped:
+            line = QWidget()
+            h = QHBoxLayout(line)
+            h.setContentsMargins(0, 0, 0, 0)
+            label = QLabel(
+                self.tr("Import interrompu : {title} ({n} pièce(s) déjà lues)").format(
+                    title=row.title, n=row.pieces
+                )
+            )
+            label.setWordWrap(True)
+            h.addWidget(label, 1)
+            resume = QPushButton(self.tr("Reprendre"))
+            resume.setAccessibleName(self.tr("Reprendre l'import de {title}").format(title=row.title))
+            resume.clicked.connect(lambda _=False, u=row.uuid: self.resume_import(u))
+            delete = QPushButton(self.tr("Supprimer"))
+            delete.setAccessibleName(
+                self.tr("Supprimer l'import interrompu de {title}").format(title=row.title)
+            )
+            delete.clicked.connect(lambda _=False, u=row.uuid: self.delete_import(u))
+            h.addWidget(resume)
+            h.addWidget(delete)
+            self.interrupted_lay.addWidget(line)
+        self.interrupted_box.setVisible(bool(stopped))
+
+    def resume_import(self, uuid: str) -> None:
+        store = self.ctx.backend.require_store()
+        self.ctx.runner.run(
+            self.tr("Reprise de l'import"),
+            lambda c: consultations_svc.resume_import(store, uuid, progress=c.progress, cancel=c.cancel),
+            on_success=lambda _r: self.refresh(),
+            on_failure=self._show_error,
+        )
+
+    def delete_import(self, uuid: str) -> None:
+        answer = QMessageBox.question(
+            self,
+            self.tr("Supprimer l'import interrompu"),
+            self.tr(
+                "Supprimer cette consultation et les pièces déjà lues ? Les fichiers d'origine, sur votre "
+                "ordinateur, ne sont pas touchés."
+            ),
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        store = self.ctx.backend.require_store()
+        self.ctx.runner.run(
+            self.tr("Suppression de l'import interrompu"),
+            lambda _c: consultations_svc.delete_import(store, uuid),
+            on_success=lambda _r: self.refresh(),
+            on_failure=self._show_error,
+        )
+
+    def _show_error(self, message: str) -> None:
+        QMessageBox.warning(self, self.tr("Import interrompu"), message)
 
     def _fill(self, rows: list[ConsultationRow]) -> None:
         self.rows = rows

@@ -564,6 +564,22 @@ class MemoireTab(QWidget):
         body_to_document(body, self.editor.document(), self.profile)  # textChanged → autosave
 
     def draft_claude(self) -> None:
+        """Draft the current section with Claude, once sending this DCE's text is agreed."""
+        if self.current is None:
+            return
+        from ui.pages.consent_dialog import with_consent
+
+        with_consent(
+            self.ctx,
+            self,
+            self.uuid,
+            "claude",
+            "rédaction",
+            self._draft_claude_now,
+            on_refused=lambda m: self.message.emit(m, "error"),
+        )
+
+    def _draft_claude_now(self) -> None:
         if self.current is None:
             return
         uuid, section = self.uuid, self.current.key

@@ -37,7 +37,9 @@ from app.settings import (
     CLAUDE_EXTRACTION_MODEL,
     CLAUDE_MODE,
     CLAUDE_PRICES_EUR,
+    CLAUDE_SEND_DCE,
     THEME,
+    SendDce,
     Theme,
 )
 from ui.backend import Backend, SyncReport
@@ -136,6 +138,22 @@ class ClaudeTab(QWidget):
             combo.setAccessibleName(self.tr(var.label))
         form.addRow(self.tr("Modèle pour l'analyse :"), self.extraction_model)
         form.addRow(self.tr("Modèle pour la rédaction :"), self.drafting_model)
+        # Sending DCE text to Claude: asked once per consultation unless decided here (issue 18).
+        self.send_dce = QComboBox()
+        self.send_dce.setAccessibleName(self.tr("Envoi du texte des DCE à Claude"))
+        for key, label in (
+            (SendDce.ASK, self.tr("Demander pour chaque consultation")),
+            (SendDce.ALWAYS, self.tr("Toujours, sans demander")),
+            (SendDce.NEVER, self.tr("Jamais (Claude ne reçoit rien des DCE)")),
+        ):
+            self.send_dce.addItem(label, key.value)
+        self.send_dce.setCurrentIndex(
+            max(0, self.send_dce.findData(self.ctx.settings.get(CLAUDE_SEND_DCE).value))
+        )
+        self.send_dce.currentIndexChanged.connect(
+            lambda _i: self.ctx.settings.set(CLAUDE_SEND_DCE, SendDce(str(self.send_dce.currentData())))
+        )
+        form.addRow(self.tr("Envoi du texte des DCE à Claude :"), self.send_dce)
         self.spend = QLabel("—")
         form.addRow(self.tr("Dépense du mois :"), self.spend)
         self.claude_status = QLabel()
@@ -266,7 +284,7 @@ class AccountTab(QWidget):
         form.addRow(self.account_state)
         note = QLabel(
             self.tr(
-                "Ne quittent jamais cet ordinateur : les pièces des DCE et leur texte. Les mémoires ne sont synchronisés que pour les consultations où vous l'activez."
+                "Jamais synchronisés : les pièces des DCE et leur texte (des extraits ne vont à Claude qu'avec votre accord, voir À propos / Confidentialité). Les mémoires ne sont synchronisés que pour les consultations où vous l'activez."
             )
         )
         note.setWordWrap(True)
@@ -659,7 +677,8 @@ class DataTab(QWidget):
 
 
 class AboutTab(QTextBrowser):
-    """Paramètres › À propos: versions and licences, read when first shown (tens of ms)."""
+    """Paramètres › À propos / Confidentialité: what leaves the computer, versions and licences,
+    read when first shown (tens of ms)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -675,11 +694,32 @@ class AboutTab(QTextBrowser):
         lic = "".join(f"<tr><td>{n}</td><td>{lic}</td></tr>" for n, lic in LICENCES)
         self.setHtml(
             "<h2>Maître AO</h2><p>Répondre aux appels d'offres publics, hors ligne, avec les sources.</p>"
-            f"<h3>Versions</h3><table cellpadding='3'>{rows}</table>"
+            + privacy_html()
+            + f"<h3>Versions</h3><table cellpadding='3'>{rows}</table>"
             f"<h3>Licences des composants</h3><table cellpadding='3'>{lic}</table>"
             "<p>Qt est utilisé sous licence LGPL v3 : vous pouvez remplacer les bibliothèques Qt "
             "fournies par une version modifiée.</p>"
         )
+
+
+def privacy_html() -> str:
+    """Confidentialité: exactly what leaves the computer, when and to whom (app.services.consent)."""
+    from html import escape
+
+    from app.services import consent
+
+    rows = "".join(
+        f"<tr><td>{escape(f.what)}</td><td>{escape(f.when)}</td><td>{escape(f.to_whom)}</td></tr>"
+        for f in consent.WHAT_LEAVES
+    )
+    return (
+        "<h3>Confidentialité : ce qui quitte cet ordinateur</h3>"
+        "<table cellpadding='3' border='1' cellspacing='0'>"
+        "<tr><th>Quoi</th><th>Quand</th><th>À qui</th></tr>"
+        f"{rows}</table>"
+        f"<p>{escape(consent.NEVER_LEAVES)}</p>"
+        f"<p><b>Claude :</b> {escape(consent.RECIPIENT)} {escape(consent.RETENTION)}</p>"
+    )
 
 
 class SettingsTab(Enum):
@@ -689,7 +729,7 @@ class SettingsTab(Enum):
     ACCOUNT = "Compte et synchronisation"
     APPEARANCE = "Apparence"
     DATA = "Données"
-    ABOUT = "À propos"
+    ABOUT = "À propos / Confidentialité"
 
 
 class SettingsPage(QWidget):

@@ -36,9 +36,14 @@ def _ext(name: str) -> str:
     return name.rsplit(".", 1)[-1].lower() if "." in name else ""
 
 
+EMPTY = "Fichier vide (0 octet) : rien à lire."
+
+
 def detect_format(name: str, data: bytes) -> str:
-    """pdf, docx, xlsx, odt, ods, txt or unread — the content wins over a wrong extension for PDF."""
+    """pdf, docx, xlsx, odt, ods, txt, empty or unread — the content wins over a wrong extension for PDF."""
     ext = _ext(name)
+    if not data:
+        return "empty"
     if b"%PDF" in data[:1024]:
         return "pdf"
     if ext in ("docx", "docm"):
@@ -77,6 +82,8 @@ def _extract_txt(data: bytes) -> Extraction:
 def extract(name: str, data: bytes) -> Extraction:
     """Text of a whole file; never raises: a failure is Extraction.error (French)."""
     fmt = detect_format(name, data)
+    if fmt == "empty":
+        return Extraction("empty", paged=False, unread_reason=EMPTY)
     if fmt == "pdf":
         return extract_pdf(data)
     if fmt == "docx":

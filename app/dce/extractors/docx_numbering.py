@@ -50,15 +50,22 @@ def _val(el: Any, tag: str) -> str | None:
 class Numbering:
     """Renders the number of each numbered paragraph, in document order."""
 
-    def __init__(self, doc: Any) -> None:
+    def __init__(self, doc: Any = None, *, numbering: Any = None, styles: Any = None) -> None:
+        """From a python-docx Document, or from the numbering and styles parts' XML roots (the
+        streaming reader parses them itself)."""
         self._levels: dict[str, dict[int, tuple[str, str, int]]] = {}  # abstract → ilvl → fmt, text, start
         self._nums: dict[str, str] = {}  # numId → abstractNumId
         self._counters: dict[str, list[int]] = {}
         self._style_num: dict[str, tuple[str, int]] = {}
-        try:
-            root = doc.part.numbering_part.element
-        except (KeyError, NotImplementedError, AttributeError):
+        if doc is not None:
+            try:
+                numbering = doc.part.numbering_part.element
+            except (KeyError, NotImplementedError, AttributeError):
+                return
+            styles = doc.styles.element
+        if numbering is None:
             return
+        root = numbering
         for absnum in root.iterchildren(qn("w:abstractNum")):
             levels: dict[int, tuple[str, str, int]] = {}
             for lvl in absnum.iterchildren(qn("w:lvl")):
@@ -73,7 +80,7 @@ class Numbering:
             abstract = _val(num, "w:abstractNumId")
             if abstract is not None:
                 self._nums[num.get(qn("w:numId"), "")] = abstract
-        for style in doc.styles.element.iterchildren(qn("w:style")):
+        for style in styles.iterchildren(qn("w:style")) if styles is not None else ():
             num_pr = style.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
             num_id = _val(num_pr, "w:numId")
             if num_id:

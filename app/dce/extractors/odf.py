@@ -1,11 +1,18 @@
-"""ODT and ODS (LibreOffice) with zipfile and ElementTree: no extra package."""
+"""ODT and ODS (LibreOffice) with zipfile and ElementTree: no extra package.
+
+content.xml is read as a stream (ElementTree.iterparse over the ZIP member): each block of the body
+(paragraph, list, table; a sheet for ODS) is turned into lines and dropped, so memory holds one block.
+A per-file budget (uncompressed XML size, reading time) bounds the rest: past it the piece is stored
+*non lu* with its reason."""
 
 from __future__ import annotations
 
 import io
 import logging
+import time
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 from xml.etree import ElementTree as ET
 
 from app.dce.extractors.result import Extraction, split_pages
@@ -26,20 +33,90 @@ def _q(prefix: str, name: str) -> str:
     return f"{{{_NS[prefix]}}}{name}"
 
 
-MAX_XML = 64 * 1024 * 1024
+MIB = 1024 * 1024
+MAX_XML = 48 * MIB  # content.xml, uncompressed: read as a stream, one block at a time
+MAX_SECONDS = 60.0
 MAX_REPEAT = 50  # repeated rows/cells with content are shown at most this many times
 BROKEN_ODT = "Document OpenDocument (ODT) illisible ou endommagé."
 BROKEN_ODS = "Classeur OpenDocument (ODS) illisible ou endommagé."
+_LABELS = {"odt": "Document OpenDocument (ODT)", "ods": "Classeur OpenDocument (ODS)"}
 
 
-def _content(data: bytes) -> ET.Element:
+class _OverBudget(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class _Counted(io.RawIOBase):
+    """A ZIP member that refuses to give more than `limit` bytes or to run past `deadline`."""
+
+    def __init__(self, member: Any, limit: int, deadline: float, fmt: str, max_seconds: float) -> None:
+        self.member, self.limit, self.deadline = member, limit, deadline
+        self.fmt, self.max_seconds, self.read_bytes = fmt, max_seconds, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        chunk: bytes = self.member.read(min(size, MIB) if size and size > 0 else MIB)
+        self.read_bytes += len(chunk)
+        if self.read_bytes > self.limit:
+            raise _OverBudget(_too_big(self.fmt, self.read_bytes, self.limit))
+        if time.monotonic() > self.deadline:
+            raise _OverBudget(_too_slow(self.fmt, self.max_seconds))
+        return chunk
+
+
+def _too_big(fmt: str, size: int, limit: int) -> str:
+    return (
+        f"{_LABELS[fmt]} trop volumineux pour être lu ({size // MIB} Mo de texte XML, au-delà de "
+        f"{limit // MIB} Mo) : stocké, non lu."
+    )
+
+
+def _too_slow(fmt: str, seconds: float) -> str:
+    return f"{_LABELS[fmt]} trop long à lire (plus de {seconds:.0f} s) : stocké, non lu."
+
+
+def _stream(
+    data: bytes,
+    fmt: str,
+    container: str,
+    on_block: Callable[[ET.Element, set[str]], None],
+    max_xml: int,
+    max_seconds: float,
+) -> None:
+    """Feed each child of office:body/office:`container` to `on_block`, then drop it."""
+    deadline = time.monotonic() + max_seconds
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         info = zf.getinfo("content.xml")
-        if info.file_size > MAX_XML:
-            raise ValueError("content.xml too large")
-        # ElementTree never fetches external entities and expat (>= 2.4.1) caps entity expansion;
-        # the size cap above bounds the rest.
-        return ET.fromstring(zf.read(info))  # noqa: S314
+        if info.file_size > max_xml:
+            raise _OverBudget(_too_big(fmt, info.file_size, max_xml))
+        with zf.open(info) as member:
+            source = _Counted(member, max_xml, deadline, fmt, max_seconds)
+            stack: list[ET.Element] = []
+            breaks: set[str] = set()
+            # ElementTree never fetches external entities and expat (>= 2.4.1) caps entity expansion.
+            for event, el in ET.iterparse(source, events=("start", "end")):  # noqa: S314
+                if event == "start":
+                    stack.append(el)
+                    continue
+                stack.pop()
+                depth = len(stack)
+                if depth == 1 and el.tag != _q("office", "body"):
+                    breaks |= _break_styles(el)  # automatic styles come before the body
+                    el.clear()
+                elif (
+                    depth == 3
+                    and stack[1].tag == _q("office", "body")
+                    and stack[2].tag == _q("office", container)
+                ):
+                    on_block(el, breaks)
+                    el.clear()
+                    stack[2].remove(el)
+                if time.monotonic() > deadline:
+                    raise _OverBudget(_too_slow(fmt, max_seconds))
 
 
 def _inline(el: ET.Element) -> str:
@@ -88,40 +165,72 @@ def _rows(table: ET.Element) -> Iterator[str]:
                 yield "\t".join(cells)
 
 
+def _odt_block(child: ET.Element, breaks: set[str]) -> Iterator[tuple[str, bool]]:
+    if child.tag in (_q("text", "p"), _q("text", "h")):
+        yield _inline(child), child.get(_q("text", "style-name"), "") in breaks
+    elif child.tag == _q("table", "table"):
+        for line in _rows(child):
+            yield line, False
+    else:  # lists, sections, frames: their paragraphs in order
+        yield from _odt_blocks(child, breaks)
+
+
 def _odt_blocks(el: ET.Element, breaks: set[str]) -> Iterator[tuple[str, bool]]:
     for child in el:
-        if child.tag in (_q("text", "p"), _q("text", "h")):
-            yield _inline(child), child.get(_q("text", "style-name"), "") in breaks
-        elif child.tag == _q("table", "table"):
-            for line in _rows(child):
-                yield line, False
-        else:  # lists, sections, frames: their paragraphs in order
-            yield from _odt_blocks(child, breaks)
+        yield from _odt_block(child, breaks)
 
 
-def extract_odt(data: bytes) -> Extraction:
+def _has(data: bytes, container: str) -> bool:
+    """Whether content.xml holds office:body/office:`container` (read only up to the body)."""
+    marker = f"office:{container}".encode()
+    with zipfile.ZipFile(io.BytesIO(data)) as zf, zf.open("content.xml") as fh:
+        head = b""
+        while chunk := fh.read(MIB):
+            head = head[-64:] + chunk
+            if marker in head:
+                return True
+    return False
+
+
+def extract_odt(data: bytes, *, max_xml: int = MAX_XML, max_seconds: float = MAX_SECONDS) -> Extraction:
+    blocks: list[tuple[str, bool]] = []
     try:
-        root = _content(data)
-        body = root.find("office:body/office:text", _NS)
-        if body is None:
+        _stream(
+            data,
+            "odt",
+            "text",
+            lambda el, breaks: blocks.extend(_odt_block(el, breaks)),
+            max_xml,
+            max_seconds,
+        )
+        if not blocks and not _has(data, "text"):
             raise ValueError("no office:text")
-        blocks = list(_odt_blocks(body, _break_styles(root)))
+    except _OverBudget as exc:
+        log.info("odt over its reading budget")
+        return Extraction("odt", paged=False, unread_reason=exc.reason)
     except Exception as exc:
         log.info("odt unreadable: %s", type(exc).__name__)
         return Extraction("odt", paged=False, error=BROKEN_ODT)
     return Extraction("odt", split_pages(blocks), paged=False)
 
 
-def extract_ods(data: bytes) -> Extraction:
+def extract_ods(data: bytes, *, max_xml: int = MAX_XML, max_seconds: float = MAX_SECONDS) -> Extraction:
+    pages: list[PageText] = []
+
+    def sheet(table: ET.Element, _breaks: set[str]) -> None:
+        if table.tag != _q("table", "table"):
+            return
+        number = len(pages) + 1
+        lines = [f"Feuille « {table.get(_q('table', 'name'), str(number))} »", *_rows(table)]
+        pages.append(PageText(number, "\n".join(lines)))
+
     try:
-        root = _content(data)
-        sheet_root = root.find("office:body/office:spreadsheet", _NS)
-        if sheet_root is None:
+        _stream(data, "ods", "spreadsheet", sheet, max_xml, max_seconds)
+        if not pages and not _has(data, "spreadsheet"):
             raise ValueError("no office:spreadsheet")
-        pages: list[PageText] = []
-        for number, table in enumerate(sheet_root.findall("table:table", _NS), start=1):
-            lines = [f"Feuille « {table.get(_q('table', 'name'), str(number))} »", *_rows(table)]
-            pages.append(PageText(number, "\n".join(lines)))
+    except _OverBudget as exc:
+        log.info("ods over its reading budget")
+        return Extraction("ods", paged=False, unread_reason=exc.reason)
     except Exception as exc:
         log.info("ods unreadable: %s", type(exc).__name__)
         return Extraction("ods", paged=False, error=BROKEN_ODS)

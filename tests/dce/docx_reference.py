@@ -1,0 +1,66 @@
+"""The DOCX reader before streaming (python-docx loads the whole document): the reference the streaming
+reader must match line for line."""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+from docx import Document
+from docx.oxml.ns import qn
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+from app.dce.extractors.docx_numbering import Numbering
+from app.dce.extractors.result import Extraction, ExtractionError, split_pages
+
+log = logging.getLogger(__name__)
+
+BROKEN = "Document Word (DOCX) illisible ou endommagé."
+
+
+def _blocks(parent: Any, doc: Any, numbering: Numbering) -> Iterator[tuple[str, bool]]:
+    for child in parent.iterchildren():
+        tag = child.tag
+        if tag == qn("w:p"):
+            para = Paragraph(child, doc)
+            before = bool(child.xpath("./w:pPr/w:pageBreakBefore"))
+            text = para.text
+            yield (numbering.prefix(child) + text if text.strip() else text), before
+            if child.xpath(".//w:br[@w:type='page']"):
+                yield "", True
+        elif tag == qn("w:tbl"):
+            yield from _table(Table(child, doc))
+        elif tag == qn("w:sdt"):  # content controls wrap paragraphs and tables
+            for content in child.iterchildren(qn("w:sdtContent")):
+                yield from _blocks(content, doc, numbering)
+
+
+def _table(table: Table) -> Iterator[tuple[str, bool]]:
+    try:
+        for row in table.rows:
+            seen: set[int] = set()
+            cells: list[str] = []
+            for cell in row.cells:
+                if id(cell._tc) in seen:  # merged cells repeat
+                    continue
+                seen.add(id(cell._tc))
+                text = cell.text.strip()
+                if text:
+                    cells.append(text)
+            if cells:
+                yield "\t".join(cells), False
+    except Exception as exc:  # irregular grids
+        log.info("docx table skipped: %s", type(exc).__name__)
+
+
+def extract_docx_reference(data: bytes) -> Extraction:
+    try:
+        doc = Document(io.BytesIO(data))
+        blocks = list(_blocks(doc.element.body, doc, Numbering(doc)))
+    except Exception as exc:
+        log.info("docx unreadable: %s", type(exc).__name__)
+        return Extraction("docx", paged=False, error=ExtractionError(BROKEN).message)
+    return Extraction("docx", split_pages(blocks), paged=False)
