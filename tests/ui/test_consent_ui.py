@@ -16,7 +16,7 @@ from tests.ui.helpers import EXAMPLE_ZIP, ready_window
 from ui.context import AppContext
 from ui.main_window import MainWindow
 from ui.pages import consent_dialog
-from ui.pages.settings_page import SECTIONS
+from ui.pages.settings_page import SettingsTab
 
 
 @pytest.fixture
@@ -66,7 +66,10 @@ def test_refusing_sends_nothing_and_is_kept(
     assert messages and "refusé" in messages[-1]
     ctx.runner.wait_idle(20)
     assert fake.message_calls == []
-    assert ctx.runner.call(lambda: consent.consultation_choice(ctx.backend.store, uuid)) == consent.REFUSED
+    assert (
+        ctx.runner.call(lambda: consent.consultation_choice(ctx.backend.require_store(), uuid))
+        == consent.REFUSED
+    )
 
 
 def test_agreeing_once_with_remember_sets_the_global_setting(
@@ -94,7 +97,8 @@ def test_about_page_lists_what_leaves_and_no_label_claims_the_dce_never_leaves(
 ) -> None:
     window, _uuid = _opened(qtbot, ctx)
     settings = window.settings_page
-    settings.nav.setCurrentRow(SECTIONS.index("À propos / Confidentialité"))
+    settings.show_tab(SettingsTab.ABOUT)
+    settings.about.fill()
     about = settings.about.toPlainText()
     assert "ce qui quitte cet ordinateur" in about
     for flow in consent.WHAT_LEAVES:
@@ -109,7 +113,7 @@ def test_about_page_lists_what_leaves_and_no_label_claims_the_dce_never_leaves(
 def test_the_global_choice_is_a_setting_in_the_claude_section(qtbot: QtBot, ctx: AppContext) -> None:
     window = ready_window(ctx)
     qtbot.addWidget(window)
-    combo = window.settings_page.send_dce
+    combo = window.settings_page.claude.send_dce
     assert combo.currentData() == "ask"
     combo.setCurrentIndex(combo.findData("never"))
     assert consent.global_choice() == consent.NEVER
