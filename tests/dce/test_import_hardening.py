@@ -20,6 +20,8 @@ from local_store.store import Store, open_store
 from tests.conftest import EXAMPLE_DIR, run_cli
 from tests.dce.builders import pdf
 
+EXAMPLE_PIECES = 9  # the example DCE: RC, CCAP, CCTP, cadre, AE, DQE, DPGF, BPU… and a plan
+
 EXAMPLE = EXAMPLE_DIR / "dce.zip"
 
 # A child imports the example DCE and kills itself (SIGKILL, as `kill -9`) once some pieces are stored.
@@ -75,7 +77,7 @@ def test_a_killed_import_is_marked_interrupted_then_resumed(store: Store, tmp_pa
     result = svc.resume_import(store, row.uuid, workers=1)
     assert result.consultation_uuid == row.uuid
     [done] = svc.list_consultations(store)
-    assert not svc.is_interrupted(done) and done.pieces == _example_pieces()
+    assert not svc.is_interrupted(done) and done.pieces == EXAMPLE_PIECES
     assert result.analysis is not None and result.analysis.deadline
 
 
@@ -116,7 +118,7 @@ def test_cli_lists_resumes_and_deletes_interrupted_imports(store: Store, tmp_pat
     assert code == 0 and "import interrompu" in out
     code, out, err = run_cli(["consultations", "resume", row.uuid[:8]], env)
     assert code == 0, err
-    assert "8 pièce(s)" in out
+    assert "9 pièce(s)" in out
     code, out, err = run_cli(["consultations", "delete", row.uuid], env)
     assert code == 4 and "terminé" in err
 
@@ -204,13 +206,3 @@ def test_a_pid_reused_by_another_process_does_not_hide_an_interrupted_import(sto
         )
     [row] = svc.list_consultations(store)
     assert svc.is_interrupted(row)
-
-
-def _example_pieces() -> int:
-    """How many pieces the example DCE ZIP holds (it grows as the example does)."""
-    import zipfile
-
-    from app.domain.paths import example_dir
-
-    with zipfile.ZipFile(example_dir() / "dce.zip") as zf:
-        return sum(1 for i in zf.infolist() if not i.is_dir())

@@ -10,6 +10,8 @@ from app.services import consultations as svc
 from tests.ui.helpers import EXAMPLE_ZIP, ready_window
 from ui.context import AppContext
 
+EXAMPLE_PIECES = 9  # the example DCE: RC, CCAP, CCTP, cadre, AE, DQE, DPGF, BPU… and a plan
+
 
 def _interrupt(ctx: AppContext) -> str:
     """An import whose process died before it committed (a pid that no longer runs)."""
@@ -47,7 +49,7 @@ def test_interrupted_import_is_listed_apart_and_resumed(qtbot: QtBot, ctx: AppCo
     resume.click()
     qtbot.waitUntil(lambda: bool(page.interrupted_box.isHidden()) and len(page.rows) == 1, timeout=60_000)
     [row] = ctx.runner.call(lambda: svc.list_consultations(ctx.backend.store))
-    assert row.pieces == _example_pieces() and not svc.is_interrupted(row)
+    assert row.pieces == EXAMPLE_PIECES and not svc.is_interrupted(row)
 
 
 def test_interrupted_import_is_deleted_after_confirmation(
@@ -64,13 +66,3 @@ def test_interrupted_import_is_deleted_after_confirmation(
     delete.click()
     qtbot.waitUntil(lambda: bool(page.interrupted_box.isHidden()), timeout=10_000)
     assert ctx.runner.call(lambda: svc.list_consultations(ctx.backend.store)) == []
-
-
-def _example_pieces() -> int:
-    """How many pieces the example DCE ZIP holds (it grows as the example does)."""
-    import zipfile
-
-    from app.domain.paths import example_dir
-
-    with zipfile.ZipFile(example_dir() / "dce.zip") as zf:
-        return sum(1 for i in zf.infolist() if not i.is_dir())
