@@ -136,6 +136,51 @@ WHAT_LEAVES: tuple[Flow, ...] = (
     ),
 )
 
+# The 17 promises of the published privacy policy, and how the app and the server keep each one (the
+# same list, with the test that shows each, is in server/README.md). Shown in À propos / Confidentialité.
+PROMISES: tuple[tuple[str, str], ...] = (
+    (
+        "Hébergement en France, sauvegardes comprises",
+        "Le serveur refuse de démarrer hors d'une région française. Exception à connaître : les analyses par "
+        "Claude partent chez Anthropic, aux États-Unis, et seulement avec votre accord.",
+    ),
+    ("Mots de passe chiffrés (bcrypt)", "Le serveur ne garde qu'une empreinte bcrypt de votre mot de passe."),
+    (
+        "Données jamais vendues",
+        "Seuls Stripe (paiement) et Anthropic (analyses que vous demandez) reçoivent des données.",
+    ),
+    (
+        "DCE envoyés à Anthropic seulement pour l'analyse",
+        "Rien ne part avant votre accord, donné une fois par consultation ; le moteur hors ligne n'envoie rien.",
+    ),
+    ("Pas de cookie publicitaire ni de traceur", "Ni l'application ni le serveur n'en posent."),
+    (
+        "Compte gardé 3 ans après la résiliation",
+        "Compté en dates du calendrier, depuis la résiliation ou la dernière connexion.",
+    ),
+    (
+        "DCE supprimés 30 jours après l'analyse",
+        "Appliqué à chaque ouverture du coffre et chaque jour ; les DCE ne vont jamais sur le serveur.",
+    ),
+    ("Données de facturation gardées 10 ans", "Compté en dates du calendrier."),
+    ("Journaux de connexion gardés 12 mois", "Compté en dates du calendrier."),
+    ("Chiffrement en transit (HTTPS)", "L'application refuse une adresse en http et un certificat invalide."),
+    (
+        "Changements de la politique signalés",
+        "Une nouvelle version est montrée à la connexion et à la synchronisation, avec ce qui change.",
+    ),
+    ("Droit d'accès", "Paramètres › Compte : exporter toutes vos données."),
+    ("Droit de rectification", "Paramètres › Compte : modifier vos informations."),
+    ("Droit à l'effacement", "Paramètres › Compte : supprimer le compte (mot de passe redemandé)."),
+    ("Droit à la portabilité", "L'export est un fichier JSON complet."),
+    ("Droit d'opposition", "Les statistiques d'usage sont supprimées et ne sont plus enregistrées."),
+    (
+        "Droit à la limitation",
+        "Synchronisation et analyses suspendues ; le compte n'est pas supprimé tant que la limitation dure.",
+    ),
+)
+
+
 NEVER_LEAVES = (
     "Ne quittent jamais cet ordinateur : les fichiers des DCE, la clé du coffre chiffré et sa clé de "
     "secours, votre clé API Anthropic (gardée dans le trousseau du système et envoyée seulement à "

@@ -15,6 +15,7 @@ from docx.text.paragraph import Paragraph
 
 from app.dce.extractors.docx_numbering import Numbering
 from app.dce.extractors.result import Extraction, ExtractionError, split_pages
+from app.domain.document import CELL_BREAK
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,9 @@ def _table(table: Table) -> Iterator[tuple[str, bool]]:
                 if id(cell._tc) in seen:  # merged cells repeat
                     continue
                 seen.add(id(cell._tc))
-                text = cell.text.strip()
+                text = CELL_BREAK.join(
+                    p.strip() for p in cell.text.split("\n") if p.strip()
+                )  # the row stays one line
                 if text:
                     cells.append(text)
             if cells:

@@ -103,6 +103,9 @@ def test_about_page_lists_what_leaves_and_no_label_claims_the_dce_never_leaves(
     assert "ce qui quitte cet ordinateur" in about
     for flow in consent.WHAT_LEAVES:
         assert flow.what in about
+    assert len(consent.PROMISES) == 17  # every promise of the published policy, with how it is kept
+    for promise, _how in consent.PROMISES:
+        assert promise in about
     assert "Anthropic" in about and "Serveur Maître AO" in about
     labels = [w.text() for page in (window, window.consultation_view) for w in page.findChildren(QLabel)]
     for text in labels:

@@ -719,6 +719,9 @@ def privacy_html() -> str:
         f"{rows}</table>"
         f"<p>{escape(consent.NEVER_LEAVES)}</p>"
         f"<p><b>Claude :</b> {escape(consent.RECIPIENT)} {escape(consent.RETENTION)}</p>"
+        "<h3>Nos engagements (politique de confidentialité)</h3><ol>"
+        + "".join(f"<li><b>{escape(p)}</b> — {escape(how)}</li>" for p, how in consent.PROMISES)
+        + "</ol>"
     )
 
 
