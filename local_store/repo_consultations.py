@@ -11,10 +11,11 @@ import uuid as uuid_mod
 from dataclasses import dataclass
 from typing import Any
 
+from app.domain.labels import ConsultationStatus
 from local_store.clock import utc_now_iso as _now
 from local_store.store import Connection, Store
 
-STATUSES: tuple[str, ...] = ("a_analyser", "en_cours", "deposee", "gagnee", "perdue")
+STATUSES: tuple[str, ...] = tuple(s.value for s in ConsultationStatus)
 
 
 @dataclass(frozen=True, slots=True)

@@ -395,4 +395,8 @@ def export_consultation(
 
     stored = open_answer(store, consultation_uuid, lot)
     options.setdefault("image", lambda sha: repo_library.image_data(store, sha))
-    return export_answer(stored.answer, folder, lot=lot, **options)
+    result = export_answer(stored.answer, folder, lot=lot, **options)
+    from app.services.tracking import mark_exported
+
+    mark_exported(store, consultation_uuid)  # status follows the work: À analyser -> En cours
+    return result
