@@ -90,15 +90,21 @@ def _piece_note(p: Any) -> str:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from app.cli.store_cmds import open_cli_store
-    from app.services.consultations import import_dce
+    from app.services.versions import import_checked
 
     paths = _paths(args.paths)
     store = open_cli_store()
     try:
         try:
-            result = import_dce(store, paths, progress=_progress_printer())
+            checked = import_checked(
+                store, paths, new_version=args.new_version or False, progress=_progress_printer()
+            )
         finally:
             _end_progress()
+        if checked.outcome == "duplicate":
+            return _print_duplicate(store, checked, args)
+        result = checked.result
+        assert result is not None
         if args.format == "json":
             data = {
                 "consultation_uuid": result.consultation_uuid,
@@ -117,6 +123,10 @@ def cmd_import(args: argparse.Namespace) -> int:
                 "warnings": result.warnings,
                 "extracted": result.extracted,
                 "reused": result.reused,
+                "duplicate_of": None,
+                "version": checked.version,
+                "previous_version": checked.diff.previous_uuid if checked.diff else None,
+                "differences": checked.diff.to_json() if checked.diff else None,
             }
             print(json.dumps(data, ensure_ascii=False, indent=2))
             return EXIT_OK
@@ -132,11 +142,60 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(f"Fichier refusé ou illisible : {e.file} : {e.message}", file=sys.stderr)
         for w in result.warnings:
             print(f"Attention : {w}", file=sys.stderr)
+        if checked.diff is not None:
+            print()
+            print(f"Version {checked.version} (modificatif) de la consultation {checked.diff.previous_uuid}.")
+            print("Différences avec la version précédente :")
+            for line in checked.diff.lines():
+                print(f"  - {line}")
+        for other in checked.related:
+            print(
+                f"Attention : la consultation {other.uuid} a la même référence ; s'il s'agit d'un modificatif, "
+                f"importez-le avec --nouvelle-version {other.uuid[:8]}.",
+                file=sys.stderr,
+            )
         if result.analysis is not None:
             print()
             print(_fiche(result.analysis))
     finally:
         store.close()
+    return EXIT_OK
+
+
+def _print_duplicate(store: Any, checked: Any, args: argparse.Namespace) -> int:
+    from app.services.consultations import get_consultation
+
+    row = get_consultation(store, checked.consultation_uuid)
+    if args.format == "json":
+        data = {"consultation_uuid": row.uuid, "duplicate_of": row.uuid, "version": checked.version}
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(f"Ce DCE est déjà importé : consultation {row.uuid}")
+    print(
+        f"  {row.title} — {status_label(row.status)}, {row.pieces} pièce(s) (même contenu, aucune copie créée)"
+    )
+    print("Pour l'importer comme nouvelle version (modificatif) : ajoutez --nouvelle-version.")
+    return EXIT_OK
+
+
+def cmd_consultations_versions(args: argparse.Namespace) -> int:
+    from app.cli.drafting_cmds import _consultation
+    from app.cli.store_cmds import open_cli_store
+    from app.services.versions import version_info
+
+    store = open_cli_store()
+    try:
+        uuid = _consultation(store, args.consultation)
+        info = version_info(store, uuid)
+    finally:
+        store.close()
+    if info is None:
+        print(f"La consultation {uuid} est une première version (aucun modificatif enregistré avant elle).")
+        return EXIT_OK
+    number, diff = info
+    print(f"Version {number} ; version précédente : {diff.previous_uuid}")
+    for line in diff.lines():
+        print(f"  - {line}")
     return EXIT_OK
 
 
@@ -292,10 +351,23 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=cmd_analyze)
 
     p = subparsers.add_parser(
-        "import", help="importer un DCE dans le coffre (nouvelle consultation)", description=None
+        "import",
+        help="importer un DCE dans le coffre (nouvelle consultation)",
+        description="Un DCE déjà importé (mêmes pièces) n'est pas importé une seconde fois : la commande "
+        "donne la consultation existante. --nouvelle-version l'importe comme modificatif.",
     )
     p.add_argument("paths", nargs="+", metavar="CHEMIN", help="ZIP, dossier ou fichiers du DCE")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="text (défaut) ou json")
+    p.add_argument(
+        "--nouvelle-version",
+        dest="new_version",
+        nargs="?",
+        const=True,
+        default=False,
+        metavar="CONSULTATION",
+        help="importer ce DCE comme nouvelle version (modificatif) de la consultation de même contenu ou de "
+        "même référence, ou de CONSULTATION ; les différences sont affichées et gardées",
+    )
     p.set_defaults(func=cmd_import)
 
     p = subparsers.add_parser("consultations", help="consultations importées")
@@ -320,6 +392,10 @@ def register(subparsers: Any) -> None:
         "status", nargs="+", metavar="STATUT", help="Déposée, Gagnée, Perdue, En cours ou À analyser"
     )
     q.set_defaults(func=cmd_consultations_status)
+
+    q = sub.add_parser("versions", help="différences avec la version précédente (modificatif)")
+    q.add_argument("consultation", metavar="CONSULTATION", help="identifiant (ou son début)")
+    q.set_defaults(func=cmd_consultations_versions)
 
     p = subparsers.add_parser(
         "calendar",

@@ -94,6 +94,27 @@ OUTLINE_SOURCE_LABELS: dict[str, str] = {
     "criteria": "d'après les critères de jugement",
 }
 
+# Fields of an analysis (app.domain.analysis.Analysis), deadline first: the order differences between
+# two versions of a DCE are shown in.
+ANALYSIS_FIELD_LABELS: dict[str, str] = {
+    "deadline": "Date limite des offres",
+    "questions_deadline": "Date limite des questions",
+    "site_visit": "Visite",
+    "site_visit_date": "Date de la visite",
+    "buyer": "Acheteur",
+    "object": "Objet",
+    "reference": "Référence",
+    "procedure": "Procédure",
+    "lots": "Lots",
+    "variants_allowed": "Variantes",
+    "pse_allowed": "PSE",
+    "contract_form": "Forme du marché",
+    "offer_validity_days": "Validité des offres (jours)",
+    "criteria": "Critères de jugement",
+    "required_documents": "Pièces à remettre",
+    "memoire_page_limit": "Limite de pages du mémoire",
+}
+
 ENUM_LABELS: dict[type[Enum], Mapping[Any, str]] = {
     PieceKind: PIECE_KIND_LABELS,
     RequiredDocument: REQUIRED_DOCUMENT_LABELS,
