@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from app.domain.errors import EXIT_OK, InvalidInput, UserError
+from app.domain.numbers import number
 
 EXAMPLE_DIR = Path(__file__).resolve().parents[1] / "resources" / "example"
 
@@ -120,7 +121,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"Bibliothèque d'exemple : {len(blocks)} blocs, {used} repris dans le mémoire (à relire)")
     for key, chosen in answer.reused.items():
         for p in chosen:
-            print(f"  § {key} ← {p.origin} (score {p.score:.2f})")
+            print(f"  § {key} ← {p.origin} (score {number(p.score, 2)})")
     print("Mémoire remis à l'acheteur (memoire.docx) :")
     keys = [s.key for s in answer.outline.sections]
     for line in figures(result.folder / "memoire.docx", answer.requirements, keys).lines():
