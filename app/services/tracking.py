@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from app.domain.errors import InvalidInput, UserError
+from app.domain.errors import InvalidInput
 from app.domain.labels import CONSULTATION_STATUS_LABELS, ConsultationStatus, parse_status
 from local_store import repo_consultations as repo_c
 from local_store.repo_consultations import ConsultationRow
@@ -69,7 +69,7 @@ class Timeline:
 def _get(store: Store, uuid: str) -> ConsultationRow:
     row = repo_c.get(store, uuid)
     if row is None:
-        raise UserError(f"Consultation introuvable : {uuid}.")
+        raise InvalidInput(f"Consultation introuvable : {uuid}.", field="CONSULTATION")
     return row
 
 
