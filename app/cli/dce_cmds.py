@@ -228,6 +228,7 @@ def cmd_consultations_list(args: argparse.Namespace) -> int:
                         "reference": r.reference,
                         "deadline": r.deadline,
                         "status": r.status,
+                        "status_label": status_label(r.status),
                         "pieces": r.pieces,
                     }
                     for r in rows
