@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 import sqlcipher3
 from sqlcipher3 import dbapi2
 
-from app.domain.errors import NotPossible, NotReady, StoreLocked, UserError
+from app.domain.errors import NoStoreYet, NotPossible, NotReady, StoreLocked, UserError
 from app.domain.fsutil import fsync_dir
 from local_store import keychain, migrate, recovery
 
@@ -55,7 +55,7 @@ LOCKED_MESSAGE = (
 )
 
 
-class StoreMissing(UserError):
+class StoreMissing(NoStoreYet):
     def __init__(self, path: Path) -> None:
         super().__init__(f"Aucun coffre n'existe encore ici ({path}). Créez-le avec : maitre-ao store init")
 

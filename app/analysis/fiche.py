@@ -7,6 +7,7 @@ from datetime import date, datetime
 from app.domain.analysis import PROCEDURE_LABELS, Analysis, Criterion, Evidence, SiteVisit, lots_label
 from app.domain.french import hour_h, long_date
 from app.domain.kinds import PIECE_KIND_LABELS, REQUIRED_DOCUMENT_LABELS
+from app.domain.numbers import number, percent
 
 _VISIT = {
     SiteVisit.MANDATORY: "obligatoire",
@@ -48,7 +49,9 @@ def _yes_no(value: bool | None, yes: str, no: str) -> str:
 
 
 def _weight(value: float | None, unit: str = " %") -> str:
-    return "—" if value is None else f"{value:g}".replace(".", ",") + unit
+    if value is None:
+        return "—"
+    return percent(value) if unit == " %" else number(value) + unit
 
 
 def _criteria_lines(lines: list[str], criteria: list[Criterion], indent: str) -> None:

@@ -12,10 +12,11 @@ from dataclasses import asdict
 
 from app.cli.store_cmds import open_cli_store, read_secret
 from app.domain.errors import EXIT_OK
+from app.domain.numbers import euros
 
 
 def _eur(value: float) -> str:
-    return f"{value:,.4f} €".replace(",", "\u202f").replace(".", ",")
+    return euros(value, 4)
 
 
 def _tokens(value: int) -> str:

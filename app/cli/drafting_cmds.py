@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from app.domain.errors import EXIT_OK, InvalidInput, NotFound
+from app.domain.numbers import number
 
 EXAMPLE_DIR = Path(__file__).resolve().parents[1] / "resources" / "example"
 
@@ -65,7 +66,10 @@ def _print_result(answer: Any, result: Any) -> None:
         counts[r.coverage.value] = counts.get(r.coverage.value, 0) + 1
     summary = ", ".join(f"{n} {k}" for k, n in counts.items()) or "aucune"
     print(f"Exigences relevées : {len(answer.requirements)} ({summary})")
-    print(f"Plan du mémoire ({answer.outline.source.value}) : {len(answer.outline.sections)} sections")
+    from app.domain.labels import OUTLINE_SOURCE_LABELS
+
+    plan = OUTLINE_SOURCE_LABELS.get(str(answer.outline.source.value), str(answer.outline.source.value))
+    print(f"Plan du mémoire ({plan}) : {len(answer.outline.sections)} sections")
     if answer.outline.note:
         print(f"  ! {answer.outline.note}")
     pages = result.memoire.pages
@@ -152,7 +156,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"Bibliothèque d'exemple : {len(blocks)} blocs, {used} repris dans le mémoire (à relire)")
     for key, chosen in answer.reused.items():
         for p in chosen:
-            print(f"  § {key} ← {p.origin} (score {p.score:.2f})")
+            print(f"  § {key} ← {p.origin} (score {number(p.score, 2)})")
     print("Mémoire remis à l'acheteur (memoire.docx) :")
     keys = [s.key for s in answer.outline.sections]
     for line in figures(result.folder / "memoire.docx", answer.requirements, keys).lines():
@@ -256,6 +260,10 @@ def cmd_export(args: argparse.Namespace) -> int:
             store, uuid, Path(args.out), lot=args.lot, **_export_options(args)
         )
         _print_result(stored.answer, result)
+        from app.services.tracking import mark_exported
+
+        if mark_exported(store, uuid):
+            print("Statut de la consultation : En cours.")
     finally:
         store.close()
     return EXIT_OK
@@ -333,13 +341,13 @@ def _add_export_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--form",
         action="append",
-        metavar="PATH",
+        metavar="CHEMIN",
         help="DC1 ou DC2 officiel vierge (.docx) à remplir (répétable)",
     )
     p.add_argument(
-        "--template", metavar="PATH", help="modèle Word de l'entreprise (.docx ou .dotx) pour le mémoire"
+        "--template", metavar="CHEMIN", help="modèle Word de l'entreprise (.docx ou .dotx) pour le mémoire"
     )
-    p.add_argument("--logo", metavar="PATH", help="logo de l'entreprise pour la page de garde")
+    p.add_argument("--logo", metavar="CHEMIN", help="logo de l'entreprise pour la page de garde")
     p.add_argument(
         "--annexe",
         action="store_true",

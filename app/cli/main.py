@@ -9,10 +9,12 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
-from app.domain.errors import EXIT_FAILURE, EXIT_USAGE, UserError
+from app.cli.french_argparse import VERSION_TEXT, FrenchArgumentParser
+from app.domain.errors import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UserError
 from app.logging_setup import setup_logging
 
 log = logging.getLogger(__name__)
@@ -34,16 +36,12 @@ def version() -> str:
     return __version__
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        self.print_usage(sys.stderr)
-        print(f"maitre-ao : erreur d'utilisation : {message}", file=sys.stderr)
-        raise SystemExit(EXIT_USAGE)
+_Parser = FrenchArgumentParser
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="maitre-ao", description="Maître AO — réponse aux appels d'offres publics.")
-    parser.add_argument("--version", action="version", version=f"maitre-ao {version()}")
+    parser.add_argument("--version", action="version", version=f"maitre-ao {version()}", help=VERSION_TEXT)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=_Parser)
     for name in COMMAND_MODULES:
         try:
@@ -54,6 +52,16 @@ def build_parser() -> argparse.ArgumentParser:
             raise
         module.register(subparsers)
     return parser
+
+
+def _silence_stdout() -> None:
+    """Point stdout at devnull so that the interpreter's last flush does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
 
 
 def run(argv: Sequence[str]) -> int:
@@ -68,7 +76,14 @@ def run(argv: Sequence[str]) -> int:
         parser.print_help()
         return EXIT_USAGE
     try:
-        return int(func(args))
+        code = int(func(args))
+        sys.stdout.flush()  # a closed pipe shows here, not at the interpreter's exit
+        return code
+    except BrokenPipeError:
+        # `maitre-ao search X | head -1`: the reader has what it wanted; not an error.
+        _silence_stdout()
+        log.info("command %s: stdout closed by the reader", args.command)
+        return EXIT_OK
     except UserError as exc:
         log.info("command %s failed: %s", args.command, type(exc).__name__)
         print(f"Erreur : {exc}", file=sys.stderr)

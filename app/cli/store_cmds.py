@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from app.domain.errors import EXIT_FAILURE, EXIT_OK, NotFound, UsageError
+from app.domain.numbers import number
 from app.services import store as store_service
 from local_store.store import Store, StoreExists
 
@@ -73,7 +74,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     finally:
         store.close()
     print(f"Coffre : {report.path}")
-    print(f"Schéma : {report.schema}   Taille : {report.size_bytes / 1024:.0f} Kio")
+    print(f"Schéma : {report.schema}   Taille : {number(report.size_bytes / 1024, 0)} Kio")
     width = max(len(label) for label, _ in report.counts)
     for label, count in report.counts:
         print(f"  {label.ljust(width)}  {count}")
@@ -112,7 +113,7 @@ def cmd_rekey(args: argparse.Namespace) -> int:
 
 
 def _size(n: int) -> str:
-    return f"{n / 1024 / 1024:.1f} Mio" if n >= 1024 * 1024 else f"{n / 1024:.0f} Kio"
+    return f"{number(n / 1024 / 1024, 1)} Mio" if n >= 1024 * 1024 else f"{number(n / 1024, 0)} Kio"
 
 
 def cmd_purge(args: argparse.Namespace) -> int:

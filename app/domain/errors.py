@@ -7,6 +7,7 @@ EXIT_FAILURE = 1
 EXIT_USAGE = 2
 EXIT_LOCKED = 3
 EXIT_INVALID = 4
+EXIT_NO_STORE = 5
 
 
 class UserError(Exception):
@@ -33,6 +34,12 @@ class InvalidInput(UserError):
     """Input rejected, with the field and the reason (exit 4)."""
 
     exit_code = EXIT_INVALID
+
+
+class NoStoreYet(UserError):
+    """No store exists yet in the data folder (exit 5): `maitre-ao store init` creates it."""
+
+    exit_code = EXIT_NO_STORE
 
 
 class UsageError(UserError):

@@ -13,6 +13,7 @@ from app.domain.analysis import Analysis, SiteVisit
 from app.domain.document import PieceText
 from app.domain.french import PARIS, short_datetime
 from app.domain.kinds import REQUIRED_DOCUMENT_LABELS, PieceKind, RequiredDocument
+from app.domain.numbers import euros
 from app.domain.profile import AdminDocKind, AdminDocument, CompanyProfile, InsuranceKind
 from app.drafting.text import fold, key_terms, stems_of
 
@@ -113,7 +114,7 @@ def _evidence(analysis: Analysis, name: str) -> tuple[str | None, int | None]:
 
 
 def _fmt_eur(value: float) -> str:
-    return f"{value:,.0f} €".replace(",", "\u202f")
+    return euros(value, 0)
 
 
 def evaluate(

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from app.domain.analysis import Analysis
+from app.domain.numbers import euros
 from app.domain.profile import CompanyProfile, InsuranceKind
 from app.drafting.body import strip_markers, table_token
 from app.drafting.commitments import section_commitments
@@ -71,7 +72,7 @@ class DraftContext:
 
 
 def _eur(value: float) -> str:
-    return f"{value:,.0f} € HT".replace(",", "\u202f")
+    return euros(value, 0) + " HT"
 
 
 def _candidates(section: OutlineSection, ctx: DraftContext) -> list[Proposal]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.domain.numbers import euros
 from app.domain.profile import CompanyProfile
 from app.drafting.markers import marker
 
@@ -9,7 +10,7 @@ from app.drafting.markers import marker
 def _eur(value: float | None) -> str:
     if value is None:
         return marker("montant")
-    return f"{value:,.0f} €".replace(",", "\u202f")
+    return euros(value, 0)
 
 
 def profile_table(

@@ -12,13 +12,13 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
 from app.domain.analysis import Analysis
+from app.domain.numbers import euros, percent
 from app.domain.profile import CompanyProfile, InsuranceKind
 from app.domain.subcontracting import Subcontractor
 from app.drafting.markers import marker
 from app.drafting.offline import insurance_line
 from app.drafting.tables import profile_table
 from app.export.docx_util import add_field, add_table, add_text_with_markers, open_template, save, use_a4
-from app.export.schedule import euros
 
 CHECKED, UNCHECKED = "☒", "☐"
 
@@ -218,10 +218,10 @@ def write_dc2(data: FormInput, path: Path, template: Path | None = None) -> None
         header = [""]
         for t in turnovers:
             header.append(f"Exercice {t.annee}")
-            rows[0].append(f"{t.montant_ht:,.0f} €".replace(",", "\u202f"))
+            rows[0].append(euros(t.montant_ht, 0))
             if t.part_objet_marche_ht is not None and t.montant_ht:
                 share = 100 * t.part_objet_marche_ht / t.montant_ht
-                rows[1].append(f"{t.part_objet_marche_ht:,.0f} € ({share:.0f} %)".replace(",", "\u202f"))
+                rows[1].append(f"{euros(t.part_objet_marche_ht, 0)} ({percent(share, 0)})")
             else:
                 rows[1].append("—")
         add_table(doc, header, rows)

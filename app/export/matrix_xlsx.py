@@ -10,6 +10,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from app.domain.fsutil import atomic_write_bytes
+from app.domain.labels import short_piece_label
 from app.drafting.gonogo import GoNoGo
 from app.drafting.requirements import Coverage, Requirement, coverage_summary
 from app.drafting.text import surface_words
@@ -62,7 +63,7 @@ def write_matrix(requirements: list[Requirement], path: Path, gonogo: GoNoGo | N
                 r.text,
                 r.file,
                 r.page,
-                r.origin.value,
+                short_piece_label(r.origin),
                 r.section_label,
                 r.coverage.value,
                 ", ".join(surface_words(r.text, missing)),

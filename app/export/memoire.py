@@ -15,6 +15,7 @@ from docx.shared import Cm, RGBColor
 
 from app.domain.analysis import Analysis
 from app.domain.kinds import PieceKind
+from app.domain.numbers import percent
 from app.domain.profile import CompanyProfile
 from app.drafting.body import to_blocks
 from app.drafting.outline import Outline, OutlineSource
@@ -75,7 +76,7 @@ def section_heading(outline: Outline, key: str, title: str, weight: float | None
     """Cadre headings keep their own wording and numbers; criteria get the outline key and weight."""
     if outline.source is OutlineSource.CADRE_REPONSE:
         return title
-    suffix = f" ({weight:g} %)" if weight is not None else ""
+    suffix = f" ({percent(weight)})" if weight is not None else ""
     number = key if "." in key else f"{key}."  # "2." then "2.1", as French documents number
     return f"{number} {title}{suffix}"
 

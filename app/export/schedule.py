@@ -19,6 +19,7 @@ from typing import Any
 
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
+from app.domain import numbers
 from app.domain.errors import InvalidInput
 from app.export.formula import Evaluator, Unsupported, cell_name
 from app.export.ooxml import check_package
@@ -36,11 +37,10 @@ def norm(text: str) -> str:
 
 
 def euros(value: float | None) -> str:
-    """1234.5 → '1 234,50 €' (espace fine insécable as thousands separator); None → '—'."""
+    """1234.5 → '1 234,50 €' (app.domain.numbers, cents always shown in a price grid); None → '—'."""
     if value is None:
         return "—"
-    text = f"{value:,.2f}".replace(",", "\u202f").replace(".", ",")
-    return f"{text}\u00a0€"
+    return numbers.euros(value, 2, unit_space="\u00a0")
 
 
 def parse_euros(text: str) -> float | None:

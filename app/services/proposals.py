@@ -416,7 +416,7 @@ def export_consultation(
     stored = open_answer(store, consultation_uuid, lot)
     options.setdefault("image", lambda sha: repo_library.image_data(store, sha))
     files, typed = prices.buyer_files(store, consultation_uuid)
-    return export_answer(
+    result = export_answer(
         stored.answer,
         folder,
         lot=lot,
@@ -428,6 +428,10 @@ def export_consultation(
         lots=chosen,
         **options,
     )
+    from app.services.tracking import mark_exported
+
+    mark_exported(store, consultation_uuid)  # status follows the work: À analyser -> En cours
+    return result
 
 
 def rc_text(pieces: Sequence[PieceText]) -> str:

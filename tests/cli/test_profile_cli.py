@@ -68,7 +68,7 @@ def test_import_then_show_json_gives_it_back(cli_env: dict[str, str], tmp_path: 
 
 def test_show_without_store_or_profile(cli_env: dict[str, str]) -> None:
     code, _, err = run_cli(["profile", "show"], cli_env)
-    assert code == 1 and "maitre-ao store init" in err
+    assert code == 5 and "maitre-ao store init" in err  # no store yet: exit 5 (README)
     assert run_cli(["store", "init"], cli_env)[0] == 0
     code, _, err = run_cli(["profile", "show"], cli_env)
     assert code == 1 and "profile import" in err
