@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from app.domain.errors import EXIT_OK, InvalidInput, NotFound
+from app.domain.labels import status_label
 from app.domain.numbers import number
 
 EXAMPLE_DIR = Path(__file__).resolve().parents[1] / "resources" / "example"
@@ -247,6 +248,12 @@ def cmd_draft(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def stored_status(store: Any, uuid: str) -> str:
+    from app.services.consultations import get_consultation
+
+    return str(get_consultation(store, uuid).status)
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from app.cli.store_cmds import open_cli_store
     from app.services import proposals
@@ -256,14 +263,14 @@ def cmd_export(args: argparse.Namespace) -> int:
         uuid = _consultation(store, args.consultation)
 
         stored = proposals.open_answer(store, uuid, args.lot)
+        before = stored_status(store, uuid)
+        # The service moves a consultation still "À analyser" to "En cours" (status follows the work).
         result = proposals.export_consultation(
             store, uuid, Path(args.out), lot=args.lot, **_export_options(args)
         )
         _print_result(stored.answer, result)
-        from app.services.tracking import mark_exported
-
-        if mark_exported(store, uuid):
-            print("Statut de la consultation : En cours.")
+        if stored_status(store, uuid) != before:
+            print(f"Statut de la consultation : {status_label(stored_status(store, uuid))}.")
     finally:
         store.close()
     return EXIT_OK

@@ -339,8 +339,8 @@ def write_dc4(data: FormInput, sub: Subcontractor, path: Path, template: Path | 
     else:
         rate = f"{sub.taux_tva * 100:.1f}".rstrip("0").rstrip(".").replace(".", ",")
         _line(doc, "Taux de la TVA", f"{rate} %")
-        _line(doc, "Montant HT", euros(sub.montant_ht))
-        _line(doc, "Montant TTC", euros(sub.montant_ht * (1 + sub.taux_tva)))
+        _line(doc, "Montant HT", euros(sub.montant_ht, 2, unit_space="\u00a0"))
+        _line(doc, "Montant TTC", euros(sub.montant_ht * (1 + sub.taux_tva), 2, unit_space="\u00a0"))
     _line(
         doc,
         "Modalités de variation des prix",
