@@ -194,14 +194,6 @@ _FOR_LABEL = re.compile(
 )
 
 
-# "Les offres sont notées sur 100 points :" states the scale of the whole notation, not a weight.
-_TOTAL_SCALE = re.compile(
-    r"(?:\b(?:les|des|chaque)\s+(?:offres?|propositions?|candidats?)|\bl'offre|\bnotation|"
-    r"\bnote\s+(?:globale|finale|totale|maximale|sur))\b[^\d]{0,40}?\bsur\s+(?:un\s+total\s+de\s+)?$"
-    r"|\bsur\s+un\s+total\s+de\s+$"
-)
-
-
 _NAME_AFTER = re.compile(r"\s*[:=–-]\s*([^,;:(]{3,100}?)\s*(?=[,;:(]|$|\s(?:decompose|appreci|not|dont|jug))")
 
 
@@ -264,7 +256,7 @@ def _items(lines: list[tuple[Page, Line]]) -> list[_Item]:
                 value = float(m.group(1).replace(",", "."))
                 if (groups[3] and value > 100) or value <= 0:
                     continue
-                if _TOTAL_SCALE.search(body[max(0, m.start() - 80) : m.start()]):
+                if criteria_rows.TOTAL_SCALE.search(body[max(0, m.start() - 80) : m.start()]):
                     cursor = m.end()
                     continue
                 raw_label = before.strip()

@@ -61,6 +61,14 @@ _HEADER = re.compile(
     r"criteres?\s+de\s+(?:jugement|choix|selection|notation|attribution)(?:\s+des\s+offres)?.*|%|n°)\s*:?$"
 )
 _WEIGHT_HEADER = re.compile(r"ponderation|points|\bnote|coefficient|bareme|%")
+# "Les offres sont notées sur 100 points :" states the scale of the whole notation, not a weight.
+TOTAL_SCALE = re.compile(
+    r"(?:\b(?:les|des|chaque)\s+(?:offres?|propositions?|candidats?)|\bl'offre|\bnotation|"
+    r"\bnote\s+(?:globale|finale|totale|maximale|sur))\b[^\d]{0,40}?\bsur\s+(?:un\s+total\s+de\s+)?$"
+    r"|\bsur\s+un\s+total\s+de\s+$"
+)
+
+
 
 
 def lot_numbers(text: str) -> set[int]:
@@ -214,7 +222,7 @@ def read_rows(lines: Sequence[tuple[Page, Line]]) -> Read:
                 weights.append(w)
             elif not weights:
                 names.append(cell)
-        name, level = "", ""
+        name, level, first = "", "", ""
         if names:
             first = names[0]
             trailing = _TRAILING_WEIGHT.match(fold(first.split(CELL_BREAK)[0]))
@@ -228,6 +236,9 @@ def read_rows(lines: Sequence[tuple[Page, Line]]) -> Read:
             elif not _EXPLAINS.match(fold(first)):
                 name, level = _name_of(first)
         folded_name = fold(name)
+        if weights and first and not level and TOTAL_SCALE.search(f"{fold(first)} "):
+            total = weights[0][0]  # "Les offres sont notées sur 20 points :" states the scale
+            continue
         if _TOTAL.match(folded_name) or _TOTAL.match(fold(line.text)):
             if weights:
                 total = weights[0][0]

@@ -238,7 +238,15 @@ def find_object(pages: Sequence[Page]) -> Found | None:
     if found is not None:
         value, evidence = found
         lead = _OBJECT_SENTENCE.search(fold(value))
-        if lead is not None and lead.start() < 5:
+        if lead is None and value.rstrip().endswith("."):
+            # A sentence of context under the label ("Le Département assure l'entretien de…"): the
+            # sentence that states the object, when the section goes on with one, is the object.
+            page = next(p for p in pages if p.piece.path == evidence.file and p.number == evidence.page)
+            at = page.flat.find(evidence.quote[:60])
+            stated = _stated_object(page, max(at, 0), max(at, 0) + len(evidence.quote) + 600)
+            if stated is not None:
+                return stated
+        if lead is not None:
             value = value[lead.end() :].lstrip(" :")
         stop = SENTENCE_BREAK.search(value)
         if stop is not None and stop.start() > 10:
@@ -248,22 +256,31 @@ def find_object(pages: Sequence[Page]) -> Found | None:
             value = value[nested.end() :]
         return value.strip(" .,;:"), evidence
     for page in islice(pages, 6):
-        m = _OBJECT_SENTENCE.search(page.folded)
-        if m is None:
-            continue
-        stop = SENTENCE_BREAK.search(page.flat, m.end())
-        end = stop.start() if stop is not None else page.flat.find(".", m.end())
-        end = end if 0 < end - m.end() < 300 else min(len(page.flat), m.end() + 200)
-        start = m.end()
-        # "porte sur la conclusion, par X, d'accords-cadres ayant pour objet Y": the object is Y.
-        nested = _NESTED_OBJECT.search(page.folded, start, end)
-        if nested is not None:
-            start = nested.end()
-        value = page.flat[start:end].strip(" ,.;:")
-        if len(value) > 5:
-            return value, page.evidence(page.flat[m.start() : end + 1].strip())
+        stated = _stated_object(page, 0, len(page.folded))
+        if stated is not None:
+            return stated
     title = _cover_title(pages)
     return None if title is None else (title[0], title[1], False)  # the cover's title: à vérifier
+
+
+def _stated_object(page: Page, begin: int, until: int) -> tuple[str, Evidence] | None:
+    """The object as a sentence states it ("La présente consultation a pour objet …"), between
+    `begin` and `until` on the page."""
+    m = _OBJECT_SENTENCE.search(page.folded, begin, until)
+    if m is None:
+        return None
+    stop = SENTENCE_BREAK.search(page.flat, m.end())
+    end = stop.start() if stop is not None else page.flat.find(".", m.end())
+    end = end if 0 < end - m.end() < 300 else min(len(page.flat), m.end() + 200)
+    start = m.end()
+    # "porte sur la conclusion, par X, d'accords-cadres ayant pour objet Y": the object is Y.
+    nested = _NESTED_OBJECT.search(page.folded, start, end)
+    if nested is not None:
+        start = nested.end()
+    value = page.flat[start:end].strip(" ,.;:")
+    if len(value) <= 5:
+        return None
+    return value, page.evidence(page.flat[m.start() : end + 1].strip())
 
 
 # Cover-page lines that are not the title: the document's name, its type, the procedure, the
