@@ -166,7 +166,8 @@ DEPARTEMENT_AOO_TRUTH = {
         _c("Valeur technique", 40),
         _c("Performances en matière de protection de l'environnement", 10),
     ],
-    "required_documents": ["DUME", "DC1", "DC2", "REFERENCES", "AE", "BPU", "DQE", "MEMOIRE_TECHNIQUE"],
+    # "le DUME ou les formulaires DC1 et DC2": the DUME is the alternative, not an extra piece.
+    "required_documents": ["DC1", "DC2", "REFERENCES", "AE", "BPU", "DQE", "MEMOIRE_TECHNIQUE"],
     "memoire_page_limit": None,
     "pieces": [{"file": "RC_26S0012.pdf", "kind": "RC"}],
 }

@@ -22,7 +22,8 @@ _START = re.compile(
     r"|(?:documents?|elements?)\s+(?:a\s+(?:fournir|produire|remettre)|necessaires|de\s+la\s+candidature)"
     r"|composition\s+(?:du|des)\s+(?:pli|plis|dossier|offre|candidature|reponse)|dossier\s+de\s+(?:candidature|reponse|l'offre)"
     r"|contenu\s+de\s+(?:la\s+candidature|l'offre|la\s+reponse|l'enveloppe)|constitution\s+(?:du|des)\s+(?:dossier|pli|offre)"
-    r"|(?:le\s+)?(?:candidat|soumissionnaire)s?\s+(?:devra|devront|doit|doivent|aura|auront)\s+(?:produire|fournir|remettre)"
+    r"|(?:le\s+)?(?:candidat|soumissionnaire)s?\s+(?:(?:devra|devront|doit|doivent|aura|auront)\s+(?:a\s+)?(?:produire|fournir|remettre)"
+    r"|(?:produira|produiront|fournira|fourniront|remettra|remettront|joindra|joindront)\b)"
     r"|justifications?\s+a\s+produire|candidature\s*:|offre\s*:|dossier\s+a\s+(?:remettre|fournir|produire)"
     r"|(?:le\s+)?pli\s+(?:contiendra|comprendra|doit\s+contenir)|(?:l'offre|la\s+candidature)\s+(?:comprendra|contiendra|sera\s+composee)"
     r"|(?:dossier\s+de\s+candidature|propositions?|offres?|candidatures?|reponses?)\s+(?:comprendr(?:a|ont)|contiendr(?:a|ont)|(?:doi(?:t|vent)|devr(?:a|ont))\s+contenir))"
@@ -155,6 +156,9 @@ def _section_lines(pages: Sequence[Page]) -> list[tuple[Page, Line]]:
             if short and _START.match(folded) and not _DCE_HEADING.match(folded):
                 inside = True
                 anchor = number or anchor
+            elif not inside and _START.match(folded):
+                out.append((page, line))  # "Les candidats fourniront …": a sentence is its own section
+                continue
             elif inside and ((short and _END.match(folded)) or is_later_section(anchor, number)):
                 inside = False
                 anchor = None

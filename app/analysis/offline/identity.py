@@ -30,6 +30,9 @@ _OBJECT_LABEL = re.compile(
 _OBJECT_SENTENCE = re.compile(
     r"(?:la\s+(?:presente\s+)?consultation|le\s+present\s+(?:marche|accord-cadre|contrat)|l'accord-cadre|le\s+marche)"
     r"\s+(?:(?:a|ont)\s+pour\s+objet|concerne|porte\s+sur)\s*:?\s*(?:la\s+|le\s+|les\s+|l')?"
+    # "X lance une consultation, sous la référence …, en vue de l'entretien …": the buyer launches it.
+    r"|\blance\s+(?:une|la\s+presente)\s+(?:consultation|procedure|mise\s+en\s+concurrence)[^.;]{0,80}?"
+    r"\b(?:en\s+vue\s+d[e']|pour|relative?\s+a|portant\s+sur|ayant\s+pour\s+objet)\s*(?:la\s+|le\s+|les\s+|l')?"
 )
 _STOP_LABEL = re.compile(
     r"^(?:date|heure|adresse|telephone|tel\b|courriel|e-mail|mail|site|procedure|reference|n°|numero|"

@@ -13,7 +13,7 @@ from app.domain.analysis import Evidence
 from app.domain.document import CELL_BREAK, CELL_SEP, PieceText
 from app.domain.kinds import READ_PRIORITY, PieceKind
 
-from .text import fold, squash
+from .text import fold, heading_number, squash
 
 _PAGE_NO = re.compile(r"^(?:page\s*)?\d{1,3}\s*(?:/|sur)\s*\d{1,3}$|^page\s*\d{1,3}$|^-?\s*\d{1,3}\s*-?$")
 _DIGITS = re.compile(r"\d+")
@@ -119,7 +119,7 @@ _CONTINUES = frozenset(
 )
 
 
-_LIST_MARK = re.compile(r"^(?:[a-h]|[ivx]{1,4})[).]\s|^o\s")
+_LIST_MARK = re.compile(r"^(?:[a-h]|[ivx]{1,4})[).]\s|^o\s|^\(\w{1,3}\)\s")
 
 
 def logical_lines(raw: list[str], rows: frozenset[str] | set[str] = frozenset()) -> list[str]:
@@ -132,10 +132,18 @@ def logical_lines(raw: list[str], rows: frozenset[str] | set[str] = frozenset())
         if out and not is_row and not previous_row:
             prev = out[-1]
             first = line[0]
-            joins = (first.islower() and prev[-1] not in ".;:!?") or (
-                (prev[-1] in ",(-'’" or prev[prev.rfind(" ") + 1 :].lower() in _CONTINUES)
-                and not first.isdigit()
-                and first not in "•-−–*▪"
+            open_end = prev[-1] not in ".;:!?"
+            word_before = prev[prev.rfind(" ") + 1 :].lower() in _CONTINUES
+            # "… au plus tard le 8 avril 2026 à / 12h00.", "… la valeur technique / (40 %).": a
+            # sentence cut after a word that cannot end it, or before its parenthesis, goes on.
+            joins = (
+                (first.islower() and open_end)
+                or (
+                    (prev[-1] in ",(-'’" or word_before)
+                    and (not first.isdigit() or (word_before and heading_number(line) is None))
+                    and first not in "•-−–*▪"
+                )
+                or (first == "(" and open_end and len(prev) > 40)
             )
             joins = (joins and not _LIST_MARK.match(line)) or prev.endswith(
                 (" R.", " L.", " D.", " art.")
