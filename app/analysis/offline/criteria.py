@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from app.domain.analysis import Criterion, Evidence, SubCriterion
 from app.domain.document import CELL_BREAK
 
-from . import criteria_rows
+from . import criteria_rows, sections
 from .source import Line, Page, logical_lines
 from .text import BULLET, HEADING_PREFIX, fold, has_leaders, heading_number, is_later_section
 
@@ -653,34 +653,54 @@ def find_criteria(pages: Sequence[Page]) -> Found | None:
                 continue
             if _CANDIDATURES.search(line.folded) and not re.search(r"\boffres?\b", line.folded):
                 continue  # the selection of candidatures (restricted procedures) is not the award
-            section = _section(pages, pi, li)
-            head = [(page, line)] if criteria_rows.lot_heading(line) else []
-            by_rows = _by_rows([*head, *section])
-            if by_rows is not None:
-                return by_rows
-            # The line reader reads a table cell by cell, one inner line at a time.
-            section = _cell_lines(section)
-            head = [(page, line)] if _WEIGHT.search(line.folded) else []
-            entries = _entries(_items([*head, *section]))
-            tops = _group(entries)
-            _listed_subcriteria(tops, section)
-            if len(tops) >= 2 or (len(tops) == 1 and tops[0].children):
-                criteria = _to_criteria(tops)
-                total = sum(c.weight_percent or 0 for c in criteria)
-                if abs(total - 100) <= 1:
-                    return criteria, criteria[0].evidence or page.evidence(line.text[:240]), {}
-                if len(criteria) > len(best):
-                    best = criteria
-            if not best:
-                text_lines = [(page, line), *section]
-                for tp, tl in text_lines[:6]:
-                    if _ORDER_ONLY.search(tl.folded):
-                        ordered = _ordered_only(section, tp, tl)
-                        if len(ordered) >= 2:
-                            return ordered, tp.evidence(tl.text[:240]), {}
+            found = _read_section(page, line, _section(pages, pi, li), best)
+            if found is not None:
+                return found
+    if not best:
+        # No sentence or heading names the criteria: the section whose heading speaks of the
+        # award ("7 - JUGEMENT", "H – Critères de choix").
+        for section in sections.sections(pages, _AWARD_HEADING):
+            found = _read_section(section.page, section.line, section.lines[:260], best)
+            if found is not None:
+                return found
     if best:
         return best, best[0].evidence or pages[0].evidence(best[0].name), {}
     return _price_only(pages)
+
+
+_AWARD_HEADING = re.compile(r"\b(?:jugement|attribution|criteres?|notation|choix|classement|evaluation)\b")
+
+
+def _read_section(
+    page: Page, line: Line, section: list[tuple[Page, Line]], best: list[Criterion]
+) -> Found | None:
+    """The criteria of the section under `line`: a complete table or list is returned; a partial
+    one is kept in `best` (the longest so far)."""
+    head = [(page, line)] if criteria_rows.lot_heading(line) else []
+    by_rows = _by_rows([*head, *section])
+    if by_rows is not None:
+        return by_rows
+    # The line reader reads a table cell by cell, one inner line at a time.
+    section = _cell_lines(section)
+    head = [(page, line)] if _WEIGHT.search(line.folded) else []
+    entries = _entries(_items([*head, *section]))
+    tops = _group(entries)
+    _listed_subcriteria(tops, section)
+    if len(tops) >= 2 or (len(tops) == 1 and tops[0].children):
+        criteria = _to_criteria(tops)
+        total = sum(c.weight_percent or 0 for c in criteria)
+        if abs(total - 100) <= 1:
+            return criteria, criteria[0].evidence or page.evidence(line.text[:240]), {}
+        if len(criteria) > len(best):
+            best[:] = criteria
+    if not best:
+        text_lines = [(page, line), *section]
+        for tp, tl in text_lines[:6]:
+            if _ORDER_ONLY.search(tl.folded):
+                ordered = _ordered_only(section, tp, tl)
+                if len(ordered) >= 2:
+                    return ordered, tp.evidence(tl.text[:240]), {}
+    return None
 
 
 # "Le critère unique d'attribution est le prix", "jugées sur le seul critère du prix".

@@ -69,8 +69,6 @@ TOTAL_SCALE = re.compile(
 )
 
 
-
-
 def lot_numbers(text: str) -> set[int]:
     """'Lot n°1 à 14' → {1..14}; 'lots 2, 3 et 5' → {2, 3, 5}; a heading's lots, folded text."""
     out: set[int] = set()

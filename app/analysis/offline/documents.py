@@ -119,6 +119,13 @@ _DOCS: tuple[tuple[R, re.Pattern[str]], ...] = tuple(
         ),
     )
 )
+
+
+def names_a_document(folded: str) -> bool:
+    """True when the text names a piece of a bid ("CADRE DE RÉPONSE DU CANDIDAT", "DPGF")."""
+    return any(pattern.search(folded) for _code, pattern in _DOCS)
+
+
 # Sentences end at . or ; but not after an initial ("R. 2143-6", "art. 5").
 _SENTENCE_END = re.compile(r"(?<=[.;])(?<!\s[a-z]\.)(?<!\sart\.)\s+")
 _NUMBERED_ITEM = re.compile(r"^(?:\d{1,2}[.)]\s|[a-h]\)\s)")

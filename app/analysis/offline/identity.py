@@ -8,8 +8,9 @@ from itertools import islice
 
 from app.domain.analysis import Evidence
 
+from .documents import names_a_document
 from .source import SENTENCE_BREAK, Line, Page, piece_groups
-from .text import HEADING_PREFIX, fold, has_leaders, squash
+from .text import HEADING_PREFIX, fold, has_leaders, has_word, squash
 
 # (value, evidence) or (value, evidence, sure): sure is False when the value was inferred, not read
 # under a label (shown "à vérifier").
@@ -179,15 +180,48 @@ def _without_address(value: str) -> str:
     return value[: cut.start()].strip(" ,.-–") if cut and cut.start() > 3 else value
 
 
+# "Centre hospitalier de X, établissement support du GHT", "Ville de Y, coordonnateur du groupement
+# de commandes": the body that buys for a group (a GHT is not a legal person) names itself so.
+_BUYS_FOR_GROUP = re.compile(r"[\s,(–-]+(?:etablissement\s+support|coordonnat(?:eur|rice)|mandataire)\b")
+
+
 def _entity_line(pages: list[Page]) -> tuple[str, Evidence] | None:
     for page in pages[:1]:
+        found: list[tuple[str, str]] = []
         for text in [*(line.text for line in page.lines[:40]), *page.headers]:
             if has_leaders(text) or len(text) > 200:
                 continue
             if _ENTITY.match(fold(text)) or _ENTITY_SUFFIX.match(fold(text)) or _ACRONYM.match(text):
-                value = _without_address(text).split(" – ")[0].split(" - ")[0].strip()
+                role = _BUYS_FOR_GROUP.search(fold(text))
+                value = text[: role.start()] if role is not None and role.start() > 5 else text
+                value = _without_address(value).split(" – ")[0].split(" - ")[0].strip()
                 if len(value) >= 5:
-                    return value, page.evidence(squash(text))
+                    found.insert(0 if role is not None else len(found), (value, text))
+        if found:
+            return found[0][0], page.evidence(squash(found[0][1]))
+    return None
+
+
+_DOCUMENT_TITLE = re.compile(r"^(?:le\s+)?reglement\s+(?:de\s+(?:la\s+)?)?consultation\b")
+
+
+def _above_title(pages: list[Page]) -> tuple[str, Evidence] | None:
+    """The name written above the RC's title on its cover ("RÉGIE DES EAUX DU PAYS DE CAUX /
+    RÈGLEMENT DE LA CONSULTATION"), when no word tells what kind of body it is."""
+    for page in pages[:1]:
+        lines = page.lines[:12]
+        title = next((i for i, line in enumerate(lines) if _DOCUMENT_TITLE.match(line.folded)), None)
+        for line in lines[: title or 0]:
+            text = line.text.strip()
+            if (
+                has_word(text)
+                and 2 <= len(text.split()) <= 12
+                and not any(c.isdigit() for c in text)
+                and not text.endswith((".", ":"))
+                and not _NOT_TITLE.search(line.folded)
+                and not names_a_document(line.folded)
+            ):
+                return text, page.evidence(text)
     return None
 
 
@@ -204,6 +238,10 @@ def find_buyer(pages: Sequence[Page]) -> Found | None:
         found = _entity_line(piece_pages)
         if found is not None:
             return found[0], found[1], False  # a name heading the cover, no label: à vérifier
+    for piece_pages in _by_piece(pages, 1):
+        found = _above_title(piece_pages)
+        if found is not None:
+            return found[0], found[1], False
     return None
 
 
