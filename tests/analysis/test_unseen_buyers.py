@@ -484,6 +484,141 @@ REGIE_HEADER_TRUTH = {
     "pieces": [{"file": "RC.pdf", "kind": "RC"}],
 }
 
+# --- 10. A national theatre: no public-body word, roman headings, a stated total of 50 points ----
+
+THEATRE = """@file RC_TNC_2026_05.pdf
+@footer TNC - Règlement de la consultation - {page}/{pages}
+THÉÂTRE NATIONAL DE LA CÔTE
+RÈGLEMENT DE LA CONSULTATION
+Marché n° TNC-2026-05
+# I. OBJET DU MARCHÉ
+Le Théâtre accueille chaque saison plus de cent représentations.
+Le présent marché a pour objet la location et la maintenance des équipements d'éclairage scénique.
+# II. PROCÉDURE
+Procédure adaptée ouverte en application de l'article R. 2123-1 du code de la commande publique.
+# III. CONDITIONS
+Le marché n'est pas alloti. Les variantes ne sont pas autorisées.
+Délai de validité des offres : 120 jours.
+# IV. DISPOSITIONS DIVERSES
+Chaque soumissionnaire produira le DC1, le DC2, l'acte d'engagement et la DPGF complétée.
+# V. NOTATION
+La notation est établie sur un total de 50 points :
+| Critère | Points
+| Valeur technique | 30 points
+| Prix | 20 points
+# VI. REMISE
+Les propositions doivent être transmises au plus tard le 15 septembre 2026 à 11 heures.
+"""
+
+THEATRE_TRUTH = {
+    "buyer": "Théâtre national de la Côte",
+    "object": "Location et maintenance des équipements d'éclairage scénique",
+    "reference": "TNC-2026-05",
+    "procedure": "procedure_adaptee",
+    "deadline": "2026-09-15T11:00:00+02:00",
+    "site_visit": None,
+    "lots": [],
+    "variants_allowed": False,
+    "offer_validity_days": 120,
+    "criteria": [_c("Valeur technique", 60), _c("Prix", 40)],
+    "required_documents": ["DC1", "DC2", "AE", "DPGF"],
+    "memoire_page_limit": None,
+    "pieces": [{"file": "RC_TNC_2026_05.pdf", "kind": "RC"}],
+}
+
+# --- 11. A town buying for a group of buyers; lettered headings; criteria in unruled columns -----
+
+GROUPEMENT = """@file RC Produits entretien.pdf
+Ville de Montclar-sur-Orbe, coordonnateur du groupement de commandes
+Groupement de commandes Ville - CCAS - Caisse des écoles
+RÈGLEMENT DE LA CONSULTATION
+Référence : GC-2026-PE
+# A – Contexte et objet
+La Ville lance la présente consultation pour la fourniture de produits d'entretien et d'articles d'hygiène.
+# B – Procédure
+Appel d'offres ouvert.
+# C – Lots
+Lot n° 1 : Produits d'entretien
+Lot n° 2 : Articles d'hygiène et d'essuyage
+# D – Variantes
+Variantes : non.
+# E – Durée de validité des offres
+Cent quatre-vingts (180) jours.
+# F – Pièces à produire
+- le DUME ;
+- l'acte d'engagement ;
+- le bordereau des prix unitaires ;
+- le mémoire technique.
+# G – Notation
+~ Prix | 60 points
+~ Qualité des produits | 30 points
+~ Délai de livraison | 10 points
+# H – Remise des plis
+Les plis sont à déposer avant le 3 juillet 2026 à 16h00.
+"""
+
+GROUPEMENT_TRUTH = {
+    "buyer": "Ville de Montclar-sur-Orbe",
+    "object": "Fourniture de produits d'entretien et d'articles d'hygiène",
+    "reference": "GC-2026-PE",
+    "procedure": "appel_offres_ouvert",
+    "deadline": "2026-07-03T16:00:00+02:00",
+    "site_visit": None,
+    "lots": _lots("Produits d'entretien", "Articles d'hygiène et d'essuyage"),
+    "variants_allowed": False,
+    "offer_validity_days": 180,
+    "criteria": [_c("Prix", 60), _c("Qualité des produits", 30), _c("Délai de livraison", 10)],
+    "required_documents": ["DUME", "AE", "BPU", "MEMOIRE_TECHNIQUE"],
+    "memoire_page_limit": None,
+    "pieces": [{"file": "RC Produits entretien.pdf", "kind": "RC"}],
+}
+
+# --- 12. A DOCX RC whose facts are in a Word summary table, criteria per lot in Word tables -------
+
+SDIS_DOCX = """@file RC_SDIS_habillement.docx
+SERVICE DÉPARTEMENTAL D'INCENDIE ET DE SECOURS DE LA MARNE-HAUTE
+RÈGLEMENT DE LA CONSULTATION
+| Objet | Fourniture d'effets d'habillement et d'équipements de protection individuelle
+| Numéro de consultation | SDIS51H-2026-003
+| Procédure | Appel d'offres ouvert
+| Date limite de réception des offres | 9 octobre 2026 à 12h00
+| Variantes | Autorisées
+| Visite | Sans objet
+| Validité des offres | 180 jours
+# Article 1 - Allotissement
+| Lot | Désignation
+| 1 | Tenues de service et d'intervention
+| 2 | Gants d'intervention
+# Article 2 - Pièces à produire
+Le candidat remet le DC1, le DC2, l'acte d'engagement, le bordereau des prix unitaires et le cadre de réponse technique.
+# Article 3 - Critères de jugement des offres
+Lot 1 :
+| Critère | Pondération
+| Valeur technique | 50 %
+| Prix | 40 %
+| Délais de livraison | 10 %
+Lot 2 :
+| Critère | Pondération
+| Prix | 60 %
+| Valeur technique | 40 %
+"""
+
+SDIS_DOCX_TRUTH = {
+    "buyer": "Service départemental d'incendie et de secours de la Marne-Haute",
+    "object": "Fourniture d'effets d'habillement et d'équipements de protection individuelle",
+    "reference": "SDIS51H-2026-003",
+    "procedure": "appel_offres_ouvert",
+    "deadline": "2026-10-09T12:00:00+02:00",
+    "site_visit": "none",
+    "lots": _lots("Tenues de service et d'intervention", "Gants d'intervention"),
+    "variants_allowed": True,
+    "offer_validity_days": 180,
+    "criteria": [_c("Valeur technique", 50), _c("Prix", 40), _c("Délais de livraison", 10)],
+    "required_documents": ["DC1", "DC2", "AE", "BPU", "CADRE_REPONSE"],
+    "memoire_page_limit": None,
+    "pieces": [{"file": "RC_SDIS_habillement.docx", "kind": "RC"}],
+}
+
 CASES: dict[str, tuple[str, dict[str, Any]]] = {
     "commune_mapa_dpgf": (COMMUNE_MAPA, COMMUNE_MAPA_TRUTH),
     "departement_4_lots": (DEPARTEMENT_AOO, DEPARTEMENT_AOO_TRUTH),
@@ -494,6 +629,9 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
     "oph_docx": (OPH_DOCX, OPH_DOCX_TRUTH),
     "fondation_odt_lettres": (FONDATION_ODT, FONDATION_ODT_TRUTH),
     "regie_reference_en_tete": (REGIE_HEADER, REGIE_HEADER_TRUTH),
+    "theatre_romains_total_50": (THEATRE, THEATRE_TRUTH),
+    "groupement_commandes_lettres": (GROUPEMENT, GROUPEMENT_TRUTH),
+    "sdis_docx_fiche_par_lot": (SDIS_DOCX, SDIS_DOCX_TRUTH),
 }
 
 

@@ -9,6 +9,7 @@ from itertools import islice
 from app.domain.analysis import Evidence
 
 from .documents import names_a_document
+from .sections import heading
 from .source import SENTENCE_BREAK, Line, Page, piece_groups
 from .text import HEADING_PREFIX, fold, has_leaders, has_word, squash
 
@@ -279,12 +280,10 @@ def find_object(pages: Sequence[Page]) -> Found | None:
     if found is not None:
         value, evidence = found
         lead = _OBJECT_SENTENCE.search(fold(value))
-        if lead is None and value.rstrip().endswith("."):
+        if lead is None:
             # A sentence of context under the label ("Le Département assure l'entretien de…"): the
             # sentence that states the object, when the section goes on with one, is the object.
-            page = next(p for p in pages if p.piece.path == evidence.file and p.number == evidence.page)
-            at = page.flat.find(evidence.quote[:60])
-            stated = _stated_object(page, max(at, 0), max(at, 0) + len(evidence.quote) + 600)
+            stated = _stated_in_section(pages, evidence)
             if stated is not None:
                 return stated
         if lead is not None:
@@ -302,6 +301,20 @@ def find_object(pages: Sequence[Page]) -> Found | None:
             return stated
     title = _cover_title(pages)
     return None if title is None else (title[0], title[1], False)  # the cover's title: à vérifier
+
+
+def _stated_in_section(pages: Sequence[Page], evidence: Evidence) -> tuple[str, Evidence] | None:
+    """The object stated by a sentence in the labelled section (a few lines, up to the next heading)."""
+    page = next((p for p in pages if p.piece.path == evidence.file and p.number == evidence.page), None)
+    at = -1 if page is None else page.flat.find(evidence.quote[:60])
+    if page is None or at < 0:
+        return None
+    until = at + len(evidence.quote)
+    for line in [line for line in page.lines if line.start >= until][:3]:
+        if heading(line) is not None:
+            break
+        until = line.start + len(line.text)
+    return _stated_object(page, at, until)
 
 
 def _stated_object(page: Page, begin: int, until: int) -> tuple[str, Evidence] | None:

@@ -82,3 +82,16 @@ def sections(pages: Sequence[Page], topic: re.Pattern[str]) -> Iterator[Section]
                     break
                 body.append((other_page, other))
             yield Section(head, page, line, body)
+
+
+def heading_above(page: Page, line: Line, reach: int = 3) -> Heading | None:
+    """The heading of the section `line` sits in, when it is at most `reach` lines above it on the
+    page ("B – Procédure / Appel d'offres ouvert.": the heading gives the sentence its topic)."""
+    index = next((i for i, other in enumerate(page.lines) if other is line), None)
+    if index is None:
+        return None
+    for other in reversed(page.lines[max(0, index - reach) : index]):
+        head = heading(other)
+        if head is not None:
+            return head
+    return None
