@@ -619,6 +619,135 @@ SDIS_DOCX_TRUTH = {
     "pieces": [{"file": "RC_SDIS_habillement.docx", "kind": "RC"}],
 }
 
+# --- 13. A CHU: reference only in the file names, an RC and a CCAP, criteria names with colons,
+# an explanatory sentence and an unweighted bullet in the criteria section ----------------------
+
+CHU_FILES = """@file DCE_2026-0087_RC.pdf
+@footer Règlement de la consultation - page {page}
+CENTRE HOSPITALIER UNIVERSITAIRE DE VAL-DE-LOIRE
+Direction des achats
+RÈGLEMENT DE LA CONSULTATION
+Fourniture et installation de lits médicalisés
+# ARTICLE 1 : OBJET
+La consultation porte sur la fourniture et l'installation de lits médicalisés pour les services de soins.
+# ARTICLE 2 : PROCÉDURE
+La consultation est passée selon la procédure d'appel d'offres ouvert.
+# ARTICLE 3 : DÉCOMPOSITION
+Le marché fait l'objet d'un lot unique.
+# ARTICLE 4 : CONTENU DU DCE
+Le DCE comprend :
+- le présent règlement de la consultation ;
+- le CCAP ;
+- l'acte d'engagement ;
+- le bordereau des prix unitaires ;
+- le cadre de réponse technique.
+# ARTICLE 5 : PIÈCES À PRODUIRE PAR LE CANDIDAT
+✓ le formulaire DC1 ou le DUME ;
+✓ l'attestation d'assurance et, le cas échéant, la déclaration de sous-traitance DC4 ;
+✓ l'acte d'engagement ;
+✓ le bordereau des prix unitaires ;
+✓ le cadre de réponse technique dûment complété.
+# ARTICLE 6 : CRITÈRES D'ATTRIBUTION
+| Critères | Pondération
+| Valeur technique | 50 %
+| Prix | 35 %
+| Qualité des services associés : livraison, installation et formation des soignants | 15 %
+Chaque critère est noté de 0 à 5, la note maximale de 5 points étant attribuée à la meilleure offre.
+- Le classement résulte de la somme des notes pondérées.
+# ARTICLE 7 : CONDITIONS DE LA CONSULTATION
+Les variantes ne sont pas autorisées. Il n'est pas prévu de visite.
+Le délai de validité des offres est de six (6) mois.
+# ARTICLE 8 : DATE LIMITE
+Date limite de réception des offres : le 12/06/2026 à 12h.
+@file DCE_2026-0087_CCAP.pdf
+CAHIER DES CLAUSES ADMINISTRATIVES PARTICULIÈRES
+Fourniture et installation de lits médicalisés
+Article 1 - Objet du marché
+Les stipulations du présent CCAP concernent la fourniture et l'installation de lits médicalisés.
+Article 2 - Prix
+Les prix sont fermes.
+"""
+
+CHU_FILES_TRUTH = {
+    "buyer": "Centre hospitalier universitaire de Val-de-Loire",
+    "object": "Fourniture et installation de lits médicalisés",
+    "reference": "2026-0087",
+    "procedure": "appel_offres_ouvert",
+    "deadline": "2026-06-12T12:00:00+02:00",
+    "site_visit": "none",
+    "lots": [],
+    "variants_allowed": False,
+    "offer_validity_days": 180,
+    "criteria": [
+        _c("Valeur technique", 50),
+        _c("Prix", 35),
+        _c("Qualité des services associés : livraison, installation et formation des soignants", 15),
+    ],
+    "required_documents": ["DC1", "ATTESTATION_ASSURANCE", "AE", "BPU", "CADRE_REPONSE"],
+    "memoire_page_limit": None,
+    "pieces": [
+        {"file": "DCE_2026-0087_RC.pdf", "kind": "RC"},
+        {"file": "DCE_2026-0087_CCAP.pdf", "kind": "CCAP"},
+    ],
+}
+
+# --- 14. A métropole: the reference as "Consultation n° :", lots in capitals, a summary of dates --
+
+METROPOLE = """@file RC metropole voirie.pdf
+@header Métropole Rhône-Saône - Pôle voirie
+MÉTROPOLE RHÔNE-SAÔNE
+RÈGLEMENT DE LA CONSULTATION
+Consultation n° : 26AC0412
+Accord-cadre de travaux d'entretien de la voirie métropolitaine
+# 1 - Objet et étendue de la consultation
+# 1.1 Objet
+L'accord-cadre a pour objet les travaux d'entretien et de grosses réparations de la voirie métropolitaine.
+# 1.2 Procédure
+L'accord-cadre est passé selon la procédure d'appel d'offres ouvert.
+# 1.3 Allotissement
+LOT 01 – Secteur Est
+LOT 02 – Secteur Ouest
+LOT 03 – Ouvrages d'art
+# 1.4 Variantes
+Les candidats peuvent présenter des variantes.
+# 1.5 Visite
+Une visite sur site est vivement conseillée mais n'est pas obligatoire.
+# 2 - Offres
+# 2.1 Délai de validité
+Les offres sont valables pendant 150 jours.
+# 2.2 Contenu de l'offre
+Le candidat remet le DUME, l'acte d'engagement, le bordereau des prix unitaires, le détail quantitatif estimatif et un mémoire technique limité à 25 pages.
+# 2.3 Jugement des offres
+| Critère | Pondération
+| Prix des prestations | 40 %
+| Valeur technique | 50 %
+| Performance en matière d'insertion professionnelle | 10 %
+# 3 - Calendrier
+| Étape | Date
+| Date limite de remise des offres | Jeudi 4 juin 2026 – 12:00
+| Date limite des questions | 26 mai 2026
+"""
+
+METROPOLE_TRUTH = {
+    "buyer": "Métropole Rhône-Saône",
+    "object": "Travaux d'entretien et de grosses réparations de la voirie métropolitaine",
+    "reference": "26AC0412",
+    "procedure": "appel_offres_ouvert",
+    "deadline": "2026-06-04T12:00:00+02:00",
+    "site_visit": "optional",
+    "lots": _lots("Secteur Est", "Secteur Ouest", "Ouvrages d'art"),
+    "variants_allowed": True,
+    "offer_validity_days": 150,
+    "criteria": [
+        _c("Prix des prestations", 40),
+        _c("Valeur technique", 50),
+        _c("Performance en matière d'insertion professionnelle", 10),
+    ],
+    "required_documents": ["DUME", "AE", "BPU", "DQE", "MEMOIRE_TECHNIQUE"],
+    "memoire_page_limit": 25,
+    "pieces": [{"file": "RC metropole voirie.pdf", "kind": "RC"}],
+}
+
 CASES: dict[str, tuple[str, dict[str, Any]]] = {
     "commune_mapa_dpgf": (COMMUNE_MAPA, COMMUNE_MAPA_TRUTH),
     "departement_4_lots": (DEPARTEMENT_AOO, DEPARTEMENT_AOO_TRUTH),
@@ -632,6 +761,8 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
     "theatre_romains_total_50": (THEATRE, THEATRE_TRUTH),
     "groupement_commandes_lettres": (GROUPEMENT, GROUPEMENT_TRUTH),
     "sdis_docx_fiche_par_lot": (SDIS_DOCX, SDIS_DOCX_TRUTH),
+    "chu_reference_noms_fichiers": (CHU_FILES, CHU_FILES_TRUTH),
+    "metropole_consultation_n": (METROPOLE, METROPOLE_TRUTH),
 }
 
 

@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 from itertools import islice
 
 from app.domain.analysis import Evidence
+from app.domain.document import PieceText
 
 from .documents import names_a_document
 from .sections import heading
@@ -373,6 +374,7 @@ def _cover_title(pages: Sequence[Page]) -> tuple[str, Evidence] | None:
 
 _NOT_REFERENCE = re.compile(
     r"^(?:r|l|d)\.?\d|^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}$|^\d{1,3}$|^\d{4}$|^\d{2,3}-\d{1,3}$|^\d{1,2}(?:\.\d{1,2})+$"
+    r"|^20\d\d[./_-]\d{1,2}[./_-]\d{1,2}$"
 )
 
 
@@ -382,8 +384,6 @@ def _reference_in(text: str) -> tuple[str, int, int] | None:
         value = text[m.start(1) : m.end(1)].strip("./-_")
         key = fold(value)
         if len(value) < 3 or _NOT_REFERENCE.match(key) or re.match(r"^\d+(?:er)?$", key):
-            continue
-        if re.fullmatch(r"20\d\d-\d{1,2}-\d{1,2}", key):
             continue
         return value, m.start(), m.end()
     return None
@@ -415,6 +415,7 @@ def _unlabelled_reference(pages: Sequence[Page]) -> Found | None:
     or in the pieces' file names; the one most of these sources agree on."""
     votes: dict[str, set[str]] = {}
     where: dict[str, Evidence] = {}
+    in_names: dict[str, list[PieceText]] = {}
 
     def vote(value: str, source: str, evidence: Evidence) -> None:
         key = fold(value)
@@ -440,6 +441,13 @@ def _unlabelled_reference(pages: Sequence[Page]) -> Found | None:
             value = _code(token)
             if value and sum(ch.isdigit() for ch in value) >= 6 and sum(ch in "-./" for ch in value) >= 2:
                 vote(value, "file", Evidence(file=piece.path, page=None, quote=piece.name))
+            elif value and sum(ch.isdigit() for ch in value) >= 4:
+                in_names.setdefault(value, []).append(piece)
+    # A shorter code ("DCE_2026-0087_RC.pdf", "DCE_2026-0087_CCAP.pdf") counts when the names of
+    # two pieces or more share it.
+    for value, named in in_names.items():
+        if len(named) >= 2:
+            vote(value, "file", Evidence(file=named[0].path, page=None, quote=named[0].name))
     if not votes:
         return None
     rank = {"cover": 3, "header": 2, "file": 1}
