@@ -11,7 +11,7 @@ from app.domain.document import PieceText
 
 from .documents import names_a_document
 from .sections import heading
-from .source import SENTENCE_BREAK, Line, Page, piece_groups
+from .source import SENTENCE_BREAK, Line, Page, Pages, piece_groups
 from .text import HEADING_PREFIX, fold, has_leaders, has_word, squash
 
 # (value, evidence) or (value, evidence, sure): sure is False when the value was inferred, not read
@@ -435,7 +435,8 @@ def _unlabelled_reference(pages: Sequence[Page]) -> Found | None:
                     value = _code(header[m.start(1) : m.end(1)])
                     if value:
                         vote(value, "header", page.evidence(squash(header)))
-        piece = first.piece
+    named = pages.all_pieces() if isinstance(pages, Pages) else [g[0].piece for g in piece_groups(pages)]
+    for piece in named:
         stem = piece.name.rsplit(".", 1)[0]
         for token in stem.replace("_", " ").split():
             value = _code(token)
@@ -445,9 +446,9 @@ def _unlabelled_reference(pages: Sequence[Page]) -> Found | None:
                 in_names.setdefault(value, []).append(piece)
     # A shorter code ("DCE_2026-0087_RC.pdf", "DCE_2026-0087_CCAP.pdf") counts when the names of
     # two pieces or more share it.
-    for value, named in in_names.items():
-        if len(named) >= 2:
-            vote(value, "file", Evidence(file=named[0].path, page=None, quote=named[0].name))
+    for value, holders in in_names.items():
+        if len(holders) >= 2:
+            vote(value, "file", Evidence(file=holders[0].path, page=None, quote=holders[0].name))
     if not votes:
         return None
     rank = {"cover": 3, "header": 2, "file": 1}

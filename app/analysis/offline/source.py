@@ -334,6 +334,10 @@ class Pages(Sequence[Page]):
             pass
         return self._pages[index]
 
+    def all_pieces(self) -> list[PieceText]:
+        """Every piece of the DCE (their names), not only the kinds these pages were taken from."""
+        return list(self._dce.pieces)
+
     def by_piece(self) -> Iterator[list[Page]]:
         """Pages grouped by piece; a piece is prepared only when its group is reached."""
         for piece in [*self._seen_pieces(), *self._todo]:
