@@ -748,6 +748,100 @@ METROPOLE_TRUTH = {
     "pieces": [{"file": "RC metropole voirie.pdf", "kind": "RC"}],
 }
 
+# --- 15. A région: a three-column criteria table (criterion | sub-criterion | weight) -----------
+
+REGION = """@file RC_REGION_2026_LYC_09.pdf
+@header Région Grand-Littoral - Règlement de la consultation n° 2026-LYC-09
+RÉGION GRAND-LITTORAL
+Direction des lycées
+RÈGLEMENT DE LA CONSULTATION
+Mission de maîtrise d'œuvre pour la restructuration de la demi-pension du lycée Jean Moulin
+# ARTICLE 1 – OBJET
+Le marché a pour objet une mission de maîtrise d'œuvre pour la restructuration de la demi-pension du lycée Jean Moulin.
+# ARTICLE 2 – PROCÉDURE
+Procédure adaptée ouverte (article R. 2123-1 1° du code de la commande publique).
+# ARTICLE 3 – CONDITIONS
+Il n'est pas prévu de décomposition en lots. Les variantes ne sont pas admises.
+La visite du site est obligatoire ; un certificat de visite sera remis au candidat.
+Le délai de validité des offres est de cent vingt jours.
+# ARTICLE 4 – PIÈCES À FOURNIR
+Les candidats fournissent le DC1, le DC2, des références de missions similaires, l'acte d'engagement et une note méthodologique qui ne devra pas excéder quinze (15) pages.
+# ARTICLE 5 – JUGEMENT DES OFFRES
+| Critère | Sous-critère | Pondération
+| Valeur technique | Méthodologie proposée | 35 %
+|  | Composition et expérience de l'équipe | 25 %
+| Prix |  | 40 %
+# ARTICLE 6 – DATE LIMITE
+Date limite de remise des offres : 17/07/2026 à 12h00
+"""
+
+REGION_TRUTH = {
+    "buyer": "Région Grand-Littoral",
+    "object": "Mission de maîtrise d'œuvre pour la restructuration de la demi-pension du lycée Jean Moulin",
+    "reference": "2026-LYC-09",
+    "procedure": "procedure_adaptee",
+    "deadline": "2026-07-17T12:00:00+02:00",
+    "site_visit": "mandatory",
+    "lots": [],
+    "variants_allowed": False,
+    "offer_validity_days": 120,
+    "criteria": [
+        _c(
+            "Valeur technique",
+            60,
+            ("Méthodologie proposée", 35),
+            ("Composition et expérience de l'équipe", 25),
+        ),
+        _c("Prix", 40),
+    ],
+    "required_documents": ["DC1", "DC2", "REFERENCES", "AE", "MEMOIRE_TECHNIQUE"],
+    "memoire_page_limit": 15,
+    "pieces": [{"file": "RC_REGION_2026_LYC_09.pdf", "kind": "RC"}],
+}
+
+# --- 16. A CCAS in ODT: sub-criteria listed inside the criterion's cell, points out of 100 ------
+
+CCAS_ODT = """@file RC CCAS portage.odt
+CENTRE COMMUNAL D'ACTION SOCIALE DE BEAUVALLON
+Règlement de la consultation
+Référence : CCAS-BV-2026-02
+# 1. Objet
+La consultation a pour objet le portage de repas à domicile pour les personnes âgées.
+# 2. Procédure
+La présente consultation est passée selon la procédure adaptée.
+# 3. Variantes
+Les variantes sont acceptées.
+# 4. Validité des offres
+Les offres sont valables 90 jours.
+# 5. Pièces à remettre
+Le candidat remet la lettre de candidature DC1, la déclaration du candidat DC2, l'acte d'engagement, le bordereau des prix unitaires et un mémoire technique.
+# 6. Critères de jugement des offres
+| Critère | Note
+| Valeur technique{br}- qualité des repas : 30 points{br}- organisation des livraisons : 20 points | 50 points
+| Prix | 50 points
+# 7. Date limite
+Date limite de réception des offres : 2 mars 2026 à 17h00.
+"""
+
+CCAS_ODT_TRUTH = {
+    "buyer": "Centre communal d'action sociale de Beauvallon",
+    "object": "Portage de repas à domicile pour les personnes âgées",
+    "reference": "CCAS-BV-2026-02",
+    "procedure": "procedure_adaptee",
+    "deadline": "2026-03-02T17:00:00+01:00",
+    "site_visit": None,
+    "lots": [],
+    "variants_allowed": True,
+    "offer_validity_days": 90,
+    "criteria": [
+        _c("Valeur technique", 50, ("Qualité des repas", 30), ("Organisation des livraisons", 20)),
+        _c("Prix", 50),
+    ],
+    "required_documents": ["DC1", "DC2", "AE", "BPU", "MEMOIRE_TECHNIQUE"],
+    "memoire_page_limit": None,
+    "pieces": [{"file": "RC CCAS portage.odt", "kind": "RC"}],
+}
+
 CASES: dict[str, tuple[str, dict[str, Any]]] = {
     "commune_mapa_dpgf": (COMMUNE_MAPA, COMMUNE_MAPA_TRUTH),
     "departement_4_lots": (DEPARTEMENT_AOO, DEPARTEMENT_AOO_TRUTH),
@@ -763,6 +857,13 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
     "sdis_docx_fiche_par_lot": (SDIS_DOCX, SDIS_DOCX_TRUTH),
     "chu_reference_noms_fichiers": (CHU_FILES, CHU_FILES_TRUTH),
     "metropole_consultation_n": (METROPOLE, METROPOLE_TRUTH),
+    "region_trois_colonnes": (REGION, REGION_TRUTH),
+    "ccas_odt_sous_criteres_cellule": (CCAS_ODT, CCAS_ODT_TRUTH),
+    # The same three-column table as Word writes it.
+    "region_trois_colonnes_docx": (
+        REGION.replace("RC_REGION_2026_LYC_09.pdf", "RC_REGION_2026_LYC_09.docx"),
+        {**REGION_TRUTH, "pieces": [{"file": "RC_REGION_2026_LYC_09.docx", "kind": "RC"}]},
+    ),
 }
 
 
@@ -780,7 +881,22 @@ def analyse(name: str, tmp_path: Path) -> tuple[dict[str, Any], dict[str, float]
     return contract, _scorer().score(truth, contract)
 
 
-@pytest.mark.parametrize("name", list(CASES))
+# Failures whose cause is outside the analysis (the DOCX extractor, another area): kept visible.
+KNOWN_FAILURES = {
+    "region_trois_colonnes_docx": "the DOCX extractor drops empty cells (a sub-criterion's row loses "
+    "its empty first cell) and running headers (the reference is only there)",
+}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(n, marks=pytest.mark.xfail(reason=KNOWN_FAILURES[n], strict=True))
+        if n in KNOWN_FAILURES
+        else n
+        for n in CASES
+    ],
+)
 def test_unseen_buyer_scores_at_least_092(name: str, tmp_path: Path) -> None:
     if not SCORER.exists():
         pytest.skip("the shared scorer (../shared/tools) is absent")

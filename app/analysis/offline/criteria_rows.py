@@ -204,11 +204,15 @@ def read_rows(lines: Sequence[tuple[Page, Line]]) -> Read:
     total: float | None = None
     ambiguous = False
     bare_ok = False
+    sub_column = False  # the table has a column of sub-criteria between the criterion and its weight
     for index, (page, line) in enumerate(lines):
         cells = [c for c in (line.cells or (line.text,)) if c.strip()]
         folded_cells = [fold(c).strip() for c in cells]
         if folded_cells and all(_HEADER.match(c) for c in folded_cells):
             bare_ok = bare_ok or any(_WEIGHT_HEADER.search(c) for c in folded_cells)
+            sub_column = sub_column or (
+                len(folded_cells) >= 3 and any(c.startswith("sous") for c in folded_cells)
+            )
             continue
         if lot_heading(line):
             continue
@@ -220,6 +224,15 @@ def read_rows(lines: Sequence[tuple[Page, Line]]) -> Read:
                 weights.append(w)
             elif not weights:
                 names.append(cell)
+        if sub_column and names and weights and (line.under or len(names) >= 2):
+            # "Critère | Sous-critère | Pondération": a row names its criterion (unless it goes on
+            # the row above) and one of its sub-criteria, which the weight is for.
+            if not line.under:
+                rows.append(Row(page, line, _name_of(names[0])[0], "", index=index))
+            sub = Row(page, line, _name_of(names[-1])[0], "sub", index=index)
+            sub.weight, sub.unit, sub.opens = weights[0]
+            rows.append(sub)
+            continue
         name, level, first = "", "", ""
         if names:
             first = names[0]

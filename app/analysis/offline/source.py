@@ -30,6 +30,8 @@ class Line:
     folded: str
     start: int  # offset of the line in the page's flat text
     cells: tuple[str, ...] = ()  # a DOCX/XLSX table row's cells (the extractor separates them by tabs)
+    # The row's first cell is empty: it goes on the row above ("| | Composition de l'équipe | 25 %").
+    under: bool = False
 
 
 @dataclass(slots=True)
@@ -239,11 +241,13 @@ def build_pages(piece: PieceText) -> list[Page]:
         rows = {
             squash(x): _cells(x) for x in page.text.splitlines() if CELL_SEP in x or CELL_BREAK in x.strip()
         }
+        under = {squash(x) for x in page.text.splitlines() if x.startswith(CELL_SEP) and x.strip()}
         texts = _without_toc(logical_lines(raw, set(rows)))
         lines: list[Line] = []
         offset = 0
         for text in texts:
-            lines.append(Line(text=text, folded=fold(text), start=offset, cells=rows.get(text, ())))
+            cells = rows.get(text, ())
+            lines.append(Line(text, fold(text), offset, cells, under=bool(cells) and text in under))
             offset += len(text) + 1
         flat = " ".join(texts)
         folded_flat = " ".join(line.folded for line in lines)

@@ -12,7 +12,8 @@ Markup, one directive per line:
   | A | B                 table row (cells separated by " | "), drawn with fpdf2's table
   ~ A | B                 unruled columns (PDF: cells written side by side, no rules; DOCX/ODT: tabs)
   anything else           a paragraph; a blank line is a small vertical gap
-Tokens {nbsp} and {nnbsp} are (narrow) non-breaking spaces, as buyers' word processors write them.
+Tokens {nbsp} and {nnbsp} are (narrow) non-breaking spaces, as buyers' word processors write them;
+{br} is a line break inside a table cell.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ def parse(path: Path) -> list[Sample]:
     sample = Sample(name=path.stem, file=f"{path.stem}.pdf")
     page: list[str] = []
     for raw in path.read_text(encoding="utf-8").splitlines():
-        line = raw.replace("{nbsp}", "\u00a0").replace("{nnbsp}", "\u202f").rstrip()
+        line = raw.replace("{nbsp}", "\u00a0").replace("{nnbsp}", "\u202f").replace("{br}", "\n").rstrip()
         if line.startswith("@file "):
             if any(x for x in page) or sample.pages:
                 sample.pages.append(page)
