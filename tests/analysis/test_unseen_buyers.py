@@ -842,6 +842,131 @@ CCAS_ODT_TRUTH = {
     "pieces": [{"file": "RC CCAS portage.odt", "kind": "RC"}],
 }
 
+# --- 17. An SPL: lettered identification heading, "R.C. N°", weights in prose, dates in a table --
+
+SPL = """@file RC SPL amenagement.pdf
+RÈGLEMENT DE LA CONSULTATION
+R.C. N° 26/014
+Assistance à maîtrise d'ouvrage pour l'aménagement de la ZAC des Rives
+# A – Identification du pouvoir adjudicateur
+SPL Territoires d'Avenir
+12 avenue de la Gare, 44000 Nantes
+# B – Objet
+Le présent marché a pour objet une mission d'assistance à maîtrise d'ouvrage pour l'aménagement de la ZAC des Rives.
+# C – Procédure et forme du marché
+Le marché est passé selon une procédure adaptée. Il n'est pas alloti.
+# D – Conditions
+Les variantes ne sont pas autorisées.
+Les candidats sont invités à visiter le site avant de remettre leur offre.
+Les offres restent valables cent quatre-vingts jours.
+# E – Contenu de l'offre
+Le candidat remet l'acte d'engagement, la décomposition du prix global et forfaitaire et une note méthodologique de 12 pages maximum.
+# F – Jugement
+Le critère prix est pondéré à hauteur de 40 % ; le critère valeur technique à hauteur de 60 %.
+# G – Calendrier
+| Date limite de remise des offres | Lundi 20 avril 2026
+| Heure limite | 12h00
+"""
+
+SPL_TRUTH = {
+    "buyer": "SPL Territoires d'Avenir",
+    "object": "Mission d'assistance à maîtrise d'ouvrage pour l'aménagement de la ZAC des Rives",
+    "reference": "26/014",
+    "procedure": "procedure_adaptee",
+    "deadline": "2026-04-20T12:00:00+02:00",
+    "site_visit": "optional",
+    "lots": [],
+    "variants_allowed": False,
+    "offer_validity_days": 180,
+    "criteria": [_c("Prix", 40), _c("Valeur technique", 60)],
+    "required_documents": ["AE", "DPGF", "MEMOIRE_TECHNIQUE"],
+    "memoire_page_limit": 12,
+    "pieces": [{"file": "RC SPL amenagement.pdf", "kind": "RC"}],
+}
+
+# --- 18. No RC: a small commune's CCP carries everything -------------------------------------------
+
+CCP_ONLY = """@file CCP_elagage.pdf
+COMMUNE DE VIEUX-MOULIN
+CAHIER DES CLAUSES PARTICULIÈRES
+Élagage et abattage des arbres d'alignement
+# Article 1 - Objet du marché
+Le présent marché a pour objet l'élagage et l'abattage des arbres d'alignement de la commune.
+# Article 2 - Procédure
+Marché passé selon la procédure adaptée (article R. 2123-1 du code de la commande publique).
+# Article 3 - Offre
+Le candidat remet le DC1, le DC2, l'acte d'engagement et le bordereau des prix unitaires.
+Les offres sont valables 60 jours.
+# Article 4 - Jugement des offres
+Prix : 70 %
+Délai d'intervention : 30 %
+# Article 5 - Remise des offres
+Date limite de réception des offres : 14 avril 2026 à 12h00.
+"""
+
+CCP_ONLY_TRUTH = {
+    "buyer": "Commune de Vieux-Moulin",
+    "object": "Élagage et abattage des arbres d'alignement de la commune",
+    "reference": None,
+    "procedure": "procedure_adaptee",
+    "deadline": "2026-04-14T12:00:00+02:00",
+    "site_visit": None,
+    "lots": [],
+    "variants_allowed": None,
+    "offer_validity_days": 60,
+    "criteria": [_c("Prix", 70), _c("Délai d'intervention", 30)],
+    "required_documents": ["DC1", "DC2", "AE", "BPU"],
+    "memoire_page_limit": None,
+    "pieces": [{"file": "CCP_elagage.pdf", "kind": "CCP"}],
+}
+
+# --- 19. Lots in one sentence with their estimates; the reference alone on the cover ------------
+
+SIVU_LOTS = """@file Reglement.pdf
+SIVU DES ÉCOLES DU HAUT-BOCAGE
+2026-AOO-0331
+RÈGLEMENT DE LA CONSULTATION
+Fourniture et livraison de repas pour la restauration scolaire
+# 1. OBJET
+La consultation a pour objet la fourniture et la livraison de repas pour la restauration scolaire.
+# 2. PROCÉDURE
+Appel d'offres ouvert européen.
+# 3. ALLOTISSEMENT
+Le marché est divisé en deux lots : lot 1 : repas des écoles maternelles (estimation : 80 000 € HT) ; lot 2 : repas des écoles élémentaires (estimation : 120 000 € HT).
+# 4. VARIANTES
+Sans objet : aucune variante n'est autorisée.
+# 5. VALIDITÉ
+Les offres sont valables 120 jours.
+# 6. DOCUMENTS À FOURNIR
+- DUME ;
+- acte d'engagement ;
+- bordereau des prix unitaires ;
+- mémoire technique.
+# 7. CRITÈRES
+1. Qualité des repas : 45 %
+2. Prix : 40 %
+3. Performance environnementale : 15 %
+# 8. REMISE DES OFFRES
+Date limite de remise des offres : 25 mai 2026 à 12h00.
+"""
+
+SIVU_LOTS_TRUTH = {
+    "buyer": "SIVU des écoles du Haut-Bocage",
+    "object": "Fourniture et livraison de repas pour la restauration scolaire",
+    "reference": "2026-AOO-0331",
+    "procedure": "appel_offres_ouvert",
+    "deadline": "2026-05-25T12:00:00+02:00",
+    "site_visit": None,
+    "lots": _lots("Repas des écoles maternelles", "Repas des écoles élémentaires"),
+    "variants_allowed": False,
+    "offer_validity_days": 120,
+    "criteria": [_c("Qualité des repas", 45), _c("Prix", 40), _c("Performance environnementale", 15)],
+    "required_documents": ["DUME", "AE", "BPU", "MEMOIRE_TECHNIQUE"],
+    "memoire_page_limit": None,
+    "pieces": [{"file": "Reglement.pdf", "kind": "RC"}],
+}
+
+
 CASES: dict[str, tuple[str, dict[str, Any]]] = {
     "commune_mapa_dpgf": (COMMUNE_MAPA, COMMUNE_MAPA_TRUTH),
     "departement_4_lots": (DEPARTEMENT_AOO, DEPARTEMENT_AOO_TRUTH),
@@ -859,6 +984,9 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
     "metropole_consultation_n": (METROPOLE, METROPOLE_TRUTH),
     "region_trois_colonnes": (REGION, REGION_TRUTH),
     "ccas_odt_sous_criteres_cellule": (CCAS_ODT, CCAS_ODT_TRUTH),
+    "spl_lettres_rc_n": (SPL, SPL_TRUTH),
+    "ccp_seul": (CCP_ONLY, CCP_ONLY_TRUTH),
+    "sivu_lots_en_phrase": (SIVU_LOTS, SIVU_LOTS_TRUTH),
     # The same three-column table as Word writes it.
     "region_trois_colonnes_docx": (
         REGION.replace("RC_REGION_2026_LYC_09.pdf", "RC_REGION_2026_LYC_09.docx"),
@@ -993,3 +1121,46 @@ def test_reference_shared_by_the_file_names_of_two_pieces() -> None:
     assert analyze_offline([rc, cctp]).reference == "AO2026-41"
     # In one file name only, a code this short may be anything: not read as the reference.
     assert analyze_offline([piece("Règlement de la consultation", path="RC_AO2026-41.pdf")]).reference is None
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Le marché comprend : lot 1 – Voirie (montant estimé 50 000 € HT), lot 2 – Réseaux (montant estimé 30 000 € HT).",
+        "Lots : lot n° 1 : Voirie (estimation : 50 000 € HT) ; lot n° 2 : Réseaux (estimation : 30 000 € HT).",
+    ],
+)
+def test_lots_in_a_sentence_with_their_estimates(sentence: str) -> None:
+    from tests.analysis.helpers import piece
+
+    lots = analyze_offline([piece(f"Règlement de la consultation\n{sentence}\n")]).lots
+    assert [(lot.number, lot.title) for lot in lots] == [(1, "Voirie"), (2, "Réseaux")]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "IV. NOTATION\n1) Valeur technique : 55 %\n2) Prix : 45 %\nV. DÉLAIS\nSans objet.",
+        "Article 9 - Critères\n1. Valeur technique : 55 %\n2. Prix : 45 %\nArticle 10 - Délais\nSans objet.",
+    ],
+)
+def test_a_numbered_list_inside_an_award_section_is_not_a_heading(body: str) -> None:
+    from tests.analysis.helpers import piece
+
+    criteria = analyze_offline([piece(f"Règlement de la consultation\n{body}\n")]).criteria
+    assert [(c.name, c.weight_percent) for c in criteria] == [("Valeur technique", 55), ("Prix", 45)]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Le candidat fournit le DC1, l'acte d'engagement et le bordereau des prix unitaires.",
+        "Les soumissionnaires joignent le DC1, l'acte d'engagement et le bordereau des prix unitaires.",
+    ],
+)
+def test_a_sentence_telling_the_candidate_what_to_hand_in(sentence: str) -> None:
+    from app.domain.kinds import RequiredDocument as R
+    from tests.analysis.helpers import piece
+
+    analysis = analyze_offline([piece(f"Règlement de la consultation\nArticle 3 - Divers\n{sentence}\n")])
+    assert analysis.required_documents == [R.DC1, R.AE, R.BPU]

@@ -23,7 +23,7 @@ _START = re.compile(
     r"|composition\s+(?:du|des)\s+(?:pli|plis|dossier|offre|candidature|reponse)|dossier\s+de\s+(?:candidature|reponse|l'offre)"
     r"|contenu\s+de\s+(?:la\s+candidature|l'offre|la\s+reponse|l'enveloppe)|constitution\s+(?:du|des)\s+(?:dossier|pli|offre)"
     r"|(?:le\s+|les\s+|chaque\s+)?(?:candidat|soumissionnaire)s?\s+(?:(?:devra|devront|doit|doivent|aura|auront)\s+(?:a\s+)?(?:produire|fournir|remettre)"
-    r"|(?:produira|produiront|fournira|fourniront|remettra|remettront|joindra|joindront)\b)"
+    r"|(?:produi(?:t|ra|sent|ront)|fourni(?:t|ra|ssent|ront)|remet(?:tra|tent|tront)?|joi(?:nt|ndra|gnent|ndront))\b)"
     r"|justifications?\s+a\s+produire|candidature\s*:|offre\s*:|dossier\s+a\s+(?:remettre|fournir|produire)"
     r"|(?:le\s+)?pli\s+(?:contiendra|comprendra|doit\s+contenir)|(?:l'offre|la\s+candidature)\s+(?:comprendra|contiendra|sera\s+composee)"
     r"|(?:dossier\s+de\s+candidature|propositions?|offres?|candidatures?|reponses?)\s+(?:comprendr(?:a|ont)|contiendr(?:a|ont)|(?:doi(?:t|vent)|devr(?:a|ont))\s+contenir))"

@@ -39,8 +39,8 @@ def heading(line: Line) -> Heading | None:
     m = _MARK.match(line.folded)
     if m is not None:
         title = line.folded[m.end() :].strip(" .:")
-        if not has_word(title) or len(title.split()) > 12:
-            return None
+        if not has_word(title) or len(title.split()) > 12 or ":" in title:
+            return None  # "1. Qualité des repas : 45 %" is a list item with its value
         digits = m.group(1) or m.group(4)
         if digits:
             number = tuple(int(x) for x in digits.split("."))
@@ -74,10 +74,12 @@ def sections(pages: Sequence[Page], topic: re.Pattern[str]) -> Iterator[Section]
             for other_page, other, other_head in marks[i + 1 :]:
                 # A marked heading ends at the next marked one of its depth or above; a heading in
                 # capitals at the next heading of any kind.
+                # A number lower than the heading's own ("7. CRITÈRES" then "1. Qualité") is a list.
                 if (
                     other_head is not None
                     and other_head.depth <= head.depth
                     and (head.number == (0,) or other_head.number != (0,))
+                    and not (other_head.depth == head.depth and (0,) < other_head.number < head.number)
                 ):
                     break
                 body.append((other_page, other))
