@@ -966,6 +966,96 @@ SIVU_LOTS_TRUTH = {
     "pieces": [{"file": "Reglement.pdf", "kind": "RC"}],
 }
 
+# --- 20. A summary table whose cells wrap over several lines -------------------------------------
+
+AGGLO_FICHE = """@file RC_CAVB_2026_016.pdf
+RÈGLEMENT DE LA CONSULTATION
+| Acheteur | Communauté d'agglomération du Val de Brenne{br}Hôtel d'agglomération - 3 rue Nationale{br}37000 Tours
+| Objet | Exploitation et maintenance des installations{br}de chauffage des bâtiments communautaires
+| N° de marché | CAVB-2026-016
+| Procédure | Appel d'offres ouvert (articles R. 2161-2 à R. 2161-5 du CCP)
+| Date limite de remise des offres | Vendredi 5 juin 2026{br}à 12 heures
+| Visite | Obligatoire (voir article 4)
+| Variantes | Non autorisées
+| Délai de validité des offres | 4 mois
+# ARTICLE 1 - PIÈCES À PRODUIRE
+Chaque candidat produit le DUME, l'acte d'engagement, le bordereau des prix unitaires, le détail quantitatif estimatif, l'attestation de visite et un mémoire technique de 30 pages au plus.
+# ARTICLE 2 - CRITÈRES D'ATTRIBUTION
+| Critère | Pondération
+| Valeur technique{br}(appréciée au vu du mémoire technique) | 55 %
+| Prix{br}(apprécié au vu du DQE) | 45 %
+# ARTICLE 3 - ALLOTISSEMENT
+Le présent marché n'est pas alloti.
+# ARTICLE 4 - VISITE
+La visite est obligatoire. Elle est organisée sur rendez-vous.
+"""
+
+AGGLO_FICHE_TRUTH = {
+    "buyer": "Communauté d'agglomération du Val de Brenne",
+    "object": "Exploitation et maintenance des installations de chauffage des bâtiments communautaires",
+    "reference": "CAVB-2026-016",
+    "procedure": "appel_offres_ouvert",
+    "deadline": "2026-06-05T12:00:00+02:00",
+    "site_visit": "mandatory",
+    "lots": [],
+    "variants_allowed": False,
+    "offer_validity_days": 120,
+    "criteria": [_c("Valeur technique", 55), _c("Prix", 45)],
+    "required_documents": ["DUME", "AE", "BPU", "DQE", "ATTESTATION_VISITE", "MEMOIRE_TECHNIQUE"],
+    "memoire_page_limit": 30,
+    "pieces": [{"file": "RC_CAVB_2026_016.pdf", "kind": "RC"}],
+}
+
+# --- 21. Criteria per range of lots, the groups weighing different criteria ----------------------
+
+DEPT_ROUTES = """@file RC_CD_ROUTES_2026_07.pdf
+CONSEIL DÉPARTEMENTAL DE LA VALLÉE-VERTE
+RÈGLEMENT DE LA CONSULTATION
+Référence : CD-RTE-2026-07
+# Article 1 - Objet
+La consultation a pour objet la fourniture de matériaux routiers.
+# Article 2 - Procédure
+Appel d'offres ouvert.
+# Article 3 - Lots
+| N° | Intitulé
+| 1 | Enrobés à chaud
+| 2 | Émulsions de bitume
+| 3 | Granulats
+| 4 | Signalisation verticale
+# Article 4 - Conditions
+Aucune variante n'est admise. Délai de validité des offres : 120 jours.
+# Article 5 - Offre
+L'offre comprendra l'acte d'engagement, le bordereau des prix unitaires et le détail quantitatif estimatif.
+# Article 6 - Jugement des offres
+Lots 1 à 3 :
+| Critère | Pondération
+| Prix | 60 %
+| Valeur technique | 40 %
+Lot 4 :
+| Critère | Pondération
+| Valeur technique | 50 %
+| Prix | 30 %
+| Délais de livraison | 20 %
+# Article 7 - Date limite
+Date limite de réception des offres : 29 juin 2026, 16 h.
+"""
+
+DEPT_ROUTES_TRUTH = {
+    "buyer": "Conseil départemental de la Vallée-Verte",
+    "object": "Fourniture de matériaux routiers",
+    "reference": "CD-RTE-2026-07",
+    "procedure": "appel_offres_ouvert",
+    "deadline": "2026-06-29T16:00:00+02:00",
+    "site_visit": None,
+    "lots": _lots("Enrobés à chaud", "Émulsions de bitume", "Granulats", "Signalisation verticale"),
+    "variants_allowed": False,
+    "offer_validity_days": 120,
+    "criteria": [_c("Prix", 60), _c("Valeur technique", 40)],
+    "required_documents": ["AE", "BPU", "DQE"],
+    "memoire_page_limit": None,
+    "pieces": [{"file": "RC_CD_ROUTES_2026_07.pdf", "kind": "RC"}],
+}
+
 
 CASES: dict[str, tuple[str, dict[str, Any]]] = {
     "commune_mapa_dpgf": (COMMUNE_MAPA, COMMUNE_MAPA_TRUTH),
@@ -987,6 +1077,8 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
     "spl_lettres_rc_n": (SPL, SPL_TRUTH),
     "ccp_seul": (CCP_ONLY, CCP_ONLY_TRUTH),
     "sivu_lots_en_phrase": (SIVU_LOTS, SIVU_LOTS_TRUTH),
+    "agglo_fiche_cellules_multilignes": (AGGLO_FICHE, AGGLO_FICHE_TRUTH),
+    "departement_criteres_par_tranche_de_lots": (DEPT_ROUTES, DEPT_ROUTES_TRUTH),
     # The same three-column table as Word writes it.
     "region_trois_colonnes_docx": (
         REGION.replace("RC_REGION_2026_LYC_09.pdf", "RC_REGION_2026_LYC_09.docx"),
@@ -1164,3 +1256,49 @@ def test_a_sentence_telling_the_candidate_what_to_hand_in(sentence: str) -> None
 
     analysis = analyze_offline([piece(f"Règlement de la consultation\nArticle 3 - Divers\n{sentence}\n")])
     assert analysis.required_documents == [R.DC1, R.AE, R.BPU]
+
+
+@pytest.mark.parametrize(
+    ("row", "field", "expected"),
+    [
+        (
+            "Pouvoir adjudicateur\tMairie de Roquevaire  Hôtel de ville - 1 place du Marché",
+            "buyer",
+            "Mairie de Roquevaire",
+        ),
+        (
+            "Maître d'ouvrage :\tFondation des Tilleuls  12 rue Haute  13000 Marseille",
+            "buyer",
+            "Fondation des Tilleuls",
+        ),
+        (
+            "Objet du marché\tNettoyage des vitres  des bâtiments communaux",
+            "object",
+            "Nettoyage des vitres des bâtiments communaux",
+        ),
+    ],
+)
+def test_summary_table_row_label_then_value(row: str, field: str, expected: str) -> None:
+    from tests.analysis.helpers import piece
+
+    analysis = analyze_offline(
+        [
+            piece(
+                f"Règlement de la consultation\n{row}\nArticle 1 - Divers\nSans objet.",
+                path="RC.docx",
+                paged=False,
+            )
+        ]
+    )
+    got = getattr(analysis, field)
+    assert getattr(got, "value", got) == expected
+
+
+@pytest.mark.parametrize(
+    "wording", ["un mémoire de 20 pages au plus", "un mémoire technique (20 pages A4 maximum)"]
+)
+def test_page_limit_written_after_the_number(wording: str) -> None:
+    from tests.analysis.helpers import piece
+
+    rc = piece(f"Règlement de la consultation\nArticle 4 - Offre\nLe candidat remet {wording}.")
+    assert analyze_offline([rc]).memoire_page_limit == 20

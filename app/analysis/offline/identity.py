@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from itertools import islice
 
 from app.domain.analysis import Evidence
-from app.domain.document import PieceText
+from app.domain.document import CELL_BREAK, PieceText
 
 from .documents import names_a_document
 from .sections import heading
@@ -120,6 +120,14 @@ def _labelled(
         if page.number > max_pages:
             continue
         for i, line in enumerate(page.lines):
+            if len(line.cells) >= 2:
+                # A summary table's row "Acheteur | Ville de T  Hôtel de ville…": the value is the
+                # next cell, its wrapped lines joined.
+                head = fold(line.cells[0]).strip(" :")
+                cell = label.match(head)
+                if cell is not None and cell.end() >= len(head) and has_word(line.cells[1]):
+                    value = " ".join(part.strip() for part in line.cells[1].split(CELL_BREAK))
+                    return value.strip(" .;:"), page.evidence(line.text[:300])
             m = label.match(line.folded)
             if m is None or has_leaders(line.text) or len(line.text) > 300:
                 continue
@@ -146,7 +154,7 @@ def _labelled(
 _ADDRESS = re.compile(
     r"\s+\d{1,4}\s*(?:bis|ter)?,?\s+(?:rue|place|avenue|av\.|bd|boulevard|chemin|route|allee|quai|cours|impasse|square|esplanade|rond-point|parvis)\b|"
     r",\s*(?=\d|adresse|bp\b|cs\b|rue|place|avenue|boulevard|chemin|route|represente)|\s+[-–]\s+(?=\d)|\.\s"
-    r"|\s+(?=hotel\s+d[eu]s?\b|\d{5}\s+[a-z])"
+    r"|\s+(?=hotel\s+d(?:[eu]s?\b|')|\d{5}\s+[a-z])"
 )
 
 
