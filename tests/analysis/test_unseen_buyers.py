@@ -1056,6 +1056,147 @@ DEPT_ROUTES_TRUTH = {
     "pieces": [{"file": "RC_CD_ROUTES_2026_07.pdf", "kind": "RC"}],
 }
 
+# --- 22. Key facts in unruled columns (label on the left, value far right), sub-criteria bullets --
+
+VILLE_COLONNES = """@file RC VDL-26-044.pdf
+VILLE DE LUNEVAL
+RÈGLEMENT DE LA CONSULTATION
+~ Référence | VDL-26-044
+~ Objet | Entretien des installations d'éclairage public
+~ Procédure | Procédure adaptée
+~ Date limite de réception des offres | 18 septembre 2026 à 12h00
+~ Variantes | Non
+~ Visite | Facultative
+~ Validité des offres | 90 jours
+# ARTICLE 1 - LOTS
+Le marché n'est pas alloti.
+# ARTICLE 2 - DOSSIER DE RÉPONSE
+Le candidat remet le DC1, le DC2, l'acte d'engagement, le bordereau des prix unitaires et un mémoire technique.
+# ARTICLE 3 - JUGEMENT DES OFFRES
+~ Valeur technique | 60 %
+~ - Méthodologie d'intervention | 40 %
+~ - Moyens humains et matériels | 20 %
+~ Prix | 40 %
+"""
+
+VILLE_COLONNES_TRUTH = {
+    "buyer": "Ville de Luneval",
+    "object": "Entretien des installations d'éclairage public",
+    "reference": "VDL-26-044",
+    "procedure": "procedure_adaptee",
+    "deadline": "2026-09-18T12:00:00+02:00",
+    "site_visit": "optional",
+    "lots": [],
+    "variants_allowed": False,
+    "offer_validity_days": 90,
+    "criteria": [
+        _c(
+            "Valeur technique",
+            60,
+            ("Méthodologie d'intervention", 40),
+            ("Moyens humains et matériels", 20),
+        ),
+        _c("Prix", 40),
+    ],
+    "required_documents": ["DC1", "DC2", "AE", "BPU", "MEMOIRE_TECHNIQUE"],
+    "memoire_page_limit": None,
+    "pieces": [{"file": "RC VDL-26-044.pdf", "kind": "RC"}],
+}
+
+# --- 23. Criteria in order of importance only; deadline at noon ---------------------------------
+
+SMIC_ORDRE = """@file RC_SMIC_2026.pdf
+SYNDICAT MIXTE INTERCOMMUNAL DE COLLECTE DU LAURAGAIS
+RÈGLEMENT DE LA CONSULTATION
+Marché n° SMIC-2026-03
+# Article 1 - Objet
+Le marché a pour objet la collecte des déchets ménagers en porte-à-porte.
+# Article 2 - Procédure
+Appel d'offres ouvert en application des articles R. 2124-2 et R. 2161-2 du code de la commande publique.
+# Article 3 - Dispositions
+Il n'y a pas d'allotissement. Les variantes sont autorisées. Les offres sont valables 180 jours.
+# Article 4 - Pièces
+Le candidat remet le DUME, l'acte d'engagement, le détail quantitatif estimatif et un mémoire technique.
+# Article 5 - Jugement des offres
+Les offres seront appréciées au regard des critères suivants, par ordre décroissant d'importance : valeur technique, prix, performances environnementales.
+# Article 6 - Remise des offres
+La date limite de réception des offres est fixée au lundi 7 septembre 2026 à midi.
+"""
+
+SMIC_ORDRE_TRUTH = {
+    "buyer": "Syndicat mixte intercommunal de collecte du Lauragais",
+    "object": "Collecte des déchets ménagers en porte-à-porte",
+    "reference": "SMIC-2026-03",
+    "procedure": "appel_offres_ouvert",
+    "deadline": "2026-09-07T12:00:00+02:00",
+    "site_visit": None,
+    "lots": [],
+    "variants_allowed": True,
+    "offer_validity_days": 180,
+    "criteria": [_c("Valeur technique", None), _c("Prix", None), _c("Performances environnementales", None)],
+    "required_documents": ["DUME", "AE", "DQE", "MEMOIRE_TECHNIQUE"],
+    "memoire_page_limit": None,
+    "pieces": [{"file": "RC_SMIC_2026.pdf", "kind": "RC"}],
+}
+
+# --- 24. A table of contents, then a criteria table cut by a page break ---------------------------
+
+CROUS_SOMMAIRE = """@file RC_CROUS_2026_11.pdf
+@header CROUS de la Côte d'Émeraude - RC n° CROUS-2026-11
+@footer Page {page} / {pages}
+CROUS DE LA CÔTE D'ÉMERAUDE
+RÈGLEMENT DE LA CONSULTATION
+Fourniture de denrées alimentaires pour les restaurants universitaires
+SOMMAIRE
+Article 1 - Objet de la consultation ........ 2
+Article 2 - Procédure ........ 2
+Article 3 - Allotissement ........ 2
+Article 4 - Jugement des offres ........ 3
+Article 5 - Remise des offres ........ 3
+===
+# Article 1 - Objet de la consultation
+La consultation a pour objet la fourniture de denrées alimentaires pour les restaurants universitaires.
+# Article 2 - Procédure
+Appel d'offres ouvert (article R. 2124-2 du code de la commande publique).
+# Article 3 - Allotissement
+Lot 1 : Produits laitiers
+Lot 2 : Viandes et volailles
+Lot 3 : Fruits et légumes
+Les variantes ne sont pas autorisées. Les offres sont valables 120 jours.
+Le candidat produit le DUME, l'acte d'engagement et le bordereau des prix unitaires pour chaque lot.
+===
+# Article 4 - Jugement des offres
+Pour tous les lots, les critères sont les suivants :
+| Critère | Pondération
+| Prix | 50 %
+| Qualité gustative et fraîcheur des produits | 30 %
+===
+| Critère | Pondération
+| Performance en matière de développement des approvisionnements directs | 20 %
+# Article 5 - Remise des offres
+Date limite de remise des offres : 8 juillet 2026 à 14h00.
+"""
+
+CROUS_SOMMAIRE_TRUTH = {
+    "buyer": "CROUS de la Côte d'Émeraude",
+    "object": "Fourniture de denrées alimentaires pour les restaurants universitaires",
+    "reference": "CROUS-2026-11",
+    "procedure": "appel_offres_ouvert",
+    "deadline": "2026-07-08T14:00:00+02:00",
+    "site_visit": None,
+    "lots": _lots("Produits laitiers", "Viandes et volailles", "Fruits et légumes"),
+    "variants_allowed": False,
+    "offer_validity_days": 120,
+    "criteria": [
+        _c("Prix", 50),
+        _c("Qualité gustative et fraîcheur des produits", 30),
+        _c("Performance en matière de développement des approvisionnements directs", 20),
+    ],
+    "required_documents": ["DUME", "AE", "BPU"],
+    "memoire_page_limit": None,
+    "pieces": [{"file": "RC_CROUS_2026_11.pdf", "kind": "RC"}],
+}
+
 
 CASES: dict[str, tuple[str, dict[str, Any]]] = {
     "commune_mapa_dpgf": (COMMUNE_MAPA, COMMUNE_MAPA_TRUTH),
@@ -1079,6 +1220,9 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
     "sivu_lots_en_phrase": (SIVU_LOTS, SIVU_LOTS_TRUTH),
     "agglo_fiche_cellules_multilignes": (AGGLO_FICHE, AGGLO_FICHE_TRUTH),
     "departement_criteres_par_tranche_de_lots": (DEPT_ROUTES, DEPT_ROUTES_TRUTH),
+    "ville_colonnes_sans_filets": (VILLE_COLONNES, VILLE_COLONNES_TRUTH),
+    "smic_ordre_decroissant": (SMIC_ORDRE, SMIC_ORDRE_TRUTH),
+    "crous_sommaire_tableau_coupe": (CROUS_SOMMAIRE, CROUS_SOMMAIRE_TRUTH),
     # The same three-column table as Word writes it.
     "region_trois_colonnes_docx": (
         REGION.replace("RC_REGION_2026_LYC_09.pdf", "RC_REGION_2026_LYC_09.docx"),
