@@ -1446,3 +1446,38 @@ def test_page_limit_written_after_the_number(wording: str) -> None:
 
     rc = piece(f"Règlement de la consultation\nArticle 4 - Offre\nLe candidat remet {wording}.")
     assert analyze_offline([rc]).memoire_page_limit == 20
+
+
+@pytest.mark.parametrize(
+    ("line", "field", "expected"),
+    [
+        ("Variantes libres : non", "variants_allowed", False),
+        ("Variantes autorisées : oui", "variants_allowed", True),
+        ("Visite sur site : obligatoire", "site_visit", "mandatory"),
+        ("Visite des locaux : non", "site_visit", "none"),
+    ],
+)
+def test_label_colon_value_lines_read_like_summary_rows(line: str, field: str, expected: object) -> None:
+    from tests.analysis.helpers import piece
+
+    got = getattr(analyze_offline([piece(f"Règlement de la consultation\n{line}\n")]), field)
+    assert getattr(got, "value", got) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "expected"),
+    [
+        (
+            "Remise des offres au plus tard le 5 octobre 2026 avant 16 heures.",
+            "deadline",
+            "2026-10-05T16:00:00+02:00",
+        ),
+        ("Dépôt des plis jusqu'au 5 octobre 2026 à 16h00.", "deadline", "2026-10-05T16:00:00+02:00"),
+        ("Le mémoire technique sera d'une longueur maximale de 12 pages.", "memoire_page_limit", 12),
+        ("Le mémoire technique comportera un nombre de pages maximal de 12 pages.", "memoire_page_limit", 12),
+    ],
+)
+def test_deadline_and_page_limit_wordings(text: str, field: str, expected: object) -> None:
+    from tests.analysis.helpers import piece
+
+    assert getattr(analyze_offline([piece(f"Règlement de la consultation\n{text}\n")]), field) == expected
