@@ -1481,3 +1481,27 @@ def test_deadline_and_page_limit_wordings(text: str, field: str, expected: objec
     from tests.analysis.helpers import piece
 
     assert getattr(analyze_offline([piece(f"Règlement de la consultation\n{text}\n")]), field) == expected
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        "La sélection des offres sera effectuée sur la base des critères suivants :\n60 % Valeur technique\n40 % Prix",
+        "Les offres sont classées selon les critères pondérés suivants :\n60 points - Valeur technique\n40 points - Prix",
+    ],
+)
+def test_weight_written_before_the_name(rows: str) -> None:
+    from tests.analysis.helpers import piece
+
+    criteria = analyze_offline(
+        [piece(f"Règlement de la consultation\nArticle 6 - Offres\n{rows}\n")]
+    ).criteria
+    assert [(c.name, c.weight_percent) for c in criteria] == [("Valeur technique", 60), ("Prix", 40)]
+
+
+def test_sub_criteria_introduced_by_dont_lose_the_word() -> None:
+    from tests.analysis.helpers import piece
+
+    text = "Article 6 - Critères d'attribution\nCritère\tPondération\nValeur technique\t60 %\ndont méthodologie\t35 %\ndont moyens\t25 %\nPrix\t40 %"
+    criteria = analyze_offline([piece(f"Règlement de la consultation\n{text}\n")]).criteria
+    assert [s.name for s in criteria[0].subcriteria] == ["méthodologie", "moyens"]

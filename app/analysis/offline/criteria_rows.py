@@ -28,6 +28,7 @@ from .text import BULLET, fold, has_word
 # "40" (only in a column headed Pondération/Points/Note).
 _WEIGHT = r"(\d{1,3}(?:[.,]\d{1,2})?)\s*(%|pour\s*cent|points?|pts?\.?|/\s*100)?"
 _WEIGHT_CELL = re.compile(rf"^\(?\s*{_WEIGHT}\s*\)?\s*(dont|:)?\s*:?$")
+_LEADING_WEIGHT = re.compile(r"^(\d{1,3}(?:[.,]\d{1,2})?)\s*(%|points?\b|pts?\b\.?)\s*[:=–-]?\s*(?=[a-z])")
 _TRAILING_WEIGHT = re.compile(rf"^(.*?[^\d\s.,/°])\s*[:=(–-]?\s*{_WEIGHT}\s*\)?\s*[.,;]?\s*(dont|:)?\s*$")
 _INNER_WEIGHT = re.compile(r"\d{1,3}(?:[.,]\d{1,2})?\s*(?:%|points?\b|pts\b)")
 _LOTS = re.compile(
@@ -179,6 +180,8 @@ def clean_name(text: str) -> str:
     text = text.strip(" \t:;,.-–—=«»\"'")
     while text.startswith(("–", "-", ":")):
         text = text[1:].strip()
+    if fold(text[:5]) == "dont ":
+        text = text[5:]  # "dont méthodologie | 35 %": a sub-criterion's name
     cut = _CUT.search(fold(text))
     if cut is not None and cut.start() >= 3:
         text = text[: cut.start()]
@@ -224,6 +227,11 @@ def read_rows(lines: Sequence[tuple[Page, Line]]) -> Read:
                 weights.append(w)
             elif not weights:
                 names.append(cell)
+        lead = _LEADING_WEIGHT.match(folded_cells[0]) if len(cells) == 1 and not weights else None
+        if lead is not None:
+            # "60 % Valeur technique": the weight written before the name.
+            weights = [(float(lead.group(1).replace(",", ".")), _unit(lead.group(2)), False)]
+            names = [cells[0].strip()[lead.end() :]]
         if sub_column and names and weights and (line.under or len(names) >= 2):
             # "Critère | Sous-critère | Pondération": a row names its criterion (unless it goes on
             # the row above) and one of its sub-criteria, which the weight is for.
