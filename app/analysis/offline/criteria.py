@@ -668,7 +668,9 @@ def find_criteria(pages: Sequence[Page]) -> Found | None:
     return _price_only(pages)
 
 
-_AWARD_HEADING = re.compile(r"\b(?:jugement|attribution|criteres?|notation|choix|classement|evaluation)\b")
+_AWARD_HEADING = frozenset(
+    ("jugement", "attribution", "critere", "criteres", "notation", "choix", "classement", "evaluation")
+)
 
 
 def _read_section(

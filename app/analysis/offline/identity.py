@@ -212,7 +212,7 @@ def _entity_line(pages: list[Page]) -> tuple[str, Evidence] | None:
     return None
 
 
-_DOCUMENT_TITLE = re.compile(r"^(?:le\s+)?reglement\s+(?:de\s+(?:la\s+)?)?consultation\b")
+_DOCUMENT_TITLE = ("reglement de la consultation", "reglement de consultation", "reglement consultation")
 
 
 def _above_title(pages: list[Page]) -> tuple[str, Evidence] | None:
@@ -220,7 +220,7 @@ def _above_title(pages: list[Page]) -> tuple[str, Evidence] | None:
     RÈGLEMENT DE LA CONSULTATION"), when no word tells what kind of body it is."""
     for page in pages[:1]:
         lines = page.lines[:12]
-        title = next((i for i, line in enumerate(lines) if _DOCUMENT_TITLE.match(line.folded)), None)
+        title = next((i for i, line in enumerate(lines) if line.folded.startswith(_DOCUMENT_TITLE)), None)
         for line in lines[: title or 0]:
             text = line.text.strip()
             if (

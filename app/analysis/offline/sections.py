@@ -63,12 +63,12 @@ class Section:
     lines: list[tuple[Page, Line]]  # under the heading, up to the next heading of its depth or above
 
 
-def sections(pages: Sequence[Page], topic: re.Pattern[str]) -> Iterator[Section]:
-    """The sections, piece by piece, whose heading's title speaks of `topic` (searched in it)."""
+def sections(pages: Sequence[Page], topic: frozenset[str]) -> Iterator[Section]:
+    """The sections, piece by piece, whose heading's title has one of the `topic` words (folded)."""
     for group in piece_groups(pages):
         marks = [(p, line, heading(line)) for p in group for line in p.lines]
         for i, (page, line, head) in enumerate(marks):
-            if head is None or not topic.search(head.title):
+            if head is None or topic.isdisjoint(head.title.replace("'", " ").split()):
                 continue
             body: list[tuple[Page, Line]] = []
             for other_page, other, other_head in marks[i + 1 :]:
