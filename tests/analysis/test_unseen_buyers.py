@@ -1510,3 +1510,21 @@ def test_sub_criteria_introduced_by_dont_lose_the_word() -> None:
     text = "Article 6 - Critères d'attribution\nCritère\tPondération\nValeur technique\t60 %\ndont méthodologie\t35 %\ndont moyens\t25 %\nPrix\t40 %"
     criteria = analyze_offline([piece(f"Règlement de la consultation\n{text}\n")]).criteria
     assert [s.name for s in criteria[0].subcriteria] == ["méthodologie", "moyens"]
+
+
+def test_sub_criterion_column_after_a_numbering_column() -> None:
+    """'N° | Critère | Sous-critère | Pondération' as the PDF layout prints it (empty cells kept)."""
+    from tests.analysis.helpers import piece
+
+    table = (
+        "N°\tCritère\tSous-critère\tPondération\n1\tValeur technique\tMéthodologie\t30 %\n"
+        "\t\tMoyens affectés\t20 %\n2\tPrix\t\t50 %"
+    )
+    criteria = analyze_offline(
+        [piece(f"Règlement de la consultation\nArticle 6 - Jugement des offres\n{table}\n")]
+    ).criteria
+    assert [(c.name, c.weight_percent) for c in criteria] == [("Valeur technique", 50), ("Prix", 50)]
+    assert [(s.name, s.weight_percent) for s in criteria[0].subcriteria] == [
+        ("Méthodologie", 30),
+        ("Moyens affectés", 20),
+    ]

@@ -232,6 +232,8 @@ def read_rows(lines: Sequence[tuple[Page, Line]]) -> Read:
             # "60 % Valeur technique": the weight written before the name.
             weights = [(float(lead.group(1).replace(",", ".")), _unit(lead.group(2)), False)]
             names = [cells[0].strip()[lead.end() :]]
+        if sub_column:
+            names = [n for n in names if has_word(n)]  # a numbering column ("1 | Valeur technique | …")
         if sub_column and names and weights and (line.under or len(names) >= 2):
             # "Critère | Sous-critère | Pondération": a row names its criterion (unless it goes on
             # the row above) and one of its sub-criteria, which the weight is for.
