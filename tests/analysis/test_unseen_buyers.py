@@ -1528,3 +1528,16 @@ def test_sub_criterion_column_after_a_numbering_column() -> None:
         ("Méthodologie", 30),
         ("Moyens affectés", 20),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Organisme : GIP Maximilien", "GIP Maximilien"),
+        ("Organisme :\tÉtablissement public foncier de Bretagne", "Établissement public foncier de Bretagne"),
+    ],
+)
+def test_buyer_under_the_plain_label_organisme(text: str, expected: str) -> None:
+    from tests.analysis.helpers import piece
+
+    assert analyze_offline([piece(f"Règlement de la consultation\n{text}\n")]).buyer == expected

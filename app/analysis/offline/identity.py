@@ -22,7 +22,7 @@ _BUYER_LABEL = re.compile(
     rf"^{HEADING_PREFIX}(?:l'|le\s+|la\s+)?(?:nom\s+(?:et\s+adresse\s+)?(?:officiels?\s+)?(?:de\s+l'|du\s+)?(?:organisme\s+acheteur|acheteur|pouvoir\s+adjudicateur|organisme)|"
     r"identification\s+(?:de\s+l'(?:acheteur|organisme|entite\s+adjudicatrice)|du\s+pouvoir\s+adjudicateur)|acheteur\s+public|acheteur|pouvoir\s+adjudicateur|"
     r"entite\s+adjudicatrice|maitre\s+d'ouvrage|maitrise\s+d'ouvrage|personne\s+publique|collectivite|"
-    r"organisme\s+acheteur|donneur\s+d'ordre)(?:\s+(?:acheteur|public|contractante?))?\s*(?:\(.*?\))?"
+    r"organisme\s+acheteur|organisme(?=\s*:)|donneur\s+d'ordre)(?:\s+(?:acheteur|public|contractante?))?\s*(?:\(.*?\))?"
     r"(?:\s*\b(?:est|sont)(?=\s*:))?\s*(?::|-|–)?\s*"
 )
 _OBJECT_LABEL = re.compile(
