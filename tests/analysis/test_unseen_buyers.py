@@ -1541,3 +1541,18 @@ def test_buyer_under_the_plain_label_organisme(text: str, expected: str) -> None
     from tests.analysis.helpers import piece
 
     assert analyze_offline([piece(f"Règlement de la consultation\n{text}\n")]).buyer == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "L'accord-cadre est décomposé en deux lots, à savoir le lot n° 1 relatif au nettoyage des locaux et le lot n° 2 relatif à la vitrerie.",
+        "Il comprend le lot 1 portant sur le nettoyage des locaux et le lot 2 concernant la vitrerie.",
+    ],
+)
+def test_lots_named_after_a_preposition(sentence: str) -> None:
+    from tests.analysis.helpers import piece
+
+    lots = analyze_offline([piece(f"Règlement de la consultation\n{sentence}\n")]).lots
+    assert [lot.number for lot in lots] == [1, 2]
+    assert "nettoyage des locaux" in lots[0].title and "vitrerie" in lots[1].title
