@@ -1556,3 +1556,26 @@ def test_lots_named_after_a_preposition(sentence: str) -> None:
     lots = analyze_offline([piece(f"Règlement de la consultation\n{sentence}\n")]).lots
     assert [lot.number for lot in lots] == [1, 2]
     assert "nettoyage des locaux" in lots[0].title and "vitrerie" in lots[1].title
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "expected"),
+    [
+        (
+            "Les soumissionnaires sont tenus de maintenir leur offre pendant un délai de 90 jours.",
+            "offer_validity_days",
+            90,
+        ),
+        ("L'offre engage le candidat pour une durée de 100 jours.", "offer_validity_days", 100),
+        (
+            "Le candidat répond à la solution de base. Il peut également présenter une variante.",
+            "variants_allowed",
+            True,
+        ),
+        ("Les candidats pourront éventuellement proposer des variantes.", "variants_allowed", True),
+    ],
+)
+def test_validity_and_variants_in_other_wordings(text: str, field: str, expected: object) -> None:
+    from tests.analysis.helpers import piece
+
+    assert getattr(analyze_offline([piece(f"Règlement de la consultation\n{text}\n")]), field) == expected

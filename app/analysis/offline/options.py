@@ -22,7 +22,7 @@ _NEGATIVE = re.compile(
 )
 _POSITIVE = re.compile(
     r"\b(?:sont|est)\s+(?:autorisee?s?|admises?|acceptees?|possibles?|prevues?)|\bvariantes?\s*:?\s*oui\b|\b(?:autorisee?s?|admises?|acceptees?|possibles?)\s*:\s*oui\b"
-    r"|\b(?:peu(?:ven)?t|pourr(?:a|ont))\s+(?:presenter|proposer|remettre)|\bautorisee?s?\b|\bobligatoire(?:s|ment)?\b"
+    r"|\b(?:peu(?:ven)?t|pourr(?:a|ont))\s+(?:[a-z]+ment\s+)?(?:presenter|proposer|remettre)|\bautorisee?s?\b|\bobligatoire(?:s|ment)?\b"
     r"|\bchiffrer\b|\bprevoit\b|\bcomporte\b"
 )
 _PSE = re.compile(
