@@ -1579,3 +1579,19 @@ def test_validity_and_variants_in_other_wordings(text: str, field: str, expected
     from tests.analysis.helpers import piece
 
     assert getattr(analyze_offline([piece(f"Règlement de la consultation\n{text}\n")]), field) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "La remise des offres doit intervenir au plus tard le 15.06.2026 à 12 h.",
+        "Le dépôt des plis devra avoir lieu avant le lundi 15 juin 2026 à 12h00.",
+    ],
+)
+def test_deadline_when_the_delivery_is_the_subject(text: str) -> None:
+    from tests.analysis.helpers import piece
+
+    assert (
+        analyze_offline([piece(f"Règlement de la consultation\n{text}\n")]).deadline
+        == "2026-06-15T12:00:00+02:00"
+    )

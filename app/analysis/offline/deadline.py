@@ -21,7 +21,7 @@ _LABEL = re.compile(
     r"(?:recue?s?|acceptee?s?|remise?s?|deposee?s?|transmise?s?|parvenir|adressee?s?|envoyee?s?|a\s+(?:remettre|deposer|transmettre))"
     r"|\bdlr[op]\b\s*:|date\s+limite\s*(?:de\s+(?:depot|remise|reception)\s*)?:|date\s+(?:de\s+)?(?:remise|reception|depot)\s+des\s+(?:offres|plis)"
     # A cover-page heading with the date right under it ("REMISE DES OFFRES / Vendredi 17 juillet 2026").
-    r"|\b(?:remise|reception|depot)\s+des\s+(?:offres|plis)(?=\s+(?:(?:au\s+plus\s+tard|avant|jusqu'au)\s+)?(?:le\s+)?(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|\d{1,2}\b))"
+    r"|\b(?:remise|reception|depot)\s+des\s+(?:offres|plis)(?=\s+(?:(?:doit|devra)\s+(?:intervenir|avoir\s+lieu|s'effectuer|etre\s+effectuee)\s+)?(?:(?:au\s+plus\s+tard|avant|jusqu'au)\s+)?(?:le\s+)?(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|\d{1,2}\b))"
 )
 # A restricted procedure's RC dates the candidatures only; the offers' date comes with the invitation.
 _CANDIDATURES = re.compile(
