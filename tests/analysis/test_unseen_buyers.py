@@ -1595,3 +1595,21 @@ def test_deadline_when_the_delivery_is_the_subject(text: str) -> None:
         analyze_offline([piece(f"Règlement de la consultation\n{text}\n")]).deadline
         == "2026-06-15T12:00:00+02:00"
     )
+
+
+@pytest.mark.parametrize(
+    "provided",
+    [
+        "Les documents mis à disposition des candidats sont : l'acte d'engagement, le CCTP et la DPGF.",
+        "Le DCE est constitué des pièces suivantes : l'acte d'engagement, le CCTP et la DPGF.",
+    ],
+)
+def test_documents_provided_are_not_documents_to_produce(provided: str) -> None:
+    from app.domain.kinds import RequiredDocument as R
+    from tests.analysis.helpers import piece
+
+    text = (
+        f"Article 3 - Présentation des offres\n{provided}\nLe candidat remet le DC1 et le mémoire technique."
+    )
+    analysis = analyze_offline([piece(f"Règlement de la consultation\n{text}\n")])
+    assert analysis.required_documents == [R.DC1, R.MEMOIRE_TECHNIQUE]

@@ -52,8 +52,8 @@ _OPTIONAL_ANYWHERE = re.compile(
     r"\bfacultati|\ble\s+cas\s+echeant\b|\bsi\s+besoin\b|\beventuellement\b|\bsi\s+necessaire\b"
 )
 _DCE_CONTENT = re.compile(
-    r"dossier\s+de\s+(?:la\s+)?consultation(?:\s+des\s+entreprises)?\s+(?:comprend|contient|est\s+compose|se\s+compose)"
-    r"|le\s+dce\s+(?:comprend|contient|est\s+compose|se\s+compose)"
+    r"(?:dossier\s+de\s+(?:la\s+)?consultation(?:\s+des\s+entreprises)?|le\s+dce)"
+    r"\s+(?:comprend|contient|est\s+(?:compose|constitue)|se\s+compose)"
 )
 
 _DOCS: tuple[tuple[R, re.Pattern[str]], ...] = tuple(
@@ -134,6 +134,7 @@ _ENABLES = re.compile(r"\bpermet(?:tra)?\s+(?:de|d')")
 _NEGATED = re.compile(
     r"\bne\s+(?:sont|est|seront|sera)\s+pas\s+a\b|\bne\s+(?:doit|doivent)\s+pas\b|\bpas\s+(?:a\s+)?(?:remettre|fournir|joindre)\b"
     r"|\binutile\s+de\b|\b(?:est|sont)\s+(?:disponibles?|telechargeables?|consultables?|accessibles?)\b"
+    r"|\bmise?s?\s+a\s+(?:la\s+)?disposition\b|\bfournie?s?\s+par\s+(?:l'acheteur|le\s+pouvoir|la\s+collectivite)"
 )
 # A piece named as the complement of another ("lors de la signature de l'acte d'engagement",
 # "annexe à l'AE", "conformément à l'article du CCTP") is mentioned, not asked for.

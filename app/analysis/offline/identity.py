@@ -12,7 +12,7 @@ from app.domain.document import CELL_BREAK, PieceText
 from .documents import names_a_document
 from .sections import heading
 from .source import SENTENCE_BREAK, Line, Page, Pages, piece_groups
-from .text import HEADING_PREFIX, fold, has_leaders, has_word, squash
+from .text import BULLET, HEADING_PREFIX, fold, has_leaders, has_word, squash
 
 # (value, evidence) or (value, evidence, sure): sure is False when the value was inferred, not read
 # under a label (shown "à vérifier").
@@ -370,7 +370,8 @@ def _cover_title(pages: Sequence[Page]) -> tuple[str, Evidence] | None:
                 or has_leaders(line.text)
                 or _ENTITY.match(folded)
                 or _NOT_TITLE.search(folded)
-                or line.text.rstrip().endswith((".", ":"))
+                or line.text.rstrip().endswith((".", ":", ";", ","))
+                or BULLET.match(folded)  # an item of a list is not the title
             ):
                 continue
             if best is None or len(line.text) > len(best.text):
