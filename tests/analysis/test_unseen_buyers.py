@@ -1197,6 +1197,48 @@ CROUS_SOMMAIRE_TRUTH = {
     "pieces": [{"file": "RC_CROUS_2026_11.pdf", "kind": "RC"}],
 }
 
+# --- 25. An RC that copies the European notice's sections (I.1, II.1.1, IV.2.2…) -----------------
+
+AVIS_SECTIONS = """@file RC_EPF_2026_021.pdf
+RÈGLEMENT DE LA CONSULTATION
+Section I : Pouvoir adjudicateur
+I.1) Nom et adresses : Établissement public foncier du Grand Est, 1 rue Robert Blum, 54700 Pont-à-Mousson
+Section II : Objet
+II.1.1) Intitulé : Diagnostics amiante et plomb avant démolition
+II.1.2) Numéro de référence : EPFGE-2026-021
+II.1.3) Type de marché : Services
+II.1.4) Description succincte : Réalisation de diagnostics amiante et plomb avant démolition sur les sites de l'établissement.
+II.1.6) Information sur les lots : Ce marché est divisé en lots : oui
+II.2.1) Lot n° 1 : Sites de Lorraine
+II.2.1) Lot n° 2 : Sites d'Alsace
+II.2.10) Variantes : Des variantes seront prises en considération : non
+Section IV : Procédure
+IV.1.1) Type de procédure : Procédure ouverte
+IV.2.2) Date limite de réception des offres : 03/09/2026 à 12:00
+IV.2.6) Délai minimal pendant lequel le soumissionnaire est tenu de maintenir son offre : 4 mois
+Section VI : Renseignements complémentaires
+Le candidat remet le DUME, l'acte d'engagement, le bordereau des prix unitaires et un mémoire technique.
+Critères d'attribution :
+Valeur technique : 60 %
+Prix : 40 %
+"""
+
+AVIS_SECTIONS_TRUTH = {
+    "buyer": "Établissement public foncier du Grand Est",
+    "object": "Diagnostics amiante et plomb avant démolition",
+    "reference": "EPFGE-2026-021",
+    "procedure": "appel_offres_ouvert",
+    "deadline": "2026-09-03T12:00:00+02:00",
+    "site_visit": None,
+    "lots": _lots("Sites de Lorraine", "Sites d'Alsace"),
+    "variants_allowed": False,
+    "offer_validity_days": 120,
+    "criteria": [_c("Valeur technique", 60), _c("Prix", 40)],
+    "required_documents": ["DUME", "AE", "BPU", "MEMOIRE_TECHNIQUE"],
+    "memoire_page_limit": None,
+    "pieces": [{"file": "RC_EPF_2026_021.pdf", "kind": "RC"}],
+}
+
 
 CASES: dict[str, tuple[str, dict[str, Any]]] = {
     "commune_mapa_dpgf": (COMMUNE_MAPA, COMMUNE_MAPA_TRUTH),
@@ -1223,6 +1265,7 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
     "ville_colonnes_sans_filets": (VILLE_COLONNES, VILLE_COLONNES_TRUTH),
     "smic_ordre_decroissant": (SMIC_ORDRE, SMIC_ORDRE_TRUTH),
     "crous_sommaire_tableau_coupe": (CROUS_SOMMAIRE, CROUS_SOMMAIRE_TRUTH),
+    "epf_sections_avis_europeen": (AVIS_SECTIONS, AVIS_SECTIONS_TRUTH),
     # The same three-column table as Word writes it.
     "region_trois_colonnes_docx": (
         REGION.replace("RC_REGION_2026_LYC_09.pdf", "RC_REGION_2026_LYC_09.docx"),
@@ -1613,3 +1656,24 @@ def test_documents_provided_are_not_documents_to_produce(provided: str) -> None:
     )
     analysis = analyze_offline([piece(f"Règlement de la consultation\n{text}\n")])
     assert analysis.required_documents == [R.DC1, R.MEMOIRE_TECHNIQUE]
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "expected"),
+    [
+        ("Type de procédure : Procédure ouverte", "procedure", "appel_offres_ouvert"),
+        ("La consultation est passée selon une procédure restreinte.", "procedure", "appel_offres_restreint"),
+        ("Des variantes seront prises en considération : non", "variants_allowed", False),
+        ("Les variantes sont-elles autorisées : oui", "variants_allowed", True),
+        (
+            "Délai pendant lequel le soumissionnaire est tenu de maintenir son offre : 4 mois",
+            "offer_validity_days",
+            120,
+        ),
+    ],
+)
+def test_the_european_notice_wordings(text: str, field: str, expected: object) -> None:
+    from tests.analysis.helpers import piece
+
+    got = getattr(analyze_offline([piece(f"Règlement de la consultation\n{text}\n")]), field)
+    assert getattr(got, "value", got) == expected

@@ -14,11 +14,15 @@ from .source import Line, Page
 _PROCEDURES: tuple[tuple[re.Pattern[str], Procedure], ...] = (
     (re.compile(r"dialogue\s+competitif|r\.?\s*2124-5\b|r\.?\s*2161-24"), Procedure.DIALOGUE_COMPETITIF),
     (
-        re.compile(r"appel\s+d'\s*offres?\s+restreint|r\.?\s*2124-2\s*,?\s*2°|r\.?\s*2161-6"),
+        re.compile(
+            r"appel\s+d'\s*offres?\s+restreint|procedure\s+restreinte|r\.?\s*2124-2\s*,?\s*2°|r\.?\s*2161-6"
+        ),
         Procedure.APPEL_OFFRES_RESTREINT,
     ),
     (
-        re.compile(r"appel\s+d'\s*offres?\s+ouvert|r\.?\s*2124-2\s*(?:,?\s*1°)?(?![\d,]\s*2°)|r\.?\s*2161-2"),
+        re.compile(
+            r"appel\s+d'\s*offres?\s+ouvert|procedure\s+ouverte|r\.?\s*2124-2\s*(?:,?\s*1°)?(?![\d,]\s*2°)|r\.?\s*2161-2"
+        ),
         Procedure.APPEL_OFFRES_OUVERT,
     ),
     (
