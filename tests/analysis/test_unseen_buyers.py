@@ -1239,6 +1239,46 @@ AVIS_SECTIONS_TRUTH = {
     "pieces": [{"file": "RC_EPF_2026_021.pdf", "kind": "RC"}],
 }
 
+# --- 26. Each lot weighed in its own column of one table ------------------------------------------
+
+LOTS_EN_COLONNES = """@file RC SIEEN 2026-09.pdf
+SYNDICAT INTERCOMMUNAL D'ÉNERGIE DE L'ESTUAIRE NORD
+RÈGLEMENT DE LA CONSULTATION
+Référence : SIEEN-2026-09
+# Article 1 - Objet
+La consultation a pour objet la maintenance de l'éclairage public et de la signalisation lumineuse.
+# Article 2 - Procédure
+Appel d'offres ouvert.
+# Article 3 - Lots
+Lot 1 : Éclairage public
+Lot 2 : Signalisation lumineuse tricolore
+# Article 4 - Conditions
+Les variantes ne sont pas autorisées. Les offres sont valables 150 jours.
+Le candidat remet le DUME, l'acte d'engagement et le bordereau des prix unitaires.
+# Article 5 - Jugement des offres
+| Critère | Lot 1 | Lot 2
+| Prix | 55 % | 40 %
+| Valeur technique | 45 % | 60 %
+# Article 6 - Date limite
+Date limite de réception des offres : 21 septembre 2026 à 12h00.
+"""
+
+LOTS_EN_COLONNES_TRUTH = {
+    "buyer": "Syndicat intercommunal d'énergie de l'Estuaire Nord",
+    "object": "Maintenance de l'éclairage public et de la signalisation lumineuse",
+    "reference": "SIEEN-2026-09",
+    "procedure": "appel_offres_ouvert",
+    "deadline": "2026-09-21T12:00:00+02:00",
+    "site_visit": None,
+    "lots": _lots("Éclairage public", "Signalisation lumineuse tricolore"),
+    "variants_allowed": False,
+    "offer_validity_days": 150,
+    "criteria": [_c("Prix", 55), _c("Valeur technique", 45)],
+    "required_documents": ["DUME", "AE", "BPU"],
+    "memoire_page_limit": None,
+    "pieces": [{"file": "RC SIEEN 2026-09.pdf", "kind": "RC"}],
+}
+
 
 CASES: dict[str, tuple[str, dict[str, Any]]] = {
     "commune_mapa_dpgf": (COMMUNE_MAPA, COMMUNE_MAPA_TRUTH),
@@ -1266,6 +1306,7 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
     "smic_ordre_decroissant": (SMIC_ORDRE, SMIC_ORDRE_TRUTH),
     "crous_sommaire_tableau_coupe": (CROUS_SOMMAIRE, CROUS_SOMMAIRE_TRUTH),
     "epf_sections_avis_europeen": (AVIS_SECTIONS, AVIS_SECTIONS_TRUTH),
+    "syndicat_lots_en_colonnes": (LOTS_EN_COLONNES, LOTS_EN_COLONNES_TRUTH),
     # The same three-column table as Word writes it.
     "region_trois_colonnes_docx": (
         REGION.replace("RC_REGION_2026_LYC_09.pdf", "RC_REGION_2026_LYC_09.docx"),
@@ -1334,6 +1375,11 @@ def test_field_level_values_of_the_unseen_rcs(tmp_path: Path) -> None:
     chu, _ = analyse("chu_reference_noms_fichiers", tmp_path / "chu")
     assert chu["criteria"][2]["name"].endswith("formation des soignants")
     assert len(chu["criteria"]) == 3  # the notation sentence and the bullet under the table are not criteria
+    columns, _ = analyse("syndicat_lots_en_colonnes", tmp_path / "columns")
+    weights = {
+        lot["number"]: [c["weight_percent"] for c in lot.get("criteria") or []] for lot in columns["lots"]
+    }
+    assert weights == {1: [55, 45], 2: [40, 60]}
     group, _ = analyse("groupement_commandes_lettres", tmp_path / "group")
     assert group["buyer"] == "Ville de Montclar-sur-Orbe"
 

@@ -726,7 +726,7 @@ def _by_rows(section: list[tuple[Page, Line]]) -> Found | None:
     """The section read as rows (see criteria_rows), one table per lot or group of lots. Used when
     every table it finds is complete (weights adding up to their scale); else the line reader."""
     tables: list[tuple[set[int], list[Criterion]]] = []
-    for block in criteria_rows.split_by_lot(section):
+    for block in criteria_rows.lot_columns(section) or criteria_rows.split_by_lot(section):
         read = criteria_rows.read_rows(block.lines)
         if read.ambiguous:
             return None

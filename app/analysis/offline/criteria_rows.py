@@ -114,6 +114,27 @@ def split_by_lot(lines: Sequence[tuple[Page, Line]]) -> list[Block]:
     ]
 
 
+def lot_columns(lines: Sequence[tuple[Page, Line]]) -> list[Block] | None:
+    """A table weighing each lot in its own column ("Critère | Lot 1 | Lot 2" / "Prix | 60 % |
+    40 %"): one block per column, each row reduced to its name and that column's weight (the row's
+    text stays whole, for the evidence)."""
+    for i, (_page, head) in enumerate(lines):
+        if len(head.cells) < 3 or not fold(head.cells[1]).startswith("lot"):
+            continue
+        lots = [lot_numbers(fold(cell)) for cell in head.cells[1:]]
+        if not all(lots):
+            continue
+        blocks = [Block(numbers, []) for numbers in lots]
+        for page, line in lines[i + 1 :]:
+            if len(line.cells) != len(head.cells):
+                break
+            for k, block in enumerate(blocks, start=1):
+                cells = (line.cells[0], line.cells[k])
+                block.lines.append((page, Line(line.text, line.folded, line.start, cells)))
+        return blocks if blocks[0].lines else None
+    return None
+
+
 def _has_weight(line: Line) -> bool:
     return any(_WEIGHT_CELL.match(fold(c).strip()) for c in line.cells[1:]) or bool(
         _TRAILING_WEIGHT.match(fold(line.text))
