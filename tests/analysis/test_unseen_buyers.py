@@ -1397,6 +1397,7 @@ def test_field_level_values_of_the_unseen_rcs(tmp_path: Path) -> None:
         ),
         (["Les critères sont pondérés de la façon suivante pour", "2. Prix"], None),
         (["Le candidat doit produire les attestations suivantes sans délai", "(a) Kbis"], None),
+        (["Les critères retenus sont la valeur technique et", "2) le prix"], None),
     ],
 )
 def test_a_cut_sentence_goes_on_but_not_into_a_heading_or_list(

@@ -121,7 +121,7 @@ _CONTINUES = frozenset(
 )
 
 
-_LIST_MARK = re.compile(r"^(?:[a-h]|[ivx]{1,4})[).]\s|^o\s|^\(\w{1,3}\)\s")
+_LIST_MARK = re.compile(r"^(?:[a-h]|[ivx]{1,4}|\d{1,2})[).°]\s|^o\s|^\(\w{1,3}\)\s")
 
 
 def logical_lines(raw: list[str], rows: frozenset[str] | set[str] = frozenset()) -> list[str]:
