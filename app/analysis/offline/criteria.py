@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from app.domain.analysis import Criterion, Evidence, SubCriterion
 from app.domain.document import CELL_BREAK
 
-from . import criteria_rows
+from . import criteria_rows, sections
 from .source import Line, Page, logical_lines
 from .text import BULLET, HEADING_PREFIX, fold, has_leaders, heading_number, is_later_section
 
@@ -194,14 +194,6 @@ _FOR_LABEL = re.compile(
 )
 
 
-# "Les offres sont notées sur 100 points :" states the scale of the whole notation, not a weight.
-_TOTAL_SCALE = re.compile(
-    r"(?:\b(?:les|des|chaque)\s+(?:offres?|propositions?|candidats?)|\bl'offre|\bnotation|"
-    r"\bnote\s+(?:globale|finale|totale|maximale|sur))\b[^\d]{0,40}?\bsur\s+(?:un\s+total\s+de\s+)?$"
-    r"|\bsur\s+un\s+total\s+de\s+$"
-)
-
-
 _NAME_AFTER = re.compile(r"\s*[:=–-]\s*([^,;:(]{3,100}?)\s*(?=[,;:(]|$|\s(?:decompose|appreci|not|dont|jug))")
 
 
@@ -264,7 +256,7 @@ def _items(lines: list[tuple[Page, Line]]) -> list[_Item]:
                 value = float(m.group(1).replace(",", "."))
                 if (groups[3] and value > 100) or value <= 0:
                     continue
-                if _TOTAL_SCALE.search(body[max(0, m.start() - 80) : m.start()]):
+                if criteria_rows.TOTAL_SCALE.search(body[max(0, m.start() - 80) : m.start()]):
                     cursor = m.end()
                     continue
                 raw_label = before.strip()
@@ -661,34 +653,56 @@ def find_criteria(pages: Sequence[Page]) -> Found | None:
                 continue
             if _CANDIDATURES.search(line.folded) and not re.search(r"\boffres?\b", line.folded):
                 continue  # the selection of candidatures (restricted procedures) is not the award
-            section = _section(pages, pi, li)
-            head = [(page, line)] if criteria_rows.lot_heading(line) else []
-            by_rows = _by_rows([*head, *section])
-            if by_rows is not None:
-                return by_rows
-            # The line reader reads a table cell by cell, one inner line at a time.
-            section = _cell_lines(section)
-            head = [(page, line)] if _WEIGHT.search(line.folded) else []
-            entries = _entries(_items([*head, *section]))
-            tops = _group(entries)
-            _listed_subcriteria(tops, section)
-            if len(tops) >= 2 or (len(tops) == 1 and tops[0].children):
-                criteria = _to_criteria(tops)
-                total = sum(c.weight_percent or 0 for c in criteria)
-                if abs(total - 100) <= 1:
-                    return criteria, criteria[0].evidence or page.evidence(line.text[:240]), {}
-                if len(criteria) > len(best):
-                    best = criteria
-            if not best:
-                text_lines = [(page, line), *section]
-                for tp, tl in text_lines[:6]:
-                    if _ORDER_ONLY.search(tl.folded):
-                        ordered = _ordered_only(section, tp, tl)
-                        if len(ordered) >= 2:
-                            return ordered, tp.evidence(tl.text[:240]), {}
+            found = _read_section(page, line, _section(pages, pi, li), best)
+            if found is not None:
+                return found
+    if not best:
+        # No sentence or heading names the criteria: the section whose heading speaks of the
+        # award ("7 - JUGEMENT", "H – Critères de choix").
+        for section in sections.sections(pages, _AWARD_HEADING):
+            found = _read_section(section.page, section.line, section.lines[:260], best)
+            if found is not None:
+                return found
     if best:
         return best, best[0].evidence or pages[0].evidence(best[0].name), {}
     return _price_only(pages)
+
+
+_AWARD_HEADING = frozenset(
+    ("jugement", "attribution", "critere", "criteres", "notation", "choix", "classement", "evaluation")
+)
+
+
+def _read_section(
+    page: Page, line: Line, section: list[tuple[Page, Line]], best: list[Criterion]
+) -> Found | None:
+    """The criteria of the section under `line`: a complete table or list is returned; a partial
+    one is kept in `best` (the longest so far)."""
+    head = [(page, line)] if criteria_rows.lot_heading(line) else []
+    by_rows = _by_rows([*head, *section])
+    if by_rows is not None:
+        return by_rows
+    # The line reader reads a table cell by cell, one inner line at a time.
+    section = _cell_lines(section)
+    head = [(page, line)] if _WEIGHT.search(line.folded) else []
+    entries = _entries(_items([*head, *section]))
+    tops = _group(entries)
+    _listed_subcriteria(tops, section)
+    if len(tops) >= 2 or (len(tops) == 1 and tops[0].children):
+        criteria = _to_criteria(tops)
+        total = sum(c.weight_percent or 0 for c in criteria)
+        if abs(total - 100) <= 1:
+            return criteria, criteria[0].evidence or page.evidence(line.text[:240]), {}
+        if len(criteria) > len(best):
+            best[:] = criteria
+    if not best:
+        text_lines = [(page, line), *section]
+        for tp, tl in text_lines[:6]:
+            if _ORDER_ONLY.search(tl.folded):
+                ordered = _ordered_only(section, tp, tl)
+                if len(ordered) >= 2:
+                    return ordered, tp.evidence(tl.text[:240]), {}
+    return None
 
 
 # "Le critère unique d'attribution est le prix", "jugées sur le seul critère du prix".
@@ -712,7 +726,7 @@ def _by_rows(section: list[tuple[Page, Line]]) -> Found | None:
     """The section read as rows (see criteria_rows), one table per lot or group of lots. Used when
     every table it finds is complete (weights adding up to their scale); else the line reader."""
     tables: list[tuple[set[int], list[Criterion]]] = []
-    for block in criteria_rows.split_by_lot(section):
+    for block in criteria_rows.lot_columns(section) or criteria_rows.split_by_lot(section):
         read = criteria_rows.read_rows(block.lines)
         if read.ambiguous:
             return None

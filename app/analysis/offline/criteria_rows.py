@@ -28,6 +28,7 @@ from .text import BULLET, fold, has_word
 # "40" (only in a column headed Pondération/Points/Note).
 _WEIGHT = r"(\d{1,3}(?:[.,]\d{1,2})?)\s*(%|pour\s*cent|points?|pts?\.?|/\s*100)?"
 _WEIGHT_CELL = re.compile(rf"^\(?\s*{_WEIGHT}\s*\)?\s*(dont|:)?\s*:?$")
+_LEADING_WEIGHT = re.compile(r"^(\d{1,3}(?:[.,]\d{1,2})?)\s*(%|points?\b|pts?\b\.?)\s*[:=–-]?\s*(?=[a-z])")
 _TRAILING_WEIGHT = re.compile(rf"^(.*?[^\d\s.,/°])\s*[:=(–-]?\s*{_WEIGHT}\s*\)?\s*[.,;]?\s*(dont|:)?\s*$")
 _INNER_WEIGHT = re.compile(r"\d{1,3}(?:[.,]\d{1,2})?\s*(?:%|points?\b|pts\b)")
 _LOTS = re.compile(
@@ -61,6 +62,12 @@ _HEADER = re.compile(
     r"criteres?\s+de\s+(?:jugement|choix|selection|notation|attribution)(?:\s+des\s+offres)?.*|%|n°)\s*:?$"
 )
 _WEIGHT_HEADER = re.compile(r"ponderation|points|\bnote|coefficient|bareme|%")
+# "Les offres sont notées sur 100 points :" states the scale of the whole notation, not a weight.
+TOTAL_SCALE = re.compile(
+    r"(?:\b(?:les|des|chaque)\s+(?:offres?|propositions?|candidats?)|\bl'offre|\bnotation|"
+    r"\bnote\s+(?:globale|finale|totale|maximale|sur))\b[^\d]{0,40}?\bsur\s+(?:un\s+total\s+de\s+)?$"
+    r"|\bsur\s+un\s+total\s+de\s+$"
+)
 
 
 def lot_numbers(text: str) -> set[int]:
@@ -105,6 +112,27 @@ def split_by_lot(lines: Sequence[tuple[Page, Line]]) -> list[Block]:
         for b in blocks
         if b.lines and (b.lots or len(blocks) == 1 or any(_has_weight(ln) for _, ln in b.lines))
     ]
+
+
+def lot_columns(lines: Sequence[tuple[Page, Line]]) -> list[Block] | None:
+    """A table weighing each lot in its own column ("Critère | Lot 1 | Lot 2" / "Prix | 60 % |
+    40 %"): one block per column, each row reduced to its name and that column's weight (the row's
+    text stays whole, for the evidence)."""
+    for i, (_page, head) in enumerate(lines):
+        if len(head.cells) < 3 or not fold(head.cells[1]).startswith("lot"):
+            continue
+        lots = [lot_numbers(fold(cell)) for cell in head.cells[1:]]
+        if not all(lots):
+            continue
+        blocks = [Block(numbers, []) for numbers in lots]
+        for page, line in lines[i + 1 :]:
+            if len(line.cells) != len(head.cells):
+                break
+            for k, block in enumerate(blocks, start=1):
+                cells = (line.cells[0], line.cells[k])
+                block.lines.append((page, Line(line.text, line.folded, line.start, cells)))
+        return blocks if blocks[0].lines else None
+    return None
 
 
 def _has_weight(line: Line) -> bool:
@@ -173,6 +201,8 @@ def clean_name(text: str) -> str:
     text = text.strip(" \t:;,.-–—=«»\"'")
     while text.startswith(("–", "-", ":")):
         text = text[1:].strip()
+    if fold(text[:5]) == "dont ":
+        text = text[5:]  # "dont méthodologie | 35 %": a sub-criterion's name
     cut = _CUT.search(fold(text))
     if cut is not None and cut.start() >= 3:
         text = text[: cut.start()]
@@ -198,11 +228,15 @@ def read_rows(lines: Sequence[tuple[Page, Line]]) -> Read:
     total: float | None = None
     ambiguous = False
     bare_ok = False
+    sub_column = False  # the table has a column of sub-criteria between the criterion and its weight
     for index, (page, line) in enumerate(lines):
         cells = [c for c in (line.cells or (line.text,)) if c.strip()]
         folded_cells = [fold(c).strip() for c in cells]
         if folded_cells and all(_HEADER.match(c) for c in folded_cells):
             bare_ok = bare_ok or any(_WEIGHT_HEADER.search(c) for c in folded_cells)
+            sub_column = sub_column or (
+                len(folded_cells) >= 3 and any(c.startswith("sous") for c in folded_cells)
+            )
             continue
         if lot_heading(line):
             continue
@@ -214,7 +248,23 @@ def read_rows(lines: Sequence[tuple[Page, Line]]) -> Read:
                 weights.append(w)
             elif not weights:
                 names.append(cell)
-        name, level = "", ""
+        lead = _LEADING_WEIGHT.match(folded_cells[0]) if len(cells) == 1 and not weights else None
+        if lead is not None:
+            # "60 % Valeur technique": the weight written before the name.
+            weights = [(float(lead.group(1).replace(",", ".")), _unit(lead.group(2)), False)]
+            names = [cells[0].strip()[lead.end() :]]
+        if sub_column:
+            names = [n for n in names if has_word(n)]  # a numbering column ("1 | Valeur technique | …")
+        if sub_column and names and weights and (line.under or len(names) >= 2):
+            # "Critère | Sous-critère | Pondération": a row names its criterion (unless it goes on
+            # the row above) and one of its sub-criteria, which the weight is for.
+            if not line.under:
+                rows.append(Row(page, line, _name_of(names[0])[0], "", index=index))
+            sub = Row(page, line, _name_of(names[-1])[0], "sub", index=index)
+            sub.weight, sub.unit, sub.opens = weights[0]
+            rows.append(sub)
+            continue
+        name, level, first = "", "", ""
         if names:
             first = names[0]
             trailing = _TRAILING_WEIGHT.match(fold(first.split(CELL_BREAK)[0]))
@@ -228,6 +278,9 @@ def read_rows(lines: Sequence[tuple[Page, Line]]) -> Read:
             elif not _EXPLAINS.match(fold(first)):
                 name, level = _name_of(first)
         folded_name = fold(name)
+        if weights and first and not level and TOTAL_SCALE.search(f"{fold(first)} "):
+            total = weights[0][0]  # "Les offres sont notées sur 20 points :" states the scale
+            continue
         if _TOTAL.match(folded_name) or _TOTAL.match(fold(line.text)):
             if weights:
                 total = weights[0][0]

@@ -15,11 +15,13 @@ _LABEL = re.compile(
     r"(?:remise|reception|depot|transmission|envoi)\s+(?:des\s+|de\s+l'\s*|du\s+)?"
     r"(?:offres?|plis|candidatures?\s+et\s+des\s+offres|dossiers?|propositions?|reponses?)"
     r"|(?:remise|reception|depot)\s+des\s+(?:offres|plis)\s*(?:avant\s+le\s*)?:"
-    r"|(?:offres|plis)\s+(?:seront|sont)\s+(?:recues|acceptees|a\s+(?:remettre|deposer|transmettre))\s+(?:jusqu'|avant|au\s+plus\s+tard)"
-    r"|(?:offres|plis|dossiers)\s+(?:devront|doivent)\s+(?:etre\s+)?(?:remise?s?|deposee?s?|transmise?s?|recue?s?|parvenir|adressee?s?|envoyee?s?)"
+    # "Les offres seront déposées … au plus tard le", "Les plis doivent parvenir avant le": the offers
+    # and a verb of delivery, whatever the tense (the date must follow in the same sentence).
+    r"|(?:offres|plis|dossiers|propositions)\s+(?:seront|sont|devront|doivent)\s+(?:etre\s+)?"
+    r"(?:recue?s?|acceptee?s?|remise?s?|deposee?s?|transmise?s?|parvenir|adressee?s?|envoyee?s?|a\s+(?:remettre|deposer|transmettre))"
     r"|\bdlr[op]\b\s*:|date\s+limite\s*(?:de\s+(?:depot|remise|reception)\s*)?:|date\s+(?:de\s+)?(?:remise|reception|depot)\s+des\s+(?:offres|plis)"
     # A cover-page heading with the date right under it ("REMISE DES OFFRES / Vendredi 17 juillet 2026").
-    r"|\b(?:remise|reception|depot)\s+des\s+(?:offres|plis)(?=\s+(?:le\s+)?(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|\d{1,2}\b))"
+    r"|\b(?:remise|reception|depot)\s+des\s+(?:offres|plis)(?=\s+(?:(?:doit|devra)\s+(?:intervenir|avoir\s+lieu|s'effectuer|etre\s+effectuee)\s+)?(?:(?:au\s+plus\s+tard|avant|jusqu'au)\s+)?(?:le\s+)?(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|\d{1,2}\b))"
 )
 # A restricted procedure's RC dates the candidatures only; the offers' date comes with the invitation.
 _CANDIDATURES = re.compile(

@@ -22,7 +22,8 @@ _START = re.compile(
     r"|(?:documents?|elements?)\s+(?:a\s+(?:fournir|produire|remettre)|necessaires|de\s+la\s+candidature)"
     r"|composition\s+(?:du|des)\s+(?:pli|plis|dossier|offre|candidature|reponse)|dossier\s+de\s+(?:candidature|reponse|l'offre)"
     r"|contenu\s+de\s+(?:la\s+candidature|l'offre|la\s+reponse|l'enveloppe)|constitution\s+(?:du|des)\s+(?:dossier|pli|offre)"
-    r"|(?:le\s+)?(?:candidat|soumissionnaire)s?\s+(?:devra|devront|doit|doivent|aura|auront)\s+(?:produire|fournir|remettre)"
+    r"|(?:le\s+|les\s+|chaque\s+)?(?:candidat|soumissionnaire)s?\s+(?:(?:devra|devront|doit|doivent|aura|auront)\s+(?:a\s+)?(?:produire|fournir|remettre)"
+    r"|(?:produi(?:t|ra|sent|ront)|fourni(?:t|ra|ssent|ront)|remet(?:tra|tent|tront)?|joi(?:nt|ndra|gnent|ndront))\b)"
     r"|justifications?\s+a\s+produire|candidature\s*:|offre\s*:|dossier\s+a\s+(?:remettre|fournir|produire)"
     r"|(?:le\s+)?pli\s+(?:contiendra|comprendra|doit\s+contenir)|(?:l'offre|la\s+candidature)\s+(?:comprendra|contiendra|sera\s+composee)"
     r"|(?:dossier\s+de\s+candidature|propositions?|offres?|candidatures?|reponses?)\s+(?:comprendr(?:a|ont)|contiendr(?:a|ont)|(?:doi(?:t|vent)|devr(?:a|ont))\s+contenir))"
@@ -51,8 +52,8 @@ _OPTIONAL_ANYWHERE = re.compile(
     r"\bfacultati|\ble\s+cas\s+echeant\b|\bsi\s+besoin\b|\beventuellement\b|\bsi\s+necessaire\b"
 )
 _DCE_CONTENT = re.compile(
-    r"dossier\s+de\s+(?:la\s+)?consultation(?:\s+des\s+entreprises)?\s+(?:comprend|contient|est\s+compose|se\s+compose)"
-    r"|le\s+dce\s+(?:comprend|contient|est\s+compose|se\s+compose)"
+    r"(?:dossier\s+de\s+(?:la\s+)?consultation(?:\s+des\s+entreprises)?|le\s+dce)"
+    r"\s+(?:comprend|contient|est\s+(?:compose|constitue)|se\s+compose)"
 )
 
 _DOCS: tuple[tuple[R, re.Pattern[str]], ...] = tuple(
@@ -118,6 +119,13 @@ _DOCS: tuple[tuple[R, re.Pattern[str]], ...] = tuple(
         ),
     )
 )
+
+
+def names_a_document(folded: str) -> bool:
+    """True when the text names a piece of a bid ("CADRE DE RÉPONSE DU CANDIDAT", "DPGF")."""
+    return any(pattern.search(folded) for _code, pattern in _DOCS)
+
+
 # Sentences end at . or ; but not after an initial ("R. 2143-6", "art. 5").
 _SENTENCE_END = re.compile(r"(?<=[.;])(?<!\s[a-z]\.)(?<!\sart\.)\s+")
 _NUMBERED_ITEM = re.compile(r"^(?:\d{1,2}[.)]\s|[a-h]\)\s)")
@@ -126,6 +134,7 @@ _ENABLES = re.compile(r"\bpermet(?:tra)?\s+(?:de|d')")
 _NEGATED = re.compile(
     r"\bne\s+(?:sont|est|seront|sera)\s+pas\s+a\b|\bne\s+(?:doit|doivent)\s+pas\b|\bpas\s+(?:a\s+)?(?:remettre|fournir|joindre)\b"
     r"|\binutile\s+de\b|\b(?:est|sont)\s+(?:disponibles?|telechargeables?|consultables?|accessibles?)\b"
+    r"|\bmise?s?\s+a\s+(?:la\s+)?disposition\b|\bfournie?s?\s+par\s+(?:l'acheteur|le\s+pouvoir|la\s+collectivite)"
 )
 # A piece named as the complement of another ("lors de la signature de l'acte d'engagement",
 # "annexe à l'AE", "conformément à l'article du CCTP") is mentioned, not asked for.
@@ -155,6 +164,9 @@ def _section_lines(pages: Sequence[Page]) -> list[tuple[Page, Line]]:
             if short and _START.match(folded) and not _DCE_HEADING.match(folded):
                 inside = True
                 anchor = number or anchor
+            elif not inside and _START.match(folded):
+                out.append((page, line))  # "Les candidats fourniront …": a sentence is its own section
+                continue
             elif inside and ((short and _END.match(folded)) or is_later_section(anchor, number)):
                 inside = False
                 anchor = None

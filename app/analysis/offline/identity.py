@@ -7,9 +7,12 @@ from collections.abc import Iterator, Sequence
 from itertools import islice
 
 from app.domain.analysis import Evidence
+from app.domain.document import CELL_BREAK, PieceText
 
-from .source import SENTENCE_BREAK, Line, Page, piece_groups
-from .text import HEADING_PREFIX, fold, has_leaders, squash
+from .documents import names_a_document
+from .sections import heading
+from .source import SENTENCE_BREAK, Line, Page, Pages, piece_groups
+from .text import BULLET, HEADING_PREFIX, fold, has_leaders, has_word, squash
 
 # (value, evidence) or (value, evidence, sure): sure is False when the value was inferred, not read
 # under a label (shown "à vérifier").
@@ -19,7 +22,7 @@ _BUYER_LABEL = re.compile(
     rf"^{HEADING_PREFIX}(?:l'|le\s+|la\s+)?(?:nom\s+(?:et\s+adresse\s+)?(?:officiels?\s+)?(?:de\s+l'|du\s+)?(?:organisme\s+acheteur|acheteur|pouvoir\s+adjudicateur|organisme)|"
     r"identification\s+(?:de\s+l'(?:acheteur|organisme|entite\s+adjudicatrice)|du\s+pouvoir\s+adjudicateur)|acheteur\s+public|acheteur|pouvoir\s+adjudicateur|"
     r"entite\s+adjudicatrice|maitre\s+d'ouvrage|maitrise\s+d'ouvrage|personne\s+publique|collectivite|"
-    r"organisme\s+acheteur|donneur\s+d'ordre)(?:\s+(?:acheteur|public|contractante?))?\s*(?:\(.*?\))?"
+    r"organisme\s+acheteur|organisme(?=\s*:)|donneur\s+d'ordre)(?:\s+(?:acheteur|public|contractante?))?\s*(?:\(.*?\))?"
     r"(?:\s*\b(?:est|sont)(?=\s*:))?\s*(?::|-|–)?\s*"
 )
 _OBJECT_LABEL = re.compile(
@@ -30,6 +33,9 @@ _OBJECT_LABEL = re.compile(
 _OBJECT_SENTENCE = re.compile(
     r"(?:la\s+(?:presente\s+)?consultation|le\s+present\s+(?:marche|accord-cadre|contrat)|l'accord-cadre|le\s+marche)"
     r"\s+(?:(?:a|ont)\s+pour\s+objet|concerne|porte\s+sur)\s*:?\s*(?:la\s+|le\s+|les\s+|l')?"
+    # "X lance une consultation, sous la référence …, en vue de l'entretien …": the buyer launches it.
+    r"|\blance\s+(?:une|la\s+presente)\s+(?:consultation|procedure|mise\s+en\s+concurrence)[^.;]{0,80}?"
+    r"\b(?:en\s+vue\s+d[e']|pour|relative?\s+a|portant\s+sur|ayant\s+pour\s+objet)\s*(?:la\s+|le\s+|les\s+|l')?"
 )
 _STOP_LABEL = re.compile(
     r"^(?:date|heure|adresse|telephone|tel\b|courriel|e-mail|mail|site|procedure|reference|n°|numero|"
@@ -114,6 +120,14 @@ def _labelled(
         if page.number > max_pages:
             continue
         for i, line in enumerate(page.lines):
+            if len(line.cells) >= 2:
+                # A summary table's row "Acheteur | Ville de T  Hôtel de ville…": the value is the
+                # next cell, its wrapped lines joined.
+                head = fold(line.cells[0]).strip(" :")
+                cell = label.match(head)
+                if cell is not None and cell.end() >= len(head) and has_word(line.cells[1]):
+                    value = " ".join(part.strip() for part in line.cells[1].split(CELL_BREAK))
+                    return value.strip(" .;:"), page.evidence(line.text[:300])
             m = label.match(line.folded)
             if m is None or has_leaders(line.text) or len(line.text) > 300:
                 continue
@@ -140,7 +154,7 @@ def _labelled(
 _ADDRESS = re.compile(
     r"\s+\d{1,4}\s*(?:bis|ter)?,?\s+(?:rue|place|avenue|av\.|bd|boulevard|chemin|route|allee|quai|cours|impasse|square|esplanade|rond-point|parvis)\b|"
     r",\s*(?=\d|adresse|bp\b|cs\b|rue|place|avenue|boulevard|chemin|route|represente)|\s+[-–]\s+(?=\d)|\.\s"
-    r"|\s+(?=hotel\s+d[eu]s?\b|\d{5}\s+[a-z])"
+    r"|\s+(?=hotel\s+d(?:[eu]s?\b|')|\d{5}\s+[a-z])"
 )
 
 
@@ -176,15 +190,48 @@ def _without_address(value: str) -> str:
     return value[: cut.start()].strip(" ,.-–") if cut and cut.start() > 3 else value
 
 
+# "Centre hospitalier de X, établissement support du GHT", "Ville de Y, coordonnateur du groupement
+# de commandes": the body that buys for a group (a GHT is not a legal person) names itself so.
+_BUYS_FOR_GROUP = re.compile(r"[\s,(–-]+(?:etablissement\s+support|coordonnat(?:eur|rice)|mandataire)\b")
+
+
 def _entity_line(pages: list[Page]) -> tuple[str, Evidence] | None:
     for page in pages[:1]:
+        found: list[tuple[str, str]] = []
         for text in [*(line.text for line in page.lines[:40]), *page.headers]:
             if has_leaders(text) or len(text) > 200:
                 continue
             if _ENTITY.match(fold(text)) or _ENTITY_SUFFIX.match(fold(text)) or _ACRONYM.match(text):
-                value = _without_address(text).split(" – ")[0].split(" - ")[0].strip()
+                role = _BUYS_FOR_GROUP.search(fold(text))
+                value = text[: role.start()] if role is not None and role.start() > 5 else text
+                value = _without_address(value).split(" – ")[0].split(" - ")[0].strip()
                 if len(value) >= 5:
-                    return value, page.evidence(squash(text))
+                    found.insert(0 if role is not None else len(found), (value, text))
+        if found:
+            return found[0][0], page.evidence(squash(found[0][1]))
+    return None
+
+
+_DOCUMENT_TITLE = ("reglement de la consultation", "reglement de consultation", "reglement consultation")
+
+
+def _above_title(pages: list[Page]) -> tuple[str, Evidence] | None:
+    """The name written above the RC's title on its cover ("RÉGIE DES EAUX DU PAYS DE CAUX /
+    RÈGLEMENT DE LA CONSULTATION"), when no word tells what kind of body it is."""
+    for page in pages[:1]:
+        lines = page.lines[:12]
+        title = next((i for i, line in enumerate(lines) if line.folded.startswith(_DOCUMENT_TITLE)), None)
+        for line in lines[: title or 0]:
+            text = line.text.strip()
+            if (
+                has_word(text)
+                and 2 <= len(text.split()) <= 12
+                and not any(c.isdigit() for c in text)
+                and not text.endswith((".", ":"))
+                and not _NOT_TITLE.search(line.folded)
+                and not names_a_document(line.folded)
+            ):
+                return text, page.evidence(text)
     return None
 
 
@@ -201,6 +248,10 @@ def find_buyer(pages: Sequence[Page]) -> Found | None:
         found = _entity_line(piece_pages)
         if found is not None:
             return found[0], found[1], False  # a name heading the cover, no label: à vérifier
+    for piece_pages in _by_piece(pages, 1):
+        found = _above_title(piece_pages)
+        if found is not None:
+            return found[0], found[1], False
     return None
 
 
@@ -238,7 +289,13 @@ def find_object(pages: Sequence[Page]) -> Found | None:
     if found is not None:
         value, evidence = found
         lead = _OBJECT_SENTENCE.search(fold(value))
-        if lead is not None and lead.start() < 5:
+        if lead is None:
+            # A sentence of context under the label ("Le Département assure l'entretien de…"): the
+            # sentence that states the object, when the section goes on with one, is the object.
+            stated = _stated_in_section(pages, evidence)
+            if stated is not None:
+                return stated
+        if lead is not None:
             value = value[lead.end() :].lstrip(" :")
         stop = SENTENCE_BREAK.search(value)
         if stop is not None and stop.start() > 10:
@@ -248,22 +305,45 @@ def find_object(pages: Sequence[Page]) -> Found | None:
             value = value[nested.end() :]
         return value.strip(" .,;:"), evidence
     for page in islice(pages, 6):
-        m = _OBJECT_SENTENCE.search(page.folded)
-        if m is None:
-            continue
-        stop = SENTENCE_BREAK.search(page.flat, m.end())
-        end = stop.start() if stop is not None else page.flat.find(".", m.end())
-        end = end if 0 < end - m.end() < 300 else min(len(page.flat), m.end() + 200)
-        start = m.end()
-        # "porte sur la conclusion, par X, d'accords-cadres ayant pour objet Y": the object is Y.
-        nested = _NESTED_OBJECT.search(page.folded, start, end)
-        if nested is not None:
-            start = nested.end()
-        value = page.flat[start:end].strip(" ,.;:")
-        if len(value) > 5:
-            return value, page.evidence(page.flat[m.start() : end + 1].strip())
+        stated = _stated_object(page, 0, len(page.folded))
+        if stated is not None:
+            return stated
     title = _cover_title(pages)
     return None if title is None else (title[0], title[1], False)  # the cover's title: à vérifier
+
+
+def _stated_in_section(pages: Sequence[Page], evidence: Evidence) -> tuple[str, Evidence] | None:
+    """The object stated by a sentence in the labelled section (a few lines, up to the next heading)."""
+    page = next((p for p in pages if p.piece.path == evidence.file and p.number == evidence.page), None)
+    at = -1 if page is None else page.flat.find(evidence.quote[:60])
+    if page is None or at < 0:
+        return None
+    until = at + len(evidence.quote)
+    for line in [line for line in page.lines if line.start >= until][:3]:
+        if heading(line) is not None:
+            break
+        until = line.start + len(line.text)
+    return _stated_object(page, at, until)
+
+
+def _stated_object(page: Page, begin: int, until: int) -> tuple[str, Evidence] | None:
+    """The object as a sentence states it ("La présente consultation a pour objet …"), between
+    `begin` and `until` on the page."""
+    m = _OBJECT_SENTENCE.search(page.folded, begin, until)
+    if m is None:
+        return None
+    stop = SENTENCE_BREAK.search(page.flat, m.end())
+    end = stop.start() if stop is not None else page.flat.find(".", m.end())
+    end = end if 0 < end - m.end() < 300 else min(len(page.flat), m.end() + 200)
+    start = m.end()
+    # "porte sur la conclusion, par X, d'accords-cadres ayant pour objet Y": the object is Y.
+    nested = _NESTED_OBJECT.search(page.folded, start, end)
+    if nested is not None:
+        start = nested.end()
+    value = page.flat[start:end].strip(" ,.;:")
+    if len(value) <= 5:
+        return None
+    return value, page.evidence(page.flat[m.start() : end + 1].strip())
 
 
 # Cover-page lines that are not the title: the document's name, its type, the procedure, the
@@ -290,7 +370,8 @@ def _cover_title(pages: Sequence[Page]) -> tuple[str, Evidence] | None:
                 or has_leaders(line.text)
                 or _ENTITY.match(folded)
                 or _NOT_TITLE.search(folded)
-                or line.text.rstrip().endswith((".", ":"))
+                or line.text.rstrip().endswith((".", ":", ";", ","))
+                or BULLET.match(folded)  # an item of a list is not the title
             ):
                 continue
             if best is None or len(line.text) > len(best.text):
@@ -302,6 +383,7 @@ def _cover_title(pages: Sequence[Page]) -> tuple[str, Evidence] | None:
 
 _NOT_REFERENCE = re.compile(
     r"^(?:r|l|d)\.?\d|^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}$|^\d{1,3}$|^\d{4}$|^\d{2,3}-\d{1,3}$|^\d{1,2}(?:\.\d{1,2})+$"
+    r"|^20\d\d[./_-]\d{1,2}[./_-]\d{1,2}$"
 )
 
 
@@ -311,8 +393,6 @@ def _reference_in(text: str) -> tuple[str, int, int] | None:
         value = text[m.start(1) : m.end(1)].strip("./-_")
         key = fold(value)
         if len(value) < 3 or _NOT_REFERENCE.match(key) or re.match(r"^\d+(?:er)?$", key):
-            continue
-        if re.fullmatch(r"20\d\d-\d{1,2}-\d{1,2}", key):
             continue
         return value, m.start(), m.end()
     return None
@@ -344,6 +424,7 @@ def _unlabelled_reference(pages: Sequence[Page]) -> Found | None:
     or in the pieces' file names; the one most of these sources agree on."""
     votes: dict[str, set[str]] = {}
     where: dict[str, Evidence] = {}
+    in_names: dict[str, list[PieceText]] = {}
 
     def vote(value: str, source: str, evidence: Evidence) -> None:
         key = fold(value)
@@ -363,12 +444,20 @@ def _unlabelled_reference(pages: Sequence[Page]) -> Found | None:
                     value = _code(header[m.start(1) : m.end(1)])
                     if value:
                         vote(value, "header", page.evidence(squash(header)))
-        piece = first.piece
+    named = pages.all_pieces() if isinstance(pages, Pages) else [g[0].piece for g in piece_groups(pages)]
+    for piece in named:
         stem = piece.name.rsplit(".", 1)[0]
         for token in stem.replace("_", " ").split():
             value = _code(token)
             if value and sum(ch.isdigit() for ch in value) >= 6 and sum(ch in "-./" for ch in value) >= 2:
                 vote(value, "file", Evidence(file=piece.path, page=None, quote=piece.name))
+            elif value and sum(ch.isdigit() for ch in value) >= 4:
+                in_names.setdefault(value, []).append(piece)
+    # A shorter code ("DCE_2026-0087_RC.pdf", "DCE_2026-0087_CCAP.pdf") counts when the names of
+    # two pieces or more share it.
+    for value, holders in in_names.items():
+        if len(holders) >= 2:
+            vote(value, "file", Evidence(file=holders[0].path, page=None, quote=holders[0].name))
     if not votes:
         return None
     rank = {"cover": 3, "header": 2, "file": 1}

@@ -75,7 +75,10 @@ _TABLE_HEADER = re.compile(
 )
 # "alloti comme suit : lot 1 – mobilier scolaire ; lot 2 – mobilier de bureau ; …" in one sentence.
 _INLINE_LOT = re.compile(
-    r"\blot\s*(?:n\s*°|n°|no\.?)?\s*0?(\d{1,2})\s*[:–—-]\s*([^;:.]{3,120}?)(?=\s*[;.]|\s*,?\s+(?:et\s+)?lot\s*(?:n\s*°|n°)?\s*\d|$)"
+    # "lot 1 : repas des maternelles (estimation : 80 000 € HT) ;": a parenthesis after the title is not in it.
+    # "le lot n° 1 relatif au nettoyage et le lot n° 2 relatif à la vitrerie": the title after a preposition.
+    r"\blot\s*(?:n\s*°|n°|no\.?)?\s*0?(\d{1,2})\s*(?:[:–—-]|\s(?:relatif\s+a(?:ux?)?|portant\s+sur|concernant))\s*"
+    r"([^;:.(]{3,120}?)(?:\s*\([^)]{0,80}\))?(?=\s*[;.]|\s*,?\s+(?:et\s+)?(?:le\s+)?lot\s*(?:n\s*°|n°)?\s*\d|$)"
 )
 
 

@@ -18,11 +18,11 @@ _NEGATIVE = re.compile(
     r"|\bsans\s+variante|\bvariantes?\s*:?\s*non\b|\bne\s+(?:peu(?:ven)?t|pourr(?:a|ont))\s+pas\s+(?:presenter|proposer)"
     r"|\bexclues?\b|\bsans\s+objet\b|\bn'est\s+pas\s+prevu|\bne\s+(?:sera|seront)\s+pas\s+(?:prises?|autorisees?|admises?|acceptees?)"
     r"|\bne\s+(?:sont|est)\s+pas\s+autoris|\brefusee?s?\b|\birrecevables?\b|\bne\s+seront\s+pas\s+(?:examinees|analysees)"
-    r"|\bneant\b|\b(?:autorisee?s?|admises?|acceptees?|possibles?)\s*:\s*non\b"
+    r"|\bneant\b|:\s*non\b"  # "Des variantes seront prises en considération : non"
 )
 _POSITIVE = re.compile(
-    r"\b(?:sont|est)\s+(?:autorisee?s?|admises?|acceptees?|possibles?|prevues?)|\bvariantes?\s*:?\s*oui\b|\b(?:autorisee?s?|admises?|acceptees?|possibles?)\s*:\s*oui\b"
-    r"|\b(?:peu(?:ven)?t|pourr(?:a|ont))\s+(?:presenter|proposer|remettre)|\bautorisee?s?\b|\bobligatoire(?:s|ment)?\b"
+    r"\b(?:sont|est)\s+(?:autorisee?s?|admises?|acceptees?|possibles?|prevues?)|\bvariantes?\s*:?\s*oui\b|:\s*oui\b"
+    r"|\b(?:peu(?:ven)?t|pourr(?:a|ont))\s+(?:[a-z]+ment\s+)?(?:presenter|proposer|remettre)|\bautorisee?s?\b|\bobligatoire(?:s|ment)?\b"
     r"|\bchiffrer\b|\bprevoit\b|\bcomporte\b"
 )
 _PSE = re.compile(

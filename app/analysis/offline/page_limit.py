@@ -12,11 +12,11 @@ from .source import Page
 
 _PAGE_LIMIT = re.compile(
     r"(?:limitee?s?\s+a|ne\s+(?:devra|doit|pourra|peut)\s+(?:pas\s+)?(?:depasser|exceder)|n'excedera\s+pas|"
-    r"ne\s+depassera\s+pas|n'excedant\s+pas|ne\s+depassant\s+pas|maximum\s+(?:de\s+)?|au\s+maximum|maxi(?:mum)?\s*:?|au\s+plus|n'excede\s+pas)\s*"
+    r"ne\s+depassera\s+pas|n'excedant\s+pas|ne\s+depassant\s+pas|maxim(?:um|ale)\s+(?:de\s+)?|au\s+maximum|maxi(?:mum)?\s*:?|au\s+plus|n'excede\s+pas)\s*"
     r"(?:(\d{1,3})\s*(?:\(\s*[a-z-]+\s*\)\s*)?|[a-z -]{3,30}?\s*\(\s*(\d{1,3})\s*\)\s*)pages?"
-    r"|(\d{1,3})\s*pages?\s+(?:a4\s+)?(?:recto(?:[\s/-]+verso)?\s+)?(?:au\s+)?maxi(?:mum)?"
+    r"|(\d{1,3})\s*pages?\s+(?:a4\s+)?(?:recto(?:[\s/-]+verso)?\s+)?(?:au\s+plus\b|(?:au\s+)?maxi(?:mum)?)"
     r"|nombre\s+(?:maximum\s+|maximal\s+)?de\s+pages\s*(?:maximum|maximal)?"
-    r"(?:\s+(?:du|de\s+la|pour\s+le|pour\s+la)\s+[a-z' ]{3,30}?)?\s*:?\s*(\d{1,3})"
+    r"(?:\s+(?:du|de\s+la|pour\s+le|pour\s+la)\s+[a-z' ]{3,30}?)?(?:\s+de)?\s*:?\s*(\d{1,3})"
 )
 _MEMOIRE = re.compile(
     r"memoire|note\s+methodologique|cadre\s+de\s+reponse|offre\s+technique|dossier\s+technique|reponse\s+technique"

@@ -7,17 +7,22 @@ from collections.abc import Sequence
 
 from app.domain.analysis import Evidence, Procedure
 
+from .sections import heading_above
 from .sentences import sentence
-from .source import Page
+from .source import Line, Page
 
 _PROCEDURES: tuple[tuple[re.Pattern[str], Procedure], ...] = (
     (re.compile(r"dialogue\s+competitif|r\.?\s*2124-5\b|r\.?\s*2161-24"), Procedure.DIALOGUE_COMPETITIF),
     (
-        re.compile(r"appel\s+d'\s*offres?\s+restreint|r\.?\s*2124-2\s*,?\s*2°|r\.?\s*2161-6"),
+        re.compile(
+            r"appel\s+d'\s*offres?\s+restreint|procedure\s+restreinte|r\.?\s*2124-2\s*,?\s*2°|r\.?\s*2161-6"
+        ),
         Procedure.APPEL_OFFRES_RESTREINT,
     ),
     (
-        re.compile(r"appel\s+d'\s*offres?\s+ouvert|r\.?\s*2124-2\s*(?:,?\s*1°)?(?![\d,]\s*2°)|r\.?\s*2161-2"),
+        re.compile(
+            r"appel\s+d'\s*offres?\s+ouvert|procedure\s+ouverte|r\.?\s*2124-2\s*(?:,?\s*1°)?(?![\d,]\s*2°)|r\.?\s*2161-2"
+        ),
         Procedure.APPEL_OFFRES_OUVERT,
     ),
     (
@@ -54,9 +59,11 @@ def find_procedure(pages: Sequence[Page]) -> tuple[Procedure, Evidence] | None:
         for pattern, procedure in _PROCEDURES:
             for m in pattern.finditer(page.folded):
                 folded, _ = sentence(page, m)
-                if not _PROCEDURE_CONTEXT.search(folded) or _PROCEDURE_NOISE.search(folded):
-                    continue
                 line = page.line_at(m.start())
+                if _PROCEDURE_NOISE.search(folded) or not (
+                    _PROCEDURE_CONTEXT.search(folded) or _under_procedure_heading(page, line)
+                ):
+                    continue
                 if line is not None and re.search(r"\.{4,}", line.text):
                     continue
                 if best is None or m.start() < best[0]:
@@ -65,3 +72,9 @@ def find_procedure(pages: Sequence[Page]) -> tuple[Procedure, Evidence] | None:
         if best is not None:
             return best[1], page.evidence_at(best[2].start(), best[2].end())
     return None
+
+
+def _under_procedure_heading(page: Page, line: Line | None) -> bool:
+    """'B – Procédure / Appel d'offres ouvert.': the section's heading says what the line names."""
+    head = None if line is None else heading_above(page, line, reach=2)
+    return head is not None and _PROCEDURE_CONTEXT.search(head.title) is not None

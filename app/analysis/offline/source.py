@@ -13,7 +13,7 @@ from app.domain.analysis import Evidence
 from app.domain.document import CELL_BREAK, CELL_SEP, PieceText
 from app.domain.kinds import READ_PRIORITY, PieceKind
 
-from .text import fold, squash
+from .text import fold, heading_number, squash
 
 _PAGE_NO = re.compile(r"^(?:page\s*)?\d{1,3}\s*(?:/|sur)\s*\d{1,3}$|^page\s*\d{1,3}$|^-?\s*\d{1,3}\s*-?$")
 _DIGITS = re.compile(r"\d+")
@@ -30,6 +30,8 @@ class Line:
     folded: str
     start: int  # offset of the line in the page's flat text
     cells: tuple[str, ...] = ()  # a DOCX/XLSX table row's cells (the extractor separates them by tabs)
+    # The row's first cell is empty: it goes on the row above ("| | Composition de l'équipe | 25 %").
+    under: bool = False
 
 
 @dataclass(slots=True)
@@ -119,7 +121,7 @@ _CONTINUES = frozenset(
 )
 
 
-_LIST_MARK = re.compile(r"^(?:[a-h]|[ivx]{1,4})[).]\s|^o\s")
+_LIST_MARK = re.compile(r"^(?:[a-h]|[ivx]{1,4}|\d{1,2})[).°]\s|^o\s|^\(\w{1,3}\)\s")
 
 
 def logical_lines(raw: list[str], rows: frozenset[str] | set[str] = frozenset()) -> list[str]:
@@ -132,10 +134,18 @@ def logical_lines(raw: list[str], rows: frozenset[str] | set[str] = frozenset())
         if out and not is_row and not previous_row:
             prev = out[-1]
             first = line[0]
-            joins = (first.islower() and prev[-1] not in ".;:!?") or (
-                (prev[-1] in ",(-'’" or prev[prev.rfind(" ") + 1 :].lower() in _CONTINUES)
-                and not first.isdigit()
-                and first not in "•-−–*▪"
+            open_end = prev[-1] not in ".;:!?"
+            word_before = prev[prev.rfind(" ") + 1 :].lower() in _CONTINUES
+            # "… au plus tard le 8 avril 2026 à / 12h00.", "… la valeur technique / (40 %).": a
+            # sentence cut after a word that cannot end it, or before its parenthesis, goes on.
+            joins = (
+                (first.islower() and open_end)
+                or (
+                    (prev[-1] in ",(-'’" or word_before)
+                    and (not first.isdigit() or (word_before and heading_number(line) is None))
+                    and first not in "•-−–*▪"
+                )
+                or (first == "(" and open_end and len(prev) > 40)
             )
             joins = (joins and not _LIST_MARK.match(line)) or prev.endswith(
                 (" R.", " L.", " D.", " art.")
@@ -231,11 +241,13 @@ def build_pages(piece: PieceText) -> list[Page]:
         rows = {
             squash(x): _cells(x) for x in page.text.splitlines() if CELL_SEP in x or CELL_BREAK in x.strip()
         }
+        under = {squash(x) for x in page.text.splitlines() if x.startswith(CELL_SEP) and x.strip()}
         texts = _without_toc(logical_lines(raw, set(rows)))
         lines: list[Line] = []
         offset = 0
         for text in texts:
-            lines.append(Line(text=text, folded=fold(text), start=offset, cells=rows.get(text, ())))
+            cells = rows.get(text, ())
+            lines.append(Line(text, fold(text), offset, cells, under=bool(cells) and text in under))
             offset += len(text) + 1
         flat = " ".join(texts)
         folded_flat = " ".join(line.folded for line in lines)
@@ -325,6 +337,10 @@ class Pages(Sequence[Page]):
         while index >= len(self._pages) and self._grow():
             pass
         return self._pages[index]
+
+    def all_pieces(self) -> list[PieceText]:
+        """Every piece of the DCE (their names), not only the kinds these pages were taken from."""
+        return list(self._dce.pieces)
 
     def by_piece(self) -> Iterator[list[Page]]:
         """Pages grouped by piece; a piece is prepared only when its group is reached."""

@@ -22,14 +22,19 @@ _NO = re.compile(
 
 
 def labelled(pages: Sequence[Page], label: re.Pattern[str]) -> Iterator[tuple[Page, Line, str]]:
-    """(page, row, value) for each table row whose first cell is exactly this label."""
+    """(page, row, value) for each table row whose first cell is exactly this label, and for each
+    short line "label : value" ("Variantes libres : non") — the same field written as a list."""
     for page in pages:
         for line in page.lines:
-            if len(line.cells) < 2:
-                continue
-            head = fold(line.cells[0].replace(CELL_BREAK, " ")).strip(" :")
+            if len(line.cells) >= 2:
+                head, value = line.cells[0], line.cells[1]
+            else:
+                head, colon, value = line.text.partition(" :" if " :" in line.text else ":")
+                if not colon or len(value) > 60:
+                    continue
+            head = fold(head.replace(CELL_BREAK, " ")).strip(" :")
             if len(head) <= 60 and label.fullmatch(head):
-                yield page, line, line.cells[1].replace(CELL_BREAK, " ").strip()
+                yield page, line, value.replace(CELL_BREAK, " ").strip(" :")
 
 
 def yes_no(value: str) -> bool | None:

@@ -52,7 +52,10 @@ def _summary_visit(pages: Sequence[Page]) -> tuple[SiteVisit, Evidence, str | No
             else SiteVisit.OPTIONAL
             if _OPTIONAL.search(folded)
             else SiteVisit.MANDATORY
-            if _MANDATORY.search(folded) or (summary.yes_no(value) and "obligatoire" in fold(line.cells[0]))
+            if _MANDATORY.search(folded)
+            or (
+                summary.yes_no(value) and "obligatoire" in fold((*line.cells, line.text.partition(":")[0])[0])
+            )
             else None
         )
         if kind is not None:

@@ -1,5 +1,5 @@
-"""Render an RC sample (a small text markup) as real PDFs with fpdf2 (or DOCX with python-docx when
-the piece's name ends in .docx).
+"""Render an RC sample (a small text markup) as real PDFs with fpdf2 (or DOCX with python-docx, ODT with
+odfpy, when the piece's name ends in .docx / .odt).
 
 Markup, one directive per line:
   @file NAME.pdf          name of the PDF inside the DCE (first line); a later @file starts another
@@ -10,8 +10,10 @@ Markup, one directive per line:
   ===                     page break
   # TEXT                  heading (bold)
   | A | B                 table row (cells separated by " | "), drawn with fpdf2's table
+  ~ A | B                 unruled columns (PDF: cells written side by side, no rules; DOCX/ODT: tabs)
   anything else           a paragraph; a blank line is a small vertical gap
-Tokens {nbsp} and {nnbsp} are (narrow) non-breaking spaces, as buyers' word processors write them.
+Tokens {nbsp} and {nnbsp} are (narrow) non-breaking spaces, as buyers' word processors write them;
+{br} is a line break inside a table cell.
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ def parse(path: Path) -> list[Sample]:
     sample = Sample(name=path.stem, file=f"{path.stem}.pdf")
     page: list[str] = []
     for raw in path.read_text(encoding="utf-8").splitlines():
-        line = raw.replace("{nbsp}", "\u00a0").replace("{nnbsp}", "\u202f").rstrip()
+        line = raw.replace("{nbsp}", "\u00a0").replace("{nnbsp}", "\u202f").replace("{br}", "\n").rstrip()
         if line.startswith("@file "):
             if any(x for x in page) or sample.pages:
                 sample.pages.append(page)
@@ -111,6 +113,8 @@ def render(source: Path, out_dir: Path, *, core_font: bool = False) -> list[Path
     return [
         _render_docx(sample, out_dir)
         if sample.file.lower().endswith(".docx")
+        else _render_odt(sample, out_dir)
+        if sample.file.lower().endswith(".odt")
         else _render_one(sample, out_dir)
         for sample in samples
     ]
@@ -142,8 +146,56 @@ def _render_docx(sample: Sample, out_dir: Path) -> Path:
                 table = []
             if line.startswith("# "):
                 doc.add_paragraph().add_run(line[2:]).bold = True
+            elif line.startswith("~ "):
+                doc.add_paragraph("\t".join(c.strip() for c in line[2:].split(" | ")))
             elif line:
                 doc.add_paragraph(line)
+    out = out_dir / sample.file
+    out.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(str(out))
+    return out
+
+
+def _render_odt(sample: Sample, out_dir: Path) -> Path:
+    from odf.opendocument import OpenDocumentText
+    from odf.style import ParagraphProperties, Style, TextProperties
+    from odf.table import Table, TableCell, TableColumn, TableRow
+    from odf.text import H, P
+
+    doc = OpenDocumentText()
+    bold = Style(name="Heading", family="paragraph")
+    bold.addElement(TextProperties(fontweight="bold"))
+    doc.styles.addElement(bold)
+    brk = Style(name="Break", family="paragraph")
+    brk.addElement(ParagraphProperties(breakbefore="page"))
+    doc.automaticstyles.addElement(brk)
+    for index, lines in enumerate(sample.pages):
+        if index:
+            doc.text.addElement(P(stylename=brk, text=""))
+        table: list[list[str]] = []
+        for line in [*lines, ""]:
+            if line.startswith("| "):
+                table.append([c.strip() for c in line[2:].split(" | ")])
+                continue
+            if table:
+                grid = Table(name=f"T{index}_{len(doc.text.childNodes)}")
+                grid.addElement(TableColumn(numbercolumnsrepeated=max(len(r) for r in table)))
+                for cells in table:
+                    row = TableRow()
+                    for cell in cells:
+                        box = TableCell()
+                        for part in cell.split("\n"):
+                            box.addElement(P(text=part))
+                        row.addElement(box)
+                    grid.addElement(row)
+                doc.text.addElement(grid)
+                table = []
+            if line.startswith("# "):
+                doc.text.addElement(H(outlinelevel=1, stylename=bold, text=line[2:]))
+            elif line.startswith("~ "):
+                doc.text.addElement(P(text="\t".join(c.strip() for c in line[2:].split(" | "))))
+            elif line:
+                doc.text.addElement(P(text=line))
     out = out_dir / sample.file
     out.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(out))
@@ -170,6 +222,13 @@ def _render_one(sample: Sample, out_dir: Path) -> Path:
                 table = []
             if not line:
                 pdf.ln(2)
+            elif line.startswith("~ "):
+                cells = [c.strip() for c in line[2:].split(" | ")]
+                pdf.set_font(pdf.family, "", 9.5)
+                width = (pdf.w - pdf.l_margin - pdf.r_margin) / len(cells)
+                for cell in cells:
+                    pdf.cell(width, 5, pdf.text_of(cell))
+                pdf.ln(5)
             elif line.startswith("# "):
                 pdf.set_font(pdf.family, "B", 10.5)
                 pdf.multi_cell(0, 6, pdf.text_of(line[2:]), new_x="LMARGIN", new_y="NEXT")
