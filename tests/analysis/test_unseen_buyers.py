@@ -1331,11 +1331,9 @@ def analyse(name: str, tmp_path: Path, core_font: bool = False) -> tuple[dict[st
     return contract, _scorer().score(truth, contract)
 
 
-# Failures whose cause is outside the analysis (the DOCX extractor, another area): kept visible.
-KNOWN_FAILURES = {
-    "region_trois_colonnes_docx": "the DOCX extractor drops empty cells (a sub-criterion's row loses "
-    "its empty first cell) and running headers (the reference is only there)",
-}
+# Failures whose cause is outside the analysis, kept visible (none now: the DOCX extractor keeps
+# a row's empty first cell in its place).
+KNOWN_FAILURES: dict[str, str] = {}
 
 
 @pytest.mark.parametrize(

@@ -51,8 +51,9 @@ def _table(table: Table) -> Iterator[tuple[str, bool]]:
                 text = CELL_BREAK.join(
                     p.strip() for p in cell.text.split("\n") if p.strip()
                 )  # the row stays one line
-                if text:
-                    cells.append(text)
+                cells.append(text)  # an empty cell keeps its place (a sub-row's empty first cell)
+            while cells and not cells[-1]:
+                cells.pop()
             if cells:
                 yield "\t".join(cells), False
     except Exception as exc:  # irregular grids

@@ -7,7 +7,7 @@ the document. A per-file budget (uncompressed XML size, reading time) bounds the
 piece is stored *non lu* with its reason and the other pieces import as usual.
 
 Output shape (the analysis relies on it): one line per paragraph, with Word's automatic numbering
-rendered in front (`docx_numbering`); one line per table row, its non-empty cells joined by "\t";
+rendered in front (`docx_numbering`); one line per table row, its cells joined by "\t" (empty ones keep their place, trailing ones dropped);
 a new page at each hard page break.
 """
 
@@ -138,8 +138,9 @@ def _table(table: Table) -> Iterator[tuple[str, bool]]:
                 seen.add(id(cell._tc))
                 # A cell's paragraphs stay on the row's line (CELL_BREAK), like a PDF cell's lines.
                 text = CELL_BREAK.join(p.strip() for p in cell.text.split("\n") if p.strip())
-                if text:
-                    cells.append(text)
+                cells.append(text)  # an empty cell keeps its place (a sub-row's empty first cell)
+            while cells and not cells[-1]:
+                cells.pop()
             if cells:
                 yield CELL_SEP.join(cells), False
     except Exception as exc:  # irregular grids

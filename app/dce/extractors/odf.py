@@ -16,7 +16,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from app.dce.extractors.result import Extraction, split_pages
-from app.domain.document import PageText
+from app.domain.document import CELL_BREAK, CELL_SEP, PageText
 
 log = logging.getLogger(__name__)
 
@@ -149,7 +149,8 @@ def _cells(row: ET.Element) -> list[str]:
     for cell in row:
         if cell.tag not in (_q("table", "table-cell"), _q("table", "covered-table-cell")):
             continue
-        text = "\n".join(_inline(p) for p in cell.iter(_q("text", "p"))).strip()
+        # A cell's paragraphs stay on the row's line (CELL_BREAK), as in PDF and DOCX tables.
+        text = CELL_BREAK.join(t for t in (_inline(p).strip() for p in cell.iter(_q("text", "p"))) if t)
         if text:
             repeat = min(int(cell.get(_q("table", "number-columns-repeated"), "1")), MAX_REPEAT)
             out.extend([text] * repeat)
@@ -162,7 +163,7 @@ def _rows(table: ET.Element) -> Iterator[str]:
         if cells:
             repeat = min(int(row.get(_q("table", "number-rows-repeated"), "1")), MAX_REPEAT)
             for _ in range(repeat):
-                yield "\t".join(cells)
+                yield CELL_SEP.join(cells)
 
 
 def _odt_block(child: ET.Element, breaks: set[str]) -> Iterator[tuple[str, bool]]:
