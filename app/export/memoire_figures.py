@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from app.domain.numbers import percent
 from app.drafting.commitments import COMMITTED_KINDS
 from app.drafting.markers import MARKER_RE
 from app.drafting.repetition import sentences
@@ -81,7 +82,7 @@ class Figures:
         out = [
             f"Mots par section (hors éléments à compléter) : au moins {least}",
             f"Exigences du CCTP reprises en engagements : {self.committed}/{self.mapped} "
-            f"({self.commitment_ratio:.0%})",
+            f"({percent(self.commitment_ratio * 100, 0)})",
             f"Phrases répétées : {len(self.repeated)}",
             f"« non couverte » dans le mémoire : {self.non_couverte}",
             f"Éléments [à compléter] : {len(self.markers)}",
