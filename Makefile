@@ -35,7 +35,9 @@ imports: install
 	$(BIN)/lint-imports
 
 pytest: install
-	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q $(PYTEST_ARGS)
+	# python -m pytest puts the project folder on sys.path first: the CI-only plugin (tests.server.ci_postgres,
+	# given with -p by .ci/run) is imported before pytest would add it.
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q $(PYTEST_ARGS)
 
 test: lint imports typecheck pytest
 
