@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -117,7 +118,11 @@ def _piece_note(p: Any) -> str:
     return ""
 
 
-def _print_import(result: Any, fmt: str) -> None:
+def _print_import(
+    result: Any, fmt: str, *, extra: dict[str, Any] | None = None, notes: Sequence[str] = ()
+) -> None:
+    """What an import (or a resumed one) read: JSON, or the pieces, the problems, `notes` (a new
+    version's differences) and the fiche."""
     if fmt == "json":
         data = {
             "consultation_uuid": result.consultation_uuid,
@@ -136,6 +141,7 @@ def _print_import(result: Any, fmt: str) -> None:
             "warnings": result.warnings,
             "extracted": result.extracted,
             "reused": result.reused,
+            **(extra or {}),
         }
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return
@@ -144,13 +150,17 @@ def _print_import(result: Any, fmt: str) -> None:
     for p in result.pieces:
         pages = f"{p.pages} p." if p.pages else "—"
         note = _piece_note(p)
-        print(f"  {p.kind.value:<14} {pages:>7}  {p.path}" + (f"  ({note})" if note else ""))
+        print(f"  {short_piece_label(p.kind):<18} {pages:>7}  {p.path}" + (f"  ({note})" if note else ""))
     if result.reused:
         print(f"{result.reused} fichier(s) déjà lus lors d'un import précédent : texte réutilisé.")
     for e in result.errors:
         print(f"Fichier refusé ou illisible : {e.file} : {e.message}", file=sys.stderr)
     for w in result.warnings:
         print(f"Attention : {w}", file=sys.stderr)
+    if notes:
+        print()
+        for line in notes:
+            print(line)
     if result.analysis is not None:
         print()
         print(_fiche(result.analysis))
@@ -173,58 +183,26 @@ def cmd_import(args: argparse.Namespace) -> int:
             return _print_duplicate(store, checked, args)
         result = checked.result
         assert result is not None
-        if args.format == "json":
-            data = {
-                "consultation_uuid": result.consultation_uuid,
-                "pieces": [
-                    {
-                        "file": p.path,
-                        "kind": p.kind.value,
-                        "pages": p.pages,
-                        "ocr_pages": p.ocr_pages,
-                        "unread_reason": p.unread_reason,
-                        "error": p.error,
-                    }
-                    for p in result.pieces
-                ],
-                "errors": [{"file": e.file, "message": e.message} for e in result.errors],
-                "warnings": result.warnings,
-                "extracted": result.extracted,
-                "reused": result.reused,
-                "duplicate_of": None,
-                "version": checked.version,
-                "previous_version": checked.diff.previous_uuid if checked.diff else None,
-                "differences": checked.diff.to_json() if checked.diff else None,
-            }
-            print(json.dumps(data, ensure_ascii=False, indent=2))
-            return EXIT_OK
-        print(f"Consultation importée : {result.consultation_uuid}")
-        print(f"{len(result.pieces)} pièce(s) :")
-        for p in result.pieces:
-            pages = f"{p.pages} p." if p.pages else "—"
-            note = _piece_note(p)
-            print(f"  {short_piece_label(p.kind):<18} {pages:>7}  {p.path}" + (f"  ({note})" if note else ""))
-        if result.reused:
-            print(f"{result.reused} fichier(s) déjà lus lors d'un import précédent : texte réutilisé.")
-        for e in result.errors:
-            print(f"Fichier refusé ou illisible : {e.file} : {e.message}", file=sys.stderr)
-        for w in result.warnings:
-            print(f"Attention : {w}", file=sys.stderr)
-        if checked.diff is not None:
-            print()
-            print(f"Version {checked.version} (modificatif) de la consultation {checked.diff.previous_uuid}.")
-            print("Différences avec la version précédente :")
-            for line in checked.diff.lines():
-                print(f"  - {line}")
         for other in checked.related:
             print(
                 f"Attention : la consultation {other.uuid} a la même référence ; s'il s'agit d'un modificatif, "
                 f"importez-le avec --nouvelle-version {other.uuid[:8]}.",
                 file=sys.stderr,
             )
-        if result.analysis is not None:
-            print()
-            print(_fiche(result.analysis))
+        notes: list[str] = []
+        if checked.diff is not None:
+            notes.append(
+                f"Version {checked.version} (modificatif) de la consultation {checked.diff.previous_uuid}."
+            )
+            notes.append("Différences avec la version précédente :")
+            notes.extend(f"  - {line}" for line in checked.diff.lines())
+        extra = {
+            "duplicate_of": None,
+            "version": checked.version,
+            "previous_version": checked.diff.previous_uuid if checked.diff else None,
+            "differences": checked.diff.to_json() if checked.diff else None,
+        }
+        _print_import(result, args.format, extra=extra, notes=notes)
     finally:
         store.close()
     return EXIT_OK
