@@ -168,6 +168,7 @@ class MainWindow(QMainWindow):
         body.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         self.sidebar.currentRowChanged.connect(self._navigate)
+        self.sidebar.itemClicked.connect(self._sidebar_clicked)
 
         # Background sync while logged in (the account service decides what leaves the machine).
         self.sync = SyncController(ctx, self)
@@ -243,9 +244,19 @@ class MainWindow(QMainWindow):
     def show_page(self, name: Page) -> None:
         """Select a sidebar page (its `refresh` runs), or show the consultation view."""
         if name in SIDEBAR:
-            self.sidebar.setCurrentRow(SIDEBAR.index(name))
+            row = SIDEBAR.index(name)
+            if self.sidebar.currentRow() == row:
+                self._navigate(row)  # already selected (a consultation was open): no change signal
+            else:
+                self.sidebar.setCurrentRow(row)
         else:
             self.stack.setCurrentWidget(self.page(name))
+
+    def _sidebar_clicked(self, item: QListWidgetItem) -> None:
+        """A click on the item already selected still leaves the consultation view for its page."""
+        row = self.sidebar.row(item)
+        if 0 <= row < len(SIDEBAR) and self.stack.currentWidget() is not self._pages.get(SIDEBAR[row]):
+            self._navigate(row)
 
     def _select_quietly(self, name: Page) -> None:
         """The sidebar shows `name` without navigating (the consultation view stays on screen)."""
