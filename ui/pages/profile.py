@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -12,6 +13,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -240,6 +242,13 @@ class ProfilePage(QWidget):
         self.save_button = QPushButton(self.tr("Enregistrer"))
         self.save_button.setToolTip(self.tr("Ctrl+S"))
         self.save_button.clicked.connect(self.save)
+        # No dead end: a profile JSON (the CLI's format) comes in and goes out from here too.
+        self.import_button = QPushButton(self.tr("Importer un profil…"))
+        self.import_button.clicked.connect(self._choose_import)
+        self.export_button = QPushButton(self.tr("Exporter le profil…"))
+        self.export_button.clicked.connect(self._choose_export)
+        head.addWidget(self.import_button)
+        head.addWidget(self.export_button)
         head.addWidget(self.save_button)
         lay.addLayout(head)
         shortcut = QShortcut(QKeySequence.StandardKey.Save, self)
@@ -483,6 +492,61 @@ class ProfilePage(QWidget):
             documents_administratifs=self.admin_docs.items(),
         )
         return CompanyProfile.model_validate(base)
+
+    def _choose_import(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Importer un profil d'entreprise"), str(Path.home()), self.tr("Profil (*.json)")
+        )
+        if path:
+            self.import_from(Path(path))
+
+    def import_from(self, path: Path) -> None:
+        backend = self.ctx.backend
+
+        def ok(profile: CompanyProfile) -> None:
+            self.refresh()
+            self.status.setText(self.tr("Profil importé : %s.") % profile.raison_sociale)
+            self.saved.emit()
+
+        self.ctx.runner.run(
+            self.tr("Import du profil"),
+            lambda _c: backend.import_profile(path),
+            on_success=ok,
+            on_failure=self.status.setText,
+        )
+
+    def _choose_export(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Exporter le profil d'entreprise"),
+            str(Path.home() / "profil.json"),
+            self.tr("Profil (*.json)"),
+        )
+        if path:
+            self.export_to(Path(path))
+
+    def export_to(self, path: Path) -> None:
+        from app.services import profile as profile_service
+
+        backend = self.ctx.backend
+
+        def work(_c: object) -> bool:
+            company = backend.load_profile()
+            if company is None:
+                return False
+            path.write_text(profile_service.profile_json(company), encoding="utf-8")
+            return True
+
+        def done(written: bool) -> None:
+            self.status.setText(
+                self.tr("Profil exporté dans %s.") % path.name
+                if written
+                else self.tr("Aucun profil enregistré : rien à exporter.")
+            )
+
+        self.ctx.runner.run(
+            self.tr("Export du profil"), work, on_success=done, on_failure=self.status.setText
+        )
 
     def save(self) -> None:
         try:
