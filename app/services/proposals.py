@@ -185,7 +185,10 @@ def _load_inputs(store: Store, consultation_uuid: str) -> tuple[Analysis, list[P
         raise NotReady("Cette consultation n'a pas encore été analysée : lancez d'abord l'analyse.")
     company = profile.load(store)
     if company is None:
-        raise NotReady("Aucun profil d'entreprise : importez-le d'abord (maitre-ao profile import FICHIER).")
+        raise NotReady(
+            "Aucun profil d'entreprise : importez-le d'abord (Profil entreprise › Importer un profil…, "
+            "ou en ligne de commande : maitre-ao profile import FICHIER)."
+        )
     from local_store import repo_pieces
 
     return analysis, repo_pieces.piece_texts(store, consultation_uuid), company
