@@ -233,6 +233,7 @@ class FirstRunDialog(QDialog):
         row = QHBoxLayout()
         later = QPushButton(self.tr("Plus tard"))
         later.clicked.connect(lambda: self.pages.setCurrentIndex(4))
+        self.later_button = later
         self.profile_save = QPushButton(self.tr("Enregistrer"))
         self.profile_save.setDefault(True)
         self.profile_save.setEnabled(False)
@@ -252,7 +253,8 @@ class FirstRunDialog(QDialog):
         text = QLabel(
             self.tr(
                 "Déposez le ZIP d'un DCE n'importe où dans la fenêtre pour commencer. Vous pouvez "
-                "aussi explorer une consultation d'exemple, déjà prête à être analysée."
+                "aussi explorer une consultation d'exemple, déjà prête à être analysée, avec une "
+                "entreprise d'exemple si vous n'avez pas encore saisi la vôtre."
             )
         )
         text.setWordWrap(True)

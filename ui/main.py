@@ -137,12 +137,38 @@ class AppFlow(QObject):
         self.ready.emit(window)
         if load_example:
             path = example_zip()
-            if path.exists():
-                window.import_paths([path])
-            else:
+            if not path.exists():
                 window.banner.show_message(
                     window.tr("La consultation d'exemple est absente de cette installation."), "warning"
                 )
+                return
+            backend, company = self.ctx.backend, path.parent / "profile.json"
+
+            def with_company(_c: object) -> bool:
+                """The example company too, unless the user already entered their own."""
+                if backend.load_profile() is not None or not company.exists():
+                    return False
+                backend.import_profile(company)
+                return True
+
+            def loaded(example_company: bool) -> None:
+                window.banner.show_message(
+                    window.tr(
+                        "Exemple chargé : la consultation d'exemple et l'entreprise d'exemple "
+                        "(voir Profil entreprise ; remplacez-la par la vôtre quand vous voulez)."
+                    )
+                    if example_company
+                    else window.tr("Exemple chargé : la consultation d'exemple, avec votre entreprise."),
+                    "info",
+                )
+                window.import_paths([path])
+
+            self.ctx.runner.run(
+                window.tr("Chargement de l'exemple"),
+                with_company,
+                on_success=loaded,
+                on_failure=lambda message: window.banner.show_message(message, "warning"),
+            )
 
     def _erased(self) -> None:
         """All local data erased: a fresh window and the first run again."""
