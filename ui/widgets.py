@@ -32,7 +32,8 @@ class SiretEdit(QLineEdit):
         self.setAccessibleName(self.tr("SIRET"))
         self.feedback = QLabel()
         # One line (no word wrap: a wrapping label in a form layout asks for a huge height).
-        self.feedback.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        # Fixed height: a form with room to spare would otherwise grow this row (~150 px around one line).
+        self.feedback.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.feedback.setAccessibleName(self.tr("Vérification du SIRET"))
         self._valid = False
         self.textChanged.connect(self._check)
