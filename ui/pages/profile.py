@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain import labels
 from app.domain.profile import (
     Address,
     AdminDocKind,
@@ -43,6 +44,7 @@ from app.domain.profile import (
     StaffMember,
     Turnover,
 )
+from app.domain.text import fold
 from ui.context import AppContext
 from ui.style import BAD, FRENCH, WARN, fr_short_date
 from ui.widgets import SiretEdit, title_label
@@ -58,7 +60,7 @@ def _to_text(value: Any) -> str:
     if isinstance(value, date):
         return fr_short_date(value)
     if isinstance(value, StrEnum):
-        return value.value
+        return labels.label(value)  # "RC professionnelle", never the stored code "rc_pro"
     if isinstance(value, float):
         return FRENCH.toString(value, "f", 2 if value % 1 else 0)
     if isinstance(value, list):
@@ -85,6 +87,18 @@ def _parse(text: str, kind: type) -> Any:
     if kind is list:
         return [t.strip() for t in text.split(",") if t.strip()]
     return text
+
+
+def _enum_value(text: str, kind: type[StrEnum]) -> str | None:
+    """A cell of an enum column: its French label (as shown) or its stored code, back to the code."""
+    text = text.strip()
+    if not text:
+        return None
+    wanted = fold(text)
+    for member in kind:
+        if wanted in (fold(labels.label(member)), fold(member.value)):
+            return member.value
+    return text  # unknown: the model's validation says which value is expected
 
 
 class ListTable(QWidget):
@@ -214,7 +228,7 @@ class ListTable(QWidget):
                 if text.strip():
                     empty = False
                 try:
-                    value = _parse(text, kind if not issubclass(kind, StrEnum) else str)
+                    value = _enum_value(text, kind) if issubclass(kind, StrEnum) else _parse(text, kind)
                 except (ValueError, TypeError) as exc:
                     raise ValueError(f"{label}, ligne {r + 1} : valeur « {text} » non reconnue") from exc
                 if value is not None:
