@@ -127,7 +127,7 @@ def render_fiche(analysis: Analysis) -> str:
         if piece.pages:
             detail.append(f"{piece.pages} p.")
         if piece.unread_reason:
-            detail.append(f"non lu : {piece.unread_reason}")
+            detail.append(piece.unread_reason)  # "Plan (DWG) : stocké, non lu (…)"
         elif piece.needs_ocr:
             detail.append(f"{piece.ocr_pages} page(s) à passer en OCR")
         lines.append(f"  - {piece.file} ({', '.join(detail)})")

@@ -45,6 +45,8 @@ VISIT = {"mandatory": "Obligatoire", "optional": "Facultative", "none": "Aucune"
 
 def display_value(analysis: Analysis, name: str) -> str:
     value: Any = getattr(analysis, name)
+    if name == "lots" and value == [] and "lots" in analysis.evidence:
+        return "Marché non alloti"  # read in the DCE, as the CLI's fiche says it
     if value is None or value == []:
         return "—"
     if name in ("deadline",):
@@ -231,7 +233,7 @@ class SyntheseTab(QWidget):
             )
             if ev is not None and ev.engine == Engine.MANUAL:
                 color = GOOD
-            if getattr(analysis, name) in (None, []):
+            if getattr(analysis, name) in (None, []) and ev is None:
                 color = self.palette().placeholderText().color()
             state.setForeground(color)
             self.table.setItem(row, 3, state)
@@ -239,7 +241,7 @@ class SyntheseTab(QWidget):
         self.chart.set_criteria(analysis.criteria)
 
     def _state(self, ev: Evidence | None, value: object, doubtful: bool = False) -> str:
-        if value in (None, []):
+        if value in (None, []) and ev is None:
             return self.tr("Non trouvé")
         if ev is None:
             return self.tr("Sans source")

@@ -164,7 +164,7 @@ def _warnings(dce: Dce, analysis: Analysis) -> list[str]:
         )
     for piece in dce.pieces:
         if piece.unread_reason:
-            out.append(f"{piece.path} : non lu ({piece.unread_reason}).")
+            out.append(f"{piece.path} : {piece.unread_reason}")  # the reason says "non lu" itself
         elif piece.error:
             out.append(f"{piece.path} : {piece.error}")
         elif piece.ocr_pages:
