@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QLineEdit,
+    QListWidget,
     QPushButton,
     QTableView,
     QTabWidget,
@@ -48,6 +49,9 @@ def _window(qtbot: QtBot, *, planted: bool) -> QDialog:
     table = QTableView()
     table.setModel(model)
     lay.addWidget(table)
+    listed = QListWidget()
+    listed.addItems(["Tableau de bord", "Consultations"])
+    lay.addWidget(listed)
     lay.addWidget(QPushButton("&Cancel" if planted else "&Annuler"))
     hidden = QLabel("rc_pro")  # not on screen: never reported
     lay.addWidget(hidden)
@@ -71,6 +75,7 @@ def test_walker_reads_every_kind_of_visible_text(qtbot: QtBot) -> None:
         "Type",  # table header
         "Extrait K-bis",  # cell
         "&Annuler",  # button
+        "Consultations",  # list item
     ):
         assert expected in texts, expected
     assert "rc_pro" not in texts  # hidden

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import cache
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt
+from PySide6.QtCore import QAbstractItemModel, QAbstractListModel, QModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QTabBar,
     QTextEdit,
+    QTreeView,
     QWidget,
 )
 
@@ -98,10 +99,16 @@ def _where(widget: QWidget, part: str) -> str:
     return f"{type(widget).__name__}{'#' + name if name else ''} {part}".strip()
 
 
+def _columns(model: QAbstractItemModel, parent: QModelIndex) -> int:
+    if isinstance(model, QAbstractListModel):  # its columnCount is private in the binding
+        return 1
+    return model.columnCount(parent)
+
+
 def _model_texts(model: QAbstractItemModel, widget: QWidget, parent: QModelIndex, depth: int) -> list[Seen]:
     seen: list[Seen] = []
     rows = min(model.rowCount(parent), MAX_ROWS)
-    cols = model.columnCount(parent)
+    cols = _columns(model, parent)
     for r in range(rows):
         for c in range(cols):
             index = model.index(r, c, parent)
@@ -109,7 +116,7 @@ def _model_texts(model: QAbstractItemModel, widget: QWidget, parent: QModelIndex
             if value not in (None, ""):
                 seen.append(Seen(str(value), _where(widget, f"cell {r},{c}")))
         first = model.index(r, 0, parent)
-        if depth < 4 and model.hasChildren(first):
+        if depth < 4 and isinstance(widget, QTreeView) and model.hasChildren(first):
             seen += _model_texts(model, widget, first, depth + 1)
     return seen
 
@@ -126,7 +133,9 @@ def _view_texts(view: QAbstractItemView) -> list[Seen]:
     ):
         if not isinstance(header, QHeaderView) or not header.isVisible():
             continue
-        count = model.columnCount() if orientation is Qt.Orientation.Horizontal else model.rowCount()
+        count = (
+            _columns(model, QModelIndex()) if orientation is Qt.Orientation.Horizontal else model.rowCount()
+        )
         for section in range(min(count, MAX_ROWS)):
             if header.isSectionHidden(section):
                 continue

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.kinds import PIECE_KIND_LABELS, PieceKind
+from app.domain.labels import short_piece_label
 from app.domain.rows import PieceRow
 from ui.backend import CheckRow, RequirementRow
 from ui.style import BAD, GOOD, WARN
@@ -57,6 +58,20 @@ def _link_item(text: str, tooltip: str = "") -> QTableWidgetItem:
     return item
 
 
+def piece_kind_text(kind: PieceKind | str) -> str:
+    """What the Pièces tab shows for a kind: the abbreviation buyers use with its meaning
+    ("RC — Règlement de la consultation"), else the French label ("Cadre de réponse technique",
+    "Autre pièce"), never the stored code (CADRE_REPONSE, AUTRE)."""
+    try:
+        member = PieceKind(kind)
+    except ValueError:
+        return str(kind)
+    full, short = PIECE_KIND_LABELS[member], short_piece_label(member)
+    if short.isupper():  # RC, CCAP, DC1…
+        return full if short in full else f"{short} — {full}"
+    return max(full, short, key=len)
+
+
 class KindDelegate(QStyledItemDelegate):
     """The piece kind is edited with a list built only when the user edits (cheap tables)."""
 
@@ -66,7 +81,7 @@ class KindDelegate(QStyledItemDelegate):
         combo = QComboBox(parent)
         combo.setAccessibleName(self.tr("Type de pièce"))
         for kind in PieceKind:
-            combo.addItem(f"{kind.value} — {PIECE_KIND_LABELS[kind]}", kind.value)
+            combo.addItem(piece_kind_text(kind), kind.value)
         return combo
 
     def setEditorData(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex) -> None:
@@ -139,12 +154,7 @@ class PiecesTab(QWidget):
             name = QTableWidgetItem(p.path)
             name.setFlags(name.flags() & ~Qt.ItemFlag.ItemIsEditable)
             self.table.setItem(i, 0, name)
-            label = (
-                PIECE_KIND_LABELS.get(PieceKind(p.kind), p.kind)
-                if p.kind in PieceKind.__members__
-                else p.kind
-            )
-            kind = QTableWidgetItem(f"{p.kind} — {label}")
+            kind = QTableWidgetItem(piece_kind_text(p.kind))
             kind.setData(Qt.ItemDataRole.UserRole, p.kind)
             kind.setToolTip(
                 self.tr("Double-cliquez pour changer le type")
