@@ -1,0 +1,51 @@
+"""The clipping check of the tour (ui.layout_check) on a tiny window made for the test: a label
+squeezed narrower than its text, a wrapped label lower than its lines and a squeezed button are
+reported; the same widgets with room are not."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QCheckBox, QDialog, QLabel, QPushButton, QTableWidget, QVBoxLayout
+from pytestqt.qtbot import QtBot
+
+from ui.layout_check import clipped_texts
+
+LONG = "Attestation de régularité fiscale et sociale à renouveler avant la date limite"
+
+
+def _dialog(qtbot: QtBot, *, squeezed: bool) -> QDialog:
+    dlg = QDialog()
+    lay = QVBoxLayout(dlg)
+    one_line = QLabel(LONG)
+    one_line.setObjectName("uneLigne")
+    wrapped = QLabel(" ".join([LONG] * 4))
+    wrapped.setObjectName("plusieursLignes")
+    wrapped.setWordWrap(True)
+    button = QPushButton("Enregistrer la clé en PDF…")
+    check = QCheckBox("Synchroniser le mémoire de cette consultation")
+    for w in (one_line, wrapped, button, check):
+        lay.addWidget(w)
+    table = QTableWidget(1, 1)
+    table.setCellWidget(0, 0, QLabel(LONG))  # sized by its cell: not a layout's clipping
+    lay.addWidget(table)
+    if squeezed:
+        one_line.setFixedWidth(120)
+        wrapped.setFixedSize(200, 30)
+        button.setFixedWidth(60)
+    qtbot.addWidget(dlg)
+    dlg.resize(900, 500)
+    dlg.show()
+    qtbot.waitExposed(dlg)
+    return dlg
+
+
+def test_room_enough_is_not_clipped(qtbot: QtBot) -> None:
+    assert clipped_texts(_dialog(qtbot, squeezed=False)) == []
+
+
+def test_squeezed_label_wrapped_label_and_button_are_reported(qtbot: QtBot) -> None:
+    found = clipped_texts(_dialog(qtbot, squeezed=True))
+    assert len(found) == 3, found
+    one, wrapped, button = found
+    assert one.startswith("QLabel#uneLigne 'Attestation") and "trop étroit" in one
+    assert wrapped.startswith("QLabel#plusieursLignes") and "trop bas" in wrapped
+    assert button.startswith("QPushButton 'Enregistrer la clé") and "trop étroit" in button
