@@ -58,9 +58,11 @@ fuzz: install
 render: install
 	$(PY) -m app.export.render $(DIR)
 
-# make tour DIR=build/tour : a PNG of every screen and tab, light and dark (how the UI gets reviewed)
+# make tour DIR=build/tour : a PNG of every screen and tab, light and dark (how the UI gets reviewed);
+# SIZE=1920x1080 SCALE=1.5 for another screen, CHECK=1 to list clipped text, codes and English words
 tour: install
-	QT_QPA_PLATFORM=offscreen $(PY) -m ui.tour $(or $(DIR),build/tour)
+	QT_QPA_PLATFORM=offscreen $(PY) -m ui.tour $(or $(DIR),build/tour) --size $(or $(SIZE),1280x800) \
+		--scale $(or $(SCALE),1) $(if $(CHECK),--check)
 
 package: install
 	$(BIN)/pyinstaller --noconfirm --clean packaging/maitre_ao.spec

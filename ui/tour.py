@@ -1,5 +1,11 @@
-"""`python -m ui.tour OUTDIR`: the app offscreen on a temporary store with the example consultation,
-one PNG per screen and tab, in the light and the dark theme. It is how the UI gets reviewed.
+"""`python -m ui.tour OUTDIR [--size 1920x1080] [--scale 1.5] [--check]`: the app offscreen on a
+temporary store with the example consultation, one PNG per screen and tab, in the light and the dark
+theme. It is how the UI gets reviewed.
+
+`--size` is the screen in physical pixels and `--scale` its scaling (QT_SCALE_FACTOR): the main window
+fills the screen (1280×800 at 100 % by default; 1920×1080 at 150 % is a 1280×720 window drawn at 1.5
+pixel per point). `--check` looks at every screen as it is captured: clipped text (ui.layout_check),
+internal codes and Qt's English words (tests/ui/visible_text.py); they are listed and the exit code is 1.
 
 Uses the file-backed test keychain (tests.support.keyrings.FileKeyring) in the temporary folder.
 """
@@ -9,14 +15,38 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
     from app.services.account import ConflictRow
 
+ScreenCheck = Callable[[str, "QWidget"], list[str]]
 
-def _prepare_environment(home: Path) -> None:
+
+@dataclass(frozen=True)
+class TourOptions:
+    """The screen the tour is drawn for: its size in physical pixels and its scaling."""
+
+    width: int = 1280
+    height: int = 800
+    scale: float = 1.0
+    checks: list[ScreenCheck] = field(default_factory=list)
+
+    @property
+    def window_size(self) -> tuple[int, int]:
+        """The main window fills the screen, in the logical pixels the widgets are laid out in."""
+        return round(self.width / self.scale), round(self.height / self.scale)
+
+
+def _prepare_environment(home: Path, scale: float = 1.0) -> None:
+    if scale != 1.0:  # read when the QApplication is created
+        os.environ["QT_SCALE_FACTOR"] = f"{scale:g}"
+        os.environ["QT_ENABLE_HIGHDPI_SCALING"] = "1"
     os.environ["MAITRE_AO_HOME"] = str(home)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ["PYTHON_KEYRING_BACKEND"] = "tests.support.keyrings.FileKeyring"
@@ -26,8 +56,9 @@ def _prepare_environment(home: Path) -> None:
         sys.path.insert(0, root)
 
 
-def run_tour(out: Path) -> list[Path]:
-    from PySide6.QtWidgets import QApplication, QWidget
+def run_tour(out: Path, options: TourOptions | None = None) -> tuple[list[Path], list[str]]:
+    """The PNGs written, and what the checks of `options` found on each screen."""
+    from PySide6.QtWidgets import QApplication
 
     from app.domain.paths import example_dir
     from ui.backend import BlockRow
@@ -36,10 +67,12 @@ def run_tour(out: Path) -> list[Path]:
     from ui.main_window import MainWindow, Page
     from ui.style import apply_theme
 
+    options = options or TourOptions()
     out.mkdir(parents=True, exist_ok=True)
     app = create_application([])
     ctx = make_context(app)
     shots: list[Path] = []
+    problems: list[str] = []
 
     def settle() -> None:
         ctx.runner.wait_idle(120)
@@ -51,6 +84,8 @@ def run_tour(out: Path) -> list[Path]:
         path = out / f"{name}.png"
         widget.grab().save(str(path))
         shots.append(path)
+        for check in options.checks:
+            problems.extend(f"[{name}] {p}" for p in check(name, widget))
 
     # First run, page by page (the store is really created on the "create" step), light theme.
     apply_theme(app, "light")
@@ -86,7 +121,7 @@ def run_tour(out: Path) -> list[Path]:
         )
     )
     window = MainWindow(ctx)
-    window.resize(1280, 820)
+    window.resize(*options.window_size)
     window.show()
     view = window.consultation_view
     window.import_paths([example_zip()])
@@ -165,7 +200,7 @@ def run_tour(out: Path) -> list[Path]:
     ctx.runner.call(ctx.backend.close)
     ctx.runner.shutdown()
     QApplication.processEvents()
-    return shots
+    return shots, problems
 
 
 def _sample_conflict() -> ConflictRow:
@@ -190,15 +225,51 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
+def screen_checks() -> list[ScreenCheck]:
+    """Clipped text, internal codes and Qt's English words on the window being captured."""
+    from tests.ui.visible_text import english_words, raw_codes, visible_texts
+    from ui.layout_check import clipped_texts
+
+    def clipping(_name: str, widget: QWidget) -> list[str]:
+        return [f"texte coupé : {c}" for c in clipped_texts(widget.window())]
+
+    def words(_name: str, widget: QWidget) -> list[str]:
+        texts = visible_texts(widget.window())
+        return raw_codes(texts) + english_words(texts)
+
+    return [clipping, words]
+
+
+def _size(text: str) -> tuple[int, int]:
+    width, _x, height = text.lower().partition("x")
+    return int(width), int(height)
+
+
 def main(argv: list[str]) -> int:
-    if len(argv) != 1:
-        print("usage : python -m ui.tour DOSSIER", file=sys.stderr)
-        return 2
-    out = Path(argv[0]).resolve()
+    import argparse
+
+    from app.cli.french_argparse import FrenchArgumentParser
+
+    parser: argparse.ArgumentParser = FrenchArgumentParser(
+        prog="python -m ui.tour", description="Une capture PNG de chaque écran, thème clair et sombre."
+    )
+    parser.add_argument("dossier", type=Path)
+    parser.add_argument("--size", type=_size, default=(1280, 800), help="écran en pixels, ex. 1920x1080")
+    parser.add_argument("--scale", type=float, default=1.0, help="mise à l'échelle, ex. 1.5 pour 150 %%")
+    parser.add_argument("--check", action="store_true", help="signale texte coupé, codes et anglais")
+    args = parser.parse_args(argv)
+    out = args.dossier.resolve()
     with tempfile.TemporaryDirectory(prefix="maitre-ao-tour-") as tmp:
-        _prepare_environment(Path(tmp))
-        shots = run_tour(out)
-    print(f"{len(shots)} captures dans {out}")
+        _prepare_environment(Path(tmp), args.scale)
+        width, height = args.size
+        options = TourOptions(width, height, args.scale, screen_checks() if args.check else [])
+        shots, problems = run_tour(out, options)
+    print(f"{len(shots)} captures dans {out} ({width}×{height}, échelle {args.scale:g})")
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problème(s) à l'écran", file=sys.stderr)
+        return 1
     return 0
 
 

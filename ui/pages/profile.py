@@ -327,7 +327,7 @@ class ProfilePage(QWidget):
         self.insurances = ListTable(
             Insurance,
             [
-                ("kind", "Type (rc_pro, decennale, autre)", InsuranceKind),
+                ("kind", "Type d'assurance", InsuranceKind),
                 ("assureur", "Assureur", str),
                 ("numero_police", "N° de police", str),
                 ("montant_garanti", "Montant garanti (€)", float),
