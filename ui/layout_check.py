@@ -6,7 +6,20 @@ width. Only widgets a user can see count (visible, inside a visible window, not 
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QCheckBox, QLabel, QPushButton, QWidget
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QRect, Qt
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QCheckBox,
+    QHeaderView,
+    QLabel,
+    QListView,
+    QPushButton,
+    QStyle,
+    QStyleOptionViewItem,
+    QWidget,
+)
 
 # A pixel of rounding between the hint and the layout's share is not a clipped text.
 TOLERANCE_PX = 1
@@ -63,4 +76,72 @@ def clipped_texts(root: QWidget) -> list[str]:
             name = widget.objectName() or widget.accessibleName()
             label = f"{type(widget).__name__}{'#' + name if name else ''}"
             found.append(f"{label} {_shown_text(widget).strip()[:60]!r} : {why}")
+    return found
+
+
+def _cell_cut(view: QAbstractItemView, index: QModelIndex, rect: QRect) -> str:
+    """Measured by the view's own delegate, as it draws the cell (font, icon, margins, wrapping)."""
+    option = QStyleOptionViewItem()
+    option.initFrom(view)
+    option.rect = rect
+    wraps = bool(getattr(view, "wordWrap", lambda: False)())
+    if wraps:
+        option.features |= QStyleOptionViewItem.ViewItemFeature.WrapText
+    needed = view.itemDelegateForIndex(index).sizeHint(option, index)
+    if not wraps and needed.width() > rect.width() + TOLERANCE_PX:
+        return f"{needed.width() - rect.width()} px trop étroite"
+    if needed.height() > rect.height() + TOLERANCE_PX:
+        return f"{needed.height() - rect.height()} px trop basse"
+    return ""
+
+
+def _view_name(view: QWidget) -> str:
+    return view.accessibleName() or view.objectName() or type(view).__name__
+
+
+def _cut_headers(header: QHeaderView, model: QAbstractItemModel, columns: int) -> list[str]:
+    """Column titles wider than their column (the header draws them cropped or elided)."""
+    metrics = QFontMetrics(header.font())
+    margin = header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
+    cut: list[str] = []
+    for section in range(columns):
+        text = str(model.headerData(section, Qt.Orientation.Horizontal) or "").strip()
+        if not text or header.isSectionHidden(section):
+            continue
+        needed = max(metrics.horizontalAdvance(line) for line in text.split("\n")) + 2 * margin
+        size = header.sectionSize(section)
+        if needed > size + TOLERANCE_PX:
+            cut.append(f"en-tête {section + 1} {text[:50]!r} : {needed - size} px trop étroit")
+    return cut
+
+
+def elided_cells(root: QWidget, max_rows: int = 200) -> list[str]:
+    """Cells of the visible tables, trees and lists of `root` whose text is cut (elided or cropped)
+    with no tooltip giving it whole: the user cannot read them."""
+    found: list[str] = []
+    for view in root.findChildren(QAbstractItemView):
+        if isinstance(view, QHeaderView) or not view.isVisible() or view.window() is not root:
+            continue
+        model, viewport = view.model(), view.viewport().rect()
+        if model is None:
+            continue
+        columns = 1 if isinstance(view, QListView) else model.columnCount()
+        header = getattr(view, "horizontalHeader", getattr(view, "header", lambda: None))()
+        if isinstance(header, QHeaderView) and header.isVisible():
+            found += [f"{_view_name(view)} {h}" for h in _cut_headers(header, model, columns)]
+        for row in range(min(model.rowCount(), max_rows)):
+            for column in range(columns):
+                index = model.index(row, column)
+                text = str(index.data(Qt.ItemDataRole.DisplayRole) or "").strip()
+                rect = view.visualRect(index)
+                if not text or not rect.isValid() or not viewport.contains(rect):
+                    continue  # empty, hidden, or scrolled away (partly shown rows are the scroll's)
+                tooltip = str(index.data(Qt.ItemDataRole.ToolTipRole) or "")
+                if " ".join(text.split()) in " ".join(tooltip.split()):
+                    continue
+                why = _cell_cut(view, index, rect)
+                if why:
+                    found.append(
+                        f"{_view_name(view)} ligne {row + 1} colonne {column + 1} {text[:50]!r} : {why}"
+                    )
     return found

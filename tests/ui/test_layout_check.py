@@ -1,13 +1,21 @@
-"""The clipping check of the tour (ui.layout_check) on a tiny window made for the test: a label
-squeezed narrower than its text, a wrapped label lower than its lines and a squeezed button are
-reported; the same widgets with room are not."""
+"""The clipping checks of the tour (ui.layout_check) on tiny windows made for the test: a label
+squeezed narrower than its text, a wrapped label lower than its lines, a squeezed button, a cut table
+cell and a cut column title are reported; the same widgets with room (or a tooltip) are not."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QDialog, QLabel, QPushButton, QTableWidget, QVBoxLayout
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
 from pytestqt.qtbot import QtBot
 
-from ui.layout_check import clipped_texts
+from ui.layout_check import clipped_texts, elided_cells
 
 LONG = "Attestation de régularité fiscale et sociale à renouveler avant la date limite"
 
@@ -49,3 +57,34 @@ def test_squeezed_label_wrapped_label_and_button_are_reported(qtbot: QtBot) -> N
     assert one.startswith("QLabel#uneLigne 'Attestation") and "trop étroit" in one
     assert wrapped.startswith("QLabel#plusieursLignes") and "trop bas" in wrapped
     assert button.startswith("QPushButton 'Enregistrer la clé") and "trop étroit" in button
+
+
+def _table(qtbot: QtBot, *, narrow: bool, tooltip: bool = False) -> QDialog:
+    dlg = QDialog()
+    lay = QVBoxLayout(dlg)
+    table = QTableWidget(2, 2)
+    table.setAccessibleName("Pièces")
+    table.setHorizontalHeaderLabels(["Remise des offres", "Type"])
+    table.setWordWrap(False)
+    cut = QTableWidgetItem(LONG)
+    if tooltip:
+        cut.setToolTip(LONG)
+    table.setItem(0, 0, cut)
+    table.setItem(1, 1, QTableWidgetItem("RC"))
+    table.setColumnWidth(0, 60 if narrow else 900)
+    lay.addWidget(table)
+    qtbot.addWidget(dlg)
+    dlg.resize(1100, 300)
+    dlg.show()
+    qtbot.waitExposed(dlg)
+    return dlg
+
+
+def test_cut_cell_and_cut_column_title_are_reported(qtbot: QtBot) -> None:
+    assert elided_cells(_table(qtbot, narrow=False)) == []
+    found = elided_cells(_table(qtbot, narrow=True))
+    assert len(found) == 2, found
+    assert found[0].startswith("Pièces en-tête 1 'Remise des offres'") and "trop étroit" in found[0]
+    assert found[1].startswith("Pièces ligne 1 colonne 1 'Attestation") and "trop étroite" in found[1]
+    # The whole text in the tooltip: the user can read it.
+    assert elided_cells(_table(qtbot, narrow=True, tooltip=True)) == [found[0]]

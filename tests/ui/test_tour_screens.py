@@ -23,6 +23,12 @@ ELSEWHERE = (
     # Profil › Documents administratifs: the column header lists the stored codes (branch b14 fixes it).
     "QTableWidget header 0: 'Type (kbis, attestation_urssaf, attestation_fiscale, "
     "attestation_assurance, rib, autre)'",
+    # … and that header, one line listing every kind, is wider than its column (cropped).
+    "-profil-8-documents-administratifs] cellule coupée : QTableWidget en-tête 1 'Type (",
+    # Tableau de bord and Consultations (branch ui-b): dates and buyer cut to "juillet 2027 à…",
+    # the column title "Remise des offres" cropped.
+    "-tableau-de-bord] cellule coupée : Prochaines échéances ",
+    "-consultations] cellule coupée : Liste des consultations ",
 )
 
 

@@ -385,6 +385,7 @@ class MemoireTab(QWidget):
             parent = items.get(s.parent_key or "")
             weight = f"{FRENCH.toString(s.weight_percent, 'f', 0)} %" if s.weight_percent is not None else ""
             item = QTreeWidgetItem([s.title, weight])
+            item.setToolTip(0, s.title)  # long titles are cut to the outline's width
             item.setData(0, Qt.ItemDataRole.UserRole, s.key)
             if parent is not None:
                 parent.addChild(item)

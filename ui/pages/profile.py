@@ -130,6 +130,8 @@ class ListTable(QWidget):
         self.table.itemChanged.connect(self._sync_item_changed)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().hide()
+        # Rows as high as their wrapped text (a reference's object, a description): nothing cut.
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         lay.addWidget(self.table, 1)
         row = QHBoxLayout()
         add = QPushButton(self.tr("Ajouter"))

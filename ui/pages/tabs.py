@@ -358,7 +358,9 @@ class ExigencesTab(QWidget):
             item = QTableWidgetItem(self.tr(label))
             item.setForeground(color)
             self.table.setItem(i, 1, item)
-            self.table.setItem(i, 2, QTableWidgetItem(r.section))
+            section = QTableWidgetItem(r.section)
+            section.setToolTip(r.section)  # one line too: the whole title on hover
+            self.table.setItem(i, 2, section)
             src = f"{r.file}, p. {r.page}" if r.file and r.page else (r.file or "")
             self.table.setItem(i, 3, _link_item(src))
 
