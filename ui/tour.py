@@ -232,9 +232,7 @@ def screen_checks() -> list[ScreenCheck]:
 
     def clipping(_name: str, widget: QWidget) -> list[str]:
         window = widget.window()
-        return [f"texte coupé : {c}" for c in clipped_texts(window)] + [
-            f"cellule coupée : {c}" for c in elided_cells(window)
-        ]
+        return [f"texte coupé : {c}" for c in clipped_texts(window) + elided_cells(window)]
 
     def words(_name: str, widget: QWidget) -> list[str]:
         texts = visible_texts(widget.window())

@@ -16,20 +16,7 @@ import pytest
 from PySide6.QtGui import QImage
 
 from tests.conftest import REPO
-
-# Found by the check in screens other helpers are changing at the same time (issue 16); listed here
-# with the exact text so the lead sees them, and dropped once their branches are merged.
-ELSEWHERE = (
-    # Profil › Documents administratifs: the column header lists the stored codes (branch b14 fixes it).
-    "QTableWidget header 0: 'Type (kbis, attestation_urssaf, attestation_fiscale, "
-    "attestation_assurance, rib, autre)'",
-    # … and that header, one line listing every kind, is wider than its column (cropped).
-    "-profil-8-documents-administratifs] cellule coupée : QTableWidget en-tête 1 'Type (",
-    # Tableau de bord and Consultations (branch ui-b): dates and buyer cut to "juillet 2027 à…",
-    # the column title "Remise des offres" cropped.
-    "-tableau-de-bord] cellule coupée : Prochaines échéances ",
-    "-consultations] cellule coupée : Liste des consultations ",
-)
+from tests.ui.known_elsewhere import unexpected
 
 
 def _tour(out: Path, size: str, scale: str) -> tuple[int, list[str], str]:
@@ -58,6 +45,6 @@ def test_tour_screens_have_no_clipped_text_code_or_english(tmp_path: Path, size:
     board = QImage(str(tmp_path / "tour" / "light-tableau-de-bord.png"))
     assert (board.width(), board.height()) == (width, height)
 
-    left = [p for p in problems if not any(known in p for known in ELSEWHERE)]
+    left = unexpected(problems)
     assert not left, "\n".join(["On screen during the tour:", *left])
     assert code == (1 if problems else 0), output

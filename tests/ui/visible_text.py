@@ -280,4 +280,5 @@ def english_words(texts: Iterable[Seen | str], defaults: Iterable[str] = QT_ENGL
 def screen_problems(screen: str, *, tooltips: bool = False) -> list[str]:
     """Raw codes and English words on every visible window, each line prefixed by `screen`."""
     texts = screen_texts(tooltips=tooltips)
-    return [f"[{screen}] {p}" for p in raw_codes(texts) + english_words(texts)]
+    found = raw_codes(texts) + english_words(texts)
+    return [f"[{screen}] {p}" for p in dict.fromkeys(found)]  # once each (a tree repeats its rows)
