@@ -9,6 +9,8 @@ every step are gathered and asserted once, so the message lists them all with th
 
 from __future__ import annotations
 
+import os
+import re
 import zipfile
 from pathlib import Path
 
@@ -48,6 +50,11 @@ class Walk:
         texts = screen_texts()
         assert len(texts) > 5, f"{screen}: nothing on screen to check ({texts})"
         self.problems += screen_problems(screen)
+        shots = os.environ.get("MAITRE_AO_WALK_SHOTS")  # a folder: a PNG of each step, to look at
+        for i, window in enumerate(visible_windows()):
+            if shots:
+                name = f"{len(self.screens):02d}-{i}-{re.sub(r'[^a-z]+', '-', screen.lower())}.png"
+                window.grab().save(str(Path(shots) / name))
         for window in visible_windows():  # and nothing cut (ui.layout_check, as the tour)
             cut = clipped_texts(window) + elided_cells(window)
             self.problems += [f"[{screen}] texte coupé : {c}" for c in cut]

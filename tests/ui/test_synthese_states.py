@@ -32,3 +32,25 @@ def test_an_unread_plan_says_non_lu_once() -> None:
     analysis = analyze_offline([piece("Règlement de la consultation"), plan])
     text = " ".join(analysis.warnings) + (analysis.fiche or "")
     assert text.count("non lu") == text.count("stocké, non lu")
+
+
+def test_no_warning_leaves_no_empty_band_above_the_table(qtbot: QtBot) -> None:
+    rc = piece("Règlement de la consultation\nDate limite de remise des offres : 16 juillet 2027 à 12h00")
+    analysis = analyze_offline([rc])
+    tab = SyntheseTab()
+    qtbot.addWidget(tab)
+    tab.resize(1000, 700)
+    tab.show()
+    qtbot.waitExposed(tab)
+    spacing = tab.layout().spacing()
+    split = tab.table.parentWidget()
+    assert split is not None
+
+    tab.set_analysis(analysis.model_copy(update={"warnings": ["Plans/Plan masse.dwg : non lu."]}))
+    qtbot.waitUntil(lambda: tab.warnings.isVisible())
+    assert split.geometry().top() - tab.info.geometry().bottom() > 2 * spacing  # the warning's line
+
+    tab.set_analysis(analysis.model_copy(update={"warnings": []}))
+    qtbot.waitUntil(
+        lambda: split.geometry().top() - tab.info.geometry().bottom() <= spacing + 1, timeout=2000
+    )

@@ -201,14 +201,19 @@ class SyntheseTab(QWidget):
         split.setSizes([420, 220])
         lay.addWidget(split, 1)
 
+    def _show_warnings(self, text: str) -> None:
+        """No warning: no empty line between the hint and the table."""
+        self.warnings.setText(text)
+        self.warnings.setVisible(bool(text))
+
     def set_analysis(self, analysis: Analysis | None) -> None:
         self.analysis = analysis
         if analysis is None:
             self.table.setRowCount(0)
             self.chart.set_criteria([])
-            self.warnings.setText(self.tr("Pas encore d'analyse : lancez-la depuis l'en-tête."))
+            self._show_warnings(self.tr("Pas encore d'analyse : lancez-la depuis l'en-tête."))
             return
-        self.warnings.setText("\n".join(analysis.warnings))
+        self._show_warnings("\n".join(analysis.warnings))
         self.table.setRowCount(len(FIELDS))
         for row, (name, label) in enumerate(FIELDS):
             ev = analysis.evidence.get(name)
