@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # pydantic models and the services load with the first screen
     from app.domain.analysis import Analysis
     from app.domain.profile import CompanyProfile
     from app.domain.rows import ConsultationRow, PieceRow
+    from app.domain.subcontracting import Subcontractor
     from app.services.account import AccountStatus, ConflictRow, DbLane, Keep, Session
     from app.services.claude import ClaudeStatus
     from app.services.proposals import StoredAnswer
@@ -477,6 +478,24 @@ class Backend:
 
         result = proposals.export_consultation(self.require_store(), uuid, dest_dir)
         return list(result.files), list(result.warnings)
+
+    # --- sub-contractors (one DC4 each at export) ---------------------------------------------
+    def subcontractors(self, uuid: str) -> list[Subcontractor]:
+        from app.services import subcontractors
+
+        return subcontractors.list_for(self.require_store(), uuid)
+
+    def save_subcontractor(self, uuid: str, fields: dict[str, object]) -> Subcontractor:
+        """Declare a sub-contractor, or update it when `fields` holds its "uuid" (French message on
+        bad input: SIRET, empty name or services, negative amount)."""
+        from app.services import subcontractors
+
+        return subcontractors.declare(self.require_store(), uuid, fields)
+
+    def remove_subcontractor(self, uuid: str, sub_uuid: str) -> None:
+        from app.services import subcontractors
+
+        subcontractors.remove(self.require_store(), uuid, sub_uuid)
 
     # --- library --------------------------------------------------------------------------
     def blocks(self, query: str = "") -> list[BlockRow]:

@@ -32,12 +32,13 @@ from ui.pages.dashboard import STATUSES
 from ui.pages.memoire import MemoireTab
 from ui.pages.prix import PrixTab
 from ui.pages.source_viewer import SourceViewer
+from ui.pages.subcontractors import SubcontractorsTab
 from ui.pages.synthese import SyntheseTab
 from ui.pages.tabs import DocumentsTab, ExigencesTab, GoNoGoTab, PiecesTab
 from ui.style import countdown, fr_date
 from ui.widgets import OperationBar, run_in_turns
 
-TABS = ("Pièces", "Synthèse", "Go/No-Go", "Exigences", "Mémoire", "Prix", "Documents")
+TABS = ("Pièces", "Synthèse", "Go/No-Go", "Exigences", "Mémoire", "Prix", "Sous-traitants", "Documents")
 
 
 def export_folder(row: ConsultationRow) -> Path:
@@ -100,6 +101,7 @@ class ConsultationView(QWidget):
         self.exigences = ExigencesTab()
         self.memoire = MemoireTab(ctx)
         self.prix = PrixTab(ctx.runner, lambda: ctx.backend.store)
+        self.subcontractors = SubcontractorsTab(ctx)
         self.documents = DocumentsTab()
         for w, name in zip(
             (
@@ -109,6 +111,7 @@ class ConsultationView(QWidget):
                 self.exigences,
                 self.memoire,
                 self.prix,
+                self.subcontractors,
                 self.documents,
             ),
             TABS,
@@ -129,6 +132,7 @@ class ConsultationView(QWidget):
         self.documents.export_requested.connect(self.export)
         self.memoire.message.connect(self.message)
         self.prix.message.connect(self.message)
+        self.subcontractors.message.connect(self.message)
         self.memoire.saved.connect(lambda _s: self._refresh_requirements())
         self.tabs.currentChanged.connect(self._tab_changed)
 
@@ -198,6 +202,7 @@ class ConsultationView(QWidget):
             self._load_sync_switch,
             self._refresh_checks,
             lambda: self.prix.load(uuid) if self.tabs.currentWidget() is self.prix else None,
+            lambda: self.subcontractors.load(uuid),
             lambda: self.loaded.emit(uuid),
         ]
         run_in_turns(self, steps, lambda: self.uuid == uuid)
