@@ -262,6 +262,32 @@ class Backend:
             for e in profile.expiring(self.require_store(), within_days=days)
         ]
 
+    def attach_document_file(self, doc_uuid: str, path: Path) -> None:
+        """Keep the file (PDF, PNG or JPEG, up to 25 Mo) of a saved administrative document inside the
+        encrypted store; French message otherwise."""
+        from app.services import documents
+
+        documents.attach_file(self.require_store(), doc_uuid, path)
+        self.changed(Changed.PROFILE)
+
+    def document_files(self) -> dict[str, str]:
+        """Administrative document uuid → name of the file kept for it in the store."""
+        from app.services import documents
+
+        return documents.kept_files(self.require_store())
+
+    def remove_document_file(self, doc_uuid: str) -> None:
+        from app.services import documents
+
+        documents.remove_file(self.require_store(), doc_uuid)
+        self.changed(Changed.PROFILE)
+
+    def copy_document_file(self, doc_uuid: str, folder: Path) -> Path:
+        """The document's kept file written into `folder` (to open it with the system's viewer)."""
+        from app.services import documents
+
+        return documents.copy_file(self.require_store(), doc_uuid, folder)
+
     # --- consultations --------------------------------------------------------------------
     def prepare_workers(self) -> None:
         """Start the DCE reader's worker processes ahead of the first import (~0.4 s, off the UI thread)."""
