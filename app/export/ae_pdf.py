@@ -55,13 +55,14 @@ def _readable_name(name: str) -> str:
 
 
 def has_form_fields(data: bytes) -> bool:
-    """Whether the PDF holds fillable fields (an AcroForm with at least one field)."""
+    """Whether the PDF holds fillable fields (an AcroForm with at least one field); a PDF protected
+    by a password counts as one, so that filling it says so in French."""
     from pypdf import PdfReader
 
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
-            return False
+            return True
         return bool(reader.get_fields())
     except Exception as exc:  # unreadable: the caller keeps the values sheet
         log.info("PDF form not readable: %s", type(exc).__name__)
@@ -190,7 +191,8 @@ def fill_ae_pdf(
         if found[1] is None:
             report.left.append(label)
             continue
-        texts.setdefault(f.page, {})[f.name] = found[1]
+        # Plain spaces: the form's standard fonts (WinAnsi) draw no narrow or non-breaking space.
+        texts.setdefault(f.page, {})[f.name] = found[1].replace("\u202f", " ").replace("\u00a0", " ")
         report.filled.append(label)
     for page, values in texts.items():
         _write_texts(writer, page, values, TextStringObject)

@@ -143,3 +143,46 @@ def test_password_protected_pdf_ae_gets_a_french_message(tmp_path: Path) -> None
 
     with pytest.raises(InvalidInput, match="mot de passe"):
         fill_ae_pdf(source, tmp_path / "o.pdf", _profile(), Analysis(), lots=[1])
+    # In the export: said in French, the values sheet to copy by hand, the AE still to sign.
+    files = [BuyerFile("AE.pdf", PieceKind.AE, buf.getvalue())]
+    result = fill_buyer_documents(files, {}, _profile(), Analysis(), tmp_path / "out", lots=[1])
+    assert any("AE.pdf" in w and "mot de passe" in w for w in result.warnings)
+    assert (tmp_path / "out" / "valeurs_acte_engagement.docx").is_file()
+    assert "AE.pdf" in result.to_sign and not (tmp_path / "out" / "AE.pdf").exists()
+
+
+def _ink(data: bytes, box: tuple[float, float, float, float]) -> int:
+    """Dark pixels a viewer draws (form fields included) inside `box` (PDF points, origin bottom left)."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(data)
+    try:
+        pdf.init_forms()
+        page = pdf[0]
+        height = page.get_height()
+        image = page.render(scale=2, may_draw_forms=True).to_pil().convert("L")
+        x0, y0, x1, y1 = box
+        crop = image.crop((int(x0 * 2), int((height - y1) * 2), int(x1 * 2), int((height - y0) * 2)))
+        return sum(crop.histogram()[:128])
+    finally:
+        pdf.close()
+
+
+def test_filled_values_are_drawn_by_a_viewer(tmp_path: Path) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    source = tmp_path / "AE.pdf"
+    source.write_bytes(make_form(GENERIC))
+    fill_ae_pdf(source, tmp_path / "filled.pdf", _profile(), Analysis(), lots=[1], amount=1200.0)
+    filled = (tmp_path / "filled.pdf").read_bytes()
+    boxes = {
+        str(a.get_object()["/T"]): tuple(float(v) for v in a.get_object()["/Rect"])
+        for a in PdfReader(io.BytesIO(filled)).pages[0]["/Annots"]
+    }
+    for name in ("Text2", "Text5", "Case1"):  # SIRET, amount, the ticked lot
+        box = boxes[name]
+        assert _ink(source.read_bytes(), box) == 0  # type: ignore[arg-type]
+        assert _ink(filled, box) > 20, name  # type: ignore[arg-type]
+    assert _ink(filled, boxes["Case2"]) == 0  # type: ignore[arg-type]
