@@ -108,6 +108,8 @@ class SubcontractorsTab(QWidget):
 
     # --- loading --------------------------------------------------------------------------
     def load(self, uuid: str) -> None:
+        if uuid != self.uuid:
+            self.clear_form()  # nothing typed for another consultation is saved into this one
         self.uuid = uuid
         backend = self.ctx.backend
         self.ctx.runner.run(
