@@ -186,3 +186,23 @@ def test_filled_values_are_drawn_by_a_viewer(tmp_path: Path) -> None:
         assert _ink(source.read_bytes(), box) == 0  # type: ignore[arg-type]
         assert _ink(filled, box) > 20, name  # type: ignore[arg-type]
     assert _ink(filled, boxes["Case2"]) == 0  # type: ignore[arg-type]
+
+
+def test_pdf_ae_amount_is_the_schedule_total(tmp_path: Path) -> None:
+    from app.export.schedule import euros, read_schedule
+    from app.resources.example.make_example_dce import make_dqe
+
+    dqe = make_dqe()
+    (tmp_path / "d.xlsx").write_bytes(dqe)
+    lines = read_schedule(tmp_path / "d.xlsx").lines
+    typed = {ln.key: 10.0 + n for n, ln in enumerate(lines)}
+    files = [BuyerFile("AE.pdf", PieceKind.AE, make_form(NAMED)), BuyerFile("DQE.xlsx", PieceKind.DQE, dqe)]
+    result = fill_buyer_documents(
+        files, {"DQE.xlsx": typed}, _profile(), Analysis(), tmp_path / "out", lots=[1]
+    )
+    assert result.amount is not None and result.amount_source == "DQE.xlsx"
+    expected = sum((ln.quantity or 0) * typed[ln.key] for ln in lines)
+    assert abs(result.amount - expected) < 0.01
+    got = values((tmp_path / "out" / "AE.pdf").read_bytes())
+    assert plain(got["montant_ht"]) == f"{plain(euros(result.amount))} HT"
+    assert [r.amount for r in result.ae] == [result.amount]
