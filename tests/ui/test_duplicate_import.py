@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import docx
 import pytest
@@ -16,7 +17,9 @@ from pytestqt.qtbot import QtBot
 from tests.ui.helpers import EXAMPLE_ZIP, ready_window
 from ui.context import AppContext
 from ui.main_window import MainWindow
-from ui.pages.duplicate_import import DuplicateImportDialog
+
+if TYPE_CHECKING:
+    from ui.pages.duplicate_import import DuplicateImportDialog
 
 IMPORT_TIMEOUT = 90000
 
@@ -71,7 +74,11 @@ def test_same_zip_imported_twice_makes_no_second_consultation(
     # The same pieces under another ZIP name: the app asks, names the consultation and its import day.
     copy = tmp_path / "copie du DCE.zip"
     copy.write_bytes(EXAMPLE_ZIP.read_bytes())
-    window.import_paths([copy])
+    with qtbot.waitSignal(window.import_finished, timeout=IMPORT_TIMEOUT):
+        window.import_paths([copy])
+    assert _titles(ctx) == [first]  # nothing was added
+    from ui.pages.duplicate_import import DuplicateImportDialog
+
     dialog = _asked(qtbot, window)
     texts = [b.text() for b in dialog.findChildren(QPushButton)]
     assert texts == [
@@ -109,7 +116,7 @@ def test_same_zip_imported_twice_makes_no_second_consultation(
     assert "Pièce ajoutée : Avis modificatif 1.docx (Autre pièce)" in shown
 
     # Kept: reopening the consultation later shows them again in its header.
-    with qtbot.waitSignal(view.loaded, timeout=IMPORT_TIMEOUT):
+    with qtbot.waitSignal(view.version_shown, timeout=IMPORT_TIMEOUT):
         window.open_consultation(first)
     assert not view.version_box.isVisible()
     with qtbot.waitSignal(view.version_shown, timeout=IMPORT_TIMEOUT):
@@ -123,6 +130,8 @@ def test_same_zip_imported_twice_makes_no_second_consultation(
 
 
 def test_same_zip_imported_twice_cancel_adds_nothing(qtbot: QtBot, ctx: AppContext, tmp_path: Path) -> None:
+    from ui.pages.duplicate_import import DuplicateImportDialog
+
     window = ready_window(ctx)
     qtbot.addWidget(window)
     with qtbot.waitSignal(window.consultation_view.loaded, timeout=IMPORT_TIMEOUT):
@@ -134,4 +143,23 @@ def test_same_zip_imported_twice_cancel_adds_nothing(qtbot: QtBot, ctx: AppConte
     qtbot.waitUntil(lambda: window.banner.isVisible(), timeout=5000)
     assert window.banner.label.text() == "Import annulé : rien n'a été ajouté."
     assert _titles(ctx) == first
+    ctx.runner.wait_idle(30)
+
+
+def test_same_zip_imported_twice_as_new_version_says_nothing_changed(qtbot: QtBot, ctx: AppContext) -> None:
+    from ui.pages.duplicate_import import DuplicateImportDialog
+
+    window = ready_window(ctx)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.consultation_view.loaded, timeout=IMPORT_TIMEOUT):
+        window.import_paths([EXAMPLE_ZIP])
+    [first] = _titles(ctx)
+    window.import_paths([EXAMPLE_ZIP])
+    dialog = _asked(qtbot, window)
+    assert DuplicateImportDialog.KEEP not in dialog.buttons  # same pieces: keeping both is not offered
+    with qtbot.waitSignal(window.import_checked, timeout=IMPORT_TIMEOUT) as checked:
+        dialog.buttons[DuplicateImportDialog.NEW_VERSION].click()  # imported again, as a modificatif
+    assert checked.args[0].outcome == "new_version"
+    assert len(_titles(ctx)) == 2 and first in _titles(ctx)
+    assert window.banner.label.text().splitlines()[1:] == ["• Aucune différence avec la version précédente."]
     ctx.runner.wait_idle(30)

@@ -30,10 +30,10 @@ def test_status_stays_a_analyser_after_export_is_fixed(qtbot: QtBot, ctx: AppCon
     assert view.status.currentText() == "À analyser"
 
     # Export: the service moved it to En cours, and the header shows it at once.
-    with qtbot.waitSignals([view.exported, view.status_shown], timeout=TIMEOUT):
+    with qtbot.waitSignal(view.exported, timeout=TIMEOUT):
         view.export()
     assert ctx.runner.call(lambda: backend.consultation(uuid)).status == "en_cours"
-    assert view.status.currentText() == "En cours"
+    qtbot.waitUntil(lambda: view.status.currentText() == "En cours", timeout=10000)
 
     # The user sets Déposée from the header.
     index = view.status.findText("Déposée")

@@ -141,6 +141,7 @@ class ConsultationView(QWidget):
         self.flush()
         if uuid != self.uuid:
             self.memoire_sync.setEnabled(False)
+            self.version_box.hide()  # until this consultation's versions are read
         self.uuid = uuid
         backend = self.ctx.backend
 
@@ -159,6 +160,7 @@ class ConsultationView(QWidget):
         self.row = None
         self.analysis = analysis
         self.memoire_sync.setEnabled(False)
+        self.version_box.hide()
         self.title.setText(analysis.object or self.tr("Nouvelle consultation"))
         bits = [analysis.buyer or "", analysis.reference and self.tr("réf. %s") % analysis.reference]
         if analysis.deadline:
