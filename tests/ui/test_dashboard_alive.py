@@ -64,17 +64,19 @@ def _window(qtbot: QtBot, ctx: AppContext) -> tuple[MainWindow, dict[str, str]]:
 
 
 def _red_marks(widget: QWidget) -> int:
-    """How many deadline marks (red dots) are painted on the timeline's line."""
+    """How many deadline marks (red dots) are painted on the timeline (counted along the line)."""
     image = widget.grab().toImage()
-    y = image.height() // 2
-    marks, inside = 0, False
-    for x in range(image.width()):
-        color = QColor(image.pixel(x, y))
-        red = color.red() > 150 and color.green() < 90 and color.blue() < 90
-        if red and not inside:
-            marks += 1
-        inside = red
-    return marks
+    best = 0
+    for y in range(image.height() * 2 // 5, image.height() * 3 // 4):
+        marks, inside = 0, False
+        for x in range(image.width()):
+            color = QColor(image.pixel(x, y))
+            red = color.red() > 150 and color.green() < 90 and color.blue() < 90
+            if red and not inside:
+                marks += 1
+            inside = red
+        best = max(best, marks)
+    return best
 
 
 def _counts(window: MainWindow) -> dict[str, str]:

@@ -73,7 +73,7 @@ class Timeline(QWidget):
         self.start: date = today
         self.end: date = today + timedelta(weeks=8)
         self.events: list[DeadlineEvent] = []
-        self.setMinimumHeight(90)
+        self.setMinimumHeight(110)
         self.setAccessibleName(self.tr("Frise des échéances"))
 
     def set_window(self, window: TrackingTimeline) -> None:
@@ -99,7 +99,7 @@ class Timeline(QWidget):
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         pal = self.palette()
-        left, right, y = self.MARGIN, self.width() - self.MARGIN, self.height() / 2
+        left, right, y = self.MARGIN, self.width() - self.MARGIN, self.height() * 0.62
         p.setPen(QPen(pal.mid().color(), 2))
         p.drawLine(QPointF(left, y), QPointF(right, y))
         p.setPen(pal.text().color())
@@ -117,13 +117,24 @@ class Timeline(QWidget):
             x = self.x_of(today)
             p.drawLine(QPointF(x, y - 14), QPointF(x, y + 14))
         grey = pal.mid().color()
+        metrics = p.fontMetrics()
+        ends: list[float] = []  # right end of the last label written on each row above the line
         for x, event in self.positions():
             color = grey if event.past else QColor(self.COLORS.get(event.kind.value, "#666"))
             p.setBrush(color)
             p.setPen(Qt.PenStyle.NoPen)
             p.drawEllipse(QPointF(x, y), 6, 6)
+            # Labels of close dates go on the next row up instead of over each other.
+            text = metrics.elidedText(event.title, Qt.TextElideMode.ElideRight, 150)
+            width = metrics.horizontalAdvance(text) + 8
+            left_edge = min(max(x - width / 2, 0.0), self.width() - width)
+            row = next((i for i, end in enumerate(ends) if end <= left_edge), len(ends))
+            if row == len(ends):
+                ends.append(0.0)
+            ends[row] = left_edge + width
+            top = y - 26 - row * (metrics.height() + 2)
             p.setPen(grey if event.past else pal.text().color())
-            p.drawText(QRectF(x - 60, y - 28, 120, 16), Qt.AlignmentFlag.AlignHCenter, event.title[:18])
+            p.drawText(QRectF(left_edge, top, width, metrics.height()), Qt.AlignmentFlag.AlignHCenter, text)
         p.end()
 
 
@@ -180,6 +191,10 @@ class DashboardPage(QWidget):
             [self.tr("Consultation"), self.tr("Échéance"), self.tr("Date"), self.tr("Reste")]
         )
         self.deadlines.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in (1, 2, 3):
+            self.deadlines.horizontalHeader().setSectionResizeMode(
+                col, QHeaderView.ResizeMode.ResizeToContents
+            )
         self.deadlines.verticalHeader().hide()
         self.deadlines.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.deadlines.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
