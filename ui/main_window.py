@@ -655,6 +655,13 @@ class MainWindow(QMainWindow):
                 )
             if choice == "open":
                 self.open_consultation(existing.uuid)
+                if new_uuid is not None:
+                    self.banner.show_message(
+                        self.tr("Le DCE importé n'a pas été gardé : « {title} » est ouverte.").format(
+                            title=existing.title
+                        ),
+                        "info",
+                    )
             else:
                 self.banner.show_message(self.tr("Import annulé : rien n'a été ajouté."), "info")
                 self.show_page(Page.CONSULTATIONS)

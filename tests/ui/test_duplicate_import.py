@@ -163,3 +163,30 @@ def test_same_zip_imported_twice_as_new_version_says_nothing_changed(qtbot: QtBo
     assert len(_titles(ctx)) == 2 and first in _titles(ctx)
     assert window.banner.label.text().splitlines()[1:] == ["• Aucune différence avec la version précédente."]
     ctx.runner.wait_idle(30)
+
+
+def test_same_reference_other_pieces_open_existing_keeps_one_consultation(
+    qtbot: QtBot, ctx: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ui.pages.duplicate_import import DuplicateImportDialog
+
+    window = ready_window(ctx)
+    qtbot.addWidget(window)
+    view = window.consultation_view
+    with qtbot.waitSignal(view.loaded, timeout=IMPORT_TIMEOUT):
+        window.import_paths([EXAMPLE_ZIP])
+    [first] = _titles(ctx)
+    window.import_paths([_modificatif(tmp_path / "DCE modifié.zip", monkeypatch)])
+    dialog = _asked(qtbot, window)
+    assert [b.text() for b in dialog.findChildren(QPushButton)] == [
+        "Ouvrir la consultation existante",
+        "Importer comme nouvelle version (modificatif)",
+        "Garder les deux consultations",
+        "Annuler",
+    ]
+    with qtbot.waitSignal(view.loaded, timeout=IMPORT_TIMEOUT) as opened:
+        dialog.buttons[DuplicateImportDialog.OPEN].click()
+    assert opened.args == [first]
+    qtbot.waitUntil(lambda: _titles(ctx) == [first], timeout=IMPORT_TIMEOUT)
+    assert window.banner.label.text().startswith("Le DCE importé n'a pas été gardé")
+    ctx.runner.wait_idle(30)
