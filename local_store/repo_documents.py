@@ -66,3 +66,38 @@ def files(store: Store) -> list[DocumentFile]:
             )
         )
     return out
+
+
+def file_of(store: Store, doc_uuid: str) -> DocumentFile | None:
+    """The file kept for one administrative document (None when it has none)."""
+    return next((f for f in files(store) if f.uuid == doc_uuid), None)
+
+
+def detach(store: Store, doc_uuid: str) -> bool:
+    """Unlink the file of an administrative document (the blob goes with the next purge when nothing
+    else uses it); False when the document does not exist."""
+    with store.transaction() as conn:
+        row = conn.execute(
+            "SELECT data FROM admin_documents WHERE uuid = ? AND deleted = 0", (doc_uuid,)
+        ).fetchone()
+        if row is None:
+            return False
+        fields = json.loads(row["data"])
+        fields.pop("file_name", None)
+        conn.execute(
+            "UPDATE admin_documents SET blob_sha256 = NULL, data = ?, updated_at = ?, dirty = 1 WHERE uuid = ?",
+            (
+                json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
+                _now(),
+                doc_uuid,
+            ),
+        )
+    return True
+
+
+def file_names(store: Store) -> dict[str, str]:
+    """Document uuid → the name of the file kept for it (only the documents that hold one)."""
+    rows = store.read().execute(
+        "SELECT uuid, data FROM admin_documents WHERE deleted = 0 AND blob_sha256 IS NOT NULL"
+    )
+    return {str(r["uuid"]): str(json.loads(r["data"]).get("file_name", "")) or "document" for r in rows}

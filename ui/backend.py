@@ -29,10 +29,12 @@ if TYPE_CHECKING:  # pydantic models and the services load with the first screen
     from app.domain.analysis import Analysis
     from app.domain.profile import CompanyProfile
     from app.domain.rows import ConsultationRow, PieceRow
+    from app.domain.subcontracting import Subcontractor
     from app.services.account import AccountStatus, ConflictRow, DbLane, Keep, Session
     from app.services.claude import ClaudeStatus
     from app.services.proposals import StoredAnswer
     from app.services.store import Store
+    from app.services.tracking import Timeline
     from app.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -54,6 +56,35 @@ class ImportOutcome:
     consultation_uuid: str
     pieces: int
     errors: list[tuple[str, str]] = field(default_factory=list)  # (file, French reason)
+
+
+@dataclass(frozen=True)
+class CheckedImportOutcome:
+    """An import checked against the consultations already there (`import_dce_checked`).
+
+    `outcome`: "imported" (new consultation), "duplicate" (same content already there: nothing was
+    kept, `consultation_uuid` is the existing one), "new_version" (a *modificatif* linked to
+    `existing`, `changes` says what changed, deadline first). `existing`: for a duplicate, the
+    consultation already there; for an import, the one with the same reference (other content)."""
+
+    outcome: Literal["imported", "duplicate", "new_version"]
+    consultation_uuid: str
+    pieces: int = 0
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (file, French reason)
+    existing: ConsultationRow | None = None
+    version: int = 1
+    changes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    """A consultation imported as a new version: its number, the one it replaces, what changed."""
+
+    version: int
+    previous_uuid: str
+    previous_title: str
+    imported_at: str  # ISO, "" when unknown
+    changes: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -261,6 +292,32 @@ class Backend:
             for e in profile.expiring(self.require_store(), within_days=days)
         ]
 
+    def attach_document_file(self, doc_uuid: str, path: Path) -> None:
+        """Keep the file (PDF, PNG or JPEG, up to 25 Mo) of a saved administrative document inside the
+        encrypted store; French message otherwise."""
+        from app.services import documents
+
+        documents.attach_file(self.require_store(), doc_uuid, path)
+        self.changed(Changed.PROFILE)
+
+    def document_files(self) -> dict[str, str]:
+        """Administrative document uuid → name of the file kept for it in the store."""
+        from app.services import documents
+
+        return documents.kept_files(self.require_store())
+
+    def remove_document_file(self, doc_uuid: str) -> None:
+        from app.services import documents
+
+        documents.remove_file(self.require_store(), doc_uuid)
+        self.changed(Changed.PROFILE)
+
+    def copy_document_file(self, doc_uuid: str, folder: Path) -> Path:
+        """The document's kept file written into `folder` (to open it with the system's viewer)."""
+        from app.services import documents
+
+        return documents.copy_file(self.require_store(), doc_uuid, folder)
+
     # --- consultations --------------------------------------------------------------------
     def prepare_workers(self) -> None:
         """Start the DCE reader's worker processes ahead of the first import (~0.4 s, off the UI thread)."""
@@ -298,6 +355,94 @@ class Backend:
         errors = [(e.file, e.message) for e in result.errors]
         return ImportOutcome(result.consultation_uuid, len(result.pieces), errors)
 
+    def import_dce_checked(
+        self,
+        paths: list[Path],
+        progress: ProgressFn,
+        cancel: CancelToken,
+        on_analysis: Callable[[str, Analysis], None] | None = None,
+        new_version_of: str | None = None,
+    ) -> CheckedImportOutcome:
+        """Import a DCE unless the same one (same content hash) is already there; with
+        `new_version_of`, import it as a new version (*modificatif*) of that consultation."""
+        from app.services import versions
+
+        created: list[str] = []
+
+        def first(analysis: Analysis) -> None:
+            if on_analysis is not None and created:
+                on_analysis(created[0], analysis)
+
+        store = self.require_store()
+        checked = versions.import_checked(
+            store,
+            paths,
+            new_version=new_version_of or False,
+            progress=progress,
+            cancel=cancel,
+            analyze=True,
+            on_analysis=first,
+            on_consultation=created.append,
+        )
+        self.changed(Changed.CONSULTATIONS)
+        result = checked.result
+        errors = [(e.file, e.message) for e in result.errors] if result is not None else []
+        pieces = len(result.pieces) if result is not None else 0
+        existing: ConsultationRow | None = None
+        if checked.outcome == "duplicate":
+            existing = self.consultation(checked.consultation_uuid)
+        elif checked.outcome == "imported" and checked.related:
+            existing = checked.related[0]
+        elif checked.diff is not None:
+            existing = self.consultation(checked.diff.previous_uuid)
+        changes = checked.diff.lines() if checked.diff is not None else []
+        outcome: Literal["imported", "duplicate", "new_version"] = (
+            "duplicate"
+            if checked.outcome == "duplicate"
+            else "new_version"
+            if checked.outcome == "new_version"
+            else "imported"
+        )
+        return CheckedImportOutcome(
+            outcome, checked.consultation_uuid, pieces, errors, existing, checked.version, changes
+        )
+
+    def make_new_version(self, uuid: str, previous_uuid: str) -> CheckedImportOutcome:
+        """A consultation already imported becomes a new version (*modificatif*) of `previous_uuid`:
+        the differences are computed and kept."""
+        from app.services import versions
+
+        number, diff = versions.link_as_version(self.require_store(), uuid, previous_uuid)
+        self.changed(Changed.CONSULTATIONS)
+        return CheckedImportOutcome(
+            "new_version",
+            uuid,
+            existing=self.consultation(previous_uuid),
+            version=number,
+            changes=diff.lines(),
+        )
+
+    def discard_import(self, uuid: str) -> None:
+        """Remove a consultation just imported (the user kept the one already there)."""
+        from app.services import versions
+
+        versions.discard(self.require_store(), uuid)
+        self.changed(Changed.CONSULTATIONS)
+
+    def version_of(self, uuid: str) -> VersionRow | None:
+        """For a consultation imported as a new version: what it replaces and what changed."""
+        from app.services import consultations, versions
+
+        store = self.require_store()
+        info = versions.version_details(store, uuid)
+        if info is None:
+            return None
+        try:
+            title = consultations.get_consultation(store, info.previous_uuid).title
+        except UserError:
+            title = "consultation supprimée"
+        return VersionRow(info.version, info.previous_uuid, title, info.created_at, info.diff.lines())
+
     def consultations(self, query: str = "", status: str = "") -> list[ConsultationRow]:
         from app.services import consultations
 
@@ -313,6 +458,33 @@ class Backend:
 
         consultations.set_status(self.require_store(), uuid, status)
         self.changed(Changed.CONSULTATIONS)
+
+    def status_counts(self) -> dict[str, int]:
+        """How many consultations in each status (stored code → count, zeros included)."""
+        from app.services import tracking
+
+        return {status.value: n for status, n in tracking.status_counts(self.require_store()).items()}
+
+    def deadline_timeline(self) -> Timeline:
+        """The dashboard's window: the nearest deadlines however far (at least 8 weeks), recent
+        past ones flagged."""
+        from app.services import tracking
+
+        return tracking.timeline(self.require_store())
+
+    def write_calendar(self, path: Path) -> int:
+        """Every deadline, questions date and site visit as an .ics file; how many dates written."""
+        from app.domain.errors import NotPossible
+        from app.services import ical
+
+        try:
+            return len(ical.write_calendar(self.require_store(), path))
+        except OSError as exc:
+            log.warning("calendar export failed: %s", type(exc).__name__)
+            raise NotPossible(
+                f"impossible d'écrire {path.name} dans « {path.parent} » (dossier absent, protégé en "
+                "écriture ou disque plein). Choisissez un autre dossier."
+            ) from exc
 
     def pieces(self, uuid: str) -> list[PieceRow]:
         from app.services import consultations
@@ -476,7 +648,26 @@ class Backend:
         from app.services import proposals
 
         result = proposals.export_consultation(self.require_store(), uuid, dest_dir)
+        self.changed(Changed.CONSULTATIONS)  # an export moves *À analyser* to *En cours*
         return list(result.files), list(result.warnings)
+
+    # --- sub-contractors (one DC4 each at export) ---------------------------------------------
+    def subcontractors(self, uuid: str) -> list[Subcontractor]:
+        from app.services import subcontractors
+
+        return subcontractors.list_for(self.require_store(), uuid)
+
+    def save_subcontractor(self, uuid: str, fields: dict[str, object]) -> Subcontractor:
+        """Declare a sub-contractor, or update it when `fields` holds its "uuid" (French message on
+        bad input: SIRET, empty name or services, negative amount)."""
+        from app.services import subcontractors
+
+        return subcontractors.declare(self.require_store(), uuid, fields)
+
+    def remove_subcontractor(self, uuid: str, sub_uuid: str) -> None:
+        from app.services import subcontractors
+
+        subcontractors.remove(self.require_store(), uuid, sub_uuid)
 
     # --- library --------------------------------------------------------------------------
     def blocks(self, query: str = "") -> list[BlockRow]:

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.settings import WINDOW_STATE
-from ui.backend import Changed, ImportOutcome, SyncReport
+from ui.backend import Changed, CheckedImportOutcome, ImportOutcome, SyncReport
 from ui.context import AppContext
 from ui.operations import Lane, OpContext
 from ui.pages.dashboard import DashboardPage
@@ -40,9 +40,11 @@ from ui.widgets import OperationBar, run_in_turns
 
 if TYPE_CHECKING:
     from app.domain.analysis import Analysis
+    from app.domain.rows import ConsultationRow
     from app.services.account import AccountStatus
     from ui.pages.consultation_view import ConsultationView
     from ui.pages.consultations import ConsultationsPage
+    from ui.pages.duplicate_import import DuplicateImportDialog
     from ui.pages.library import LibraryPage
     from ui.pages.profile import ProfilePage
     from ui.pages.settings_page import SettingsPage
@@ -127,7 +129,11 @@ RETENTION_INTERVAL_MS = 24 * 60 * 60 * 1000  # the DCE purge, daily while the ap
 class MainWindow(QMainWindow):
     consultation_opened = Signal(str)
     store_erased = Signal()
-    import_finished = Signal(object)  # ImportOutcome or None on failure
+    import_finished = Signal(object)  # ImportOutcome or None on failure (or a duplicate not kept)
+    # Every import's outcome checked against the consultations already there (CheckedImportOutcome),
+    # and the dialog asking what to do with a DCE already there (DuplicateImportDialog).
+    import_checked = Signal(object)
+    duplicate_asked = Signal(object)
     # What an edit changed (Changed flags), told by the backend on the DB lane and delivered here:
     # the sync controller schedules a sync, the read-only views on screen refresh.
     changed = Signal(object)
@@ -141,6 +147,7 @@ class MainWindow(QMainWindow):
 
         self.resize(1280, 820)
         self.last_import: ImportOutcome | None = None
+        self.duplicate_dialog: DuplicateImportDialog | None = None
 
         central = QWidget()
         outer = QVBoxLayout(central)
@@ -538,15 +545,22 @@ class MainWindow(QMainWindow):
         if files:
             self.import_paths([Path(f) for f in files])
 
-    def import_paths(self, paths: list[Path]) -> None:
+    def import_paths(self, paths: list[Path], new_version_of: str | None = None) -> None:
+        """Import a DCE (button, drop, Ctrl+O). A DCE already there (same pieces, or the same
+        reference) is not imported silently a second time: `DuplicateImportDialog` asks whether to
+        open it or import this one as a new version (*modificatif*, `new_version_of`)."""
         backend = self.ctx.backend
         self.banner.hide()
 
-        def work(ctx: OpContext) -> ImportOutcome:
+        def work(ctx: OpContext) -> CheckedImportOutcome:
             # The import service reads the pieces and runs the offline analysis as it goes; its
             # first analysis (RC, CCAP) comes while the long CCTPs are still being read.
-            return backend.import_dce(
-                paths, ctx.progress, ctx.cancel, on_analysis=lambda uuid, a: ctx.emit_partial((uuid, a))
+            return backend.import_dce_checked(
+                paths,
+                ctx.progress,
+                ctx.cancel,
+                on_analysis=lambda uuid, a: ctx.emit_partial((uuid, a)),
+                new_version_of=new_version_of,
             )
 
         shown: list[str] = []  # the consultation previewed while the import runs
@@ -559,7 +573,14 @@ class MainWindow(QMainWindow):
             self.stack.setCurrentWidget(view)
             view.preview(uuid, analysis)
 
-        def ok(outcome: ImportOutcome) -> None:
+        def ok(checked: CheckedImportOutcome) -> None:
+            self.import_checked.emit(checked)
+            if checked.outcome == "duplicate" and checked.existing is not None:
+                self.show_page(Page.CONSULTATIONS)  # the preview was of the copy, not kept
+                self.import_finished.emit(None)
+                self._ask_duplicate(paths, checked.existing, None)
+                return
+            outcome = ImportOutcome(checked.consultation_uuid, checked.pieces, checked.errors)
             self.last_import = outcome
             if outcome.errors:
                 lines = "\n".join(f"• {f} : {m}" for f, m in outcome.errors)
@@ -567,8 +588,12 @@ class MainWindow(QMainWindow):
                     self.tr("Import terminé ; certains fichiers n'ont pas pu être lus :\n") + lines,
                     "warning",
                 )
+            elif checked.outcome == "new_version":
+                self._show_changes(checked)
             self.open_consultation(outcome.consultation_uuid)
             self.import_finished.emit(outcome)
+            if checked.outcome == "imported" and checked.existing is not None:
+                self._ask_duplicate(paths, checked.existing, checked.consultation_uuid)
 
         def fail(message: str) -> None:
             self.banner.show_message(self.tr("L'import a échoué : ") + message, "error")
@@ -593,3 +618,69 @@ class MainWindow(QMainWindow):
             on_partial=first_analysis,
         )
         self.op_bar.track(op)
+
+    def _show_changes(self, checked: CheckedImportOutcome) -> None:
+        title = checked.existing.title if checked.existing is not None else ""
+        text = self.tr("Nouvelle version (modificatif n° {n}) de « {title} ». Ce qui a changé :").format(
+            n=checked.version, title=title
+        )
+        self.banner.show_message(text + "\n" + "\n".join(f"• {line}" for line in checked.changes), "info")
+
+    def _ask_duplicate(self, paths: list[Path], existing: ConsultationRow, new_uuid: str | None) -> None:
+        """The DCE is already there (`new_uuid` None: same pieces, nothing was kept) or a
+        consultation has the same reference (`new_uuid`: the one just imported)."""
+        from ui.pages.duplicate_import import DuplicateImportDialog
+
+        dialog = DuplicateImportDialog(existing, same_content=new_uuid is None, parent=self)
+        self.duplicate_dialog = dialog
+        backend = self.ctx.backend
+
+        def chosen(_result: int) -> None:
+            self.duplicate_dialog = None
+            dialog.deleteLater()
+            choice = dialog.choice
+            if choice == "keep":
+                return
+            if choice == "new_version":
+                if new_uuid is None:  # nothing was kept: import again, as a modificatif
+                    self.import_paths(paths, new_version_of=existing.uuid)
+                else:
+                    self._link_version(new_uuid, existing.uuid)
+                return
+            if new_uuid is not None:  # the copy just imported is not kept
+                self.ctx.runner.run(
+                    self.tr("Import"),
+                    lambda _c: backend.discard_import(new_uuid),
+                    on_failure=lambda m: self.banner.show_message(m, "error"),
+                )
+            if choice == "open":
+                self.open_consultation(existing.uuid)
+                if new_uuid is not None:
+                    self.banner.show_message(
+                        self.tr("Le DCE importé n'a pas été gardé : « {title} » est ouverte.").format(
+                            title=existing.title
+                        ),
+                        "info",
+                    )
+            else:
+                self.banner.show_message(self.tr("Import annulé : rien n'a été ajouté."), "info")
+                self.show_page(Page.CONSULTATIONS)
+
+        dialog.finished.connect(chosen)
+        dialog.open()
+        self.duplicate_asked.emit(dialog)
+
+    def _link_version(self, uuid: str, previous_uuid: str) -> None:
+        backend = self.ctx.backend
+
+        def done(checked: CheckedImportOutcome) -> None:
+            self._show_changes(checked)
+            self.import_checked.emit(checked)
+            self.open_consultation(uuid)
+
+        self.ctx.runner.run(
+            self.tr("Nouvelle version"),
+            lambda _c: backend.make_new_version(uuid, previous_uuid),
+            on_success=done,
+            on_failure=lambda m: self.banner.show_message(m, "error"),
+        )

@@ -11,7 +11,7 @@ the buyer's part and signature zones are never touched (signing is the user's ac
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,14 +69,26 @@ def replace_span(paragraph: object, start: int, end: int, value: str) -> None:
         placed = True
 
 
-def _fields(
-    profile: CompanyProfile, analysis: Analysis, lot: int | None, amount: float | None, vat_rate: float | None
-) -> list[tuple[re.Pattern[str], Callable[[str], str | None]]]:
-    """(label pattern, value for the text after the zone) — first match wins, most specific first."""
+Vocabulary = list[tuple[re.Pattern[str], Callable[[str], str | None]]]
+
+
+def candidate_fields(
+    profile: CompanyProfile,
+    analysis: Analysis,
+    lot: int | None,
+    amount: float | None,
+    vat_rate: float | None,
+    *,
+    lots: Sequence[int] = (),
+) -> Vocabulary:
+    """The AE's label → candidate value vocabulary (DOCX and PDF forms alike): (label pattern, value
+    for the text after the zone) — first match wins, most specific first. `lots`: every lot answered
+    (written "1, 3" where the AE asks for the lot) when there is more than one."""
     p = profile
     a = p.adresse
     bank = p.banque
     lot_title = next((x.title for x in analysis.lots if x.number == lot), "") if lot is not None else ""
+    lot_text = str(lot) if lot is not None else (", ".join(str(n) for n in lots) if lots else None)
 
     def money(value: float | None, suffix: str) -> Callable[[str], str | None]:
         def render(after: str) -> str | None:
@@ -113,7 +125,7 @@ def _fields(
         (re.compile(r"\btva\b"), money(vat, "")),
         (re.compile(r"montant.*(hors tax|\bht\b)|montant de l.offre"), money(amount, "\u00a0HT")),
         (re.compile(r"intitule"), const(lot_title)),
-        (re.compile(r"^lot\b"), const(str(lot) if lot is not None else None)),
+        (re.compile(r"^lot\b|^numero (du |des )?lots?\b"), const(lot_text)),
     ]
 
 
@@ -154,7 +166,7 @@ def fill_ae(
     report = AeReport(name or source.name, amount=amount)
     paragraphs = list(_paragraphs(doc))
     rate = _vat_rate([p.text for p in paragraphs])  # type: ignore[attr-defined]
-    fields = _fields(profile, analysis, lot, amount, rate)
+    fields = candidate_fields(profile, analysis, lot, amount, rate)
     pending: tuple[str, list[str]] | None = None  # label ending with ":" and the lines still to write
     for index, par in enumerate(paragraphs):
         text: str = par.text  # type: ignore[attr-defined]
@@ -238,10 +250,15 @@ def _dotted_lines_from(paragraphs: list[object], index: int) -> int:
     return count
 
 
-def _value(
-    fields: list[tuple[re.Pattern[str], Callable[[str], str | None]]], label: str, after: str
-) -> str | None:
+def _value(fields: Vocabulary, label: str, after: str) -> str | None:
+    found = field_value(fields, label, after)
+    return found[1] if found is not None else None
+
+
+def field_value(fields: Vocabulary, label: str, after: str = "") -> tuple[str, str | None] | None:
+    """(pattern, value) of the first vocabulary entry whose pattern the normalised `label` matches
+    (value None: a candidate's field the profile cannot fill); None: a label we do not know."""
     for pattern, render in fields:
         if pattern.search(label):
-            return render(after)
+            return pattern.pattern, render(after)
     return None

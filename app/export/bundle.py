@@ -135,6 +135,7 @@ def export_answer(
             folder,
             lot=lot,
             cadre_answers=cadre_answers(answer),
+            lots=lots,
         )
         files += result.buyer.files
         result.warnings += result.buyer.warnings
@@ -188,7 +189,11 @@ def _submission(
         for path in buyer.files:
             if path.name == "valeurs_acte_engagement.docx":
                 continue  # a help to copy by hand, not a piece of the bid
-            offre.append((path, "à signer" if path.name in buyer.to_sign else "présent"))
+            filled_ae = any(ae.file_name == path.name for ae in buyer.ae)
+            status = (
+                "rempli, à signer" if filled_ae else "à signer" if path.name in buyer.to_sign else "présent"
+            )
+            offre.append((path, status))
     if buyer is None or not buyer.cadres:
         offre.append((folder / "memoire.docx", "présent"))
     offre += [(p, "à signer") for p in result.dc4]  # annexed to the offer, signed by both companies

@@ -16,6 +16,7 @@ from app.domain.errors import UserError
 from app.domain.kinds import PieceKind
 from app.domain.profile import CompanyProfile
 from app.export.ae_fill import AeReport, fill_ae, vat_number
+from app.export.ae_pdf import fill_ae_pdf, has_form_fields
 from app.export.cadre_fill import CadreAnswer, CadreReport, fill_cadre, write_annex
 from app.export.cadre_xlsx import fill_cadre_xlsx
 from app.export.schedule import TOLERANCE, Schedule, euros, norm, read_schedule
@@ -67,9 +68,11 @@ def fill_buyer_documents(
     *,
     lot: int | None = None,
     cadre_answers: Mapping[str, Sequence[CadreAnswer]] | None = None,
+    lots: Sequence[int] = (),
 ) -> BuyerDocsResult:
     """Fill every schedule, then every AE and cadre de réponse, into `folder`; `prices`: file name →
-    line key → € HT; `cadre_answers`: file name → the mémoire's answers to its questions."""
+    line key → € HT; `cadre_answers`: file name → the mémoire's answers to its questions; `lots`: the
+    lots answered (ticked in a PDF AE's form)."""
     result = BuyerDocsResult()
     folder.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="maitre-ao-buyer-") as tmp:
@@ -105,6 +108,9 @@ def fill_buyer_documents(
             if f.kind is not PieceKind.AE:
                 continue
             suffix = Path(f.name).suffix.lower()
+            if suffix == ".pdf" and has_form_fields(f.data):
+                _fill_pdf_ae(f, Path(tmp), folder, profile, analysis, lots or ([lot] if lot else []), result)
+                continue
             if suffix != ".docx":
                 result.warnings.append(
                     f"{f.name} : acte d'engagement au format {suffix or 'inconnu'} sans champs remplissables : "
@@ -131,6 +137,35 @@ def fill_buyer_documents(
                 _fill_one_cadre(f, (cadre_answers or {}).get(f.name, ()), Path(tmp), folder, result)
     log.info("buyer documents filled: %d files", len(result.files))
     return result
+
+
+def _fill_pdf_ae(
+    f: BuyerFile,
+    tmp: Path,
+    folder: Path,
+    profile: CompanyProfile,
+    analysis: Analysis,
+    lots: Sequence[int],
+    result: BuyerDocsResult,
+) -> None:
+    """An AE in PDF with form fields: its candidate's fields filled in a copy under its own name."""
+    source = tmp / f"ae-{len(result.ae)}.pdf"
+    source.write_bytes(f.data)
+    try:
+        ae = fill_ae_pdf(
+            source, folder / f.name, profile, analysis, lots=lots, amount=result.amount, name=f.name
+        )
+    except UserError as exc:
+        result.warnings.append(str(exc.message))
+        result.files.append(
+            write_values_sheet(profile, analysis, lots[0] if len(lots) == 1 else None, result.amount, folder)
+        )
+        result.to_sign.append(f.name)
+        return
+    result.ae.append(ae)
+    result.files.append(folder / f.name)
+    result.to_sign.append(f.name)
+    result.warnings += ae.warnings
 
 
 def _fill_one_cadre(

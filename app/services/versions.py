@@ -247,16 +247,26 @@ def import_checked(
                 field="--nouvelle-version",
             )
         previous = candidates[0].uuid
-    if previous == uuid:
+    number_, diff = link_as_version(store, uuid, previous)
+    return CheckedImport("new_version", uuid, result, diff=diff, version=number_)
+
+
+def link_as_version(store: Store, consultation_uuid: str, previous_uuid: str) -> tuple[int, VersionDiff]:
+    """Record `consultation_uuid` as a new version (*modificatif*) of `previous_uuid`: the
+    differences are computed and kept. Returns (version number, differences)."""
+    if previous_uuid == consultation_uuid:
         raise InvalidInput("Une consultation ne peut pas être sa propre version.", field="--nouvelle-version")
-    diff = compare(store, previous, uuid)
-    number_ = _version_number(store, previous) + 1
+    for uuid in (consultation_uuid, previous_uuid):
+        if repo_c.get(store, uuid) is None:
+            raise InvalidInput(f"Consultation introuvable : {uuid}.", field="CONSULTATION")
+    diff = compare(store, previous_uuid, consultation_uuid)
+    number_ = _version_number(store, previous_uuid) + 1
     with store.transaction() as tx:
         repo_versions.save_version(
             tx,
-            uuid,
+            consultation_uuid,
             {
-                "previous": previous,
+                "previous": previous_uuid,
                 "version": number_,
                 "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
                 "diff": diff.to_json(),
@@ -265,4 +275,31 @@ def import_checked(
     log.info(
         "import: new version %d, %d piece and %d field changes", number_, len(diff.pieces), len(diff.fields)
     )
-    return CheckedImport("new_version", uuid, result, diff=diff, version=number_)
+    return number_, diff
+
+
+def discard(store: Store, consultation_uuid: str) -> None:
+    """Remove a consultation just imported (the user kept the one already there)."""
+    if repo_c.get(store, consultation_uuid) is None:
+        return
+    _remove(store, consultation_uuid)
+    log.info("import discarded at the user's request")
+
+
+@dataclass(frozen=True, slots=True)
+class VersionDetails:
+    version: int
+    previous_uuid: str
+    created_at: str  # ISO UTC, "" when unknown
+    diff: VersionDiff
+
+
+def version_details(store: Store, consultation_uuid: str) -> VersionDetails | None:
+    """Like `version_info`, with the date the new version was imported; None for a first version."""
+    data = repo_versions.version(store, consultation_uuid)
+    if data is None:
+        return None
+    diff = VersionDiff.from_json(data["diff"])
+    return VersionDetails(
+        int(data.get("version", 2)), diff.previous_uuid, str(data.get("created_at") or ""), diff
+    )

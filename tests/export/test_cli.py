@@ -83,7 +83,7 @@ def test_demo_writes_every_file(tmp_path: Path, cli_env: dict[str, str]) -> None
     assert "offre/2026-TRV-014_Cadre_de_réponse_technique.docx" in names
     assert "offre/memoire.docx" not in names  # the cadre carries the answers
     checklist = all_text(open_docx(out / "checklist.docx"))
-    assert "Dossier de remise" in checklist and "2026-TRV-014_AE.docx | à signer" in checklist
+    assert "Dossier de remise" in checklist and "2026-TRV-014_AE.docx | rempli, à signer" in checklist
     assert "2.1 | réponse écrite à sa place dans le cadre" in checklist  # question → section link shown
     assert f"montant {amount} € HT repris de 2026-TRV-014_DQE_LOT-01.xlsx" in stdout.replace(
         "\u202f", " "

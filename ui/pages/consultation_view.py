@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QBoxLayout,
     QCheckBox,
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -25,19 +26,20 @@ from PySide6.QtWidgets import (
 from app.domain.analysis import Analysis
 from app.domain.paths import exports_dir
 from app.domain.rows import ConsultationRow, PieceRow
-from ui.backend import CheckRow
+from ui.backend import CheckRow, VersionRow
 from ui.context import AppContext
 from ui.operations import OpContext
 from ui.pages.dashboard import STATUSES
 from ui.pages.memoire import MemoireTab
 from ui.pages.prix import PrixTab
 from ui.pages.source_viewer import SourceViewer
+from ui.pages.subcontractors import SubcontractorsTab
 from ui.pages.synthese import SyntheseTab
 from ui.pages.tabs import DocumentsTab, ExigencesTab, GoNoGoTab, PiecesTab
 from ui.style import countdown, fr_date
 from ui.widgets import OperationBar, run_in_turns
 
-TABS = ("Pièces", "Synthèse", "Go/No-Go", "Exigences", "Mémoire", "Prix", "Documents")
+TABS = ("Pièces", "Synthèse", "Go/No-Go", "Exigences", "Mémoire", "Prix", "Sous-traitants", "Documents")
 
 
 def export_folder(row: ConsultationRow) -> Path:
@@ -51,6 +53,8 @@ class ConsultationView(QWidget):
     loaded = Signal(str)
     exported = Signal(list)  # paths written
     previewed = Signal(str)  # first analysis shown while the import goes on
+    version_shown = Signal(str)  # the Versions panel filled (hidden for a first version)
+    status_shown = Signal(str)  # the status selector shows the stored status (code)
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
@@ -89,6 +93,7 @@ class ConsultationView(QWidget):
         self.analyze_button.clicked.connect(self.run_analysis)
         sub.addWidget(self.analyze_button)
         lay.addLayout(sub)
+        self._version_panel(lay)
         self.op_bar = OperationBar()
         lay.addWidget(self.op_bar)
 
@@ -100,6 +105,7 @@ class ConsultationView(QWidget):
         self.exigences = ExigencesTab()
         self.memoire = MemoireTab(ctx)
         self.prix = PrixTab(ctx.runner, lambda: ctx.backend.store)
+        self.subcontractors = SubcontractorsTab(ctx)
         self.documents = DocumentsTab()
         for w, name in zip(
             (
@@ -109,6 +115,7 @@ class ConsultationView(QWidget):
                 self.exigences,
                 self.memoire,
                 self.prix,
+                self.subcontractors,
                 self.documents,
             ),
             TABS,
@@ -129,6 +136,7 @@ class ConsultationView(QWidget):
         self.documents.export_requested.connect(self.export)
         self.memoire.message.connect(self.message)
         self.prix.message.connect(self.message)
+        self.subcontractors.message.connect(self.message)
         self.memoire.saved.connect(lambda _s: self._refresh_requirements())
         self.tabs.currentChanged.connect(self._tab_changed)
 
@@ -137,6 +145,7 @@ class ConsultationView(QWidget):
         self.flush()
         if uuid != self.uuid:
             self.memoire_sync.setEnabled(False)
+            self.version_box.hide()  # until this consultation's versions are read
         self.uuid = uuid
         backend = self.ctx.backend
 
@@ -155,6 +164,7 @@ class ConsultationView(QWidget):
         self.row = None
         self.analysis = analysis
         self.memoire_sync.setEnabled(False)
+        self.version_box.hide()
         self.title.setText(analysis.object or self.tr("Nouvelle consultation"))
         bits = [analysis.buyer or "", analysis.reference and self.tr("réf. %s") % analysis.reference]
         if analysis.deadline:
@@ -187,7 +197,7 @@ class ConsultationView(QWidget):
         if row.deadline:
             bits.append(self.tr("remise le %s (%s)") % (fr_date(row.deadline), countdown(row.deadline)))
         self.subtitle.setText(" · ".join(b for b in bits if b))
-        self.status.setCurrentIndex(max(0, self.status.findData(row.status)))
+        self._show_status(row.status)
         uuid = self.uuid
         # One tab per event-loop turn: the window keeps painting and answering while tabs fill.
         steps: list[Callable[[], object]] = [
@@ -196,11 +206,70 @@ class ConsultationView(QWidget):
             lambda: self.documents.set_folder(export_folder(row)),
             lambda: self.memoire.load(uuid, analysis.memoire_page_limit if analysis else None),
             self._load_sync_switch,
+            self._load_version,
             self._refresh_checks,
             lambda: self.prix.load(uuid) if self.tabs.currentWidget() is self.prix else None,
+            lambda: self.subcontractors.load(uuid),
             lambda: self.loaded.emit(uuid),
         ]
         run_in_turns(self, steps, lambda: self.uuid == uuid)
+
+    def _show_status(self, status: str) -> None:
+        self.status.setCurrentIndex(max(0, self.status.findData(status)))
+        self.status_shown.emit(status)
+
+    # --- versions (modificatifs) ----------------------------------------------------------
+    def _version_panel(self, lay: QVBoxLayout) -> None:
+        """Under the header, for a DCE imported as a new version: which consultation it replaces and
+        what changed (deadline first), kept from the import."""
+        self.version_box = QFrame()
+        self.version_box.setObjectName("card")
+        box = QVBoxLayout(self.version_box)
+        box.setContentsMargins(8, 4, 8, 4)
+        top = QHBoxLayout()
+        self.version_label = QLabel()
+        self.version_label.setWordWrap(True)
+        top.addWidget(self.version_label, 1)
+        self.version_toggle = QPushButton(self.tr("Masquer les changements"))
+        self.version_toggle.setCheckable(True)
+        self.version_toggle.setChecked(True)
+        self.version_toggle.toggled.connect(self._toggle_changes)
+        top.addWidget(self.version_toggle)
+        box.addLayout(top)
+        self.version_changes = QLabel()
+        self.version_changes.setWordWrap(True)
+        self.version_changes.setAccessibleName(self.tr("Changements depuis la version précédente"))
+        box.addWidget(self.version_changes)
+        self.version_box.hide()
+        lay.addWidget(self.version_box)
+
+    def _toggle_changes(self, on: bool) -> None:
+        self.version_changes.setVisible(on)
+        self.version_toggle.setText(
+            self.tr("Masquer les changements") if on else self.tr("Voir les changements")
+        )
+
+    def _load_version(self) -> None:
+        backend, uuid = self.ctx.backend, self.uuid
+        if not uuid:
+            return
+
+        def show(info: VersionRow | None) -> None:
+            if self.uuid != uuid:
+                return
+            self.version_box.setVisible(info is not None)
+            if info is not None:
+                when = fr_date(info.imported_at, with_time=False) if info.imported_at else ""
+                text = self.tr("Version {n} (modificatif) de « {title} »").format(
+                    n=info.version, title=info.previous_title
+                )
+                if when:
+                    text += self.tr(", importée le {date}").format(date=when)
+                self.version_label.setText(text + " :")
+                self.version_changes.setText("\n".join(f"• {line}" for line in info.changes))
+            self.version_shown.emit(uuid)
+
+        self.ctx.runner.run(self.tr("Versions du DCE"), lambda _c: backend.version_of(uuid), on_success=show)
 
     # --- mémoire sync switch --------------------------------------------------------------
     def _sync_switch(self) -> None:
@@ -366,6 +435,16 @@ class ConsultationView(QWidget):
             on_failure=lambda m: self.message.emit(m, "error"),
         )
 
+    def _reload_status(self, uuid: str) -> None:
+        backend = self.ctx.backend
+
+        def show(row: ConsultationRow) -> None:
+            if self.uuid == uuid:
+                self.row = row
+                self._show_status(row.status)
+
+        self.ctx.runner.run(self.tr("Statut"), lambda _c: backend.consultation(uuid), on_success=show)
+
     def _kind_changed(self, path: str, kind: str) -> None:
         backend, uuid = self.ctx.backend, self.uuid
         self.ctx.runner.run(
@@ -405,6 +484,7 @@ class ConsultationView(QWidget):
             if warnings:
                 text += "\n" + "\n".join(f"⚠ {w}" for w in warnings)
             self.documents.status.setText(text)
+            self._reload_status(uuid)  # an export moves *À analyser* to *En cours*
             self.exported.emit(files)
 
         def fail(message: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QPushButton,
     QTableWidget,
@@ -81,6 +82,8 @@ class ConsultationsPage(QWidget):
         self.table.setAccessibleName(self.tr("Liste des consultations"))
         self.table.cellActivated.connect(self._open)
         self.table.cellDoubleClicked.connect(self._open)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
         lay.addWidget(self.table, 1)
         self.empty = QLabel(
             self.tr(
@@ -211,6 +214,37 @@ class ConsultationsPage(QWidget):
                     "Aucune consultation. Déposez le ZIP d'un DCE n'importe où dans la fenêtre pour l'importer."
                 )
             )
+
+    # --- status from the list (right click) ------------------------------------------------
+    def row_menu(self, row: int) -> QMenu | None:
+        """The menu of one row: open it, or set its status (French labels only)."""
+        if not 0 <= row < len(self.rows):
+            return None
+        consultation = self.rows[row]
+        menu = QMenu(self)
+        menu.addAction(self.tr("Ouvrir"), lambda: self.open_requested.emit(consultation.uuid))
+        statuses = menu.addMenu(self.tr("Statut"))
+        for key, label in STATUSES.items():
+            action = statuses.addAction(self.tr(label))
+            action.setCheckable(True)
+            action.setChecked(key == consultation.status)
+            action.triggered.connect(lambda _=False, k=key: self.set_status(consultation.uuid, k))
+        return menu
+
+    def _context_menu(self, pos: QPoint) -> None:
+        menu = self.row_menu(self.table.rowAt(pos.y()))
+        if menu is not None:
+            menu.exec(self.table.viewport().mapToGlobal(pos))
+            menu.deleteLater()
+
+    def set_status(self, uuid: str, status: str) -> None:
+        backend = self.ctx.backend
+        self.ctx.runner.run(
+            self.tr("Statut"),
+            lambda _c: backend.set_status(uuid, status),
+            on_success=lambda _r: self.refresh(),
+            on_failure=lambda m: QMessageBox.warning(self, self.tr("Statut"), m),
+        )
 
     def _open(self, row: int, _col: int = 0) -> None:
         if 0 <= row < len(self.rows):

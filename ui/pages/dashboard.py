@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
-from typing import ClassVar
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
 
 from PySide6.QtCore import QDate, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import (
+    QFileDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QListWidget,
+    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -27,6 +30,10 @@ from ui.operations import user_message
 from ui.style import FRENCH, countdown, fr_date, fr_short_date, parse_when
 from ui.widgets import title_label
 
+if TYPE_CHECKING:
+    from app.services.tracking import DeadlineEvent
+    from app.services.tracking import Timeline as TrackingTimeline
+
 log = logging.getLogger(__name__)
 
 STATUSES = {s.value: s.label for s in ConsultationStatus}
@@ -35,6 +42,9 @@ DEADLINE_KINDS = (
     ("questions_deadline", "Questions"),
     ("site_visit_date", "Visite de site"),
 )
+
+
+_DashboardData = tuple[list[ConsultationRow], dict[str, int], "TrackingTimeline", list[tuple[str, str]], str]
 
 
 def _aware(value: str | None) -> datetime | None:
@@ -47,57 +57,91 @@ def _aware(value: str | None) -> datetime | None:
 
 
 class Timeline(QWidget):
-    """The next 60 days with a mark per deadline (colour by kind)."""
+    """The window that holds the nearest deadlines (at least 8 weeks, from `tracking.timeline`):
+    a mark per date (colour by kind), past ones greyed."""
 
     COLORS: ClassVar[dict[str, str]] = {
         "deadline": "#c62828",
-        "questions_deadline": "#2f6fd0",
-        "site_visit_date": "#b26a00",
+        "questions": "#2f6fd0",
+        "site_visit": "#b26a00",
     }
+    MARGIN = 36.0
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.events: list[tuple[datetime, str, str]] = []
-        self.setMinimumHeight(90)
+        today = datetime.now().date()
+        self.start: date = today
+        self.end: date = today + timedelta(weeks=8)
+        self.events: list[DeadlineEvent] = []
+        self.setMinimumHeight(110)
         self.setAccessibleName(self.tr("Frise des échéances"))
 
-    def set_events(self, events: list[tuple[datetime, str, str]]) -> None:
-        self.events = events
+    def set_window(self, window: TrackingTimeline) -> None:
+        self.start, self.end, self.events = window.start, max(window.end, window.start), window.events
         self.update()
+
+    def x_of(self, day: date) -> float:
+        """Where a day falls on the line (left margin to right margin)."""
+        left, right = self.MARGIN, self.width() - self.MARGIN
+        span = max((self.end - self.start).days, 1)
+        return left + (right - left) * (day - self.start).days / span
+
+    def positions(self) -> list[tuple[float, DeadlineEvent]]:
+        """(x, event) of every mark drawn, in the widget's coordinates."""
+        return [(self.x_of(e.day), e) for e in self.events if self.start <= e.day <= self.end]
+
+    def _ticks(self) -> list[date]:
+        span = max((self.end - self.start).days, 1)
+        step = 7 if span <= 70 else 14 if span <= 140 else 28
+        return [self.start + timedelta(days=d) for d in range(0, span + 1, step)]
 
     def paintEvent(self, _e: QPaintEvent) -> None:
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         pal = self.palette()
-        now = datetime.now().astimezone()
-        span = timedelta(days=60)
-        left, right, y = 36.0, self.width() - 36.0, self.height() / 2
+        left, right, y = self.MARGIN, self.width() - self.MARGIN, self.height() * 0.62
         p.setPen(QPen(pal.mid().color(), 2))
         p.drawLine(QPointF(left, y), QPointF(right, y))
         p.setPen(pal.text().color())
-        for week in range(0, 61, 7):
-            x = left + (right - left) * week / 60
+        for day in self._ticks():
+            x = self.x_of(day)
             p.drawLine(QPointF(x, y - 4), QPointF(x, y + 4))
             p.drawText(
                 QRectF(x - 40, y + 8, 80, 16),
                 Qt.AlignmentFlag.AlignHCenter,
-                FRENCH.toString(QDate((now + timedelta(days=week)).date()), "d MMM"),
+                FRENCH.toString(QDate(day), "d MMM"),
             )
-        for when, kind, title in self.events:
-            frac = (when - now) / span
-            if not 0 <= frac <= 1:
-                continue
-            x = left + (right - left) * frac
-            p.setBrush(QColor(self.COLORS.get(kind, "#666")))
+        today = datetime.now().date()
+        if self.start <= today <= self.end:
+            p.setPen(QPen(pal.highlight().color(), 1, Qt.PenStyle.DashLine))
+            x = self.x_of(today)
+            p.drawLine(QPointF(x, y - 14), QPointF(x, y + 14))
+        grey = pal.mid().color()
+        metrics = p.fontMetrics()
+        ends: list[float] = []  # right end of the last label written on each row above the line
+        for x, event in self.positions():
+            color = grey if event.past else QColor(self.COLORS.get(event.kind.value, "#666"))
+            p.setBrush(color)
             p.setPen(Qt.PenStyle.NoPen)
             p.drawEllipse(QPointF(x, y), 6, 6)
-            p.setPen(pal.text().color())
-            p.drawText(QRectF(x - 60, y - 28, 120, 16), Qt.AlignmentFlag.AlignHCenter, title[:18])
+            # Labels of close dates go on the next row up instead of over each other.
+            text = metrics.elidedText(event.title, Qt.TextElideMode.ElideRight, 150)
+            width = metrics.horizontalAdvance(text) + 8
+            left_edge = min(max(x - width / 2, 0.0), self.width() - width)
+            row = next((i for i, end in enumerate(ends) if end <= left_edge), len(ends))
+            if row == len(ends):
+                ends.append(0.0)
+            ends[row] = left_edge + width
+            top = y - 26 - row * (metrics.height() + 2)
+            p.setPen(grey if event.past else pal.text().color())
+            p.drawText(QRectF(left_edge, top, width, metrics.height()), Qt.AlignmentFlag.AlignHCenter, text)
         p.end()
 
 
 class DashboardPage(QWidget):
     open_requested = Signal(str)
+    refreshed = Signal()  # counts, timeline and deadlines on screen
+    calendar_written = Signal(str)  # the .ics file written
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
@@ -122,7 +166,24 @@ class DashboardPage(QWidget):
             self.counts[key] = num
             cards.addWidget(frame, 0, i)
         lay.addLayout(cards)
-        lay.addWidget(QLabel(self.tr("<b>Prochaines échéances</b>")))
+        heading = QHBoxLayout()
+        heading.addWidget(QLabel(self.tr("<b>Prochaines échéances</b>")))
+        heading.addStretch()
+        self.calendar_button = QPushButton(self.tr("Exporter les échéances…"))
+        self.calendar_button.setToolTip(
+            self.tr(
+                "Enregistre chaque date limite, date des questions et visite de site dans un fichier "
+                "de calendrier (.ics) à ouvrir dans Outlook, Google Agenda ou Calendrier."
+            )
+        )
+        self.calendar_button.clicked.connect(self.choose_calendar_file)
+        heading.addWidget(self.calendar_button)
+        lay.addLayout(heading)
+        self.calendar_status = QLabel()
+        self.calendar_status.setObjectName("muted")
+        self.calendar_status.setWordWrap(True)
+        self.calendar_status.hide()
+        lay.addWidget(self.calendar_status)
         self.timeline = Timeline()
         lay.addWidget(self.timeline)
         self.deadlines = QTableWidget(0, 4)
@@ -130,6 +191,10 @@ class DashboardPage(QWidget):
             [self.tr("Consultation"), self.tr("Échéance"), self.tr("Date"), self.tr("Reste")]
         )
         self.deadlines.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in (1, 2, 3):
+            self.deadlines.horizontalHeader().setSectionResizeMode(
+                col, QHeaderView.ResizeMode.ResizeToContents
+            )
         self.deadlines.verticalHeader().hide()
         self.deadlines.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.deadlines.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
@@ -148,15 +213,17 @@ class DashboardPage(QWidget):
     def refresh(self) -> None:
         backend = self.ctx.backend
 
-        def work(_c: object) -> tuple[list[ConsultationRow], list[tuple[str, str]], str]:
+        def work(_c: object) -> _DashboardData:
             rows = backend.consultations()
+            counts = backend.status_counts()
+            window = backend.deadline_timeline()
             note = ""
             try:
                 expiring = backend.expiring(60)
             except Exception as exc:
                 log.warning("expiring documents unavailable", exc_info=True)
                 expiring, note = [], user_message(exc)
-            return rows, expiring, note
+            return rows, counts, window, expiring, note
 
         self.ctx.runner.run(
             self.tr("Tableau de bord"),
@@ -165,11 +232,12 @@ class DashboardPage(QWidget):
             on_failure=self.error.setText,
         )
 
-    def _fill(self, data: tuple[list[ConsultationRow], list[tuple[str, str]], str]) -> None:
-        rows, expiring, note = data
+    def _fill(self, data: _DashboardData) -> None:
+        rows, counts, window, expiring, note = data
         self.error.setText(note)
         for key, count in self.counts.items():
-            count.setText(FRENCH.toString(sum(1 for r in rows if r.status == key)))
+            count.setText(FRENCH.toString(counts.get(key, 0)))
+        self.timeline.set_window(window)
         now = datetime.now().astimezone()
         events: list[tuple[datetime, str, str, ConsultationRow, str]] = []
         for r in rows:
@@ -179,7 +247,6 @@ class DashboardPage(QWidget):
                 if when is not None and when >= now - timedelta(days=1):
                     events.append((when, attr, kind_label, r, value))
         events.sort(key=lambda e: e[0])
-        self.timeline.set_events([(w, k, r.title) for w, k, _l, r, _v in events])
         self.deadlines.setRowCount(len(events))
         self._rows = []
         if not events:
@@ -194,6 +261,48 @@ class DashboardPage(QWidget):
             self.expiring.addItem(f"{what} — expire le {fr_short_date(expires)}")
         if not expiring:
             self.expiring.addItem(self.tr("Rien n'expire dans les 60 prochains jours."))
+        self.refreshed.emit()
+
+    # --- calendar -------------------------------------------------------------------------
+    def choose_calendar_file(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Exporter les échéances"),
+            str(Path.home() / "echeances-maitre-ao.ics"),
+            self.tr("Calendrier iCalendar (*.ics)"),
+        )
+        if path:
+            if not path.lower().endswith(".ics"):
+                path += ".ics"
+            self.export_calendar(Path(path))
+
+    def export_calendar(self, path: Path) -> None:
+        """Every deadline, questions date and site visit written to `path` (off the UI thread)."""
+        backend = self.ctx.backend
+
+        def ok(count: int) -> None:
+            if count:
+                text = self.tr(
+                    "{n} date(s) enregistrée(s) dans {file} : ouvrez ce fichier avec votre agenda."
+                )
+            else:
+                text = self.tr("Aucune date connue pour l'instant ; {file} a été créé vide.")
+            self._calendar_message(text.format(n=FRENCH.toString(count), file=path.name))
+            self.calendar_written.emit(str(path))
+
+        def fail(message: str) -> None:
+            self._calendar_message(self.tr("Les échéances n'ont pas pu être exportées : ") + message)
+
+        self.ctx.runner.run(
+            self.tr("Export des échéances"),
+            lambda _c: backend.write_calendar(path),
+            on_success=ok,
+            on_failure=fail,
+        )
+
+    def _calendar_message(self, text: str) -> None:
+        self.calendar_status.setText(text)
+        self.calendar_status.show()
 
     def _open_row(self, row: int, _col: int) -> None:
         if 0 <= row < len(self._rows):

@@ -3,14 +3,16 @@ moyens humains et matériels, documents administratifs — with expiry warnings.
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Callable
 from datetime import date, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
@@ -46,7 +48,7 @@ from app.domain.profile import (
 )
 from app.domain.text import fold
 from ui.context import AppContext
-from ui.style import BAD, FRENCH, WARN, fr_short_date
+from ui.style import BAD, FRENCH, WARN, fr_date, fr_short_date
 from ui.widgets import SiretEdit, title_label
 
 EXPIRY_WARNING_DAYS = 60
@@ -243,6 +245,194 @@ class ListTable(QWidget):
         return out
 
 
+class AdminDocsTable(ListTable):
+    """Documents administratifs: the ListTable of the profile, with each document's file kept in the
+    encrypted store (*Joindre le fichier…*, *Ouvrir*, *Retirer le fichier*) and its validity said in
+    words (expired, soon expired, valid until)."""
+
+    FILE_FILTER = "PDF ou image (*.pdf *.png *.jpg *.jpeg)"
+
+    def __init__(self, ctx: AppContext, columns: list[Column]) -> None:
+        super().__init__(AdminDocument, columns, expiry_field="expires_on", sync_table="admin_documents")
+        self.ctx = ctx
+        self._files: list[str] = []  # the file name of each row's document (kept when saving)
+        self.kept: dict[str, str] = {}  # document uuid → name of the file really kept in the store
+        first = self.table.columnCount()
+        self.file_col, self.validity_col = first, first + 1
+        self.table.setColumnCount(first + 2)
+        self.table.setHorizontalHeaderItem(self.file_col, QTableWidgetItem(self.tr("Fichier joint")))
+        self.table.setHorizontalHeaderItem(self.validity_col, QTableWidgetItem(self.tr("Validité")))
+        row = QHBoxLayout()
+        self.attach_button = QPushButton(self.tr("Joindre le fichier…"))
+        self.attach_button.setToolTip(
+            self.tr("PDF, PNG ou JPEG, 25 Mo au plus ; gardé chiffré dans Maître AO")
+        )
+        self.attach_button.clicked.connect(self._choose_file)
+        self.open_button = QPushButton(self.tr("Ouvrir"))
+        self.open_button.clicked.connect(self.open_file)
+        self.detach_button = QPushButton(self.tr("Retirer le fichier"))
+        self.detach_button.clicked.connect(self.remove_file)
+        for b in (self.attach_button, self.open_button, self.detach_button):
+            row.addWidget(b)
+        row.addStretch()
+        self.file_status = QLabel()
+        self.file_status.setWordWrap(True)
+        self.file_status.setAccessibleName(self.tr("Message des fichiers joints"))
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.addLayout(row)
+        layout.addWidget(self.file_status)
+        # Where "Ouvrir" writes the decrypted copy the system viewer opens (a private temporary folder).
+        self.open_folder = Path(tempfile.gettempdir()) / "maitre-ao-documents"
+        self.open_url: Callable[[QUrl], object] = QDesktopServices.openUrl
+
+    # --- rows -----------------------------------------------------------------------------
+    def add_row(self) -> None:
+        super().add_row()
+        self._files.append("")
+        self._show_file(self.table.rowCount() - 1)
+
+    def _remove(self) -> None:
+        r = self.table.currentRow()
+        super()._remove()
+        if 0 <= r < len(self._files):
+            self._files.pop(r)
+
+    def set_items(self, items: list[BaseModel]) -> None:
+        super().set_items(items)
+        self._files = [str(getattr(i, "file_name", "") or "") for i in items]
+        today = date.today()
+        for r, item in enumerate(items):
+            self._show_file(r)
+            expiry = getattr(item, "expires_on", None)
+            cell = QTableWidgetItem(self._validity(expiry, today))
+            cell.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+            if isinstance(expiry, date) and expiry < today:
+                cell.setForeground(BAD)
+            elif isinstance(expiry, date) and expiry <= today + timedelta(days=EXPIRY_WARNING_DAYS):
+                cell.setForeground(WARN)
+            self.table.setItem(r, self.validity_col, cell)
+
+    def _validity(self, expiry: object, today: date) -> str:
+        if not isinstance(expiry, date):
+            return self.tr("sans date d'expiration")
+        when = fr_date(expiry, with_time=False)
+        if expiry < today:
+            return self.tr("⚠ expiré le %s") % when
+        if expiry <= today + timedelta(days=EXPIRY_WARNING_DAYS):
+            return self.tr("⚠ expire bientôt, le %s") % when
+        return self.tr("valable jusqu'au %s") % when
+
+    def _show_file(self, r: int) -> None:
+        uuid = self._uuids[r] if r < len(self._uuids) else None
+        name = self.kept.get(uuid, "") if uuid else ""
+        cell = QTableWidgetItem(name or self.tr("aucun fichier"))
+        cell.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+        self.table.blockSignals(True)
+        self.table.setItem(r, self.file_col, cell)
+        self.table.blockSignals(False)
+
+    def items(self) -> list[BaseModel]:
+        out = super().items()
+        names = [
+            self._files[r] if r < len(self._files) else ""
+            for r in range(self.table.rowCount())
+            if any(
+                (cell := self.table.item(r, c)) is not None and cell.text().strip()
+                for c in range(len(self.columns))
+            )
+        ]
+        return [item.model_copy(update={"file_name": name}) for item, name in zip(out, names, strict=True)]
+
+    # --- files ----------------------------------------------------------------------------
+    def _saved_row(self) -> tuple[int, str] | None:
+        """(row, document uuid) of the selected row, or None after saying what to do."""
+        r = self.table.currentRow()
+        if r < 0:
+            self.file_status.setText(self.tr("Choisissez d'abord le document dans le tableau."))
+            return None
+        uuid = self._uuids[r] if r < len(self._uuids) else None
+        if not uuid:
+            self.file_status.setText(
+                self.tr("Enregistrez d'abord le profil : le fichier se joint à un document enregistré.")
+            )
+            return None
+        return r, uuid
+
+    def _choose_file(self) -> None:
+        if self._saved_row() is None:
+            return
+        path, _filter = QFileDialog.getOpenFileName(
+            self, self.tr("Joindre le fichier du document"), "", self.tr(self.FILE_FILTER)
+        )
+        if path:
+            self.attach(Path(path))
+
+    def attach(self, path: Path) -> None:
+        """Keep `path` as the file of the selected document (PDF or image; French message otherwise)."""
+        found = self._saved_row()
+        if found is None:
+            return
+        r, uuid = found
+        if path.suffix.lower() not in (".pdf", ".png", ".jpg", ".jpeg"):
+            self.file_status.setText(
+                self.tr("%s n'est pas joint : seuls les PDF et les images PNG ou JPEG sont acceptés.")
+                % path.name
+            )
+            return
+        backend = self.ctx.backend
+
+        def ok(_r: object) -> None:
+            self.kept[uuid] = path.name
+            if r < len(self._files):
+                self._files[r] = path.name
+                self._show_file(r)
+            self.file_status.setText(
+                self.tr("%s est gardé, chiffré, dans Maître AO : il sera joint au dossier de remise.")
+                % path.name
+            )
+
+        self.ctx.runner.run(
+            self.tr("Fichier du document"),
+            lambda _c: backend.attach_document_file(uuid, path),
+            on_success=ok,
+            on_failure=lambda m: self.file_status.setText(self.tr("Fichier non joint : %s") % m),
+        )
+
+    def open_file(self) -> None:
+        found = self._saved_row()
+        if found is None:
+            return
+        backend, folder = self.ctx.backend, self.open_folder
+        self.ctx.runner.run(
+            self.tr("Ouverture du fichier"),
+            lambda _c: backend.copy_document_file(found[1], folder),
+            on_success=lambda path: self.open_url(QUrl.fromLocalFile(str(path))),
+            on_failure=self.file_status.setText,
+        )
+
+    def remove_file(self) -> None:
+        found = self._saved_row()
+        if found is None:
+            return
+        r, uuid = found
+        backend = self.ctx.backend
+
+        def ok(_r: object) -> None:
+            self.kept.pop(uuid, None)
+            if r < len(self._files):
+                self._files[r] = ""
+                self._show_file(r)
+            self.file_status.setText(self.tr("Fichier retiré : le document reste dans le profil."))
+
+        self.ctx.runner.run(
+            self.tr("Fichier du document"),
+            lambda _c: backend.remove_document_file(uuid),
+            on_success=ok,
+            on_failure=self.file_status.setText,
+        )
+
+
 class ProfilePage(QWidget):
     message = Signal(str, str)
     saved = Signal()
@@ -381,20 +571,18 @@ class ProfilePage(QWidget):
             ],
             sync_table="equipment",
         )
-        self.admin_docs = ListTable(
-            AdminDocument,
+        self.admin_docs = AdminDocsTable(
+            ctx,
             [
                 (
                     "kind",
-                    "Type (kbis, attestation_urssaf, attestation_fiscale, attestation_assurance, rib, autre)",
+                    "Type (" + ", ".join(labels.label(k) for k in AdminDocKind) + ")",
                     AdminDocKind,
                 ),
                 ("label", "Libellé", str),
                 ("issued_on", "Délivré le", date),
                 ("expires_on", "Expire le", date),
             ],
-            expiry_field="expires_on",
-            sync_table="admin_documents",
         )
         for table, name in (
             (self.finances, "Finances"),
@@ -413,14 +601,15 @@ class ProfilePage(QWidget):
         backend = self.ctx.backend
         tables = [t for t in self.sync_tables() if t.sync_table]
 
-        def work(_c: object) -> tuple[CompanyProfile | None, dict[str, set[str]]]:
+        def work(_c: object) -> tuple[CompanyProfile | None, dict[str, set[str]], dict[str, str]]:
             local = {str(t.sync_table): backend.local_only(str(t.sync_table)) for t in tables}
-            return backend.load_profile(), local
+            return backend.load_profile(), local, backend.document_files()
 
-        def show(result: tuple[CompanyProfile | None, dict[str, set[str]]]) -> None:
-            profile, local = result
+        def show(result: tuple[CompanyProfile | None, dict[str, set[str]], dict[str, str]]) -> None:
+            profile, local, kept = result
             for t in tables:
                 t.local_ids = local.get(str(t.sync_table), set())
+            self.admin_docs.kept = kept
             self._fill(profile)
 
         self.ctx.runner.run(
