@@ -5,16 +5,12 @@ dropped once the branch named beside it is merged (and the walk then checks that
 from __future__ import annotations
 
 KNOWN_ELSEWHERE: tuple[str, ...] = (
-    # Profil › Documents administratifs (branch b14): the column title lists the stored codes…
-    "QTableWidget header 0: 'Type (kbis, attestation_urssaf, attestation_fiscale, "
-    "attestation_assurance, rib, autre)'",
-    # … and, one line listing every kind, it is wider than its column (cropped).
+    # Profil › Documents administratifs (branch b14): the column title, one line listing the label of
+    # every kind ("Type (Extrait K-bis, Attestation URSSAF, …)"), is far wider than its column.
     "-profil-8-documents-administratifs] texte coupé : QTableWidget en-tête 1 'Type (",
     # Consultations (branch ui-b): buyer and deadline cut to two lines ("juillet 2027 à…"), the
     # column title "Remise des offres" cropped.
     "texte coupé : Liste des consultations ",
-    # Tableau de bord (branch ui-b): the dates of "Prochaines échéances" cut ("juillet 2027 à…").
-    "texte coupé : Prochaines échéances ",
 )
 
 

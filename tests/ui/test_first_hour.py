@@ -85,10 +85,27 @@ def import_dce(qtbot: QtBot, window: MainWindow, paths: list[Path]) -> None:
 
 
 def import_same_dce_again(qtbot: QtBot, window: MainWindow, paths: list[Path], walk: Walk) -> None:
-    """Step "second DCE imported twice" (issue 16), to be filled once the duplicate-import dialog
-    (DuplicateImportDialog) is there: import `paths` again, walk the dialog that says it is already
-    there, and choose to open it. Until then the step is not run."""
-    del qtbot, window, paths, walk
+    """Step "second DCE imported twice" (issue 16): the app says it is already there, names it, and
+    "Ouvrir la consultation existante" opens it; no consultation is added."""
+    from ui.pages.duplicate_import import DuplicateImportDialog
+
+    ctx, view = window.ctx, window.consultation_view
+    before = [r.uuid for r in ctx.runner.call(ctx.backend.consultations)]
+    existing = view.uuid
+    window.show_page(Page.CONSULTATIONS)
+    window.import_paths(paths)
+    qtbot.waitUntil(
+        lambda: window.duplicate_dialog is not None and window.duplicate_dialog.isVisible(), timeout=120000
+    )
+    dialog = window.duplicate_dialog
+    assert dialog is not None and "déjà dans Maître AO" in dialog.message.text()
+    walk.look("Second DCE importé une deuxième fois › déjà là")
+    with qtbot.waitSignal(view.loaded, timeout=60000) as opened:
+        qtbot.mouseClick(dialog.buttons[DuplicateImportDialog.OPEN], Qt.MouseButton.LeftButton)
+    assert opened.args == [existing] and window.stack.currentWidget() is view
+    ctx.runner.wait_idle(30)
+    walk.look("Second DCE importé une deuxième fois › consultation existante ouverte")
+    assert [r.uuid for r in ctx.runner.call(ctx.backend.consultations)] == before
 
 
 def test_first_hour_shows_no_raw_code_and_no_english_word(
