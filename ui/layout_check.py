@@ -1,8 +1,12 @@
-"""Clipped text on screen (issue 16): used by the tour (`python -m ui.tour --check`) and the tests.
+"""Clipped text and stray empty bands on screen (issue 16): used by the tour (`python -m ui.tour
+--check`) and the tests.
 
 A label, button or check box is clipped when it is given less room than its text needs: a one-line
 one narrower than its size hint, a word-wrapped label lower than the height its text takes at its
-width. Only widgets a user can see count (visible, inside a visible window, not scrolled away)."""
+width (`clipped_texts`). A table, tree or list cell is cut when its delegate needs more room than the
+cell has and no tooltip gives the whole text; a column title when it is wider than its column
+(`elided_cells`). A table row is loose when it is two lines higher than its tallest cell needs
+(`loose_rows`). Only widgets a user can see count (visible, in the window walked, not scrolled away)."""
 
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QStyle,
     QStyleOptionViewItem,
+    QTableView,
     QWidget,
 )
 
@@ -144,4 +149,39 @@ def elided_cells(root: QWidget, max_rows: int = 200) -> list[str]:
                     found.append(
                         f"{_view_name(view)} ligne {row + 1} colonne {column + 1} {text[:50]!r} : {why}"
                     )
+    return found
+
+
+def loose_rows(root: QWidget, max_rows: int = 200) -> list[str]:
+    """Table rows much higher than their tallest cell needs (at least two empty lines): a stray
+    empty band inside the table (rows sized while the table was still narrow, say)."""
+    found: list[str] = []
+    for view in root.findChildren(QTableView):
+        if not view.isVisible() or view.window() is not root or view.model() is None:
+            continue
+        model, viewport = view.model(), view.viewport().rect()
+        slack = 2 * QFontMetrics(view.font()).lineSpacing()
+        for row in range(min(model.rowCount(), max_rows)):
+            height = view.rowHeight(row)
+            first = view.visualRect(model.index(row, 0))
+            if height <= 0 or not viewport.contains(first.topLeft()):
+                continue  # hidden or scrolled away
+            needed = 0
+            for column in range(model.columnCount()):
+                if view.isColumnHidden(column):
+                    continue
+                index = model.index(row, column)
+                option = QStyleOptionViewItem()
+                option.initFrom(view)
+                option.rect = view.visualRect(index)
+                if view.wordWrap():
+                    option.features |= QStyleOptionViewItem.ViewItemFeature.WrapText
+                needed = max(needed, view.itemDelegateForIndex(index).sizeHint(option, index).height())
+                widget = view.indexWidget(index)
+                if widget is not None:
+                    needed = max(needed, widget.sizeHint().height())
+            if needed and height > needed + slack:
+                found.append(
+                    f"{_view_name(view)} ligne {row + 1} : {height - needed} px vides ({height} px de haut)"
+                )
     return found

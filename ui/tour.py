@@ -228,11 +228,13 @@ def _slug(text: str) -> str:
 def screen_checks() -> list[ScreenCheck]:
     """Clipped text, internal codes and Qt's English words on the window being captured."""
     from tests.ui.visible_text import english_words, raw_codes, visible_texts
-    from ui.layout_check import clipped_texts, elided_cells
+    from ui.layout_check import clipped_texts, elided_cells, loose_rows
 
     def clipping(_name: str, widget: QWidget) -> list[str]:
         window = widget.window()
-        return [f"texte coupé : {c}" for c in clipped_texts(window) + elided_cells(window)]
+        return [f"texte coupé : {c}" for c in clipped_texts(window) + elided_cells(window)] + [
+            f"zone vide : {r}" for r in loose_rows(window)
+        ]
 
     def words(_name: str, widget: QWidget) -> list[str]:
         texts = visible_texts(widget.window())

@@ -11,6 +11,9 @@ KNOWN_ELSEWHERE: tuple[str, ...] = (
     # Consultations (branch ui-b): buyer and deadline cut to two lines ("juillet 2027 à…"), the
     # column title "Remise des offres" cropped.
     "texte coupé : Liste des consultations ",
+    # Go/No-Go (branch ui-a, its layout): rows ~100 px higher than their text (sized while the table
+    # was narrow), e.g. "Date limite … 221 jours restants" in a 113 px row.
+    "zone vide : Contrôles Go/No-Go ",
 )
 
 

@@ -27,7 +27,7 @@ from tests.ui.known_elsewhere import unexpected
 from tests.ui.visible_text import screen_problems, screen_texts, visible_windows
 from ui.context import AppContext
 from ui.first_run import FirstRunDialog
-from ui.layout_check import clipped_texts, elided_cells
+from ui.layout_check import clipped_texts, elided_cells, loose_rows
 from ui.main import AppFlow
 from ui.main_window import MainWindow, Page
 from ui.pages.synthese import FIELDS
@@ -58,6 +58,7 @@ class Walk:
         for window in visible_windows():  # and nothing cut (ui.layout_check, as the tour)
             cut = clipped_texts(window) + elided_cells(window)
             self.problems += [f"[{screen}] texte coupé : {c}" for c in cut]
+            self.problems += [f"[{screen}] zone vide : {r}" for r in loose_rows(window)]
 
     def assert_clean(self) -> None:
         left = unexpected(self.problems)

@@ -1,6 +1,7 @@
 """The clipping checks of the tour (ui.layout_check) on tiny windows made for the test: a label
 squeezed narrower than its text, a wrapped label lower than its lines, a squeezed button, a cut table
-cell and a cut column title are reported; the same widgets with room (or a tooltip) are not."""
+cell, a cut column title and a row far higher than its text are reported; the same widgets with room
+(or a tooltip, or rows fitted to their text) are not."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from ui.layout_check import clipped_texts, elided_cells
+from ui.layout_check import clipped_texts, elided_cells, loose_rows
 
 LONG = "Attestation de régularité fiscale et sociale à renouveler avant la date limite"
 
@@ -88,3 +89,18 @@ def test_cut_cell_and_cut_column_title_are_reported(qtbot: QtBot) -> None:
     assert found[1].startswith("Pièces ligne 1 colonne 1 'Attestation") and "trop étroite" in found[1]
     # The whole text in the tooltip: the user can read it.
     assert elided_cells(_table(qtbot, narrow=True, tooltip=True)) == [found[0]]
+
+
+def test_row_far_higher_than_its_text_is_reported(qtbot: QtBot) -> None:
+    dlg = _table(qtbot, narrow=False)
+    table = dlg.findChild(QTableWidget)
+    assert table is not None
+    table.resizeRowsToContents()
+    assert loose_rows(dlg) == []
+    table.setRowHeight(1, 160)  # "RC" alone in a row sized for eight lines
+    found = loose_rows(dlg)
+    assert (
+        len(found) == 1
+        and found[0].startswith("Pièces ligne 2 : ")
+        and "px vides (160 px de haut)" in found[0]
+    )
