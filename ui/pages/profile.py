@@ -576,7 +576,7 @@ class ProfilePage(QWidget):
             [
                 (
                     "kind",
-                    "Type (" + ", ".join(labels.label(k) for k in AdminDocKind) + ")",
+                    "Type de document",
                     AdminDocKind,
                 ),
                 ("label", "Libellé", str),
