@@ -82,16 +82,19 @@ def _segments(textpage: pdfium.PdfTextPage, rules: list[Rule]) -> list[Frag]:
     line between them, each read with one call (PDFium keeps its own spaces between words). Far
     fewer calls than one per run, and each call scans the whole page."""
     boxes = [Frag(*_box(textpage.get_rect(i))) for i in range(textpage.count_rects())]
-    walls = [r for r in rules if not r.horizontal]
+    # Vertical rules as (x, low y, high y); each line only looks at those that reach its height.
+    walls = [(r.x0, min(r.y0, r.y1), max(r.y0, r.y1)) for r in rules if not r.horizontal]
     frags: list[Frag] = []
     for line in group_lines(boxes):
         segment = [line[0]]
+        low, high = min(b.cy for b in line), max(b.cy for b in line)
+        near = [w for w in walls if w[1] <= high and w[2] >= low] if walls else walls
         for box in line[1:]:
             previous = segment[-1]
             height = max(previous.height, box.height)
-            ruled = any(
-                previous.cx < wall.x0 < box.cx and min(wall.y0, wall.y1) <= box.cy <= max(wall.y0, wall.y1)
-                for wall in walls
+            cy = box.cy
+            ruled = bool(near) and any(
+                previous.cx < x < box.cx and y_low <= cy <= y_high for x, y_low, y_high in near
             )
             if ruled or box.left - previous.right > TAB_GAP * height:
                 frags.extend(_read(textpage, segment))
