@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import islice
 
 from app.domain.document import PageText
 
@@ -33,12 +34,7 @@ _ALNUM = re.compile(r"[^\W_]")  # exactly the characters for which str.isalnum()
 def needs_ocr(text: str) -> bool:
     """True when the page has fewer than OCR_MIN_CHARS letters or digits; stops counting at that
     many (a text page is decided in its first words, not after scanning all of it)."""
-    count = 0
-    for _ in _ALNUM.finditer(text):
-        count += 1
-        if count >= OCR_MIN_CHARS:
-            return False
-    return True
+    return next(islice(_ALNUM.finditer(text), OCR_MIN_CHARS - 1, None), None) is None
 
 
 def split_pages(blocks: list[tuple[str, bool]]) -> list[PageText]:
