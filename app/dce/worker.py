@@ -76,6 +76,7 @@ def init_worker(stop: Any, parent_pid: int | None = None) -> None:
     global _stop, _in_worker
     _stop = stop
     _in_worker = True
+    _light_worker()
     if parent_pid is not None:
         die_with_parent(parent_pid)
 
@@ -223,7 +224,59 @@ def _deadline() -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+_libc: Any = None
+M_MMAP_THRESHOLD = -3  # glibc mallopt parameter
+
+
+def _glibc() -> Any:
+    """glibc's handle on Linux, None elsewhere or with another C library (musl)."""
+    global _libc
+    if _libc is None:
+        _libc = False
+        if sys.platform.startswith("linux"):
+            try:
+                import ctypes
+
+                libc = ctypes.CDLL("libc.so.6")
+                _ = libc.malloc_trim, libc.mallopt
+                _libc = libc
+            except (OSError, AttributeError):
+                log.info("not glibc: freed memory is left to the C library")
+    return _libc or None
+
+
+def release_memory() -> None:
+    """Give the heap's free pages back to the system. glibc keeps freed memory for reuse: after a
+    large piece has been read and stored, the process would go on weighing what it needed then."""
+    libc = _glibc()
+    if libc is not None:
+        libc.malloc_trim(0)
+
+
+def _light_worker() -> None:
+    """A worker maps its large blocks (a PDF's bytes, a page's text) on their own, so that they go
+    back to the system when freed (glibc raises that threshold after each large free, leaving the
+    next ones on the heap), and trims its heap after each task: it weighs what its current task
+    needs, not its largest task so far."""
+    libc = _glibc()
+    if libc is not None:
+        libc.mallopt(M_MMAP_THRESHOLD, 128 * 1024)
+
+
 def run_task(task: Task) -> Extraction:
+    try:
+        return _run(task)
+    finally:
+        if _in_worker:
+            release_memory()
+
+
+def run_batch(tasks: tuple[Task, ...]) -> list[Extraction]:
+    """Several files in one worker, one after the other (each with its own time limit)."""
+    return [run_task(task) for task in tasks]
+
+
+def _run(task: Task) -> Extraction:
     try:
         with _deadline():
             if task.pdf:
