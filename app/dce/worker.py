@@ -76,7 +76,6 @@ def init_worker(stop: Any, parent_pid: int | None = None) -> None:
     global _stop, _in_worker
     _stop = stop
     _in_worker = True
-    _light_worker()
     if parent_pid is not None:
         die_with_parent(parent_pid)
 
@@ -225,7 +224,6 @@ def _deadline() -> Iterator[None]:
 
 
 _libc: Any = None
-M_MMAP_THRESHOLD = -3  # glibc mallopt parameter
 
 
 def _glibc() -> Any:
@@ -238,7 +236,7 @@ def _glibc() -> Any:
                 import ctypes
 
                 libc = ctypes.CDLL("libc.so.6")
-                _ = libc.malloc_trim, libc.mallopt
+                _ = libc.malloc_trim
                 _libc = libc
             except (OSError, AttributeError):
                 log.info("not glibc: freed memory is left to the C library")
@@ -247,20 +245,11 @@ def _glibc() -> Any:
 
 def release_memory() -> None:
     """Give the heap's free pages back to the system. glibc keeps freed memory for reuse: after a
-    large piece has been read and stored, the process would go on weighing what it needed then."""
+    large piece has been read and stored (or, in a worker, after a task), the process would go on
+    weighing what it needed then."""
     libc = _glibc()
     if libc is not None:
         libc.malloc_trim(0)
-
-
-def _light_worker() -> None:
-    """A worker maps its large blocks (a PDF's bytes, a page's text) on their own, so that they go
-    back to the system when freed (glibc raises that threshold after each large free, leaving the
-    next ones on the heap), and trims its heap after each task: it weighs what its current task
-    needs, not its largest task so far."""
-    libc = _glibc()
-    if libc is not None:
-        libc.mallopt(M_MMAP_THRESHOLD, 128 * 1024)
 
 
 def run_task(task: Task) -> Extraction:
