@@ -113,3 +113,26 @@ def test_an_import_keeps_a_small_page_cache_and_gives_the_store_back_as_it_was(s
     assert result.pieces and during
     assert all(-1000 <= size < 0 for size in during)  # at most 1 MB of pages
     assert store.read().execute("PRAGMA cache_size").fetchone()[0] == before
+
+
+def test_the_text_of_a_box_is_read_whole_whether_or_not_it_fits_the_page_buffer() -> None:
+    """One PDFium call per box into a buffer as long as the page's text; past it, the helper reads."""
+    import pypdfium2 as pdfium
+
+    from app.dce.extractors.pdf import _BoundedText
+
+    line = "Critère n° 1 : valeur technique de l'offre — 60 %"
+    doc = pdfium.PdfDocument(pdf([line]))
+    page = doc[0]
+    textpage = page.get_textpage()
+    try:
+        left, bottom, right, top = page.get_bbox()
+        bounded = _BoundedText(textpage)
+        assert bounded(left, bottom, right, top).strip() == line
+        bounded.size = 8  # shorter than the line: read again by the helper, never cut
+        assert bounded(left, bottom, right, top).strip() == line
+        assert bounded(0, 0, 1, 1) == ""
+    finally:
+        textpage.close()
+        page.close()
+        doc.close()
