@@ -375,8 +375,10 @@ def _read(
     # Decisive pieces are planned and queued first; the rest is planned while they are being read.
     first = [c for c in to_extract if c.decisive]
     rest = [c for c in to_extract if not c.decisive]
-    workers = pool_size(pool.limit, _pdf_pages(to_extract)) if pool.limit > 1 else 1
-    executor = pool.start(workers) if pool.limit > 1 else None
+    # No process to start when everything was read before (cache).
+    parallel = pool.limit > 1 and bool(to_extract)
+    workers = pool_size(pool.limit, _pdf_pages(to_extract)) if parallel else 1
+    executor = pool.start(workers) if parallel else None
     batches = [_plan(first, workers), _plan(rest, workers)] if executor is None else [_plan(first, workers)]
     total = outcome.reused + len(to_extract)  # progress counts distinct contents
     done = outcome.reused

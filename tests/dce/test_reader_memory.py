@@ -10,6 +10,7 @@ import textwrap
 from pathlib import Path
 
 from app.dce import reader
+from app.dce.extractors import Extraction
 from app.domain.analysis import Analysis
 from app.services import consultations as svc
 from local_store.store import Store
@@ -49,6 +50,23 @@ def test_a_dce_of_a_hundred_pages_is_read_by_one_extraction_process(tmp_path: Pa
 
 def test_a_dce_of_several_hundred_pages_is_read_by_two(tmp_path: Path) -> None:
     assert _processes_seen(tmp_path, 300) == 2
+
+
+def test_a_dce_read_before_starts_no_extraction_process(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, 20)
+    first = reader.read_dce([folder], workers=1)
+    known: dict[str, Extraction] = {}
+    for piece in first.pieces:
+        known[piece.sha256] = Extraction("pdf", piece.pages)
+    seen: set[int] = set()
+
+    def progress(*_: object) -> None:
+        seen.update(p.pid for p in multiprocessing.active_children() if p.pid is not None)
+
+    again = reader.read_dce([folder], workers=2, cache=known.get, progress=progress)
+    assert again.reused == 2 and again.extracted == 0
+    assert [p.pages for p in again.pieces] == [p.pages for p in first.pieces]
+    assert seen == set()
 
 
 def test_the_spreadsheets_of_a_dce_are_read_by_one_process(tmp_path: Path) -> None:
