@@ -232,6 +232,20 @@ class Store:
             raise
         conn.execute("COMMIT")
 
+    @contextlib.contextmanager
+    def small_cache(self, kib: int = 1000) -> Iterator[None]:
+        """Meanwhile, the calling thread's connection keeps at most `kib` KiB of pages in memory
+        instead of SQLCipher's 8 MB: for bulk writes such as a DCE import, whose pages are written
+        once and not read again (about 3 MB less at the import's peak)."""
+        conn = self.read()
+        before = int(conn.execute("PRAGMA cache_size").fetchone()[0])
+        conn.execute(f"PRAGMA cache_size = {-abs(int(kib))}")
+        try:
+            yield
+        finally:
+            if not self._closed:
+                conn.execute(f"PRAGMA cache_size = {before}")
+
     @property
     def user_version(self) -> int:
         return migrate.user_version(self.read())

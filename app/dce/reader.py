@@ -9,6 +9,7 @@ the analysis can run) while long CCTPs are still being read. Text is extracted o
 from __future__ import annotations
 
 import concurrent.futures as cf
+import gc
 import logging
 import math
 import multiprocessing
@@ -25,7 +26,7 @@ from typing import Any
 from app.dce.archive import ArchiveLimits, SourceFile, SourceProblem, collect_sources
 from app.dce.classify import classify_name, classify_text
 from app.dce.extractors import Extraction, ExtractionError, detect_format, pdf_page_count
-from app.dce.worker import Task, init_worker, run_task, unexpected, warm_up
+from app.dce.worker import Task, init_worker, release_memory, run_batch, run_task, unexpected, warm_up
 from app.domain.document import PageText, PieceText
 from app.domain.kinds import READ_PRIORITY, PieceKind
 from app.domain.progress import Cancelled, CancelToken, ProgressFn, no_progress
@@ -41,6 +42,11 @@ MAX_WORKERS = 4
 RANGES_PER_WORKER = 2
 DECISIVE_MIN_CHUNK = 2
 MIN_CHUNK = 8
+# One more extraction process per this many PDF pages to read (up to `workers`). Each process
+# costs ~15-20 MB (what it copies of the importing process's memory, PDFium's and its own
+# objects); a second one only pays on long DCEs: the 119 pages of a real DCE are read in ~0.7 s of
+# CPU by one process, while the analysis and the store run in the importing process.
+PAGES_PER_WORKER = 150
 
 ExtractionCache = Callable[[str], Extraction | None]
 # piece, its extraction, freshly extracted (False: from the cache), the file's bytes
@@ -63,6 +69,16 @@ def default_workers() -> int:
     return max(1, min(MAX_WORKERS, os.cpu_count() or 1))
 
 
+# What the fork server loads once for all the workers it forks (the office readers are imported
+# only when a file needs them, so that an importing process that forks its workers stays light).
+FORKSERVER_PRELOAD = [
+    "app.dce.worker",
+    "app.dce.extractors.docx",
+    "app.dce.extractors.xlsx",
+    "app.dce.extractors.odf",
+]
+
+
 def _mp_context() -> multiprocessing.context.BaseContext:
     """fork when this process has a single thread (CLI: workers start in milliseconds); else the
     fork server (never fork a process running Qt threads), spawn where fork does not exist."""
@@ -70,9 +86,20 @@ def _mp_context() -> multiprocessing.context.BaseContext:
         if threading.active_count() == 1:
             return multiprocessing.get_context("fork")
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["app.dce.worker"])
+        ctx.set_forkserver_preload(FORKSERVER_PRELOAD)
         return ctx
     return multiprocessing.get_context("spawn")
+
+
+def _freeze_for_fork(ctx: Any) -> bool:
+    """Forked workers share this process's memory until either side writes to it, and a garbage
+    collection writes to every object it scans: the objects that exist now are left out of the
+    collections (both sides) while the pool lives, so the workers' memory stays shared (about 5 MB
+    less per worker, measured with bench/ingest.py). True when frozen (`gc.unfreeze` at the end)."""
+    if ctx.get_start_method() != "fork":
+        return False
+    gc.freeze()
+    return True
 
 
 def prepare_workers() -> None:
@@ -80,8 +107,46 @@ def prepare_workers() -> None:
     if sys.platform.startswith("linux"):
         from multiprocessing import forkserver
 
-        multiprocessing.get_context("forkserver").set_forkserver_preload(["app.dce.worker"])
+        multiprocessing.get_context("forkserver").set_forkserver_preload(FORKSERVER_PRELOAD)
         forkserver.ensure_running()
+
+
+class _Pool:
+    """The extraction processes of one read, started once the read knows how many it needs."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit  # at most this many processes; 1: read in this process
+        self.executor: cf.ProcessPoolExecutor | None = None
+        self.stop: Any = None
+        self.frozen = False
+
+    def start(self, size: int) -> cf.ProcessPoolExecutor:
+        ctx = _mp_context()
+        self.stop = ctx.Event()
+        self.executor = new_pool(size, ctx, self.stop)
+        self.frozen = _freeze_for_fork(ctx)
+        self.executor.submit(warm_up)  # fork: the processes start now, with this memory frozen
+        return self.executor
+
+    def abort(self) -> None:
+        if self.executor is not None:
+            self.stop.set()  # workers stop between two pages
+            self.executor.shutdown(wait=False, cancel_futures=True)
+            self.executor = None
+
+    def close(self) -> None:
+        if self.executor is not None:
+            self.executor.shutdown(wait=True)
+            self.executor = None
+        if self.frozen:
+            gc.unfreeze()
+            self.frozen = False
+
+
+def pool_size(limit: int, pdf_pages: int) -> int:
+    """Extraction processes for a read of `pdf_pages` PDF pages: one, plus one per PAGES_PER_WORKER
+    pages, at most `limit`."""
+    return max(1, min(limit, 1 + pdf_pages // PAGES_PER_WORKER))
 
 
 def new_pool(workers: int, ctx: Any, stop: Any) -> cf.ProcessPoolExecutor:
@@ -102,6 +167,13 @@ class _Content:
     fmt: str = ""  # the same bytes under two formats' names (e.g. empty .docx and .xlsx) are two contents
     chunks: dict[int, Extraction] = field(default_factory=dict)
     expected: int = 1
+    pages: int | None = None  # PDF page count, once counted
+
+    def page_count(self) -> int:
+        """The PDF's page count (ExtractionError when the file cannot be opened)."""
+        if self.pages is None:
+            self.pages = pdf_page_count(self.files[0].data)
+        return self.pages
 
     @property
     def key(self) -> str:
@@ -124,7 +196,7 @@ def _plan(
             tasks.append((content, 0, Task(content.sha256, first.name, first.data, pdf=fmt == "pdf")))
             continue
         try:
-            count = pdf_page_count(first.data)
+            count = content.page_count()
         except ExtractionError as exc:
             immediate[content.key] = Extraction("pdf", error=exc.message)
             continue
@@ -139,6 +211,18 @@ def _plan(
     order = {id(c): n for n, c in enumerate(contents)}
     tasks.sort(key=lambda t: (t[0].priority, order[id(t[0])], t[1]))
     return tasks, immediate
+
+
+def _pdf_pages(contents: list[_Content]) -> int:
+    """Pages of the PDFs among `contents` (those that cannot be opened count none)."""
+    pages = 0
+    for content in contents:
+        if content.fmt == "pdf":
+            try:
+                pages += content.page_count()
+            except ExtractionError:
+                continue
+    return pages
 
 
 def _contents(files: list[SourceFile]) -> tuple[list[_Content], dict[str, PieceKind | None]]:
@@ -185,7 +269,8 @@ def read_dce(
     workers: int | None = None,
     limits: ArchiveLimits | None = None,
 ) -> ReadOutcome:
-    """Read every piece; `workers=1` reads in this process (no pool).
+    """Read every piece; `workers=1` reads in this process (no pool), else in at most `workers`
+    processes (`pool_size`: one per PAGES_PER_WORKER PDF pages).
 
     Callbacks run in the calling thread: `on_piece` as each piece is read, `on_decisive` once the
     decisive pieces are read, `on_queued` once the first tasks are queued (work to overlap with the
@@ -193,13 +278,7 @@ def read_dce(
     started = time.perf_counter()
     cancel = cancel or CancelToken()
     workers = default_workers() if workers is None else max(1, workers)
-    executor: cf.ProcessPoolExecutor | None = None
-    stop: Any = None
-    if workers > 1:
-        ctx = _mp_context()
-        stop = ctx.Event()
-        executor = new_pool(workers, ctx, stop)
-        executor.submit(warm_up)  # processes start while the archive is being read
+    pool = _Pool(workers)
     try:
         progress(0, 0, "Ouverture du DCE")
         sources = collect_sources(paths, limits=limits, cancel=cancel)
@@ -207,8 +286,7 @@ def read_dce(
         _read(
             sources.files,
             outcome,
-            executor,
-            workers,
+            pool,
             progress,
             cancel,
             cache,
@@ -218,14 +296,10 @@ def read_dce(
             started,
         )
     except BaseException:
-        if executor is not None:
-            stop.set()  # workers stop between two pages
-            executor.shutdown(wait=False, cancel_futures=True)
-            executor = None
+        pool.abort()
         raise
     finally:
-        if executor is not None:
-            executor.shutdown(wait=True)
+        pool.close()
     if not any(p.kind == PieceKind.RC for p in outcome.pieces):
         outcome.warnings.append(
             "Aucun règlement de la consultation (RC) n'a été trouvé dans le DCE : vérifiez les pièces."
@@ -236,8 +310,7 @@ def read_dce(
 def _read(
     files: list[SourceFile],
     outcome: ReadOutcome,
-    executor: cf.ProcessPoolExecutor | None,
-    workers: int,
+    pool: _Pool,
     progress: ProgressFn,
     cancel: CancelToken,
     cache: ExtractionCache | None,
@@ -302,6 +375,10 @@ def _read(
     # Decisive pieces are planned and queued first; the rest is planned while they are being read.
     first = [c for c in to_extract if c.decisive]
     rest = [c for c in to_extract if not c.decisive]
+    # No process to start when everything was read before (cache).
+    parallel = pool.limit > 1 and bool(to_extract)
+    workers = pool_size(pool.limit, _pdf_pages(to_extract)) if parallel else 1
+    executor = pool.start(workers) if parallel else None
     batches = [_plan(first, workers), _plan(rest, workers)] if executor is None else [_plan(first, workers)]
     total = outcome.reused + len(to_extract)  # progress counts distinct contents
     done = outcome.reused
@@ -314,6 +391,8 @@ def _read(
             outcome.extracted += 1
             progress(done, total, f"Lecture de {content.files[0].name}")
             finish(content, _merge(content.chunks), True)
+            content.chunks.clear()
+            release_memory()  # the pickled results and the piece's copies are gone by now
 
     def run_immediate(immediate: dict[str, Extraction]) -> None:
         for content in to_extract:
@@ -346,14 +425,31 @@ def _read(
 
 
 _Job = tuple[_Content, int, Task]
+# Files read by the same library go to one worker as one task: each worker that reads a DOCX or an
+# XLSX first loads python-docx or openpyxl (about 13 and 9 MB), so two workers reading the three
+# spreadsheets of a DCE would hold openpyxl twice. PDFs are not grouped (ranges share the work).
+_LIBRARY = {"docx": "docx", "xlsx": "xlsx", "odt": "odf", "ods": "odf"}
 
 
-def _submit(executor: cf.ProcessPoolExecutor, tasks: list[_Job]) -> dict[cf.Future[Extraction], _Job]:
-    return {executor.submit(run_task, job[2]): job for job in tasks}
+def _submit(
+    executor: cf.ProcessPoolExecutor, tasks: list[_Job]
+) -> dict[cf.Future[list[Extraction]], list[_Job]]:
+    groups: list[list[_Job]] = []
+    by_library: dict[str, list[_Job]] = {}
+    for job in tasks:
+        library = None if job[2].pdf else _LIBRARY.get(job[0].fmt)
+        if library is None:
+            groups.append([job])
+        elif library in by_library:
+            by_library[library].append(job)
+        else:
+            by_library[library] = [job]
+            groups.append(by_library[library])
+    return {executor.submit(run_batch, tuple(job[2] for job in group)): group for group in groups}
 
 
 def _wait_all(
-    futures: dict[cf.Future[Extraction], _Job],
+    futures: dict[cf.Future[list[Extraction]], list[_Job]],
     cancel: CancelToken,
     complete: Callable[[_Content, int, Extraction], None],
 ) -> None:
@@ -367,16 +463,20 @@ def _wait_all(
             raise Cancelled()
         finished, pending = cf.wait(pending, timeout=0.1, return_when=cf.FIRST_COMPLETED)
         for fut in sorted(finished, key=order.__getitem__):
-            content, index, task = futures[fut]
+            jobs = futures[fut]
             try:
-                result = fut.result()
+                results = fut.result()
             except BrokenProcessPool:
-                retry.append((content, index, task))
+                retry.extend(jobs)
                 continue
             except Exception:
                 log.exception("extraction task failed")
-                result = Extraction("unread", paged=False, error=unexpected(task.name, task.pdf))
-            complete(content, index, result)
+                results = [
+                    Extraction("unread", paged=False, error=unexpected(task.name, task.pdf))
+                    for _, _, task in jobs
+                ]
+            for (content, index, _), result in zip(jobs, results, strict=True):
+                complete(content, index, result)
     if retry:
         # A worker died (crash, memory): read what it took down again, one by one in a fresh pool,
         # so the file that kills the reader only fails itself.

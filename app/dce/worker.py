@@ -223,7 +223,49 @@ def _deadline() -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+_libc: Any = None
+
+
+def _glibc() -> Any:
+    """glibc's handle on Linux, None elsewhere or with another C library (musl)."""
+    global _libc
+    if _libc is None:
+        _libc = False
+        if sys.platform.startswith("linux"):
+            try:
+                import ctypes
+
+                libc = ctypes.CDLL("libc.so.6")
+                _ = libc.malloc_trim
+                _libc = libc
+            except (OSError, AttributeError):
+                log.info("not glibc: freed memory is left to the C library")
+    return _libc or None
+
+
+def release_memory() -> None:
+    """Give the heap's free pages back to the system. glibc keeps freed memory for reuse: after a
+    large piece has been read and stored (or, in a worker, after a task), the process would go on
+    weighing what it needed then."""
+    libc = _glibc()
+    if libc is not None:
+        libc.malloc_trim(0)
+
+
 def run_task(task: Task) -> Extraction:
+    try:
+        return _run(task)
+    finally:
+        if _in_worker:
+            release_memory()
+
+
+def run_batch(tasks: tuple[Task, ...]) -> list[Extraction]:
+    """Several files in one worker, one after the other (each with its own time limit)."""
+    return [run_task(task) for task in tasks]
+
+
+def _run(task: Task) -> Extraction:
     try:
         with _deadline():
             if task.pdf:

@@ -232,19 +232,20 @@ def import_dce(
     with _RUNNING_LOCK:
         _RUNNING.add(consultation_uuid)
     try:
-        return _import_into(
-            store,
-            consultation_uuid,
-            paths,
-            started,
-            progress=progress,
-            cancel=cancel,
-            analyze=analyze,
-            on_analysis=on_analysis,
-            workers=workers,
-            limits=limits,
-            fresh=resume is None,
-        )
+        with store.small_cache():
+            return _import_into(
+                store,
+                consultation_uuid,
+                paths,
+                started,
+                progress=progress,
+                cancel=cancel,
+                analyze=analyze,
+                on_analysis=on_analysis,
+                workers=workers,
+                limits=limits,
+                fresh=resume is None,
+            )
     finally:
         with _RUNNING_LOCK:
             _RUNNING.discard(consultation_uuid)

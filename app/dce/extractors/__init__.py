@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from app.dce.extractors.docx import extract_docx
-from app.dce.extractors.odf import extract_ods, extract_odt
 from app.dce.extractors.pdf import extract_pdf, pdf_page_count
 from app.dce.extractors.result import Extraction, ExtractionError, needs_ocr
-from app.dce.extractors.xlsx import extract_xlsx
 
 __all__ = [
     "Extraction",
@@ -87,12 +84,20 @@ def extract(name: str, data: bytes) -> Extraction:
     if fmt == "pdf":
         return extract_pdf(data)
     if fmt == "docx":
+        from app.dce.extractors.docx import extract_docx
+
         return extract_docx(data)
     if fmt == "xlsx":
+        from app.dce.extractors.xlsx import extract_xlsx
+
         return extract_xlsx(data)
     if fmt == "odt":
+        from app.dce.extractors.odf import extract_odt
+
         return extract_odt(data)
     if fmt == "ods":
+        from app.dce.extractors.odf import extract_ods
+
         return extract_ods(data)
     if fmt == "txt":
         return _extract_txt(data)

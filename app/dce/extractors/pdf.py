@@ -82,23 +82,27 @@ def _segments(textpage: pdfium.PdfTextPage, rules: list[Rule]) -> list[Frag]:
     line between them, each read with one call (PDFium keeps its own spaces between words). Far
     fewer calls than one per run, and each call scans the whole page."""
     boxes = [Frag(*_box(textpage.get_rect(i))) for i in range(textpage.count_rects())]
-    walls = [r for r in rules if not r.horizontal]
+    bounded = _BoundedText(textpage)
+    # Vertical rules as (x, low y, high y); each line only looks at those that reach its height.
+    walls = [(r.x0, min(r.y0, r.y1), max(r.y0, r.y1)) for r in rules if not r.horizontal]
     frags: list[Frag] = []
     for line in group_lines(boxes):
         segment = [line[0]]
+        low, high = min(b.cy for b in line), max(b.cy for b in line)
+        near = [w for w in walls if w[1] <= high and w[2] >= low] if walls else walls
         for box in line[1:]:
             previous = segment[-1]
             height = max(previous.height, box.height)
-            ruled = any(
-                previous.cx < wall.x0 < box.cx and min(wall.y0, wall.y1) <= box.cy <= max(wall.y0, wall.y1)
-                for wall in walls
+            cy = box.cy
+            ruled = bool(near) and any(
+                previous.cx < x < box.cx and y_low <= cy <= y_high for x, y_low, y_high in near
             )
             if ruled or box.left - previous.right > TAB_GAP * height:
-                frags.extend(_read(textpage, segment))
+                frags.extend(_read(bounded, segment))
                 segment = [box]
             else:
                 segment.append(box)
-        frags.extend(_read(textpage, segment))
+        frags.extend(_read(bounded, segment))
     return frags
 
 
@@ -107,12 +111,35 @@ def _box(rect: tuple[float, float, float, float]) -> tuple[float, float, float, 
     return left, bottom, right, top, ""
 
 
-def _read(textpage: pdfium.PdfTextPage, segment: list[Frag]) -> list[Frag]:
+class _BoundedText:
+    """The text inside a box of one page, read with ONE call to PDFium (the helper's
+    get_text_bounded makes two, the first for the length: each scans the whole page) into a buffer
+    as long as the page's text; a box whose text would not fit is read by the helper."""
+
+    def __init__(self, textpage: pdfium.PdfTextPage) -> None:
+        self.textpage = textpage
+        self.size = 2 * max(textpage.count_chars(), 0) + 64
+        self.buffer = (ctypes.c_ushort * self.size)()
+
+    def __call__(self, left: float, bottom: float, right: float, top: float) -> str:
+        count = pdfium_c.FPDFText_GetBoundedText(
+            self.textpage.raw, left, top, right, bottom, self.buffer, self.size
+        )
+        if count >= self.size:
+            return str(self.textpage.get_text_bounded(left, bottom, right, top))
+        if count > 0 and self.buffer[count - 1] == 0:
+            count -= 1  # the terminating NUL PDFium writes after the text
+        if count <= 0:
+            return ""
+        return ctypes.string_at(self.buffer, 2 * count).decode("utf-16-le", errors="ignore")
+
+
+def _read(bounded: _BoundedText, segment: list[Frag]) -> list[Frag]:
     left, right = segment[0].left, max(f.right for f in segment)
     # The tallest run's band, its top trimmed: the line above's descenders are not caught (the
     # bottom stays whole: full stops and commas sit at the bottom of their boxes).
     body = max(segment, key=lambda f: f.height)
-    text = textpage.get_text_bounded(left, body.bottom, right, body.top - 0.2 * body.height)
+    text = bounded(left, body.bottom, right, body.top - 0.2 * body.height)
     text = text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ").replace("\x02", "")
     if not text.strip():
         return []

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from itertools import islice
 
 from app.domain.document import PageText
 
@@ -26,10 +28,13 @@ class Extraction:
 
 # Fewer letters/digits than this on a PDF page: it is a scan (or a drawing) and needs OCR.
 OCR_MIN_CHARS = 20
+_ALNUM = re.compile(r"[^\W_]")  # exactly the characters for which str.isalnum() is true
 
 
 def needs_ocr(text: str) -> bool:
-    return sum(1 for ch in text if ch.isalnum()) < OCR_MIN_CHARS
+    """True when the page has fewer than OCR_MIN_CHARS letters or digits; stops counting at that
+    many (a text page is decided in its first words, not after scanning all of it)."""
+    return next(islice(_ALNUM.finditer(text), OCR_MIN_CHARS - 1, None), None) is None
 
 
 def split_pages(blocks: list[tuple[str, bool]]) -> list[PageText]:
