@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, Qt, Signal
+from PySide6.QtCore import QEvent, QMarginsF, Qt, Signal
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QPageLayout, QTextDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -50,6 +49,49 @@ def print_to_pdf(key: str, path: Path) -> None:
     recovery_key_document(key).print_(printer)
 
 
+class PageStack(QWidget):
+    """One page shown at a time, like QStackedWidget, but only the page shown counts in the size
+    (QStackedWidget keeps room for its tallest page)."""
+
+    currentChanged = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._pages: list[QWidget] = []
+        self._current = -1
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+
+    def addWidget(self, page: QWidget) -> int:
+        self._pages.append(page)
+        self._layout.addWidget(page)
+        if self._current < 0:
+            self._current = 0
+        else:
+            page.hide()
+        return len(self._pages) - 1
+
+    def count(self) -> int:
+        return len(self._pages)
+
+    def widget(self, index: int) -> QWidget:
+        return self._pages[index]
+
+    def currentIndex(self) -> int:
+        return self._current
+
+    def currentWidget(self) -> QWidget:
+        return self._pages[self._current]
+
+    def setCurrentIndex(self, index: int) -> None:
+        if index == self._current or not 0 <= index < len(self._pages):
+            return
+        self._pages[self._current].hide()
+        self._current = index
+        self._pages[index].show()
+        self.currentChanged.emit(index)
+
+
 class FirstRunDialog(QDialog):
     """Returns Accepted with `example_requested` telling whether to load the example DCE."""
 
@@ -70,8 +112,8 @@ class FirstRunDialog(QDialog):
         self.recovery_key = ""
         self.example_requested = False
         self.setWindowTitle(self.tr("Bienvenue dans Maître AO"))
-        self.setMinimumSize(640, 480)
-        self.pages = QStackedWidget(self)
+        self.pages = PageStack(self)
+        self.pages.setMinimumWidth(560)
         lay = QVBoxLayout(self)
         lay.addWidget(self.pages)
         self.pages.addWidget(self._welcome())
@@ -79,8 +121,17 @@ class FirstRunDialog(QDialog):
         self.pages.addWidget(self._key())
         self.pages.addWidget(self._profile())
         self.pages.addWidget(self._example())
+        self.pages.currentChanged.connect(self._fit_page)
+        self._fit_page(0)
 
     # --- pages ----------------------------------------------------------------------------
+    def _fit_page(self, _index: int) -> None:
+        """As tall as the page shown: never an empty box sized for the longest page."""
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+        self.adjustSize()
+
     @staticmethod
     def _title(text: str) -> QLabel:
         label = QLabel(text)
@@ -103,7 +154,6 @@ class FirstRunDialog(QDialog):
         )
         text.setWordWrap(True)
         lay.addWidget(text)
-        lay.addStretch()
         start = QPushButton(self.tr("Commencer"))
         start.setDefault(True)
         start.setAccessibleName(self.tr("Commencer la configuration"))
@@ -131,12 +181,12 @@ class FirstRunDialog(QDialog):
             text.setText(
                 self.tr(
                     "Le trousseau de cet ordinateur n'est pas disponible : vos données seront protégées "
-                    "par une phrase de passe, demandée à chaque ouverture. Elle ne peut pas être "
+                    "par une phrase secrète, demandée à chaque ouverture. Elle ne peut pas être "
                     "récupérée si vous l'oubliez."
                 )
             )
             form = QFormLayout()
-            for field, label in ((self.pass1, "Phrase de passe :"), (self.pass2, "Confirmation :")):
+            for field, label in ((self.pass1, "Phrase secrète :"), (self.pass2, "Confirmation :")):
                 field.setEchoMode(QLineEdit.EchoMode.Password)
                 field.setAccessibleName(self.tr(label.rstrip(" :")))
                 form.addRow(self.tr(label), field)
@@ -145,7 +195,6 @@ class FirstRunDialog(QDialog):
         self.create_error.setWordWrap(True)
         self.create_error.setStyleSheet("color: #c62828")
         lay.addWidget(self.create_error)
-        lay.addStretch()
         self.create_button = QPushButton(self.tr("Créer le coffre chiffré"))
         self.create_button.setDefault(True)
         self.create_button.clicked.connect(self._do_create)
@@ -190,7 +239,6 @@ class FirstRunDialog(QDialog):
         lay.addLayout(row)
         self.kept = QCheckBox(self.tr("Je l'ai conservée"))
         lay.addWidget(self.kept)
-        lay.addStretch()
         self.key_next = QPushButton(self.tr("Continuer"))
         self.key_next.setEnabled(False)
         self.kept.toggled.connect(self.key_next.setEnabled)
@@ -229,7 +277,6 @@ class FirstRunDialog(QDialog):
         self.profile_error.setWordWrap(True)
         self.profile_error.setStyleSheet("color: #c62828")
         lay.addWidget(self.profile_error)
-        lay.addStretch()
         row = QHBoxLayout()
         later = QPushButton(self.tr("Plus tard"))
         later.clicked.connect(lambda: self.pages.setCurrentIndex(4))
@@ -240,7 +287,13 @@ class FirstRunDialog(QDialog):
         self.p_siret.validity_changed.connect(self._profile_ready)
         self.p_name.textChanged.connect(lambda _t: self._profile_ready())
         self.profile_save.clicked.connect(self._save_profile)
+        self.profile_import = QPushButton(self.tr("&Importer un profil…"))
+        self.profile_import.setToolTip(
+            self.tr("Un profil d'entreprise enregistré en JSON (Profil entreprise › Exporter le profil…)")
+        )
+        self.profile_import.clicked.connect(self._choose_profile)
         row.addWidget(later)
+        row.addWidget(self.profile_import)
         row.addStretch()
         row.addWidget(self.profile_save)
         lay.addLayout(row)
@@ -259,7 +312,10 @@ class FirstRunDialog(QDialog):
         )
         text.setWordWrap(True)
         lay.addWidget(text)
-        lay.addStretch()
+        self.example_note = QLabel()
+        self.example_note.setWordWrap(True)
+        self.example_note.hide()
+        lay.addWidget(self.example_note)
         row = QHBoxLayout()
         skip = QPushButton(self.tr("Commencer sans exemple"))
         skip.clicked.connect(self.accept)
@@ -281,7 +337,7 @@ class FirstRunDialog(QDialog):
         if self.passphrase_mode:
             passphrase = self.pass1.text()
             if passphrase != self.pass2.text():
-                self.create_error.setText(self.tr("Les deux phrases de passe diffèrent."))
+                self.create_error.setText(self.tr("Les deux phrases secrètes diffèrent."))
                 return
 
         def ok(key: object) -> None:
@@ -350,6 +406,32 @@ class FirstRunDialog(QDialog):
             on_success=lambda _r: self.pages.setCurrentIndex(4),
         )
 
+    def _choose_profile(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Importer un profil d'entreprise"), str(Path.home()), self.tr("Profil (*.json)")
+        )
+        if path:
+            self.import_profile(Path(path))
+
+    def import_profile(self, path: Path) -> None:
+        """A profile JSON (same format as Profil entreprise › Exporter): saved, then on to the end."""
+        self.profile_error.clear()
+
+        def ok(profile: CompanyProfile) -> None:
+            self.example_note.setText(self.tr("Profil importé : %s.") % profile.raison_sociale)
+            self.example_note.show()
+            self.pages.setCurrentIndex(4)
+
+        run_busy(
+            self.runner,
+            self.tr("Import du profil"),
+            lambda _c: self.backend.import_profile(path),
+            button=self.profile_import,
+            busy_text=self.tr("Import…"),
+            error_label=self.profile_error,
+            on_success=ok,
+        )
+
     def _with_example(self) -> None:
         self.example_requested = True
         self.accept()
@@ -372,6 +454,7 @@ class UnlockDialog(QDialog):
         self.runner = runner
         self.passphrase_mode = passphrase_mode
         self.setWindowTitle(self.tr("Déverrouiller vos données"))
+        self.setMinimumWidth(480)
         lay = QVBoxLayout(self)
         self.info = QLabel(message)
         self.info.setWordWrap(True)
@@ -380,8 +463,8 @@ class UnlockDialog(QDialog):
         self.key.setPlaceholderText(self.tr("Clé de secours"))
         self.key.setAccessibleName(self.tr("Clé de secours"))
         if passphrase_mode:
-            self.key.setPlaceholderText(self.tr("Phrase de passe"))
-            self.key.setAccessibleName(self.tr("Phrase de passe"))
+            self.key.setPlaceholderText(self.tr("Phrase secrète"))
+            self.key.setAccessibleName(self.tr("Phrase secrète"))
             self.key.setEchoMode(QLineEdit.EchoMode.Password)
         lay.addWidget(self.key)
         self.error = QLabel()
@@ -399,10 +482,26 @@ class UnlockDialog(QDialog):
         row.addWidget(self.ok)
         lay.addLayout(row)
 
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if event.type() == QEvent.Type.LayoutRequest:
+            self._fit_content()
+        return handled
+
+    def _fit_content(self) -> None:
+        """Grow with the text (an error under a wrapped message): no label is ever cut."""
+        layout = self.layout()
+        if layout is None:
+            return
+        needed = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() else -1
+        needed = max(needed, layout.totalMinimumSize().height(), self.sizeHint().height())
+        if self.height() < needed:
+            self.resize(self.width(), needed)
+
     def _unlock(self) -> None:
         key = self.key.text() if self.passphrase_mode else self.key.text().strip()
         if not key:
-            what = "la phrase de passe" if self.passphrase_mode else "la clé de secours"
+            what = "la phrase secrète" if self.passphrase_mode else "la clé de secours"
             self.error.setText(self.tr("Saisissez %s.") % what)
             return
         run_busy(

@@ -112,7 +112,7 @@ class AppFlow(QObject):
         from ui.first_run import UnlockDialog
 
         if state == "passphrase":
-            message = self.tr("Vos données sont protégées par une phrase de passe.")
+            message = self.tr("Vos données sont protégées par une phrase secrète.")
         self.unlock = UnlockDialog(
             backend, runner, message, self.window, passphrase_mode=state == "passphrase"
         )

@@ -4,13 +4,14 @@ company must still provide and what it already has, plus expiry warnings on its 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from enum import StrEnum
 
 from app.analysis.fiche import french_datetime
 from app.domain.analysis import Analysis, SiteVisit
 from app.domain.kinds import REQUIRED_DOCUMENT_LABELS, RequiredDocument
-from app.domain.profile import AdminDocKind, AdminDocument, CompanyProfile, InsuranceKind
+from app.domain.profile import AdminDocKind, AdminDocument, CompanyProfile
+from app.drafting.expiry import expiring_documents
 
 
 class ItemStatus(StrEnum):
@@ -76,12 +77,6 @@ _DEFAULT = (
     RequiredDocument.AE,
     RequiredDocument.MEMOIRE_TECHNIQUE,
 )
-EXPIRY_NOTICE_DAYS = 30
-INSURANCE_LABELS = {
-    InsuranceKind.RC_PRO: "Assurance responsabilité civile professionnelle",
-    InsuranceKind.DECENNALE: "Assurance décennale",
-    InsuranceKind.AUTRE: "Assurance",
-}
 
 
 def _has(profile: CompanyProfile, doc: RequiredDocument) -> bool:
@@ -155,20 +150,6 @@ def _admin_item(
 
 
 def expiry_warnings(profile: CompanyProfile, on: date, today: date) -> list[str]:
-    """Administrative documents, insurance and certifications expired at the deadline or expiring soon."""
-    out: list[str] = []
-    soon = today + timedelta(days=EXPIRY_NOTICE_DAYS)
-    dated: list[tuple[str, date | None]] = [(d.label, d.expires_on) for d in profile.documents_administratifs]
-    dated += [(f"{INSURANCE_LABELS[a.kind]} ({a.assureur})", a.valid_until) for a in profile.assurances]
-    dated += [(f"Certification {c.name}", c.valid_to) for c in profile.certifications]
-    for label, until in dated:
-        if until is None:
-            continue
-        # Worded without agreement: "Extrait K-bis" and "Attestation" read the same.
-        if until < on:
-            out.append(
-                f"{label} : expire le {until:%d/%m/%Y}, avant la date limite du {on:%d/%m/%Y} : à renouveler."
-            )
-        elif until <= soon:
-            out.append(f"{label} : expire bientôt (le {until:%d/%m/%Y}).")
-    return out
+    """Administrative documents, insurance and certifications expired at the deadline or expiring soon
+    (the same list as the go/no-go's, `app.drafting.expiry`)."""
+    return [doc.warning for doc in expiring_documents(profile, on, today)]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from enum import StrEnum
 
 from app.domain.analysis import Analysis, SiteVisit
@@ -14,7 +14,8 @@ from app.domain.document import PieceText
 from app.domain.french import PARIS, short_datetime
 from app.domain.kinds import REQUIRED_DOCUMENT_LABELS, PieceKind, RequiredDocument
 from app.domain.numbers import euros
-from app.domain.profile import AdminDocKind, AdminDocument, CompanyProfile, InsuranceKind
+from app.domain.profile import AdminDocKind, CompanyProfile, InsuranceKind
+from app.drafting.expiry import expiring_documents
 from app.drafting.text import fold, key_terms, stems_of
 
 
@@ -135,6 +136,7 @@ def evaluate(
     _check_references(analysis, pieces, profile, checks)
     _check_insurance(analysis, pieces, profile, deadline, now, checks)
     _check_documents(analysis, profile, deadline, now, checks)
+    _check_expiring(analysis, profile, deadline, now, checks)
     _check_doubtful_fields(analysis, checks)
     blocking = [c for c in checks if c.status is CheckStatus.BLOQUANT]
     doubtful = [c for c in checks if c.status is CheckStatus.A_VERIFIER]
@@ -491,9 +493,7 @@ def _check_documents(
     analysis: Analysis, profile: CompanyProfile, deadline: datetime | None, now: datetime, checks: list[Check]
 ) -> None:
     file, page = _evidence(analysis, "required_documents")
-    on = (deadline or now).date()
     missing: list[str] = []
-    expiring: list[str] = []
     blocking: list[str] = []
     for doc in analysis.required_documents:
         label = REQUIRED_DOCUMENT_LABELS[doc]
@@ -502,8 +502,6 @@ def _check_documents(
                 held = [d for d in profile.documents_administratifs if d.kind is kind]
                 if not held:
                     missing.append(label)
-                elif all(d.expires_on is not None and d.expires_on < on for d in held):
-                    expiring.append(f"{held[0].label} (expire le {_latest(held):%d/%m/%Y})")
         elif doc in _CANNOT_OBTAIN and not _CANNOT_OBTAIN[doc](profile):
             blocking.append(label)  # no reference or certification cannot be fixed before the deadline
         elif doc in _PROFILE_HAS and not _PROFILE_HAS[doc](profile):
@@ -513,14 +511,10 @@ def _check_documents(
         checks.append(
             Check(label, CheckStatus.BLOQUANT, "impossible à produire : " + ", ".join(blocking), file, page)
         )
-    if missing or expiring:
-        parts = []
-        if missing:
-            parts.append("absentes du profil : " + ", ".join(missing))
-        if expiring:
-            parts.append("expirées à la date limite : " + ", ".join(expiring))
-        checks.append(Check(label, CheckStatus.A_VERIFIER, " ; ".join(parts), file, page))
-    if not (blocking or missing or expiring):
+    if missing:
+        detail = "absentes du profil : " + ", ".join(missing)
+        checks.append(Check(label, CheckStatus.A_VERIFIER, detail, file, page))
+    if not (blocking or missing):
         detail = (
             "toutes les pièces demandées sont disponibles"
             if analysis.required_documents
@@ -530,5 +524,10 @@ def _check_documents(
         checks.append(Check(label, status, detail, file, page))
 
 
-def _latest(docs: list[AdminDocument]) -> date:
-    return max(d.expires_on for d in docs if d.expires_on)
+def _check_expiring(
+    analysis: Analysis, profile: CompanyProfile, deadline: datetime | None, now: datetime, checks: list[Check]
+) -> None:
+    """One row per document expired at the deadline or expiring soon: the export's warnings, same list."""
+    file, page = _evidence(analysis, "deadline")
+    for doc in expiring_documents(profile, (deadline or now).date(), now.date()):
+        checks.append(Check(f"Validité : {doc.label}", CheckStatus.A_VERIFIER, doc.detail, file, page))

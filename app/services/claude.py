@@ -15,7 +15,7 @@ from app.analysis.claude.client import (
 )
 from app.analysis.claude.ledger import UsageSink, record_call, store_sink
 from app.analysis.claude.usage import CallUsage, usage_from_response
-from app.domain.errors import InvalidInput, UsageError
+from app.domain.errors import InvalidInput, KeychainUnavailable, UsageError
 from app.domain.french import PARIS
 from app.settings import (
     ACCOUNT_SERVER_URL,
@@ -31,6 +31,16 @@ from local_store.keychain import delete_secret, get_secret, set_secret_verified
 from local_store.store import Store
 
 log = logging.getLogger(__name__)
+
+# Said when the keychain does not keep the key (no keychain, locked, refused): what really happens to
+# the key and to the user's data, and what to do — no command line, the app shows it too.
+API_KEY_NOT_KEPT = (
+    "La clé d'API n'a pas été enregistrée : le trousseau du système de cet ordinateur ne conserve pas "
+    "les secrets (aucun trousseau disponible ou trousseau verrouillé), et Maître AO ne garde jamais la "
+    "clé ailleurs. Vos données ne sont pas touchées : elles restent chiffrées sur cet ordinateur. "
+    "Déverrouillez ou activez le trousseau du système, puis enregistrez la clé à nouveau ; d'ici là, "
+    "l'analyse hors ligne reste disponible."
+)
 
 MODE_LABELS = {
     "off": "désactivé (analyse hors ligne seule)",
@@ -48,7 +58,14 @@ def set_api_key(key: str, settings: Settings | None = None) -> None:
         )
     if not key.startswith("sk-ant-"):
         raise InvalidInput("Une clé API Anthropic commence par « sk-ant- ».", field="clé API")
-    set_secret_verified(API_KEY_SECRET, key)
+    try:
+        set_secret_verified(API_KEY_SECRET, key)
+    except KeychainUnavailable as exc:
+        log.warning(
+            "anthropic api key not stored: the keychain does not keep secrets (%s)", type(exc).__name__
+        )
+        delete_secret(API_KEY_SECRET)  # nothing half-kept
+        raise KeychainUnavailable(API_KEY_NOT_KEPT) from exc
     (settings or Settings.load()).set(CLAUDE_MODE, ClaudeMode.OWN_KEY)
     log.info("anthropic api key stored in the keychain")
 

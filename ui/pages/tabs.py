@@ -223,6 +223,9 @@ class GoNoGoTab(QWidget):
             {0: 200, 1: 130, 3: 260},
         )
         self.table.setAccessibleName(self.tr("Contrôles Go/No-Go"))
+        # Each row as tall as its text in the columns' current widths: the result is often set while
+        # the tab is hidden (narrow columns), and rows sized then stayed ~150 px tall once shown.
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.cellClicked.connect(self._clicked)
         lay.addWidget(self.table, 1)
         self.checks: list[CheckRow] = []
@@ -243,7 +246,6 @@ class GoNoGoTab(QWidget):
             self.table.setItem(i, 1, item)
             self.table.setItem(i, 2, QTableWidgetItem(c.detail))
             self.table.setItem(i, 3, _link_item(c.source))
-        self.table.resizeRowsToContents()
 
     def show_message(self, message: str) -> None:
         self.overall.setText(message)
