@@ -21,7 +21,6 @@ import json
 import uuid as uuid_mod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from pydantic import BaseModel
@@ -197,32 +196,3 @@ def load_profile_from(conn: Connection) -> CompanyProfile | None:
         ).fetchall()
         data[part.field] = [{**json.loads(r["data"]), "uuid": r["uuid"]} for r in rows]
     return CompanyProfile.model_validate(data)
-
-
-@dataclass(frozen=True)
-class Expiry:
-    kind: str  # "certification" or "document"
-    uuid: str
-    label: str
-    expires_on: date
-
-
-def expiring(store: Store, before: date) -> list[Expiry]:
-    """Certifications and administrative documents whose validity ends on or before `before`."""
-    conn = store.read()
-    found: list[Expiry] = []
-    for r in conn.execute(
-        "SELECT uuid, data, valid_to FROM certifications WHERE deleted = 0 AND valid_to IS NOT NULL "
-        "AND valid_to <= ?",
-        (before.isoformat(),),
-    ):
-        found.append(
-            Expiry("certification", r["uuid"], json.loads(r["data"])["name"], date.fromisoformat(r[2]))
-        )
-    for r in conn.execute(
-        "SELECT uuid, data, expires_on FROM admin_documents WHERE deleted = 0 AND expires_on IS NOT NULL "
-        "AND expires_on <= ?",
-        (before.isoformat(),),
-    ):
-        found.append(Expiry("document", r["uuid"], json.loads(r["data"])["label"], date.fromisoformat(r[2])))
-    return sorted(found, key=lambda e: e.expires_on)

@@ -31,6 +31,9 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
     monkeypatch.setenv("MAITRE_AO_HOME", str(home))
     monkeypatch.setenv("MAITRE_AO_TEST_KEYRING", str(tmp_path / "keyring.json"))
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "tests.support.keyrings.FileKeyring")
+    # Qt keeps its own dialogs' state (file dialog columns, last folder) in ~/.config/QtProject.conf:
+    # each test starts from a first-time user's Qt settings, and never writes the developer's.
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]))
     for var in ("ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL"):
         monkeypatch.delenv(var, raising=False)

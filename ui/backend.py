@@ -283,14 +283,12 @@ class Backend:
         self.changed(Changed.PROFILE)
         return result.profile
 
-    def expiring(self, days: int = 60) -> list[tuple[str, str]]:
-        """(label, ISO date) of certifications and admin documents expiring within `days`."""
+    def expiring(self) -> list[tuple[str, str]]:
+        """(label, ISO date) of the documents, insurance and certifications expired or expiring soon:
+        the go/no-go's and the export's list, in the same window."""
         from app.services import profile
 
-        return [
-            (e.label, e.expires_on.isoformat())
-            for e in profile.expiring(self.require_store(), within_days=days)
-        ]
+        return [(e.label, e.expires_on.isoformat()) for e in profile.expiring(self.require_store())]
 
     def attach_document_file(self, doc_uuid: str, path: Path) -> None:
         """Keep the file (PDF, PNG or JPEG, up to 25 Mo) of a saved administrative document inside the

@@ -10,6 +10,7 @@ from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
 from app.domain.french import long_date, parse_when, short_date
+from ui.french_gaps import GAPS_QM
 
 log = logging.getLogger(__name__)
 
@@ -24,61 +25,6 @@ BAD = QColor("#c62828")
 MARKER_BG = QColor("#ffe082")
 
 
-# Strings of Qt's own dialogs that Qt's French catalogue (qtbase_fr.qm) leaves untranslated: Qt 6
-# added the accelerators ("&Look in:", "Files of &type:") and the file-icon provider's types after
-# the French translation was last updated, so its widget file dialog (used on Linux and whenever no
-# native dialog exists) shows them in English. Consulted only when qtbase_fr.qm has no translation.
-QT_FRENCH_GAPS: dict[str, dict[str, str]] = {
-    "QFileDialog": {
-        "&Look in:": "&Voir dans\u00a0:",
-        "Look in": "Voir dans",
-        "Files of &type:": "Fichiers de &type\u00a0:",
-        "Files of type": "Fichiers de type",
-        "Directory": "Dossier",
-        "Quick Access": "Accès rapide",
-        "Search": "Rechercher",
-    },
-    "QAbstractFileIconProvider": {
-        "Folder": "Dossier",
-        "File Folder": "Dossier",
-        "Drive": "Disque",
-        "File": "Fichier",
-        "%1 File": "Fichier %1",
-        "Alias": "Alias",
-        "Shortcut": "Raccourci",
-        "Unknown": "Inconnu",
-    },
-    "QFileSystemModel": {
-        "%1 bytes": "%1 octets",
-        "%1 KB": "%1 Ko",
-        "%1 MB": "%1 Mo",
-        "%1 GB": "%1 Go",
-        "%1 TB": "%1 To",
-    },
-    "QPlatformTheme": {
-        "Yes": "Oui",
-        "No": "Non",
-        "Yes to All": "Oui à tout",
-        "No to All": "Non à tout",
-        "Don't Save": "Ne pas enregistrer",
-        "Close without Saving": "Fermer sans enregistrer",
-    },
-}
-
-
-class FrenchGaps(QTranslator):
-    """Qt's missing French strings (QT_FRENCH_GAPS); installed before qtbase_fr so it is asked last."""
-
-    def translate(
-        self, context: str, source_text: str, disambiguation: str | None = None, n: int = -1
-    ) -> str | None:
-        # None is Qt's null string, "no translation here" (an empty string would blank the text).
-        return QT_FRENCH_GAPS.get(context, {}).get(source_text)
-
-    def isEmpty(self) -> bool:
-        return False
-
-
 def install_french(app: QApplication) -> list[QTranslator]:
     """French locale for dates/numbers and Qt's own French catalogue for its dialogs and buttons."""
     QLocale.setDefault(FRENCH)
@@ -87,9 +33,14 @@ def install_french(app: QApplication) -> list[QTranslator]:
         return translators  # already installed on this application
     app.setProperty("maitre_ao_french", True)
     # Qt asks the translator installed last first: the gaps go first so qtbase_fr keeps the lead.
-    gaps = FrenchGaps(app)
-    app.installTranslator(gaps)
-    translators.append(gaps)
+    gaps = QTranslator(app)
+    if gaps.load(str(GAPS_QM)):
+        app.installTranslator(gaps)
+        translators.append(gaps)
+    else:
+        log.warning(
+            "Qt French gaps catalogue %s not found: some of Qt's dialog labels stay in English", GAPS_QM
+        )
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     # qtbase_fr holds every string of the widgets and dialogs the app uses (qt_fr.qm is a meta
     # catalogue that also needs the modules' catalogues the packaged app does not ship).

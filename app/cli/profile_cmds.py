@@ -62,8 +62,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     if profile.signataire:
         print(f"Signataire : {profile.signataire.name}, {profile.signataire.role}")
     for item in expiring:
-        what = "Certification" if item.kind == "certification" else "Document"
-        print(f"  {what} « {item.label} » : fin de validité le {item.expires_on:%d/%m/%Y}")
+        print(f"  « {item.label} » : fin de validité le {item.expires_on:%d/%m/%Y}")
     return EXIT_OK
 
 

@@ -13,7 +13,9 @@ from datetime import date, timedelta
 from app.domain.french import short_date
 from app.domain.profile import CompanyProfile, InsuranceKind
 
-EXPIRY_NOTICE_DAYS = 30
+# One notice window for every screen and export: an URSSAF attestation is valid six months and a new one
+# takes days to obtain, so two months ahead leaves time to renew before a deadline.
+EXPIRY_NOTICE_DAYS = 60
 
 INSURANCE_LABELS = {
     InsuranceKind.RC_PRO: "Assurance responsabilité civile professionnelle",

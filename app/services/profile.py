@@ -4,7 +4,7 @@ the field and the reason in French), load and save it in the store, what is abou
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -12,11 +12,10 @@ from pydantic import ValidationError
 
 from app.domain.errors import InvalidInput
 from app.domain.profile import CompanyProfile
+from app.drafting.expiry import EXPIRY_NOTICE_DAYS, ExpiringDocument, expiring_documents
 from local_store import repo_profile
-from local_store.repo_profile import Expiry, SaveResult
+from local_store.repo_profile import SaveResult
 from local_store.store import Store
-
-EXPIRY_WARNING_DAYS = 60
 
 # French names of the fields a user sees in error messages ("certifications[2].valid_to").
 _FIELD_LABELS = {
@@ -134,11 +133,16 @@ def import_file(store: Store, path: Path) -> SaveResult:
 
 
 def expiring(
-    store: Store, *, within_days: int = EXPIRY_WARNING_DAYS, today: date | None = None
-) -> list[Expiry]:
-    """Certifications and administrative documents expired or expiring within `within_days`."""
+    store: Store, *, within_days: int = EXPIRY_NOTICE_DAYS, today: date | None = None
+) -> list[ExpiringDocument]:
+    """Documents, insurance certificates and certifications expired or expiring within `within_days`:
+    the same list (same labels, same window) the go/no-go and the export give."""
     today = today or date.today()
-    return repo_profile.expiring(store, today + timedelta(days=within_days))
+    company = repo_profile.load_profile(store)
+    if company is None:
+        return []
+    found = expiring_documents(company, on=today, today=today, within_days=within_days)
+    return sorted(found, key=lambda e: e.expires_on)
 
 
 def warnings(profile: CompanyProfile, *, today: date | None = None) -> list[str]:

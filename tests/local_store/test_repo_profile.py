@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from app.domain.profile import CompanyProfile
-from local_store.repo_profile import expiring, load_profile, save_profile
+from app.drafting.expiry import INSURANCE_LABELS
+from app.services.profile import expiring
+from local_store.repo_profile import load_profile, save_profile
 from local_store.store import Store
 from tests.conftest import EXAMPLE_DIR
 
@@ -92,14 +94,20 @@ def test_failed_save_changes_nothing(store: Store) -> None:
     assert _dirty(store) == {}
 
 
-def test_expiring_certifications_and_documents(store: Store) -> None:
+def test_expiring_documents_insurance_and_certifications(store: Store) -> None:
     profile = _example()
     save_profile(store, profile)
-    cutoff = date(2027, 1, 31)
-    found = expiring(store, cutoff)
+    today = date(2026, 12, 1)
+    cutoff = date(2027, 1, 30)  # today + 60 days, the one notice window
+    found = expiring(store, today=today)
     expected = sorted(
-        [c.name for c in profile.certifications if c.valid_to and c.valid_to <= cutoff]
+        [f"Certification {c.name}" for c in profile.certifications if c.valid_to and c.valid_to <= cutoff]
         + [d.label for d in profile.documents_administratifs if d.expires_on and d.expires_on <= cutoff]
+        + [
+            f"{INSURANCE_LABELS[a.kind]} ({a.assureur})"
+            for a in profile.assurances
+            if a.valid_until and a.valid_until <= cutoff
+        ]
     )
     assert sorted(e.label for e in found) == expected
     assert expected, "the example profile has documents expiring around its date"

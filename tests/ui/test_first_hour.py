@@ -15,7 +15,6 @@ import zipfile
 from pathlib import Path
 
 import keyring
-import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QComboBox, QFileDialog, QInputDialog, QPushButton
 from pytestqt.qtbot import QtBot
@@ -23,7 +22,6 @@ from pytestqt.qtbot import QtBot
 from tests.conftest import CORPUS
 from tests.support.keyrings import ForgetfulKeyring
 from tests.ui.helpers import EXAMPLE_ZIP, ready_window
-from tests.ui.known_elsewhere import unexpected
 from tests.ui.visible_text import screen_problems, screen_texts, visible_windows
 from ui.context import AppContext
 from ui.first_run import FirstRunDialog
@@ -56,12 +54,16 @@ class Walk:
                 name = f"{len(self.screens):02d}-{i}-{re.sub(r'[^a-z]+', '-', screen.lower())}.png"
                 window.grab().save(str(Path(shots) / name))
         for window in visible_windows():  # and nothing cut (ui.layout_check, as the tour)
-            cut = clipped_texts(window) + elided_cells(window)
+            cut = clipped_texts(window)
+            if not isinstance(window, QFileDialog):
+                # Qt's own file dialog (Linux only: Windows and macOS show their native one) sizes its
+                # list columns itself and keeps the user's widths; its texts are still walked above.
+                cut += elided_cells(window)
             self.problems += [f"[{screen}] texte coupé : {c}" for c in cut]
             self.problems += [f"[{screen}] zone vide : {r}" for r in loose_rows(window)]
 
     def assert_clean(self) -> None:
-        left = unexpected(self.problems)
+        left = self.problems
         assert not left, "\n".join(["Raw codes, English words or cut text on screen:", *left])
 
 
@@ -252,11 +254,6 @@ def test_first_hour_shows_no_raw_code_and_no_english_word(
     ctx.runner.wait_idle(30)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Qt's own French catalogue (QFileDialog: 'Look in', 'Files of type', 'Folder') comes with "
-    "branch ui-a (ui/style.py); drop this mark once it is merged",
-)
 def test_import_file_dialog_speaks_french(qtbot: QtBot, ctx: AppContext) -> None:
     window = ready_window(ctx)
     qtbot.addWidget(window)

@@ -319,3 +319,11 @@ def test_layout_go_no_go_rows_top_aligned_with_a_small_profile(qtbot: QtBot, ctx
         if r:
             assert table.rowViewportPosition(r) == table.rowViewportPosition(r - 1) + table.rowHeight(r - 1)
     ctx.runner.wait_idle(30)
+
+
+def test_the_committed_qt_french_gaps_catalogue_is_built_from_its_source(tmp_path: Path) -> None:
+    """ui/resources/qt_french_gaps.qm is what `python -m ui.french_gaps` builds from QT_FRENCH_GAPS:
+    a string added to the table without rebuilding the catalogue would never reach the screen."""
+    from ui.french_gaps import GAPS_QM, compile_to
+
+    assert compile_to(tmp_path / "gaps.qm").read_bytes() == GAPS_QM.read_bytes()

@@ -219,7 +219,7 @@ class DashboardPage(QWidget):
             window = backend.deadline_timeline()
             note = ""
             try:
-                expiring = backend.expiring(60)
+                expiring = backend.expiring()
             except Exception as exc:
                 log.warning("expiring documents unavailable", exc_info=True)
                 expiring, note = [], user_message(exc)

@@ -47,11 +47,10 @@ from app.domain.profile import (
     Turnover,
 )
 from app.domain.text import fold
+from app.drafting.expiry import EXPIRY_NOTICE_DAYS
 from ui.context import AppContext
 from ui.style import BAD, FRENCH, WARN, fr_date, fr_short_date
 from ui.widgets import SiretEdit, title_label
-
-EXPIRY_WARNING_DAYS = 60
 
 Column = tuple[str, str, type]  # field, French label, type (str, int, float, date, StrEnum subclass)
 
@@ -213,12 +212,14 @@ class ListTable(QWidget):
                         expiry_cell.setForeground(BAD)
                         expiry_cell.setToolTip(self.tr("Expiré"))
                         warn += 1
-                    elif expiry_cell is not None and expiry <= today + timedelta(days=EXPIRY_WARNING_DAYS):
+                    elif expiry_cell is not None and expiry <= today + timedelta(days=EXPIRY_NOTICE_DAYS):
                         expiry_cell.setForeground(WARN)
                         expiry_cell.setToolTip(self.tr("Expire bientôt"))
                         warn += 1
         self.hint.setText(
-            self.tr("⚠ %d document(s) expiré(s) ou expirant sous 60 jours") % warn if warn else ""
+            self.tr("⚠ %d document(s) expiré(s) ou expirant sous %d jours") % (warn, EXPIRY_NOTICE_DAYS)
+            if warn
+            else ""
         )
 
     def items(self) -> list[BaseModel]:
@@ -309,7 +310,7 @@ class AdminDocsTable(ListTable):
             cell.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
             if isinstance(expiry, date) and expiry < today:
                 cell.setForeground(BAD)
-            elif isinstance(expiry, date) and expiry <= today + timedelta(days=EXPIRY_WARNING_DAYS):
+            elif isinstance(expiry, date) and expiry <= today + timedelta(days=EXPIRY_NOTICE_DAYS):
                 cell.setForeground(WARN)
             self.table.setItem(r, self.validity_col, cell)
 
@@ -319,7 +320,7 @@ class AdminDocsTable(ListTable):
         when = fr_date(expiry, with_time=False)
         if expiry < today:
             return self.tr("⚠ expiré le %s") % when
-        if expiry <= today + timedelta(days=EXPIRY_WARNING_DAYS):
+        if expiry <= today + timedelta(days=EXPIRY_NOTICE_DAYS):
             return self.tr("⚠ expire bientôt, le %s") % when
         return self.tr("valable jusqu'au %s") % when
 
