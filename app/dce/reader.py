@@ -117,24 +117,41 @@ class _Pool:
     def __init__(self, limit: int) -> None:
         self.limit = limit  # at most this many processes; 1: read in this process
         self.executor: cf.ProcessPoolExecutor | None = None
+        self.office: cf.ProcessPoolExecutor | None = None
+        self.ctx: Any = None
         self.stop: Any = None
         self.frozen = False
 
     def start(self, size: int) -> cf.ProcessPoolExecutor:
-        ctx = _mp_context()
+        self.ctx = ctx = _mp_context()
         self.stop = ctx.Event()
         self.executor = new_pool(size, ctx, self.stop)
         self.frozen = _freeze_for_fork(ctx)
         self.executor.submit(warm_up)  # fork: the processes start now, with this memory frozen
         return self.executor
 
+    def office_reader(self) -> cf.ProcessPoolExecutor:
+        """One more process for the office files (DOCX, XLSX, ODF), closed as soon as they are read:
+        python-docx and openpyxl weigh about 20 MB in the process that imports them, and in a PDF
+        worker they would stay there until its last page, when the import's memory peaks."""
+        if self.office is None:
+            self.office = new_pool(1, self.ctx, self.stop)
+        return self.office
+
+    def office_done(self) -> None:
+        if self.office is not None:
+            self.office.shutdown(wait=True)
+            self.office = None
+
     def abort(self) -> None:
-        if self.executor is not None:
-            self.stop.set()  # workers stop between two pages
-            self.executor.shutdown(wait=False, cancel_futures=True)
-            self.executor = None
+        for executor in (self.executor, self.office):
+            if executor is not None:
+                self.stop.set()  # workers stop between two pages
+                executor.shutdown(wait=False, cancel_futures=True)
+        self.executor = self.office = None
 
     def close(self) -> None:
+        self.office_done()
         if self.executor is not None:
             self.executor.shutdown(wait=True)
             self.executor = None
@@ -409,13 +426,13 @@ def _read(
                 complete(content, index, run_task(task))
     else:
         tasks, immediate = batches[0]
-        futures = _submit(executor, tasks)
+        futures = _submit(executor, tasks, pool.office_reader)
         run_immediate(immediate)
         more, immediate = _plan(rest, workers)
-        futures.update(_submit(executor, more))
+        futures.update(_submit(executor, more, pool.office_reader))
         on_queued()
         run_immediate(immediate)
-        _wait_all(futures, cancel, complete)
+        _wait_all(futures, cancel, complete, all_read=pool.close, office_read=pool.office_done)
 
     outcome.pieces = _ordered(pieces, files)
     if not decisive_fired:
@@ -431,9 +448,18 @@ _Job = tuple[_Content, int, Task]
 _LIBRARY = {"docx": "docx", "xlsx": "xlsx", "odt": "odf", "ods": "odf"}
 
 
+def _is_office(group: list[_Job]) -> bool:
+    content, _, task = group[0]
+    return not task.pdf and content.fmt in _LIBRARY
+
+
 def _submit(
-    executor: cf.ProcessPoolExecutor, tasks: list[_Job]
+    executor: cf.ProcessPoolExecutor,
+    tasks: list[_Job],
+    office: Callable[[], cf.ProcessPoolExecutor] | None = None,
 ) -> dict[cf.Future[list[Extraction]], list[_Job]]:
+    """Queues the tasks, the files of one office library as one task; those go to `office()` (a
+    process of their own) when given."""
     groups: list[list[_Job]] = []
     by_library: dict[str, list[_Job]] = {}
     for job in tasks:
@@ -445,15 +471,26 @@ def _submit(
         else:
             by_library[library] = [job]
             groups.append(by_library[library])
-    return {executor.submit(run_batch, tuple(job[2] for job in group)): group for group in groups}
+    futures: dict[cf.Future[list[Extraction]], list[_Job]] = {}
+    for group in groups:
+        to = office() if office is not None and _is_office(group) else executor
+        futures[to.submit(run_batch, tuple(job[2] for job in group))] = group
+    return futures
 
 
 def _wait_all(
     futures: dict[cf.Future[list[Extraction]], list[_Job]],
     cancel: CancelToken,
     complete: Callable[[_Content, int, Extraction], None],
+    all_read: Callable[[], None] = lambda: None,
+    office_read: Callable[[], None] = lambda: None,
 ) -> None:
+    """Hands each finished task's results to `complete`, in submission order. `all_read` runs as soon
+    as the last task has finished, before its results are stored and analysed: the idle extraction
+    processes exit then, not after the importing process's own work (their memory is freed earlier);
+    `office_read` likewise once the office files' tasks have finished."""
     order = {f: n for n, f in enumerate(futures)}
+    office = {f for f, jobs in futures.items() if _is_office(jobs)}
     retry: list[_Job] = []
     pending = set(futures)
     while pending:
@@ -462,6 +499,11 @@ def _wait_all(
                 f.cancel()
             raise Cancelled()
         finished, pending = cf.wait(pending, timeout=0.1, return_when=cf.FIRST_COMPLETED)
+        if office and office.isdisjoint(pending):
+            office = set()
+            office_read()
+        if not pending:
+            all_read()
         for fut in sorted(finished, key=order.__getitem__):
             jobs = futures[fut]
             try:
