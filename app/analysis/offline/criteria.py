@@ -48,11 +48,6 @@ _SUB_MARK = re.compile(
 _TOP_MARK = re.compile(
     r"^(?:criteres?\s*(?:n\s*°|no|n°)?\s*(\d{1,2})\s*[:.\-)]?\s*|(\d{1,2})\s*[.)°]\s*[-:]?\s*(?=\D)|(\d{1,2})\s*-\s*(?=[a-z]))"
 )
-_HEADER_CELL = re.compile(
-    r"^(?:criteres?|sous[- ]criteres?|ponderations?|notes?|points?|coefficients?|dont|libelle|intitule|"
-    r"criteres?\s+(?:de\s+jugement\s+)?ponderations?|criteres?\s+et\s+sous[- ]criteres?|"
-    r"criteres?\s+sous[- ]criteres?\s+ponderations?|total|note\s+maximale|ponderation\s+\(?en\s*%\)?|%)\s*:?$"
-)
 _DESCRIPTION = re.compile(
     r"^(?:definition|ce\s+(?:sous-\s?)?critere|le\s+critere|les?\s+sous[- ]criteres?|la\s+note|note\s+(?:du|de\s+la|=)|"
     r"il\s+sera|elle\s+sera|sera|seront|les?\s+candidats?|l'offre|les\s+offres|le\s+candidat|appreci|"
@@ -180,7 +175,6 @@ def _looks_like_label(text: str, folded: str, level: str) -> bool:
     return not (text.rstrip().endswith(".") and words > 8)
 
 
-_WEIGHT_COLUMN = re.compile(r"ponderation|points|notes?\b|coefficient|%")
 # In a table whose header says "Pondération" (or "Points"), weights may be bare numbers.
 _BARE = re.compile(r"(?<![\d,./°-])(\d{1,3}(?:[.,]\d{1,2})?)\s*$")
 _INLINE_BARE = re.compile(
@@ -228,8 +222,9 @@ def _items(lines: list[tuple[Page, Line]]) -> list[_Item]:
         if not folded or has_leaders(line.text):
             continue
         text, body, level, mark = _strip_marks(line.text.strip(), folded)
-        if _HEADER_CELL.match(body.strip()):
-            bare_ok = bare_ok or bool(_WEIGHT_COLUMN.search(body))
+        head_words = criteria_rows.header_words(body, most=10)
+        if head_words is not None:
+            bare_ok = bare_ok or criteria_rows.weight_header(head_words)
             continue
         weights = list(_WEIGHT.finditer(body)) or list(_INLINE_BARE.finditer(body)) or _scored_on(body)
         if any(m.group(2) for m in weights if m.re is _WEIGHT):
@@ -730,7 +725,10 @@ def _by_rows(section: list[tuple[Page, Line]]) -> Found | None:
         read = criteria_rows.read_rows(block.lines)
         if read.ambiguous:
             return None
-        criteria = _rows_to_criteria(criteria_rows.nest(read.rows), read.total)
+        rows = criteria_rows.nest(read.rows)
+        # Coefficients are shares of their own sum: that sum is the table's scale.
+        stated = sum(r.weight or 0.0 for r in rows) if read.relative and read.total is None else read.total
+        criteria = _rows_to_criteria(rows, stated)
         if criteria is None:
             if block.lots:
                 continue  # a lot heading followed by prose

@@ -57,11 +57,101 @@ _CUT = re.compile(
     r"|\s+\((?=[^)]*$)"
 )
 _SENTENCE = re.compile(r"\s*[.:]\s+(?=[A-ZÀ-Ý][a-zà-ÿ])")
-_HEADER = re.compile(
-    r"^(?:criteres?|sous[- ]criteres?|ponderations?|notes?|points?|coefficients?|bareme|"
-    r"criteres?\s+de\s+(?:jugement|choix|selection|notation|attribution)(?:\s+des\s+offres)?.*|%|n°)\s*:?$"
+# A header cell is a few words of the criteria table's own vocabulary, in any order and wording:
+# "Critères", "Sous-critères", "Pondération (en %)", "Notée sur", "Note maximale", "Coefficient",
+# "Poids", "Barème", "N°", "Critères de jugement des offres".
+_WEIGHT_WORDS = frozenset(
+    [
+        "ponderation",
+        "ponderations",
+        "note",
+        "notes",
+        "notee",
+        "notees",
+        "points",
+        "point",
+        "pts",
+        "coefficient",
+        "coefficients",
+        "coef",
+        "coeff",
+        "poids",
+        "bareme",
+        "%",
+        "valeur",
+    ]
 )
-_WEIGHT_HEADER = re.compile(r"ponderation|points|\bnote|coefficient|bareme|%")
+# Weights that are relative by nature: coefficients (and poids written as bare numbers) share the
+# score in proportion to their sum.
+_RELATIVE_WORDS = frozenset(["coefficient", "coefficients", "coef", "coeff", "poids"])
+_HEADER_WORDS = _WEIGHT_WORDS | frozenset(
+    [
+        "critere",
+        "criteres",
+        "sous-critere",
+        "sous-criteres",
+        "sous",
+        "n°",
+        "no",
+        "numero",
+        "libelle",
+        "intitule",
+        "designation",
+        "dont",
+        "maximale",
+        "maximum",
+        "max",
+        "sur",
+        "en",
+        "de",
+        "du",
+        "des",
+        "d",
+        "la",
+        "le",
+        "les",
+        "et",
+        "jugement",
+        "choix",
+        "selection",
+        "notation",
+        "attribution",
+        "offres",
+        "offre",
+        "ponderee",
+        "ponderes",
+        "attribuee",
+        "attribues",
+        "lot",
+        "lots",
+    ]
+)
+_KEY_WORDS = _WEIGHT_WORDS | frozenset(
+    ["critere", "criteres", "sous-critere", "sous-criteres", "n°", "no", "numero"]
+)
+
+
+_HEADER_PUNCTUATION = str.maketrans({c: " " for c in "()':/.,"})
+
+
+def header_words(text: str, most: int = 7) -> frozenset[str] | None:
+    """The words of a table header cell (or of a whole header row, `most` words), or None when the
+    text is not one: every word must belong to the criteria table's vocabulary."""
+    words = fold(text).translate(_HEADER_PUNCTUATION).split()
+    if not words or len(words) > most or not all(w in _HEADER_WORDS for w in words):
+        return None
+    found = frozenset(words)
+    return found if found & _KEY_WORDS and found != {"valeur"} else None
+
+
+def weight_header(words: frozenset[str]) -> bool:
+    return bool(words & _WEIGHT_WORDS - {"valeur"})
+
+
+def relative_header(words: frozenset[str]) -> bool:
+    return bool(words & _RELATIVE_WORDS)
+
+
 # "Les offres sont notées sur 100 points :" states the scale of the whole notation, not a weight.
 TOTAL_SCALE = re.compile(
     r"(?:\b(?:les|des|chaque)\s+(?:offres?|propositions?|candidats?)|\bl'offre|\bnotation|"
@@ -220,6 +310,7 @@ class Read:
     rows: list[Row]
     total: float | None  # the table's stated total ("TOTAL | 100 points"), when it has one
     ambiguous: bool = False  # a line the rows cannot split: the line reader must read the section
+    relative: bool = False  # bare weights under a "Coefficient" / "Poids" header: shares of their sum
 
 
 def read_rows(lines: Sequence[tuple[Page, Line]]) -> Read:
@@ -228,12 +319,15 @@ def read_rows(lines: Sequence[tuple[Page, Line]]) -> Read:
     total: float | None = None
     ambiguous = False
     bare_ok = False
+    relative = False
     sub_column = False  # the table has a column of sub-criteria between the criterion and its weight
     for index, (page, line) in enumerate(lines):
         cells = [c for c in (line.cells or (line.text,)) if c.strip()]
         folded_cells = [fold(c).strip() for c in cells]
-        if folded_cells and all(_HEADER.match(c) for c in folded_cells):
-            bare_ok = bare_ok or any(_WEIGHT_HEADER.search(c) for c in folded_cells)
+        heads = [header_words(c) for c in folded_cells]
+        if folded_cells and all(heads):
+            bare_ok = bare_ok or any(weight_header(h) for h in heads if h)
+            relative = relative or any(relative_header(h) for h in heads if h)
             sub_column = sub_column or (
                 len(folded_cells) >= 3 and any(c.startswith("sous") for c in folded_cells)
             )
@@ -253,8 +347,7 @@ def read_rows(lines: Sequence[tuple[Page, Line]]) -> Read:
             # "60 % Valeur technique": the weight written before the name.
             weights = [(float(lead.group(1).replace(",", ".")), _unit(lead.group(2)), False)]
             names = [cells[0].strip()[lead.end() :]]
-        if sub_column:
-            names = [n for n in names if has_word(n)]  # a numbering column ("1 | Valeur technique | …")
+        names = [n for n in names if has_word(n)]  # a numbering column ("1 | Valeur technique | …")
         if sub_column and names and weights and (line.under or len(names) >= 2):
             # "Critère | Sous-critère | Pondération": a row names its criterion (unless it goes on
             # the row above) and one of its sub-criteria, which the weight is for.
@@ -316,7 +409,7 @@ def read_rows(lines: Sequence[tuple[Page, Line]]) -> Read:
             if len(weights) >= 2:
                 row.parent_weight = weights[-1][0]
         rows.append(row)
-    return Read(rows, total, ambiguous)
+    return Read(rows, total, ambiguous, relative and all(r.unit == "" for r in rows if r.weight))
 
 
 def nest(rows: list[Row]) -> list[Row]:

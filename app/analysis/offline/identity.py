@@ -45,8 +45,11 @@ _STOP_LABEL = re.compile(
 _REFERENCE = re.compile(
     r"(?:reference\s+(?:de\s+la\s+consultation|du\s+marche|de\s+la\s+procedure|interne|acheteur)?|"
     r"(?:n°|no|numero)\s+(?:de\s+(?:la\s+)?)?(?:consultation|procedure|marche|dossier|affaire)|"
-    r"(?:consultation|procedure|marche(?:\s+public)?|accord-cadre|dossier|affaire|operation|mapa)\s+(?:n°|no|numero|ref\.?)|ref\.?(?:\s+(?:interne|acheteur|marche|consultation|dossier))?|"
-    r"appel\s+d'offres(?:\s+(?:ouvert|restreint))?\s+(?:n°|no|numero)|"
+    # "Marché n°", "Appel d'offres ouvert européen n°", "Marché public de travaux n°": the kind of
+    # procedure, up to three words that qualify it, then the number's sign.
+    r"(?:consultation|procedure|marche|accord-cadre|dossier|affaire|operation|mapa|appel\s+d'offres)"
+    r"(?:\s+(?:ouvert|restreint|europeen|international|public|adapte|negocie|subsequent|de|travaux|"
+    r"services|fournitures)){0,3}\s+(?:n°|no|numero|ref\.?)|ref\.?(?:\s+(?:interne|acheteur|marche|consultation|dossier))?|"
     r"procedure|consultation|marche)\s*(?:n°|no)?\s*[:.]?\s*"
     # "AOO 2026-0412": a short letter prefix may stand apart from the number.
     r"((?:(?!(?:du|de|le|la|les|des|au|aux|en|et|un|une|sur|par|pour|est)\s)[a-z]{2,6}\s(?=\d))?"
@@ -382,7 +385,7 @@ def _cover_title(pages: Sequence[Page]) -> tuple[str, Evidence] | None:
 
 
 _NOT_REFERENCE = re.compile(
-    r"^(?:r|l|d)\.?\d|^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}$|^\d{1,3}$|^\d{4}$|^\d{2,3}-\d{1,3}$|^\d{1,2}(?:\.\d{1,2})+$"
+    r"^(?:r|l|d)\.?\d|^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}$|^\d{1,3}$|^\d{4}$|^\d{2,3}-\d{1,2}$|^\d{1,2}(?:\.\d{1,2})+$"
     r"|^20\d\d[./_-]\d{1,2}[./_-]\d{1,2}$"
 )
 

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from app.domain.analysis import Evidence, Lot
 from app.domain.document import CELL_BREAK
 
+from .criteria_rows import header_words, weight_header
 from .source import Page, piece_groups
 from .text import fold, has_leaders, has_word, strip_leaders
 
@@ -134,14 +135,18 @@ def _row_table_lots(pages: Sequence[Page]) -> tuple[list[tuple[int, str]], Evide
     evidence: Evidence | None = None
     title_col = 1
     context: list[str] = []  # the lines just above the first row
+    header: tuple[str, ...] = ()  # the row just above, when it is a table row
     gap = 0
     for page in pages:
         for line in page.lines:
             cells = [c.replace(CELL_BREAK, " ") for c in line.cells]
             m = _ROW_NUMBER.match(fold(cells[0])) if len(cells) >= 2 else None
             if m is not None and int(m.group(1)) == len(rows) + 1:
-                if not rows and not any(_LOT_WORD.search(x) for x in context[-10:]):
+                if not rows and (not any(_LOT_WORD.search(x) for x in context[-10:]) or _weighs(header)):
+                    # No lot spoken of above, or a header naming criteria and weights ("N° | Critère
+                    # | Pondération"): numbered criteria, not lots.
                     context.append(line.folded)
+                    header = line.cells
                     continue
                 # The title runs from its column to the first amount (a wide title may be split).
                 parts: list[str] = []
@@ -167,9 +172,16 @@ def _row_table_lots(pages: Sequence[Page]) -> tuple[list[tuple[int, str]], Evide
                 if heads and heads[0] > 0 and any(_LOT_WORD.search(fold(c)) for c in cells):
                     title_col = heads[0]
             context.append(line.folded)
+            header = line.cells
     if len(rows) >= 2 and evidence is not None:
         return rows, evidence
     return None
+
+
+def _weighs(header: tuple[str, ...]) -> bool:
+    """A table header that names criteria or weights (the criteria table's vocabulary)."""
+    heads = [header_words(cell) for cell in header]
+    return any(h is not None and (weight_header(h) or "critere" in h or "criteres" in h) for h in heads)
 
 
 def _lots_in_piece(pages: Sequence[Page]) -> tuple[list[Lot], Evidence] | None:
