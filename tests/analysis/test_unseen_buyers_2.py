@@ -918,3 +918,24 @@ Entretien des espaces verts communaux
         tmp_path,
     )
     assert contract["reference"] == "26-017"
+
+
+def test_documents_of_every_sub_section_of_the_presentation_article(tmp_path: Path) -> None:
+    """ "5. Présentation des offres" then "5.1 Documents de la candidature" and "5.2 Offre technique et
+    financière": the offer's pieces under the second sub-heading are asked for too; "un mémoire
+    décrivant …" is the mémoire technique and "le détail estimatif" the DQE."""
+    contract = _analyse_markup(
+        """@file RC_Piscine.docx
+COMMUNAUTÉ D'AGGLOMÉRATION DU VAL D'OUST
+Règlement de la consultation
+# 5. Présentation des offres
+# 5.1 Documents de la candidature
+Les formulaires DC1 et DC2 dûment complétés.
+# 5.2 Offre technique et financière
+L'acte d'engagement, le détail estimatif et un mémoire décrivant les moyens affectés au chantier.
+# 6. Jugement des offres
+Prix : 60 % ; valeur technique : 40 %.
+""",
+        tmp_path,
+    )
+    assert sorted(contract["required_documents"]) == ["AE", "DC1", "DC2", "DQE", "MEMOIRE_TECHNIQUE"]

@@ -104,10 +104,11 @@ _DOCS: tuple[tuple[R, re.Pattern[str]], ...] = tuple(
         (R.AE, r"acte\s+d'engagement|\battri\s?1\b|\bae\b"),
         (R.DPGF, r"\bdpgf\b|decomposition\s+du\s+prix\s+global"),
         (R.BPU, r"\bbpu\b|bordereau\s+des?\s+prix"),
-        (R.DQE, r"\bdqe\b|detail\s+quantitatif\s+estimatif|devis\s+quantitatif"),
+        (R.DQE, r"\bdqe\b|detail\s+(?:quantitatif\s+)?estimatif|devis\s+quantitatif"),
         (
             R.MEMOIRE_TECHNIQUE,
-            r"memoire\s+technique|note\s+methodologique|memoire\s+(?:justificatif|explicatif)|offre\s+technique\s+detaillee",
+            # "un mémoire technique / justificatif / présentant l'organisation…": any mémoire asked.
+            r"\bmemoire\b|note\s+methodologique|offre\s+technique\s+detaillee",
         ),
         (R.CADRE_REPONSE, r"cadre\s+de\s+reponse|questionnaire\s+technique"),
         (R.PLANNING, r"\bplanning\b|calendrier\s+previsionnel\s+d'execution"),
@@ -162,8 +163,11 @@ def _section_lines(pages: Sequence[Page]) -> list[tuple[Page, Line]]:
             short = len(folded) < 110
             number = heading_number(line.text)
             if short and _START.match(folded) and not _DCE_HEADING.match(folded):
+                # "4.1 Éléments de la candidature" inside "4. Présentation des offres": the section
+                # runs to the end of the outer one.
+                if not inside or anchor is None or (number is not None and number[: len(anchor)] != anchor):
+                    anchor = number or anchor
                 inside = True
-                anchor = number or anchor
             elif not inside and _START.match(folded):
                 out.append((page, line))  # "Les candidats fourniront …": a sentence is its own section
                 continue
