@@ -939,3 +939,24 @@ Prix : 60 % ; valeur technique : 40 %.
         tmp_path,
     )
     assert sorted(contract["required_documents"]) == ["AE", "DC1", "DC2", "DQE", "MEMOIRE_TECHNIQUE"]
+
+
+def test_a_heading_and_the_short_line_under_it_read_as_label_and_value(tmp_path: Path) -> None:
+    """ "Visite des lieux" as a heading with "Néant." as its whole section is no visit; "3.2 -
+    Validité : les propositions sont valables quatre mois." is the offer validity (120 days)."""
+    contract = _analyse_markup(
+        """@file RC_Cantine.docx
+SIVOS DES TROIS RIVIÈRES
+Règlement de la consultation
+# 3. Conditions
+3.1 - Variantes : non autorisées.
+3.2 - Validité : les propositions sont valables quatre mois.
+# 4. Visite des lieux
+Néant.
+# 5. Jugement des offres
+Prix : 60 % ; valeur technique : 40 %.
+""",
+        tmp_path,
+    )
+    assert contract["site_visit"] == "none"
+    assert contract["offer_validity_days"] == 120

@@ -7,9 +7,10 @@ from collections.abc import Sequence
 
 from app.domain.analysis import Evidence
 
+from . import summary
 from .sentences import scan
 from .source import Page
-from .text import NUMBER_WORDS, words_to_int
+from .text import NUMBER_WORDS, fold, words_to_int
 
 _QTY = rf"(?:(\d{{1,3}})(?:\s*\([a-z -]{{3,40}}\))?|({NUMBER_WORDS})\s*(?:\(\s*(\d{{1,3}})\s*\))?)\s*(jours?|mois)"
 _VALIDITY = re.compile(
@@ -29,7 +30,27 @@ def _quantity_days(m: re.Match[str], first: int) -> int | None:
     return value * 30 if unit.startswith("mois") else value
 
 
+_LABEL = re.compile(r"(?:(?:delai|duree)\s+de\s+)?validite(?:\s+des\s+(?:offres|propositions))?")
+_DURATION = re.compile(_QTY)
+
+
+def _labelled(pages: Sequence[Page]) -> tuple[int, Evidence] | None:
+    """ "Validité : l'offre est valable 90 jours", "Délai de validité des offres | 6 mois", a
+    heading "Validité des offres" over "120 jours": the label's value read as a duration."""
+    for page, line, value in summary.labelled(pages, _LABEL):
+        m = _DURATION.search(fold(value))
+        days = _quantity_days(m, 1) if m is not None else None
+        if days and 10 <= days <= 720:
+            return days, page.evidence(line.text[:240])
+    return None
+
+
 def find_validity(pages: Sequence[Page]) -> tuple[int, Evidence] | None:
+    found = _sentence(pages)
+    return found if found is not None else _labelled(pages)
+
+
+def _sentence(pages: Sequence[Page]) -> tuple[int, Evidence] | None:
     for page, m in scan(pages, _VALIDITY):
         days = _quantity_days(m, 1)
         # "6 mois /180 jours": the days written next to the months are the buyer's own figure.
