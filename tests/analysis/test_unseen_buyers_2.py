@@ -951,8 +951,8 @@ Règlement de la consultation
 # 3. Conditions
 3.1 - Variantes : non autorisées.
 3.2 - Validité : les propositions sont valables quatre mois.
-# 4. Visite des lieux
-Néant.
+# 4. Visite
+Aucune.
 # 5. Jugement des offres
 Prix : 60 % ; valeur technique : 40 %.
 """,
