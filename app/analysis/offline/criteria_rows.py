@@ -52,8 +52,9 @@ _EXPLAINS = re.compile(
     r"definition|il\s+sera|elle\s+sera|pour\s+ce|sur\s+la\s+base|au\s+regard|"
     r"(?:analys|appreci|evalu|not|jug|examin|mesur|calcul)(?:e|ee|es|ees)\b)"
 )
+# Read on the accented text: a participle ends in "é" ("mesurée"), a noun does not ("mesures").
 _CUT = re.compile(
-    r"\s*(?:\(|,\s+|:\s+|\s-\s|\s–\s)?\b(?:analys|appreci|evalu|not|jug|examin|mesur|calcul|pondere)(?:e|ee|es|ees)\b"
+    r"\s*(?:\(|,\s+|:\s+|\s-\s|\s–\s)?\b(?:analys|appr[eé]ci|[eé]valu|not|jug|examin|mesur|calcul|pond[eé]r)(?:é|ée|és|ées)(?!\w)"
     r"|\s+\((?=[^)]*$)"
 )
 _SENTENCE = re.compile(r"\s*[.:]\s+(?=[A-ZÀ-Ý][a-zà-ÿ])")
@@ -293,7 +294,7 @@ def clean_name(text: str) -> str:
         text = text[1:].strip()
     if fold(text[:5]) == "dont ":
         text = text[5:]  # "dont méthodologie | 35 %": a sub-criterion's name
-    cut = _CUT.search(fold(text))
+    cut = _CUT.search(text.lower().replace("’", "'"))
     if cut is not None and cut.start() >= 3:
         text = text[: cut.start()]
     sentence = _SENTENCE.search(text)
