@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from app.analysis.offline import analyze_offline
-from tests.analysis.helpers import assert_contract_valid, assert_evidence_honest
+from tests.analysis.helpers import assert_contract_valid, assert_evidence_honest, piece
 from tests.analysis.loader import load_dce
 from tests.analysis.rc_samples.render import render
 from tests.analysis.test_unseen_buyers import SCORER, _c, _lots, _scorer
@@ -826,7 +826,6 @@ def analyse(name: str, tmp_path: Path, core_font: bool = False) -> tuple[dict[st
 
 # Cases still below 0.92, kept visible (the reason says what is missed).
 KNOWN_FAILURES: dict[str, str] = {
-    "sem_criteres_en_phrase": "buyer named by a company form (SEM) with no public-body word",
     "cc_mapa_en_lettre_docx": "a consultation letter is classified AE and its sentences are not read",
 }
 
@@ -980,4 +979,36 @@ Règlement de la consultation
         ("Qualité des notes de calcul", 30.0),
         ("Moyens et mesures de sécurité", 20.0),
         ("Prix des prestations", 50.0),
+    ]
+
+
+def test_a_legal_form_under_a_short_name_names_the_buyer(tmp_path: Path) -> None:
+    """A cover with the body's short name and its legal form under it (no public-body word):
+    both name the buyer."""
+    contract = _analyse_markup(
+        """@file RC_OPALIA.pdf
+OPALIA
+Société publique locale d'aménagement de l'Audomarois
+RÈGLEMENT DE LA CONSULTATION
+Études de sols pour la ZAC des Prés-Verts
+""",
+        tmp_path,
+    )
+    assert contract["buyer"] == "OPALIA – Société publique locale d'aménagement de l'Audomarois"
+
+
+def test_a_weight_cut_by_the_line_end_goes_on_the_line_above() -> None:
+    """A PDF line ending in "(10" with "%)." at the start of the next: the weight stays with its
+    criterion in the sentence (a closing sign never opens a line)."""
+    text = (
+        "Règlement de la consultation\n"
+        "ARTICLE 5 - CRITÈRES\n"
+        "Les offres sont classées selon les critères suivants : la qualité de la prestation (55 %), le prix (35 %) et les délais (10\n"
+        "%).\n"
+    )
+    analysis = analyze_offline([piece(text)])
+    assert [(c.name, c.weight_percent) for c in analysis.criteria] == [
+        ("la qualité de la prestation", 55.0),
+        ("le prix", 35.0),
+        ("les délais", 10.0),
     ]

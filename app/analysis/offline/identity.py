@@ -195,19 +195,33 @@ def _without_address(value: str) -> str:
 
 # "Centre hospitalier de X, établissement support du GHT", "Ville de Y, coordonnateur du groupement
 # de commandes": the body that buys for a group (a GHT is not a legal person) names itself so.
-_BUYS_FOR_GROUP = re.compile(r"[\s,(–-]+(?:etablissement\s+support|coordonnat(?:eur|rice)|mandataire)\b")
+_BUYS_FOR_GROUP = re.compile(
+    r"[\s,(–-]+(?:agissant\s+(?:en\s+qualite\s+de|comme)\s+)?(?:etablissement\s+support|coordonnat(?:eur|rice)|mandataire)\b"
+)
 
 
 def _entity_line(pages: list[Page]) -> tuple[str, Evidence] | None:
     for page in pages[:1]:
         found: list[tuple[str, str]] = []
-        for text in [*(line.text for line in page.lines[:40]), *page.headers]:
+        texts = [*(line.text for line in page.lines[:40]), *page.headers]
+        for index, text in enumerate(texts):
             if has_leaders(text) or len(text) > 200:
                 continue
-            if _ENTITY.match(fold(text)) or _ENTITY_SUFFIX.match(fold(text)) or _ACRONYM.match(text):
+            legal = _LEGAL_FORM.match(fold(text)) is not None
+            if legal or _ENTITY.match(fold(text)) or _ENTITY_SUFFIX.match(fold(text)) or _ACRONYM.match(text):
                 role = _BUYS_FOR_GROUP.search(fold(text))
                 value = text[: role.start()] if role is not None and role.start() > 5 else text
                 value = _without_address(value).split(" – ")[0].split(" - ")[0].strip()
+                above = texts[index - 1].strip() if legal and 0 < index < 40 else ""
+                if (
+                    above
+                    and len(above.split()) <= 5
+                    and has_word(above)
+                    and not any(c.isdigit() for c in above)
+                ):
+                    # "SEMAVAL / Société d'économie mixte …", "HABITAT X / Société anonyme d'HLM": a
+                    # legal form under the body's short name; both name it.
+                    value = f"{above} – {value}"
                 if len(value) >= 5:
                     found.insert(0 if role is not None else len(found), (value, text))
         if found:
