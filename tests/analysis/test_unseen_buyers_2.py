@@ -824,10 +824,8 @@ def analyse(name: str, tmp_path: Path, core_font: bool = False) -> tuple[dict[st
     return contract, _scorer().score(truth, contract)
 
 
-# Cases still below 0.92, kept visible (the reason says what is missed).
-KNOWN_FAILURES: dict[str, str] = {
-    "cc_mapa_en_lettre_docx": "a consultation letter is classified AE and its sentences are not read",
-}
+# Cases still below 0.92, kept visible with what is missed (none now).
+KNOWN_FAILURES: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("name", list(CASES))
@@ -1012,3 +1010,33 @@ def test_a_weight_cut_by_the_line_end_goes_on_the_line_above() -> None:
         ("le prix", 35.0),
         ("les délais", 10.0),
     ]
+
+
+def test_a_consultation_letter_in_pdf_is_read_as_the_rc(tmp_path: Path) -> None:
+    """Another buyer's consultation letter (PDF) whose first page names the bordereau des prix: it
+    is read as the RC since the readers find its clauses; "Vos plis, accompagnés …, devront être
+    remis au plus tard le …", "L'offre ainsi remise sera valable cent vingt jours", "Vos
+    propositions contiendront :" are its deadline, validity and pieces."""
+    contract = _analyse_markup(
+        """@file Courrier_mise_en_concurrence_2027.pdf
+MAIRIE DE SAINT-JOUIN-LES-BOIS
+Services techniques
+Objet : mise en concurrence pour l'entretien des chaudières des bâtiments communaux
+Madame, Monsieur,
+La commune de Saint-Jouin-les-Bois souhaite confier l'entretien des chaudières de ses bâtiments communaux. Vous trouverez ci-joint le bordereau des prix unitaires et le cahier des charges. La consultation est passée selon une procédure adaptée.
+Les variantes ne sont pas autorisées.
+Vos propositions contiendront :
+- l'acte d'engagement ;
+- le bordereau des prix unitaires ;
+- un mémoire technique.
+Les offres seront jugées selon les critères pondérés suivants : valeur technique (55 %), prix (45 %).
+L'offre ainsi remise sera valable cent vingt jours.
+Vos plis, accompagnés des pièces demandées, devront être remis au plus tard le 3 mai 2027 à 11h00.
+Le Maire,
+""",
+        tmp_path,
+    )
+    assert contract["pieces"][0]["kind"] == "RC"
+    assert contract["deadline"] == "2027-05-03T11:00:00+02:00"
+    assert contract["offer_validity_days"] == 120
+    assert sorted(contract["required_documents"]) == ["AE", "BPU", "MEMOIRE_TECHNIQUE"]

@@ -16,7 +16,7 @@ from .source import Line, Page
 from .text import BULLET, HEADING_PREFIX, has_leaders, has_word, heading_number, is_later_section
 
 _START = re.compile(
-    rf"^{HEADING_PREFIX}(?:le\s+|la\s+|les\s+|l')?(?:modalites\s+de\s+)?(?:presentation\s+des\s+(?:candidatures|offres|plis|propositions)|contenu\s+des\s+(?:plis|offres|candidatures|dossiers)"
+    rf"^{HEADING_PREFIX}(?:le\s+|la\s+|les\s+|l'|votre\s+|vos\s+|leurs?\s+|son\s+|sa\s+|ses\s+)?(?:modalites\s+de\s+)?(?:presentation\s+des\s+(?:candidatures|offres|plis|propositions)|contenu\s+des\s+(?:plis|offres|candidatures|dossiers)"
     r"|contenu\s+du\s+(?:dossier|pli)|pieces?\s+(?:relatives?|constitutives?)\s+(?:a\s+la\s+candidature|a\s+l'offre|de\s+la\s+candidature|de\s+l'offre)"
     r"|pieces?\s+(?:a\s+(?:fournir|produire|remettre|joindre)|de\s+la\s+candidature|de\s+l'offre)"
     r"|(?:documents?|elements?)\s+(?:a\s+(?:fournir|produire|remettre)|necessaires|de\s+la\s+candidature)"

@@ -14,7 +14,7 @@ from .text import NUMBER_WORDS, fold, words_to_int
 
 _QTY = rf"(?:(\d{{1,3}})(?:\s*\([a-z -]{{3,40}}\))?|({NUMBER_WORDS})\s*(?:\(\s*(\d{{1,3}})\s*\))?)\s*(jours?|mois)"
 _VALIDITY = re.compile(
-    rf"(?:delai\s+de\s+validite\s+des\s+(?:offres|propositions)|validite\s+des\s+offres|offres?\s*:\s*valables?|offres?\s+engagen?t?\s+(?:les?\s+)?(?:candidats?|soumissionnaires?)\s+(?:pendant|durant|pour)|maint(?:enir|iennent|iendront|iendra)\s+(?:leur|son|ses|l')\s*offres?|offres?(?:\s+(?:finales|initiales|remises))?\s+(?:restent|resteront|reste|sont|seront)\s+valables?|"
+    rf"(?:delai\s+de\s+validite\s+des\s+(?:offres|propositions)|validite\s+des\s+offres|offres?\s+engagen?t?\s+(?:les?\s+)?(?:candidats?|soumissionnaires?)\s+(?:pendant|durant|pour)|maint(?:enir|iennent|iendront|iendra)\s+(?:leur|son|ses|l')\s*offres?|\boffres?\b[^.;]{{0,40}}?\bvalables?|"
     rf"ne\s+(?:nous|me|m'|les?)\s*lie(?:nt)?\s+toutefois\s+que\s+si|engage(?:ment)?s?\s+(?:pour|pendant)\s+une\s+duree|"
     rf"(?:reste|restent|resteront|demeure|demeurent|seront|sera|est|sont)\s+engagee?s?\s+(?:par\s+(?:leur|son|ses|les|l')\s*offres?\s+)?(?:pendant|durant|pour))"
     rf"[^.]{{0,120}}?{_QTY}"
