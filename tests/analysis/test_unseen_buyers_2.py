@@ -1040,3 +1040,26 @@ Le Maire,
     assert contract["deadline"] == "2027-05-03T11:00:00+02:00"
     assert contract["offer_validity_days"] == 120
     assert sorted(contract["required_documents"]) == ["AE", "BPU", "MEMOIRE_TECHNIQUE"]
+
+
+def test_field_level_values_of_batch_2(tmp_path: Path) -> None:
+    """Values the mean score alone would let slip: the buyer named by its legal form and the name
+    above it, coefficients as shares, sub-criteria read from a "dont :" list and from a table's
+    sub-criteria column, a numbered criteria table that gives no lots."""
+    if not SCORER.exists():
+        pytest.skip("the shared scorer (../shared/tools) is absent")
+    centrale, _ = analyse("centrale_lots_min_max", tmp_path / "centrale")
+    assert centrale["buyer"] == "CENTRALE D'ACHAT PUBLIC DU GRAND EST – Groupement d'intérêt public"
+    sem, _ = analyse("sem_criteres_en_phrase", tmp_path / "sem")
+    assert sem["buyer"] == "SEMAVAL – Société d'économie mixte d'aménagement du Val de Loue"
+    waste, _ = analyse("syndicat_dechets_coefficients", tmp_path / "waste")
+    assert [c["weight_percent"] for c in waste["criteria"]] == [50, 40, 10]
+    water, _ = analyse("syndicat_eau_notee_sur", tmp_path / "water")
+    assert [(s["name"], s["weight_percent"]) for s in water["criteria"][1]["subcriteria"]] == [
+        ("moyens humains et matériels", 20),
+        ("méthodologie et mesures de sécurité", 20),
+    ]
+    chu, _ = analyse("chu_ght_tableau_pieces_points", tmp_path / "chu")
+    assert [s["weight_percent"] for s in chu["criteria"][0]["subcriteria"]] == [30, 15, 5]
+    airport, _ = analyse("aeroport_entite_adjudicatrice", tmp_path / "airport")
+    assert airport["lots"] == []

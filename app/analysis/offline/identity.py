@@ -207,7 +207,8 @@ def _entity_line(pages: list[Page]) -> tuple[str, Evidence] | None:
         for index, text in enumerate(texts):
             if has_leaders(text) or len(text) > 200:
                 continue
-            legal = _LEGAL_FORM.match(fold(text)) is not None
+            form = _LEGAL_FORM.match(fold(text))
+            legal = form is not None
             if legal or _ENTITY.match(fold(text)) or _ENTITY_SUFFIX.match(fold(text)) or _ACRONYM.match(text):
                 role = _BUYS_FOR_GROUP.search(fold(text))
                 value = text[: role.start()] if role is not None and role.start() > 5 else text
@@ -215,13 +216,15 @@ def _entity_line(pages: list[Page]) -> tuple[str, Evidence] | None:
                 above = texts[index - 1].strip() if legal and 0 < index < 40 else ""
                 if (
                     above
-                    and len(above.split()) <= 5
+                    and len(above.split()) <= 8
                     and has_word(above)
                     and not any(c.isdigit() for c in above)
                 ):
-                    # "SEMAVAL / Société d'économie mixte …", "HABITAT X / Société anonyme d'HLM": a
-                    # legal form under the body's short name; both name it.
+                    # "SEMAVAL / Société d'économie mixte …", "CENTRALE D'ACHAT … / Groupement
+                    # d'intérêt public": a legal form under the body's name; both name it.
                     value = f"{above} – {value}"
+                elif form is not None and len(value) - form.end() < 12:
+                    continue  # the legal form alone ("Groupement d'intérêt public") names no one
                 if len(value) >= 5:
                     found.insert(0 if role is not None else len(found), (value, text))
         if found:
