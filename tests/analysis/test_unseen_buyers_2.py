@@ -1063,3 +1063,32 @@ def test_field_level_values_of_batch_2(tmp_path: Path) -> None:
     assert [s["weight_percent"] for s in chu["criteria"][0]["subcriteria"]] == [30, 15, 5]
     airport, _ = analyse("aeroport_entite_adjudicatrice", tmp_path / "airport")
     assert airport["lots"] == []
+
+
+def test_lots_named_in_running_text_are_cut_at_their_marks(tmp_path: Path) -> None:
+    """ "Le lot n°1 vise …, le lot n°2 couvre … et le lot n°3 les contrôles …": each title runs from
+    its mark to the next; a sentence that only speaks of lots gives none."""
+    contract = _analyse_markup(
+        """@file RC_Ascenseurs.docx
+OFFICE PUBLIC DE L'HABITAT DU LITTORAL
+Règlement de la consultation
+# 2. Décomposition
+La consultation comporte trois lots. Le lot n°1 vise la maintenance des ascenseurs, le lot n°2 couvre les portes automatiques et le lot n°3 les contrôles réglementaires.
+""",
+        tmp_path / "three",
+    )
+    assert [(lot["number"], lot["title"]) for lot in contract["lots"]] == [
+        (1, "la maintenance des ascenseurs"),
+        (2, "les portes automatiques"),
+        (3, "les contrôles réglementaires"),
+    ]
+    contract = _analyse_markup(
+        """@file RC_Ascenseurs.docx
+OFFICE PUBLIC DE L'HABITAT DU LITTORAL
+Règlement de la consultation
+# 2. Attribution
+Le lot 1 et le lot 2 sont attribués séparément.
+""",
+        tmp_path / "sentence",
+    )
+    assert contract["lots"] == []
