@@ -1092,3 +1092,25 @@ Le lot 1 et le lot 2 sont attribués séparément.
         tmp_path / "sentence",
     )
     assert contract["lots"] == []
+
+
+def test_a_word_documents_running_header_is_read(tmp_path: Path) -> None:
+    """A DOCX RC whose consultation number is only in its running header (Word's header part):
+    the number is read, and the header, repeated on every page, is not taken for body text."""
+    contract = _analyse_markup(
+        """@file RC_cablage.docx
+@header Syndicat intercommunal du numérique - Consultation n° 2027-CAB-31
+SYNDICAT INTERCOMMUNAL DU NUMÉRIQUE
+Règlement de la consultation
+Câblage des écoles du territoire
+===
+# 1. Objet
+La consultation a pour objet le câblage informatique des écoles du territoire.
+===
+# 2. Jugement des offres
+Prix : 60 % ; valeur technique : 40 %.
+""",
+        tmp_path,
+    )
+    assert contract["reference"] == "2027-CAB-31"
+    assert contract["object"] == "câblage informatique des écoles du territoire"
