@@ -807,6 +807,11 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
     "syndicat_eau_notee_sur": (SYNDICAT_EAU, SYNDICAT_EAU_TRUTH),
     "cc_mapa_en_lettre_docx": (CC_LETTRE, CC_LETTRE_TRUTH),
     "aeroport_entite_adjudicatrice": (AEROPORT, AEROPORT_TRUTH),
+    # The CHU's sub-criteria table as LibreOffice writes it (a sub-row's first cell left empty).
+    "chu_ght_tableau_pieces_points_odt": (
+        CHU_GHT.replace("RC_CHU_2027_0113.pdf", "RC_CHU_2027_0113.odt"),
+        {**CHU_GHT_TRUTH, "pieces": [{"file": "RC_CHU_2027_0113.odt", "kind": "RC"}]},
+    ),
 }
 
 
@@ -1059,8 +1064,9 @@ def test_field_level_values_of_batch_2(tmp_path: Path) -> None:
         ("moyens humains et matériels", 20),
         ("méthodologie et mesures de sécurité", 20),
     ]
-    chu, _ = analyse("chu_ght_tableau_pieces_points", tmp_path / "chu")
-    assert [s["weight_percent"] for s in chu["criteria"][0]["subcriteria"]] == [30, 15, 5]
+    for name in ("chu_ght_tableau_pieces_points", "chu_ght_tableau_pieces_points_odt"):
+        chu, _ = analyse(name, tmp_path / name)
+        assert [s["weight_percent"] for s in chu["criteria"][0]["subcriteria"]] == [30, 15, 5], name
     airport, _ = analyse("aeroport_entite_adjudicatrice", tmp_path / "airport")
     assert airport["lots"] == []
 
