@@ -1120,3 +1120,23 @@ Prix : 60 % ; valeur technique : 40 %.
     )
     assert contract["reference"] == "2027-CAB-31"
     assert contract["object"] == "câblage informatique des écoles du territoire"
+
+
+def test_sub_criteria_listed_inside_the_criterions_cell(tmp_path: Path) -> None:
+    """A PDF table whose criterion cell lists its weighted sub-criteria under the name ("Valeur
+    technique / • méthodologie : 25 % / • moyens : 15 %" | "40 %"): they are its sub-criteria."""
+    contract = _analyse_markup(
+        """@file RC_Restauration.pdf
+COMMUNE DE PLOUVERN
+Règlement de la consultation
+# 8. Critères d'attribution
+| Critère | Pondération
+| Valeur technique{br}• méthodologie de production : 25 %{br}• moyens affectés : 15 % | 40 %
+| Prix | 60 %
+""",
+        tmp_path,
+    )
+    assert [(s["name"], s["weight_percent"]) for s in contract["criteria"][0]["subcriteria"]] == [
+        ("méthodologie de production", 25),
+        ("moyens affectés", 15),
+    ]

@@ -410,7 +410,25 @@ def read_rows(lines: Sequence[tuple[Page, Line]]) -> Read:
             if len(weights) >= 2:
                 row.parent_weight = weights[-1][0]
         rows.append(row)
+        if weights and level != "sub":
+            rows.extend(_inner_rows(page, line, first, index))
     return Read(rows, total, ambiguous, relative and all(r.unit == "" for r in rows if r.weight))
+
+
+def _inner_rows(page: Page, line: Line, cell: str, index: int) -> list[Row]:
+    """The lines of a criterion's name cell that carry their own weights ("Valeur technique /
+    - qualité des repas : 30 points / - organisation : 20 points | 50 points"): its sub-criteria."""
+    out: list[Row] = []
+    for part in cell.split(CELL_BREAK)[1:]:
+        m = _TRAILING_WEIGHT.match(fold(part.strip()))
+        if m is None or m.group(3) is None:
+            continue
+        name = _name_of(part.strip()[: len(m.group(1))])[0]
+        if has_word(name):
+            sub = Row(page, line, name, "sub", index=index)
+            sub.weight, sub.unit = float(m.group(2).replace(",", ".")), _unit(m.group(3))
+            out.append(sub)
+    return out if len(out) >= 2 else []
 
 
 def nest(rows: list[Row]) -> list[Row]:
