@@ -1140,3 +1140,20 @@ Règlement de la consultation
         ("méthodologie de production", 25),
         ("moyens affectés", 15),
     ]
+
+
+def test_object_stated_after_context_in_a_word_document(tmp_path: Path) -> None:
+    """In a DOCX (no page numbers in its evidence), the "Objet" section opens with context on its
+    second page; the sentence that states the object, further on, is the object."""
+    contract = _analyse_markup(
+        """@file RC_Musee.docx
+MUSÉE DÉPARTEMENTAL DE L'ARGONNE
+Règlement de la consultation
+===
+# ARTICLE 2 - OBJET
+Le musée a rouvert ses salles en 2024 après trois ans de travaux.
+La présente consultation a pour objet la surveillance et l'accueil des salles d'exposition.
+""",
+        tmp_path,
+    )
+    assert contract["object"] == "surveillance et l'accueil des salles d'exposition"

@@ -334,8 +334,17 @@ def find_object(pages: Sequence[Page]) -> Found | None:
 
 def _stated_in_section(pages: Sequence[Page], evidence: Evidence) -> tuple[str, Evidence] | None:
     """The object stated by a sentence in the labelled section (a few lines, up to the next heading)."""
-    page = next((p for p in pages if p.piece.path == evidence.file and p.number == evidence.page), None)
-    at = -1 if page is None else page.flat.find(evidence.quote[:60])
+    # Unpaged pieces (DOCX, ODT) cite no page: the evidence is on the one of their pages that holds it.
+    page, at = None, -1
+    for candidate in pages:
+        if candidate.piece.path != evidence.file or (
+            candidate.piece.paged and candidate.number != evidence.page
+        ):
+            continue
+        at = candidate.flat.find(evidence.quote[:60])
+        if at >= 0:
+            page = candidate
+            break
     if page is None or at < 0:
         return None
     until = at + len(evidence.quote)
