@@ -1157,3 +1157,20 @@ La présente consultation a pour objet la surveillance et l'accueil des salles d
         tmp_path,
     )
     assert contract["object"] == "surveillance et l'accueil des salles d'exposition"
+
+
+def test_a_bulleted_criterion_number_is_not_its_name(tmp_path: Path) -> None:
+    """ "• Critère 1 – Qualité de la prestation (pondération 55 %)": the bullet and the criterion's
+    number are marks; the name follows them."""
+    contract = _analyse_markup(
+        """@file RC_Nettoyage.pdf
+COMMUNE DE LANVOLLON-PLAGE
+Règlement de la consultation
+# 6. Jugement des offres
+Le jugement des offres sera effectué selon les critères pondérés suivants :
+• Critère 1 – Qualité de la prestation (pondération 55 %)
+• Critère 2 – Prix (pondération 45 %)
+""",
+        tmp_path,
+    )
+    assert _weights(contract) == [("Qualité de la prestation", 55.0), ("Prix", 45.0)]
