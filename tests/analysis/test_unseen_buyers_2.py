@@ -1174,3 +1174,34 @@ Le jugement des offres sera effectué selon les critères pondérés suivants :
         tmp_path,
     )
     assert _weights(contract) == [("Qualité de la prestation", 55.0), ("Prix", 45.0)]
+
+
+def test_a_header_stating_its_scale_converts_bare_figures(tmp_path: Path) -> None:
+    """ "Critère | Barème (sur 10)" with bare figures 6 and 4: the header states the scale."""
+    contract = _analyse_markup(
+        """@file RC_Station.pdf
+SYNDICAT D'ASSAINISSEMENT DE LA VALLÉE DE L'AVRE
+Règlement de la consultation
+# 5. Jugement des offres
+| Critère | Barème (sur 10)
+| Valeur technique | 6
+| Prix | 4
+""",
+        tmp_path,
+    )
+    assert _weights(contract) == [("Valeur technique", 60.0), ("Prix", 40.0)]
+
+
+def test_a_visit_named_with_what_is_visited_before_its_verb(tmp_path: Path) -> None:
+    """ "Une visite de la station d'épuration avec l'exploitant est exigée …": the visit is
+    mandatory whatever stands between "une visite" and its verb."""
+    contract = _analyse_markup(
+        """@file RC_Station.pdf
+SYNDICAT D'ASSAINISSEMENT DE LA VALLÉE DE L'AVRE
+Règlement de la consultation
+# 4. Conditions
+Une visite de la station d'épuration avec l'exploitant est exigée avant toute remise d'offre.
+""",
+        tmp_path,
+    )
+    assert contract["site_visit"] == "mandatory"

@@ -139,10 +139,26 @@ def header_words(text: str, most: int = 7) -> frozenset[str] | None:
     """The words of a table header cell (or of a whole header row, `most` words), or None when the
     text is not one: every word must belong to the criteria table's vocabulary."""
     words = fold(text).translate(_HEADER_PUNCTUATION).split()
-    if not words or len(words) > most or not all(w in _HEADER_WORDS for w in words):
+    # "Note sur 20", "Points (sur 100)": a figure in a header states the scale.
+    scaled = "sur" in words
+    if (
+        not words
+        or len(words) > most
+        or not all(w in _HEADER_WORDS or (scaled and _is_scale(w)) for w in words)
+    ):
         return None
     found = frozenset(words)
     return found if found & _KEY_WORDS and found != {"valeur"} else None
+
+
+def _is_scale(word: str) -> bool:
+    return word.isdigit() and len(word) <= 3
+
+
+def header_scale(words: frozenset[str]) -> float | None:
+    """The total a header states ("Note sur 20" → 20)."""
+    figures = [int(w) for w in words if _is_scale(w)]
+    return float(figures[0]) if "sur" in words and len(figures) == 1 and figures[0] > 0 else None
 
 
 def weight_header(words: frozenset[str]) -> bool:
@@ -329,6 +345,8 @@ def read_rows(lines: Sequence[tuple[Page, Line]]) -> Read:
         if folded_cells and all(heads):
             bare_ok = bare_ok or any(weight_header(h) for h in heads if h)
             relative = relative or any(relative_header(h) for h in heads if h)
+            scales = [scale for h in heads if h and (scale := header_scale(h)) is not None]
+            total = total if total is not None or not scales else scales[0]
             sub_column = sub_column or (
                 len(folded_cells) >= 3 and any(c.startswith("sous") for c in folded_cells)
             )
