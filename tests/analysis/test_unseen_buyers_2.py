@@ -1205,3 +1205,38 @@ Une visite de la station d'épuration avec l'exploitant est exigée avant toute 
         tmp_path,
     )
     assert contract["site_visit"] == "mandatory"
+
+
+def test_weights_after_dotted_leaders(tmp_path: Path) -> None:
+    """ "Prix ………… 60 points": leaders join a criterion to its weight (a table of contents ends
+    with a page number, not a weight); the quote stays verbatim."""
+    contract = _analyse_markup(
+        """@file RC_Voirie_2027.pdf
+COMMUNE DE SAINT-PÈRE-EN-RETZ
+Règlement de la consultation
+# 7. Jugement des offres
+Les offres sont jugées sur 100 points :
+Prix …………………………………… 60 points
+Valeur technique ……………………… 40 points
+""",
+        tmp_path,
+    )
+    assert _weights(contract) == [("Prix", 60.0), ("Valeur technique", 40.0)]
+
+
+def test_pieces_of_a_proposal_that_is_composed_of_them(tmp_path: Path) -> None:
+    """ "Chaque proposition sera composée des pièces suivantes :": what the candidate's proposal
+    holds, in the future passive."""
+    contract = _analyse_markup(
+        """@file RC_Transport.docx
+SIVU DES TRANSPORTS DU PAYS DE GEX
+Règlement de la consultation
+# 3. Remise des propositions
+Chaque proposition sera composée des pièces suivantes :
+- l'acte d'engagement ;
+- le bordereau des prix ;
+- un mémoire technique.
+""",
+        tmp_path,
+    )
+    assert sorted(contract["required_documents"]) == ["AE", "BPU", "MEMOIRE_TECHNIQUE"]

@@ -17,7 +17,7 @@ from app.domain.document import CELL_BREAK
 
 from . import criteria_rows, sections
 from .source import Line, Page, logical_lines
-from .text import BULLET, HEADING_PREFIX, fold, has_leaders, heading_number, is_later_section
+from .text import BULLET, HEADING_PREFIX, blank_leaders, fold, has_leaders, heading_number, is_later_section
 
 _ANCHOR = re.compile(
     r"criteres?\s+(?:de\s+|d')?(?:jugement|attribution|selection|choix|evaluation|notation|classement)\s+des\s+offres"
@@ -219,7 +219,7 @@ def _items(lines: list[tuple[Page, Line]]) -> list[_Item]:
     bare_ok = False
     for page, line in lines:
         folded = line.folded.strip()
-        if not folded or has_leaders(line.text):
+        if not folded or has_leaders(line.folded):
             continue
         text, body, level, mark = _strip_marks(line.text.strip(), folded)
         head_words = criteria_rows.header_words(body, most=10)
@@ -668,11 +668,22 @@ _AWARD_HEADING = frozenset(
 )
 
 
+def _unleadered(line: Line) -> Line:
+    """ "Valeur technique ........ 50 %": dotted leaders up to a weight join a name to its weight
+    (a table of contents ends with a bare page number, not a weight)."""
+    if line.cells or not has_leaders(line.text) or not _WEIGHT.search(fold(line.text[-20:])):
+        return line
+    # The text stays verbatim (it is quoted); the folded copy, which the readers match, has spaces
+    # for the leaders (same length).
+    return Line(text=line.text, folded=blank_leaders(line.folded), start=line.start)
+
+
 def _read_section(
     page: Page, line: Line, section: list[tuple[Page, Line]], best: list[Criterion]
 ) -> Found | None:
     """The criteria of the section under `line`: a complete table or list is returned; a partial
     one is kept in `best` (the longest so far)."""
+    section = [(p, _unleadered(ln)) for p, ln in section]
     head = [(page, line)] if criteria_rows.lot_heading(line) else []
     by_rows = _by_rows([*head, *section])
     if by_rows is not None:

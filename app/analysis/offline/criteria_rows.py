@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from app.domain.document import CELL_BREAK
 
 from .source import Line, Page
-from .text import BULLET, fold, has_word
+from .text import BULLET, fold, has_word, strip_leaders
 
 # One reader for every way a weight is written: "40 %", "40%", "40 points", "40 pts", "40/100",
 # "40" (only in a column headed Pondération/Points/Note).
@@ -305,7 +305,7 @@ def _name_of(cell: str) -> tuple[str, str]:
 
 
 def clean_name(text: str) -> str:
-    text = text.strip(" \t:;,.-–—=«»\"'")
+    text = strip_leaders(text).strip(" \t:;,.-–—=«»\"'…")  # "Prix ………… | 60 points"
     while text.startswith(("–", "-", ":")):
         text = text[1:].strip()
     if fold(text[:5]) == "dont ":
