@@ -1240,3 +1240,24 @@ Chaque proposition sera composée des pièces suivantes :
         tmp_path,
     )
     assert sorted(contract["required_documents"]) == ["AE", "BPU", "MEMOIRE_TECHNIQUE"]
+
+
+def test_a_weight_column_before_the_names(tmp_path: Path) -> None:
+    """A Word table "Poids | Critère" ("55 % | Valeur technique"): the weight's column comes first;
+    a lots table on the cover page is not the consultation's title."""
+    contract = _analyse_markup(
+        """@file RC_Gymnase.docx
+COMMUNE DE SAINT-GILDAS-DES-PRÉS
+Règlement de la consultation
+| Lot | Désignation | Estimation HT
+| 1 | Gros œuvre et maçonnerie | 220 000 €
+| 2 | Charpente métallique | 90 000 €
+# 5. Critères d'attribution
+| Poids | Critère
+| 55 % | Valeur technique
+| 45 % | Prix
+""",
+        tmp_path,
+    )
+    assert _weights(contract) == [("Valeur technique", 55.0), ("Prix", 45.0)]
+    assert contract["object"] is None

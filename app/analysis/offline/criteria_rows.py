@@ -361,6 +361,10 @@ def read_rows(lines: Sequence[tuple[Page, Line]]) -> Read:
                 weights.append(w)
             elif not weights:
                 names.append(cell)
+        first_weight = _weight(cells[0], False) if len(cells) >= 2 and not weights else None
+        if first_weight is not None and len(names) >= 2:
+            # "40 % | Prix": the weight's column comes first, the name after it.
+            weights, names = [first_weight], names[1:]
         lead = _LEADING_WEIGHT.match(folded_cells[0]) if len(cells) == 1 and not weights else None
         if lead is not None:
             # "60 % Valeur technique": the weight written before the name.

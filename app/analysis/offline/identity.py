@@ -395,6 +395,7 @@ def _cover_title(pages: Sequence[Page]) -> tuple[str, Evidence] | None:
             folded = line.folded
             if (
                 len(folded.split()) < 4
+                or len(line.cells) >= 2  # a table row (a lot, a weight) is not the title
                 or len(line.text) > 200
                 or has_leaders(line.text)
                 or _ENTITY.match(folded)
