@@ -1261,3 +1261,30 @@ Règlement de la consultation
     )
     assert _weights(contract) == [("Valeur technique", 55.0), ("Prix", 45.0)]
     assert contract["object"] is None
+
+
+def test_criteria_numbered_with_a_dash(tmp_path: Path) -> None:
+    """ "1 - Prix : 40 %", "2 - Qualité technique : 45 %" with "2.1 …" under it: the number and its
+    dash are the criterion's mark, not part of its name."""
+    contract = _analyse_markup(
+        """@file RC_Gaz.docx
+CENTRE HOSPITALIER DE VIERZON-SOLOGNE
+Règlement de consultation
+# V. CRITÈRES D'ATTRIBUTION
+1 - Prix : 40 %
+2 - Qualité technique : 45 %
+2.1 Sécurité d'approvisionnement : 25 %
+2.2 Traçabilité : 20 %
+3 - Développement durable : 15 %
+""",
+        tmp_path,
+    )
+    assert _weights(contract) == [
+        ("Prix", 40.0),
+        ("Qualité technique", 45.0),
+        ("Développement durable", 15.0),
+    ]
+    assert [s["name"] for s in contract["criteria"][1]["subcriteria"]] == [
+        "Sécurité d'approvisionnement",
+        "Traçabilité",
+    ]

@@ -43,7 +43,7 @@ _SUB = re.compile(
     r"|\d{1,2}[.,]\d{1,2}\.?\s*[-:)–]?\s+|[a-h][).]\s+|[ivx]{1,4}\)\s*)"
 )
 _TOP = re.compile(
-    r"^(?:(?:[•\-−–*▪►■□\uf0b7\uf0a7]\s*)?criteres?\s*(?:n\s*°|no|n°)?\s*\d{1,2}\s*[-:.)–°\s]*|\d{1,2}\s*[.)°]\s*[-:–]?\s*(?=\D))"
+    r"^(?:(?:[•\-−–*▪►■□\uf0b7\uf0a7]\s*)?criteres?\s*(?:n\s*°|no|n°)?\s*\d{1,2}\s*[-:.)–°\s]*|\d{1,2}\s*(?:[.)°]\s*[-:–]?|[-–])\s*(?=\D))"
 )
 # How a cell goes on to explain a criterion rather than name it: a participle of assessment
 # ("analysé", "apprécié", "noté"…) or a sentence about the criterion or the candidate.
