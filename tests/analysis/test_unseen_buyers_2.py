@@ -1288,3 +1288,25 @@ Règlement de consultation
         "Sécurité d'approvisionnement",
         "Traçabilité",
     ]
+
+
+def test_sub_weights_in_a_parenthesis_after_the_criterions_weight(tmp_path: Path) -> None:
+    """ "Qualité de service 60 % (réactivité 40 %, reporting 20 %)" then "Prix 40 %": the weights in
+    the parenthesis detail the criterion (60 + 40 does not complete the total early); the line is
+    not the consultation's title either."""
+    contract = _analyse_markup(
+        """@file RC_Maintenance.docx
+VILLE DE PLÉRIN-SUR-MER
+RÈGLEMENT DE LA CONSULTATION
+# Article 5 : Critères
+Qualité de service 60 % (réactivité 40 %, reporting 20 %)
+Prix 40 %
+""",
+        tmp_path,
+    )
+    assert _weights(contract) == [("Qualité de service", 60.0), ("Prix", 40.0)]
+    assert [(s["name"], s["weight_percent"]) for s in contract["criteria"][0]["subcriteria"]] == [
+        ("réactivité", 40),
+        ("reporting", 20),
+    ]
+    assert contract["object"] is None

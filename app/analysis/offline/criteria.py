@@ -115,7 +115,7 @@ def _last_segment(raw: str) -> str:
 
 
 def _clean_label(text: str) -> str:
-    label = _LEADING_LINK.sub("", text.strip().lstrip(",;:-–.) "))
+    label = _LEADING_LINK.sub("", text.strip().lstrip(",;:-–.)( "))
     intro = _INTRO.match(fold(label))
     if intro is not None and len(label) - intro.end() >= 3:
         label = label[intro.end() :]
@@ -283,6 +283,10 @@ def _items(lines: list[tuple[Page, Line]]) -> list[_Item]:
                     name = _NAME_AFTER.match(body, m.end())
                     if name is not None:
                         label = _clean_label(text[name.start(1) : name.end(1)])
+                if k > 0 and inside[k] and not inside[0]:
+                    # "Valeur technique 60 % (méthodologie 40 %, planning 20 %)": weights in the
+                    # parenthesis after the criterion's own detail it.
+                    level, mark = "sub", "inline"
                 if label and re.search(r"[a-z]", label.lower()):
                     items.append(_Item("label", line, page, label=label, level=level, mark=mark))
                     level, mark = ("sub", "inline") if inline else ("", "")

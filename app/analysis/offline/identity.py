@@ -396,6 +396,7 @@ def _cover_title(pages: Sequence[Page]) -> tuple[str, Evidence] | None:
             if (
                 len(folded.split()) < 4
                 or len(line.cells) >= 2  # a table row (a lot, a weight) is not the title
+                or "%" in line.text  # nor a weighted criterion
                 or len(line.text) > 200
                 or has_leaders(line.text)
                 or _ENTITY.match(folded)
