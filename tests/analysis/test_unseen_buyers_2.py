@@ -1310,3 +1310,28 @@ Prix 40 %
         ("reporting", 20),
     ]
     assert contract["object"] is None
+
+
+def test_a_lots_by_criteria_table_gives_each_lot_its_weights(tmp_path: Path) -> None:
+    """A Word table with one row per lot and one column per criterion ("Lots | Prix | Valeur
+    technique | Délais" / "Lot 1 | 50 % | 40 % | 10 %"): each lot carries its own criteria and
+    the top level holds lot 1's."""
+    contract = _analyse_markup(
+        """@file RC_Mobilier.docx
+DÉPARTEMENT DE L'ORNE-BOCAGE
+Règlement de la consultation
+# 2. Lots
+Lot 1 : Mobilier scolaire
+Lot 2 : Mobilier de bureau
+# 6. Critères de jugement des offres
+| Lots | Prix | Valeur technique | Délais
+| Lot 1 | 50 % | 40 % | 10 %
+| Lot 2 | 60 % | 30 % | 10 %
+""",
+        tmp_path,
+    )
+    assert _weights(contract) == [("Prix", 50.0), ("Valeur technique", 40.0), ("Délais", 10.0)]
+    weights = {
+        lot["number"]: [c["weight_percent"] for c in lot.get("criteria") or []] for lot in contract["lots"]
+    }
+    assert weights == {1: [50, 40, 10], 2: [60, 30, 10]}

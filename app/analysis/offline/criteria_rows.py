@@ -192,7 +192,7 @@ def lot_numbers(text: str) -> set[int]:
 
 def lot_heading(line: Line) -> set[int]:
     """The lots a short heading line introduces ("Lot n°1 à 14 :", "Critères … du LOT 2")."""
-    folded = fold(line.text).strip()
+    folded = fold(line.cells[0] if line.cells else line.text).strip()  # a row: its first cell
     if len(folded) > 90 or _SUB.match(folded) or _TOP.match(folded):
         return set()
     if not (folded.endswith(":") or "critere" in folded or (folded.startswith("lot") and len(folded) < 30)):
@@ -239,6 +239,26 @@ def lot_columns(lines: Sequence[tuple[Page, Line]]) -> list[Block] | None:
                 cells = (line.cells[0], line.cells[k])
                 block.lines.append((page, Line(line.text, line.folded, line.start, cells)))
         return blocks if blocks[0].lines else None
+    return _lot_rows(lines)
+
+
+def _lot_rows(lines: Sequence[tuple[Page, Line]]) -> list[Block] | None:
+    """The same table transposed ("Lot | Prix | Valeur technique" / "Lot 1 | 60 % | 40 %"): one
+    block per row, each column's header the criterion's name and the row's cell its weight."""
+    for i, (_page, head) in enumerate(lines):
+        if len(head.cells) < 3 or not fold(head.cells[0]).strip().startswith("lot"):
+            continue
+        names = list(head.cells[1:])
+        blocks: list[Block] = []
+        for page, line in lines[i + 1 :]:
+            numbers = lot_numbers(fold(line.cells[0])) if len(line.cells) == len(head.cells) else set()
+            if not numbers:
+                break
+            block = Block(numbers, [])
+            for name, cell in zip(names, line.cells[1:], strict=True):
+                block.lines.append((page, Line(line.text, line.folded, line.start, (name, cell))))
+            blocks.append(block)
+        return blocks or None
     return None
 
 
