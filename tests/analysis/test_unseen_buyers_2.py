@@ -1335,3 +1335,21 @@ Lot 2 : Mobilier de bureau
         lot["number"]: [c["weight_percent"] for c in lot.get("criteria") or []] for lot in contract["lots"]
     }
     assert weights == {1: [50, 40, 10], 2: [60, 30, 10]}
+
+
+def test_coefficients_in_a_list_under_a_scale_sentence(tmp_path: Path) -> None:
+    """ "Les propositions des candidats recevront, pour l'ensemble des critères, une note sur 20" then
+    "- Valeur technique, coefficient 3" / "- Prix, coefficient 2": the sentence states the scale (it
+    is no criterion) and the coefficients are shares of their sum (60 / 40)."""
+    contract = _analyse_markup(
+        """@file RC_Piscine.pdf
+COMMUNE DE LOCMINÉ-EN-ARGOAT
+Règlement de la consultation
+# 6. Jugement des offres
+Les propositions des candidats recevront, pour l'ensemble des critères, une note sur 20 :
+- Valeur technique, coefficient 3
+- Prix, coefficient 2
+""",
+        tmp_path,
+    )
+    assert _weights(contract) == [("Valeur technique", 60.0), ("Prix", 40.0)]

@@ -248,6 +248,8 @@ def _items(lines: list[tuple[Page, Line]]) -> list[_Item]:
                 before = text[cursor : m.start()]
                 groups = m.groups() + (None,) * (4 - len(m.groups()))
                 unit = "%" if groups[1] or groups[3] else "pts"
+                if m.re is _INLINE_BARE and not fold(m.group()).startswith("ponder"):
+                    unit = "coef"  # "Prix : coefficient 3": a share of the coefficients' sum
                 value = float(m.group(1).replace(",", "."))
                 if (groups[3] and value > 100) or value <= 0:
                     continue
@@ -527,6 +529,8 @@ def _to_criteria(tops: list[_Entry]) -> list[Criterion]:
     # Points stay points: a total other than 100 is not rescaled on a guess (the field is then
     # shown à vérifier); the row reader converts when the table states its total.
     scale = 1.0
+    if tops and all(t.unit == "coef" for t in tops):
+        scale = 100.0 / (sum(t.weight or 0.0 for t in tops) or 100.0)  # coefficients are relative
     criteria: list[Criterion] = []
     for top in tops:
         pct = round((top.weight or 0.0) * scale, 2)

@@ -172,7 +172,7 @@ def relative_header(words: frozenset[str]) -> bool:
 # "Les offres sont notées sur 100 points :" states the scale of the whole notation, not a weight.
 TOTAL_SCALE = re.compile(
     r"(?:\b(?:les|des|chaque)\s+(?:offres?|propositions?|candidats?)|\bl'offre|\bnotation|"
-    r"\bnote\s+(?:globale|finale|totale|maximale|sur))\b[^\d]{0,40}?\bsur\s+(?:un\s+total\s+de\s+)?$"
+    r"\bnote\s+(?:globale|finale|totale|maximale|sur))\b[^\d]{0,80}?\bsur\s+(?:un\s+total\s+de\s+)?$"
     r"|\bsur\s+un\s+total\s+de\s+$"
 )
 
