@@ -1353,3 +1353,38 @@ Les propositions des candidats recevront, pour l'ensemble des critères, une not
         tmp_path,
     )
     assert _weights(contract) == [("Valeur technique", 60.0), ("Prix", 40.0)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Des variantes pourront être présentées par les candidats.", True),
+        ("Les variantes ne peuvent pas être remises.", False),
+    ],
+)
+def test_variants_in_the_passive(sentence: str, expected: bool, tmp_path: Path) -> None:
+    """ "… pourront être présentées", "… ne peuvent pas être remises": the verb in the passive."""
+    contract = _analyse_markup(
+        f"""@file RC_Assurances.docx
+CENTRE DE GESTION DE LA MAYENNE-NORD
+Règlement de la consultation
+# 4. Options
+{sentence}
+""",
+        tmp_path,
+    )
+    assert contract["variants_allowed"] is expected
+
+
+def test_plis_receptionnes_jusqu_au(tmp_path: Path) -> None:
+    """ "Les plis seront réceptionnés jusqu'au 18 mai 2027, 12h00": another verb of delivery."""
+    contract = _analyse_markup(
+        """@file RC_Tram.docx
+SYNDICAT MIXTE DES TRANSPORTS DU VAL DE TOURAINE
+Règlement de la consultation
+# 4. Date limite
+Les plis seront réceptionnés jusqu'au 18 mai 2027, 12h00.
+""",
+        tmp_path,
+    )
+    assert contract["deadline"] == "2027-05-18T12:00:00+02:00"
