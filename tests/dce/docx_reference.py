@@ -15,7 +15,7 @@ from docx.text.paragraph import Paragraph
 
 from app.dce.extractors.docx_numbering import Numbering
 from app.dce.extractors.result import Extraction, ExtractionError, split_pages
-from app.domain.document import CELL_BREAK
+from app.domain.document import CELL_BREAK, PageText
 
 log = logging.getLogger(__name__)
 
@@ -67,4 +67,19 @@ def extract_docx_reference(data: bytes) -> Extraction:
     except Exception as exc:
         log.info("docx unreadable: %s", type(exc).__name__)
         return Extraction("docx", paged=False, error=ExtractionError(BROKEN).message)
-    return Extraction("docx", split_pages(blocks), paged=False)
+    header, footer = _running(doc, "header"), _running(doc, "footer")
+    pages = [
+        PageText(page.number, "\n".join(x for x in (header, page.text, footer) if x))
+        for page in split_pages(blocks)
+    ]
+    return Extraction("docx", pages, paged=False)
+
+
+def _running(doc: Any, kind: str) -> str:
+    """The first header (footer) part the document relates to, its paragraphs as lines."""
+    for rel in doc.part.rels.values():
+        if rel.reltype.endswith("/" + kind) and not rel.is_external:
+            root = rel.target_part.element
+            lines = ["".join(t.text or "" for t in p.iter(qn("w:t"))).strip() for p in root.iter(qn("w:p"))]
+            return "\n".join(line for line in lines if line)
+    return ""

@@ -17,7 +17,7 @@ from app.domain.document import CELL_BREAK
 
 from . import criteria_rows, sections
 from .source import Line, Page, logical_lines
-from .text import BULLET, HEADING_PREFIX, fold, has_leaders, heading_number, is_later_section
+from .text import BULLET, HEADING_PREFIX, blank_leaders, fold, has_leaders, heading_number, is_later_section
 
 _ANCHOR = re.compile(
     r"criteres?\s+(?:de\s+|d')?(?:jugement|attribution|selection|choix|evaluation|notation|classement)\s+des\s+offres"
@@ -47,11 +47,6 @@ _SUB_MARK = re.compile(
 )
 _TOP_MARK = re.compile(
     r"^(?:criteres?\s*(?:n\s*°|no|n°)?\s*(\d{1,2})\s*[:.\-)]?\s*|(\d{1,2})\s*[.)°]\s*[-:]?\s*(?=\D)|(\d{1,2})\s*-\s*(?=[a-z]))"
-)
-_HEADER_CELL = re.compile(
-    r"^(?:criteres?|sous[- ]criteres?|ponderations?|notes?|points?|coefficients?|dont|libelle|intitule|"
-    r"criteres?\s+(?:de\s+jugement\s+)?ponderations?|criteres?\s+et\s+sous[- ]criteres?|"
-    r"criteres?\s+sous[- ]criteres?\s+ponderations?|total|note\s+maximale|ponderation\s+\(?en\s*%\)?|%)\s*:?$"
 )
 _DESCRIPTION = re.compile(
     r"^(?:definition|ce\s+(?:sous-\s?)?critere|le\s+critere|les?\s+sous[- ]criteres?|la\s+note|note\s+(?:du|de\s+la|=)|"
@@ -120,7 +115,7 @@ def _last_segment(raw: str) -> str:
 
 
 def _clean_label(text: str) -> str:
-    label = _LEADING_LINK.sub("", text.strip().lstrip(",;:-–.) "))
+    label = _LEADING_LINK.sub("", text.strip().lstrip(",;:-–.)( "))
     intro = _INTRO.match(fold(label))
     if intro is not None and len(label) - intro.end() >= 3:
         label = label[intro.end() :]
@@ -180,7 +175,6 @@ def _looks_like_label(text: str, folded: str, level: str) -> bool:
     return not (text.rstrip().endswith(".") and words > 8)
 
 
-_WEIGHT_COLUMN = re.compile(r"ponderation|points|notes?\b|coefficient|%")
 # In a table whose header says "Pondération" (or "Points"), weights may be bare numbers.
 _BARE = re.compile(r"(?<![\d,./°-])(\d{1,3}(?:[.,]\d{1,2})?)\s*$")
 _INLINE_BARE = re.compile(
@@ -225,11 +219,12 @@ def _items(lines: list[tuple[Page, Line]]) -> list[_Item]:
     bare_ok = False
     for page, line in lines:
         folded = line.folded.strip()
-        if not folded or has_leaders(line.text):
+        if not folded or has_leaders(line.folded):
             continue
         text, body, level, mark = _strip_marks(line.text.strip(), folded)
-        if _HEADER_CELL.match(body.strip()):
-            bare_ok = bare_ok or bool(_WEIGHT_COLUMN.search(body))
+        head_words = criteria_rows.header_words(body, most=10)
+        if head_words is not None:
+            bare_ok = bare_ok or criteria_rows.weight_header(head_words)
             continue
         weights = list(_WEIGHT.finditer(body)) or list(_INLINE_BARE.finditer(body)) or _scored_on(body)
         if any(m.group(2) for m in weights if m.re is _WEIGHT):
@@ -253,6 +248,8 @@ def _items(lines: list[tuple[Page, Line]]) -> list[_Item]:
                 before = text[cursor : m.start()]
                 groups = m.groups() + (None,) * (4 - len(m.groups()))
                 unit = "%" if groups[1] or groups[3] else "pts"
+                if m.re is _INLINE_BARE and not fold(m.group()).startswith("ponder"):
+                    unit = "coef"  # "Prix : coefficient 3": a share of the coefficients' sum
                 value = float(m.group(1).replace(",", "."))
                 if (groups[3] and value > 100) or value <= 0:
                     continue
@@ -288,6 +285,10 @@ def _items(lines: list[tuple[Page, Line]]) -> list[_Item]:
                     name = _NAME_AFTER.match(body, m.end())
                     if name is not None:
                         label = _clean_label(text[name.start(1) : name.end(1)])
+                if k > 0 and inside[k] and not inside[0]:
+                    # "Valeur technique 60 % (méthodologie 40 %, planning 20 %)": weights in the
+                    # parenthesis after the criterion's own detail it.
+                    level, mark = "sub", "inline"
                 if label and re.search(r"[a-z]", label.lower()):
                     items.append(_Item("label", line, page, label=label, level=level, mark=mark))
                     level, mark = ("sub", "inline") if inline else ("", "")
@@ -528,6 +529,8 @@ def _to_criteria(tops: list[_Entry]) -> list[Criterion]:
     # Points stay points: a total other than 100 is not rescaled on a guess (the field is then
     # shown à vérifier); the row reader converts when the table states its total.
     scale = 1.0
+    if tops and all(t.unit == "coef" for t in tops):
+        scale = 100.0 / (sum(t.weight or 0.0 for t in tops) or 100.0)  # coefficients are relative
     criteria: list[Criterion] = []
     for top in tops:
         pct = round((top.weight or 0.0) * scale, 2)
@@ -673,11 +676,22 @@ _AWARD_HEADING = frozenset(
 )
 
 
+def _unleadered(line: Line) -> Line:
+    """ "Valeur technique ........ 50 %": dotted leaders up to a weight join a name to its weight
+    (a table of contents ends with a bare page number, not a weight)."""
+    if line.cells or not has_leaders(line.text) or not _WEIGHT.search(fold(line.text[-20:])):
+        return line
+    # The text stays verbatim (it is quoted); the folded copy, which the readers match, has spaces
+    # for the leaders (same length).
+    return Line(text=line.text, folded=blank_leaders(line.folded), start=line.start)
+
+
 def _read_section(
     page: Page, line: Line, section: list[tuple[Page, Line]], best: list[Criterion]
 ) -> Found | None:
     """The criteria of the section under `line`: a complete table or list is returned; a partial
     one is kept in `best` (the longest so far)."""
+    section = [(p, _unleadered(ln)) for p, ln in section]
     head = [(page, line)] if criteria_rows.lot_heading(line) else []
     by_rows = _by_rows([*head, *section])
     if by_rows is not None:
@@ -730,7 +744,10 @@ def _by_rows(section: list[tuple[Page, Line]]) -> Found | None:
         read = criteria_rows.read_rows(block.lines)
         if read.ambiguous:
             return None
-        criteria = _rows_to_criteria(criteria_rows.nest(read.rows), read.total)
+        rows = criteria_rows.nest(read.rows)
+        # Coefficients are shares of their own sum: that sum is the table's scale.
+        stated = sum(r.weight or 0.0 for r in rows) if read.relative and read.total is None else read.total
+        criteria = _rows_to_criteria(rows, stated)
         if criteria is None:
             if block.lots:
                 continue  # a lot heading followed by prose

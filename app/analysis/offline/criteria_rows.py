@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from app.domain.document import CELL_BREAK
 
 from .source import Line, Page
-from .text import BULLET, fold, has_word
+from .text import BULLET, fold, has_word, strip_leaders
 
 # One reader for every way a weight is written: "40 %", "40%", "40 points", "40 pts", "40/100",
 # "40" (only in a column headed Pondération/Points/Note).
@@ -43,7 +43,7 @@ _SUB = re.compile(
     r"|\d{1,2}[.,]\d{1,2}\.?\s*[-:)–]?\s+|[a-h][).]\s+|[ivx]{1,4}\)\s*)"
 )
 _TOP = re.compile(
-    r"^(?:criteres?\s*(?:n\s*°|no|n°)?\s*\d{1,2}\s*[-:.)–°\s]*|\d{1,2}\s*[.)°]\s*[-:–]?\s*(?=\D))"
+    r"^(?:(?:[•\-−–*▪►■□\uf0b7\uf0a7]\s*)?criteres?\s*(?:n\s*°|no|n°)?\s*\d{1,2}\s*[-:.)–°\s]*|\d{1,2}\s*(?:[.)°]\s*[-:–]?|[-–])\s*(?=\D))"
 )
 # How a cell goes on to explain a criterion rather than name it: a participle of assessment
 # ("analysé", "apprécié", "noté"…) or a sentence about the criterion or the candidate.
@@ -52,20 +52,127 @@ _EXPLAINS = re.compile(
     r"definition|il\s+sera|elle\s+sera|pour\s+ce|sur\s+la\s+base|au\s+regard|"
     r"(?:analys|appreci|evalu|not|jug|examin|mesur|calcul)(?:e|ee|es|ees)\b)"
 )
+# Read on the accented text: a participle ends in "é" ("mesurée"), a noun does not ("mesures").
 _CUT = re.compile(
-    r"\s*(?:\(|,\s+|:\s+|\s-\s|\s–\s)?\b(?:analys|appreci|evalu|not|jug|examin|mesur|calcul|pondere)(?:e|ee|es|ees)\b"
+    r"\s*(?:\(|,\s+|:\s+|\s-\s|\s–\s)?\b(?:analys|appr[eé]ci|[eé]valu|not|jug|examin|mesur|calcul|pond[eé]r)(?:é|ée|és|ées)(?!\w)"
     r"|\s+\((?=[^)]*$)"
 )
 _SENTENCE = re.compile(r"\s*[.:]\s+(?=[A-ZÀ-Ý][a-zà-ÿ])")
-_HEADER = re.compile(
-    r"^(?:criteres?|sous[- ]criteres?|ponderations?|notes?|points?|coefficients?|bareme|"
-    r"criteres?\s+de\s+(?:jugement|choix|selection|notation|attribution)(?:\s+des\s+offres)?.*|%|n°)\s*:?$"
+# A header cell is a few words of the criteria table's own vocabulary, in any order and wording:
+# "Critères", "Sous-critères", "Pondération (en %)", "Notée sur", "Note maximale", "Coefficient",
+# "Poids", "Barème", "N°", "Critères de jugement des offres".
+_WEIGHT_WORDS = frozenset(
+    [
+        "ponderation",
+        "ponderations",
+        "note",
+        "notes",
+        "notee",
+        "notees",
+        "points",
+        "point",
+        "pts",
+        "coefficient",
+        "coefficients",
+        "coef",
+        "coeff",
+        "poids",
+        "bareme",
+        "%",
+        "valeur",
+    ]
 )
-_WEIGHT_HEADER = re.compile(r"ponderation|points|\bnote|coefficient|bareme|%")
+# Weights that are relative by nature: coefficients (and poids written as bare numbers) share the
+# score in proportion to their sum.
+_RELATIVE_WORDS = frozenset(["coefficient", "coefficients", "coef", "coeff", "poids"])
+_HEADER_WORDS = _WEIGHT_WORDS | frozenset(
+    [
+        "critere",
+        "criteres",
+        "sous-critere",
+        "sous-criteres",
+        "sous",
+        "n°",
+        "no",
+        "numero",
+        "libelle",
+        "intitule",
+        "designation",
+        "dont",
+        "maximale",
+        "maximum",
+        "max",
+        "sur",
+        "en",
+        "de",
+        "du",
+        "des",
+        "d",
+        "la",
+        "le",
+        "les",
+        "et",
+        "jugement",
+        "choix",
+        "selection",
+        "notation",
+        "attribution",
+        "offres",
+        "offre",
+        "ponderee",
+        "ponderes",
+        "attribuee",
+        "attribues",
+        "lot",
+        "lots",
+    ]
+)
+_KEY_WORDS = _WEIGHT_WORDS | frozenset(
+    ["critere", "criteres", "sous-critere", "sous-criteres", "n°", "no", "numero"]
+)
+
+
+_HEADER_PUNCTUATION = str.maketrans({c: " " for c in "()':/.,"})
+
+
+def header_words(text: str, most: int = 7) -> frozenset[str] | None:
+    """The words of a table header cell (or of a whole header row, `most` words), or None when the
+    text is not one: every word must belong to the criteria table's vocabulary."""
+    words = fold(text).translate(_HEADER_PUNCTUATION).split()
+    # "Note sur 20", "Points (sur 100)": a figure in a header states the scale.
+    scaled = "sur" in words
+    if (
+        not words
+        or len(words) > most
+        or not all(w in _HEADER_WORDS or (scaled and _is_scale(w)) for w in words)
+    ):
+        return None
+    found = frozenset(words)
+    return found if found & _KEY_WORDS and found != {"valeur"} else None
+
+
+def _is_scale(word: str) -> bool:
+    return word.isdigit() and len(word) <= 3
+
+
+def header_scale(words: frozenset[str]) -> float | None:
+    """The total a header states ("Note sur 20" → 20)."""
+    figures = [int(w) for w in words if _is_scale(w)]
+    return float(figures[0]) if "sur" in words and len(figures) == 1 and figures[0] > 0 else None
+
+
+def weight_header(words: frozenset[str]) -> bool:
+    return bool(words & _WEIGHT_WORDS - {"valeur"})
+
+
+def relative_header(words: frozenset[str]) -> bool:
+    return bool(words & _RELATIVE_WORDS)
+
+
 # "Les offres sont notées sur 100 points :" states the scale of the whole notation, not a weight.
 TOTAL_SCALE = re.compile(
     r"(?:\b(?:les|des|chaque)\s+(?:offres?|propositions?|candidats?)|\bl'offre|\bnotation|"
-    r"\bnote\s+(?:globale|finale|totale|maximale|sur))\b[^\d]{0,40}?\bsur\s+(?:un\s+total\s+de\s+)?$"
+    r"\bnote\s+(?:globale|finale|totale|maximale|sur))\b[^\d]{0,80}?\bsur\s+(?:un\s+total\s+de\s+)?$"
     r"|\bsur\s+un\s+total\s+de\s+$"
 )
 
@@ -85,7 +192,7 @@ def lot_numbers(text: str) -> set[int]:
 
 def lot_heading(line: Line) -> set[int]:
     """The lots a short heading line introduces ("Lot n°1 à 14 :", "Critères … du LOT 2")."""
-    folded = fold(line.text).strip()
+    folded = fold(line.cells[0] if line.cells else line.text).strip()  # a row: its first cell
     if len(folded) > 90 or _SUB.match(folded) or _TOP.match(folded):
         return set()
     if not (folded.endswith(":") or "critere" in folded or (folded.startswith("lot") and len(folded) < 30)):
@@ -132,6 +239,26 @@ def lot_columns(lines: Sequence[tuple[Page, Line]]) -> list[Block] | None:
                 cells = (line.cells[0], line.cells[k])
                 block.lines.append((page, Line(line.text, line.folded, line.start, cells)))
         return blocks if blocks[0].lines else None
+    return _lot_rows(lines)
+
+
+def _lot_rows(lines: Sequence[tuple[Page, Line]]) -> list[Block] | None:
+    """The same table transposed ("Lot | Prix | Valeur technique" / "Lot 1 | 60 % | 40 %"): one
+    block per row, each column's header the criterion's name and the row's cell its weight."""
+    for i, (_page, head) in enumerate(lines):
+        if len(head.cells) < 3 or not fold(head.cells[0]).strip().startswith("lot"):
+            continue
+        names = list(head.cells[1:])
+        blocks: list[Block] = []
+        for page, line in lines[i + 1 :]:
+            numbers = lot_numbers(fold(line.cells[0])) if len(line.cells) == len(head.cells) else set()
+            if not numbers:
+                break
+            block = Block(numbers, [])
+            for name, cell in zip(names, line.cells[1:], strict=True):
+                block.lines.append((page, Line(line.text, line.folded, line.start, (name, cell))))
+            blocks.append(block)
+        return blocks or None
     return None
 
 
@@ -198,12 +325,12 @@ def _name_of(cell: str) -> tuple[str, str]:
 
 
 def clean_name(text: str) -> str:
-    text = text.strip(" \t:;,.-–—=«»\"'")
+    text = strip_leaders(text).strip(" \t:;,.-–—=«»\"'…")  # "Prix ………… | 60 points"
     while text.startswith(("–", "-", ":")):
         text = text[1:].strip()
     if fold(text[:5]) == "dont ":
         text = text[5:]  # "dont méthodologie | 35 %": a sub-criterion's name
-    cut = _CUT.search(fold(text))
+    cut = _CUT.search(text.lower().replace("’", "'"))
     if cut is not None and cut.start() >= 3:
         text = text[: cut.start()]
     sentence = _SENTENCE.search(text)
@@ -220,6 +347,7 @@ class Read:
     rows: list[Row]
     total: float | None  # the table's stated total ("TOTAL | 100 points"), when it has one
     ambiguous: bool = False  # a line the rows cannot split: the line reader must read the section
+    relative: bool = False  # bare weights under a "Coefficient" / "Poids" header: shares of their sum
 
 
 def read_rows(lines: Sequence[tuple[Page, Line]]) -> Read:
@@ -228,12 +356,17 @@ def read_rows(lines: Sequence[tuple[Page, Line]]) -> Read:
     total: float | None = None
     ambiguous = False
     bare_ok = False
+    relative = False
     sub_column = False  # the table has a column of sub-criteria between the criterion and its weight
     for index, (page, line) in enumerate(lines):
         cells = [c for c in (line.cells or (line.text,)) if c.strip()]
         folded_cells = [fold(c).strip() for c in cells]
-        if folded_cells and all(_HEADER.match(c) for c in folded_cells):
-            bare_ok = bare_ok or any(_WEIGHT_HEADER.search(c) for c in folded_cells)
+        heads = [header_words(c) for c in folded_cells]
+        if folded_cells and all(heads):
+            bare_ok = bare_ok or any(weight_header(h) for h in heads if h)
+            relative = relative or any(relative_header(h) for h in heads if h)
+            scales = [scale for h in heads if h and (scale := header_scale(h)) is not None]
+            total = total if total is not None or not scales else scales[0]
             sub_column = sub_column or (
                 len(folded_cells) >= 3 and any(c.startswith("sous") for c in folded_cells)
             )
@@ -248,13 +381,16 @@ def read_rows(lines: Sequence[tuple[Page, Line]]) -> Read:
                 weights.append(w)
             elif not weights:
                 names.append(cell)
+        first_weight = _weight(cells[0], False) if len(cells) >= 2 and not weights else None
+        if first_weight is not None and len(names) >= 2:
+            # "40 % | Prix": the weight's column comes first, the name after it.
+            weights, names = [first_weight], names[1:]
         lead = _LEADING_WEIGHT.match(folded_cells[0]) if len(cells) == 1 and not weights else None
         if lead is not None:
             # "60 % Valeur technique": the weight written before the name.
             weights = [(float(lead.group(1).replace(",", ".")), _unit(lead.group(2)), False)]
             names = [cells[0].strip()[lead.end() :]]
-        if sub_column:
-            names = [n for n in names if has_word(n)]  # a numbering column ("1 | Valeur technique | …")
+        names = [n for n in names if has_word(n)]  # a numbering column ("1 | Valeur technique | …")
         if sub_column and names and weights and (line.under or len(names) >= 2):
             # "Critère | Sous-critère | Pondération": a row names its criterion (unless it goes on
             # the row above) and one of its sub-criteria, which the weight is for.
@@ -316,7 +452,25 @@ def read_rows(lines: Sequence[tuple[Page, Line]]) -> Read:
             if len(weights) >= 2:
                 row.parent_weight = weights[-1][0]
         rows.append(row)
-    return Read(rows, total, ambiguous)
+        if weights and level != "sub":
+            rows.extend(_inner_rows(page, line, first, index))
+    return Read(rows, total, ambiguous, relative and all(r.unit == "" for r in rows if r.weight))
+
+
+def _inner_rows(page: Page, line: Line, cell: str, index: int) -> list[Row]:
+    """The lines of a criterion's name cell that carry their own weights ("Valeur technique /
+    - qualité des repas : 30 points / - organisation : 20 points | 50 points"): its sub-criteria."""
+    out: list[Row] = []
+    for part in cell.split(CELL_BREAK)[1:]:
+        m = _TRAILING_WEIGHT.match(fold(part.strip()))
+        if m is None or m.group(3) is None:
+            continue
+        name = _name_of(part.strip()[: len(m.group(1))])[0]
+        if has_word(name):
+            sub = Row(page, line, name, "sub", index=index)
+            sub.weight, sub.unit = float(m.group(2).replace(",", ".")), _unit(m.group(3))
+            out.append(sub)
+    return out if len(out) >= 2 else []
 
 
 def nest(rows: list[Row]) -> list[Row]:

@@ -17,8 +17,10 @@ _LABEL = re.compile(
     r"|(?:remise|reception|depot)\s+des\s+(?:offres|plis)\s*(?:avant\s+le\s*)?:"
     # "Les offres seront déposées … au plus tard le", "Les plis doivent parvenir avant le": the offers
     # and a verb of delivery, whatever the tense (the date must follow in the same sentence).
-    r"|(?:offres|plis|dossiers|propositions)\s+(?:seront|sont|devront|doivent)\s+(?:etre\s+)?"
-    r"(?:recue?s?|acceptee?s?|remise?s?|deposee?s?|transmise?s?|parvenir|adressee?s?|envoyee?s?|a\s+(?:remettre|deposer|transmettre))"
+    # "Votre offre, valable 60 jours, devra nous parvenir": a few words may stand between them.
+    r"|\b(?:offres?|plis?|dossiers?|propositions?)\b[^.;:]{0,40}?\b(?:seront|sera|sont|est|devront|devra|doivent|doit)\s+"
+    r"(?:nous\s+|me\s+|lui\s+)?(?:etre\s+)?"
+    r"(?:recue?s?|receptionnee?s?|acceptee?s?|remise?s?|deposee?s?|transmise?s?|parvenir|adressee?s?|envoyee?s?|a\s+(?:remettre|deposer|transmettre))"
     r"|\bdlr[op]\b\s*:|date\s+limite\s*(?:de\s+(?:depot|remise|reception)\s*)?:|date\s+(?:de\s+)?(?:remise|reception|depot)\s+des\s+(?:offres|plis)"
     # A cover-page heading with the date right under it ("REMISE DES OFFRES / Vendredi 17 juillet 2026").
     r"|\b(?:remise|reception|depot)\s+des\s+(?:offres|plis)(?=\s+(?:(?:doit|devra)\s+(?:intervenir|avoir\s+lieu|s'effectuer|etre\s+effectuee)\s+)?(?:(?:au\s+plus\s+tard|avant|jusqu'au)\s+)?(?:le\s+)?(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|\d{1,2}\b))"

@@ -16,7 +16,7 @@ from .source import Line, Page
 from .text import BULLET, HEADING_PREFIX, has_leaders, has_word, heading_number, is_later_section
 
 _START = re.compile(
-    rf"^{HEADING_PREFIX}(?:le\s+|la\s+|les\s+|l')?(?:modalites\s+de\s+)?(?:presentation\s+des\s+(?:candidatures|offres|plis|propositions)|contenu\s+des\s+(?:plis|offres|candidatures|dossiers)"
+    rf"^{HEADING_PREFIX}(?:le\s+|la\s+|les\s+|l'|votre\s+|vos\s+|leurs?\s+|son\s+|sa\s+|ses\s+|chaque\s+)?(?:modalites\s+de\s+)?(?:presentation\s+des\s+(?:candidatures|offres|plis|propositions)|contenu\s+des\s+(?:plis|offres|candidatures|dossiers)"
     r"|contenu\s+du\s+(?:dossier|pli)|pieces?\s+(?:relatives?|constitutives?)\s+(?:a\s+la\s+candidature|a\s+l'offre|de\s+la\s+candidature|de\s+l'offre)"
     r"|pieces?\s+(?:a\s+(?:fournir|produire|remettre|joindre)|de\s+la\s+candidature|de\s+l'offre)"
     r"|(?:documents?|elements?)\s+(?:a\s+(?:fournir|produire|remettre)|necessaires|de\s+la\s+candidature)"
@@ -25,8 +25,10 @@ _START = re.compile(
     r"|(?:le\s+|les\s+|chaque\s+)?(?:candidat|soumissionnaire)s?\s+(?:(?:devra|devront|doit|doivent|aura|auront)\s+(?:a\s+)?(?:produire|fournir|remettre)"
     r"|(?:produi(?:t|ra|sent|ront)|fourni(?:t|ra|ssent|ront)|remet(?:tra|tent|tront)?|joi(?:nt|ndra|gnent|ndront))\b)"
     r"|justifications?\s+a\s+produire|candidature\s*:|offre\s*:|dossier\s+a\s+(?:remettre|fournir|produire)"
-    r"|(?:le\s+)?pli\s+(?:contiendra|comprendra|doit\s+contenir)|(?:l'offre|la\s+candidature)\s+(?:comprendra|contiendra|sera\s+composee)"
-    r"|(?:dossier\s+de\s+candidature|propositions?|offres?|candidatures?|reponses?)\s+(?:comprendr(?:a|ont)|contiendr(?:a|ont)|(?:doi(?:t|vent)|devr(?:a|ont))\s+contenir))"
+    # "Le pli contiendra", "L'offre comprend", "Le dossier du candidat contient", "Les propositions
+    # seront composées de": what the candidate's pli, offer or file holds, in any tense.
+    r"|(?:pli|dossier|offre|candidature|proposition|reponse)s?(?:\s+(?:du|des|de\s+la|de)\s+(?:candidat|soumissionnaire|candidature)s?)?"
+    r"\s+(?:comprend|contient|comprendr(?:a|ont)|contiendr(?:a|ont)|(?:doi(?:t|vent)|devr(?:a|ont))\s+contenir|se\s+compose|(?:est|sera|seront)\s+composee?s?))"
 )
 _END = re.compile(
     rf"^{HEADING_PREFIX}(?:jugement|examen|analyse|selection\s+des\s+candidatures|criteres|attribution|"
@@ -104,10 +106,11 @@ _DOCS: tuple[tuple[R, re.Pattern[str]], ...] = tuple(
         (R.AE, r"acte\s+d'engagement|\battri\s?1\b|\bae\b"),
         (R.DPGF, r"\bdpgf\b|decomposition\s+du\s+prix\s+global"),
         (R.BPU, r"\bbpu\b|bordereau\s+des?\s+prix"),
-        (R.DQE, r"\bdqe\b|detail\s+quantitatif\s+estimatif|devis\s+quantitatif"),
+        (R.DQE, r"\bdqe\b|detail\s+(?:quantitatif\s+)?estimatif|devis\s+quantitatif"),
         (
             R.MEMOIRE_TECHNIQUE,
-            r"memoire\s+technique|note\s+methodologique|memoire\s+(?:justificatif|explicatif)|offre\s+technique\s+detaillee",
+            # "un mémoire technique / justificatif / présentant l'organisation…": any mémoire asked.
+            r"\bmemoire\b|note\s+methodologique|offre\s+technique\s+detaillee",
         ),
         (R.CADRE_REPONSE, r"cadre\s+de\s+reponse|questionnaire\s+technique"),
         (R.PLANNING, r"\bplanning\b|calendrier\s+previsionnel\s+d'execution"),
@@ -162,8 +165,11 @@ def _section_lines(pages: Sequence[Page]) -> list[tuple[Page, Line]]:
             short = len(folded) < 110
             number = heading_number(line.text)
             if short and _START.match(folded) and not _DCE_HEADING.match(folded):
+                # "4.1 Éléments de la candidature" inside "4. Présentation des offres": the section
+                # runs to the end of the outer one.
+                if not inside or anchor is None or (number is not None and number[: len(anchor)] != anchor):
+                    anchor = number or anchor
                 inside = True
-                anchor = number or anchor
             elif not inside and _START.match(folded):
                 out.append((page, line))  # "Les candidats fourniront …": a sentence is its own section
                 continue

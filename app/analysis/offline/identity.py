@@ -45,8 +45,11 @@ _STOP_LABEL = re.compile(
 _REFERENCE = re.compile(
     r"(?:reference\s+(?:de\s+la\s+consultation|du\s+marche|de\s+la\s+procedure|interne|acheteur)?|"
     r"(?:n°|no|numero)\s+(?:de\s+(?:la\s+)?)?(?:consultation|procedure|marche|dossier|affaire)|"
-    r"(?:consultation|procedure|marche(?:\s+public)?|accord-cadre|dossier|affaire|operation|mapa)\s+(?:n°|no|numero|ref\.?)|ref\.?(?:\s+(?:interne|acheteur|marche|consultation|dossier))?|"
-    r"appel\s+d'offres(?:\s+(?:ouvert|restreint))?\s+(?:n°|no|numero)|"
+    # "Marché n°", "Appel d'offres ouvert européen n°", "Marché public de travaux n°": the kind of
+    # procedure, up to three words that qualify it, then the number's sign.
+    r"(?:consultation|procedure|marche|accord-cadre|dossier|affaire|operation|mapa|appel\s+d'offres)"
+    r"(?:\s+(?:ouvert|restreint|europeen|international|public|adapte|negocie|subsequent|de|travaux|"
+    r"services|fournitures)){0,3}\s+(?:n°|no|numero|ref\.?)|ref\.?(?:\s+(?:interne|acheteur|marche|consultation|dossier))?|"
     r"procedure|consultation|marche)\s*(?:n°|no)?\s*[:.]?\s*"
     # "AOO 2026-0412": a short letter prefix may stand apart from the number.
     r"((?:(?!(?:du|de|le|la|les|des|au|aux|en|et|un|une|sur|par|pour|est)\s)[a-z]{2,6}\s(?=\d))?"
@@ -192,19 +195,36 @@ def _without_address(value: str) -> str:
 
 # "Centre hospitalier de X, établissement support du GHT", "Ville de Y, coordonnateur du groupement
 # de commandes": the body that buys for a group (a GHT is not a legal person) names itself so.
-_BUYS_FOR_GROUP = re.compile(r"[\s,(–-]+(?:etablissement\s+support|coordonnat(?:eur|rice)|mandataire)\b")
+_BUYS_FOR_GROUP = re.compile(
+    r"[\s,(–-]+(?:agissant\s+(?:en\s+qualite\s+de|comme)\s+)?(?:etablissement\s+support|coordonnat(?:eur|rice)|mandataire)\b"
+)
 
 
 def _entity_line(pages: list[Page]) -> tuple[str, Evidence] | None:
     for page in pages[:1]:
         found: list[tuple[str, str]] = []
-        for text in [*(line.text for line in page.lines[:40]), *page.headers]:
+        texts = [*(line.text for line in page.lines[:40]), *page.headers]
+        for index, text in enumerate(texts):
             if has_leaders(text) or len(text) > 200:
                 continue
-            if _ENTITY.match(fold(text)) or _ENTITY_SUFFIX.match(fold(text)) or _ACRONYM.match(text):
+            form = _LEGAL_FORM.match(fold(text))
+            legal = form is not None
+            if legal or _ENTITY.match(fold(text)) or _ENTITY_SUFFIX.match(fold(text)) or _ACRONYM.match(text):
                 role = _BUYS_FOR_GROUP.search(fold(text))
                 value = text[: role.start()] if role is not None and role.start() > 5 else text
                 value = _without_address(value).split(" – ")[0].split(" - ")[0].strip()
+                above = texts[index - 1].strip() if legal and 0 < index < 40 else ""
+                if (
+                    above
+                    and len(above.split()) <= 8
+                    and has_word(above)
+                    and not any(c.isdigit() for c in above)
+                ):
+                    # "SEMAVAL / Société d'économie mixte …", "CENTRALE D'ACHAT … / Groupement
+                    # d'intérêt public": a legal form under the body's name; both name it.
+                    value = f"{above} – {value}"
+                elif form is not None and len(value) - form.end() < 12:
+                    continue  # the legal form alone ("Groupement d'intérêt public") names no one
                 if len(value) >= 5:
                     found.insert(0 if role is not None else len(found), (value, text))
         if found:
@@ -314,8 +334,17 @@ def find_object(pages: Sequence[Page]) -> Found | None:
 
 def _stated_in_section(pages: Sequence[Page], evidence: Evidence) -> tuple[str, Evidence] | None:
     """The object stated by a sentence in the labelled section (a few lines, up to the next heading)."""
-    page = next((p for p in pages if p.piece.path == evidence.file and p.number == evidence.page), None)
-    at = -1 if page is None else page.flat.find(evidence.quote[:60])
+    # Unpaged pieces (DOCX, ODT) cite no page: the evidence is on the one of their pages that holds it.
+    page, at = None, -1
+    for candidate in pages:
+        if candidate.piece.path != evidence.file or (
+            candidate.piece.paged and candidate.number != evidence.page
+        ):
+            continue
+        at = candidate.flat.find(evidence.quote[:60])
+        if at >= 0:
+            page = candidate
+            break
     if page is None or at < 0:
         return None
     until = at + len(evidence.quote)
@@ -366,6 +395,8 @@ def _cover_title(pages: Sequence[Page]) -> tuple[str, Evidence] | None:
             folded = line.folded
             if (
                 len(folded.split()) < 4
+                or len(line.cells) >= 2  # a table row (a lot, a weight) is not the title
+                or "%" in line.text  # nor a weighted criterion
                 or len(line.text) > 200
                 or has_leaders(line.text)
                 or _ENTITY.match(folded)
@@ -382,7 +413,7 @@ def _cover_title(pages: Sequence[Page]) -> tuple[str, Evidence] | None:
 
 
 _NOT_REFERENCE = re.compile(
-    r"^(?:r|l|d)\.?\d|^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}$|^\d{1,3}$|^\d{4}$|^\d{2,3}-\d{1,3}$|^\d{1,2}(?:\.\d{1,2})+$"
+    r"^(?:r|l|d)\.?\d|^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}$|^\d{1,3}$|^\d{4}$|^\d{2,3}-\d{1,2}$|^\d{1,2}(?:\.\d{1,2})+$"
     r"|^20\d\d[./_-]\d{1,2}[./_-]\d{1,2}$"
 )
 

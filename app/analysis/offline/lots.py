@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from app.domain.analysis import Evidence, Lot
 from app.domain.document import CELL_BREAK
 
+from .criteria_rows import header_words, weight_header
 from .source import Page, piece_groups
 from .text import fold, has_leaders, has_word, strip_leaders
 
@@ -73,21 +74,56 @@ _TABLE_HEADER = re.compile(
     r"^(?:n°\s*(?:de\s+|du\s+)?lots?|numeros?(?:\s+(?:de\s+|du\s+)?lots?)?|lot\(?s?\)?)\s*(?:n°\s*)?"
     r"(?:designation|intitule|libelle|objet|denomination)\b"
 )
-# "alloti comme suit : lot 1 – mobilier scolaire ; lot 2 – mobilier de bureau ; …" in one sentence.
-_INLINE_LOT = re.compile(
-    # "lot 1 : repas des maternelles (estimation : 80 000 € HT) ;": a parenthesis after the title is not in it.
-    # "le lot n° 1 relatif au nettoyage et le lot n° 2 relatif à la vitrerie": the title after a preposition.
-    r"\blot\s*(?:n\s*°|n°|no\.?)?\s*0?(\d{1,2})\s*(?:[:–—-]|\s(?:relatif\s+a(?:ux?)?|portant\s+sur|concernant))\s*"
-    r"([^;:.(]{3,120}?)(?:\s*\([^)]{0,80}\))?(?=\s*[;.]|\s*,?\s+(?:et\s+)?(?:le\s+)?lot\s*(?:n\s*°|n°)?\s*\d|$)"
-)
+# Lots named in running text ("alloti comme suit : lot 1 – mobilier scolaire ; lot 2 – …", "le lot
+# n° 1 relatif au nettoyage et le lot n° 2 relatif à la vitrerie", "le lot 1 concerne le fauchage et
+# le lot 2 l'élagage"): the lot marks cut the sentence, each title is the text up to the next mark.
+_LOT_MARK = re.compile(r"\blot\s*(?:n\s*°|n°|no\.?)?\s*0?(\d{1,2})\b")
+# Words that link a lot's mark to its title, never part of it.
+_LINKS = frozenset(
+    ["relatif", "relative", "relatifs", "relatives", "portant", "sur", "concernant", "concerne", "consiste",
+     "comprend", "comprenant", "pour", "a", "au", "aux", "en", "est", "vise", "couvre", "intitule"]
+)  # fmt: skip
+_TAIL = frozenset(["et", "ou", "le", "la", "les", "l'", "puis", "enfin", "du", "de", "des"])
 
 
-def _inline_lots(page: Page) -> list[tuple[int, str]]:
-    found = [
-        (int(m.group(1)), page.flat[m.start(2) : m.end(2)].strip()) for m in _INLINE_LOT.finditer(page.folded)
-    ]
-    numbers = [n for n, _ in found]
-    return found if len(found) >= 2 and numbers == list(range(1, len(found) + 1)) else []
+def _title_between(flat: str, folded: str, lo: int, hi: int) -> str:
+    """The title written in [lo, hi): links, a trailing parenthesis and connectors removed."""
+    stop = min((i for i in (folded.find(c, lo, hi) for c in ";(.") if i >= 0), default=hi)
+    words = flat[lo:stop].strip(" :–—-),").split()
+    while words and fold(words[0]) in _LINKS:
+        words.pop(0)
+    while words and (fold(words[-1]) in _TAIL or not has_word(words[-1])):
+        words.pop()
+    return " ".join(words).strip(" ,:–-")
+
+
+def _inline_lots(page: Page) -> tuple[list[tuple[int, str]], int]:
+    """Lots 1, 2, 3… marked in one run of text (no sentence end between two marks), with their
+    titles, and where the run starts."""
+    marks = list(_LOT_MARK.finditer(page.folded))
+    for i, first in enumerate(marks):
+        if int(first.group(1)) != 1:
+            continue
+        run = [first]
+        for m in marks[i + 1 :]:
+            between = page.folded[run[-1].end() : m.start()]
+            if int(m.group(1)) != len(run) + 1 or len(between) > 200 or ". " in between:
+                break
+            run.append(m)
+        if len(run) < 2:
+            continue
+        ends = [m.start() for m in run[1:]] + [min(len(page.folded), run[-1].end() + 160)]
+        found = [
+            (k, _title_between(page.flat, page.folded, m.end(), end))
+            for k, (m, end) in enumerate(zip(run, ends, strict=True), start=1)
+        ]
+        if all(has_word(title) and len(title) <= 120 and not _VERB.match(fold(title)) for _, title in found):
+            return found, first.start()
+    return [], -1
+
+
+# "le lot 1 et le lot 2 sont attribués…": a verb where the title should be is a sentence about lots.
+_VERB = re.compile(r"^(?:sont|seront|sera|peut|peuvent|doit|doivent|ne|n'|fait|font|et|ou)\b")
 
 
 _TABLE_ROW = re.compile(r"^0?(\d{1,2})\s*[-–.:)]?\s+(\D.*)$")
@@ -134,14 +170,18 @@ def _row_table_lots(pages: Sequence[Page]) -> tuple[list[tuple[int, str]], Evide
     evidence: Evidence | None = None
     title_col = 1
     context: list[str] = []  # the lines just above the first row
+    header: tuple[str, ...] = ()  # the row just above, when it is a table row
     gap = 0
     for page in pages:
         for line in page.lines:
             cells = [c.replace(CELL_BREAK, " ") for c in line.cells]
             m = _ROW_NUMBER.match(fold(cells[0])) if len(cells) >= 2 else None
             if m is not None and int(m.group(1)) == len(rows) + 1:
-                if not rows and not any(_LOT_WORD.search(x) for x in context[-10:]):
+                if not rows and (not any(_LOT_WORD.search(x) for x in context[-10:]) or _weighs(header)):
+                    # No lot spoken of above, or a header naming criteria and weights ("N° | Critère
+                    # | Pondération"): numbered criteria, not lots.
                     context.append(line.folded)
+                    header = line.cells
                     continue
                 # The title runs from its column to the first amount (a wide title may be split).
                 parts: list[str] = []
@@ -167,9 +207,16 @@ def _row_table_lots(pages: Sequence[Page]) -> tuple[list[tuple[int, str]], Evide
                 if heads and heads[0] > 0 and any(_LOT_WORD.search(fold(c)) for c in cells):
                     title_col = heads[0]
             context.append(line.folded)
+            header = line.cells
     if len(rows) >= 2 and evidence is not None:
         return rows, evidence
     return None
+
+
+def _weighs(header: tuple[str, ...]) -> bool:
+    """A table header that names criteria or weights (the criteria table's vocabulary)."""
+    heads = [header_words(cell) for cell in header]
+    return any(h is not None and (weight_header(h) or "critere" in h or "criteres" in h) for h in heads)
 
 
 def _lots_in_piece(pages: Sequence[Page]) -> tuple[list[Lot], Evidence] | None:
@@ -197,13 +244,10 @@ def _lots_in_piece(pages: Sequence[Page]) -> tuple[list[Lot], Evidence] | None:
                     evidence = page.evidence(line.text[:240])
     if len(lots) < 2:
         for page in pages:
-            inline = _inline_lots(page)
+            inline, at = _inline_lots(page)
             if inline:
                 lots = dict(inline)
-                first = _INLINE_LOT.search(page.folded)
-                evidence = (
-                    page.evidence_at(first.start(), first.end()) if first else page.evidence(inline[0][1])
-                )
+                evidence = page.evidence_at(at, at + 5)
                 break
     numbers = sorted(lots)
     if len(numbers) >= 2 and numbers == list(range(1, len(numbers) + 1)) and evidence:

@@ -15,14 +15,14 @@ _VARIANT = re.compile(r"\bvariantes?\b")
 _NEGATIVE = re.compile(
     r"\bn'(?:est|sont)\s+pas\s+(?:autorisee?s?|admises?|acceptees?|prevues?|permises?)|\bne\s+sont\s+pas\s+(?:autorisees|admises|acceptees|prevues)"
     r"|\bnon\s+(?:autorisees?|admises?|acceptees?)|\binterdites?\b|\baucune\s+variante|\bpas\s+de\s+variantes?"
-    r"|\bsans\s+variante|\bvariantes?\s*:?\s*non\b|\bne\s+(?:peu(?:ven)?t|pourr(?:a|ont))\s+pas\s+(?:presenter|proposer)"
+    r"|\bsans\s+variante|\bvariantes?\s*:?\s*non\b|\bne\s+(?:peu(?:ven)?t|pourr(?:a|ont))\s+pas\s+(?:etre\s+)?(?:present|propos|remet|remis)[a-z]*"
     r"|\bexclues?\b|\bsans\s+objet\b|\bn'est\s+pas\s+prevu|\bne\s+(?:sera|seront)\s+pas\s+(?:prises?|autorisees?|admises?|acceptees?)"
     r"|\bne\s+(?:sont|est)\s+pas\s+autoris|\brefusee?s?\b|\birrecevables?\b|\bne\s+seront\s+pas\s+(?:examinees|analysees)"
     r"|\bneant\b|:\s*non\b"  # "Des variantes seront prises en considération : non"
 )
 _POSITIVE = re.compile(
     r"\b(?:sont|est)\s+(?:autorisee?s?|admises?|acceptees?|possibles?|prevues?)|\bvariantes?\s*:?\s*oui\b|:\s*oui\b"
-    r"|\b(?:peu(?:ven)?t|pourr(?:a|ont))\s+(?:[a-z]+ment\s+)?(?:presenter|proposer|remettre)|\bautorisee?s?\b|\bobligatoire(?:s|ment)?\b"
+    r"|\b(?:peu(?:ven)?t|pourr(?:a|ont))\s+(?:[a-z]+ment\s+)?(?:etre\s+)?(?:present|propos|remet|remis)[a-z]*|\bautorisee?s?\b|\bobligatoire(?:s|ment)?\b"
     r"|\bchiffrer\b|\bprevoit\b|\bcomporte\b"
 )
 _PSE = re.compile(

@@ -1,47 +1,58 @@
-"""An unclassified piece that reads like the RC is read as the RC.
+"""A piece that reads like the RC is read as the RC when the DCE has none.
 
 The import names pieces from their file names and first page ("RC_…", "Règlement de la
-consultation"); buyers also publish "R.C. - AOO 2026-0412.pdf" or an RC whose cover carries no
-title. When a DCE has no RC, the unclassified piece whose text covers the RC's clauses takes its role,
-so its deadline, criteria and identity are read (and it is listed as the RC).
+consultation"); buyers also publish "R.C. - AOO 2026-0412.pdf", an RC whose cover carries no title,
+or a consultation letter ("Objet : consultation pour …") whose first page mentions the acte
+d'engagement. When a DCE has no RC, the piece that is not named by its file name and in which the
+offline readers find the RC's clauses (deadline, criteria, validity, variants, procedure, pieces to
+produce) takes its role, so its identity is read from it and it is listed as the RC.
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable, Sequence
 from dataclasses import replace
+from typing import Any
 
+from app.dce.classify import classify_name
 from app.domain.document import PieceText
 from app.domain.kinds import PieceKind
 
-from .text import fold
+from . import criteria, deadline, documents, options, procedure, validity
+from .source import Dce, Page, Pages
 
-_CLAUSES = tuple(
-    re.compile(pattern)
-    for pattern in (
-        r"date\s+(?:et\s+heure\s+)?limites?\s+(?:de\s+|d')?(?:remise|reception|depot)|offres\s+devront\s+parvenir",
-        r"criteres?\s+(?:d'attribution|de\s+jugement|de\s+selection|de\s+choix)|jugement\s+des\s+offres",
-        r"validite\s+des\s+offres|offres\s+(?:sont|restent|seront)\s+valables",
-        r"\bvariantes?\b",
-        r"contenu\s+des\s+plis|pieces\s+a\s+(?:fournir|produire|remettre)|presentation\s+des\s+(?:offres|candidatures)",
-        r"procedure\s+adaptee|appel\s+d'offres\s+(?:ouvert|restreint)|dialogue\s+competitif|procedure\s+avec\s+negociation",
-    )
-)
 _MIN_CLAUSES = 4
-_CANDIDATES = (PieceKind.AUTRE, PieceKind.ANNEXE)
+_READERS: tuple[Callable[[Sequence[Page]], Any], ...] = (
+    deadline.find_deadline,
+    criteria.find_criteria,
+    validity.find_validity,
+    options.find_variants,
+    procedure.find_procedure,
+    documents.find_required_documents,
+)
 
 
 def _clauses(piece: PieceText) -> int:
-    text = fold(" ".join(page.text for page in piece.pages[:8]))
-    return sum(1 for pattern in _CLAUSES if pattern.search(text))
+    """How many of the RC's clauses the readers find in this piece (its first 8 pages)."""
+    short = replace(piece, pages=piece.pages[:8])
+    dce = Dce.of([short])
+    pages = Pages(dce, [short])
+    return sum(1 for read in _READERS if read(pages) is not None)
+
+
+def _candidate(piece: PieceText) -> bool:
+    """Unclassified, or classified from its text only (a kind its file name does not give)."""
+    if not piece.pages:
+        return False
+    return piece.kind in (PieceKind.AUTRE, PieceKind.ANNEXE) or classify_name(piece.path) is None
 
 
 def with_rc_role(pieces: list[PieceText]) -> list[PieceText]:
-    """`pieces`, with the most RC-like unclassified piece marked RC when none is (a copy; the
-    caller's pieces are left as they are)."""
+    """`pieces`, with the most RC-like candidate marked RC when none is (a copy; the caller's
+    pieces are left as they are)."""
     if any(p.kind is PieceKind.RC for p in pieces):
         return pieces
-    scored = [(_clauses(p), i) for i, p in enumerate(pieces) if p.kind in _CANDIDATES and p.pages]
+    scored = [(_clauses(p), i) for i, p in enumerate(pieces) if _candidate(p)]
     if not scored:
         return pieces
     best, index = max(scored, key=lambda s: (s[0], -s[1]))

@@ -12,7 +12,7 @@ from .source import Line, Page, piece_groups
 from .text import has_leaders, has_word
 
 # On folded text: the heading's mark, then its title (which starts with a letter).
-_MARK = re.compile(
+MARK = re.compile(
     r"^(?:(?:article|chapitre|section|titre|partie)\s+(?:(\d{1,2}(?:\.\d{1,2}){0,3})|([ivxl]{1,6})|([a-h]))\b\s*[-–:.)]?\s*"
     r"|(\d{1,2}(?:\.\d{1,2}){0,3})\.?\s*[-–:.)]?\s+|([ivx]{1,5})\s*[-–.)]\s*|([a-h])\s*[-–.)]\s+)(?=[a-z])"
 )
@@ -36,7 +36,7 @@ def heading(line: Line) -> Heading | None:
     text = line.text.strip()
     if line.cells or len(text) > 100 or has_leaders(text) or text.endswith((",", ";")):
         return None
-    m = _MARK.match(line.folded)
+    m = MARK.match(line.folded)
     if m is not None:
         title = line.folded[m.end() :].strip(" .:")
         if not has_word(title) or len(title.split()) > 12 or ":" in title:

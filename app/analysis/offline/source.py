@@ -146,6 +146,8 @@ def logical_lines(raw: list[str], rows: frozenset[str] | set[str] = frozenset())
                     and first not in "•-−–*▪"
                 )
                 or (first == "(" and open_end and len(prev) > 40)
+                # "… la mission (10" / "%).": a sign that closes or follows a figure never opens a line.
+                or first in "%)]}€»,;"
             )
             joins = (joins and not _LIST_MARK.match(line)) or prev.endswith(
                 (" R.", " L.", " D.", " art.")

@@ -12,6 +12,8 @@ from collections.abc import Iterator, Sequence
 
 from app.domain.document import CELL_BREAK
 
+from .sections import MARK as _MARK
+from .sections import heading
 from .source import Line, Page
 from .text import fold
 
@@ -22,10 +24,25 @@ _NO = re.compile(
 
 
 def labelled(pages: Sequence[Page], label: re.Pattern[str]) -> Iterator[tuple[Page, Line, str]]:
-    """(page, row, value) for each table row whose first cell is exactly this label, and for each
-    short line "label : value" ("Variantes libres : non") — the same field written as a list."""
+    """(page, row, value) for each table row whose first cell is exactly this label, for each
+    short line "label : value" ("Variantes libres : non", "2.4 - Visite : sans objet") — the same
+    field written as a list — and for a heading that is the label with a short line under it as
+    its whole section ("6 - VISITE" / "Sans objet.")."""
     for page in pages:
-        for line in page.lines:
+        for index, line in enumerate(page.lines):
+            head_line = heading(line)
+            if head_line is not None and label.fullmatch(head_line.title):
+                value_line = page.lines[index + 1] if index + 1 < len(page.lines) else None
+                after = page.lines[index + 2] if index + 2 < len(page.lines) else None
+                if (
+                    value_line is not None
+                    and not value_line.cells
+                    and len(value_line.text) <= 60
+                    and heading(value_line) is None
+                    and (after is None or heading(after) is not None)
+                ):
+                    yield page, value_line, value_line.text.strip(" .;")
+                continue
             if len(line.cells) >= 2:
                 head, value = line.cells[0], line.cells[1]
             else:
@@ -33,6 +50,8 @@ def labelled(pages: Sequence[Page], label: re.Pattern[str]) -> Iterator[tuple[Pa
                 if not colon or len(value) > 60:
                     continue
             head = fold(head.replace(CELL_BREAK, " ")).strip(" :")
+            mark = _MARK.match(head)  # "2.4 - Visite : …": the numbering is not part of the label
+            head = head[mark.end() :] if mark is not None else head
             if len(head) <= 60 and label.fullmatch(head):
                 yield page, line, value.replace(CELL_BREAK, " ").strip(" :")
 

@@ -24,6 +24,11 @@ def has_leaders(line: str) -> bool:
     return bool(_LEADERS.search(line))
 
 
+def blank_leaders(text: str) -> str:
+    """The leaders replaced by as many spaces (offsets kept)."""
+    return _LEADERS.sub(lambda m: " " * len(m.group()), text)
+
+
 def strip_leaders(text: str) -> str:
     return squash(_LEADERS.sub(" ", text))
 

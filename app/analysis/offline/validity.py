@@ -7,13 +7,14 @@ from collections.abc import Sequence
 
 from app.domain.analysis import Evidence
 
+from . import summary
 from .sentences import scan
 from .source import Page
-from .text import NUMBER_WORDS, words_to_int
+from .text import NUMBER_WORDS, fold, words_to_int
 
 _QTY = rf"(?:(\d{{1,3}})(?:\s*\([a-z -]{{3,40}}\))?|({NUMBER_WORDS})\s*(?:\(\s*(\d{{1,3}})\s*\))?)\s*(jours?|mois)"
 _VALIDITY = re.compile(
-    rf"(?:delai\s+de\s+validite\s+des\s+(?:offres|propositions)|validite\s+des\s+offres|offres?\s*:\s*valables?|offres?\s+engagen?t?\s+(?:les?\s+)?(?:candidats?|soumissionnaires?)\s+(?:pendant|durant|pour)|maint(?:enir|iennent|iendront|iendra)\s+(?:leur|son|ses|l')\s*offres?|offres?(?:\s+(?:finales|initiales|remises))?\s+(?:restent|resteront|reste|sont|seront)\s+valables?|"
+    rf"(?:delai\s+de\s+validite\s+des\s+(?:offres|propositions)|validite\s+des\s+offres|offres?\s+engagen?t?\s+(?:les?\s+)?(?:candidats?|soumissionnaires?)\s+(?:pendant|durant|pour)|maint(?:enir|iennent|iendront|iendra)\s+(?:leur|son|ses|l')\s*offres?|\boffres?\b[^.;]{{0,40}}?\bvalables?|"
     rf"ne\s+(?:nous|me|m'|les?)\s*lie(?:nt)?\s+toutefois\s+que\s+si|engage(?:ment)?s?\s+(?:pour|pendant)\s+une\s+duree|"
     rf"(?:reste|restent|resteront|demeure|demeurent|seront|sera|est|sont)\s+engagee?s?\s+(?:par\s+(?:leur|son|ses|les|l')\s*offres?\s+)?(?:pendant|durant|pour))"
     rf"[^.]{{0,120}}?{_QTY}"
@@ -29,7 +30,27 @@ def _quantity_days(m: re.Match[str], first: int) -> int | None:
     return value * 30 if unit.startswith("mois") else value
 
 
+_LABEL = re.compile(r"(?:(?:delai|duree)\s+de\s+)?validite(?:\s+des\s+(?:offres|propositions))?")
+_DURATION = re.compile(_QTY)
+
+
+def _labelled(pages: Sequence[Page]) -> tuple[int, Evidence] | None:
+    """ "Validité : l'offre est valable 90 jours", "Délai de validité des offres | 6 mois", a
+    heading "Validité des offres" over "120 jours": the label's value read as a duration."""
+    for page, line, value in summary.labelled(pages, _LABEL):
+        m = _DURATION.search(fold(value))
+        days = _quantity_days(m, 1) if m is not None else None
+        if days and 10 <= days <= 720:
+            return days, page.evidence(line.text[:240])
+    return None
+
+
 def find_validity(pages: Sequence[Page]) -> tuple[int, Evidence] | None:
+    found = _sentence(pages)
+    return found if found is not None else _labelled(pages)
+
+
+def _sentence(pages: Sequence[Page]) -> tuple[int, Evidence] | None:
     for page, m in scan(pages, _VALIDITY):
         days = _quantity_days(m, 1)
         # "6 mois /180 jours": the days written next to the months are the buyer's own figure.

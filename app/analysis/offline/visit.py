@@ -16,7 +16,7 @@ from .text import fold
 _VISIT_TOPIC = re.compile(
     r"visites?\s+(?:du\s+site|des\s+(?:lieux|sites|locaux|installations|batiments)|sur\s+(?:site|place)|prealable|"
     r"obligatoire|facultative|technique|de\s+site|conseillee)|(?:attestation|certificat)\s+de\s+visite|visite\s*:"
-    r"|visiter\s+(?:le|les)\s+(?:sites?|lieux|locaux|installations|batiments)|\b(?:une|la)\s+visite\s+(?:est|sera|aura|peut|pourra|n'est|ne\s+sera)\b"
+    r"|visiter\s+(?:le|les)\s+(?:sites?|lieux|locaux|installations|batiments)|\b(?:une|la)\s+visite\b"
     r"|pas\s+(?:prevu\s+|organise\s+)?de\s+visite|aucune\s+visite|visite\s+(?:n'est|ne\s+sera)\s+pas\s+(?:prevue|organisee)"
     r"|visites?\s+[a-z]+\s*:"
 )

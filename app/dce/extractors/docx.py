@@ -30,7 +30,7 @@ from lxml import etree
 
 from app.dce.extractors.docx_numbering import Numbering
 from app.dce.extractors.result import Extraction, ExtractionError, split_pages
-from app.domain.document import CELL_BREAK, CELL_SEP
+from app.domain.document import CELL_BREAK, CELL_SEP, PageText
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +45,8 @@ CHUNK = MIB
 _REL_DOC = "/officeDocument"
 _REL_NUMBERING = "/numbering"
 _REL_STYLES = "/styles"
+_REL_HEADER = "/header"
+_REL_FOOTER = "/footer"
 _RELS_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 
@@ -219,10 +221,27 @@ def extract_docx(
                 blocks = _stream_body(
                     member, numbering, max_bytes=max_xml_bytes, deadline=deadline, max_seconds=max_seconds
                 )
+            # The first section's running header and footer (a consultation number, the buyer) are
+            # written on every page, as a PDF prints them; the analysis sets repeated lines apart.
+            header = _running_text(zf, parts.get(_REL_HEADER))
+            footer = _running_text(zf, parts.get(_REL_FOOTER))
     except _OverBudget as exc:
         log.info("docx over its reading budget")
         return Extraction("docx", paged=False, unread_reason=exc.reason)
     except Exception as exc:
         log.info("docx unreadable: %s", type(exc).__name__)
         return Extraction("docx", paged=False, error=ExtractionError(BROKEN).message)
-    return Extraction("docx", split_pages(blocks), paged=False)
+    pages = [
+        PageText(page.number, "\n".join(x for x in (header, page.text, footer) if x))
+        for page in split_pages(blocks)
+    ]
+    return Extraction("docx", pages, paged=False)
+
+
+def _running_text(zf: zipfile.ZipFile, name: str | None) -> str:
+    """The lines of a header or footer part (its paragraphs; tables' cells on one line)."""
+    root = _small_part(zf, name)
+    if root is None:
+        return ""
+    lines = ["".join(t.text or "" for t in p.iter(qn("w:t"))).strip() for p in root.iter(qn("w:p"))]
+    return "\n".join(line for line in lines if line)

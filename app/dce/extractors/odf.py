@@ -154,6 +154,10 @@ def _cells(row: ET.Element) -> list[str]:
         if text:
             repeat = min(int(cell.get(_q("table", "number-columns-repeated"), "1")), MAX_REPEAT)
             out.extend([text] * repeat)
+        elif out or cell is not row[-1]:
+            out.append("")  # an empty cell keeps its place (a sub-row's empty first cell), once
+    while out and not out[-1]:
+        out.pop()
     return out
 
 
