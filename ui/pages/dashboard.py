@@ -95,6 +95,12 @@ class Timeline(QWidget):
         step = 7 if span <= 70 else 14 if span <= 140 else 28
         return [self.start + timedelta(days=d) for d in range(0, span + 1, step)]
 
+    SHORT_KINDS: ClassVar[dict[str, str]] = {
+        "deadline": "Remise",
+        "questions": "Questions",
+        "site_visit": "Visite",
+    }
+
     def paintEvent(self, _e: QPaintEvent) -> None:
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -125,7 +131,9 @@ class Timeline(QWidget):
             p.setPen(Qt.PenStyle.NoPen)
             p.drawEllipse(QPointF(x, y), 6, 6)
             # Labels of close dates go on the next row up instead of over each other.
-            text = metrics.elidedText(event.title, Qt.TextElideMode.ElideRight, 150)
+            # Which date it is first: three dates of one consultation must not read the same.
+            what = self.SHORT_KINDS.get(event.kind.value, "")
+            text = metrics.elidedText(f"{self.tr(what)} · {event.title}", Qt.TextElideMode.ElideRight, 190)
             width = metrics.horizontalAdvance(text) + 8
             left_edge = min(max(x - width / 2, 0.0), self.width() - width)
             row = next((i for i, end in enumerate(ends) if end <= left_edge), len(ends))
