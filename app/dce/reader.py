@@ -132,8 +132,9 @@ class _Pool:
 
     def office_reader(self) -> cf.ProcessPoolExecutor:
         """One more process for the office files (DOCX, XLSX, ODF), closed as soon as they are read:
-        python-docx and openpyxl weigh about 20 MB in the process that imports them, and in a PDF
-        worker they would stay there until its last page, when the import's memory peaks."""
+        what the office readers load (odfpy; DOCX and XLSX are parsed with lxml and the standard library
+        since issue 13, no longer python-docx and openpyxl) would otherwise stay in a PDF worker until
+        its last page, when the import's memory peaks."""
         if self.office is None:
             self.office = new_pool(1, self.ctx, self.stop)
         return self.office
@@ -442,9 +443,8 @@ def _read(
 
 
 _Job = tuple[_Content, int, Task]
-# Files read by the same library go to one worker as one task: each worker that reads a DOCX or an
-# XLSX first loads python-docx or openpyxl (about 13 and 9 MB), so two workers reading the three
-# spreadsheets of a DCE would hold openpyxl twice. PDFs are not grouped (ranges share the work).
+# Files read by the same library go to one worker as one task, so that a reader's modules are loaded
+# by one process only. PDFs are not grouped (ranges share the work).
 _LIBRARY = {"docx": "docx", "xlsx": "xlsx", "odt": "odf", "ods": "odf"}
 
 

@@ -3,6 +3,7 @@ the store's page cache meanwhile (targets and figures: bench/ingest.py)."""
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import subprocess
 import sys
@@ -16,6 +17,8 @@ from app.services import consultations as svc
 from local_store.store import Store
 from tests.conftest import EXAMPLE_DIR
 from tests.dce.builders import long_pdf, pdf
+from tests.dce.docx_reference import extract_docx_reference
+from tests.dce.xlsx_reference import extract_xlsx_reference
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -70,8 +73,8 @@ def test_a_dce_read_before_starts_no_extraction_process(tmp_path: Path) -> None:
 
 
 def test_the_spreadsheets_of_a_dce_are_read_by_one_process(tmp_path: Path) -> None:
-    """Each process that reads an XLSX loads openpyxl (~9 MB), each that reads a DOCX python-docx:
-    the files of one library go to one process, as one task; PDF page ranges stay apart."""
+    """The office files of a DCE go to one process, as one task (the office readers are loaded
+    once); PDF page ranges stay apart."""
     from concurrent.futures import Future
 
     submitted: list[tuple[object, tuple[object, ...]]] = []
@@ -111,13 +114,51 @@ def test_the_importing_process_loads_the_office_readers_only_for_an_office_file(
         print(sorted(m for m in ("docx", "openpyxl", "odf") if m in sys.modules))
         from app.dce.extractors import extract
         found = extract("Cadre de réponse.docx", Path({str(cadre)!r}).read_bytes())
-        print(sorted(m for m in ("docx", "openpyxl") if m in sys.modules), found.format, bool(found.pages))
+        print(sorted(m for m in ("app.dce.extractors.docx", "docx", "openpyxl") if m in sys.modules),
+              found.format, bool(found.pages))
         """
     )
     run = subprocess.run(
         [sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=120, check=True
     )
-    assert run.stdout.splitlines() == ["[]", "['docx'] docx True"]
+    assert run.stdout.splitlines() == ["[]", "['app.dce.extractors.docx'] docx True"]
+
+
+def test_the_office_readers_read_without_python_docx_nor_openpyxl(tmp_path: Path) -> None:
+    """Issue 13: the extraction process that reads DOCX and XLSX files imported python-docx
+    (~11.7 MB) and openpyxl (~8.2 MB) only to read text; the readers now parse the XML themselves."""
+    from app.resources.example.make_example_dce import make_cadre, make_dpgf
+
+    (tmp_path / "cadre.docx").write_bytes(make_cadre())
+    (tmp_path / "dpgf.xlsx").write_bytes(make_dpgf())
+    script = textwrap.dedent(
+        f"""
+        import sys
+        from pathlib import Path
+        from app.dce.extractors.docx import extract_docx
+        from app.dce.extractors.xlsx import extract_xlsx
+        folder = Path({str(tmp_path)!r})
+        docx = extract_docx((folder / "cadre.docx").read_bytes())
+        xlsx = extract_xlsx((folder / "dpgf.xlsx").read_bytes())
+        print(sorted({{m.split(".")[0] for m in sys.modules}} & {{"docx", "openpyxl"}}))
+        print(json.dumps([[p.text for p in docx.pages], [p.text for p in xlsx.pages]]))
+        """
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", "import json" + script],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    loaded, pages = run.stdout.splitlines()
+    assert loaded == "[]"
+    docx_pages, xlsx_pages = json.loads(pages)
+    # The same text as python-docx and openpyxl gave.
+    assert docx_pages == [p.text for p in extract_docx_reference(make_cadre()).pages]
+    assert xlsx_pages == [p.text for p in extract_xlsx_reference(make_dpgf()).pages]
+    assert xlsx_pages[0].startswith("Feuille « ") and "\t" in xlsx_pages[0]
 
 
 def test_an_import_keeps_a_small_page_cache_and_gives_the_store_back_as_it_was(store: Store) -> None:

@@ -1,10 +1,11 @@
 """DOCX, streamed: paragraphs and tables in document order, split at hard page breaks.
 
-The main part's XML is fed to an lxml pull parser from the ZIP member, one MiB at a time, with
-python-docx's element classes, so each top-level block (paragraph, table, content control) is read
-with python-docx's own `Paragraph.text` / `Table` rules and then dropped: memory holds one block, not
-the document. A per-file budget (uncompressed XML size, reading time) bounds the rest: past it the
-piece is stored *non lu* with its reason and the other pieces import as usual.
+The main part's XML is fed to an lxml pull parser from the ZIP member, one MiB at a time; each
+top-level block (paragraph, table, content control) is read by the rules python-docx applies to
+`Paragraph.text` and `Table.rows` / `_Row.cells` / `_Cell.text` (written out here on plain lxml
+elements, so that the extraction process does not load python-docx: issue 13), then dropped: memory
+holds one block, not the document. A per-file budget (uncompressed XML size, reading time) bounds the
+rest: past it the piece is stored *non lu* with its reason and the other pieces import as usual.
 
 Output shape (the analysis relies on it): one line per paragraph, with Word's automatic numbering
 rendered in front (`docx_numbering`); one line per table row, its cells joined by "\t" (empty ones keep their place, trailing ones dropped);
@@ -22,13 +23,10 @@ from collections.abc import Iterator
 from typing import Any
 from xml.etree import ElementTree as ET
 
-from docx.oxml.ns import qn
-from docx.oxml.parser import element_class_lookup, oxml_parser
-from docx.table import Table
-from docx.text.paragraph import Paragraph
 from lxml import etree
 
 from app.dce.extractors.docx_numbering import Numbering
+from app.dce.extractors.ooxml import NSMAP, qn
 from app.dce.extractors.result import Extraction, ExtractionError, split_pages
 from app.domain.document import CELL_BREAK, CELL_SEP, PageText
 
@@ -67,12 +65,6 @@ def too_slow(seconds: float) -> str:
     return f"Document Word (DOCX) trop long à lire (plus de {seconds:.0f} s) : stocké, non lu."
 
 
-class _Parent:
-    """What python-docx's Paragraph and Table want as a parent: nothing is asked of it for text."""
-
-    part = None
-
-
 def _targets(zf: zipfile.ZipFile, rels_path: str, base: str) -> dict[str, str]:
     """Relationship type suffix → part name, from a .rels part."""
     try:
@@ -95,6 +87,11 @@ def _targets(zf: zipfile.ZipFile, rels_path: str, base: str) -> dict[str, str]:
     return out
 
 
+def _parser() -> Any:
+    """The options python-docx parses its parts with (blank text between elements dropped)."""
+    return etree.XMLParser(remove_blank_text=True, resolve_entities=False, no_network=True)
+
+
 def _small_part(zf: zipfile.ZipFile, name: str | None) -> Any:
     if not name:
         return None
@@ -104,42 +101,150 @@ def _small_part(zf: zipfile.ZipFile, name: str | None) -> Any:
         return None
     if info.file_size > MAX_PART_BYTES:
         raise _OverBudget(too_big(info.file_size, MAX_PART_BYTES))
-    return etree.fromstring(zf.read(info), oxml_parser)
+    return etree.fromstring(zf.read(info), _parser())
 
 
-def _paragraph(child: Any, numbering: Numbering, parent: Any) -> Iterator[tuple[str, bool]]:
-    para = Paragraph(child, parent)
-    before = bool(child.xpath("./w:pPr/w:pageBreakBefore"))
-    text = para.text
+_W_P = qn("w:p")
+_W_R = qn("w:r")
+_W_T = qn("w:t")
+_W_BR = qn("w:br")
+_W_CR = qn("w:cr")
+_W_TAB = qn("w:tab")
+_W_PTAB = qn("w:ptab")
+_W_NO_BREAK_HYPHEN = qn("w:noBreakHyphen")
+_W_HYPERLINK = qn("w:hyperlink")
+_W_TBL = qn("w:tbl")
+_W_TR = qn("w:tr")
+_W_TC = qn("w:tc")
+_W_TRPR = qn("w:trPr")
+_W_TCPR = qn("w:tcPr")
+_W_GRID_BEFORE = qn("w:gridBefore")
+_W_GRID_SPAN = qn("w:gridSpan")
+_W_VMERGE = qn("w:vMerge")
+_W_SDT = qn("w:sdt")
+_W_SDT_CONTENT = qn("w:sdtContent")
+_W_TYPE = qn("w:type")
+_W_VAL = qn("w:val")
+
+
+def _run_text(r: Any) -> str:
+    """python-docx's `CT_R.text`: text, tabs, soft line breaks, non-breaking hyphens, in order."""
+    out: list[str] = []
+    for child in r.iterchildren(_W_T, _W_TAB, _W_PTAB, _W_BR, _W_CR, _W_NO_BREAK_HYPHEN):
+        tag = child.tag
+        if tag == _W_T:
+            out.append(child.text or "")
+        elif tag in (_W_TAB, _W_PTAB):
+            out.append("\t")
+        elif tag == _W_CR:
+            out.append("\n")
+        elif tag == _W_BR:  # page and column breaks give nothing, line breaks a new line
+            out.append("\n" if child.get(_W_TYPE, "textWrapping") == "textWrapping" else "")
+        else:
+            out.append("-")
+    return "".join(out)
+
+
+def _paragraph_text(p: Any) -> str:
+    """python-docx's `Paragraph.text`: the paragraph's runs and its hyperlinks' runs."""
+    out: list[str] = []
+    for child in p.iterchildren(_W_R, _W_HYPERLINK):
+        if child.tag == _W_R:
+            out.append(_run_text(child))
+        else:
+            out.extend(_run_text(r) for r in child.iterchildren(_W_R))
+    return "".join(out)
+
+
+def _paragraph(child: Any, numbering: Numbering) -> Iterator[tuple[str, bool]]:
+    before = bool(child.xpath("./w:pPr/w:pageBreakBefore", namespaces=NSMAP))
+    text = _paragraph_text(child)
     yield (numbering.prefix(child) + text if text.strip() else text), before
-    if child.xpath(".//w:br[@w:type='page']"):
+    if child.xpath(".//w:br[@w:type='page']", namespaces=NSMAP):
         yield "", True
 
 
-def _blocks(el: Any, numbering: Numbering, parent: Any) -> Iterator[tuple[str, bool]]:
+def _blocks(el: Any, numbering: Numbering) -> Iterator[tuple[str, bool]]:
     """The lines of one top-level block (as python-docx reads it)."""
     tag = el.tag
-    if tag == qn("w:p"):
-        yield from _paragraph(el, numbering, parent)
-    elif tag == qn("w:tbl"):
-        yield from _table(Table(el, parent))
-    elif tag == qn("w:sdt"):  # content controls wrap paragraphs and tables
-        for content in el.iterchildren(qn("w:sdtContent")):
+    if tag == _W_P:
+        yield from _paragraph(el, numbering)
+    elif tag == _W_TBL:
+        yield from _table(el)
+    elif tag == _W_SDT:  # content controls wrap paragraphs and tables
+        for content in el.iterchildren(_W_SDT_CONTENT):
             for child in content.iterchildren():
-                yield from _blocks(child, numbering, parent)
+                yield from _blocks(child, numbering)
 
 
-def _table(table: Table) -> Iterator[tuple[str, bool]]:
+def _int_val(props: Any, tag: str, default: int) -> int:
+    """`./tag/@w:val` of a properties element as an int (python-docx raises on a bad value)."""
+    el = props.find(tag) if props is not None else None
+    if el is None:
+        return default
+    return int(el.get(_W_VAL))
+
+
+def _grid_span(tc: Any) -> int:
+    return _int_val(tc.find(_W_TCPR), _W_GRID_SPAN, 1)
+
+
+def _continues_above(tc: Any) -> bool:
+    """A cell of the second or later row of a vertical merge (w:vMerge without val = continue)."""
+    tc_pr = tc.find(_W_TCPR)
+    vmerge = tc_pr.find(_W_VMERGE) if tc_pr is not None else None
+    return vmerge is not None and vmerge.get(_W_VAL, "continue") == "continue"
+
+
+def _tc_at_grid_offset(tr: Any, grid_offset: int) -> Any:
+    remaining = grid_offset - _int_val(tr.find(_W_TRPR), _W_GRID_BEFORE, 0)
+    for tc in tr.iterchildren(_W_TC):
+        if remaining < 0:
+            break
+        if remaining == 0:
+            return tc
+        remaining -= _grid_span(tc)
+    raise ValueError(f"no tc at grid offset {grid_offset}")
+
+
+def _tc_above(tc: Any) -> Any:
+    tr = tc.getparent()
+    above = next(tr.itersiblings(_W_TR, preceding=True), None)
+    if above is None:
+        raise ValueError("no row above the first row")
+    offset = _int_val(tr.find(_W_TRPR), _W_GRID_BEFORE, 0) + sum(
+        _grid_span(t) for t in tc.itersiblings(_W_TC, preceding=True)
+    )
+    return _tc_at_grid_offset(above, offset)
+
+
+def _row_cells(tr: Any) -> list[Any]:
+    """python-docx's `_Row.cells`: one w:tc per layout-grid cell (a horizontal span repeats its
+    cell, a vertically merged cell is the merge's first cell)."""
+    cells: list[Any] = []
+    for tc in tr.iterchildren(_W_TC):
+        while _continues_above(tc):
+            tc = _tc_above(tc)
+        cells.extend([tc] * _grid_span(tc))
+    return cells
+
+
+def _cell_text(tc: Any) -> str:
+    return "\n".join(_paragraph_text(p) for p in tc.iterchildren(_W_P))
+
+
+def _table(tbl: Any) -> Iterator[tuple[str, bool]]:
     try:
-        for row in table.rows:
+        for tr in tbl.iterchildren(_W_TR):
+            row = _row_cells(tr)  # holds the elements: their identities stay distinct
             seen: set[int] = set()
             cells: list[str] = []
-            for cell in row.cells:
-                if id(cell._tc) in seen:  # merged cells repeat
+            for tc in row:
+                if id(tc) in seen:  # merged cells repeat
                     continue
-                seen.add(id(cell._tc))
+                seen.add(id(tc))
                 # A cell's paragraphs stay on the row's line (CELL_BREAK), like a PDF cell's lines.
-                text = CELL_BREAK.join(p.strip() for p in cell.text.split("\n") if p.strip())
+                text = CELL_BREAK.join(p.strip() for p in _cell_text(tc).split("\n") if p.strip())
                 cells.append(text)  # an empty cell keeps its place (a sub-row's empty first cell)
             while cells and not cells[-1]:
                 cells.pop()
@@ -155,8 +260,6 @@ def _stream_body(
     parser = etree.XMLPullParser(
         events=("start", "end"), remove_blank_text=True, resolve_entities=False, no_network=True
     )
-    parser.set_element_class_lookup(element_class_lookup)
-    parent = _Parent()
     body_tag = qn("w:body")
     blocks: list[tuple[str, bool]] = []
     depth = 0
@@ -173,7 +276,7 @@ def _stream_body(
                 continue
             depth -= 1
             if in_body and depth == 2:  # a direct child of w:body is complete
-                blocks.extend(_blocks(el, numbering, parent))
+                blocks.extend(_blocks(el, numbering))
                 el.clear()
                 body = el.getparent()
                 if body is not None:

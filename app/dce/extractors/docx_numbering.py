@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from docx.oxml.ns import qn
+from app.dce.extractors.ooxml import qn
 
 log = logging.getLogger(__name__)
 
