@@ -190,8 +190,15 @@ def _submission(
             if path.name == "valeurs_acte_engagement.docx":
                 continue  # a help to copy by hand, not a piece of the bid
             filled_ae = any(ae.file_name == path.name for ae in buyer.ae)
+            to_complete = sum(r.to_complete for r in buyer.schedules if r.file_name == path.name)
             status = (
-                "rempli, à signer" if filled_ae else "à signer" if path.name in buyer.to_sign else "présent"
+                "rempli, à signer"
+                if filled_ae
+                else "à signer"
+                if path.name in buyer.to_sign
+                else f"à compléter : {to_complete} case(s) vide(s)"
+                if to_complete
+                else "présent"
             )
             offre.append((path, status))
     if buyer is None or not buyer.cadres:

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+from openpyxl.cell.cell import MergedCell
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter
 
 from app.domain import numbers
 from app.domain.errors import InvalidInput
@@ -147,6 +148,9 @@ class Schedule:
     cells: dict[str, dict[str, Any]] = field(default_factory=dict)
     protected: dict[str, set[str]] = field(default_factory=dict)  # sheet → locked line cells
     merged: dict[str, list[str]] = field(default_factory=dict)
+    # sheet → cells the buyer keeps for the candidate besides the price lines (coefficients, totals to
+    # carry over…), with the label of their row: see candidate_cells
+    inputs: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
     def line(self, key: str) -> PriceLine | None:
         return next((ln for ln in self.lines if ln.key == key), None)
@@ -200,9 +204,75 @@ def read_schedule(path: Path, name: str | None = None) -> Schedule:
                 locked = {ln.cell for ln in sheet.lines if ws[ln.cell].protection.locked}
                 if locked:
                     schedule.protected[ws.title] = locked
+            inputs = candidate_cells(ws, {ln.cell for ln in sheet.lines}, cells)
+            if inputs:
+                schedule.inputs[ws.title] = inputs
     finally:
         wb.close()
     return schedule
+
+
+def _fill_key(cell: Any) -> tuple[object, ...] | None:
+    """A cell's background as a comparable key; None when it has none or is plain white."""
+    fill = getattr(cell, "fill", None)
+    if fill is None or fill.fill_type != "solid":
+        return None
+    colour = fill.fgColor
+    value = colour.rgb if colour.type == "rgb" else colour.theme if colour.type == "theme" else colour.indexed
+    if colour.type == "rgb" and str(value).upper() in ("FFFFFFFF", "00FFFFFF"):
+        return None
+    if colour.type == "theme" and value == 0 and not colour.tint:
+        return None  # the theme's background
+    return (colour.type, str(value).upper(), round(float(colour.tint or 0), 3))
+
+
+def _unit_only(value: Any) -> bool:
+    """Empty, or a placeholder a candidate writes over ("€HT", "%", "€ HT", "……")."""
+    if value is None:
+        return True
+    return isinstance(value, str) and not any(
+        ch.isdigit() or (ch.isalpha() and ch not in "HTCht") for ch in value
+    )
+
+
+def candidate_cells(ws: Any, price_cells: set[str], cells: dict[str, Any]) -> list[tuple[str, str]]:
+    """Cells the buyer keeps for the candidate beyond the price lines, with their row's label.
+
+    Buyers mark what the candidate fills with one background colour ("les cases en fond bleu sont à
+    remplir par le candidat") and the price cells found by the reader show which colour that is: the
+    other cells of that colour that hold no formula and nothing but a unit are left for the candidate too
+    (a coefficient, a total to carry over). Read only when at least three price cells share that colour,
+    so a plain coloured table is never taken for a form."""
+    keys: dict[tuple[object, ...], int] = {}
+    for coord in price_cells:
+        key = _fill_key(ws[coord])
+        if key is not None:
+            keys[key] = keys.get(key, 0) + 1
+    if not keys:
+        return []
+    marker, count = max(keys.items(), key=lambda kv: kv[1])
+    if count < 3 or count * 2 < len(price_cells):
+        return []
+    found: list[tuple[str, str]] = []
+    for row in ws.iter_rows():
+        for c in row:
+            if isinstance(c, MergedCell) or c.coordinate in price_cells or not _unit_only(c.value):
+                continue
+            if _fill_key(c) != marker:
+                continue
+            if isinstance(c.value, str) and c.value.startswith("="):
+                continue
+            label = next(
+                (
+                    " ".join(str(cells[k]).split())
+                    for k in (f"{get_column_letter(col)}{c.row}" for col in range(1, c.column))
+                    if isinstance(cells.get(k), str) and any(ch.isalpha() for ch in str(cells[k]))
+                ),
+                "",
+            )
+            if label:  # a coloured cell with nothing to say what it is is decoration
+                found.append((c.coordinate, label))
+    return found
 
 
 @dataclass

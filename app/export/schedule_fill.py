@@ -48,6 +48,13 @@ class ScheduleReport:
     line_differences: list[LineCheck] = field(default_factory=list)
     total_checks: list[TotalCheck] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # (sheet, cell, label) the buyer keeps for the candidate besides the prices, left empty here
+    left_empty: list[tuple[str, str, str]] = field(default_factory=list)
+
+    @property
+    def to_complete(self) -> int:
+        """Cells still to fill by hand before the file goes to the buyer."""
+        return len(self.missing) + len(self.left_empty)
 
     @property
     def total_differences(self) -> list[TotalCheck]:
@@ -241,6 +248,20 @@ def fill_schedule(
         report.warnings.append(
             f"{schedule.file_name} : {len(report.missing)} ligne(s) sans prix sur {len(schedule.lines)} "
             f"(première : « {report.missing[0].designation} », cellule {report.missing[0].key})."
+        )
+    report.left_empty = [
+        (sheet, cell, label) for sheet, cells in schedule.inputs.items() for cell, label in cells
+    ]
+    if report.left_empty:
+        shown = "; ".join(
+            f"{cell} « {label[:60]}{'…' if len(label) > 60 else ''} »"
+            for _, cell, label in report.left_empty[:5]
+        )
+        more = f" et {len(report.left_empty) - 5} autre(s)" if len(report.left_empty) > 5 else ""
+        report.warnings.append(
+            f"{schedule.file_name} : {len(report.left_empty)} case(s) que l'acheteur réserve au candidat (de la "
+            f"couleur des cases de prix) restent vides : {shown}{more}. Complétez-les dans le tableur avant "
+            "le dépôt : un bordereau incomplet peut rendre l'offre irrégulière."
         )
     for d in report.line_differences[:10]:
         report.warnings.append(
