@@ -238,6 +238,17 @@ def _choose_amount(
     if not totals:
         return
     kind, chosen = totals[0]
+    if chosen.periodic and chosen.stated_total is not None:
+        # The buyer's own total of the whole contract, which the candidate computed as the schedule's
+        # labels say (years, reconductions, coefficients): the AE carries that figure, said where from.
+        cell, label, value = chosen.stated_total
+        result.amount = round(value, 2)
+        result.amount_source = f"{chosen.file_name}, {cell} « {label[:60]} »"
+        result.warnings.append(
+            f"Montant de l'acte d'engagement repris de {chosen.file_name}, case {cell} « {label[:80]} » : "
+            f"{euros(result.amount)} HT, tel que saisi ; vérifiez-le avec le calcul que demande le bordereau."
+        )
+        return
     if chosen.periodic:
         result.warnings.append(
             f"Montant de l'acte d'engagement non repris : les totaux de {chosen.file_name} sont mensuels ou "

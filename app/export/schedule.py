@@ -108,6 +108,10 @@ class PriceLine:
     section: str = ""  # title of the table the line belongs to
     current: float | None = None  # the value already in the buyer's file
     periodic: bool = False  # its total is per month or per year ("Prix total € HT mensuel")
+    # Not a price: a value the buyer asks of the candidate beside them, in a cell of the price cells'
+    # colour (a coefficient, a total to carry over, a discount; see candidate_cells). Typed in the Prix
+    # tab like a price, never part of our totals.
+    entry: bool = False
 
     @property
     def key(self) -> str:
@@ -148,9 +152,6 @@ class Schedule:
     cells: dict[str, dict[str, Any]] = field(default_factory=dict)
     protected: dict[str, set[str]] = field(default_factory=dict)  # sheet → locked line cells
     merged: dict[str, list[str]] = field(default_factory=dict)
-    # sheet → cells the buyer keeps for the candidate besides the price lines (coefficients, totals to
-    # carry over…), with the label of their row: see candidate_cells
-    inputs: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
     def line(self, key: str) -> PriceLine | None:
         return next((ln for ln in self.lines if ln.key == key), None)
@@ -204,9 +205,10 @@ def read_schedule(path: Path, name: str | None = None) -> Schedule:
                 locked = {ln.cell for ln in sheet.lines if ws[ln.cell].protection.locked}
                 if locked:
                     schedule.protected[ws.title] = locked
-            inputs = candidate_cells(ws, {ln.cell for ln in sheet.lines}, cells)
-            if inputs:
-                schedule.inputs[ws.title] = inputs
+            for cell, label, unit in candidate_cells(ws, {ln.cell for ln in sheet.lines}, cells):
+                schedule.lines.append(
+                    PriceLine(ws.title, cell, label, ENTRY_LABEL, unit=unit, current=None, entry=True)
+                )
     finally:
         wb.close()
     return schedule
@@ -235,8 +237,16 @@ def _unit_only(value: Any) -> bool:
     )
 
 
-def candidate_cells(ws: Any, price_cells: set[str], cells: dict[str, Any]) -> list[tuple[str, str]]:
-    """Cells the buyer keeps for the candidate beyond the price lines, with their row's label.
+ENTRY_LABEL = "Valeur demandée par l'acheteur"
+
+
+def _unit_text(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip()) and _unit_only(value)
+
+
+def candidate_cells(ws: Any, price_cells: set[str], cells: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """Cells the buyer keeps for the candidate beyond the price lines: (cell, its row's label, the unit
+    written in it or just right of it: "€HT", "%").
 
     Buyers mark what the candidate fills with one background colour ("les cases en fond bleu sont à
     remplir par le candidat") and the price cells found by the reader show which colour that is: the
@@ -253,7 +263,7 @@ def candidate_cells(ws: Any, price_cells: set[str], cells: dict[str, Any]) -> li
     marker, count = max(keys.items(), key=lambda kv: kv[1])
     if count < 3 or count * 2 < len(price_cells):
         return []
-    found: list[tuple[str, str]] = []
+    found: list[tuple[str, str, str]] = []
     for row in ws.iter_rows():
         for c in row:
             if isinstance(c, MergedCell) or c.coordinate in price_cells or not _unit_only(c.value):
@@ -271,7 +281,9 @@ def candidate_cells(ws: Any, price_cells: set[str], cells: dict[str, Any]) -> li
                 "",
             )
             if label:  # a coloured cell with nothing to say what it is is decoration
-                found.append((c.coordinate, label))
+                beside = cells.get(f"{get_column_letter(c.column + 1)}{c.row}")
+                unit = c.value if isinstance(c.value, str) else beside if _unit_text(beside) else ""
+                found.append((c.coordinate, label, " ".join(str(unit).split())))
     return found
 
 
@@ -550,6 +562,8 @@ def compute(schedule: Schedule, prices: Mapping[str, float]) -> Computation:
     grand = 0.0
     line_totals: dict[tuple[str, str], float] = {}
     for ln in schedule.lines:
+        if ln.entry:
+            continue  # a coefficient or a total the candidate states: not a price to add up
         price = prices.get(ln.key, ln.current)
         if price is None:
             missing.append(ln)

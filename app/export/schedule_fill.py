@@ -21,7 +21,7 @@ from lxml import etree
 from app.domain.errors import InvalidInput
 from app.export.formula import Unsupported, cell_name, split_cell
 from app.export.ooxml import rewrite_package
-from app.export.schedule import Computation, LineCheck, PriceLine, Schedule, TotalCheck, compute, euros
+from app.export.schedule import Computation, LineCheck, PriceLine, Schedule, TotalCheck, compute, euros, norm
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +50,8 @@ class ScheduleReport:
     warnings: list[str] = field(default_factory=list)
     # (sheet, cell, label) the buyer keeps for the candidate besides the prices, left empty here
     left_empty: list[tuple[str, str, str]] = field(default_factory=list)
+    # the last "TOTAL …" the candidate typed in such a cell: (cell, label, value)
+    stated_total: tuple[str, str, float] | None = None
 
     @property
     def to_complete(self) -> int:
@@ -249,9 +251,11 @@ def fill_schedule(
             f"{schedule.file_name} : {len(report.missing)} ligne(s) sans prix sur {len(schedule.lines)} "
             f"(première : « {report.missing[0].designation} », cellule {report.missing[0].key})."
         )
-    report.left_empty = [
-        (sheet, cell, label) for sheet, cells in schedule.inputs.items() for cell, label in cells
-    ]
+    entries = [ln for ln in schedule.lines if ln.entry]
+    report.left_empty = [(ln.sheet, ln.cell, ln.designation) for ln in entries if ln.key not in given]
+    for ln in entries:
+        if ln.key in given and norm(ln.designation).startswith("total"):
+            report.stated_total = (ln.cell, ln.designation, given[ln.key])
     if report.left_empty:
         shown = "; ".join(
             f"{cell} « {label[:60]}{'…' if len(label) > 60 else ''} »"

@@ -200,7 +200,11 @@ def test_vsgp_buyer_documents_with_a_monthly_dpgf(corpus: Path, tmp_path: Path) 
         "DQE.xlsx": PieceKind.DQE,
     }
     files = [BuyerFile(name, kind, (vsgp / name).read_bytes()) for name, kind in kinds.items()]
-    typed = {n: {ln.key: 100.0 for ln in read_schedule(vsgp / n).lines} for n in kinds if n.endswith(".xlsx")}
+    typed = {
+        n: {ln.key: 100.0 for ln in read_schedule(vsgp / n).lines if not ln.entry}
+        for n in kinds
+        if n.endswith(".xlsx")
+    }
     result = fill_buyer_documents(files, typed, _profile(), Analysis(), tmp_path)
     assert {p.name for p in result.files} == set(kinds)
     # The AE's amount is the DPGF's (its own words), whose totals are monthly: never a made-up amount.

@@ -67,7 +67,8 @@ def _bpu_rgb_coloured(path: Path) -> Path:
 
 
 def _prices(path: Path) -> dict[str, float]:
-    return {ln.key: 100.0 + i for i, ln in enumerate(read_schedule(path).lines)}
+    """A price for every price line, nothing for the cells the buyer asks besides them."""
+    return {ln.key: 100.0 + i for i, ln in enumerate(read_schedule(path).lines) if not ln.entry}
 
 
 @pytest.mark.parametrize(
@@ -161,3 +162,36 @@ def test_checklist_says_a_schedule_with_blank_candidate_cells_is_still_to_comple
     )
     checklist = all_text(open_docx(out / "checklist.docx"))
     assert "DPGF_couverture.xlsx | à compléter : 2 case(s) vide(s)" in checklist
+
+
+def test_values_typed_for_those_cells_are_written_and_the_stated_total_goes_to_the_ae(
+    corpus: Path, tmp_path: Path
+) -> None:
+    """vsgp: the AE asks for the DPGF's whole amount, which the DPGF leaves to the candidate (monthly
+    prices, four years, three coefficients). Typed in the Prix tab like prices, the coefficients and totals
+    go into the DPGF copy, and the AE carries the DPGF's stated total, saying where it comes from."""
+    from app.domain.analysis import Analysis
+    from app.domain.kinds import PieceKind
+    from app.export.buyer_docs import BuyerFile, fill_buyer_documents
+    from tests.export.helpers import all_text, open_docx, plain
+    from tests.export.test_buyer_docs import _profile
+
+    vsgp = corpus / "vsgp"
+    dpgf = read_schedule(vsgp / "DPGF.xlsx")
+    entries = {ln.cell: ln for ln in dpgf.lines if ln.entry}
+    assert entries["D77"].unit == "%" and entries["D92"].unit == "€HT"
+    typed = _prices(vsgp / "DPGF.xlsx") | {"DPGF!D77": 2.0, "DPGF!D92": 1234567.89}
+    files = [
+        BuyerFile("AE.docx", PieceKind.AE, (vsgp / "AE.docx").read_bytes()),
+        BuyerFile("DPGF.xlsx", PieceKind.DPGF, (vsgp / "DPGF.xlsx").read_bytes()),
+    ]
+    result = fill_buyer_documents(files, {"DPGF.xlsx": typed}, _profile(), Analysis(), tmp_path)
+
+    filled = openpyxl.load_workbook(tmp_path / "DPGF.xlsx")["DPGF"]
+    assert filled["D77"].value == 2 and filled["D92"].value == pytest.approx(1234567.89)
+    report = result.schedules[0]
+    assert [cell for _, cell, _ in report.left_empty] == ["D78", "D79", "D88", "D89", "D90", "D91"]
+    assert result.amount == pytest.approx(1234567.89)
+    assert "D92" in result.amount_source
+    text = plain(all_text(open_docx(tmp_path / "AE.docx")))
+    assert "1 234 567,89" in text.replace("\u202f", " ").replace("\u00a0", " ")

@@ -43,3 +43,33 @@ def test_prices_typed_in_the_prix_tab_are_kept(ctx: AppContext, qtbot: object) -
     )  # type: ignore[attr-defined]
     tab.table.item(3, 4).setText("douze euros")
     assert tab.table.item(3, 4).text() == ""  # refused, the grid shows the stored value again
+
+
+def test_values_the_buyer_asks_besides_prices_are_typed_in_the_prix_tab(
+    ctx: AppContext, qtbot: object, corpus: object
+) -> None:
+    """vsgp's DPGF asks three coefficients and five totals in cells of the prices' colour: they are rows
+    of the grid, in their own unit, counted apart from the prices."""
+    from pathlib import Path
+
+    window = ready_window(ctx)
+    backend = ctx.backend
+    vsgp = Path(str(corpus)) / "vsgp"
+    outcome = ctx.runner.call(lambda: backend.import_dce([vsgp], no_progress, CancelToken()))
+    view = window.consultation_view
+    with qtbot.waitSignal(view.loaded, timeout=WAIT_MS):  # type: ignore[attr-defined]
+        view.load(outcome.consultation_uuid)
+    tab = view.prix
+    view.tabs.setCurrentWidget(tab)
+    qtbot.waitUntil(lambda: tab.choice.count() >= 3, timeout=WAIT_MS)  # type: ignore[attr-defined]
+    tab.choice.setCurrentIndex(next(i for i in range(tab.choice.count()) if "DPGF" in tab.choice.itemText(i)))
+    rows = {tab.table.item(r, 0).text(): r for r in range(tab.table.rowCount())}
+    coefficient = next(
+        r for name, r in rows.items() if name.startswith("Coefficient réducteur appliqué la deux")
+    )
+    assert tab.table.item(coefficient, 1).text() == "%"
+    assert "8 autre(s) case(s) demandée(s) par l'acheteur à remplir" in tab.summary.text()
+    assert "41 ligne(s) sur 41 sans prix" in tab.summary.text()  # the 8 cells are not prices
+    tab.table.item(coefficient, 4).setText("2")
+    qtbot.waitUntil(lambda: tab.table.item(coefficient, 4).text() == "2 %", timeout=WAIT_MS)  # type: ignore[attr-defined]
+    assert "7 autre(s) case(s)" in tab.summary.text()

@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.export.schedule import euros, parse_euros
+from app.domain import numbers
+from app.export.schedule import PriceLine, euros, parse_euros
 from app.services import consultations as consultations_service
 from app.services import lots as lots_service
 from app.services import prices as prices_service
@@ -38,6 +39,15 @@ def quantity_text(value: float | None) -> str:
         return "—"
     text = f"{value:,.2f}".rstrip("0").rstrip(".") if not float(value).is_integer() else f"{int(value):,}"
     return text.replace(",", "\u202f").replace(".", ",")
+
+
+def value_text(line: PriceLine, value: float | None) -> str:
+    """A price in euros; a value the buyer asks besides the prices in its own unit ("2 %", "0,98")."""
+    if value is None:
+        return ""
+    if line.entry and "€" not in line.unit:
+        return numbers.percent(value) if line.unit == "%" else numbers.number(value)
+    return euros(value)
 
 
 class PrixTab(QWidget):
@@ -172,7 +182,7 @@ class PrixTab(QWidget):
                 line.unit or "—",
                 quantity_text(line.quantity),
                 line.price_label,
-                euros(price) if price is not None else "",
+                value_text(line, price),
                 euros(line.total(price)) if line.total(price) is not None else "—",
             )
             for col, text in enumerate(cells):
@@ -193,7 +203,12 @@ class PrixTab(QWidget):
         parts = []
         if view.schedule.has_quantities:
             parts.append(self.tr("Total (somme des lignes) : %s HT") % euros(totals.total))
-        parts.append(self.tr("%d ligne(s) sur %d sans prix") % (missing, len(view.schedule.lines)))
+        priced = [ln for ln in view.schedule.lines if not ln.entry]
+        parts.append(self.tr("%d ligne(s) sur %d sans prix") % (missing, len(priced)))
+        asked = [ln for ln in view.schedule.lines if ln.entry and view.price(ln) is None]
+        if asked:
+            # Coefficients, totals to carry over…: the buyer asks them in cells of the prices' colour.
+            parts.append(self.tr("%d autre(s) case(s) demandée(s) par l'acheteur à remplir") % len(asked))
         differing = [c for c in totals.lines if c.differs] + [t for t in totals.totals if t.differs]
         if differing:
             parts.append(self.tr("⚠ %d écart(s) avec les formules de l'acheteur") % len(differing))
@@ -216,7 +231,7 @@ class PrixTab(QWidget):
 
         def saved(_result: object) -> None:
             self._filling = True
-            item.setText(euros(price) if price is not None else "")
+            item.setText(value_text(line, price))
             total = line.total(price)
             montant = self.table.item(row, PRICE_COL + 1)
             if montant is not None:
