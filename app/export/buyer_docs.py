@@ -249,6 +249,14 @@ def _choose_amount(
             f"{euros(result.amount)} HT, tel que saisi ; vérifiez-le avec le calcul que demande le bordereau."
         )
         return
+    stated = [(cell, label) for _, cell, label in chosen.left_empty if norm(label).startswith("total")]
+    if chosen.periodic and stated:
+        cell, label = stated[-1]
+        result.warnings.append(
+            f"Montant de l'acte d'engagement non repris : {chosen.file_name} demande au candidat son total "
+            f"(case {cell} « {label[:80]} ») : saisissez-le dans l'onglet Prix, l'acte d'engagement le reprendra."
+        )
+        return
     if chosen.periodic:
         result.warnings.append(
             f"Montant de l'acte d'engagement non repris : les totaux de {chosen.file_name} sont mensuels ou "

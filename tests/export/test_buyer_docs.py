@@ -209,7 +209,11 @@ def test_vsgp_buyer_documents_with_a_monthly_dpgf(corpus: Path, tmp_path: Path) 
     assert {p.name for p in result.files} == set(kinds)
     # The AE's amount is the DPGF's (its own words), whose totals are monthly: never a made-up amount.
     assert result.amount is None
-    assert any("DPGF.xlsx sont mensuels ou annuels" in w for w in result.warnings)
+    # Its whole amount is a total the DPGF asks the candidate for: the export says where to type it.
+    assert any(
+        "DPGF.xlsx demande au candidat son total (case D92" in w and "onglet Prix" in w
+        for w in result.warnings
+    )
     text = plain(all_text(open_docx(tmp_path / "AE.docx")))
     assert "Montant Hors taxe (en chiffres) (€) : \t………" in text and "SIRET : 81247563000016" in text
     assert [r.written for r in result.schedules] == [len(typed[r.file_name]) for r in result.schedules]
