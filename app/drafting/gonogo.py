@@ -146,7 +146,11 @@ def evaluate(
         verdict = Verdict.GO_SOUS_RESERVE
     else:
         verdict = Verdict.GO
-    reasons = [f"{c.label} : {c.detail}" for c in (*blocking, *doubtful)]
+    # One reason for all the documents to renew (their dates are in their rows), not one each.
+    renew = [c.label.removeprefix(VALIDITY) for c in doubtful if c.label.startswith(VALIDITY)]
+    reasons = [f"{c.label} : {c.detail}" for c in (*blocking, *doubtful) if not c.label.startswith(VALIDITY)]
+    if renew:
+        reasons.append("Documents à renouveler : " + ", ".join(renew))
     if not reasons:
         reasons = ["Toutes les vérifications sont satisfaites par le profil de l'entreprise."]
     return GoNoGo(checks=checks, verdict=verdict, reasons=reasons, days_left=days_left)
@@ -524,10 +528,13 @@ def _check_documents(
         checks.append(Check(label, status, detail, file, page))
 
 
+VALIDITY = "Validité : "
+
+
 def _check_expiring(
     analysis: Analysis, profile: CompanyProfile, deadline: datetime | None, now: datetime, checks: list[Check]
 ) -> None:
-    """One row per document expired at the deadline or expiring soon: the export's warnings, same list."""
-    file, page = _evidence(analysis, "deadline")
+    """One row per document expired at the deadline or expiring soon: the export's warnings, same list.
+    No DCE page as source: the date comes from the company's profile."""
     for doc in expiring_documents(profile, (deadline or now).date(), now.date()):
-        checks.append(Check(f"Validité : {doc.label}", CheckStatus.A_VERIFIER, doc.detail, file, page))
+        checks.append(Check(f"{VALIDITY}{doc.label}", CheckStatus.A_VERIFIER, doc.detail, None, None))

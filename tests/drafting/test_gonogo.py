@@ -125,3 +125,21 @@ def test_similar_references_by_cpv_code() -> None:
     # 452… : the school works (45214200) and the college (45214220), plus other building works in 452.
     assert 0 in found and 4 in found
     assert similar_references(a, [], profile) == []
+
+
+def test_documents_to_renew_make_one_reason_and_cite_no_dce_page() -> None:
+    """The dates come from the company's profile: a validity row points at no page of the RC, and the
+    verdict names the documents to renew once, not one sentence per document."""
+    profile = example_profile()
+    soon = date(2026, 12, 10)
+    for doc in profile.documents_administratifs[:2]:
+        doc.expires_on = soon
+    result = evaluate(analysis(), [rc(), cctp()], profile, now=NOW)
+    rows = [c for c in result.checks if c.label.startswith("Validité : ")]
+    assert len(rows) >= 2
+    assert all(c.file is None and c.page is None and c.source == "" for c in rows)
+    renew = [r for r in result.reasons if r.startswith("Documents à renouveler : ")]
+    assert len(renew) == 1
+    for c in rows:
+        assert c.label.removeprefix("Validité : ") in renew[0]
+    assert not any(r.startswith("Validité : ") for r in result.reasons)
