@@ -323,36 +323,6 @@ class Backend:
 
         consultations.prepare_workers()
 
-    def import_dce(
-        self,
-        paths: list[Path],
-        progress: ProgressFn,
-        cancel: CancelToken,
-        on_analysis: Callable[[str, Analysis], None] | None = None,
-    ) -> ImportOutcome:
-        """Import a DCE; `on_analysis(consultation_uuid, analysis)` gets the first analysis (from the
-        RC, cadre de réponse, CCAP) while the longer pieces are still being read."""
-        from app.services import consultations
-
-        created: list[str] = []
-
-        def first(analysis: Analysis) -> None:
-            if on_analysis is not None and created:
-                on_analysis(created[0], analysis)
-
-        result = consultations.import_dce(
-            self.require_store(),
-            paths,
-            progress=progress,
-            cancel=cancel,
-            analyze=True,
-            on_analysis=first,
-            on_consultation=created.append,
-        )
-        self.changed(Changed.CONSULTATIONS)
-        errors = [(e.file, e.message) for e in result.errors]
-        return ImportOutcome(result.consultation_uuid, len(result.pieces), errors)
-
     def import_dce_checked(
         self,
         paths: list[Path],

@@ -99,6 +99,22 @@ def _nearby_text(data: bytes) -> dict[tuple[int, tuple[float, float, float, floa
     return out
 
 
+def _field_of(widget: Any) -> tuple[Any, str] | None:
+    """The form field a widget annotation belongs to, and its fully qualified name ("ae.siret")."""
+    field = widget if "/T" in widget else widget.get("/Parent")
+    if field is None:
+        return None
+    field = field.get_object()
+    parts: list[str] = []
+    node: Any = field
+    while node is not None:
+        if "/T" in node:
+            parts.append(str(node["/T"]))
+        parent = node.get("/Parent")
+        node = parent.get_object() if parent is not None else None
+    return field, ".".join(reversed(parts))
+
+
 def _fields(reader: Any, data: bytes) -> list[_Field]:
     nearby = _nearby_text(data)
     out: list[_Field] = []
@@ -107,18 +123,10 @@ def _fields(reader: Any, data: bytes) -> list[_Field]:
             widget = annot.get_object()
             if widget.get("/Subtype") != "/Widget":
                 continue
-            field = widget if "/T" in widget else widget.get("/Parent")
-            if field is None:
+            found = _field_of(widget)
+            if found is None:
                 continue
-            field = field.get_object()
-            parts: list[str] = []
-            node: Any = field
-            while node is not None:
-                if "/T" in node:
-                    parts.append(str(node["/T"]))
-                parent = node.get("/Parent")
-                node = parent.get_object() if parent is not None else None
-            name = ".".join(reversed(parts))
+            field, name = found
             kind = str(field.get("/FT") or widget.get("/FT") or "")
             tooltip = str(field.get("/TU") or widget.get("/TU") or "")
             x0, y0, x1, y1 = (float(v) for v in widget.get("/Rect", (0, 0, 0, 0)))
@@ -235,18 +243,10 @@ def _write_texts(writer: Any, page: int, values: dict[str, str], text: Any) -> N
         log.info("appearance not generated (%s): values set directly", type(exc).__name__)
     for annot in writer.pages[page].get("/Annots") or []:
         widget = annot.get_object()
-        field = widget if "/T" in widget else widget.get("/Parent")
-        if field is None:
+        found = _field_of(widget)
+        if found is None:
             continue
-        field = field.get_object()
-        parts: list[str] = []
-        node: Any = field
-        while node is not None:
-            if "/T" in node:
-                parts.append(str(node["/T"]))
-            parent = node.get("/Parent")
-            node = parent.get_object() if parent is not None else None
-        qualified = ".".join(reversed(parts))
+        field, qualified = found
         if qualified in values and str(field.get("/V", "")) != values[qualified]:
             field[NameObject("/V")] = text(values[qualified])
 

@@ -1316,9 +1316,15 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
 
 
 def analyse(name: str, tmp_path: Path, core_font: bool = False) -> tuple[dict[str, Any], dict[str, float]]:
-    """The case written as files (PDFs with DejaVu Sans, or Helvetica whose other glyph widths
-    wrap lines and cells elsewhere), read back, analysed, checked and scored."""
     markup, truth = CASES[name]
+    return score_case(name, markup, truth, tmp_path, core_font)
+
+
+def score_case(
+    name: str, markup: str, truth: dict[str, Any], tmp_path: Path, core_font: bool = False
+) -> tuple[dict[str, Any], dict[str, float]]:
+    """The case written as files (PDFs with DejaVu Sans, or Helvetica whose other glyph widths
+    wrap lines and cells elsewhere), read back, analysed, checked and scored (both batches)."""
     tmp_path.mkdir(parents=True, exist_ok=True)
     source = tmp_path / f"{name}.txt"
     source.write_text(markup, encoding="utf-8")

@@ -18,7 +18,7 @@ from app.analysis.offline import analyze_offline
 from tests.analysis.helpers import assert_contract_valid, assert_evidence_honest, piece
 from tests.analysis.loader import load_dce
 from tests.analysis.rc_samples.render import render
-from tests.analysis.test_unseen_buyers import SCORER, _c, _lots, _scorer
+from tests.analysis.test_unseen_buyers import SCORER, _c, _lots, score_case
 
 # --- 1. A ministry, PLACE-style: "Article 1 – Objet et étendue", numbered sub-articles, criteria as a
 # numbered list with numbered sub-criteria, validity in months -----------------------------------
@@ -816,21 +816,8 @@ CASES: dict[str, tuple[str, dict[str, Any]]] = {
 
 
 def analyse(name: str, tmp_path: Path, core_font: bool = False) -> tuple[dict[str, Any], dict[str, float]]:
-    """The case written as files, read back, analysed, checked and scored."""
     markup, truth = CASES[name]
-    tmp_path.mkdir(parents=True, exist_ok=True)
-    source = tmp_path / f"{name}.txt"
-    source.write_text(markup, encoding="utf-8")
-    pieces = load_dce(*render(source, tmp_path / "dce", core_font=core_font))
-    analysis = analyze_offline(pieces)
-    assert_evidence_honest(analysis, pieces)
-    contract = analysis.to_contract()
-    assert_contract_valid(contract)
-    return contract, _scorer().score(truth, contract)
-
-
-# Cases still below 0.92, kept visible with what is missed (none now).
-KNOWN_FAILURES: dict[str, str] = {}
+    return score_case(name, markup, truth, tmp_path, core_font)
 
 
 @pytest.mark.parametrize("name", list(CASES))
@@ -843,8 +830,6 @@ def test_unseen_buyer_batch_2_scores_at_least_092(name: str, core_font: bool, tm
     contract, rows = analyse(name, tmp_path, core_font)
     truth = CASES[name][1]
     misses = {k: (truth.get(k), contract.get(k)) for k, v in rows.items() if v < 1}
-    if name in KNOWN_FAILURES and sum(rows.values()) / len(rows) < 0.92:
-        pytest.xfail(f"{KNOWN_FAILURES[name]}: {sorted(misses)}")
     assert sum(rows.values()) / len(rows) >= 0.92, misses
 
 

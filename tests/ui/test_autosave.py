@@ -18,7 +18,7 @@ def test_typed_text_survives_a_killed_process(ctx: AppContext) -> None:
     backend = ctx.backend
     ctx.runner.call(backend.create_store)
     ctx.runner.call(lambda: backend.import_profile(EXAMPLE_PROFILE))
-    outcome = ctx.runner.call(lambda: backend.import_dce([EXAMPLE_ZIP], no_progress, CancelToken()))
+    outcome = ctx.runner.call(lambda: backend.import_dce_checked([EXAMPLE_ZIP], no_progress, CancelToken()))
     uuid = outcome.consultation_uuid
     ctx.runner.call(backend.close)
 

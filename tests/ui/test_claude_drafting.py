@@ -37,7 +37,7 @@ def test_claude_streams_into_the_editor_and_stop_keeps_the_start(
     qtbot.addWidget(window)
     backend = ctx.backend
     uuid = ctx.runner.call(
-        lambda: backend.import_dce([EXAMPLE_ZIP], no_progress, CancelToken())
+        lambda: backend.import_dce_checked([EXAMPLE_ZIP], no_progress, CancelToken())
     ).consultation_uuid
     ctx.runner.call(lambda: backend.set_api_key("sk-ant-api03-cle-de-test-0123456789"))
     ctx.runner.call(lambda: backend.set_claude_mode("own_key"))

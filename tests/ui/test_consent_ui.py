@@ -32,7 +32,7 @@ def _opened(qtbot: QtBot, ctx: AppContext) -> tuple[MainWindow, str]:
     qtbot.addWidget(window)
     backend = ctx.backend
     uuid = ctx.runner.call(
-        lambda: backend.import_dce([EXAMPLE_ZIP], no_progress, CancelToken())
+        lambda: backend.import_dce_checked([EXAMPLE_ZIP], no_progress, CancelToken())
     ).consultation_uuid
     view = window.consultation_view
     with qtbot.waitSignal(view.loaded, timeout=30000):

@@ -60,7 +60,7 @@ def test_the_dce_purge_runs_daily_while_the_app_runs(qtbot: QtBot, ctx: AppConte
     assert window.retention_timer.interval() == RETENTION_INTERVAL_MS == 86_400_000
     backend = ctx.backend
     uuid = ctx.runner.call(
-        lambda: backend.import_dce([EXAMPLE_ZIP], no_progress, CancelToken())
+        lambda: backend.import_dce_checked([EXAMPLE_ZIP], no_progress, CancelToken())
     ).consultation_uuid
 
     def age() -> None:

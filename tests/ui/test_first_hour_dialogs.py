@@ -4,7 +4,6 @@ passphrase and API-key messages, the unlock dialog and the layouts a newcomer se
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import keyring
@@ -14,10 +13,8 @@ from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
-    QComboBox,
     QFileDialog,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QTreeView,
     QWidget,
@@ -27,6 +24,7 @@ from pytestqt.qtbot import QtBot
 from app.domain.profile import CompanyProfile
 from tests.support.keyrings import ForgetfulKeyring
 from tests.ui.helpers import EXAMPLE_PROFILE, EXAMPLE_ZIP, drop_files
+from tests.ui.visible_text import english_words, visible_texts
 from ui.context import AppContext
 from ui.first_run import FirstRunDialog, UnlockDialog
 from ui.main import AppFlow
@@ -34,55 +32,10 @@ from ui.main_window import MainWindow, Page
 
 PASSPHRASE = "une phrase secrète assez longue"
 
-# Qt's English defaults for its file dialog and message boxes.
-QT_ENGLISH = (
-    "Look in",
-    "Files of type",
-    "File name",
-    "Folder",
-    "Cancel",
-    "Open",
-    "Save",
-    "Yes",
-    "No",
-    "Directory",
-    "Detail View",
-    "List View",
-    "Back",
-    "Forward",
-    "Parent Directory",
-    "Create New Folder",
-)
-
-
-def _english(texts: list[str]) -> list[str]:
-    return [
-        t
-        for t in texts
-        for word in QT_ENGLISH
-        if re.search(rf"\b{word}\b", t.replace("&", ""), re.IGNORECASE)
-    ]
-
 
 def _widget_texts(root: QWidget) -> list[str]:
-    """Every text a user reads or hears in `root`: labels, buttons, tooltips, combo items, headers."""
-    texts: list[str] = []
-    for w in [root, *root.findChildren(QWidget)]:
-        if isinstance(w, QLabel | QAbstractButton):
-            texts.append(w.text())
-        if isinstance(w, QLineEdit):
-            texts.append(w.placeholderText())
-        if isinstance(w, QComboBox):
-            texts += [w.itemText(i) for i in range(w.count())]
-        texts += [w.toolTip(), w.accessibleName()]
-    for view in root.findChildren(QTreeView):
-        model = view.model()
-        texts += [str(model.headerData(c, Qt.Orientation.Horizontal)) for c in range(model.columnCount())]
-        root_index = view.rootIndex()
-        for r in range(model.rowCount(root_index)):
-            for c in range(model.columnCount(root_index)):
-                texts.append(str(model.index(r, c, root_index).data() or ""))
-    return [t for t in texts if t]
+    """Every text a user reads in `root` (tests/ui/visible_text.py's walker, tooltips included)."""
+    return [seen.text for seen in visible_texts(root, tooltips=True)]
 
 
 def _first_run(qtbot: QtBot, ctx: AppContext) -> tuple[AppFlow, FirstRunDialog]:
@@ -178,7 +131,7 @@ def test_english_qt_dialogs_file_dialog_and_message_box_speak_french(
     QTimer.singleShot(0, read_dialog)
     window.choose_import()  # the app's own "Importer un DCE" dialog, as a user opens it
     texts = seen["file"]
-    assert not _english(texts), _english(texts)
+    assert not english_words(texts), english_words(texts)
     for french in ("Voir dans", "Fichiers de type", "Nom de fichier", "Dossier", "Annuler", "Ouvrir"):
         assert any(french in t.replace("&", "") for t in texts), french
 

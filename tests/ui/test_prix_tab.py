@@ -13,7 +13,7 @@ WAIT_MS = 20_000
 def test_prices_typed_in_the_prix_tab_are_kept(ctx: AppContext, qtbot: object) -> None:
     window = ready_window(ctx)
     backend = ctx.backend
-    outcome = ctx.runner.call(lambda: backend.import_dce([EXAMPLE_ZIP], no_progress, CancelToken()))
+    outcome = ctx.runner.call(lambda: backend.import_dce_checked([EXAMPLE_ZIP], no_progress, CancelToken()))
     uuid = outcome.consultation_uuid
     view = window.consultation_view
     with qtbot.waitSignal(view.loaded, timeout=WAIT_MS):  # type: ignore[attr-defined]
@@ -55,7 +55,7 @@ def test_values_the_buyer_asks_besides_prices_are_typed_in_the_prix_tab(
     window = ready_window(ctx)
     backend = ctx.backend
     vsgp = Path(str(corpus)) / "vsgp"
-    outcome = ctx.runner.call(lambda: backend.import_dce([vsgp], no_progress, CancelToken()))
+    outcome = ctx.runner.call(lambda: backend.import_dce_checked([vsgp], no_progress, CancelToken()))
     view = window.consultation_view
     with qtbot.waitSignal(view.loaded, timeout=WAIT_MS):  # type: ignore[attr-defined]
         view.load(outcome.consultation_uuid)

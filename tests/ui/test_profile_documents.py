@@ -11,6 +11,7 @@ from PySide6.QtCore import QUrl
 from PySide6.QtWidgets import QFileDialog, QTableWidgetItem
 from pytestqt.qtbot import QtBot
 
+from app.domain.french import MONTHS
 from app.domain.progress import CancelToken, no_progress
 from app.services import documents
 from tests.ui.helpers import EXAMPLE_ZIP, ready_window
@@ -18,20 +19,6 @@ from ui.context import AppContext
 from ui.main_window import Page
 
 WAIT_MS = 20_000
-MONTHS = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
 
 
 def _pdf(path: Path, text: str) -> bytes:
@@ -101,7 +88,9 @@ def test_document_file_joined_kept_opened_exported_and_removed(
     assert Path(opened[0].toLocalFile()).read_bytes() == data
 
     # The export joins it to the submission folder.
-    outcome = ctx.runner.call(lambda: ctx.backend.import_dce([EXAMPLE_ZIP], no_progress, CancelToken()))
+    outcome = ctx.runner.call(
+        lambda: ctx.backend.import_dce_checked([EXAMPLE_ZIP], no_progress, CancelToken())
+    )
     out = tmp_path / "export"
     ctx.runner.call(lambda: ctx.backend.export(outcome.consultation_uuid, out))
     joined = list((out / "dossier_de_remise").rglob(kbis.name))

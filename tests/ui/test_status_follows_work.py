@@ -20,7 +20,7 @@ def test_status_stays_a_analyser_after_export_is_fixed(qtbot: QtBot, ctx: AppCon
     qtbot.addWidget(window)
     backend = ctx.backend
     uuid = ctx.runner.call(
-        lambda: backend.import_dce([EXAMPLE_ZIP], no_progress, CancelToken())
+        lambda: backend.import_dce_checked([EXAMPLE_ZIP], no_progress, CancelToken())
     ).consultation_uuid
     view = window.consultation_view
     with qtbot.waitSignal(view.loaded, timeout=TIMEOUT):

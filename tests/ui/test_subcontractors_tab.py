@@ -18,7 +18,7 @@ WAIT_MS = 20_000
 def test_subcontractor_added_in_the_app_gets_its_dc4(ctx: AppContext, qtbot: object, tmp_path: Path) -> None:
     window = ready_window(ctx)
     backend = ctx.backend
-    outcome = ctx.runner.call(lambda: backend.import_dce([EXAMPLE_ZIP], no_progress, CancelToken()))
+    outcome = ctx.runner.call(lambda: backend.import_dce_checked([EXAMPLE_ZIP], no_progress, CancelToken()))
     uuid = outcome.consultation_uuid
     view = window.consultation_view
     with qtbot.waitSignal(view.loaded, timeout=WAIT_MS):  # type: ignore[attr-defined]

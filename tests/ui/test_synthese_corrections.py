@@ -16,7 +16,7 @@ def test_hand_correction_survives_reanalysis_and_kind_change(qtbot: QtBot, ctx: 
     qtbot.addWidget(window)
     backend = ctx.backend
     uuid = ctx.runner.call(
-        lambda: backend.import_dce([EXAMPLE_ZIP], no_progress, CancelToken())
+        lambda: backend.import_dce_checked([EXAMPLE_ZIP], no_progress, CancelToken())
     ).consultation_uuid
     view = window.consultation_view
     with qtbot.waitSignal(view.loaded, timeout=30000):
